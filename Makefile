@@ -1,0 +1,64 @@
+# Studyflow: `make run` for the platform with demo data, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+# Tests run against the machine's PostgreSQL and Redis unless told otherwise.
+TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/studyflow
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint typecheck pytest install install-dev chromium seed bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); \
+	fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --history 14
+	$(BIN)/honcho start -f Procfile
+
+seed: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --history 14
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy .
+
+pytest: install-dev chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) FAST_PASSWORD_HASHING=1 \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/studyflow_bench} \
+		$(PY) bench/run_all.py
+
+clean:
+	rm -rf var .mypy_cache .ruff_cache .pytest_cache
