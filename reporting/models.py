@@ -1,0 +1,271 @@
+"""Read models. Only projections write these tables (see reporting/projections/); everything else
+reads them. Ids of students, classes, chapters and questions are plain integers, not foreign keys:
+a read model is derived from the events alone and must rebuild in any order.
+"""
+
+from django.db import models
+
+# --- progress --------------------------------------------------------------------------------------
+
+
+class StudentProgress(models.Model):
+    """One student × chapter: a cell of the class progress grid."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        STUCK = "stuck", "Stuck"
+        PASSED = "passed", "Passed"
+
+    student_id = models.IntegerField()
+    chapter_id = models.IntegerField(db_index=True)
+    course_id = models.IntegerField(null=True)
+    classroom_id = models.IntegerField(null=True, help_text="Class of the latest event")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    stuck = models.BooleanField(default=False)
+    streak = models.IntegerField(default=0)
+    best_streak = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    correct = models.IntegerField(default=0)
+    mistakes = models.IntegerField(default=0)
+    reveals = models.IntegerField(default=0)
+    quizzes = models.IntegerField(default=0)
+    passed_at = models.DateTimeField(null=True)
+    first_activity = models.DateTimeField(null=True)
+    last_activity = models.DateTimeField(null=True)
+    time_spent_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student_id", "chapter_id"], name="progress_key")
+        ]
+        verbose_name_plural = "student progress"
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} · chapter {self.chapter_id}: {self.status}"
+
+
+class StudentDay(models.Model):
+    """One student × local day: time spent and answers (the student page's chart)."""
+
+    student_id = models.IntegerField()
+    day = models.DateField()
+    time_spent_ms = models.BigIntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    correct = models.IntegerField(default=0)
+    reveals = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student_id", "day"], name="student_day_key")]
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} · {self.day}"
+
+
+class ProgressClock(models.Model):
+    """The time of each student's last event seen by `progress` (for the capped gaps)."""
+
+    student_id = models.IntegerField(primary_key=True)
+    last_event_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} @ {self.last_event_at}"
+
+
+# --- question_stats --------------------------------------------------------------------------------
+
+
+class QuestionStats(models.Model):
+    """One question revision: how often assigned, answered, right, wrong, revealed, and how fast."""
+
+    question_id = models.IntegerField()
+    revision = models.IntegerField()
+    chapter_id = models.IntegerField(db_index=True)
+    assigned = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    correct = models.IntegerField(default=0)
+    incorrect = models.IntegerField(default=0)
+    revealed = models.IntegerField(default=0)
+    first_tries = models.IntegerField(default=0)
+    first_try_correct = models.IntegerField(default=0)
+    seconds_count = models.IntegerField(default=0)
+    seconds_sum = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "revision"], name="question_stats_key")
+        ]
+        verbose_name_plural = "question stats"
+
+    def __str__(self) -> str:
+        return f"question {self.question_id} r{self.revision}"
+
+    @property
+    def mean_seconds(self) -> float | None:
+        return self.seconds_sum / self.seconds_count if self.seconds_count else None
+
+
+class QuestionDuration(models.Model):
+    """Histogram of seconds to answer per question revision, in whole seconds (for the median)."""
+
+    question_id = models.IntegerField()
+    revision = models.IntegerField()
+    seconds = models.IntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_id", "revision", "seconds"], name="question_duration_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.question_id} r{self.revision}: {self.seconds}s × {self.count}"
+
+
+class QuestionStudent(models.Model):
+    """One question × student: their counts and their first try (item analysis reads these)."""
+
+    question_id = models.IntegerField()
+    student_id = models.IntegerField(db_index=True)
+    chapter_id = models.IntegerField(db_index=True)
+    classroom_id = models.IntegerField(null=True)
+    assigned = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    correct = models.IntegerField(default=0)
+    incorrect = models.IntegerField(default=0)
+    revealed = models.IntegerField(default=0)
+    seconds_sum = models.FloatField(default=0.0)
+    first_try_revision = models.IntegerField(null=True)
+    first_try_correct = models.BooleanField(null=True)
+    first_try_at = models.DateTimeField(null=True)
+    last_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "student_id"], name="question_student_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.question_id} · student {self.student_id}"
+
+
+# --- wrong_answers ---------------------------------------------------------------------------------
+
+
+class WrongAnswer(models.Model):
+    """One question × normalised wrong answer."""
+
+    question_id = models.IntegerField()
+    answer = models.CharField(max_length=500)
+    chapter_id = models.IntegerField(db_index=True)
+    count = models.IntegerField(default=0)
+    students = models.IntegerField(default=0)
+    last_seen = models.DateTimeField(null=True)
+    example = models.CharField(max_length=500, blank=True, help_text="Last answer as typed")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "answer"], name="wrong_answer_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.question_id}: {self.answer!r} × {self.count}"
+
+
+class WrongAnswerStudent(models.Model):
+    """Who gave a wrong answer, how often: distinct students, and answers narrowed to a class."""
+
+    question_id = models.IntegerField()
+    answer = models.CharField(max_length=500)
+    student_id = models.IntegerField(db_index=True)
+    count = models.IntegerField(default=0)
+    last_seen = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_id", "answer", "student_id"], name="wrong_answer_student_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.question_id}: {self.answer!r} by {self.student_id}"
+
+
+# --- class_activity --------------------------------------------------------------------------------
+
+
+class ClassDay(models.Model):
+    """One class × local day."""
+
+    classroom_id = models.IntegerField()
+    day = models.DateField()
+    answered = models.IntegerField(default=0)
+    correct = models.IntegerField(default=0)
+    incorrect = models.IntegerField(default=0)
+    revealed = models.IntegerField(default=0)
+    quizzes_started = models.IntegerField(default=0)
+    quizzes_passed = models.IntegerField(default=0)
+    active_students = models.IntegerField(default=0)
+    time_spent_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["classroom_id", "day"], name="class_day_key")]
+
+    def __str__(self) -> str:
+        return f"class {self.classroom_id} · {self.day}"
+
+
+class ClassDayStudent(models.Model):
+    """One class × day × student who was active (distinct active students per day)."""
+
+    classroom_id = models.IntegerField()
+    day = models.DateField()
+    student_id = models.IntegerField()
+    answered = models.IntegerField(default=0)
+    time_spent_ms = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom_id", "day", "student_id"], name="class_day_student_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"class {self.classroom_id} · {self.day} · student {self.student_id}"
+
+
+class ActivityClock(models.Model):
+    """The time of each student's last event seen by `class_activity`."""
+
+    student_id = models.IntegerField(primary_key=True)
+    last_event_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} @ {self.last_event_at}"
+
+
+class ClassFeedItem(models.Model):
+    """A recent event of a class, for the live feed (the newest FEED_KEEP per class)."""
+
+    classroom_id = models.IntegerField()
+    position = models.BigIntegerField()
+    at = models.DateTimeField()
+    student_id = models.IntegerField()
+    chapter_id = models.IntegerField()
+    type = models.CharField(max_length=64)
+    question_id = models.IntegerField(null=True)
+    correct = models.BooleanField(null=True)
+    answer = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom_id", "position"], name="class_feed_key")
+        ]
+        indexes = [models.Index(fields=["classroom_id", "-at", "-position"], name="class_feed_recent")]
+
+    def __str__(self) -> str:
+        return f"class {self.classroom_id} · {self.type} @ {self.at}"

@@ -1,0 +1,103 @@
+"""What the reporting projections share: the event shape they read and the time-spent rule.
+
+Everything here is pure (no Django): projections are functions from events and the current rows of
+the keys those events touch to new rows; their thin writers in each module do the database work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any, Protocol
+
+QUIZ_STARTED = "quiz.QuizStarted"
+QUESTION_ASSIGNED = "quiz.QuestionAssigned"
+ANSWERED_CORRECTLY = "quiz.QuestionAnsweredCorrectly"
+ANSWERED_INCORRECTLY = "quiz.QuestionAnsweredIncorrectly"
+ANSWER_REVEALED = "quiz.AnswerRevealed"
+GOT_STUCK = "quiz.StudentGotStuck"
+GOT_UNSTUCK = "quiz.StudentGotUnstuck"
+QUIZ_PASSED = "quiz.QuizPassed"
+
+QUIZ_EVENT_TYPES = frozenset(
+    {
+        QUIZ_STARTED,
+        QUESTION_ASSIGNED,
+        ANSWERED_CORRECTLY,
+        ANSWERED_INCORRECTLY,
+        ANSWER_REVEALED,
+        GOT_STUCK,
+        GOT_UNSTUCK,
+        QUIZ_PASSED,
+    }
+)
+ANSWER_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY})
+TRY_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, ANSWER_REVEALED})
+
+# An idle gap longer than this is not study time: the student walked away. The gap still counts,
+# but only up to the cap (the student presumably worked a little before leaving).
+IDLE_CAP_MS = 5 * 60 * 1000
+
+
+class EventLike(Protocol):
+    """The part of events.store.RecordedEvent the projections read."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+
+
+def gap_ms(previous: datetime | None, current: datetime) -> int:
+    """Study time credited to `current`: the capped gap since the student's previous event.
+
+    The first event of a student has no gap. Events are taken in the log's commit order; two
+    concurrent requests of one student may commit out of clock order, and a negative gap counts 0.
+    """
+    if previous is None:
+        return 0
+    delta = current - previous
+    ms = delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
+    return max(0, min(ms, IDLE_CAP_MS))
+
+
+@dataclass(frozen=True)
+class Timed:
+    """An event with the study time credited to it (see gap_ms)."""
+
+    event: EventLike
+    ms: int
+
+
+def credit_time(
+    events: Iterable[EventLike], last_seen: Mapping[int, datetime]
+) -> tuple[list[Timed], dict[int, datetime]]:
+    """Credit each event with the capped gap since the same student's previous event.
+
+    "Consecutive" is per student over all their quizzes (not per chapter): a student has one clock,
+    so switching chapters never counts the same minutes twice, and the gap before an event is
+    attributed to that event's chapter, class and day. `last_seen` holds each student's last event
+    time before this batch; the second result is its update for the students seen here.
+    """
+    clocks: dict[int, datetime] = {}
+    timed: list[Timed] = []
+    for event in events:
+        student = int(event.data["student_id"])
+        previous = clocks[student] if student in clocks else last_seen.get(student)
+        timed.append(Timed(event, gap_ms(previous, event.recorded_at)))
+        clocks[student] = event.recorded_at
+    return timed, clocks
+
+
+def local_day(at: datetime, tz: tzinfo) -> date:
+    """The school day of an instant, in the school's time zone."""
+    return at.astimezone(tz).date()
+
+
+def students_of(events: Iterable[EventLike]) -> set[int]:
+    return {int(event.data["student_id"]) for event in events}

@@ -1,0 +1,202 @@
+"""`question_stats`: per question and revision, and per question × student (for item analysis).
+
+- Per (question, revision): assigned, answered (= correct + incorrect), correct, incorrect, revealed,
+  first tries and first tries correct, and the sum and count of seconds to answer (the mean).
+- Per (question, revision, whole second): how many answers took that long. The median is read from
+  this histogram at query time, so an incremental batch only adds to the buckets it touches.
+- Per (question, student): the student's counts and their FIRST TRY: the first answer or reveal of
+  that student on that question, in any quiz and any revision (a reveal is a try that was not
+  correct). The facility and discrimination indices are computed from these rows.
+Seconds to answer count answers only, not reveals. Not partitioned: a student's quizzes are separate
+streams and the first try is per student.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from reporting.projections import common as c
+
+StatsKey = tuple[int, int]  # (question_id, revision)
+BucketKey = tuple[int, int, int]  # (question_id, revision, seconds)
+StudentKey = tuple[int, int]  # (question_id, student_id)
+
+
+@dataclass
+class QuestionStatsRow:
+    question_id: int
+    revision: int
+    chapter_id: int
+    assigned: int = 0
+    answered: int = 0
+    correct: int = 0
+    incorrect: int = 0
+    revealed: int = 0
+    first_tries: int = 0
+    first_try_correct: int = 0
+    seconds_count: int = 0
+    seconds_sum: float = 0.0
+
+
+@dataclass
+class QuestionStudentRow:
+    question_id: int
+    student_id: int
+    chapter_id: int
+    classroom_id: int | None = None
+    assigned: int = 0
+    answered: int = 0
+    correct: int = 0
+    incorrect: int = 0
+    revealed: int = 0
+    seconds_sum: float = 0.0
+    first_try_revision: int | None = None
+    first_try_correct: bool | None = None
+    first_try_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QuestionChanges:
+    stats: dict[StatsKey, QuestionStatsRow]
+    buckets: dict[BucketKey, int]
+    students: dict[StudentKey, QuestionStudentRow]
+
+
+def duration_bucket(seconds: float) -> int:
+    """Histogram bucket of a duration: whole seconds (the median's resolution)."""
+    return max(0, round(seconds))
+
+
+def _question(event: c.EventLike) -> tuple[int, int]:
+    return int(event.data["question_id"]), int(event.data.get("question_revision") or 1)
+
+
+def relevant(events: Sequence[c.EventLike]) -> list[c.EventLike]:
+    return [e for e in events if e.type == c.QUESTION_ASSIGNED or e.type in c.TRY_TYPES]
+
+
+def stats_keys(events: Sequence[c.EventLike]) -> set[StatsKey]:
+    return {_question(e) for e in relevant(events)}
+
+
+def bucket_keys(events: Sequence[c.EventLike]) -> set[BucketKey]:
+    return {
+        (*_question(e), duration_bucket(float(e.data["seconds_to_answer"])))
+        for e in events
+        if e.type in c.ANSWER_TYPES and e.data.get("seconds_to_answer") is not None
+    }
+
+
+def student_keys(events: Sequence[c.EventLike]) -> set[StudentKey]:
+    return {(int(e.data["question_id"]), int(e.data["student_id"])) for e in relevant(events)}
+
+
+def project(
+    events: Sequence[c.EventLike],
+    *,
+    stats: Mapping[StatsKey, QuestionStatsRow],
+    buckets: Mapping[BucketKey, int],
+    students: Mapping[StudentKey, QuestionStudentRow],
+) -> QuestionChanges:
+    out: dict[StatsKey, QuestionStatsRow] = {}
+    out_buckets: dict[BucketKey, int] = {}
+    out_students: dict[StudentKey, QuestionStudentRow] = {}
+    for event in relevant(events):
+        data = event.data
+        question, revision = _question(event)
+        chapter = int(data["chapter_id"])
+        student = int(data["student_id"])
+        row = out.get((question, revision))
+        if row is None:
+            current = stats.get((question, revision))
+            row = replace(current) if current else QuestionStatsRow(question, revision, chapter)
+            out[(question, revision)] = row
+        per = out_students.get((question, student))
+        if per is None:
+            known = students.get((question, student))
+            per = replace(known) if known else QuestionStudentRow(question, student, chapter)
+            out_students[(question, student)] = per
+        if data.get("classroom_id") is not None:
+            per.classroom_id = int(data["classroom_id"])
+        per.last_at = event.recorded_at
+        if event.type == c.QUESTION_ASSIGNED:
+            row.assigned += 1
+            per.assigned += 1
+            continue
+        correct = event.type == c.ANSWERED_CORRECTLY
+        if per.first_try_at is None:
+            per.first_try_at = event.recorded_at
+            per.first_try_revision = revision
+            per.first_try_correct = correct
+            row.first_tries += 1
+            row.first_try_correct += correct
+        if event.type == c.ANSWER_REVEALED:
+            row.revealed += 1
+            per.revealed += 1
+            continue
+        row.answered += 1
+        per.answered += 1
+        if correct:
+            row.correct += 1
+            per.correct += 1
+        else:
+            row.incorrect += 1
+            per.incorrect += 1
+        if data.get("seconds_to_answer") is not None:
+            seconds = float(data["seconds_to_answer"])
+            row.seconds_count += 1
+            row.seconds_sum += seconds
+            per.seconds_sum += seconds
+            bucket = (question, revision, duration_bucket(seconds))
+            out_buckets[bucket] = out_buckets.get(bucket, buckets.get(bucket, 0)) + 1
+    return QuestionChanges(stats=out, buckets=out_buckets, students=out_students)
+
+
+# --- writer ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class BucketRow:
+    question_id: int
+    revision: int
+    seconds: int
+    count: int
+
+
+def apply(events: Sequence[c.EventLike]) -> None:
+    from reporting.models import QuestionDuration, QuestionStats, QuestionStudent
+    from reporting.projections import db
+
+    events = relevant(events)
+    if not events:
+        return
+    buckets = db.load(
+        QuestionDuration, ("question_id", "revision", "seconds"), bucket_keys(events), BucketRow
+    )
+    changes = project(
+        events,
+        stats=db.load(
+            QuestionStats, ("question_id", "revision"), stats_keys(events), QuestionStatsRow
+        ),
+        buckets={key: row.count for key, row in buckets.items()},
+        students=db.load(
+            QuestionStudent, ("question_id", "student_id"), student_keys(events), QuestionStudentRow
+        ),
+    )
+    db.upsert(QuestionStats, changes.stats.values(), ("question_id", "revision"))
+    db.upsert(
+        QuestionDuration,
+        [BucketRow(q, r, s, n) for (q, r, s), n in changes.buckets.items()],
+        ("question_id", "revision", "seconds"),
+    )
+    db.upsert(QuestionStudent, changes.students.values(), ("question_id", "student_id"))
+
+
+def reset() -> None:
+    from reporting.models import QuestionDuration, QuestionStats, QuestionStudent
+    from reporting.projections import db
+
+    db.truncate(QuestionStats, QuestionDuration, QuestionStudent)
