@@ -1,18 +1,22 @@
-"""The reporting projections, registered with the engine (events.projections autodiscovers this
-module). Each submodule holds a pure `project` function and its thin `apply`/`reset` writer.
+"""Reporting projections, registered with the engine when Django starts (autodiscovered).
+
+Each module holds a pure `project` function (events and the current rows of the keys they touch in,
+new rows out) and its thin `apply`/`reset` writer.
 """
 
 from events.projections import Projection, register
-
 from reporting.projections import class_activity, progress, question_stats, wrong_answers
 from reporting.projections import common as c
+from reporting.projections.answers import answers
 
+register(answers)
 register(
     Projection(
         name="progress",
         event_types=c.QUIZ_EVENT_TYPES,
         apply=progress.apply,
         reset=progress.reset,
+        description="Student × chapter: status, streaks, answers, mistakes, time spent.",
     )
 )
 register(
@@ -21,6 +25,7 @@ register(
         event_types=frozenset({c.QUESTION_ASSIGNED, *c.TRY_TYPES}),
         apply=question_stats.apply,
         reset=question_stats.reset,
+        description="Question revision and question × student: counts, first tries, durations.",
     )
 )
 register(
@@ -29,6 +34,7 @@ register(
         event_types=frozenset({c.ANSWERED_INCORRECTLY}),
         apply=wrong_answers.apply,
         reset=wrong_answers.reset,
+        description="Question × normalised wrong answer: count, distinct students, last seen.",
     )
 )
 register(
@@ -37,5 +43,6 @@ register(
         event_types=c.QUIZ_EVENT_TYPES,
         apply=class_activity.apply,
         reset=class_activity.reset,
+        description="Class × day: answers, active students, time spent; recent-events feed.",
     )
 )
