@@ -57,11 +57,11 @@ class AnswersQuiz(models.Model):
         return f"{self.quiz_id} course {self.course_id}"
 
 
-# --- progress --------------------------------------------------------------------------------------
+# --- progress ------------------------------------------------------------------------------------
 
 
 class StudentProgress(models.Model):
-    """One student × chapter: a cell of the class progress grid."""
+    """One student x chapter: a cell of the class progress grid."""
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -98,7 +98,7 @@ class StudentProgress(models.Model):
 
 
 class StudentDay(models.Model):
-    """One student × local day: time spent and answers (the student page's chart)."""
+    """One student x local day: time spent and answers (the student page's chart)."""
 
     student_id = models.IntegerField()
     day = models.DateField()
@@ -108,7 +108,9 @@ class StudentDay(models.Model):
     reveals = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["student_id", "day"], name="student_day_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["student_id", "day"], name="student_day_key")
+        ]
 
     def __str__(self) -> str:
         return f"student {self.student_id} · {self.day}"
@@ -124,7 +126,7 @@ class ProgressClock(models.Model):
         return f"student {self.student_id} @ {self.last_event_at}"
 
 
-# --- question_stats --------------------------------------------------------------------------------
+# --- question_stats ------------------------------------------------------------------------------
 
 
 class QuestionStats(models.Model):
@@ -173,11 +175,11 @@ class QuestionDuration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"question {self.question_id} r{self.revision}: {self.seconds}s × {self.count}"
+        return f"question {self.question_id} r{self.revision}: {self.seconds}s x {self.count}"
 
 
 class QuestionStudent(models.Model):
-    """One question × student: their counts and their first try (item analysis reads these)."""
+    """One question x student: their counts and their first try (item analysis reads these)."""
 
     question_id = models.IntegerField()
     student_id = models.IntegerField(db_index=True)
@@ -196,18 +198,20 @@ class QuestionStudent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["question_id", "student_id"], name="question_student_key")
+            models.UniqueConstraint(
+                fields=["question_id", "student_id"], name="question_student_key"
+            )
         ]
 
     def __str__(self) -> str:
         return f"question {self.question_id} · student {self.student_id}"
 
 
-# --- wrong_answers ---------------------------------------------------------------------------------
+# --- wrong_answers -------------------------------------------------------------------------------
 
 
 class WrongAnswer(models.Model):
-    """One question × normalised wrong answer."""
+    """One question x normalised wrong answer."""
 
     question_id = models.IntegerField()
     answer = models.CharField(max_length=500)
@@ -223,7 +227,7 @@ class WrongAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"question {self.question_id}: {self.answer!r} × {self.count}"
+        return f"question {self.question_id}: {self.answer!r} x {self.count}"
 
 
 class WrongAnswerStudent(models.Model):
@@ -246,11 +250,11 @@ class WrongAnswerStudent(models.Model):
         return f"question {self.question_id}: {self.answer!r} by {self.student_id}"
 
 
-# --- class_activity --------------------------------------------------------------------------------
+# --- class_activity ------------------------------------------------------------------------------
 
 
 class ClassDay(models.Model):
-    """One class × local day."""
+    """One class x local day."""
 
     classroom_id = models.IntegerField()
     day = models.DateField()
@@ -264,14 +268,16 @@ class ClassDay(models.Model):
     time_spent_ms = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["classroom_id", "day"], name="class_day_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom_id", "day"], name="class_day_key")
+        ]
 
     def __str__(self) -> str:
         return f"class {self.classroom_id} · {self.day}"
 
 
 class ClassDayStudent(models.Model):
-    """One class × day × student who was active (distinct active students per day)."""
+    """One class x day x student who was active (distinct active students per day)."""
 
     classroom_id = models.IntegerField()
     day = models.DateField()
@@ -317,7 +323,9 @@ class ClassFeedItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["classroom_id", "position"], name="class_feed_key")
         ]
-        indexes = [models.Index(fields=["classroom_id", "-at", "-position"], name="class_feed_recent")]
+        indexes = [
+            models.Index(fields=["classroom_id", "-at", "-position"], name="class_feed_recent")
+        ]
 
     def __str__(self) -> str:
         return f"class {self.classroom_id} · {self.type} @ {self.at}"

@@ -16,7 +16,7 @@ register(
         event_types=c.QUIZ_EVENT_TYPES,
         apply=progress.apply,
         reset=progress.reset,
-        description="Student × chapter: status, streaks, answers, mistakes, time spent.",
+        description="Student x chapter: status, streaks, answers, mistakes, time spent.",
     )
 )
 register(
@@ -25,7 +25,7 @@ register(
         event_types=frozenset({c.QUESTION_ASSIGNED, *c.TRY_TYPES}),
         apply=question_stats.apply,
         reset=question_stats.reset,
-        description="Question revision and question × student: counts, first tries, durations.",
+        description="Question revision and question x student: counts, first tries, durations.",
     )
 )
 register(
@@ -34,7 +34,7 @@ register(
         event_types=frozenset({c.ANSWERED_INCORRECTLY}),
         apply=wrong_answers.apply,
         reset=wrong_answers.reset,
-        description="Question × normalised wrong answer: count, distinct students, last seen.",
+        description="Question x normalised wrong answer: count, distinct students, last seen.",
     )
 )
 register(
@@ -43,6 +43,6 @@ register(
         event_types=c.QUIZ_EVENT_TYPES,
         apply=class_activity.apply,
         reset=class_activity.reset,
-        description="Class × day: answers, active students, time spent; recent-events feed.",
+        description="Class x day: answers, active students, time spent; recent-events feed.",
     )
 )

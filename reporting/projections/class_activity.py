@@ -1,4 +1,4 @@
-"""`class_activity`: per class × day (answers, correct, active students, time spent) and a feed of
+"""`class_activity`: per class x day (answers, correct, active students, time spent) and a feed of
 each class's most recent events.
 
 The class is the event's `classroom_id` (the student's class when the quiz started); events without
@@ -176,7 +176,7 @@ def project(
     )
 
 
-# --- writer ----------------------------------------------------------------------------------------
+# --- writer --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -197,7 +197,9 @@ def apply(events: Sequence[c.EventLike]) -> None:
         return
     tz = timezone.get_default_timezone()
     day_keys, student_keys = keys(events, tz)
-    clocks = db.load(ActivityClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow)
+    clocks = db.load(
+        ActivityClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow
+    )
     changes = project(
         events,
         days=db.load(ClassDay, ("classroom_id", "day"), day_keys, ClassDayRow),
@@ -208,17 +210,12 @@ def apply(events: Sequence[c.EventLike]) -> None:
         tz=tz,
     )
     db.upsert(ClassDay, changes.days.values(), ("classroom_id", "day"))
-    db.upsert(
-        ClassDayStudent, changes.student_days.values(), ("classroom_id", "day", "student_id")
-    )
+    db.upsert(ClassDayStudent, changes.student_days.values(), ("classroom_id", "day", "student_id"))
     db.upsert(ActivityClock, [ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
     if not changes.feed:
         return
     ClassFeedItem.objects.bulk_create(
-        [
-            ClassFeedItem(**{f: getattr(item, f) for f in _FEED_FIELDS})
-            for item in changes.feed
-        ],
+        [ClassFeedItem(**{f: getattr(item, f) for f in _FEED_FIELDS}) for item in changes.feed],
         batch_size=2000,
         ignore_conflicts=True,
     )

@@ -34,9 +34,7 @@ def load(
     found: dict[tuple[Any, ...], R] = {}
     first = key_fields[0]
     first_values = sorted({key[0] for key in wanted})
-    rest = {
-        name: sorted({key[i] for key in wanted}) for i, name in enumerate(key_fields) if i > 0
-    }
+    rest = {name: sorted({key[i] for key in wanted}) for i, name in enumerate(key_fields) if i > 0}
     index = [names.index(name) for name in key_fields]
     for start in range(0, len(first_values), KEY_CHUNK):
         chunk = first_values[start : start + KEY_CHUNK]

@@ -1,4 +1,4 @@
-"""`progress`: one row per student × chapter (the class progress grid), plus time per student × day.
+"""`progress`: one row per student x chapter (the class progress grid), plus time per student x day.
 
 Status: `passed` once any quiz on the chapter passed (it stays passed), else `stuck` while the
 current quiz is stuck, else `in_progress`; no row means `not_started`. `answered` counts answers
@@ -151,7 +151,7 @@ def _apply(row: ProgressRow, event: c.EventLike) -> None:
     row.status = status_of(row)
 
 
-# --- writer ----------------------------------------------------------------------------------------
+# --- writer --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -171,7 +171,9 @@ def apply(events: Sequence[c.EventLike]) -> None:
     if not events:
         return
     tz = timezone.get_default_timezone()
-    clocks = db.load(ProgressClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow)
+    clocks = db.load(
+        ProgressClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow
+    )
     changes = project(
         events,
         progress=db.load(

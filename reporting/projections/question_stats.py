@@ -1,6 +1,7 @@
-"""`question_stats`: per question and revision, and per question × student (for item analysis).
+"""`question_stats`: per question and revision, and per question x student (for item analysis).
 
-- Per (question, revision): assigned, answered (= correct + incorrect), correct, incorrect, revealed,
+- Per (question, revision): assigned, answered (= correct + incorrect), correct, incorrect,
+  revealed,
   first tries and first tries correct, and the sum and count of seconds to answer (the mean).
 - Per (question, revision, whole second): how many answers took that long. The median is read from
   this histogram at query time, so an incremental batch only adds to the buckets it touches.
@@ -155,7 +156,7 @@ def project(
     return QuestionChanges(stats=out, buckets=out_buckets, students=out_students)
 
 
-# --- writer ----------------------------------------------------------------------------------------
+# --- writer --------------------------------------------------------------------------------------
 
 
 @dataclass

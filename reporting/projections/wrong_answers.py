@@ -1,4 +1,4 @@
-"""`wrong_answers`: per question × normalised wrong answer, with who gave it.
+"""`wrong_answers`: per question x normalised wrong answer, with who gave it.
 
 Answers are grouped by quiz.answers.normalise_answer (so " 0,5 " and "0.5" are one answer) across
 all revisions of a question. The per-student side table makes "distinct students" incremental and
@@ -114,18 +114,18 @@ def _later(a: datetime | None, b: datetime) -> datetime:
     return b if a is None or b > a else a
 
 
-# --- writer ----------------------------------------------------------------------------------------
+# --- writer --------------------------------------------------------------------------------------
 
 
 def apply(events: Sequence[c.EventLike]) -> None:
-    from quiz.answers import normalise_answer
-
     from reporting.models import WrongAnswer, WrongAnswerStudent
     from reporting.projections import db
+    from reporting.projections.answers import normaliser
 
     events = wrong(events)
     if not events:
         return
+    normalise_answer = normaliser()
     answer_keys, student_keys = keys(events, normalise_answer)
     changes = project(
         events,
