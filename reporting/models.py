@@ -57,7 +57,7 @@ class AnswersQuiz(models.Model):
         return f"{self.quiz_id} course {self.course_id}"
 
 
-# --- progress ------------------------------------------------------------------------------------
+# --- progress -----------------------------------------------------------------------------------
 
 
 class StudentProgress(models.Model):
@@ -126,7 +126,7 @@ class ProgressClock(models.Model):
         return f"student {self.student_id} @ {self.last_event_at}"
 
 
-# --- question_stats ------------------------------------------------------------------------------
+# --- question_stats -----------------------------------------------------------------------------
 
 
 class QuestionStats(models.Model):
@@ -190,6 +190,7 @@ class QuestionStudent(models.Model):
     correct = models.IntegerField(default=0)
     incorrect = models.IntegerField(default=0)
     revealed = models.IntegerField(default=0)
+    seconds_count = models.IntegerField(default=0)
     seconds_sum = models.FloatField(default=0.0)
     first_try_revision = models.IntegerField(null=True)
     first_try_correct = models.BooleanField(null=True)
@@ -207,7 +208,7 @@ class QuestionStudent(models.Model):
         return f"question {self.question_id} · student {self.student_id}"
 
 
-# --- wrong_answers -------------------------------------------------------------------------------
+# --- wrong_answers ------------------------------------------------------------------------------
 
 
 class WrongAnswer(models.Model):
@@ -250,7 +251,7 @@ class WrongAnswerStudent(models.Model):
         return f"question {self.question_id}: {self.answer!r} by {self.student_id}"
 
 
-# --- class_activity ------------------------------------------------------------------------------
+# --- class_activity -----------------------------------------------------------------------------
 
 
 class ClassDay(models.Model):

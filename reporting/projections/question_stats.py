@@ -52,6 +52,7 @@ class QuestionStudentRow:
     correct: int = 0
     incorrect: int = 0
     revealed: int = 0
+    seconds_count: int = 0
     seconds_sum: float = 0.0
     first_try_revision: int | None = None
     first_try_correct: bool | None = None
@@ -150,13 +151,14 @@ def project(
             seconds = float(data["seconds_to_answer"])
             row.seconds_count += 1
             row.seconds_sum += seconds
+            per.seconds_count += 1
             per.seconds_sum += seconds
             bucket = (question, revision, duration_bucket(seconds))
             out_buckets[bucket] = out_buckets.get(bucket, buckets.get(bucket, 0)) + 1
     return QuestionChanges(stats=out, buckets=out_buckets, students=out_students)
 
 
-# --- writer --------------------------------------------------------------------------------------
+# --- writer -------------------------------------------------------------------------------------
 
 
 @dataclass

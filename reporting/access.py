@@ -1,0 +1,63 @@
+"""Who may see which report. Teachers see their own classes and those classes' students, staff see
+everything, a student sees their own answers. Anyone else authenticated gets 403; a class or
+student outside the caller's reach is 404 (we never reveal that it exists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from quiz.models import Chapter, Question
+from studyflow import roles
+from studyflow.models import Classroom
+
+
+def is_reporter(user: Any) -> bool:
+    return roles.is_staff(user) or roles.is_teacher(user)
+
+
+def require_reporter(user: Any) -> None:
+    if not is_reporter(user):
+        raise PermissionDenied("Reports are for teachers and staff.")
+
+
+def classroom_for(user: Any, classroom_id: int) -> Classroom:
+    require_reporter(user)
+    classroom = roles.classes_visible_to(user).filter(pk=classroom_id).first()
+    if classroom is None:
+        raise Http404("No such class.")
+    return classroom
+
+
+def student_for(user: Any, student_id: int, *, allow_self: bool = False) -> Any:
+    """The student (a User) if the caller may see their answers."""
+    if allow_self and user.is_authenticated and user.pk == student_id and roles.is_student(user):
+        return user
+    require_reporter(user)
+    if roles.is_staff(user):
+        student = get_user_model().objects.filter(pk=student_id).first()
+    else:
+        student = roles.students_visible_to(user).filter(pk=student_id).first()
+    if student is None:
+        raise Http404("No such student.")
+    return student
+
+
+def chapter_for(user: Any, chapter_id: int) -> Chapter:
+    require_reporter(user)
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+def question_for(user: Any, question_id: int) -> Question:
+    require_reporter(user)
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None:
+        raise Http404("No such question.")
+    return question

@@ -1,0 +1,93 @@
+"""The class progress grid as a file: CSV and XLSX (openpyxl), one row per student."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from reporting.selectors import Grid
+
+STATUS_LABELS = {
+    "not_started": "not started",
+    "in_progress": "in progress",
+    "stuck": "stuck",
+    "passed": "passed",
+}
+FILLS = {"passed": "E3F4E8", "stuck": "FBE6E4", "in_progress": "FFF1D6"}
+
+
+def table(grid: Grid) -> list[list[Any]]:
+    """Header and rows: per chapter the status, answers, mistakes and minutes spent."""
+    header: list[Any] = ["student_id", "student"]
+    for chapter in grid.chapters:
+        header += [
+            f"{chapter.title}: status",
+            f"{chapter.title}: answered",
+            f"{chapter.title}: mistakes",
+            f"{chapter.title}: minutes",
+        ]
+    header += ["total minutes", "last activity"]
+    rows = [header]
+    for row in grid.rows:
+        line: list[Any] = [row.student.id, row.student.name]
+        for cell in row.cells:
+            line += [
+                STATUS_LABELS[cell.status],
+                cell.answered,
+                cell.mistakes,
+                round(cell.time_spent_seconds / 60, 1),
+            ]
+        last = row.last_activity
+        line += [
+            round(row.time_spent_seconds / 60, 1),
+            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+        ]
+        rows.append(line)
+    return rows
+
+
+def to_csv(grid: Grid) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for line in table(grid):
+        writer.writerow([_safe(value) for value in line])
+    # A byte order mark so spreadsheet programs read the names as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe(value: Any) -> Any:
+    """Defuse spreadsheet formulas in free text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_xlsx(grid: Grid) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = grid.classroom.name[:31] or "Progress"
+    lines = table(grid)
+    for line in lines:
+        sheet.append([_safe(value) for value in line])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(grid.rows, start=2):
+        for c, grid_cell in enumerate(row.cells):
+            fill = FILLS.get(grid_cell.status)
+            if fill:
+                sheet.cell(row=r, column=3 + 4 * c).fill = PatternFill("solid", fgColor=fill)
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def filename(grid: Grid, extension: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in grid.classroom.name)
+    return f"progress-{safe or grid.classroom.pk}-{timezone.localdate():%Y%m%d}.{extension}"

@@ -1,0 +1,525 @@
+"""Reads for the teacher pages and the report API. Everything here reads read models (the
+reporting tables and the `answers` table), never the event log, plus the roster and content for
+names. Access checks live in reporting.access; these functions assume the caller may see the data.
+
+The questions of the talk, and where they are answered:
+- when did a student try, which questions, how many mistakes and which: student_answers /
+  student_summary (per student), grid (per class), question_table (overall or per class);
+- which questions are difficult: question_table (facility, discrimination, needs checking);
+- what wrong answers do students give to question N: wrong_answers (overall or per class).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from quiz.models import Chapter, Question, QuestionRevision
+from reporting import analysis
+from reporting.models import (
+    Answer,
+    ClassDay,
+    ClassFeedItem,
+    QuestionDuration,
+    QuestionStats,
+    QuestionStudent,
+    StudentDay,
+    StudentProgress,
+    WrongAnswer,
+    WrongAnswerStudent,
+)
+from studyflow.models import Classroom
+
+NOT_STARTED = StudentProgress.Status.NOT_STARTED.value
+STUCK = StudentProgress.Status.STUCK.value
+PASSED = StudentProgress.Status.PASSED.value
+IN_PROGRESS = StudentProgress.Status.IN_PROGRESS.value
+
+# --- roster and content names --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ChapterRef:
+    id: int
+    title: str
+    course: str = ""
+
+
+def display_name(user: Any) -> str:
+    full = f"{user.first_name} {user.last_name}".strip()
+    return full or user.username
+
+
+def class_students(classroom: Classroom) -> list[Person]:
+    users = classroom.students.only("id", "username", "first_name", "last_name")
+    people = [Person(u.pk, display_name(u)) for u in users]
+    return sorted(people, key=lambda p: (p.name.casefold(), p.id))
+
+
+def student_ids(classroom: Classroom) -> list[int]:
+    return list(classroom.students.values_list("pk", flat=True))
+
+
+def person(student_id: int) -> Person | None:
+    user = get_user_model().objects.filter(pk=student_id).first()
+    return Person(user.pk, display_name(user)) if user else None
+
+
+def chapters(course_id: int | None = None) -> list[ChapterRef]:
+    query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
+    if course_id is not None:
+        query = query.filter(course_id=course_id)
+    return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
+
+
+def chapter(chapter_id: int) -> ChapterRef | None:
+    found = Chapter.objects.select_related("course").filter(pk=chapter_id).first()
+    return ChapterRef(found.pk, found.title, found.course.title) if found else None
+
+
+def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
+    """The current wording of each question (for labels)."""
+    wanted = set(question_ids)
+    current = dict(Question.objects.filter(pk__in=wanted).values_list("pk", "current_revision"))
+    texts: dict[int, str] = {}
+    for question_id, revision, text in QuestionRevision.objects.filter(
+        question_id__in=wanted
+    ).values_list("question_id", "revision", "text"):
+        if revision == current.get(question_id):
+            texts[question_id] = text
+    return texts
+
+
+# --- the class progress grid --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    student: int
+    chapter: int
+    status: str = NOT_STARTED
+    streak: int = 0
+    best_streak: int = 0
+    answered: int = 0
+    mistakes: int = 0
+    reveals: int = 0
+    time_spent_seconds: int = 0
+    last_activity: datetime | None = None
+    passed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GridRow:
+    student: Person
+    cells: list[Cell]
+
+    @property
+    def stuck(self) -> int:
+        return sum(cell.status == STUCK for cell in self.cells)
+
+    @property
+    def passed(self) -> int:
+        return sum(cell.status == PASSED for cell in self.cells)
+
+    @property
+    def time_spent_seconds(self) -> int:
+        return sum(cell.time_spent_seconds for cell in self.cells)
+
+    @property
+    def last_activity(self) -> datetime | None:
+        times = [cell.last_activity for cell in self.cells if cell.last_activity]
+        return max(times) if times else None
+
+
+@dataclass(frozen=True)
+class Grid:
+    classroom: Classroom
+    students: list[Person]
+    chapters: list[ChapterRef]
+    rows: list[GridRow]
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for row in self.rows for cell in row.cells]
+
+
+GRID_SORTS = ("stuck", "name", "passed", "time", "activity")
+
+
+def grid(classroom: Classroom, *, sort: str = "stuck", descending: bool = False) -> Grid:
+    """Students x chapters. Default order: students with a stuck chapter first, then by name."""
+    students = class_students(classroom)
+    chapter_list = chapters()
+    found = {
+        (p.student_id, p.chapter_id): p
+        for p in StudentProgress.objects.filter(
+            student_id__in=[s.id for s in students], chapter_id__in=[c.id for c in chapter_list]
+        )
+    }
+    rows = []
+    for student in students:
+        cells = []
+        for ch in chapter_list:
+            progress = found.get((student.id, ch.id))
+            cells.append(_cell(student.id, ch.id, progress))
+        rows.append(GridRow(student, cells))
+    return Grid(classroom, students, chapter_list, sort_rows(rows, sort, descending))
+
+
+def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Cell:
+    if progress is None:
+        return Cell(student, chapter_id)
+    return Cell(
+        student=student,
+        chapter=chapter_id,
+        status=progress.status,
+        streak=progress.streak,
+        best_streak=progress.best_streak,
+        answered=progress.answered,
+        mistakes=progress.mistakes,
+        reveals=progress.reveals,
+        time_spent_seconds=progress.time_spent_ms // 1000,
+        last_activity=progress.last_activity,
+        passed_at=progress.passed_at,
+    )
+
+
+def sort_rows(rows: list[GridRow], sort: str, descending: bool = False) -> list[GridRow]:
+    by_name = sorted(rows, key=lambda r: (r.student.name.casefold(), r.student.id))
+    if sort == "name":
+        return list(reversed(by_name)) if descending else by_name
+    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    keys: dict[str, Any] = {
+        "stuck": lambda r: -r.stuck,
+        "passed": lambda r: r.passed,
+        "time": lambda r: r.time_spent_seconds,
+        "activity": lambda r: r.last_activity or epoch,
+    }
+    key = keys.get(sort, keys["stuck"])
+    # sorted is stable: ties stay in name order.
+    return sorted(by_name, key=key, reverse=descending)
+
+
+# --- activity -----------------------------------------------------------------------------------
+
+
+def feed(
+    classroom_id: int, *, since: datetime | None = None, limit: int = 50
+) -> list[ClassFeedItem]:
+    """The class's most recent events, newest first."""
+    items = ClassFeedItem.objects.filter(classroom_id=classroom_id)
+    if since is not None:
+        items = items.filter(at__gt=since)
+    return list(items.order_by("-at", "-position")[:limit])
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    day: date
+    answered: int = 0
+    correct: int = 0
+    active_students: int = 0
+    time_spent_seconds: int = 0
+
+
+def class_days(classroom_id: int, *, days: int = 14, today: date | None = None) -> list[DayTotals]:
+    """The last `days` days of a class, oldest first, zero-filled."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    found = {
+        row.day: row
+        for row in ClassDay.objects.filter(
+            classroom_id=classroom_id, day__gte=start, day__lte=today
+        )
+    }
+    out = []
+    for i in range(days):
+        day = start + timedelta(days=i)
+        row = found.get(day)
+        out.append(
+            DayTotals(
+                day, row.answered, row.correct, row.active_students, row.time_spent_ms // 1000
+            )
+            if row
+            else DayTotals(day)
+        )
+    return out
+
+
+# --- a student ----------------------------------------------------------------------------------
+
+
+def student_answers(student_id: int) -> list[Answer]:
+    """Every answer (and reveal) of a student, oldest first."""
+    return list(Answer.objects.filter(student_id=student_id).order_by("answered_at", "position"))
+
+
+def student_progress(student_id: int) -> list[tuple[ChapterRef, Cell]]:
+    found = {p.chapter_id: p for p in StudentProgress.objects.filter(student_id=student_id)}
+    return [(ch, _cell(student_id, ch.id, found.get(ch.id))) for ch in chapters()]
+
+
+def student_days(student_id: int) -> list[DayTotals]:
+    """Days the student worked, oldest first: time spent and answers."""
+    return [
+        DayTotals(row.day, row.answered, row.correct, 1, row.time_spent_ms // 1000)
+        for row in StudentDay.objects.filter(student_id=student_id).order_by("day")
+    ]
+
+
+@dataclass(frozen=True)
+class StudentSummary:
+    answered: int
+    correct: int
+    mistakes: int
+    reveals: int
+    time_spent_seconds: int
+    first_activity: datetime | None
+    last_activity: datetime | None
+
+
+def student_summary(student_id: int) -> StudentSummary:
+    totals = StudentProgress.objects.filter(student_id=student_id).aggregate(
+        answered=Sum("answered"),
+        correct=Sum("correct"),
+        mistakes=Sum("mistakes"),
+        reveals=Sum("reveals"),
+        time=Sum("time_spent_ms"),
+        last=Max("last_activity"),
+    )
+    first = (
+        StudentProgress.objects.filter(student_id=student_id)
+        .exclude(first_activity=None)
+        .order_by("first_activity")
+        .values_list("first_activity", flat=True)
+        .first()
+    )
+    return StudentSummary(
+        answered=totals["answered"] or 0,
+        correct=totals["correct"] or 0,
+        mistakes=totals["mistakes"] or 0,
+        reveals=totals["reveals"] or 0,
+        time_spent_seconds=(totals["time"] or 0) // 1000,
+        first_activity=first,
+        last_activity=totals["last"],
+    )
+
+
+# --- questions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionReport:
+    question: int
+    text: str = ""
+    order: int = 0
+    assigned: int = 0
+    answered: int = 0
+    correct: int = 0
+    incorrect: int = 0
+    revealed: int = 0
+    first_tries: int = 0
+    first_try_correct: int = 0
+    seconds_count: int = 0
+    seconds_sum: float = 0.0
+    median_seconds: float | None = None
+    discrimination: float | None = None
+    wrong_answers: list[WrongAnswerReport] = field(default_factory=list)
+
+    @property
+    def facility(self) -> float | None:
+        return analysis.facility(self.first_tries, self.first_try_correct)
+
+    @property
+    def mean_seconds(self) -> float | None:
+        return self.seconds_sum / self.seconds_count if self.seconds_count else None
+
+    @property
+    def needs_checking(self) -> bool:
+        return analysis.needs_checking(self.first_tries, self.facility, self.discrimination)
+
+
+def question_table(
+    chapter_id: int, *, students: Collection[int] | None = None
+) -> list[QuestionReport]:
+    """Every question of a chapter with its statistics, overall or for the given students (a
+    class); in the chapter's order. The median is only known overall (None for a class)."""
+    questions = list(
+        Question.objects.filter(chapter_id=chapter_id)
+        .order_by("order", "pk")
+        .values_list("pk", "order")
+    )
+    texts = question_texts(q for q, _ in questions)
+    reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order in questions}
+    per_student = QuestionStudent.objects.filter(chapter_id=chapter_id)
+    totals: Iterable[dict[str, Any]]
+    if students is not None:
+        per_student = per_student.filter(student_id__in=list(students))
+        totals = per_student.values("question_id").annotate(
+            assigned=Sum("assigned"),
+            answered=Sum("answered"),
+            correct=Sum("correct"),
+            incorrect=Sum("incorrect"),
+            revealed=Sum("revealed"),
+            seconds_count=Sum("seconds_count"),
+            seconds_sum=Sum("seconds_sum"),
+            first_tries=Count("id", filter=~Q(first_try_correct=None)),
+            first_try_correct=Count("id", filter=Q(first_try_correct=True)),
+        )
+    else:
+        totals = (
+            QuestionStats.objects.filter(chapter_id=chapter_id)
+            .values("question_id")
+            .annotate(
+                assigned=Sum("assigned"),
+                answered=Sum("answered"),
+                correct=Sum("correct"),
+                incorrect=Sum("incorrect"),
+                revealed=Sum("revealed"),
+                seconds_count=Sum("seconds_count"),
+                seconds_sum=Sum("seconds_sum"),
+                first_tries=Sum("first_tries"),
+                first_try_correct=Sum("first_try_correct"),
+            )
+        )
+    for total in totals:
+        report = reports.setdefault(total["question_id"], QuestionReport(total["question_id"]))
+        for name in (
+            "assigned",
+            "answered",
+            "correct",
+            "incorrect",
+            "revealed",
+            "seconds_count",
+            "seconds_sum",
+            "first_tries",
+            "first_try_correct",
+        ):
+            setattr(report, name, total[name] or 0)
+    if students is None:
+        histograms: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for question_id, seconds, count in QuestionDuration.objects.filter(
+            question_id__in=list(reports)
+        ).values_list("question_id", "seconds", "count"):
+            histograms[question_id][seconds] += count
+        for question_id, histogram in histograms.items():
+            reports[question_id].median_seconds = analysis.median_from_histogram(histogram)
+    tries = per_student.exclude(first_try_correct=None).values_list(
+        "student_id", "question_id", "first_try_correct"
+    )
+    rows = ((student, question, bool(ok)) for student, question, ok in tries)
+    for question_id, value in analysis.discrimination(rows).items():
+        if question_id in reports:
+            reports[question_id].discrimination = value
+    return sorted(reports.values(), key=lambda r: (r.order, r.question))
+
+
+@dataclass(frozen=True)
+class WrongAnswerReport:
+    answer: str
+    count: int
+    students: int
+    last_seen: datetime | None = None
+
+
+def wrong_answers(
+    question_id: int, *, students: Collection[int] | None = None, limit: int | None = None
+) -> list[WrongAnswerReport]:
+    """The normalised wrong answers given to a question, most common first."""
+    if students is None:
+        rows = [
+            WrongAnswerReport(r.answer, r.count, r.students, r.last_seen)
+            for r in WrongAnswer.objects.filter(question_id=question_id).order_by(
+                "-count", "-students", "answer"
+            )[:limit]
+        ]
+        return rows
+    grouped = (
+        WrongAnswerStudent.objects.filter(question_id=question_id, student_id__in=list(students))
+        .values("answer")
+        .annotate(total=Sum("count"), people=Count("student_id"), last=Max("last_seen"))
+        .order_by("-total", "-people", "answer")
+    )
+    return [
+        WrongAnswerReport(g["answer"], g["total"], g["people"], g["last"]) for g in grouped[:limit]
+    ]
+
+
+def wrong_answers_by_question(
+    question_ids: Collection[int], *, students: Collection[int] | None = None, per_question: int = 5
+) -> dict[int, list[WrongAnswerReport]]:
+    """The top wrong answers of several questions (the chapter difficulty page), in two queries."""
+    out: dict[int, list[WrongAnswerReport]] = defaultdict(list)
+    if students is None:
+        for r in WrongAnswer.objects.filter(question_id__in=list(question_ids)).order_by(
+            "question_id", "-count", "-students", "answer"
+        ):
+            if len(out[r.question_id]) < per_question:
+                out[r.question_id].append(
+                    WrongAnswerReport(r.answer, r.count, r.students, r.last_seen)
+                )
+        return out
+    grouped = (
+        WrongAnswerStudent.objects.filter(
+            question_id__in=list(question_ids), student_id__in=list(students)
+        )
+        .values("question_id", "answer")
+        .annotate(total=Sum("count"), people=Count("student_id"), last=Max("last_seen"))
+        .order_by("question_id", "-total", "-people", "answer")
+    )
+    for g in grouped:
+        if len(out[g["question_id"]]) < per_question:
+            out[g["question_id"]].append(
+                WrongAnswerReport(g["answer"], g["total"], g["people"], g["last"])
+            )
+    return out
+
+
+def facility_spread(reports: Iterable[QuestionReport], bins: int = 10) -> list[int]:
+    """How many questions fall in each facility band [0, 0.1), ..., [0.9, 1.0]."""
+    counts = [0] * bins
+    for report in reports:
+        value = report.facility
+        if value is not None:
+            counts[min(bins - 1, int(value * bins))] += 1
+    return counts
+
+
+def overall_days(*, days: int = 14, today: date | None = None) -> list[DayTotals]:
+    """Answers per day over all students (the staff overview)."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    found = {
+        row["day"]: row
+        for row in StudentDay.objects.filter(day__gte=start, day__lte=today)
+        .values("day")
+        .annotate(
+            answered=Sum("answered"),
+            correct=Sum("correct"),
+            active=Count("student_id"),
+            time=Sum("time_spent_ms"),
+        )
+    }
+    out = []
+    for i in range(days):
+        day = start + timedelta(days=i)
+        row = found.get(day)
+        out.append(
+            DayTotals(day, row["answered"], row["correct"], row["active"], row["time"] // 1000)
+            if row
+            else DayTotals(day)
+        )
+    return out

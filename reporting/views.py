@@ -1,0 +1,254 @@
+"""Teacher pages: classes, the class progress grid with its live feed, a student's answers, and the
+difficulty of a chapter's questions. Thin: access checks (reporting.access), reads
+(reporting.selectors), render. The grid and the feed refresh themselves with htmx.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
+
+from reporting import access, charts, exports, selectors
+from reporting.models import StudentProgress
+from studyflow import roles
+
+STATUS_VIEW = {
+    "not_started": ("○", "Not started"),
+    "in_progress": ("◐", "In progress"),
+    "stuck": ("⚠", "Stuck"),
+    "passed": ("✓", "Passed"),
+}
+FEED_LABELS = {
+    "quiz.QuizStarted": "started a quiz",
+    "quiz.QuestionAnsweredCorrectly": "answered correctly",
+    "quiz.QuestionAnsweredIncorrectly": "answered incorrectly",
+    "quiz.AnswerRevealed": "revealed the answer",
+    "quiz.StudentGotStuck": "got stuck",
+    "quiz.StudentGotUnstuck": "got unstuck",
+    "quiz.QuizPassed": "passed the chapter",
+}
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+@require_GET
+@login_required
+def classes(request: HttpRequest) -> HttpResponse:
+    access.require_reporter(request.user)
+    visible = list(roles.classes_visible_to(request.user).annotate(student_count=Count("students")))
+    stuck = _stuck_students(visible)
+    return render(
+        request,
+        "reporting/classes.html",
+        {
+            "classes": [(c, stuck.get(c.pk, 0)) for c in visible],
+            "chapters": selectors.chapters(),
+        },
+    )
+
+
+def _stuck_students(classes: list[Any]) -> dict[int, int]:
+    members: dict[int, set[int]] = {}
+    for classroom in classes:
+        members[classroom.pk] = set(classroom.students.values_list("pk", flat=True))
+    everyone = set().union(*members.values()) if members else set()
+    stuck = set(
+        StudentProgress.objects.filter(student_id__in=everyone, status="stuck").values_list(
+            "student_id", flat=True
+        )
+    )
+    return {pk: len(ids & stuck) for pk, ids in members.items()}
+
+
+def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
+    classroom = access.classroom_for(request.user, classroom_id)
+    sort = request.GET.get("sort", "stuck")
+    if sort not in selectors.GRID_SORTS:
+        sort = "stuck"
+    descending = request.GET.get("dir") == "desc"
+    grid = selectors.grid(classroom, sort=sort, descending=descending)
+    rows = [(row, [(cell, *STATUS_VIEW[cell.status]) for cell in row.cells]) for row in grid.rows]
+    totals = {key: 0 for key in STATUS_VIEW}
+    for cell in grid.cells:
+        totals[cell.status] += 1
+    return {
+        "classroom": classroom,
+        "grid": grid,
+        "rows": rows,
+        "sort": sort,
+        "descending": descending,
+        "sorts": [
+            ("stuck", "Stuck first"),
+            ("name", "Name"),
+            ("passed", "Chapters passed"),
+            ("time", "Time spent"),
+            ("activity", "Last active"),
+        ],
+        "status_view": STATUS_VIEW,
+        "totals": [(STATUS_VIEW[key], n, key) for key, n in totals.items()],
+        "updated": timezone.now(),
+    }
+
+
+@require_GET
+@login_required
+def class_grid(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    context = _grid_context(request, classroom_id)
+    days = selectors.class_days(classroom_id, days=14)
+    context["answers_chart"] = charts.bar_chart(
+        "Answers per day, last 14 days",
+        [d.day.strftime("%d %b") for d in days],
+        [d.answered for d in days],
+        every=2,
+    )
+    context["days"] = days
+    context["feed"] = _feed_items(classroom_id, None)
+    return render(request, "reporting/class_grid.html", context)
+
+
+@require_GET
+@login_required
+def grid_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    return render(request, "reporting/_grid.html", _grid_context(request, classroom_id))
+
+
+def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any]]:
+    items = selectors.feed(classroom_id, since=since, limit=30)
+    names = {
+        p.id: p.name
+        for p in (selectors.person(i) for i in {item.student_id for item in items})
+        if p is not None
+    }
+    texts = selectors.question_texts({i.question_id for i in items if i.question_id})
+    return [
+        {
+            "item": item,
+            "name": names.get(item.student_id, f"Student {item.student_id}"),
+            "label": FEED_LABELS.get(item.type, item.type),
+            "question": texts.get(item.question_id, "") if item.question_id else "",
+        }
+        for item in items
+    ]
+
+
+@require_GET
+@login_required
+def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    access.classroom_for(request.user, classroom_id)
+    since = parse_datetime(request.GET.get("since", "") or "")
+    return render(
+        request,
+        "reporting/_feed.html",
+        {"feed": _feed_items(classroom_id, since), "classroom_id": classroom_id},
+    )
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    grid = selectors.grid(access.classroom_for(request.user, classroom_id))
+    response = HttpResponse(exports.to_csv(grid), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "csv")}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    grid = selectors.grid(access.classroom_for(request.user, classroom_id))
+    response = HttpResponse(exports.to_xlsx(grid), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "xlsx")}"'
+    return response
+
+
+STUDENT_ANSWERS_SHOWN = 200
+
+
+@require_GET
+@login_required
+def student(request: HttpRequest, student_id: int) -> HttpResponse:
+    user = access.student_for(request.user, student_id)
+    answers = selectors.student_answers(student_id)
+    show_all = request.GET.get("all") == "1"
+    shown = answers if show_all else answers[-STUDENT_ANSWERS_SHOWN:]
+    texts = selectors.question_texts({a.question_id for a in shown})
+    chapter_titles = {c.id: c.title for c in selectors.chapters()}
+    days = selectors.student_days(student_id)[-30:]
+    progress = [
+        (ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in selectors.student_progress(student_id)
+    ]
+    return render(
+        request,
+        "reporting/student.html",
+        {
+            "student": selectors.Person(user.pk, selectors.display_name(user)),
+            "classroom": roles.classroom_of(user),
+            "summary": selectors.student_summary(student_id),
+            "progress": progress,
+            "answers": [
+                (a, texts.get(a.question_id, ""), chapter_titles.get(a.chapter_id, ""))
+                for a in reversed(shown)
+            ],
+            "answer_count": len(answers),
+            "truncated": len(shown) < len(answers),
+            "days": days,
+            "time_chart": charts.bar_chart(
+                "Minutes spent per day",
+                [d.day.strftime("%d %b") for d in days],
+                [round(d.time_spent_seconds / 60, 1) for d in days],
+                unit="min",
+                every=max(1, len(days) // 10),
+            ),
+        },
+    )
+
+
+@require_GET
+@login_required
+def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
+    chapter = access.chapter_for(request.user, chapter_id)
+    classroom_id = _int(request.GET.get("class"))
+    classroom = (
+        access.classroom_for(request.user, classroom_id) if classroom_id is not None else None
+    )
+    students = selectors.student_ids(classroom) if classroom else None
+    reports = selectors.question_table(chapter_id, students=students)
+    wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=students)
+    spread = selectors.facility_spread(reports)
+    return render(
+        request,
+        "reporting/questions.html",
+        {
+            "chapter": chapter,
+            "classroom": classroom,
+            "classes": roles.classes_visible_to(request.user),
+            "chapters": selectors.chapters(),
+            "reports": [(r, wrong.get(r.question, [])) for r in reports],
+            "flagged": sum(r.needs_checking for r in reports),
+            "spread_chart": charts.bar_chart(
+                "Questions by facility index",
+                [f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10)],
+                spread,
+                width=500,
+                height=160,
+            ),
+        },
+    )
