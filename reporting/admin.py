@@ -1,0 +1,152 @@
+"""The read-model tables, browsable read-only: only projections write them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from quiz.models import Chapter
+from reporting import models
+from studyflow.models import Classroom
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    list_per_page = 50
+    show_full_result_count = False  # counting a million rows on every page view is slow
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ClassFilter(admin.SimpleListFilter):
+    title = "class"
+    parameter_name = "classroom_id"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [(c.pk, str(c)) for c in Classroom.objects.select_related("school")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(classroom_id=value) if value else queryset
+
+
+class StudentInClassFilter(ClassFilter):
+    """Students currently in the class (for tables keyed by student only)."""
+
+    title = "students of class"
+    parameter_name = "class"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        students = Classroom.objects.filter(pk=value).values_list("students", flat=True)
+        return queryset.filter(student_id__in=list(students))
+
+
+class ChapterFilter(admin.SimpleListFilter):
+    title = "chapter"
+    parameter_name = "chapter_id"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        return [(c.pk, str(c)) for c in Chapter.objects.select_related("course")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(chapter_id=value) if value else queryset
+
+
+@admin.register(models.StudentProgress)
+class StudentProgressAdmin(ReadOnlyAdmin):
+    list_display = (
+        "student_id",
+        "chapter_id",
+        "status",
+        "streak",
+        "best_streak",
+        "answered",
+        "mistakes",
+        "reveals",
+        "time_spent_ms",
+        "last_activity",
+    )
+    list_filter = ("status", ChapterFilter, StudentInClassFilter, ClassFilter)
+    search_fields = ("=student_id",)
+
+
+@admin.register(models.StudentDay)
+class StudentDayAdmin(ReadOnlyAdmin):
+    list_display = ("student_id", "day", "answered", "correct", "reveals", "time_spent_ms")
+    list_filter = (StudentInClassFilter, "day")
+    search_fields = ("=student_id",)
+
+
+@admin.register(models.QuestionStats)
+class QuestionStatsAdmin(ReadOnlyAdmin):
+    list_display = (
+        "question_id",
+        "revision",
+        "chapter_id",
+        "assigned",
+        "answered",
+        "correct",
+        "incorrect",
+        "revealed",
+        "first_tries",
+        "first_try_correct",
+        "mean_seconds",
+    )
+    list_filter = (ChapterFilter,)
+    search_fields = ("=question_id",)
+
+
+@admin.register(models.QuestionStudent)
+class QuestionStudentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "question_id",
+        "student_id",
+        "chapter_id",
+        "answered",
+        "correct",
+        "incorrect",
+        "revealed",
+        "first_try_correct",
+        "first_try_at",
+    )
+    list_filter = (ChapterFilter, StudentInClassFilter, "first_try_correct")
+    search_fields = ("=question_id", "=student_id")
+
+
+@admin.register(models.WrongAnswer)
+class WrongAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("question_id", "answer", "count", "students", "last_seen")
+    list_filter = (ChapterFilter,)
+    search_fields = ("=question_id", "answer")
+
+
+@admin.register(models.ClassDay)
+class ClassDayAdmin(ReadOnlyAdmin):
+    list_display = (
+        "classroom_id",
+        "day",
+        "answered",
+        "correct",
+        "active_students",
+        "time_spent_ms",
+    )
+    list_filter = (ClassFilter, "day")
+
+
+@admin.register(models.ClassFeedItem)
+class ClassFeedItemAdmin(ReadOnlyAdmin):
+    list_display = ("classroom_id", "at", "student_id", "type", "question_id", "correct")
+    list_filter = (ClassFilter, ChapterFilter, "type")
