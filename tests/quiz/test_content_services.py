@@ -75,6 +75,7 @@ def errors_of(**content):
             "no text",
         ),
         ({"accepted_answers": ["x" * 501]}, "accepted_answers", "at most 500"),
+        ({"accepted_answers": ["2⁷"]}, "accepted_answers", "would read as '27'"),
     ],
 )
 def test_invalid_content_is_refused_with_a_clear_message(content, field, fragment):
