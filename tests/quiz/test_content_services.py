@@ -1,5 +1,7 @@
 """Content services: validation (pure), creating and revising questions, and the pool reads."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -18,7 +20,7 @@ ABC = [{"key": "A", "text": "1/3"}, {"key": "B", "text": "1/4"}, {"key": "C", "t
 
 
 def errors_of(**content):
-    base = {"kind": "open", "text": "q", "choices": [], "accepted_answers": ["1"]}
+    base: dict[str, Any] = {"kind": "open", "text": "q", "choices": [], "accepted_answers": ["1"]}
     base.update(content)
     with pytest.raises(ValidationError) as caught:
         clean_content(worked_answer="", **base)
