@@ -7,6 +7,7 @@ services and the pure domain never touch model instances.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +112,14 @@ def clean_content(
             answers = _unique(keys.get(a.casefold(), a) for a in answers)
     if not answers:
         errors.setdefault("accepted_answers", []).append("Give at least one accepted answer.")
+    # Answer checking compares NFKC forms, where "2⁷" becomes "27": refuse what would mislead.
+    compat = [a for a in answers if unicodedata.normalize("NFKC", a) != a]
+    if compat:
+        errors.setdefault("accepted_answers", []).append(
+            "Answers are compared in plain characters, so "
+            + ", ".join(f"{a!r} would read as {unicodedata.normalize('NFKC', a)!r}" for a in compat)
+            + "; type powers as 2^7."
+        )
     too_long = [a for a in answers if len(a) > MAX_ANSWER_LENGTH]
     if too_long:
         errors.setdefault("accepted_answers", []).append(
