@@ -84,5 +84,7 @@ def make_world(*, goal: int = 3, open_questions: int = 5) -> World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(transactional_db) -> World:
+    # An append must be the first write of its transaction, so service tests cannot run inside
+    # one test-wide transaction after creating their data: they commit for real (and flush).
     return make_world()

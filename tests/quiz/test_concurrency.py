@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from events import store
@@ -16,7 +17,14 @@ from quiz import services
 from quiz.errors import CommandRejected
 from tests.quiz.conftest import make_world
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrent writers need PostgreSQL (SQLite serialises them)",
+    ),
+]
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
