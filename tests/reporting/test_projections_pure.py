@@ -113,7 +113,7 @@ def run_activity(
     return class_activity.ActivityChanges(days, student_days, clocks, []), feed
 
 
-# --- given/when/then examples --------------------------------------------------------------------
+# --- given/when/then examples -------------------------------------------------------------------
 
 
 def test_gap_is_capped_at_five_minutes_and_never_negative():
@@ -237,7 +237,7 @@ def test_feed_keeps_only_the_newest_items_per_class():
         ]
 
 
-# --- batch independence and the oracle -----------------------------------------------------------
+# --- batch independence and the oracle ----------------------------------------------------------
 
 
 def compare_with_oracle(events: list[Any], sizes: list[int]) -> None:
