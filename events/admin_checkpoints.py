@@ -1,10 +1,10 @@
-"""Admin for the projection checkpoints (staff only): where each projection stands, how far behind it
-is, why it stopped; and the actions an operator needs, queued to the workers."""
+"""Admin for the projection checkpoints (staff only): where each projection stands, how far behind
+it is, why it stopped; and the actions an operator needs, queued to the workers."""
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -17,7 +17,13 @@ from events.models import ProjectionCheckpoint
 _page = threading.local()
 
 
-class ProjectionCheckpointAdmin(admin.ModelAdmin[ProjectionCheckpoint]):
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[ProjectionCheckpoint]
+else:
+    _ModelAdmin = admin.ModelAdmin
+
+
+class ProjectionCheckpointAdmin(_ModelAdmin):
     list_display = [
         "__str__",
         "status",
@@ -92,9 +98,7 @@ class ProjectionCheckpointAdmin(admin.ModelAdmin[ProjectionCheckpoint]):
         return lines[-1][:200] if lines else ""
 
     @admin.action(description="Catch up now (queued to a worker)")
-    def catch_up_now(
-        self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]
-    ) -> None:
+    def catch_up_now(self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]) -> None:
         from events.tasks import catch_up_projection
 
         queued = 0

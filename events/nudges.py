@@ -112,6 +112,12 @@ def gate() -> Gate:
         return found
 
 
+def reset_gates() -> None:
+    """Forget the gates (their connections), e.g. after the broker URL changed."""
+    with _lock:
+        _gates.clear()
+
+
 def _make_gate(url: str) -> Gate:
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisGate(url)
@@ -158,7 +164,9 @@ def nudge(name: str, partition: int, *, force: bool = False) -> bool:
         pause_broker(error)
         return False
     try:
-        catch_up_projection.apply_async(args=(name, partition), kwargs={"force": force}, retry=False)
+        catch_up_projection.apply_async(
+            args=(name, partition), kwargs={"force": force}, retry=False
+        )
         return True
     except Exception as error:
         pause_broker(error)

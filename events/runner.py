@@ -65,7 +65,7 @@ class CatchUpResult:
         return not (self.more or self.skipped or self.failed)
 
 
-# --- checkpoints -----------------------------------------------------------------------------------
+# --- checkpoints ----------------------------------------------------------------------------------
 
 
 def ensure_checkpoints(projection: Projection) -> None:
@@ -102,9 +102,7 @@ def partition_filter(projection: Projection, partition: int) -> tuple[int, int] 
     return None if projection.partitions == 1 else (partition, projection.partitions)
 
 
-def read_pending(
-    projection: Projection, partition: int, cursor: str, limit: int
-) -> store.Page:
+def read_pending(projection: Projection, partition: int, cursor: str, limit: int) -> store.Page:
     return store.read_all(
         after=cursor or None,
         limit=limit,
@@ -113,7 +111,7 @@ def read_pending(
     )
 
 
-# --- catching up -----------------------------------------------------------------------------------
+# --- catching up ----------------------------------------------------------------------------------
 
 
 def catch_up(
@@ -142,8 +140,12 @@ def catch_up(
         outcome = _run_batch(projection, partition, size, force=force)
         if outcome.skipped:
             return CatchUpResult(name, partition, applied, batches, skipped=outcome.skipped)
+        if outcome.stopped:
+            return CatchUpResult(name, partition, applied, batches, failed=True)
         if outcome.error is not None:
-            applied += _record_failure(projection, partition, outcome.cursor, outcome.events, outcome.error)
+            applied += _record_failure(
+                projection, partition, outcome.cursor, outcome.events, outcome.error
+            )
             return CatchUpResult(name, partition, applied, batches, failed=True)
         applied += outcome.applied
         batches += 1
@@ -162,6 +164,7 @@ class _Batch:
     applied: int = 0
     full: bool = False
     skipped: str = ""
+    stopped: bool = False  # failed, and recorded already
     cursor: str = ""
     events: Sequence[RecordedEvent] = ()
     error: BaseException | None = None
@@ -177,7 +180,14 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
             if not force and backing_off(checkpoint, timezone.now()):
                 return _Batch(skipped="backing_off")
             if checkpoint.partitions != projection.partitions:
-                raise PartitionsChanged(checkpoint.partitions, projection.partitions)
+                # Its cursors split the log another way: only a rebuild can go on from here.
+                _mark_failed(
+                    checkpoint,
+                    None,
+                    PartitionsChanged(checkpoint.partitions, projection.partitions),
+                )
+                checkpoint.save()
+                return _Batch(stopped=True)
             batch.cursor = checkpoint.cursor
             page = read_pending(projection, partition, checkpoint.cursor, size)
             batch.events = page.events
@@ -188,9 +198,6 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
             checkpoint.save()
             batch.applied = len(page.events)
             return batch
-    except PartitionsChanged as error:
-        batch.error = error
-        return batch
     except Exception as error:
         if not batch.events:
             raise  # not the handler: the database or the store; the task fails, the sweep retries
@@ -279,7 +286,9 @@ def _record_failure(
             checkpoint.save()
             return failing
     except Exception:
-        logger.exception("Could not isolate the failing event of %s[%s]", projection.name, partition)
+        logger.exception(
+            "Could not isolate the failing event of %s[%s]", projection.name, partition
+        )
         _mark_failed_only(projection.name, partition, events[0].position if events else None, error)
         return 0
 
@@ -287,8 +296,6 @@ def _record_failure(
 def _find_failing_event(
     projection: Projection, events: Sequence[RecordedEvent], error: BaseException
 ) -> tuple[int | None, BaseException]:
-    if isinstance(error, PartitionsChanged):
-        return 0, error
     for index, event in enumerate(events):
         try:
             with transaction.atomic():  # a savepoint: the failing event's writes are undone
@@ -331,7 +338,7 @@ def describe(error: BaseException) -> str:
     return "".join(lines)[-4000:]
 
 
-# --- rebuild ---------------------------------------------------------------------------------------
+# --- rebuild --------------------------------------------------------------------------------------
 
 
 def reset(name: str) -> int:

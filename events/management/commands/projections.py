@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
     def names(self, names: list[str], *, every: bool, default_all: bool) -> list[str]:
         known = [projection.name for projection in projections.all_projections()]
-        if every and not names or default_all and not names:
+        if not names and (every or default_all):
             return known
         if not names:
             raise CommandError("Name a projection, or pass --all.")
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         def on_start(total: int) -> None:
             nonlocal bar
             if progress:
-                bar = ProgressBar(name, total, self.stderr._out)
+                bar = ProgressBar(name, total, sys.stderr)
 
         def on_batch(count: int) -> None:
             if bar is not None:

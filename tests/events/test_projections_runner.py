@@ -1,0 +1,203 @@
+"""The projection runner in-process, against the real event store on PostgreSQL."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from events import projections, runner, selectors
+from events.models import ProjectionCheckpoint
+from events.projections import Projection
+from events.store import RecordedEvent
+from reporting.models import Answer
+from reporting.projections.answers import OUTCOMES
+from tests.projection_support import answer_count, answers_snapshot, append_history
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def catch_up_all(name: str, **kwargs: object) -> int:
+    projection = projections.get(name)
+    applied = 0
+    for partition in range(projection.partitions):
+        result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)  # type: ignore[arg-type]
+        applied += result.applied
+    return applied
+
+
+def test_catch_up_projects_every_answer_once() -> None:
+    histories = append_history(40)
+
+    catch_up_all("answers", batch_size=7)
+
+    assert Answer.objects.count() == answer_count(histories)
+    assert catch_up_all("answers") == 0  # nothing twice
+    assert Answer.objects.count() == answer_count(histories)
+    assert Answer.objects.filter(course_id__isnull=True).count() == 0
+    statuses = selectors.projection_status()
+    assert [s["partition"] for s in statuses if s["name"] == "answers"] == [0, 1, 2, 3]
+    assert all(s["lag_events"] == 0 and s["status"] == "ok" for s in statuses)
+
+
+def test_status_shows_what_is_behind() -> None:
+    append_history(5)
+    rows = {(s["name"], s["partition"]): s for s in selectors.projection_status()}
+    behind = sum(s["lag_events"] for key, s in rows.items() if key[0] == "answers")
+    assert behind > 0
+    assert all(s["status"] == "new" for key, s in rows.items() if key[0] == "answers")
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    assert "answers[0]" in out.getvalue()
+
+
+def test_rebuild_equals_incremental_catch_up() -> None:
+    append_history(30)
+    catch_up_all("answers", batch_size=3)
+    incremental = answers_snapshot()
+
+    err = StringIO()
+    call_command(
+        "projections", "rebuild", "answers", "--batch-size", "11", stdout=StringIO(), stderr=err
+    )
+
+    assert answers_snapshot() == incremental
+    assert "100.0%" in err.getvalue()
+    assert set(
+        ProjectionCheckpoint.objects.filter(name="answers").values_list("status", flat=True)
+    ) == {"ok"}
+
+
+class Fault:
+    """A handler that raises on one event position while `armed`."""
+
+    def __init__(self) -> None:
+        self.position: int | None = None
+        self.seen: list[int] = []
+
+    def apply(self, events: Sequence[RecordedEvent]) -> None:
+        for event in events:
+            if event.position == self.position:
+                raise RuntimeError(f"cannot project event {event.position}")
+        with connection.cursor() as cursor:
+            for event in events:
+                cursor.execute(
+                    "INSERT INTO test_fault_seen (position) VALUES (%s)", [event.position]
+                )
+
+    def reset(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM test_fault_seen")
+
+    def seen_positions(self) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT position FROM test_fault_seen ORDER BY position")
+            return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def fault() -> Iterator[Fault]:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS test_fault_seen (position bigint PRIMARY KEY)")
+        cursor.execute("DELETE FROM test_fault_seen")
+    found = Fault()
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=found.apply,
+            reset=found.reset,
+        )
+    )
+    yield found
+    projections.unregister("test_faulty")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS test_fault_seen")
+
+
+def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event(
+    fault: Fault,
+) -> None:
+    histories = append_history(20)
+    answer_positions = list(ProjectionCheckpoint.objects.none().values_list("position", flat=True))
+    from events.store import read_all
+
+    answer_positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
+    fault.position = answer_positions[25]
+
+    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=10)
+    catch_up_all("answers", batch_size=10)
+
+    assert result.failed
+    # it applied everything before the failing event, nothing from it on
+    assert fault.seen_positions() == answer_positions[:25]
+    failed = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert failed.status == "failed"
+    assert failed.failed_position == fault.position
+    assert "cannot project event" in failed.last_error
+    assert failed.next_attempt_at is not None
+    # the other projection went on
+    assert Answer.objects.count() == answer_count(histories)
+    status = {s["name"]: s for s in selectors.projection_status()}
+    assert status["test_faulty"]["status"] == "failed"
+    assert status["test_faulty"]["failed_position"] == fault.position
+    assert status["test_faulty"]["lag_events"] == len(answer_positions) - 25
+
+    # back-off: an unforced catch-up waits; a forced one meets the same fault again
+    assert runner.catch_up("test_faulty").skipped == "backing_off"
+    assert runner.catch_up("test_faulty", force=True).failed
+    again = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert again.failures == 2
+    assert again.next_attempt_at is not None and failed.next_attempt_at is not None
+    assert again.next_attempt_at - again.updated_at > failed.next_attempt_at - failed.updated_at
+
+    fault.position = None  # the fix is deployed
+    ProjectionCheckpoint.objects.filter(name="test_faulty").update(next_attempt_at=None)
+    runner.catch_up("test_faulty", budget_seconds=math.inf)
+
+    assert fault.seen_positions() == answer_positions
+    healed = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert (healed.status, healed.last_error, healed.failed_position) == ("ok", "", None)
+
+
+def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
+    projections.unregister("test_faulty")  # not there while history happens
+    append_history(15)
+    catch_up_all("answers")
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=fault.apply,
+            reset=fault.reset,
+        )
+    )
+
+    runner.rebuild("test_faulty")
+
+    assert fault.seen_positions() == list(
+        Answer.objects.order_by("position").values_list("position", flat=True)
+    )
+
+
+def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> None:
+    append_history(3)
+    runner.catch_up("test_faulty", budget_seconds=math.inf)
+    projections.unregister("test_faulty")
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=fault.apply,
+            reset=fault.reset,
+            partitions=2,
+        )
+    )
+    assert runner.catch_up("test_faulty", 0).failed
+    assert "rebuild" in ProjectionCheckpoint.objects.get(name="test_faulty", partition=0).last_error
+    runner.rebuild("test_faulty")
+    assert ProjectionCheckpoint.objects.filter(name="test_faulty", status="ok").count() == 2

@@ -1,0 +1,218 @@
+"""Helpers for the projection tests: history in the event log, read-model snapshots, and real
+Celery worker processes (plus a private Redis) pointed at the test database."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from events import store
+from reporting.models import Answer
+from tests.quiz_events import QuizHistory, Roster, quizzes
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+_seeds = itertools.count(1000)
+
+
+def append_history(quiz_count: int, *, seed: int | None = None) -> list[QuizHistory]:
+    """Append `quiz_count` generated quizzes (one append per quiz, fresh stream ids)."""
+    histories = list(itertools.islice(quizzes(seed or next(_seeds), Roster(), T0), quiz_count))
+    for history in histories:
+        store.append(
+            history.stream_id, history.events, store.NO_STREAM, recorded_at=history.started_at
+        )
+    return histories
+
+
+def answer_count(histories: list[QuizHistory]) -> int:
+    return sum(history.answers for history in histories)
+
+
+ANSWER_FIELDS = [field.name for field in Answer._meta.fields]
+
+
+def answers_snapshot() -> list[tuple[Any, ...]]:
+    return list(Answer.objects.order_by("position").values_list(*ANSWER_FIELDS))
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A private redis-server on its own port, so a test can stop the broker and start it again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert wait_for(self._answers, 10), "redis-server did not start"
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+class Workers:
+    """Real `celery -A studyflow worker` processes (solo pool: one process each, so kill -9 of
+    the process is the crash of the worker) on the test database."""
+
+    def __init__(self, broker_url: str, log_dir: Path, **env: str) -> None:
+        self.broker_url = broker_url
+        self.log_dir = log_dir
+        self.extra_env = env
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.started = 0
+
+    def env(self) -> dict[str, str]:
+        db = settings.DATABASES["default"]
+        database_url = (
+            f"postgres://{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
+        )
+        return {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": self.broker_url,
+            "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
+        }
+
+    def start(self, count: int = 1, *, beat: bool = False) -> None:
+        for _ in range(count):
+            self.started += 1
+            log = open(self.log_dir / f"worker-{self.started}.log", "wb")  # noqa: SIM115
+            args = [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "studyflow",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=test{self.started}@%h",
+            ]
+            if beat:
+                args += ["--beat", f"--schedule={self.log_dir / f'beat-{self.started}'}"]
+                beat = False
+            process = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self.processes.append(process)
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """kill -9: no clean shutdown, no ack, the batch transaction dies with the connection."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+        self.processes.remove(process)
+
+    def stop_all(self) -> None:
+        for process in list(self.processes):
+            self.kill(process)
+
+    def log_texts(self) -> list[str]:
+        return [
+            path.read_text(errors="replace") for path in sorted(self.log_dir.glob("worker-*.log"))
+        ]
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
+            for path in sorted(self.log_dir.glob("worker-*.log"))
+        )
+
+
+def point_celery_at(broker_url: str) -> Iterator[None]:
+    """Make this process publish to `broker_url` (a test's private Redis), then restore."""
+    from events import nudges
+    from studyflow.celery import app
+
+    before = app.conf.broker_url
+
+    def switch(url: str) -> None:
+        app.conf.broker_url = url  # type: ignore[misc]
+        # kombu keeps pools per connection in a registry: drop our references, close nothing
+        app._pool = None  # type: ignore[attr-defined]
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
+        nudges.reset_gates()
+        nudges.resume_broker()
+
+    switch(broker_url)
+    try:
+        yield
+    finally:
+        switch(before)
+
+
+def projection_tables_empty() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reporting_answer")
+        return cursor.fetchone()[0] == 0
