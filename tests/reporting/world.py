@@ -4,6 +4,7 @@ quiz services (with simulated time, so histories span days and idle gaps)."""
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -198,6 +199,19 @@ def all_events() -> list[store.RecordedEvent]:
         cursor = page.cursor
 
 
+def wait_until_visible(timeout: float = 30.0) -> None:
+    """Wait until the commit-safe reader sees every stored event. Its horizon is the oldest running
+    transaction of the whole PostgreSQL cluster, so a transaction of another process (or another
+    database) may hold the newest events back for a moment."""
+    from events.models import Event
+
+    deadline = time.monotonic() + timeout
+    while len(all_events()) < Event.objects.count():
+        if time.monotonic() > deadline:
+            raise AssertionError("events stayed invisible to read_all")
+        time.sleep(0.05)
+
+
 @dataclass
 class Feeder:
     """Feeds the reporting projections in this process, batch by batch, each batch in its own
@@ -207,6 +221,7 @@ class Feeder:
     cursors: dict[str, str | None] = field(default_factory=dict)
 
     def catch_up(self, names: tuple[str, ...] = REPORTING) -> None:
+        wait_until_visible()
         for name in names:
             projection = projections.get(name)
             cursor = self.cursors.get(name)
