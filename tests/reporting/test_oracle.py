@@ -18,7 +18,6 @@ from tests.reporting.world import (
     World,
     all_events,
     make_projector,
-    make_world,
     revise_one,
     simulate,
 )
@@ -155,11 +154,6 @@ def parse(value: str | None) -> datetime | None:
 
 
 @pytest.fixture
-def world() -> World:
-    return make_world()
-
-
-@pytest.fixture
 def staff_client(world: World) -> APIClient:
     client = APIClient()
     client.force_authenticate(world.staff)
@@ -194,8 +188,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def test_reports_equal_the_oracle_after_every_round_and_after_a_rebuild(world, staff_client):
-    projector = make_projector()
+@pytest.mark.worker
+def test_reports_equal_the_oracle_after_every_round_and_after_a_rebuild(
+    world, staff_client, worker
+):
+    """The real path: services append, a real Celery worker projects, the API reports."""
+    projector = worker
     now = START
     for round_number in range(4):
         now = simulate(world, seed=round_number, steps=150, start=now)
@@ -204,6 +202,9 @@ def test_reports_equal_the_oracle_after_every_round_and_after_a_rebuild(world, s
             now = simulate(world, seed=99, steps=10, start=now, students=[world.lonely])
         projector.catch_up()
         check_every_report(world, staff_client)
+    kinds = {e.type for e in all_events()}
+    assert {"quiz.StudentGotStuck", "quiz.QuizPassed", "quiz.AnswerRevealed"} <= kinds
+    assert any(e.data.get("question_revision") == 2 for e in all_events())
     incremental = snapshot()
     projector.rebuild()
     assert snapshot() == incremental
@@ -211,7 +212,15 @@ def test_reports_equal_the_oracle_after_every_round_and_after_a_rebuild(world, s
 
 
 @pytest.mark.parametrize("seed", [7, 8])
-def test_other_seeds_in_one_go(world, staff_client, seed):
+def test_other_seeds_in_process_with_small_batches(world, staff_client, seed):
+    """The same reports when the projections run in this process, 50 events per batch."""
     simulate(world, seed=seed, steps=300, start=START)
     make_projector().catch_up()
+    check_every_report(world, staff_client)
+
+
+def test_a_report_added_later_covers_all_history_after_a_rebuild(world, staff_client):
+    """History first, projections never run; then a rebuild of each brings in everything."""
+    simulate(world, seed=11, steps=200, start=START)
+    make_projector().rebuild()
     check_every_report(world, staff_client)

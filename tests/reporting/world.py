@@ -247,3 +247,34 @@ class Feeder:
 
 def make_projector() -> Feeder:
     return Feeder()
+
+
+@dataclass
+class WorkerProjector:
+    """The real thing: a Celery worker process (with beat) applies the events; this process
+    waits until every reporting projection has caught up, and rebuilds through the runner."""
+
+    workers: Any
+
+    def catch_up(self, names: tuple[str, ...] = REPORTING, timeout: float = 90.0) -> None:
+        from events import selectors as engine
+
+        wait_until_visible()
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = [row for name in names for row in engine.partition_statuses(name)]
+            if all(row.lag_events == 0 and row.status == "ok" for row in rows):
+                return
+            failed = [row for row in rows if row.status == "failed"]
+            if failed or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"projections did not catch up: {failed or rows}\n" + (self.workers.logs())
+                )
+            time.sleep(0.1)
+
+    def rebuild(self, names: tuple[str, ...] = REPORTING) -> None:
+        from events import runner
+
+        for name in names:
+            runner.rebuild(name)
+        self.catch_up(names)
