@@ -174,13 +174,16 @@ def test_a_cursor_never_passes_an_event_that_commits_late() -> None:
     slow, fast = new_stream(), new_stream()
     appended, release = threading.Event(), threading.Event()
 
-    def slow_writer(_: int) -> None:
-        with transaction.atomic():
-            append(slow, [event(1)], NO_STREAM)
-            appended.set()
-            release.wait(timeout=30)
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                append(slow, [event(1)], NO_STREAM)
+                appended.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
 
-    thread = threading.Thread(target=lambda: (slow_writer(0), connection.close()))
+    thread = threading.Thread(target=slow_writer)
     thread.start()
     try:
         assert appended.wait(timeout=30)
