@@ -21,6 +21,7 @@ import binascii
 import enum
 import json
 import re
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -51,6 +52,7 @@ __all__ = [
     "iter_all",
     "read_all",
     "read_stream",
+    "settle",
     "stream_version",
     "upcaster",
 ]
@@ -262,6 +264,7 @@ def stream_hash(stream_id: str) -> int:
 # --- cursors (pure) -------------------------------------------------------------------------------
 
 _START: Final = (0, 0)
+_CURSOR_TEXT: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def encode_cursor(transaction_id: int, position: int) -> str:
@@ -271,7 +274,7 @@ def encode_cursor(transaction_id: int, position: int) -> str:
 def decode_cursor(cursor: str | None) -> tuple[int, int]:
     if cursor is None:
         return _START
-    if not isinstance(cursor, str) or not cursor or len(cursor) > 64:
+    if not isinstance(cursor, str) or len(cursor) > 64 or not _CURSOR_TEXT.fullmatch(cursor):
         raise InvalidCursor(f"not a read_all cursor: {cursor!r}")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
@@ -777,3 +780,37 @@ def events_after(
             row = dj_cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+def settle(timeout: float = 30.0) -> None:
+    """Wait until read_all shows every transaction that committed before this call.
+
+    read_all holds back events while any older transaction on the server is still running; tests
+    and scripts that append and then read call this in between. No-op on SQLite. Call it outside a
+    transaction that has written (that transaction itself would hold the horizon back).
+    """
+    if not _is_pg():
+        return
+    cursor = _pg_cursor()
+    try:
+        row = cursor.execute(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned() IS NOT NULL"
+        ).fetchone()
+        assert row is not None
+        target, writing = row
+        if writing:
+            raise RuntimeError("settle() inside a transaction that has written would never end")
+        deadline = time.monotonic() + timeout
+        while True:
+            row = cursor.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            ).fetchone()
+            assert row is not None
+            if row[0] >= target:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"a transaction older than {target} is still running")
+            time.sleep(0.005)
+    finally:
+        cursor.close()
