@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,18 +27,26 @@ ERRORS: dict[int | str, Any] = {
 }
 
 
+class BadQuery(APIException):
+    """A bad query parameter: 400 {"detail", "code"} (a sentence that names the parameter)."""
+
+    status_code = 400
+    default_detail = "Invalid query parameter."
+    default_code = "invalid"
+
+
 def _id_param(request: Request, name: str, *, required: bool) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         if required:
-            raise ValidationError({name: ["This query parameter is required."]}, code="required")
+            raise BadQuery(f"The query parameter {name!r} is required.", code="required")
         return None
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: ["A whole number is required."]}, code="invalid") from None
+        raise BadQuery(f"{name!r} must be a whole number.", code="invalid") from None
     if value < 1 or value > 2**31 - 1:
-        raise ValidationError({name: ["Out of range."]}, code="invalid")
+        raise BadQuery(f"{name!r} is out of range.", code="invalid")
     return value
 
 
@@ -150,11 +158,9 @@ class ClassActivityApi(APIView):
             except ValueError:
                 since = None
             if since is None:
-                raise ValidationError(
-                    {"since": ["An ISO 8601 date and time is required."]}, code="invalid"
-                )
+                raise BadQuery("'since' must be an ISO 8601 date and time.", code="invalid")
             if since.tzinfo is None:
-                raise ValidationError({"since": ["Give a time zone offset."]}, code="invalid")
+                raise BadQuery("'since' needs a time zone offset (Z or +01:00).", code="invalid")
         items = selectors.feed(classroom_id, since=since, limit=ACTIVITY_LIMIT)
         return Response(
             [

@@ -1,0 +1,201 @@
+"""Who sees which report: every page and endpoint, for every kind of caller.
+
+Teachers see their own classes and their students, staff everything, a student only their own
+answers (API); others get 403, and a class or student outside the caller's reach is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.reporting.world import World, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small() -> World:
+    return make_world(students_a=3, students_b=2, chapters=1)
+
+
+def api_client(user: Any | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def page_client(user: Any | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def callers(w: World) -> dict[str, Any]:
+    return {
+        "anonymous": None,
+        "outsider": w.outsider,
+        "student": w.students_a[0],
+        "other teacher": w.teacher_b,
+        "teacher": w.teacher_a,
+        "staff": w.staff,
+    }
+
+
+def assert_error(response: Any, status: int) -> None:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body.get("detail"), str)
+    if "EXCEPTION_HANDLER" in settings.REST_FRAMEWORK:
+        assert isinstance(body.get("code"), str)
+
+
+CLASS_ENDPOINTS = ["progress/", "activity/", "export.csv", "export.xlsx"]
+
+
+@pytest.mark.parametrize("endpoint", CLASS_ENDPOINTS)
+def test_class_endpoints(small, endpoint):
+    url = f"/api/reports/classes/{small.class_a.pk}/{endpoint}"
+    expected = {
+        "anonymous": 401,
+        "outsider": 403,
+        "student": 403,
+        "other teacher": 404,
+        "teacher": 200,
+        "staff": 200,
+    }
+    for name, user in callers(small).items():
+        response = api_client(user).get(url)
+        if expected[name] == 200:
+            assert response.status_code == 200, (name, response.content[:300])
+        else:
+            assert_error(response, expected[name])
+    missing = f"/api/reports/classes/999999/{endpoint}"
+    assert_error(api_client(small.staff).get(missing), 404)
+
+
+def test_question_endpoints(small):
+    chapter = small.chapters[0].pk
+    question = next(iter(small.accepted))
+    urls = [
+        f"/api/reports/questions/?chapter={chapter}",
+        f"/api/reports/questions/?chapter={chapter}&class={small.class_a.pk}",
+        f"/api/reports/questions/{question}/wrong-answers/",
+        f"/api/reports/questions/{question}/wrong-answers/?class={small.class_a.pk}",
+    ]
+    expected = {"anonymous": 401, "outsider": 403, "student": 403}
+    for url in urls:
+        for name, user in callers(small).items():
+            response = api_client(user).get(url)
+            if name in expected:
+                assert_error(response, expected[name])
+            elif name == "other teacher" and "class=" in url:
+                assert_error(response, 404)  # not their class
+            else:
+                assert response.status_code == 200, (name, url)
+    teacher = api_client(small.teacher_a)
+    assert_error(teacher.get("/api/reports/questions/"), 400)
+    assert_error(teacher.get("/api/reports/questions/?chapter=abc"), 400)
+    assert_error(teacher.get("/api/reports/questions/?chapter=999999"), 404)
+    assert_error(teacher.get(f"/api/reports/questions/?chapter={chapter}&class=x"), 400)
+    assert_error(teacher.get("/api/reports/questions/999999/wrong-answers/"), 404)
+
+
+def test_student_answers_endpoint(small):
+    student = small.students_a[0]
+    url = f"/api/reports/students/{student.pk}/answers/"
+    expected = {
+        "anonymous": 401,
+        "outsider": 403,
+        "other teacher": 404,
+        "teacher": 200,
+        "staff": 200,
+        "student": 200,  # themself
+    }
+    for name, user in callers(small).items():
+        response = api_client(user).get(url)
+        if expected[name] == 200:
+            assert response.status_code == 200, name
+            assert response.json() == []
+        else:
+            assert_error(response, expected[name])
+    # another student's answers: a student is no reporter
+    assert_error(api_client(small.students_a[1]).get(url), 403)
+    # a teacher cannot look up a student of another class, nor the student without a class
+    assert_error(api_client(small.teacher_a).get(url.replace(str(student.pk), "999999")), 404)
+    lonely = f"/api/reports/students/{small.lonely.pk}/answers/"
+    assert_error(api_client(small.teacher_a).get(lonely), 404)
+    assert api_client(small.staff).get(lonely).status_code == 200
+
+
+def test_activity_rejects_a_bad_since(small):
+    url = f"/api/reports/classes/{small.class_a.pk}/activity/"
+    client = api_client(small.teacher_a)
+    assert_error(client.get(url + "?since=yesterday"), 400)
+    assert_error(client.get(url + "?since=2026-02-30T10:00:00Z"), 400)
+    assert_error(client.get(url + "?since=2026-02-03T10:00:00"), 400)  # no offset
+    assert client.get(url + "?since=2026-02-03T10:00:00%2B01:00").status_code == 200
+
+
+def pages(w: World) -> list[tuple[str, bool]]:
+    """(url, class-bound): class-bound pages are 404 for a teacher of another class."""
+    c = w.class_a.pk
+    return [
+        ("/teacher/", False),
+        (f"/teacher/classes/{c}/", True),
+        (f"/teacher/classes/{c}/grid/", True),
+        (f"/teacher/classes/{c}/feed/", True),
+        (f"/teacher/classes/{c}/export.csv", True),
+        (f"/teacher/classes/{c}/export.xlsx", True),
+        (f"/teacher/students/{w.students_a[0].pk}/", True),
+        (f"/teacher/chapters/{w.chapters[0].pk}/questions/", False),
+        (f"/teacher/chapters/{w.chapters[0].pk}/questions/?class={c}", True),
+    ]
+
+
+def test_pages(small):
+    for url, class_bound in pages(small):
+        for name, user in callers(small).items():
+            response = page_client(user).get(url)
+            if name == "anonymous":
+                assert response.status_code == 302, url
+                assert response["Location"].startswith(settings.LOGIN_URL)
+            elif name in ("outsider", "student"):
+                assert response.status_code == 403, (name, url)
+            elif name == "other teacher" and class_bound:
+                assert response.status_code == 404, (name, url)
+            else:
+                assert response.status_code == 200, (name, url, response.content[:500])
+    staff = page_client(small.staff)
+    assert staff.get("/teacher/classes/999999/").status_code == 404
+    assert staff.get("/teacher/students/999999/").status_code == 404
+    assert staff.get("/teacher/chapters/999999/questions/").status_code == 404
+
+
+def test_teacher_sees_only_their_classes_in_the_list(small):
+    body = page_client(small.teacher_b).get("/teacher/").content.decode()
+    assert f"/teacher/classes/{small.class_b.pk}/" in body
+    assert f"/teacher/classes/{small.class_a.pk}/" not in body
+    body = page_client(small.staff).get("/teacher/").content.decode()
+    assert f"/teacher/classes/{small.class_a.pk}/" in body
+    assert f"/teacher/classes/{small.class_b.pk}/" in body
+
+
+def test_read_models_are_read_only_in_the_admin(small):
+    client = page_client(small.staff)
+    small.staff.is_superuser = True
+    small.staff.save()
+    for model in ("studentprogress", "questionstats", "wronganswer", "classday", "classfeeditem"):
+        listing = client.get(f"/admin/reporting/{model}/")
+        assert listing.status_code == 200, model
+        assert client.get(f"/admin/reporting/{model}/add/").status_code == 403
+    filtered = client.get(
+        f"/admin/reporting/studentprogress/?status=stuck&class={small.class_a.pk}"
+        f"&chapter_id={small.chapters[0].pk}"
+    )
+    assert filtered.status_code == 200
