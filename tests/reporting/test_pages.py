@@ -1,0 +1,117 @@
+"""The teacher pages and exports with real data: what a teacher sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from reporting import selectors
+from tests.reporting.world import Feeder, World, make_world, simulate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = datetime(2026, 2, 2, 7, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def history() -> World:
+    world = make_world(students_a=8, students_b=3, chapters=2)
+    simulate(world, seed=3, steps=250, start=START)
+    Feeder(batch_size=200).catch_up()
+    return world
+
+
+def teacher(world: World) -> Client:
+    client = Client()
+    client.force_login(world.teacher_a)
+    return client
+
+
+def test_grid_lists_stuck_students_first_and_sorts(history):
+    classroom = history.class_a
+    grid = selectors.grid(classroom)
+    stuck = [row.stuck > 0 for row in grid.rows]
+    assert stuck == sorted(stuck, reverse=True), "stuck students first"
+    by_time = selectors.grid(classroom, sort="time", descending=True)
+    times = [row.time_spent_seconds for row in by_time.rows]
+    assert times == sorted(times, reverse=True)
+    page = teacher(history).get(f"/teacher/classes/{classroom.pk}/?sort=name&dir=desc")
+    html = page.content.decode()
+    assert page.status_code == 200
+    names = [row.student.name for row in selectors.grid(classroom, sort="name").rows]
+    positions = [html.index(name) for name in names]
+    assert positions == sorted(positions, reverse=True)
+    for text in ("Passed", "In progress", "Not started"):
+        assert text in html
+    assert 'aria-sort="descending"' in html
+    assert "htmx.min.js" in html and 'hx-trigger="every' in html
+    assert "<svg" in html  # answers per day
+
+
+def test_feed_partial_and_since(history):
+    client = teacher(history)
+    url = f"/teacher/classes/{history.class_a.pk}/feed/"
+    html = client.get(url).content.decode()
+    assert "answered" in html
+    newest = selectors.feed(history.class_a.pk, limit=1)[0]
+    later = client.get(url, {"since": newest.at.isoformat()}).content.decode()
+    assert "No activity yet." in later
+
+
+def test_student_page_lists_every_answer_with_timing(history):
+    student = max(history.students_a, key=lambda s: len(selectors.student_answers(s.pk)))
+    answers = selectors.student_answers(student.pk)
+    assert answers
+    html = teacher(history).get(f"/teacher/students/{student.pk}/", {"all": "1"}).content.decode()
+    assert html.count('<tr class="correct">') == sum(a.outcome == "correct" for a in answers)
+    assert html.count('<tr class="incorrect">') == sum(a.outcome == "incorrect" for a in answers)
+    assert "Time spent per day" in html and "<svg" in html
+
+
+def test_questions_page_shows_facility_and_wrong_answers(history):
+    chapter = history.chapters[0]
+    html = (
+        teacher(history)
+        .get(f"/teacher/chapters/{chapter.pk}/questions/", {"class": history.class_a.pk})
+        .content.decode()
+    )
+    assert "Facility spread" in html
+    reports = selectors.question_table(chapter.pk)
+    assert any(r.facility is not None for r in reports)
+    wrong = selectors.wrong_answers_by_question([r.question for r in reports])
+    top = next(w[0] for w in wrong.values() if w)
+    overall = teacher(history).get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
+    assert f"<code>{top.answer}</code>" in overall
+
+
+def test_csv_and_xlsx_exports_hold_the_grid(history):
+    client = teacher(history)
+    grid = selectors.grid(history.class_a)
+    response = client.get(f"/api/reports/classes/{history.class_a.pk}/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(grid.rows)
+    assert rows[0][:3] == ["student_id", "student", f"{grid.chapters[0].title}: status"]
+    statuses = {r[0]: r[2] for r in rows[1:]}
+    for row in grid.rows:
+        assert statuses[str(row.student.id)] == row.cells[0].status.replace("_", " ")
+    response = client.get(f"/teacher/classes/{history.class_a.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    assert sheet is not None
+    assert sheet.max_row == 1 + len(grid.rows)
+    assert sheet.cell(row=1, column=1).value == "student_id"
+
+
+def test_csv_defuses_formulas():
+    from reporting.exports import _safe
+
+    assert _safe("=HYPERLINK()") == "'=HYPERLINK()"
+    assert _safe("Ann") == "Ann"
+    assert _safe(3) == 3
