@@ -38,15 +38,15 @@ def check_every_report(world: World, client: APIClient) -> None:
     cells = oracle.progress(events)
 
     # the class progress grid (API), cell by cell
-    for classroom, students in (
+    for classroom, members in (
         (world.class_a, world.students_a),
         (world.class_b, world.students_b),
     ):
         body = client.get(f"/api/reports/classes/{classroom.pk}/progress/").json()
-        assert sorted(s["id"] for s in body["students"]) == sorted(s.pk for s in students)
+        assert sorted(s["id"] for s in body["students"]) == sorted(s.pk for s in members)
         assert {c["id"] for c in body["chapters"]} >= {c.pk for c in world.chapters}
         got = {(c["student"], c["chapter"]): c for c in body["cells"]}
-        for student in students:
+        for student in members:
             for chapter in world.chapters:
                 cell = got[(student.pk, chapter.pk)]
                 want = cells.get((student.pk, chapter.pk))
@@ -65,11 +65,12 @@ def check_every_report(world: World, client: APIClient) -> None:
 
     # item analysis per chapter, overall and per class (the current students of the class)
     for chapter in world.chapters:
-        for classroom, students in (
+        scopes: list[tuple[Any, set[int] | None]] = [
             (None, None),
             (world.class_a, {s.pk for s in world.students_a}),
             (world.class_b, {s.pk for s in world.students_b}),
-        ):
+        ]
+        for classroom, students in scopes:
             url = f"/api/reports/questions/?chapter={chapter.pk}"
             if classroom is not None:
                 url += f"&class={classroom.pk}"
@@ -97,12 +98,12 @@ def check_every_report(world: World, client: APIClient) -> None:
         assert [{k: r[k] for k in ("answer", "count", "students")} for r in body] == (
             oracle.wrong_answers(events, question, normalise_answer)
         )
-        students = {s.pk for s in world.students_b}
+        in_b = {s.pk for s in world.students_b}
         body = client.get(
             f"/api/reports/questions/{question}/wrong-answers/?class={world.class_b.pk}"
         ).json()
         assert [{k: r[k] for k in ("answer", "count", "students")} for r in body] == (
-            oracle.wrong_answers(events, question, normalise_answer, students)
+            oracle.wrong_answers(events, question, normalise_answer, in_b)
         )
 
     # every answer of every student; their time per day

@@ -4,6 +4,7 @@ rows, and the rows equal the oracle's plain recomputation."""
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from datetime import UTC, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ def batches(events: list[Any], sizes: list[int]) -> list[list[Any]]:
 # Each runner feeds batches to a projection, keeping its tables as dicts (what the writer does).
 
 
-def run_progress(events: list[Any], sizes: list[int] = ()) -> progress.ProgressChanges:  # type: ignore[assignment]
+def run_progress(events: list[Any], sizes: Sequence[int] = ()) -> progress.ProgressChanges:
     rows: dict = {}
     clocks: dict = {}
     days: dict = {}
@@ -55,7 +56,7 @@ def run_progress(events: list[Any], sizes: list[int] = ()) -> progress.ProgressC
     return progress.ProgressChanges(rows, clocks, days)
 
 
-def run_questions(events: list[Any], sizes: list[int] = ()) -> question_stats.QuestionChanges:  # type: ignore[assignment]
+def run_questions(events: list[Any], sizes: Sequence[int] = ()) -> question_stats.QuestionChanges:
     stats: dict = {}
     buckets: dict = {}
     students: dict = {}
@@ -72,7 +73,7 @@ def run_questions(events: list[Any], sizes: list[int] = ()) -> question_stats.Qu
     return question_stats.QuestionChanges(stats, buckets, students)
 
 
-def run_wrong(events: list[Any], sizes: list[int] = ()) -> wrong_answers.WrongAnswerChanges:  # type: ignore[assignment]
+def run_wrong(events: list[Any], sizes: Sequence[int] = ()) -> wrong_answers.WrongAnswerChanges:
     answers: dict = {}
     students: dict = {}
     for batch in batches(events, list(sizes)):
@@ -90,8 +91,8 @@ def run_wrong(events: list[Any], sizes: list[int] = ()) -> wrong_answers.WrongAn
 
 def run_activity(
     events: list[Any],
-    sizes: list[int] = (),
-    keep: int = class_activity.FEED_KEEP,  # type: ignore[assignment]
+    sizes: Sequence[int] = (),
+    keep: int = class_activity.FEED_KEEP,
 ) -> tuple[class_activity.ActivityChanges, list[class_activity.FeedItem]]:
     days: dict = {}
     student_days: dict = {}
@@ -263,7 +264,7 @@ def compare_with_oracle(events: list[Any], sizes: list[int]) -> None:
 
     wrong = run_wrong(events, sizes).answers
     for question in {q for q, _ in wrong}:
-        mine = sorted(
+        mine: list[dict[str, Any]] = sorted(
             (
                 {"answer": a, "count": r.count, "students": r.students}
                 for (q, a), r in wrong.items()
@@ -276,9 +277,9 @@ def compare_with_oracle(events: list[Any], sizes: list[int]) -> None:
     activity, _ = run_activity(events, sizes)
     want_days = oracle.class_days(events, AMS)
     assert set(activity.days) == set(want_days)
-    for key, want in want_days.items():
-        row = activity.days[key]
-        assert {name: getattr(row, name) for name in want} == want
+    for day_key, want_day in want_days.items():
+        day_row = activity.days[day_key]
+        assert {name: getattr(day_row, name) for name in want_day} == want_day
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -1,0 +1,98 @@
+"""A teacher watches the class grid and the live feed in a real browser while a student answers in
+another session; a real Celery worker projects the events. The feed and the grid show it within
+5 seconds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from quiz import services
+from tests.reporting.conftest import worker  # noqa: F401  (the real-worker fixture)
+from tests.reporting.world import World, make_world
+
+# Playwright's sync API runs an asyncio loop in this thread; the test body is plain sync code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(context: Any, page: Any, live_server: Any, user: Any) -> None:
+    """Through the login page when there is one, else with a session cookie."""
+    response = page.goto(f"{live_server.url}{settings.LOGIN_URL}")
+    if response is not None and response.ok and page.get_by_label("Username").count():
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill("pw")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        return
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_feed_and_grid_show_a_new_answer_within_five_seconds(chromium, live_server, worker):  # noqa: F811
+    world: World = make_world(students_a=6, students_b=1, chapters=2)
+    student = world.students_a[2]
+    chapter = world.chapters[1]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    grid = page.locator("#grid")
+    assert grid.get_by_role("columnheader", name=chapter.title).count() == 1
+    cell = page.locator(f'tr[data-student="{student.pk}"] td[data-chapter="{chapter.pk}"]')
+    assert cell.get_attribute("data-status") == "not_started"
+    assert "No activity yet." in page.locator("#feed").inner_text()
+
+    # another session: the student starts a quiz and answers wrongly
+    started = services.start_quiz(actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    services.answer_question(
+        actor=student, quiz_id=started.quiz.id, answer="surely wrong", command_id=uuid.uuid4()
+    )
+    answered_at = time.monotonic()
+
+    feed = page.locator("#feed")
+    feed.get_by_text("answered incorrectly").wait_for(timeout=5_000)
+    assert student.first_name in feed.inner_text()
+    in_progress = f'[data-chapter="{chapter.pk}"][data-status="in_progress"]'
+    page.locator(f'tr[data-student="{student.pk}"] td{in_progress}').wait_for(
+        timeout=max(100, 5_000 - (time.monotonic() - answered_at) * 1000)
+    )
+    assert time.monotonic() - answered_at < 5.0
+    row = page.locator(f'tr[data-student="{student.pk}"] td[data-chapter="{chapter.pk}"]')
+    assert "In progress" in row.inner_text()
+
+    # usable at 375 px: the page itself never scrolls sideways (the grid scrolls in its box)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(100)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
