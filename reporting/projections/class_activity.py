@@ -214,11 +214,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
     db.upsert(ActivityClock, [ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
     if not changes.feed:
         return
-    ClassFeedItem.objects.bulk_create(
-        [ClassFeedItem(**{f: getattr(item, f) for f in _FEED_FIELDS}) for item in changes.feed],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
+    db.upsert(ClassFeedItem, changes.feed, ("classroom_id", "position"))
     classes = sorted({item.classroom_id for item in changes.feed})
     table = connection.ops.quote_name(ClassFeedItem._meta.db_table)
     marks = ", ".join(["%s"] * len(classes))
@@ -230,19 +226,6 @@ def apply(events: Sequence[c.EventLike]) -> None:
             f"WHERE classroom_id IN ({marks})) AS ranked WHERE rank > %s)",
             [*classes, FEED_KEEP],
         )
-
-
-_FEED_FIELDS = (
-    "classroom_id",
-    "position",
-    "at",
-    "student_id",
-    "chapter_id",
-    "type",
-    "question_id",
-    "correct",
-    "answer",
-)
 
 
 def reset() -> None:

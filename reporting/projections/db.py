@@ -1,5 +1,9 @@
-"""Batch reads and upserts for the projection writers: one SELECT per table per batch for the keys
-the batch touches, one INSERT ... ON CONFLICT DO UPDATE per table per chunk of rows.
+"""Batch reads and upserts for the projection writers: per table and batch, one SELECT of exactly
+the keys the batch touches and one INSERT ... ON CONFLICT DO UPDATE of the changed rows.
+
+On PostgreSQL the keys and rows travel as one array per column (`unnest`), bound server-side on
+the psycopg connection Django holds (same transaction): no per-row SQL, no model instances. The
+portable path (SQLite, the embedded default) uses the ORM.
 """
 
 from __future__ import annotations
@@ -8,12 +12,41 @@ import dataclasses
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
+import psycopg
 from django.db import connection, models
 
 R = TypeVar("R")
-# PostgreSQL binds at most 65535 parameters per statement, SQLite 32766.
+# SQLite binds at most 32766 parameters per statement.
 MAX_PARAMS = 30_000
 KEY_CHUNK = 5_000
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _pg_cursor() -> psycopg.Cursor[Any]:
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _columns(model: type[models.Model], names: Sequence[str]) -> list[tuple[str, str]]:
+    """(quoted column, array type) per field name."""
+    out = []
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        db_type = field.db_type(connection) or "text"
+        if db_type.startswith("varchar"):
+            db_type = "text"
+        if db_type == "serial" or db_type == "bigserial":
+            db_type = "bigint" if db_type == "bigserial" else "integer"
+        out.append((connection.ops.quote_name(field.column), db_type))
+    return out
+
+
+def _field_names(make: Any) -> list[str]:
+    return [f.name for f in dataclasses.fields(make)]
 
 
 def load(
@@ -22,23 +55,48 @@ def load(
     keys: Collection[tuple[Any, ...]],
     make: Callable[..., R],
 ) -> dict[tuple[Any, ...], R]:
-    """Current rows of `keys` as `make(**fields)`, keyed like `keys`.
-
-    Filters each key column by the set of its values (a superset of the wanted rows, tight enough
-    because a batch touches few students, questions and days) and keeps the exact keys.
-    """
+    """Current rows of `keys` as `make(*fields)` (a dataclass of model fields), keyed by key."""
     if not keys:
         return {}
-    wanted = set(keys)
-    names = [f.name for f in dataclasses.fields(make)]  # type: ignore[arg-type]
-    found: dict[tuple[Any, ...], R] = {}
-    first = key_fields[0]
-    first_values = sorted({key[0] for key in wanted})
-    rest = {name: sorted({key[i] for key in wanted}) for i, name in enumerate(key_fields) if i > 0}
+    names = _field_names(make)
     index = [names.index(name) for name in key_fields]
+    if _pg():
+        table = connection.ops.quote_name(model._meta.db_table)
+        key_columns = _columns(model, key_fields)
+        unnest = ", ".join(f"%s::{db_type}[]" for _, db_type in key_columns)
+        aliases = ", ".join(column for column, _ in key_columns)
+        select = ", ".join(f"t.{column}" for column, _ in _columns(model, names))
+        sql = (
+            f"SELECT {select} FROM {table} AS t JOIN unnest({unnest}) AS k({aliases}) "
+            f"USING ({aliases})"
+        )
+        key_list = list(keys)
+        arrays = [[key[i] for key in key_list] for i in range(len(key_fields))]
+        cursor = _pg_cursor()
+        try:
+            rows = cursor.execute(sql, arrays, prepare=True).fetchall()
+        finally:
+            cursor.close()
+        return {tuple(row[i] for i in index): make(*row) for row in rows}
+    return _load_orm(model, key_fields, keys, make, names, index)
+
+
+def _load_orm(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    keys: Collection[tuple[Any, ...]],
+    make: Callable[..., R],
+    names: list[str],
+    index: list[int],
+) -> dict[tuple[Any, ...], R]:
+    # Filter each key column by the set of its values (a superset), keep the exact keys.
+    wanted = set(keys)
+    found: dict[tuple[Any, ...], R] = {}
+    first_values = sorted({key[0] for key in wanted})
+    rest = {name: sorted({key[i] for key in wanted}) for i, name in enumerate(key_fields) if i}
     for start in range(0, len(first_values), KEY_CHUNK):
         chunk = first_values[start : start + KEY_CHUNK]
-        query = model.objects.filter(**{f"{first}__in": chunk})  # type: ignore[attr-defined]
+        query = model.objects.filter(**{f"{key_fields[0]}__in": chunk})  # type: ignore[attr-defined]
         for name, values in rest.items():
             if len(values) <= KEY_CHUNK:
                 query = query.filter(**{f"{name}__in": values})
@@ -51,22 +109,45 @@ def load(
 
 def upsert(model: type[models.Model], rows: Iterable[Any], key_fields: Sequence[str]) -> None:
     """Insert or overwrite rows (dataclasses whose fields are model fields) by their unique key."""
-    objects = [model(**dataclasses.asdict(row)) for row in rows]
-    if not objects:
+    rows = list(rows)
+    if not rows:
         return
-    fields = [
-        f.name for f in model._meta.concrete_fields if not f.primary_key or f.name in key_fields
-    ]
-    update = [name for name in fields if name not in key_fields]
-    size = max(1, MAX_PARAMS // max(1, len(fields)))
+    names = _field_names(type(rows[0]))
+    if _pg():
+        _upsert_pg(model, rows, names, key_fields)
+        return
+    update = [name for name in names if name not in key_fields]
     model.objects.bulk_create(  # type: ignore[attr-defined]
-        objects,
-        batch_size=size,
+        [model(**{name: getattr(row, name) for name in names}) for row in rows],
+        batch_size=max(1, MAX_PARAMS // max(1, len(names))),
         update_conflicts=bool(update),
         ignore_conflicts=not update,
         unique_fields=list(key_fields) if update else None,
         update_fields=update or None,
     )
+
+
+def _upsert_pg(
+    model: type[models.Model], rows: list[Any], names: list[str], key_fields: Sequence[str]
+) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = _columns(model, names)
+    keys = {column for (column, _), name in zip(columns, names, strict=True) if name in key_fields}
+    insert = ", ".join(column for column, _ in columns)
+    unnest = ", ".join(f"%s::{db_type}[]" for _, db_type in columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c, _ in columns if c not in keys)
+    conflict = ", ".join(c for c, _ in columns if c in keys)
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    sql = (
+        f"INSERT INTO {table} ({insert}) SELECT * FROM unnest({unnest}) "
+        f"ON CONFLICT ({conflict}) {action}"
+    )
+    arrays = [[getattr(row, name) for row in rows] for name in names]
+    cursor = _pg_cursor()
+    try:
+        cursor.execute(sql, arrays, prepare=True)
+    finally:
+        cursor.close()
 
 
 def truncate(*tables: type[models.Model]) -> None:

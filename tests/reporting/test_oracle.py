@@ -225,3 +225,18 @@ def test_a_report_added_later_covers_all_history_after_a_rebuild(world, staff_cl
     simulate(world, seed=11, steps=200, start=START)
     make_projector().rebuild()
     check_every_report(world, staff_client)
+
+
+def test_one_pass_rebuild_equals_rebuilding_one_by_one(world, staff_client):
+    from events import runner
+    from reporting import replay
+
+    simulate(world, seed=12, steps=200, start=START)
+    make_projector().catch_up()  # wait until visible
+    for name in replay.REPORTING:
+        runner.rebuild(name, batch_size=64)
+    one_by_one = snapshot()
+    read = replay.rebuild(batch_size=64)
+    assert read == len(all_events())
+    assert snapshot() == one_by_one
+    check_every_report(world, staff_client)

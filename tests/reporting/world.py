@@ -273,8 +273,8 @@ class WorkerProjector:
             time.sleep(0.1)
 
     def rebuild(self, names: tuple[str, ...] = REPORTING) -> None:
-        from events import runner
+        """All together in one read of the log (reporting.replay), while the worker runs."""
+        from reporting import replay
 
-        for name in names:
-            runner.rebuild(name)
+        replay.rebuild(names, batch_size=100)
         self.catch_up(names)
