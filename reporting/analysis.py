@@ -21,15 +21,15 @@ FLAG_BELOW = 0.2
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     n = len(xs)
-    if n < 2:
-        return None
-    mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
+    if n < 2 or min(xs) == max(xs) or min(ys) == max(ys):
+        return None  # undefined: decided exactly, not by a rounding-noise variance
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
+    syy = math.fsum((y - mean_y) ** 2 for y in ys)
     if sxx <= 0 or syy <= 0:
         return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     return sxy / math.sqrt(sxx * syy)
 
 

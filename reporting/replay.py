@@ -29,13 +29,19 @@ class Unit:
     projection: Projection
     partition: int
 
-    def wants(self, event: store.RecordedEvent) -> bool:
-        if event.type not in self.projection.event_types:
-            return False
-        return (
-            self.projection.partitions == 1
-            or self.projection.partition_of(event.stream_id) == self.partition
-        )
+
+def split(
+    projection: Projection, events: Sequence[store.RecordedEvent]
+) -> dict[int, list[store.RecordedEvent]]:
+    """The events a projection handles, by partition (one pass over the batch)."""
+    types = projection.event_types
+    mine = [event for event in events if event.type in types]
+    if projection.partitions == 1:
+        return {0: mine}
+    parts: dict[int, list[store.RecordedEvent]] = defaultdict(list)
+    for event in mine:
+        parts[projection.partition_of(event.stream_id)].append(event)
+    return parts
 
 
 def rebuild(
@@ -97,8 +103,11 @@ def _batch(units: Sequence[Unit], size: int) -> tuple[int, bool]:
             types = frozenset().union(*(unit.projection.event_types for unit in members))
             page = store.read_all(after=cursor or None, limit=size, types=types)
             full = len(page.events) >= size
+            by_projection = {
+                unit.projection.name: split(unit.projection, page.events) for unit in members
+            }
             for unit in members:
-                mine = [event for event in page.events if unit.wants(event)]
+                mine = by_projection[unit.projection.name].get(unit.partition, [])
                 if mine:
                     unit.projection.apply(mine)
                 checkpoint = checkpoints[(unit.projection.name, unit.partition)]

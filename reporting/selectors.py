@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -76,6 +77,11 @@ def student_ids(classroom: Classroom) -> list[int]:
 def person(student_id: int) -> Person | None:
     user = get_user_model().objects.filter(pk=student_id).first()
     return Person(user.pk, display_name(user)) if user else None
+
+
+def names(user_ids: Iterable[int]) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=set(user_ids))
+    return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}
 
 
 def chapters(course_id: int | None = None) -> list[ChapterRef]:
@@ -417,14 +423,49 @@ def question_table(
             histograms[question_id][seconds] += count
         for question_id, histogram in histograms.items():
             reports[question_id].median_seconds = analysis.median_from_histogram(histogram)
-    tries = per_student.exclude(first_try_correct=None).values_list(
-        "student_id", "question_id", "first_try_correct"
-    )
-    rows = ((student, question, bool(ok)) for student, question, ok in tries)
-    for question_id, value in analysis.discrimination(rows).items():
+    for question_id, value in discrimination(chapter_id, students).items():
         if question_id in reports:
             reports[question_id].discrimination = value
     return sorted(reports.values(), key=lambda r: (r.order, r.question))
+
+
+# The discrimination index in one statement: per student the first-try score on the whole chapter
+# (window sums), per row the score on the rest, then PostgreSQL's corr() per question. Undefined
+# (NULL) with fewer than two students or when either side is constant (checked exactly).
+_DISCRIMINATION_SQL = """
+WITH t AS (
+    SELECT question_id, first_try_correct::int AS x,
+           sum(first_try_correct::int) OVER (PARTITION BY student_id) AS c,
+           count(*) OVER (PARTITION BY student_id) AS n
+    FROM {table}
+    WHERE chapter_id = %s AND first_try_correct IS NOT NULL {students}
+), s AS (
+    SELECT question_id, x::float8 AS x, (c - x)::float8 / (n - 1) AS y FROM t WHERE n > 1
+)
+SELECT question_id,
+       CASE WHEN count(*) < 2 OR min(x) = max(x) OR min(y) = max(y) THEN NULL ELSE corr(x, y) END
+FROM s GROUP BY question_id
+"""
+
+
+def discrimination(
+    chapter_id: int, students: Collection[int] | None = None
+) -> dict[int, float | None]:
+    """The discrimination index of every question of a chapter (see reporting.analysis)."""
+    if connection.vendor == "postgresql":
+        sql = _DISCRIMINATION_SQL.format(
+            table=connection.ops.quote_name(QuestionStudent._meta.db_table),
+            students="" if students is None else "AND student_id = ANY(%s)",
+        )
+        params: list[Any] = [chapter_id] if students is None else [chapter_id, list(students)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {question: value for question, value in cursor.fetchall()}
+    rows = QuestionStudent.objects.filter(chapter_id=chapter_id).exclude(first_try_correct=None)
+    if students is not None:
+        rows = rows.filter(student_id__in=list(students))
+    tries = rows.values_list("student_id", "question_id", "first_try_correct")
+    return analysis.discrimination((s, q, bool(ok)) for s, q, ok in tries)
 
 
 @dataclass(frozen=True)

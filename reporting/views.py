@@ -129,11 +129,7 @@ def grid_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any]]:
     items = selectors.feed(classroom_id, since=since, limit=30)
-    names = {
-        p.id: p.name
-        for p in (selectors.person(i) for i in {item.student_id for item in items})
-        if p is not None
-    }
+    names = selectors.names(item.student_id for item in items)
     texts = selectors.question_texts({i.question_id for i in items if i.question_id})
     return [
         {

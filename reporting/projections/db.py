@@ -1,15 +1,19 @@
 """Batch reads and upserts for the projection writers: per table and batch, one SELECT of exactly
 the keys the batch touches and one INSERT ... ON CONFLICT DO UPDATE of the changed rows.
 
-On PostgreSQL the keys and rows travel as one array per column (`unnest`), bound server-side on
-the psycopg connection Django holds (same transaction): no per-row SQL, no model instances. The
-portable path (SQLite, the embedded default) uses the ORM.
+On PostgreSQL the keys and rows travel as one JSON document (an array of rows) bound server-side on
+the psycopg connection Django holds (same transaction): no per-row SQL, no model instances, and
+json.dumps in C instead of per-element parameter adaptation. The portable path (SQLite, the
+embedded default) uses the ORM.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import psycopg
@@ -63,18 +67,15 @@ def load(
     if _pg():
         table = connection.ops.quote_name(model._meta.db_table)
         key_columns = _columns(model, key_fields)
-        unnest = ", ".join(f"%s::{db_type}[]" for _, db_type in key_columns)
         aliases = ", ".join(column for column, _ in key_columns)
         select = ", ".join(f"t.{column}" for column, _ in _columns(model, names))
         sql = (
-            f"SELECT {select} FROM {table} AS t JOIN unnest({unnest}) AS k({aliases}) "
-            f"USING ({aliases})"
+            f"WITH k AS (SELECT {_extract(key_columns)} FROM jsonb_array_elements(%s::jsonb) AS x) "
+            f"SELECT {select} FROM {table} AS t JOIN k USING ({aliases})"
         )
-        key_list = list(keys)
-        arrays = [[key[i] for key in key_list] for i in range(len(key_fields))]
         cursor = _pg_cursor()
         try:
-            rows = cursor.execute(sql, arrays, prepare=True).fetchall()
+            rows = cursor.execute(sql, [_json(list(keys))], prepare=True).fetchall()
         finally:
             cursor.close()
         return {tuple(row[i] for i in index): make(*row) for row in rows}
@@ -134,20 +135,39 @@ def _upsert_pg(
     columns = _columns(model, names)
     keys = {column for (column, _), name in zip(columns, names, strict=True) if name in key_fields}
     insert = ", ".join(column for column, _ in columns)
-    unnest = ", ".join(f"%s::{db_type}[]" for _, db_type in columns)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c, _ in columns if c not in keys)
     conflict = ", ".join(c for c, _ in columns if c in keys)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     sql = (
-        f"INSERT INTO {table} ({insert}) SELECT * FROM unnest({unnest}) "
-        f"ON CONFLICT ({conflict}) {action}"
+        f"INSERT INTO {table} ({insert}) SELECT {_extract(columns)} "
+        f"FROM jsonb_array_elements(%s::jsonb) AS x ON CONFLICT ({conflict}) {action}"
     )
-    arrays = [[getattr(row, name) for row in rows] for name in names]
+    payload = _json([[getattr(row, name) for name in names] for row in rows])
     cursor = _pg_cursor()
     try:
-        cursor.execute(sql, arrays, prepare=True)
+        cursor.execute(sql, [payload], prepare=True)
     finally:
         cursor.close()
+
+
+def _extract(columns: Sequence[tuple[str, str]]) -> str:
+    """`(x->>0)::type AS column, ...`: one JSON array per row, one element per column."""
+    return ", ".join(
+        f"(x->>{i})::{db_type} AS {column}" for i, (column, db_type) in enumerate(columns)
+    )
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} to the database as JSON")
+
+
+def _json(rows: list[Any]) -> str:
+    """Rows as one JSON document: the C encoder beats binding thousands of parameters."""
+    return json.dumps(rows, default=_default, separators=(",", ":"))
 
 
 def truncate(*tables: type[models.Model]) -> None:
