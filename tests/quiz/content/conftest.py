@@ -1,4 +1,7 @@
-"""Content fixtures: a course with a chapter, questions made through the content services."""
+"""Content fixtures: a course with a chapter, questions made through the content services.
+
+Kept in their own package, apart from the quiz aggregate's test fixtures.
+"""
 
 from __future__ import annotations
 
