@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -231,8 +232,26 @@ def _questions_for(state: QuizState, command: Command) -> tuple[QuestionContent,
         return content.chapter_pool(state.chapter_id) if not state.question_open else ()
     if state.question_open and state.question_id is not None:
         assert state.question_revision is not None
-        return (content.question_revision(state.question_id, state.question_revision),)
+        return (question_revision(state.question_id, state.question_revision),)
     return ()
+
+
+# A saved question revision never changes (quiz.models enforces it), so what was read once can be
+# kept for the life of the process; keyed by database too, for processes that use several.
+_REVISIONS: dict[tuple[str, int, int], QuestionContent] = {}
+_REVISIONS_MAX = 10_000
+
+
+def question_revision(question_id: int, revision: int) -> QuestionContent:
+    """quiz.content.question_revision, cached: answering reads only the quiz's stream."""
+    key = (str(connection.settings_dict["NAME"]), question_id, revision)
+    found = _REVISIONS.get(key)
+    if found is None:
+        found = content.question_revision(question_id, revision)
+        if len(_REVISIONS) >= _REVISIONS_MAX:
+            _REVISIONS.clear()
+        _REVISIONS[key] = found
+    return found
 
 
 def _pool(questions: Sequence[QuestionContent]) -> Pool:
@@ -325,5 +344,5 @@ def view_of(state: QuizState, questions: Sequence[QuestionContent] = ()) -> Quiz
         key = (state.question_id, state.question_revision)
         question = next((q for q in questions if (q.id, q.revision) == key), None)
         if question is None and not state.passed:
-            question = content.question_revision(*key)
+            question = question_revision(*key)
     return build_quiz_view(state, question)
