@@ -106,7 +106,15 @@ def make_content() -> tuple[int, list[int], dict[int, str]]:
 # --- the two workers ------------------------------------------------------------------------------
 
 
-def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None:
+def es_worker(
+    user_id: int,
+    chapter_id: int,
+    answers: dict[int, str],
+    seconds: float,
+    ready: Any,
+    go: Any,
+    results: Any,
+) -> None:
     setup_django()
     from django.contrib.auth.models import User
 
@@ -116,7 +124,7 @@ def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None
     actor = User.objects.get(pk=user_id)
     latencies: list[float] = []
 
-    def timed(call, **kwargs):
+    def timed(call: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         result = call(actor=actor, command_id=uuid.uuid4(), **kwargs)
         latencies.append(time.perf_counter() - began)
@@ -137,7 +145,15 @@ def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None
     results.put(latencies)
 
 
-def crud_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None:
+def crud_worker(
+    user_id: int,
+    chapter_id: int,
+    answers: dict[int, str],
+    seconds: float,
+    ready: Any,
+    go: Any,
+    results: Any,
+) -> None:
     setup_django()
     from django.db import connection
 
@@ -184,7 +200,9 @@ def crud_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> No
     results.put(latencies)
 
 
-def run_phase(worker, chapter_id, users, answers, seconds) -> dict[str, float]:
+def run_phase(
+    worker: Any, chapter_id: int, users: list[int], answers: dict[int, str], seconds: float
+) -> dict[str, float]:
     ctx = mp.get_context("spawn")  # fresh interpreters: no shared database connections
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     processes = [
