@@ -382,6 +382,8 @@ def replay(
     """Catch every partition of a projection up to the end of the log, in this process."""
     projection = projections.get(name)
     applied = 0
+    if projection.partitions > 1:
+        applied += _replay_together(projection, batch_size or batch_size_setting(), on_batch)
     for partition in range(projection.partitions):
         while True:
             result = catch_up(
@@ -412,3 +414,55 @@ def rebuild(
     if on_start is not None:
         on_start(total)
     return replay(name, batch_size=batch_size, on_batch=on_batch)
+
+
+def _replay_together(
+    projection: Projection, size: int, on_batch: Callable[[int], None] | None
+) -> int:
+    """The replay fast path for a partitioned projection whose checkpoints all stand at the same
+    cursor (right after a reset): read the log once, unpartitioned, apply each batch and move
+    every partition's cursor in one transaction. Stops (and leaves the rest to the partition by
+    partition catch-up) when a worker holds a partition, the cursors differ, or a handler raises:
+    that path finds and records the failing event."""
+    applied = 0
+    while True:
+        try:
+            with transaction.atomic():
+                rows = list(
+                    ProjectionCheckpoint.objects.select_for_update(skip_locked=True)
+                    .filter(name=projection.name)
+                    .order_by("partition")
+                )
+                cursors = {row.cursor for row in rows}
+                if (
+                    [row.partition for row in rows] != list(range(projection.partitions))
+                    or len(cursors) != 1
+                    or any(row.partitions != projection.partitions for row in rows)
+                    or any(row.status == Status.FAILED for row in rows)
+                ):
+                    return applied
+                page = store.read_all(
+                    after=cursors.pop() or None, limit=size, types=projection.event_types
+                )
+                if page.events:
+                    projection.apply(page.events)
+                full = len(page.events) >= size
+                split: dict[int, list[RecordedEvent]] = {row.partition: [] for row in rows}
+                for event in page.events:
+                    split[projection.partition_of(event.stream_id)].append(event)
+                for row in rows:
+                    _advance(row, page.cursor, split[row.partition], caught_up=not full)
+                    row.save()
+        except Exception:
+            logger.warning(
+                "Replaying %s together stopped; going partition by partition",
+                projection.name,
+                exc_info=True,
+            )
+            return applied
+        applied += len(page.events)
+        if on_batch is not None:
+            on_batch(len(page.events))
+        reset_queries()
+        if not full:
+            return applied

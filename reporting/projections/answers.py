@@ -10,10 +10,12 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from events.bulk import insert_rows
 from events.projections import Projection
 
 if TYPE_CHECKING:
@@ -127,6 +129,25 @@ def normaliser() -> Callable[[str], str]:
     return normalise_answer
 
 
+ANSWER_FIELDS = [
+    "position",
+    "quiz_id",
+    "student_id",
+    "classroom_id",
+    "course_id",
+    "chapter_id",
+    "question_id",
+    "question_revision",
+    "answer",
+    "normalised_answer",
+    "outcome",
+    "correct",
+    "seconds_to_answer",
+    "answered_at",
+]
+_answer_values = attrgetter(*ANSWER_FIELDS)
+
+
 def apply(events: Sequence[RecordedEvent]) -> None:
     from reporting.models import Answer, AnswersQuiz
 
@@ -136,19 +157,14 @@ def apply(events: Sequence[RecordedEvent]) -> None:
         found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
         courses = {str(quiz_id): course_id for quiz_id, course_id in found}
     rows = project(events, courses, normaliser())
-    if rows.quizzes:
-        AnswersQuiz.objects.bulk_create(
-            [
-                AnswersQuiz(quiz_id=uuid.UUID(row.quiz_id), course_id=row.course_id)
-                for row in rows.quizzes
-            ],
-            ignore_conflicts=True,
-        )
-    if rows.answers:
-        # Keyed by event position: applying an event twice cannot add a second row.
-        Answer.objects.bulk_create(
-            [Answer(**row.__dict__) for row in rows.answers], ignore_conflicts=True
-        )
+    # Both tables are keyed by event facts (quiz id, event position): applying an event twice
+    # cannot add a second row.
+    insert_rows(
+        AnswersQuiz,
+        ["quiz_id", "course_id"],
+        [(uuid.UUID(row.quiz_id), row.course_id) for row in rows.quizzes],
+    )
+    insert_rows(Answer, ANSWER_FIELDS, [_answer_values(row) for row in rows.answers])
 
 
 def reset() -> None:
