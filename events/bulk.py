@@ -37,7 +37,7 @@ def insert_rows(
 
 def _copy(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    columns = [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
