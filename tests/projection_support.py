@@ -38,6 +38,17 @@ def append_history(quiz_count: int, *, seed: int | None = None) -> list[QuizHist
     return histories
 
 
+def settle(timeout: float = 60) -> None:
+    """Wait until read_all hands out every event appended so far: it only returns events below the
+    oldest transaction still running on the server, and other databases' tests share it."""
+    from events.models import Event
+
+    total = Event.objects.count()
+    assert wait_for(lambda: sum(1 for _ in store.iter_all(batch=10_000)) == total, timeout), (
+        "the event log's horizon did not move"
+    )
+
+
 def answer_count(histories: list[QuizHistory]) -> int:
     return sum(history.answers for history in histories)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator, Sequence
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,25 +15,39 @@ from django.db import connection
 from events import projections, runner, selectors
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
-from events.store import RecordedEvent
+from events.store import RecordedEvent, iter_all
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
-from tests.projection_support import answer_count, answers_snapshot, append_history
+from tests.projection_support import answer_count, answers_snapshot, append_history, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def catch_up_all(name: str, **kwargs: object) -> int:
+def catch_up_all(name: str, **kwargs: Any) -> int:
+    """Catch every partition up to the end of the log. read_all only hands out events below the
+    oldest transaction still running anywhere on the server (other tests' too): wait for those."""
     projection = projections.get(name)
     applied = 0
+    deadline = time.monotonic() + 60
     for partition in range(projection.partitions):
-        result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)  # type: ignore[arg-type]
-        applied += result.applied
+        while True:
+            result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)
+            applied += result.applied
+            if result.failed or lag_events(projection, partition) == 0:
+                break
+            assert time.monotonic() < deadline, "the event log's horizon did not move"
+            time.sleep(0.05)
     return applied
+
+
+def lag_events(projection: Projection, partition: int) -> int:
+    checkpoint = ProjectionCheckpoint.objects.get(name=projection.name, partition=partition)
+    return selectors.lag(projection, partition, checkpoint.cursor)[0]
 
 
 def test_catch_up_projects_every_answer_once() -> None:
     histories = append_history(40)
+    settle()
 
     catch_up_all("answers", batch_size=7)
 
@@ -46,6 +62,7 @@ def test_catch_up_projects_every_answer_once() -> None:
 
 def test_status_shows_what_is_behind() -> None:
     append_history(5)
+    settle()
     rows = {(s["name"], s["partition"]): s for s in selectors.projection_status()}
     behind = sum(s["lag_events"] for key, s in rows.items() if key[0] == "answers")
     assert behind > 0
@@ -57,6 +74,7 @@ def test_status_shows_what_is_behind() -> None:
 
 def test_rebuild_equals_incremental_catch_up() -> None:
     append_history(30)
+    settle()
     catch_up_all("answers", batch_size=3)
     incremental = answers_snapshot()
 
@@ -123,6 +141,7 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     fault: Fault,
 ) -> None:
     histories = append_history(20)
+    settle()
     answer_positions = list(ProjectionCheckpoint.objects.none().values_list("position", flat=True))
     from events.store import read_all
 
@@ -167,6 +186,7 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
 def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
     projections.unregister("test_faulty")  # not there while history happens
     append_history(15)
+    settle()
     catch_up_all("answers")
     projections.register(
         Projection(
@@ -186,6 +206,7 @@ def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) 
 
 def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> None:
     append_history(3)
+    settle()
     runner.catch_up("test_faulty", budget_seconds=math.inf)
     projections.unregister("test_faulty")
     projections.register(
