@@ -98,6 +98,21 @@ def has_pending(projection: Projection, checkpoint: ProjectionCheckpoint) -> boo
     return bool(read_pending(projection, checkpoint.partition, checkpoint.cursor, 1).events)
 
 
+def has_unreadable(projection: Projection, partition: int) -> bool:
+    """Whether committed events lie beyond the checkpoint that read_all does not hand out yet."""
+    checkpoint = ProjectionCheckpoint.objects.filter(
+        name=projection.name, partition=partition
+    ).first()
+    if checkpoint is None:
+        return False
+    pending = store.events_after(
+        checkpoint.cursor or None,
+        types=projection.event_types,
+        partition=partition_filter(projection, partition),
+    )
+    return pending > 0
+
+
 def partition_filter(projection: Projection, partition: int) -> tuple[int, int] | None:
     return None if projection.partitions == 1 else (partition, projection.partitions)
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -207,8 +208,14 @@ def point_celery_at(broker_url: str) -> Iterator[None]:
     from studyflow.celery import app
 
     before = app.conf.broker_url
+    before_env = os.environ.get("CELERY_BROKER_URL")
 
-    def switch(url: str) -> None:
+    def switch(url: str, env: str | None) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its configuration
+        if env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = env
         app.conf.broker_url = url  # type: ignore[misc]
         # kombu keeps pools per connection in a registry: drop our references, close nothing
         app._pool = None  # type: ignore[attr-defined]
@@ -216,14 +223,41 @@ def point_celery_at(broker_url: str) -> Iterator[None]:
         nudges.reset_gates()
         nudges.resume_broker()
 
-    switch(broker_url)
+    switch(broker_url, broker_url)
     try:
         yield
     finally:
-        switch(before)
+        switch(before, before_env)
 
 
 def projection_tables_empty() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM reporting_answer")
         return cursor.fetchone()[0] == 0
+
+
+# --- fixtures (import them into a test module to use them) ---
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """This process publishes to the private Redis, which starts empty for each test."""
+    if redis_server.process is None:
+        redis_server.start()
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    yield from _pointed(redis_server)
+
+
+def _pointed(server: RedisServer) -> Iterator[RedisServer]:
+    for _ in point_celery_at(server.url):
+        yield server

@@ -15,7 +15,7 @@ from django.db import connection
 from events import projections, runner, selectors
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
-from events.store import RecordedEvent, iter_all
+from events.store import RecordedEvent
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
 from tests.projection_support import answer_count, answers_snapshot, append_history, settle
