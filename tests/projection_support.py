@@ -6,11 +6,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,3 +263,70 @@ def broker(redis_server: RedisServer) -> Iterator[RedisServer]:
 def _pointed(server: RedisServer) -> Iterator[RedisServer]:
     for _ in point_celery_at(server.url):
         yield server
+
+
+# --- answers given through the quiz services ---------------------------------------------------
+
+
+class Practice:
+    """Students practising through the real quiz services (commands in, events appended)."""
+
+    def __init__(self, students: int = 4, questions: int = 6, seed: int = 1) -> None:
+        from django.contrib.auth.models import Group, User
+
+        from quiz import content
+        from quiz.models import Chapter, Course
+        from studyflow.models import Classroom, School
+
+        tag = uuid.uuid4().hex[:8]
+        group, _ = Group.objects.get_or_create(name="students")
+        school = School.objects.create(name=f"School {tag}")
+        self.classroom = Classroom.objects.create(school=school, name="3B")
+        course = Course.objects.create(title=f"Maths {tag}")
+        self.chapter = Chapter.objects.create(course=course, title="Fractions", streak_goal=3)
+        self.accepted: dict[int, str] = {}
+        for n in range(1, questions + 1):
+            question = content.create_question(
+                chapter=self.chapter,
+                kind="open",
+                text=f"What is {n} + {n}?",
+                choices=None,
+                accepted_answers=[str(2 * n)],
+                worked_answer=f"{n} + {n} = {2 * n}",
+                order=n,
+            )
+            self.accepted[question.pk] = str(2 * n)
+        self.students = []
+        for n in range(students):
+            student = User.objects.create_user(username=f"pupil{tag}{n}", password="x")
+            student.groups.add(group)
+            self.classroom.students.add(student)
+            self.students.append(student)
+        self.views: dict[int, Any] = {}
+        self.rng = random.Random(seed)
+        self.commands = 0
+
+    def answer(self) -> Any:
+        """One answer by a random student (starting a quiz or asking the next question first)."""
+        from quiz import services
+
+        student = self.rng.choice(self.students)
+        view = self.views.get(student.pk)
+        if view is None or view.status == "passed":
+            view = self._run(services.start_quiz, actor=student, chapter_id=self.chapter.pk).quiz
+        elif view.status != "question_open":
+            view = self._run(services.next_question, actor=student, quiz_id=view.id).quiz
+        roll = self.rng.random()
+        if roll < 0.1:
+            result = self._run(services.reveal_answer, actor=student, quiz_id=view.id)
+        else:
+            given = self.accepted[view.question.id] if roll < 0.7 else f" {self.rng.randrange(99)} "
+            result = self._run(
+                services.answer_question, actor=student, quiz_id=view.id, answer=given
+            )
+        self.views[student.pk] = result.quiz
+        return result
+
+    def _run(self, command: Callable[..., Any], **kwargs: Any) -> Any:
+        self.commands += 1
+        return command(command_id=uuid.uuid4(), **kwargs)

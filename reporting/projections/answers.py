@@ -17,6 +17,7 @@ from django.db import connection
 
 from events.bulk import insert_rows
 from events.projections import Projection
+from quiz.answers import normalise_answer
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
@@ -121,14 +122,6 @@ def answer_row(
 # --- the shell ------------------------------------------------------------------------------------
 
 
-def normaliser() -> Callable[[str], str]:
-    try:
-        from quiz.answers import normalise_answer  # type: ignore[import-not-found]
-    except ImportError:  # until answer checking lands: fold whitespace and case
-        return lambda text: " ".join(text.split()).casefold()
-    return normalise_answer
-
-
 ANSWER_FIELDS = [
     "position",
     "quiz_id",
@@ -156,7 +149,7 @@ def apply(events: Sequence[RecordedEvent]) -> None:
     if lookup:
         found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
         courses = {str(quiz_id): course_id for quiz_id, course_id in found}
-    rows = project(events, courses, normaliser())
+    rows = project(events, courses, normalise_answer)
     # Both tables are keyed by event facts (quiz id, event position): applying an event twice
     # cannot add a second row.
     insert_rows(

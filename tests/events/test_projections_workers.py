@@ -7,12 +7,15 @@ import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from events import runner, selectors
 from reporting.models import Answer
+from reporting.projections.answers import OUTCOMES
 from tests.projection_support import (
+    Practice,
     RedisServer,
     Workers,
     answer_count,
@@ -42,26 +45,37 @@ def caught_up() -> bool:
     )
 
 
-def test_answers_appear_within_two_seconds(
+def answer_positions(result: Any) -> list[int]:
+    return [event.position for event in result.events if event.type in OUTCOMES]
+
+
+def test_answers_given_through_the_services_appear_within_two_seconds(
     transactional_db: None, broker: RedisServer, tmp_path: Path
 ) -> None:
+    practice = Practice(students=3)
     # No sweep to lean on (beyond the one at start-up): only the nudge on commit gets it there.
     workers = make_workers(broker, tmp_path, PROJECTION_SWEEP_SECONDS="60")
     try:
         workers.start(1, beat=True)
-        append_history(1)  # warm up: the worker is up and connected
+        practice.answer()  # warm up: the worker is up and connected
         assert wait_for(caught_up, 30), workers.logs()
 
-        for _ in range(10):
-            history = append_history(1)[0]
+        for _ in range(15):
+            [position] = answer_positions(practice.answer())
             seen = wait_for(
-                lambda h=history: Answer.objects.filter(quiz_id=h.quiz_id).count() == h.answers,  # type: ignore[misc]
+                lambda p=position: Answer.objects.filter(position=p).exists(),  # type: ignore[misc]
                 timeout=2.0,
                 interval=0.01,
             )
             assert seen, f"not projected within 2 s; {workers.logs()}"
     finally:
         workers.stop_all()
+
+    row = Answer.objects.order_by("-position").first()
+    assert row is not None
+    assert row.classroom_id == practice.classroom.pk
+    assert row.course_id == practice.chapter.course_id
+    assert row.chapter_id == practice.chapter.pk
 
 
 def test_kill_9_mid_catch_up_five_times_then_equal_to_a_rebuild(
@@ -93,22 +107,26 @@ def test_kill_9_mid_catch_up_five_times_then_equal_to_a_rebuild(
 def test_broker_down_while_answers_are_given_then_nothing_lost(
     workers: Workers, redis_server: RedisServer
 ) -> None:
+    practice = Practice(students=8)
     workers.start(1, beat=True)
-    append_history(1)
+    practice.answer()
     assert wait_for(caught_up, 30), workers.logs()
 
     redis_server.stop()
-    started = time.monotonic()
-    histories = append_history(160)  # ~1,000 answers, every append succeeds
-    spent = time.monotonic() - started
-    assert answer_count(histories) >= 1000
-    assert spent < 30, f"appends were held up by the dead broker: {spent:.1f} s"
+    given: list[int] = []
+    slowest = 0.0
+    while len(given) < 1000:  # every command succeeds, none waits for the broker
+        started = time.monotonic()
+        given += answer_positions(practice.answer())
+        slowest = max(slowest, time.monotonic() - started)
+    assert slowest < 2.0, f"a command waited {slowest:.1f} s for the dead broker"
     assert not caught_up()
 
     redis_server.start()  # the beat sweep finds the backlog
     assert wait_for(caught_up, 60), workers.logs()
-    expected = {history.quiz_id for history in histories}
-    assert Answer.objects.filter(quiz_id__in=expected).count() == answer_count(histories)
+    projected = set(Answer.objects.values_list("position", flat=True))
+    assert set(given) <= projected
+    assert len(projected) == len(given) + 1
 
 
 @pytest.mark.parametrize("count", [2, 4])
