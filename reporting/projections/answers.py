@@ -6,12 +6,11 @@ shell (`apply`) looks up those courses, and writes the rows with one bulk insert
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 
@@ -35,14 +34,14 @@ EVENT_TYPES = frozenset({QUIZ_STARTED, *OUTCOMES})
 PARTITIONS = 4
 
 
-@dataclass(frozen=True)
-class QuizRow:
+class QuizRow(NamedTuple):
     quiz_id: str
     course_id: int | None
 
 
-@dataclass(frozen=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
+    """A reporting_answer row; its fields in the table's column order (written as a tuple)."""
+
     position: int
     quiz_id: str
     student_id: int
@@ -122,23 +121,9 @@ def answer_row(
 # --- the shell ------------------------------------------------------------------------------------
 
 
-ANSWER_FIELDS = [
-    "position",
-    "quiz_id",
-    "student_id",
-    "classroom_id",
-    "course_id",
-    "chapter_id",
-    "question_id",
-    "question_revision",
-    "answer",
-    "normalised_answer",
-    "outcome",
-    "correct",
-    "seconds_to_answer",
-    "answered_at",
-]
-_answer_values = attrgetter(*ANSWER_FIELDS)
+ANSWER_FIELDS = list(AnswerRow._fields)
+# Answers repeat a lot ("12", "1/2"); normalising is pure, so remember the recent ones.
+_normalise = lru_cache(maxsize=65_536)(normalise_answer)
 
 
 def apply(events: Sequence[RecordedEvent]) -> None:
@@ -149,15 +134,11 @@ def apply(events: Sequence[RecordedEvent]) -> None:
     if lookup:
         found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
         courses = {str(quiz_id): course_id for quiz_id, course_id in found}
-    rows = project(events, courses, normalise_answer)
+    rows = project(events, courses, _normalise)
     # Both tables are keyed by event facts (quiz id, event position): applying an event twice
     # cannot add a second row.
-    insert_rows(
-        AnswersQuiz,
-        ["quiz_id", "course_id"],
-        [(uuid.UUID(row.quiz_id), row.course_id) for row in rows.quizzes],
-    )
-    insert_rows(Answer, ANSWER_FIELDS, [_answer_values(row) for row in rows.answers])
+    insert_rows(AnswersQuiz, QuizRow._fields, rows.quizzes)
+    insert_rows(Answer, ANSWER_FIELDS, rows.answers)
 
 
 def reset() -> None:
