@@ -165,10 +165,11 @@ def lag_run(rate: float, seconds: float) -> dict[str, Any]:
             "-A",
             "studyflow",
             "worker",
-            "--pool=solo",
+            "--pool=prefork",  # as in the Procfile: one worker, two processes
+            "--concurrency=2",
             "--beat",
             f"--schedule={ROOT / 'var' / 'bench-beat'}",
-            "--loglevel=WARNING",
+            "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -227,34 +228,50 @@ def lag_run(rate: float, seconds: float) -> dict[str, Any]:
         stop_waiting = float("inf")
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-        interval = 1.0 / rate
+        # Several appenders (threads, each with its own connection), so the rate does not
+        # depend on one append's latency.
+        appenders = 4
+        interval = appenders / rate
         started = time.monotonic()
-        for n in itertools.count():
-            due = started + n * interval
-            if due > started + seconds:
-                break
-            delay = due - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            quiz_id = rng.choice(quiz_ids)
-            data = {
-                "quiz_id": quiz_id,
-                "student_id": 1,
-                "chapter_id": 3,
-                "classroom_id": 7,
-                "question_id": rng.randrange(1, 200),
-                "question_revision": 1,
-                "answer": str(rng.randrange(20)),
-                "seconds_to_answer": 12.0,
-            }
-            kind = "quiz.QuestionAnsweredIncorrectly"
-            if rng.random() < 0.6:
-                kind, data = "quiz.QuestionAnsweredCorrectly", {**data, "streak": 1}
-            recorded = store.append(
-                f"quiz-{quiz_id}", [store.NewEvent(type=kind, data=data)], store.ANY
-            )
-            with lock:
-                committed[recorded[0].position] = time.monotonic()
+
+        def append_answers(offset: int) -> None:
+            local = random.Random(offset)
+            for n in itertools.count():
+                due = started + (n + offset / appenders) * interval
+                if due > started + seconds:
+                    break
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                quiz_id = local.choice(quiz_ids[offset::appenders])  # its own streams
+                data = {
+                    "quiz_id": quiz_id,
+                    "student_id": 1,
+                    "chapter_id": 3,
+                    "classroom_id": 7,
+                    "question_id": local.randrange(1, 200),
+                    "question_revision": 1,
+                    "answer": str(local.randrange(20)),
+                    "seconds_to_answer": 12.0,
+                }
+                kind = "quiz.QuestionAnsweredIncorrectly"
+                if local.random() < 0.6:
+                    kind, data = "quiz.QuestionAnsweredCorrectly", {**data, "streak": 1}
+                recorded = store.append(
+                    f"quiz-{quiz_id}", [store.NewEvent(type=kind, data=data)], store.ANY
+                )
+                with lock:
+                    committed[recorded[0].position] = time.monotonic()
+            connections.close_all()
+
+        threads = [
+            threading.Thread(target=append_answers, args=(k,), daemon=True)
+            for k in range(appenders)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         sent_for = time.monotonic() - started
         stop_waiting = time.monotonic() + 30
         done.set()

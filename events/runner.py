@@ -68,6 +68,10 @@ class CatchUpResult:
 # --- checkpoints ----------------------------------------------------------------------------------
 
 
+# Projections whose checkpoint rows this process has seen exist (saves a query per catch-up).
+_ensured: set[str] = set()
+
+
 def ensure_checkpoints(projection: Projection) -> None:
     """Create the checkpoint rows a projection's partitions need (idempotent, race-safe)."""
     existing = set(
@@ -146,7 +150,9 @@ def catch_up(
     projection = projections.get(name)
     if not 0 <= partition < projection.partitions:
         raise ValueError(f"{name} has partitions 0..{projection.partitions - 1}, not {partition}.")
-    ensure_checkpoints(projection)
+    if projection.name not in _ensured:
+        ensure_checkpoints(projection)
+        _ensured.add(projection.name)
     budget = budget_setting() if budget_seconds is None else budget_seconds
     size = batch_size or batch_size_setting()
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
@@ -191,6 +197,10 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
         with transaction.atomic():
             checkpoint = _lock(projection.name, partition)
             if checkpoint is None:
+                if not ProjectionCheckpoint.objects.filter(
+                    name=projection.name, partition=partition
+                ).exists():  # gone (a rebuild re-creating it, a test flush): the next call has it
+                    _ensured.discard(projection.name)
                 return _Batch(skipped="locked")
             if not force and backing_off(checkpoint, timezone.now()):
                 return _Batch(skipped="backing_off")

@@ -18,9 +18,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-# Events committed but not yet readable (an older transaction still runs somewhere): look again
-# after 0.1, 0.2, 0.4 ... s, this many times, then leave it to the sweep.
-HORIZON_WAITS = 8
+# Events committed but not yet readable (an older transaction still runs somewhere), or the
+# partition busy with another task: look again shortly, this many times, then leave it to the sweep.
+RETRIES = 30
+
+
+def retry_delay(waits: int) -> float:
+    return 0.05 if waits < 10 else 0.25
 
 
 @shared_task(name="events.catch_up_projection", ignore_result=True)
@@ -37,10 +41,13 @@ def catch_up_projection(
     result = runner.catch_up(name, partition, force=force)
     if result.more:
         nudges.nudge(name, partition)
-    elif result.done and waits < HORIZON_WAITS and runner.has_unreadable(projection, partition):
-        # The append that nudged us committed, but read_all only hands out events below the
-        # oldest transaction still running: come back shortly rather than at the next sweep.
-        nudges.nudge(name, partition, waits=waits + 1, countdown=0.1 * 2**waits)
+    elif waits < RETRIES and (
+        result.skipped == "locked" or (result.done and runner.has_unreadable(projection, partition))
+    ):
+        # Another task holds the partition (it may have read before our nudge's events were
+        # there), or the append that nudged us committed but read_all only hands out events below
+        # the oldest transaction still running: come back shortly rather than at the next sweep.
+        nudges.nudge(name, partition, waits=waits + 1, countdown=retry_delay(waits))
     return {
         "name": name,
         "partition": partition,
