@@ -107,19 +107,12 @@ def generate_until(target: int) -> None:
     finally:
         events_committed.receivers = receivers
         events_committed.sender_receivers_cache.clear()
+    # Fresh statistics, as autovacuum would have them on a live system (a planner without them
+    # sorts the whole remaining log for every page).
+    from django.db import connection
 
-
-def rebuild_in_child() -> dict[str, Any]:
-    """Rebuild `answers` in a fresh process: its peak RSS is the rebuild's alone."""
-    output = subprocess.run(
-        [sys.executable, __file__, "--rebuild-child"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=os.environ,
-    )
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_event")
 
 
 def rebuild_child() -> None:
@@ -139,6 +132,7 @@ def rebuild_child() -> None:
                 "answers": Answer.objects.count(),
                 "seconds": round(seconds, 2),
                 "events_per_second": round(applied / seconds),
+                "log_events_per_second": round(event_count() / seconds),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             }
         )
@@ -296,6 +290,34 @@ def lag_run(rate: float, seconds: float) -> dict[str, Any]:
     }
 
 
+def database_for(size: int, largest: int) -> str:
+    """The log is append-only, so each size has its own database: the largest the given one, a
+    smaller one a sibling (`<name>_100k`)."""
+    url = os.environ["DATABASE_URL"]
+    return url if size == largest else f"{url}_{size // 1000}k"
+
+
+def in_child(flag: str, database_url: str, size: int) -> str:
+    """Run a step in a fresh process (its own database connection; its own peak RSS)."""
+    output = subprocess.run(
+        [sys.executable, __file__, flag, "--events", str(size)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+    )
+    return output.stdout.strip().splitlines()[-1]
+
+
+def prepare() -> None:
+    ensure_database()
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", default="100000,1000000")
@@ -303,27 +325,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--skip-lag", action="store_true")
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rebuild-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.events.split(","))
     if args.rebuild_child:
         rebuild_child()
         return
-    ensure_database()
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    if args.generate_only:
+        prepare()
+        generate_until(sizes[-1])
+        print("generated")
+        return
     print(f"database: {os.environ['DATABASE_URL']}")
     if not args.skip_rebuild:
-        for size in [int(s) for s in args.events.split(",")]:
-            generate_until(size)
-            result = rebuild_in_child()
+        for size in sizes:
+            url = database_for(size, sizes[-1])
+            in_child("--generate-only", url, size)
+            result = json.loads(in_child("--rebuild-child", url, size))
             print(
-                f"rebuild answers over {result['events_in_log']:>9,} events: "
-                f"{result['events_per_second']:>8,} events/s ({result['seconds']} s, "
-                f"{result['answers']:,} answers), peak RSS {result['peak_rss_mb']} MB"
+                f"rebuild answers over {result['events_in_log']:>9,} events "
+                f"({result['events_applied']:,} of its types, {result['answers']:,} answers) "
+                f"in {result['seconds']} s: {result['log_events_per_second']:,} log events/s, "
+                f"{result['events_per_second']:,} applied events/s; "
+                f"peak RSS {result['peak_rss_mb']} MB"
             )
     if not args.skip_lag:
+        prepare()
         result = lag_run(args.rate, args.seconds)
         print(
             f"live: {result['answers']:,} answers at {result['achieved_rate']}/s, one worker: "
