@@ -39,6 +39,24 @@ def batch_size_setting() -> int:
     return int(getattr(settings, "PROJECTION_BATCH_SIZE", 1000))
 
 
+def batch_seconds_setting() -> float:
+    return float(getattr(settings, "PROJECTION_BATCH_SECONDS", 0.5))
+
+
+MIN_BATCH = 20
+
+
+def next_batch_size(size: int, seconds: float, *, ceiling: int, target: float) -> int:
+    """Adapt the batch size so one batch transaction takes about `target` seconds: a writing
+    transaction holds back what read_all hands out to every reader on the server until it ends,
+    so a slow projection must not hold it for long."""
+    if seconds > target:
+        return max(MIN_BATCH, min(size - 1, int(size * target / seconds)))
+    if seconds < target / 4:
+        return min(ceiling, size * 2)
+    return size
+
+
 def budget_setting() -> float:
     return float(getattr(settings, "PROJECTION_TIME_BUDGET_SECONDS", 10.0))
 
@@ -57,7 +75,7 @@ class CatchUpResult:
     applied: int = 0
     batches: int = 0
     more: bool = False  # stopped at the time budget with work left
-    skipped: str = ""  # "locked" or "backing_off": nothing was tried
+    skipped: str = ""  # "locked", "backing_off" or "missing": nothing was tried
     failed: bool = False  # a handler raised; the checkpoint records where
 
     @property
@@ -70,6 +88,8 @@ class CatchUpResult:
 
 # Projections whose checkpoint rows this process has seen exist (saves a query per catch-up).
 _ensured: set[str] = set()
+# The batch size that suits each projection partition (adapted to the batch time target).
+_sizes: dict[tuple[str, int], int] = {}
 
 
 def ensure_checkpoints(projection: Projection) -> None:
@@ -154,11 +174,21 @@ def catch_up(
         ensure_checkpoints(projection)
         _ensured.add(projection.name)
     budget = budget_setting() if budget_seconds is None else budget_seconds
-    size = batch_size or batch_size_setting()
+    ceiling = batch_size or batch_size_setting()
+    size = _sizes.get((name, partition), ceiling)
+    target = batch_seconds_setting()
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
     applied = batches = 0
+    created = False
     while True:
-        outcome = _run_batch(projection, partition, size, force=force)
+        started = time.monotonic()
+        outcome = _run_batch(projection, partition, min(size, ceiling), force=force)
+        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
+        _sizes[(name, partition)] = size
+        if outcome.skipped == "missing" and not created:
+            ensure_checkpoints(projection)  # deleted since this process last looked
+            created = True
+            continue
         if outcome.skipped:
             return CatchUpResult(name, partition, applied, batches, skipped=outcome.skipped)
         if outcome.stopped:
@@ -199,8 +229,8 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
             if checkpoint is None:
                 if not ProjectionCheckpoint.objects.filter(
                     name=projection.name, partition=partition
-                ).exists():  # gone (a rebuild re-creating it, a test flush): the next call has it
-                    _ensured.discard(projection.name)
+                ).exists():
+                    return _Batch(skipped="missing")
                 return _Batch(skipped="locked")
             if not force and backing_off(checkpoint, timezone.now()):
                 return _Batch(skipped="backing_off")
@@ -450,7 +480,9 @@ def _replay_together(
     partition catch-up) when a worker holds a partition, the cursors differ, or a handler raises:
     that path finds and records the failing event."""
     applied = 0
+    ceiling, target = size, batch_seconds_setting()
     while True:
+        started = time.monotonic()
         try:
             with transaction.atomic():
                 rows = list(
@@ -491,3 +523,4 @@ def _replay_together(
         reset_queries()
         if not full:
             return applied
+        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
