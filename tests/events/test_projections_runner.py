@@ -148,7 +148,7 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     answer_positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
     fault.position = answer_positions[25]
 
-    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=10)
+    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=1000)
     catch_up_all("answers", batch_size=10)
 
     assert result.failed
