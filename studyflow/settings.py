@@ -202,6 +202,8 @@ PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SE
 # A failing projection retries after 2, 4, 8 ... seconds, at most 5 minutes apart.
 PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECONDS", "2"))
 PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
+# Projections besides the apps' own `<app>/projections.py` (modules that call register()).
+PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
 # The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
 CELERY_BEAT_SCHEDULE = {
     "sweep-projections": {

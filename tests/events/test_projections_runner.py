@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from events import projections, runner, selectors
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
-from events.store import RecordedEvent
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
+from tests.events import faulty_projection
 from tests.projection_support import answer_count, answers_snapshot, append_history, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,50 +90,28 @@ def test_rebuild_equals_incremental_catch_up() -> None:
 
 
 class Fault:
-    """A handler that raises on one event position while `armed`."""
+    """The faulty test projection's controls: where it raises, what it has seen."""
 
-    def __init__(self) -> None:
-        self.position: int | None = None
-        self.seen: list[int] = []
+    apply = staticmethod(faulty_projection.apply)
+    reset = staticmethod(faulty_projection.reset)
+    seen_positions = staticmethod(faulty_projection.seen_positions)
 
-    def apply(self, events: Sequence[RecordedEvent]) -> None:
-        for event in events:
-            if event.position == self.position:
-                raise RuntimeError(f"cannot project event {event.position}")
-        with connection.cursor() as cursor:
-            for event in events:
-                cursor.execute(
-                    "INSERT INTO test_fault_seen (position) VALUES (%s)", [event.position]
-                )
+    @property
+    def position(self) -> int | None:
+        raise AttributeError("write-only")
 
-    def reset(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM test_fault_seen")
-
-    def seen_positions(self) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT position FROM test_fault_seen ORDER BY position")
-            return [row[0] for row in cursor.fetchall()]
+    @position.setter
+    def position(self, value: int | None) -> None:
+        faulty_projection.set_fault(value)
 
 
 @pytest.fixture
 def fault() -> Iterator[Fault]:
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS test_fault_seen (position bigint PRIMARY KEY)")
-        cursor.execute("DELETE FROM test_fault_seen")
-    found = Fault()
-    projections.register(
-        Projection(
-            name="test_faulty",
-            event_types=frozenset(OUTCOMES),
-            apply=found.apply,
-            reset=found.reset,
-        )
-    )
-    yield found
-    projections.unregister("test_faulty")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS test_fault_seen")
+    faulty_projection.create_tables()
+    projections.register(faulty_projection.faulty)
+    yield Fault()
+    projections.unregister(faulty_projection.NAME)
+    faulty_projection.drop_tables()
 
 
 def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event(
@@ -146,7 +123,8 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     from events.store import read_all
 
     answer_positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
-    fault.position = answer_positions[25]
+    fault_at = answer_positions[25]
+    fault.position = fault_at
 
     result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=1000)
     catch_up_all("answers", batch_size=10)
@@ -156,14 +134,14 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     assert fault.seen_positions() == answer_positions[:25]
     failed = ProjectionCheckpoint.objects.get(name="test_faulty")
     assert failed.status == "failed"
-    assert failed.failed_position == fault.position
+    assert failed.failed_position == fault_at
     assert "cannot project event" in failed.last_error
     assert failed.next_attempt_at is not None
     # the other projection went on
     assert Answer.objects.count() == answer_count(histories)
     status = {s["name"]: s for s in selectors.projection_status()}
     assert status["test_faulty"]["status"] == "failed"
-    assert status["test_faulty"]["failed_position"] == fault.position
+    assert status["test_faulty"]["failed_position"] == fault_at
     assert status["test_faulty"]["lag_events"] == len(answer_positions) - 25
 
     # back-off: an unforced catch-up waits; a forced one meets the same fault again

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from events import runner, selectors
+from events import projections, runner, selectors
 from events.store import iter_all
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
+from tests.events import faulty_projection
 from tests.projection_support import (
     Practice,
     RedisServer,
@@ -22,6 +23,7 @@ from tests.projection_support import (
     answer_count,
     answers_snapshot,
     append_history,
+    settle,
     wait_for,
 )
 
@@ -152,3 +154,44 @@ def test_several_workers_with_partitions_equal_a_single_worker_rebuild(
     runner.rebuild("answers")
     assert projected == answers_snapshot()
     assert len(projected) == answer_count(histories)
+
+
+def test_a_failing_handler_stops_only_its_projection_then_resumes_once_fixed(
+    transactional_db: None, broker: RedisServer, tmp_path: Path
+) -> None:
+    faulty_projection.create_tables()
+    projections.register(faulty_projection.faulty)  # this process sees its status too
+    workers = make_workers(
+        broker,
+        tmp_path,
+        PROJECTION_MODULES="tests.events.faulty_projection_plugin",
+        PROJECTION_RETRY_BASE_SECONDS="0.3",
+        PROJECTION_RETRY_MAX_SECONDS="1",
+    )
+    try:
+        histories = append_history(20)
+        settle()
+        positions = [event.position for event in iter_all(types=OUTCOMES)]
+        faulty_projection.set_fault(positions[30])
+        workers.start(1, beat=True)
+
+        def stopped() -> bool:
+            status = {row["name"]: row for row in selectors.projection_status()}
+            return status["test_faulty"]["status"] == "failed"
+
+        assert wait_for(caught_up, 30), workers.logs()  # the others go on
+        assert wait_for(stopped, 30), workers.logs()
+        status = {row["name"]: row for row in selectors.projection_status()}["test_faulty"]
+        assert status["failed_position"] == positions[30]
+        assert "cannot project event" in status["last_error"]
+        assert status["lag_events"] == len(positions) - 30
+        assert faulty_projection.seen_positions() == positions[:30]
+        assert Answer.objects.count() == answer_count(histories)
+
+        faulty_projection.set_fault(None)  # the fix is deployed; the back-off retry picks it up
+        assert wait_for(lambda: faulty_projection.seen_positions() == positions, 30), workers.logs()
+        assert wait_for(lambda: not stopped(), 10)
+    finally:
+        workers.stop_all()
+        projections.unregister(faulty_projection.NAME)
+        faulty_projection.drop_tables()
