@@ -149,7 +149,9 @@ def resume_broker() -> None:
     _paused_until = 0.0
 
 
-def nudge(name: str, partition: int, *, force: bool = False) -> bool:
+def nudge(
+    name: str, partition: int, *, force: bool = False, waits: int = 0, countdown: float = 0.0
+) -> bool:
     """Queue a catch-up of one projection partition unless one is pending. Never raises; True when
     a task was queued."""
     if broker_paused():

@@ -95,7 +95,13 @@ def interested_in(event_types: Iterable[str]) -> list[Projection]:
 
 
 def autodiscover() -> None:
-    """Import `<app>.projections` of every installed app (a module or a package)."""
+    """Import `<app>.projections` of every installed app (a module or a package), then the
+    modules named in settings.PROJECTION_MODULES (projections outside the apps)."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("projections")
+    for module in getattr(settings, "PROJECTION_MODULES", []):
+        import_module(module)

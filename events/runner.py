@@ -39,6 +39,24 @@ def batch_size_setting() -> int:
     return int(getattr(settings, "PROJECTION_BATCH_SIZE", 1000))
 
 
+def batch_seconds_setting() -> float:
+    return float(getattr(settings, "PROJECTION_BATCH_SECONDS", 0.5))
+
+
+MIN_BATCH = 20
+
+
+def next_batch_size(size: int, seconds: float, *, ceiling: int, target: float) -> int:
+    """Adapt the batch size so one batch transaction takes about `target` seconds: a writing
+    transaction holds back what read_all hands out to every reader on the server until it ends,
+    so a slow projection must not hold it for long."""
+    if seconds > target:
+        return max(MIN_BATCH, min(size - 1, int(size * target / seconds)))
+    if seconds < target / 4:
+        return min(ceiling, size * 2)
+    return size
+
+
 def budget_setting() -> float:
     return float(getattr(settings, "PROJECTION_TIME_BUDGET_SECONDS", 10.0))
 
@@ -57,7 +75,7 @@ class CatchUpResult:
     applied: int = 0
     batches: int = 0
     more: bool = False  # stopped at the time budget with work left
-    skipped: str = ""  # "locked" or "backing_off": nothing was tried
+    skipped: str = ""  # "locked", "backing_off" or "missing": nothing was tried
     failed: bool = False  # a handler raised; the checkpoint records where
 
     @property
@@ -66,6 +84,12 @@ class CatchUpResult:
 
 
 # --- checkpoints ----------------------------------------------------------------------------------
+
+
+# Projections whose checkpoint rows this process has seen exist (saves a query per catch-up).
+_ensured: set[str] = set()
+# The batch size that suits each projection partition (adapted to the batch time target).
+_sizes: dict[tuple[str, int], int] = {}
 
 
 def ensure_checkpoints(projection: Projection) -> None:
@@ -96,6 +120,21 @@ def has_pending(projection: Projection, checkpoint: ProjectionCheckpoint) -> boo
     if checkpoint.partition >= projection.partitions:
         return False
     return bool(read_pending(projection, checkpoint.partition, checkpoint.cursor, 1).events)
+
+
+def has_unreadable(projection: Projection, partition: int) -> bool:
+    """Whether committed events lie beyond the checkpoint that read_all does not hand out yet."""
+    checkpoint = ProjectionCheckpoint.objects.filter(
+        name=projection.name, partition=partition
+    ).first()
+    if checkpoint is None:
+        return False
+    pending = store.events_after(
+        checkpoint.cursor or None,
+        types=projection.event_types,
+        partition=partition_filter(projection, partition),
+    )
+    return pending > 0
 
 
 def partition_filter(projection: Projection, partition: int) -> tuple[int, int] | None:
@@ -131,13 +170,25 @@ def catch_up(
     projection = projections.get(name)
     if not 0 <= partition < projection.partitions:
         raise ValueError(f"{name} has partitions 0..{projection.partitions - 1}, not {partition}.")
-    ensure_checkpoints(projection)
+    if projection.name not in _ensured:
+        ensure_checkpoints(projection)
+        _ensured.add(projection.name)
     budget = budget_setting() if budget_seconds is None else budget_seconds
-    size = batch_size or batch_size_setting()
+    ceiling = batch_size or batch_size_setting()
+    size = _sizes.get((name, partition), ceiling)
+    target = batch_seconds_setting()
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
     applied = batches = 0
+    created = False
     while True:
-        outcome = _run_batch(projection, partition, size, force=force)
+        started = time.monotonic()
+        outcome = _run_batch(projection, partition, min(size, ceiling), force=force)
+        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
+        _sizes[(name, partition)] = size
+        if outcome.skipped == "missing" and not created:
+            ensure_checkpoints(projection)  # deleted since this process last looked
+            created = True
+            continue
         if outcome.skipped:
             return CatchUpResult(name, partition, applied, batches, skipped=outcome.skipped)
         if outcome.stopped:
@@ -176,6 +227,10 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
         with transaction.atomic():
             checkpoint = _lock(projection.name, partition)
             if checkpoint is None:
+                if not ProjectionCheckpoint.objects.filter(
+                    name=projection.name, partition=partition
+                ).exists():
+                    return _Batch(skipped="missing")
                 return _Batch(skipped="locked")
             if not force and backing_off(checkpoint, timezone.now()):
                 return _Batch(skipped="backing_off")
@@ -194,8 +249,10 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
             if page.events:
                 projection.apply(page.events)
             batch.full = len(page.events) >= size
-            _advance(checkpoint, page.cursor, page.events, caught_up=not batch.full)
-            checkpoint.save()
+            idle = not page.events and page.cursor == checkpoint.cursor
+            if not (idle and checkpoint.status == Status.OK):  # no write when nothing moved
+                _advance(checkpoint, page.cursor, page.events, caught_up=not batch.full)
+                checkpoint.save()
             batch.applied = len(page.events)
             return batch
     except Exception as error:
@@ -296,12 +353,24 @@ def _record_failure(
 def _find_failing_event(
     projection: Projection, events: Sequence[RecordedEvent], error: BaseException
 ) -> tuple[int | None, BaseException]:
-    for index, event in enumerate(events):
+    """Apply the events before the first one that fails, in this transaction; return its index
+    (None when all applied: the failure was transient) and its error. Bisects with savepoints, so
+    a batch of n events costs about log2(n) savepoints and 2n events applied, not n savepoints."""
+    applied = 0  # events[:applied] are applied
+    suspect = len(events)  # the failing event is within events[applied:suspect]
+    while applied < len(events):
+        if applied == suspect:
+            suspect = len(events)  # that part went through this time: look further on
+        middle = applied + max(1, (suspect - applied) // 2)
         try:
-            with transaction.atomic():  # a savepoint: the failing event's writes are undone
-                projection.apply([event])
+            with transaction.atomic():  # a savepoint: a failing part's writes are undone
+                projection.apply(events[applied:middle])
         except Exception as failure:
-            return index, failure
+            if middle - applied == 1:
+                return applied, failure
+            suspect = middle
+            continue
+        applied = middle
     return None, error
 
 
@@ -382,6 +451,8 @@ def replay(
     """Catch every partition of a projection up to the end of the log, in this process."""
     projection = projections.get(name)
     applied = 0
+    if projection.partitions > 1:
+        applied += _replay_together(projection, batch_size or batch_size_setting(), on_batch)
     for partition in range(projection.partitions):
         while True:
             result = catch_up(
@@ -412,3 +483,58 @@ def rebuild(
     if on_start is not None:
         on_start(total)
     return replay(name, batch_size=batch_size, on_batch=on_batch)
+
+
+def _replay_together(
+    projection: Projection, size: int, on_batch: Callable[[int], None] | None
+) -> int:
+    """The replay fast path for a partitioned projection whose checkpoints all stand at the same
+    cursor (right after a reset): read the log once, unpartitioned, apply each batch and move
+    every partition's cursor in one transaction. Stops (and leaves the rest to the partition by
+    partition catch-up) when a worker holds a partition, the cursors differ, or a handler raises:
+    that path finds and records the failing event."""
+    applied = 0
+    ceiling, target = size, batch_seconds_setting()
+    while True:
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                rows = list(
+                    ProjectionCheckpoint.objects.select_for_update(skip_locked=True)
+                    .filter(name=projection.name)
+                    .order_by("partition")
+                )
+                cursors = {row.cursor for row in rows}
+                if (
+                    [row.partition for row in rows] != list(range(projection.partitions))
+                    or len(cursors) != 1
+                    or any(row.partitions != projection.partitions for row in rows)
+                    or any(row.status == Status.FAILED for row in rows)
+                ):
+                    return applied
+                page = store.read_all(
+                    after=cursors.pop() or None, limit=size, types=projection.event_types
+                )
+                if page.events:
+                    projection.apply(page.events)
+                full = len(page.events) >= size
+                split: dict[int, list[RecordedEvent]] = {row.partition: [] for row in rows}
+                for event in page.events:
+                    split[projection.partition_of(event.stream_id)].append(event)
+                for row in rows:
+                    _advance(row, page.cursor, split[row.partition], caught_up=not full)
+                    row.save()
+        except Exception:
+            logger.warning(
+                "Replaying %s together stopped; going partition by partition",
+                projection.name,
+                exc_info=True,
+            )
+            return applied
+        applied += len(page.events)
+        if on_batch is not None:
+            on_batch(len(page.events))
+        reset_queries()
+        if not full:
+            return applied
+        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)

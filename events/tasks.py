@@ -18,18 +18,36 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# Events committed but not yet readable (an older transaction still runs somewhere), or the
+# partition busy with another task: look again shortly, this many times, then leave it to the sweep.
+RETRIES = 30
+
+
+def retry_delay(waits: int) -> float:
+    return 0.05 if waits < 10 else 0.25
+
+
 @shared_task(name="events.catch_up_projection", ignore_result=True)
-def catch_up_projection(name: str, partition: int = 0, force: bool = False) -> dict[str, Any]:
+def catch_up_projection(
+    name: str, partition: int = 0, force: bool = False, waits: int = 0
+) -> dict[str, Any]:
     """Catch one projection partition up within the time budget; re-queue when work is left."""
     nudges.clear(name, partition)
     try:
-        projections.get(name)
+        projection = projections.get(name)
     except projections.ProjectionNotFound:
         logger.warning("No projection named %r (a message from another version?)", name)
         return {"name": name, "partition": partition, "unknown": True}
     result = runner.catch_up(name, partition, force=force)
     if result.more:
         nudges.nudge(name, partition)
+    elif waits < RETRIES and (
+        result.skipped == "locked" or (result.done and runner.has_unreadable(projection, partition))
+    ):
+        # Another task holds the partition (it may have read before our nudge's events were
+        # there), or the append that nudged us committed but read_all only hands out events below
+        # the oldest transaction still running: come back shortly rather than at the next sweep.
+        nudges.nudge(name, partition, waits=waits + 1, countdown=retry_delay(waits))
     return {
         "name": name,
         "partition": partition,

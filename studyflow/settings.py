@@ -195,10 +195,15 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # A catch-up task applies batches for at most this long, then re-queues itself (far below the
 # visibility timeout); a batch is one short transaction.
 PROJECTION_BATCH_SIZE = int(os.environ.get("PROJECTION_BATCH_SIZE", "1000"))
+# Batches shrink below that size to keep each batch transaction near this long: a writing
+# transaction holds back the event log's read horizon for every reader until it commits.
+PROJECTION_BATCH_SECONDS = float(os.environ.get("PROJECTION_BATCH_SECONDS", "0.5"))
 PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SECONDS", "10"))
 # A failing projection retries after 2, 4, 8 ... seconds, at most 5 minutes apart.
 PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECONDS", "2"))
 PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
+# Projections besides the apps' own `<app>/projections.py` (modules that call register()).
+PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
 # The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
 CELERY_BEAT_SCHEDULE = {
     "sweep-projections": {

@@ -6,16 +6,19 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -36,6 +39,17 @@ def append_history(quiz_count: int, *, seed: int | None = None) -> list[QuizHist
             history.stream_id, history.events, store.NO_STREAM, recorded_at=history.started_at
         )
     return histories
+
+
+def settle(timeout: float = 60) -> None:
+    """Wait until read_all hands out every event appended so far: it only returns events below the
+    oldest transaction still running on the server, and other databases' tests share it."""
+    from events.models import Event
+
+    total = Event.objects.count()
+    assert wait_for(lambda: sum(1 for _ in store.iter_all(batch=10_000)) == total, timeout), (
+        "the event log's horizon did not move"
+    )
 
 
 def answer_count(histories: list[QuizHistory]) -> int:
@@ -196,8 +210,14 @@ def point_celery_at(broker_url: str) -> Iterator[None]:
     from studyflow.celery import app
 
     before = app.conf.broker_url
+    before_env = os.environ.get("CELERY_BROKER_URL")
 
-    def switch(url: str) -> None:
+    def switch(url: str, env: str | None) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its configuration
+        if env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = env
         app.conf.broker_url = url  # type: ignore[misc]
         # kombu keeps pools per connection in a registry: drop our references, close nothing
         app._pool = None  # type: ignore[attr-defined]
@@ -205,14 +225,108 @@ def point_celery_at(broker_url: str) -> Iterator[None]:
         nudges.reset_gates()
         nudges.resume_broker()
 
-    switch(broker_url)
+    switch(broker_url, broker_url)
     try:
         yield
     finally:
-        switch(before)
+        switch(before, before_env)
 
 
 def projection_tables_empty() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM reporting_answer")
         return cursor.fetchone()[0] == 0
+
+
+# --- fixtures (import them into a test module to use them) ---
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """This process publishes to the private Redis, which starts empty for each test."""
+    if redis_server.process is None:
+        redis_server.start()
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    yield from _pointed(redis_server)
+
+
+def _pointed(server: RedisServer) -> Iterator[RedisServer]:
+    for _ in point_celery_at(server.url):
+        yield server
+
+
+# --- answers given through the quiz services ---------------------------------------------------
+
+
+class Practice:
+    """Students practising through the real quiz services (commands in, events appended)."""
+
+    def __init__(self, students: int = 4, questions: int = 6, seed: int = 1) -> None:
+        from django.contrib.auth.models import Group, User
+
+        from quiz import content
+        from quiz.models import Chapter, Course
+        from studyflow.models import Classroom, School
+
+        tag = uuid.uuid4().hex[:8]
+        group, _ = Group.objects.get_or_create(name="students")
+        school = School.objects.create(name=f"School {tag}")
+        self.classroom = Classroom.objects.create(school=school, name="3B")
+        course = Course.objects.create(title=f"Maths {tag}")
+        self.chapter = Chapter.objects.create(course=course, title="Fractions", streak_goal=3)
+        self.accepted: dict[int, str] = {}
+        for n in range(1, questions + 1):
+            question = content.create_question(
+                chapter=self.chapter,
+                kind="open",
+                text=f"What is {n} + {n}?",
+                choices=None,
+                accepted_answers=[str(2 * n)],
+                worked_answer=f"{n} + {n} = {2 * n}",
+                order=n,
+            )
+            self.accepted[question.pk] = str(2 * n)
+        self.students = []
+        for n in range(students):
+            student = User.objects.create_user(username=f"pupil{tag}{n}", password="x")
+            student.groups.add(group)
+            self.classroom.students.add(student)
+            self.students.append(student)
+        self.views: dict[int, Any] = {}
+        self.rng = random.Random(seed)
+        self.commands = 0
+
+    def answer(self) -> Any:
+        """One answer by a random student (starting a quiz or asking the next question first)."""
+        from quiz import services
+
+        student = self.rng.choice(self.students)
+        view = self.views.get(student.pk)
+        if view is None or view.status == "passed":
+            view = self._run(services.start_quiz, actor=student, chapter_id=self.chapter.pk).quiz
+        elif view.status != "question_open":
+            view = self._run(services.next_question, actor=student, quiz_id=view.id).quiz
+        roll = self.rng.random()
+        if roll < 0.1:
+            result = self._run(services.reveal_answer, actor=student, quiz_id=view.id)
+        else:
+            given = self.accepted[view.question.id] if roll < 0.7 else f" {self.rng.randrange(99)} "
+            result = self._run(
+                services.answer_question, actor=student, quiz_id=view.id, answer=given
+            )
+        self.views[student.pk] = result.quiz
+        return result
+
+    def _run(self, command: Callable[..., Any], **kwargs: Any) -> Any:
+        self.commands += 1
+        return command(command_id=uuid.uuid4(), **kwargs)

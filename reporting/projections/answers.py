@@ -6,15 +6,17 @@ shell (`apply`) looks up those courses, and writes the rows with one bulk insert
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 
+from events.bulk import insert_rows
 from events.projections import Projection
+from quiz.answers import normalise_answer
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
@@ -32,14 +34,14 @@ EVENT_TYPES = frozenset({QUIZ_STARTED, *OUTCOMES})
 PARTITIONS = 4
 
 
-@dataclass(frozen=True)
-class QuizRow:
+class QuizRow(NamedTuple):
     quiz_id: str
     course_id: int | None
 
 
-@dataclass(frozen=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
+    """A reporting_answer row; its fields in the table's column order (written as a tuple)."""
+
     position: int
     quiz_id: str
     student_id: int
@@ -119,12 +121,9 @@ def answer_row(
 # --- the shell ------------------------------------------------------------------------------------
 
 
-def normaliser() -> Callable[[str], str]:
-    try:
-        from quiz.answers import normalise_answer  # type: ignore[import-not-found]
-    except ImportError:  # until answer checking lands: fold whitespace and case
-        return lambda text: " ".join(text.split()).casefold()
-    return normalise_answer
+ANSWER_FIELDS = list(AnswerRow._fields)
+# Answers repeat a lot ("12", "1/2"); normalising is pure, so remember the recent ones.
+_normalise = lru_cache(maxsize=65_536)(normalise_answer)
 
 
 def apply(events: Sequence[RecordedEvent]) -> None:
@@ -135,20 +134,11 @@ def apply(events: Sequence[RecordedEvent]) -> None:
     if lookup:
         found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
         courses = {str(quiz_id): course_id for quiz_id, course_id in found}
-    rows = project(events, courses, normaliser())
-    if rows.quizzes:
-        AnswersQuiz.objects.bulk_create(
-            [
-                AnswersQuiz(quiz_id=uuid.UUID(row.quiz_id), course_id=row.course_id)
-                for row in rows.quizzes
-            ],
-            ignore_conflicts=True,
-        )
-    if rows.answers:
-        # Keyed by event position: applying an event twice cannot add a second row.
-        Answer.objects.bulk_create(
-            [Answer(**row.__dict__) for row in rows.answers], ignore_conflicts=True
-        )
+    rows = project(events, courses, _normalise)
+    # Both tables are keyed by event facts (quiz id, event position): applying an event twice
+    # cannot add a second row.
+    insert_rows(AnswersQuiz, QuizRow._fields, rows.quizzes)
+    insert_rows(Answer, ANSWER_FIELDS, rows.answers)
 
 
 def reset() -> None:

@@ -3,35 +3,50 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from events import projections, runner, selectors
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
-from events.store import RecordedEvent
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
-from tests.projection_support import answer_count, answers_snapshot, append_history
+from tests.events import faulty_projection
+from tests.projection_support import answer_count, answers_snapshot, append_history, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def catch_up_all(name: str, **kwargs: object) -> int:
+def catch_up_all(name: str, **kwargs: Any) -> int:
+    """Catch every partition up to the end of the log. read_all only hands out events below the
+    oldest transaction still running anywhere on the server (other tests' too): wait for those."""
     projection = projections.get(name)
     applied = 0
+    deadline = time.monotonic() + 60
     for partition in range(projection.partitions):
-        result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)  # type: ignore[arg-type]
-        applied += result.applied
+        while True:
+            result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)
+            applied += result.applied
+            if result.failed or lag_events(projection, partition) == 0:
+                break
+            assert time.monotonic() < deadline, "the event log's horizon did not move"
+            time.sleep(0.05)
     return applied
+
+
+def lag_events(projection: Projection, partition: int) -> int:
+    checkpoint = ProjectionCheckpoint.objects.get(name=projection.name, partition=partition)
+    return selectors.lag(projection, partition, checkpoint.cursor)[0]
 
 
 def test_catch_up_projects_every_answer_once() -> None:
     histories = append_history(40)
+    settle()
 
     catch_up_all("answers", batch_size=7)
 
@@ -46,6 +61,7 @@ def test_catch_up_projects_every_answer_once() -> None:
 
 def test_status_shows_what_is_behind() -> None:
     append_history(5)
+    settle()
     rows = {(s["name"], s["partition"]): s for s in selectors.projection_status()}
     behind = sum(s["lag_events"] for key, s in rows.items() if key[0] == "answers")
     assert behind > 0
@@ -57,6 +73,7 @@ def test_status_shows_what_is_behind() -> None:
 
 def test_rebuild_equals_incremental_catch_up() -> None:
     append_history(30)
+    settle()
     catch_up_all("answers", batch_size=3)
     incremental = answers_snapshot()
 
@@ -73,63 +90,43 @@ def test_rebuild_equals_incremental_catch_up() -> None:
 
 
 class Fault:
-    """A handler that raises on one event position while `armed`."""
+    """The faulty test projection's controls: where it raises, what it has seen."""
 
-    def __init__(self) -> None:
-        self.position: int | None = None
-        self.seen: list[int] = []
+    apply = staticmethod(faulty_projection.apply)
+    reset = staticmethod(faulty_projection.reset)
+    seen_positions = staticmethod(faulty_projection.seen_positions)
 
-    def apply(self, events: Sequence[RecordedEvent]) -> None:
-        for event in events:
-            if event.position == self.position:
-                raise RuntimeError(f"cannot project event {event.position}")
-        with connection.cursor() as cursor:
-            for event in events:
-                cursor.execute(
-                    "INSERT INTO test_fault_seen (position) VALUES (%s)", [event.position]
-                )
+    @property
+    def position(self) -> int | None:
+        raise AttributeError("write-only")
 
-    def reset(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM test_fault_seen")
-
-    def seen_positions(self) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT position FROM test_fault_seen ORDER BY position")
-            return [row[0] for row in cursor.fetchall()]
+    @position.setter
+    def position(self, value: int | None) -> None:
+        faulty_projection.set_fault(value)
 
 
 @pytest.fixture
 def fault() -> Iterator[Fault]:
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS test_fault_seen (position bigint PRIMARY KEY)")
-        cursor.execute("DELETE FROM test_fault_seen")
-    found = Fault()
-    projections.register(
-        Projection(
-            name="test_faulty",
-            event_types=frozenset(OUTCOMES),
-            apply=found.apply,
-            reset=found.reset,
-        )
-    )
-    yield found
-    projections.unregister("test_faulty")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS test_fault_seen")
+    faulty_projection.create_tables()
+    projections.register(faulty_projection.faulty)
+    yield Fault()
+    projections.unregister(faulty_projection.NAME)
+    faulty_projection.drop_tables()
 
 
 def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event(
     fault: Fault,
 ) -> None:
     histories = append_history(20)
+    settle()
     answer_positions = list(ProjectionCheckpoint.objects.none().values_list("position", flat=True))
     from events.store import read_all
 
     answer_positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
-    fault.position = answer_positions[25]
+    fault_at = answer_positions[25]
+    fault.position = fault_at
 
-    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=10)
+    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=1000)
     catch_up_all("answers", batch_size=10)
 
     assert result.failed
@@ -137,14 +134,14 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     assert fault.seen_positions() == answer_positions[:25]
     failed = ProjectionCheckpoint.objects.get(name="test_faulty")
     assert failed.status == "failed"
-    assert failed.failed_position == fault.position
+    assert failed.failed_position == fault_at
     assert "cannot project event" in failed.last_error
     assert failed.next_attempt_at is not None
     # the other projection went on
     assert Answer.objects.count() == answer_count(histories)
     status = {s["name"]: s for s in selectors.projection_status()}
     assert status["test_faulty"]["status"] == "failed"
-    assert status["test_faulty"]["failed_position"] == fault.position
+    assert status["test_faulty"]["failed_position"] == fault_at
     assert status["test_faulty"]["lag_events"] == len(answer_positions) - 25
 
     # back-off: an unforced catch-up waits; a forced one meets the same fault again
@@ -167,6 +164,7 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
 def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
     projections.unregister("test_faulty")  # not there while history happens
     append_history(15)
+    settle()
     catch_up_all("answers")
     projections.register(
         Projection(
@@ -186,6 +184,7 @@ def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) 
 
 def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> None:
     append_history(3)
+    settle()
     runner.catch_up("test_faulty", budget_seconds=math.inf)
     projections.unregister("test_faulty")
     projections.register(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         def on_start(total: int) -> None:
             nonlocal bar
             if progress:
-                bar = ProgressBar(name, total, sys.stderr)
+                bar = ProgressBar(name, total, cast(TextIO, self.stderr._out))
 
         def on_batch(count: int) -> None:
             if bar is not None:
