@@ -130,7 +130,7 @@ def project(
 ) -> ActivityChanges:
     out: dict[DayKey, ClassDayRow] = {}
     out_students: dict[StudentDayKey, ClassDayStudentRow] = {}
-    feed: list[FeedItem] = []
+    feed: dict[int, list[tuple[datetime, int, c.EventLike]]] = {}
     timed, new_clocks = c.credit_time(events, clocks)
     for item in timed:
         event = item.event
@@ -170,10 +170,14 @@ def project(
         elif kind == c.QUIZ_PASSED:
             row.quizzes_passed += 1
         if kind in FEED_TYPES:
-            feed.append(feed_item(event, classroom))
-    return ActivityChanges(
-        days=out, student_days=out_students, clocks=new_clocks, feed=newest(feed)
-    )
+            feed.setdefault(classroom, []).append((event.recorded_at, event.position, event))
+    # Only the newest FEED_KEEP of each class can stay: build items for those alone.
+    items = [
+        feed_item(event, classroom)
+        for classroom, candidates in feed.items()
+        for _, _, event in heapq.nlargest(FEED_KEEP, candidates, key=lambda t: (t[0], t[1]))
+    ]
+    return ActivityChanges(days=out, student_days=out_students, clocks=new_clocks, feed=items)
 
 
 # --- writer --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any, Protocol
 
 QUIZ_STARTED = "quiz.QuizStarted"
@@ -94,8 +95,10 @@ def credit_time(
     return timed, clocks
 
 
+@lru_cache(maxsize=8192)
 def local_day(at: datetime, tz: tzinfo) -> date:
-    """The school day of an instant, in the school's time zone."""
+    """The school day of an instant, in the school's time zone (cached: the events of one command
+    share their time, and a batch asks for each event's day more than once)."""
     return at.astimezone(tz).date()
 
 

@@ -118,14 +118,13 @@ def _later(a: datetime | None, b: datetime) -> datetime:
 
 
 def apply(events: Sequence[c.EventLike]) -> None:
+    from quiz.answers import normalise_answer
     from reporting.models import WrongAnswer, WrongAnswerStudent
     from reporting.projections import db
-    from reporting.projections.answers import normaliser
 
     events = wrong(events)
     if not events:
         return
-    normalise_answer = normaliser()
     answer_keys, student_keys = keys(events, normalise_answer)
     changes = project(
         events,
