@@ -111,7 +111,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         sort = "stuck"
     descending = request.GET.get("dir") == "desc"
     grid = selectors.grid(classroom, sort=sort, descending=descending)
-    rows = [(row, [(cell, *STATUS_VIEW[cell.status]) for cell in row.cells]) for row in grid.rows]
+    rows = [(row, [cell_html(cell) for cell in row.cells]) for row in grid.rows]
     totals = {key: 0 for key in STATUS_VIEW}
     for cell in grid.cells:
         totals[cell.status] += 1
