@@ -307,13 +307,13 @@ def analyze() -> None:
 # --- 1. rebuild ---------------------------------------------------------------------------------
 
 
-def rebuild_child(names: list[str]) -> None:
+def rebuild_child(names: list[str], batch_size: int) -> None:
     """Rebuild these projections in this (fresh) process in one pass; print one JSON line."""
     setup_django()
     from reporting import replay
 
     started = time.monotonic()
-    read = replay.rebuild(names, batch_size=REBUILD_BATCH)
+    read = replay.rebuild(names, batch_size=batch_size)
     print(
         json.dumps(
             {
@@ -326,13 +326,20 @@ def rebuild_child(names: list[str]) -> None:
     )
 
 
-def rebuild(split: list[list[str]]) -> dict[str, Any]:
+def rebuild(split: list[list[str]], batch_size: int) -> dict[str, Any]:
     """Run one child per group of projections, at the same time (one process per core)."""
     total = event_count()
     started = time.monotonic()
     children = [
         subprocess.Popen(
-            [sys.executable, __file__, "--rebuild-child", ",".join(names)],
+            [
+                sys.executable,
+                __file__,
+                "--rebuild-child",
+                ",".join(names),
+                "--batch",
+                str(batch_size),
+            ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
@@ -350,6 +357,7 @@ def rebuild(split: list[list[str]]) -> dict[str, Any]:
         "events_in_log": total,
         "seconds": round(seconds, 2),
         "events_per_second": round(total / seconds),
+        "batch_size": batch_size,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
         "processes": results,
     }
@@ -418,10 +426,11 @@ def main() -> int:
         default=2,
         help="1: all projections in one process; 2: two processes side by side (default)",
     )
+    parser.add_argument("--batch", type=int, default=REBUILD_BATCH, help="events per batch")
     parser.add_argument("--rebuild-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rebuild_child:
-        rebuild_child(args.rebuild_child.split(","))
+        rebuild_child(args.rebuild_child.split(","), args.batch)
         return 0
     ensure_database()
     setup_django()
@@ -440,7 +449,7 @@ def main() -> int:
             if args.processes == 1
             else [["answers", "wrong_answers", "class_activity"], ["progress", "question_stats"]]
         )
-        result = rebuild(split)
+        result = rebuild(split, args.batch)
         print(json.dumps(result, indent=2))
         ok &= result["events_per_second"] >= EVENTS_PER_SECOND_TARGET
         ok &= result["peak_rss_mb"] < RSS_LIMIT_MB

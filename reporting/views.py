@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
 from reporting import access, charts, exports, selectors
-from reporting.models import StudentProgress
+from reporting.models import Answer, StudentProgress
 from studyflow import roles
 
 STATUS_VIEW = {
@@ -205,6 +205,34 @@ def export_xlsx(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 
 STUDENT_ANSWERS_SHOWN = 200
+OUTCOME_VIEW = {
+    "correct": ("✓", "correct"),
+    "incorrect": ("✗", "wrong"),
+    "revealed": ("👁", "revealed"),
+}
+
+
+def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
+    """One row of a student's answers (built in Python: up to hundreds of rows per page)."""
+    at = timezone.localtime(answer.answered_at)
+    icon, word = OUTCOME_VIEW[answer.outcome]
+    given = format_html("<em>revealed</em>") if answer.outcome == "revealed" else answer.answer
+    seconds = answer.seconds_to_answer
+    took = f"{seconds:.0f} s" if seconds is not None else ""
+    label = text if len(text) <= 80 else text[:79] + "…"
+    return format_html(
+        '<tr class="{}"><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td><span aria-hidden="true">{}</span> {}</td><td class="num">{}</td></tr>',
+        answer.outcome,
+        at.isoformat(),
+        at.strftime("%d %b %H:%M:%S"),
+        chapter,
+        label or answer.question_id,
+        given,
+        icon,
+        word,
+        took,
+    )
 
 
 @require_GET
@@ -229,7 +257,9 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
             "summary": selectors.student_summary(student_id),
             "progress": progress,
             "answers": [
-                (a, texts.get(a.question_id, ""), chapter_titles.get(a.chapter_id, ""))
+                answer_row_html(
+                    a, texts.get(a.question_id, ""), chapter_titles.get(a.chapter_id, "")
+                )
                 for a in reversed(shown)
             ],
             "answer_count": len(answers),
