@@ -7,3 +7,7 @@ urlpatterns = [
     path("teacher/", include("reporting.urls")),
     path("", include("quiz.urls")),
 ]
+
+# JSON for /api/ paths, Django's HTML pages everywhere else.
+handler404 = "studyflow.exceptions.json_404"
+handler500 = "studyflow.exceptions.json_500"
