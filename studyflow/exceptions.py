@@ -88,18 +88,18 @@ def _domain_exception(exc: Exception) -> exceptions.APIException | None:
 
     if isinstance(exc, errors.QuizNotFound):
         # Missing and "someone else's" look the same: never reveal that another quiz exists.
-        return exceptions.NotFound("No such quiz.")
+        return exceptions.NotFound(exc.message or "No such quiz.", "not_found")
     if isinstance(exc, errors.NotAStudent):
-        return exceptions.PermissionDenied("Only students take quizzes.")
+        return exceptions.PermissionDenied(exc.message, "permission_denied")
     if isinstance(exc, errors.ChapterNotFound):
-        return exceptions.NotFound("No such chapter.")
+        return exceptions.NotFound(exc.message, "not_found")
     if isinstance(exc, errors.InvalidAnswer):
-        message = str(exc) or "The answer must be 1 to 500 characters."
+        message = exc.message or "The answer must be 1 to 500 characters."
         return exceptions.ValidationError({"answer": [message]})
-    if isinstance(exc, errors.CommandRejected):
-        code = str(getattr(exc, "code", "") or "conflict")
-        message = str(getattr(exc, "message", "") or exc) or "Not allowed now."
-        return Conflict(message, code)
+    if isinstance(exc, errors.CommandRejected | errors.CommandIdReused | errors.ConcurrencyConflict):
+        return Conflict(exc.message, exc.code)
+    if isinstance(exc, errors.QuizError):
+        return exceptions.ValidationError({"non_field_errors": [exc.message]}, exc.code)
     if isinstance(exc, store.WrongExpectedVersion):
         # Lost a race with a concurrent command on the same quiz; the client may simply retry.
         return Conflict("The quiz changed meanwhile; retry.", "concurrent_update")

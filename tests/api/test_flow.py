@@ -1,0 +1,82 @@
+"""A whole quiz played over HTTP to `passed` (DESIGN.md's flow), then its events read back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import School2
+from tests.api.play import Recorder, play_to_passed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiz_played_to_passed_then_events_read_back(school_tx: School2) -> None:
+    school = school_tx
+    rec = Recorder(school.client("student1"))
+    quiz_id, statuses = play_to_passed(rec, school, school.chapters["words"].pk)
+
+    assert statuses[:4] == [
+        "question_open",
+        "answered_incorrectly",
+        "question_open",
+        "answer_revealed",
+    ]
+    assert statuses[-1] == "passed"
+    assert statuses[-3:] == ["answered_correctly", "question_open", "passed"]
+
+    # The student's own view of the stream, in version order.
+    own = rec.get(f"/api/quizzes/{quiz_id}/events/")
+    types = [event["type"] for event in own]
+    assert types[:2] == ["quiz.QuizStarted", "quiz.QuestionAssigned"]
+    assert types.count("quiz.QuestionAnsweredIncorrectly") == 1
+    assert types.count("quiz.AnswerRevealed") == 1
+    assert types.count("quiz.QuestionAnsweredCorrectly") == 3
+    assert types[-1] == "quiz.QuizPassed"
+    student_id = school.users["student1"].pk
+    for event in own:
+        assert event["data"]["quiz_id"] == quiz_id
+        assert event["data"]["student_id"] == student_id
+        assert {"command_id", "correlation_id", "causation_id", "actor_id"} <= set(
+            event["metadata"]
+        )
+
+    # Staff read the same events from the global log, following next_cursor page by page.
+    staff = Recorder(school.client("admin"))
+    stream = f"quiz-{quiz_id}"
+    seen: list[dict] = []
+    cursor = ""
+    for _ in range(100):
+        page = staff.get(f"/api/events/?limit=2&stream={stream}&cursor={cursor}")
+        if not page["results"]:
+            break
+        seen.extend(page["results"])
+        cursor = page["next_cursor"]
+    assert [e["event_id"] for e in seen] == [e["event_id"] for e in own]
+    assert seen == own
+
+    # The type filter, repeated or comma-separated.
+    page = staff.get(
+        f"/api/events/?stream={stream}&type=quiz.QuizPassed&type=quiz.QuizStarted&limit=1000"
+    )
+    assert [e["type"] for e in page["results"]] == ["quiz.QuizStarted", "quiz.QuizPassed"]
+    page = staff.get(f"/api/events/?stream={stream}&type=quiz.AnswerRevealed,quiz.QuizPassed")
+    assert [e["type"] for e in page["results"]] == ["quiz.AnswerRevealed", "quiz.QuizPassed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_log_visits_every_event_once_across_quizzes(school_tx: School2) -> None:
+    school = school_tx
+    for student in ("student1", "student2", "student31"):
+        play_to_passed(Recorder(school.client(student)), school, school.chapters["choices"].pk)
+    staff = Recorder(school.client("admin"))
+    every = staff.get("/api/events/?limit=1000")["results"]
+    paged: list[dict] = []
+    cursor = ""
+    for _ in range(1000):
+        page = staff.get(f"/api/events/?limit=7&cursor={cursor}")
+        if not page["results"]:
+            break
+        paged.extend(page["results"])
+        cursor = page["next_cursor"]
+    assert [e["event_id"] for e in paged] == [e["event_id"] for e in every]
+    assert len({e["event_id"] for e in paged}) == len(paged)
+    assert len({e["stream_id"] for e in paged}) == 3
