@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import DataError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 
 
+@extend_schema_serializer(component_name="Event")
 class EventOutputSerializer(serializers.Serializer):
     """One recorded event (shared by /api/events/ and /api/quizzes/{id}/events/)."""
 
@@ -36,7 +37,7 @@ class EventListApi(APIView):
     permission_classes = [IsStaff]
 
     class FilterSerializer(serializers.Serializer):
-        cursor = serializers.CharField(required=False, max_length=500)
+        cursor = serializers.CharField(required=False, allow_blank=True, max_length=500)
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT
         )
@@ -45,6 +46,7 @@ class EventListApi(APIView):
         )
         stream = serializers.CharField(required=False, max_length=200)
 
+    @extend_schema_serializer(component_name="EventPage")
     class OutputSerializer(serializers.Serializer):
         results = EventOutputSerializer(many=True)
         next_cursor = serializers.CharField(

@@ -1,8 +1,8 @@
 """The quiz API: courses, the student's quizzes and their commands, and staff content access.
 
-Thin views: input serializers validate, quiz.services decide and record, quiz.selectors read, output
-serializers shape QuizState. Output serializers list fields explicitly, so nothing the domain adds to
-its views (such as accepted answers) can leak to a student by accident.
+Thin views: input serializers validate, quiz.services decide and record, quiz.selectors read,
+output serializers shape QuizState. Output serializers list fields explicitly, so nothing the
+domain adds to its views (such as accepted answers) can leak to a student by accident.
 """
 
 from __future__ import annotations
@@ -12,20 +12,24 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events import store
 from events.api import EventOutputSerializer
 from quiz import errors as quiz_errors
 from quiz import selectors, services
 from quiz.models import Chapter, Course, Question
 from studyflow.api import errors
-from studyflow.idempotency import HEADER, IDEMPOTENCY_PARAMETER, command_id_from
+from studyflow.idempotency import IDEMPOTENCY_PARAMETER, command_id_from
 from studyflow.permissions import IsStaff, IsStudent
 
 MAX_ID = 2**63 - 1
@@ -45,20 +49,24 @@ QUIZ_STATUSES = [
 # --- output ---------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="Choice")
 class ChoiceSerializer(serializers.Serializer):
     key = serializers.CharField()
     text = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="QuizState")
 class QuizStateSerializer(serializers.Serializer):
-    """QuizState of API.md. Deliberately no accepted answers: only `revealed_answer` after a reveal."""
+    """QuizState of API.md: no accepted answers, only `revealed_answer` after a reveal."""
 
+    @extend_schema_serializer(component_name="QuizQuestion")
     class QuestionSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         text = serializers.CharField()
         kind = serializers.ChoiceField(choices=["open", "choice"])
         choices = ChoiceSerializer(many=True)
 
+    @extend_schema_serializer(component_name="AnswerResult")
     class ResultSerializer(serializers.Serializer):
         correct = serializers.BooleanField()
         message = serializers.CharField()
@@ -96,7 +104,9 @@ def courses_with_chapters() -> QuerySet[Course]:
 class CourseListApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="Course")
     class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="Chapter")
         class ChapterSerializer(serializers.Serializer):
             id = serializers.IntegerField()
             title = serializers.CharField()
@@ -119,15 +129,10 @@ class CourseListApi(APIView):
 # --- student: quizzes -----------------------------------------------------------------------------
 
 
-def _started_by(command_id: uuid.UUID, quiz_id: uuid.UUID) -> bool:
-    """Did this command start the quiz? (A repeated start with the same key answers 201 again.)"""
-    first = store.read_stream(f"quiz-{quiz_id}")[:1]
-    return bool(first) and str(first[0].metadata.get("command_id")) == str(command_id)
-
-
 class QuizListCreateApi(APIView):
     permission_classes = [IsStudent]
 
+    @extend_schema_serializer(component_name="StartQuiz")
     class InputSerializer(serializers.Serializer):
         chapter = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
@@ -166,31 +171,29 @@ class QuizListCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        command_id = command_id_from(request, scope="quiz.start")
         try:
             result = services.start_quiz(
                 actor=request.user,
                 chapter_id=data.validated_data["chapter"],
-                command_id=command_id,
+                command_id=command_id_from(request, scope="quiz.start"),
             )
         except quiz_errors.ChapterNotFound as error:
             raise exceptions.ValidationError({"chapter": ["No such chapter."]}) from error
-        created = bool(result.created) or (
-            HEADER in request.headers and _started_by(command_id, result.quiz.id)
-        )
+        # A repeated start (same Idempotency-Key) replays the first outcome, created included.
         return Response(
             quiz_state(result.quiz),
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
 
 class QuizDetailApi(APIView):
-    permission_classes = [IsStudent]
+    # The student, their teachers and staff may read a quiz; to anyone else it does not exist (404).
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="quizzes_retrieve",
-        summary="One of the caller's quizzes",
-        responses={200: QuizStateSerializer, **errors(401, 403, 404, 503)},
+        summary="A quiz: the caller's own (or, for teachers and staff, a student's they can see)",
+        responses={200: QuizStateSerializer, **errors(401, 404, 503)},
     )
     def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
         return Response(quiz_state(selectors.quiz_view(request.user, quiz_id)))
@@ -199,6 +202,7 @@ class QuizDetailApi(APIView):
 class QuizAnswerApi(APIView):
     permission_classes = [IsStudent]
 
+    @extend_schema_serializer(component_name="Answer")
     class InputSerializer(serializers.Serializer):
         answer = serializers.CharField(min_length=1, max_length=500)
 
@@ -260,12 +264,12 @@ class QuizNextApi(APIView):
 
 
 class QuizEventsApi(APIView):
-    permission_classes = [IsStudent]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="quizzes_events",
-        summary="The quiz's events, in version order",
-        responses={200: EventOutputSerializer(many=True), **errors(401, 403, 404, 503)},
+        summary="The quiz's events, in version order (same readers as the quiz)",
+        responses={200: EventOutputSerializer(many=True), **errors(401, 404, 503)},
     )
     def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
         events = list(selectors.quiz_events(request.user, quiz_id))[:MAX_QUIZ_EVENTS]
@@ -308,6 +312,7 @@ class ContentQuestionListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         chapter = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
+    @extend_schema_serializer(component_name="ContentQuestion")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         chapter = serializers.IntegerField()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -26,6 +26,7 @@ from studyflow.exceptions import ErrorSerializer
 from studyflow.permissions import IsTeacherOrStaff
 
 MAX_CLASSES = 500
+UP_DOWN = ["ok", "down"]
 BROKER_TIMEOUT_SECONDS = 0.5
 
 
@@ -41,7 +42,9 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         429: "Too many attempts; retry later.",
         503: "A backing service is down.",
     }
-    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
+    }
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -56,10 +59,12 @@ class AuthTokenApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
+    @extend_schema_serializer(component_name="TokenRequest")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150, trim_whitespace=False)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
+    @extend_schema_serializer(component_name="Token")
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
@@ -87,6 +92,7 @@ class AuthTokenApi(APIView):
 class ClassListApi(APIView):
     permission_classes = [IsTeacherOrStaff]
 
+    @extend_schema_serializer(component_name="Classroom")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         name = serializers.CharField()
@@ -154,7 +160,7 @@ def broker_ok(url: str | None = None) -> bool:
 def projections_health() -> list[dict[str, Any]]:
     from events.selectors import projection_status
 
-    fields = ("name", "lag_events", "lag_seconds", "status")
+    fields = ("name", "partition", "lag_events", "lag_seconds", "status")
     rows = []
     for item in projection_status():
         if isinstance(item, Mapping):
@@ -168,15 +174,18 @@ class HealthApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="Health")
     class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="ProjectionHealth")
         class ProjectionSerializer(serializers.Serializer):
             name = serializers.CharField()
+            partition = serializers.IntegerField(allow_null=True)
             lag_events = serializers.IntegerField(allow_null=True)
             lag_seconds = serializers.FloatField(allow_null=True)
             status = serializers.CharField(allow_null=True)
 
-        database = serializers.ChoiceField(choices=["ok", "down"])
-        broker = serializers.ChoiceField(choices=["ok", "down"])
+        database = serializers.ChoiceField(choices=UP_DOWN)
+        broker = serializers.ChoiceField(choices=UP_DOWN)
         projections = ProjectionSerializer(many=True)
 
     @extend_schema(

@@ -1,8 +1,8 @@
 """One error shape for the whole API: `{"detail": str, "code": str}` (+ `errors` for bad input).
 
 The DRF exception handler (settings REST_FRAMEWORK["EXCEPTION_HANDLER"]) translates domain errors,
-Django's errors and database outages into API exceptions; `json_404` / `json_500` give the same shape
-to requests under /api/ that never reach a DRF view (an unknown URL, a crash outside a view).
+Django's errors and database outages into API exceptions; the json_400/403/404/500 handlers give
+the same shape to /api/ requests that never reach a DRF view (an unknown URL, a too-large body).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -36,12 +38,7 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "request_too_large"
-
-
+@extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
     """The documented shape of every error response."""
 
@@ -74,7 +71,9 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
-def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    detail: str, code: str, errors: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": detail, "code": code}
     if errors:
         body["errors"] = errors
@@ -96,7 +95,9 @@ def _domain_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, errors.InvalidAnswer):
         message = exc.message or "The answer must be 1 to 500 characters."
         return exceptions.ValidationError({"answer": [message]})
-    if isinstance(exc, errors.CommandRejected | errors.CommandIdReused | errors.ConcurrencyConflict):
+    if isinstance(
+        exc, errors.CommandRejected | errors.CommandIdReused | errors.ConcurrencyConflict
+    ):
         return Conflict(exc.message, exc.code)
     if isinstance(exc, errors.QuizError):
         return exceptions.ValidationError({"non_field_errors": [exc.message]}, exc.code)
@@ -158,6 +159,24 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def json_400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's own 400s (before DRF runs): a too-large body, a bad Host, a suspicious request."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(
+                error_body("The request body is too large.", "request_too_large"), status=413
+            )
+        return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def json_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        body = error_body("You do not have permission to do this.", "permission_denied")
+        return JsonResponse(body, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def json_404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -8,9 +8,14 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
+from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 
-from studyflow.exceptions import RequestTooLarge
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 class BoundedJSONParser(JSONParser):

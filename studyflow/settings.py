@@ -160,6 +160,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The health check's "database" and "broker" share one ok/down enum.
+    "ENUM_NAME_OVERRIDES": {"ServiceStateEnum": "studyflow.api.UP_DOWN"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

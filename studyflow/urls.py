@@ -9,5 +9,7 @@ urlpatterns = [
 ]
 
 # JSON for /api/ paths, Django's HTML pages everywhere else.
+handler400 = "studyflow.exceptions.json_400"
+handler403 = "studyflow.exceptions.json_403"
 handler404 = "studyflow.exceptions.json_404"
 handler500 = "studyflow.exceptions.json_500"

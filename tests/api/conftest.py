@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: a small school with distinctive answers, and token-authenticated clients.
+"""API test fixtures: a small school with distinctive answers, and token-authenticated clients.
 
 The school mirrors the demo data's shape (class 2A: teacher, student1, student2; class 2B: teacher2,
 student31; staff admin) but is tiny, so every test builds it afresh in well under a second. Accepted
@@ -131,13 +131,9 @@ def build_school() -> School2:
 
 
 @pytest.fixture
-def school(db: None) -> School2:
-    return build_school()
-
-
-@pytest.fixture
-def school_tx(transactional_db: None) -> School2:
-    """The same school, committed: for tests that read events back with read_all or use threads."""
+def school(transactional_db: None) -> School2:
+    # Committed, not in a test-wide transaction: an event append must be the first write of its
+    # transaction, and read_all only returns events of committed transactions.
     return build_school()
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.api.conftest import School2
 from tests.api.play import Recorder, play_to_passed
 
 
-@pytest.mark.django_db(transaction=True)
-def test_quiz_played_to_passed_then_events_read_back(school_tx: School2) -> None:
-    school = school_tx
+def test_quiz_played_to_passed_then_events_read_back(school: School2) -> None:
     rec = Recorder(school.client("student1"))
     quiz_id, statuses = play_to_passed(rec, school, school.chapters["words"].pk)
 
@@ -62,9 +58,7 @@ def test_quiz_played_to_passed_then_events_read_back(school_tx: School2) -> None
     assert [e["type"] for e in page["results"]] == ["quiz.AnswerRevealed", "quiz.QuizPassed"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_event_log_visits_every_event_once_across_quizzes(school_tx: School2) -> None:
-    school = school_tx
+def test_event_log_visits_every_event_once_across_quizzes(school: School2) -> None:
     for student in ("student1", "student2", "student31"):
         play_to_passed(Recorder(school.client(student)), school, school.chapters["choices"].pk)
     staff = Recorder(school.client("admin"))

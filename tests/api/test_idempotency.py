@@ -72,13 +72,13 @@ def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2)
 
 
 @pytest.mark.slow
-def test_twenty_concurrent_identical_answers_are_one_event(school_tx: School2, live_server) -> None:
-    token = school_tx.tokens["student1"]
+def test_twenty_concurrent_identical_answers_are_one_event(school: School2, live_server) -> None:
+    token = school.tokens["student1"]
     headers = {"Authorization": f"Token {token}"}
     base = live_server.url
     created = requests.post(
         f"{base}/api/quizzes/",
-        json={"chapter": school_tx.chapters["words"].pk},
+        json={"chapter": school.chapters["words"].pk},
         headers=headers,
         timeout=30,
     )

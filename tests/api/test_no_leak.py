@@ -14,11 +14,11 @@ ANSWER_KEYS = {"accepted_answers", "accepted_answer", "accepted", "worked_answer
 def strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield (path + (str(key),), str(key))
-            yield from strings(item, path + (str(key),))
+            yield ((*path, str(key)), str(key))
+            yield from strings(item, (*path, str(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from strings(item, path + (str(index),))
+            yield from strings(item, (*path, str(index)))
     elif isinstance(value, str):
         yield path, value
 
@@ -56,8 +56,11 @@ def test_no_accepted_answer_in_any_student_response(school: School2) -> None:
         for leak in leaks(body, secrets, rec.sent_answers):
             problems.append(f"{method} {path}: {leak}")
         for state in body if isinstance(body, list) else [body]:
-            if isinstance(state, dict) and state.get("revealed_answer") is not None:
-                if state.get("status") != "answer_revealed":
-                    problems.append(f"{method} {path}: revealed_answer outside a reveal")
+            if (
+                isinstance(state, dict)
+                and state.get("revealed_answer") is not None
+                and state.get("status") != "answer_revealed"
+            ):
+                problems.append(f"{method} {path}: revealed_answer outside a reveal")
     assert len(rec.seen) > 20
     assert not problems, "\n".join(problems)

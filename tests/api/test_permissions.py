@@ -1,8 +1,9 @@
-"""The permission matrix: every caller × every endpoint, one table, one test.
+"""The permission matrix: every caller by every endpoint, one table, one test.
 
 student1 and teacher are in class 2A, student31 and teacher2 in 2B; admin is staff. Quiz rows use
-student1's quiz: its owner gets 200, any other student 404 (never reveal that it exists), teachers
-and staff 403 (quizzes are a student's own). A cell holding a set accepts any of its statuses.
+student1's quiz: its owner, the teacher of 2A and staff may read it; any other student and the
+teacher of 2B get 404 (never reveal that it exists); only the owner may send it commands (teachers
+and staff 403). A cell holding a set accepts any of its statuses.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ MATRIX: list[tuple[str, str, Any, tuple[int | set[int], ...]]] = [
     ("GET", "/api/courses/", None, (401, 200, 200, 200, 200, 200)),
     ("GET", "/api/quizzes/", None, (401, 200, 200, 403, 403, 403)),
     ("POST", "/api/quizzes/", {"chapter": "{words}"}, (401, 200, 201, 403, 403, 403)),
-    ("GET", "/api/quizzes/{quiz}/", None, (401, 200, 404, 403, 403, 403)),
+    ("GET", "/api/quizzes/{quiz}/", None, (401, 200, 404, 200, 404, 200)),
     ("POST", "/api/quizzes/{quiz}/answer/", {"answer": "no"}, (401, 200, 404, 403, 403, 403)),
     ("POST", "/api/quizzes/{quiz}/next/", None, (401, 200, 404, 403, 403, 403)),
     ("POST", "/api/quizzes/{quiz}/reveal/", None, (401, 200, 404, 403, 403, 403)),
-    ("GET", "/api/quizzes/{quiz}/events/", None, (401, 200, 404, 403, 403, 403)),
+    ("GET", "/api/quizzes/{quiz}/events/", None, (401, 200, 404, 200, 404, 200)),
     ("GET", "/api/classes/", None, (401, 403, 403, 200, 200, 200)),
     ("GET", "/api/events/", None, (401, 403, 403, 403, 403, 200)),
     ("GET", "/api/content/questions/?chapter={words}", None, (401, 403, 403, 403, 403, 200)),

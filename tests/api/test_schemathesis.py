@@ -1,4 +1,4 @@
-"""Schemathesis against /api/schema/: generated requests never get a 5xx, responses match the schema.
+"""Schemathesis against /api/schema/: generated requests never get a 5xx; responses match it.
 
 The schema is loaded through the WSGI app (no server), so every call runs in the test's own database
 transaction. Bounded: at most 20 examples per operation, once as a student and once as staff.
