@@ -69,12 +69,12 @@ def prepare(students: int) -> dict[str, Any]:
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connection
-    from quiz.content import create_question
-    from quiz.models import Chapter, Course
     from rest_framework.authtoken.models import Token
-    from studyflow.models import Classroom, School
 
     from bench.http_urls import STRAWMAN_TABLE
+    from quiz.content import create_question
+    from quiz.models import Chapter, Course
+    from studyflow.models import Classroom, School
 
     call_command("migrate", verbosity=0, interactive=False)
     school, _ = School.objects.get_or_create(name="Bench School")

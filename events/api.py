@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import DataError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -27,7 +29,8 @@ class EventOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     type = serializers.CharField()
     schema_version = serializers.IntegerField()
-    data = serializers.DictField()
+    # The metaclass moves declared fields off the class, so this does not shadow Serializer.data.
+    data = serializers.DictField()  # type: ignore[assignment]
     metadata = serializers.DictField()
     event_id = serializers.UUIDField()
     recorded_at = serializers.DateTimeField()
@@ -71,7 +74,9 @@ class EventListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        raw = {key: params[key] for key in ("cursor", "limit", "stream") if key in params}
+        raw: dict[str, Any] = {
+            key: params[key] for key in ("cursor", "limit", "stream") if key in params
+        }
         types = [t for value in params.getlist("type") for t in value.split(",") if t.strip()]
         if types:
             raw["type"] = [t.strip() for t in types]

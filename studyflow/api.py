@@ -151,7 +151,7 @@ def broker_ok(url: str | None = None) -> bool:
         from kombu import Connection
 
         with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
-            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.ensure_connection(max_retries=1, timeout=1)
         return True
     except Exception:  # any failure to reach the broker means "down", whatever the transport
         return False

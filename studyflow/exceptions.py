@@ -44,7 +44,8 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text="A human sentence.")
     code = serializers.CharField(help_text="A machine-readable code, e.g. not_found.")
-    errors = serializers.DictField(
+    # The metaclass moves declared fields off the class, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: messages per field (dotted path for nested fields).",

@@ -25,10 +25,11 @@ class Recorder:
         response = self.client.get(path)
         return self._keep("GET", path, response, expect)
 
-    def post(self, path: str, body: Any = None, expect: int = 200, **headers: str) -> Any:
+    def post(self, path: str, body: Any = None, expect: int = 200, key: str | None = None) -> Any:
+        headers = {"Idempotency-Key": key} if key else None
         if isinstance(body, dict) and isinstance(body.get("answer"), str):
             self.sent_answers.add(body["answer"])
-        response = self.client.post(path, body, format="json", headers=headers or None)
+        response = self.client.post(path, body, format="json", headers=headers)
         return self._keep("POST", path, response, expect)
 
     def _keep(self, method: str, path: str, response: Any, expect: int) -> Any:

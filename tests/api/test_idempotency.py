@@ -42,8 +42,7 @@ def test_answer_repeated_ten_times_is_one_answer_event(school: School2) -> None:
     before = stream_types(quiz_id)
     key = new_key()
     bodies = [
-        rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, **{"Idempotency-Key": key})
-        for _ in range(10)
+        rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, key=key) for _ in range(10)
     ]
     assert all(body == bodies[0] for body in bodies)
     assert bodies[0]["status"] == "answered_incorrectly"
@@ -54,7 +53,7 @@ def test_answer_repeated_ten_times_is_one_answer_event(school: School2) -> None:
         f"/api/quizzes/{quiz_id}/answer/",
         {"answer": WRONG},
         expect=409,
-        **{"Idempotency-Key": new_key()},
+        key=new_key(),
     )
 
 
@@ -63,12 +62,12 @@ def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2)
     one = Recorder(school.client("student1"))
     two = Recorder(school.client("student2"))
     chapter = school.chapters["words"].pk
-    a = one.post("/api/quizzes/", {"chapter": chapter}, expect=201, **{"Idempotency-Key": key})
-    b = two.post("/api/quizzes/", {"chapter": chapter}, expect=201, **{"Idempotency-Key": key})
+    a = one.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
+    b = two.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
     assert a["id"] != b["id"]
     quiz = f"/api/quizzes/{a['id']}"
-    one.post(f"{quiz}/reveal/", expect=200, **{"Idempotency-Key": key})
-    one.post(f"{quiz}/next/", expect=200, **{"Idempotency-Key": key})
+    one.post(f"{quiz}/reveal/", expect=200, key=key)
+    one.post(f"{quiz}/next/", expect=200, key=key)
 
 
 @pytest.mark.slow
