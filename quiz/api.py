@@ -165,7 +165,7 @@ class QuizListCreateApi(APIView):
             200: OpenApiResponse(
                 QuizStateSerializer, description="The student's open quiz on that chapter."
             ),
-            **errors(400, 401, 403, 413, 503),
+            **errors(400, 401, 403, 409, 413, 503),
         },
     )
     def post(self, request: Request) -> Response:
