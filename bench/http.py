@@ -5,7 +5,7 @@ the strawman (one row UPDATE). A load generator in a second process drives 50 co
 with keep-alive connections: first the strawman, then real quizzes (answer, next, answer, ...).
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_http .venv/bin/python bench/http.py
-    options: --students 50 --seconds 20 --record (append the figures to bench/README.md)
+    options: --students 50 --seconds 10 --rounds 3 --record (append the figures to bench/README.md)
 """
 
 import os
@@ -151,11 +151,13 @@ def percentile(values: list[float], q: float) -> float:
 def run_load(config: dict[str, Any]) -> dict[str, Any]:
     import requests
 
-    base, seconds = config["base"], config["seconds"]
+    base, seconds = config["base"], float(config["seconds"])
     lock = threading.Lock()
     results: dict[str, Any] = {}
 
-    def phase(name: str, student: Any) -> None:
+    totals: dict[str, dict[str, Any]] = {}
+
+    def phase(name: str, student: Any, seconds: float) -> None:
         latencies: dict[str, list[float]] = {}
         errors: list[str] = []
         barrier = threading.Barrier(len(config["tokens"]) + 1)
@@ -184,21 +186,11 @@ def run_load(config: dict[str, Any]) -> dict[str, Any]:
         stop.set()
         for thread in threads:
             thread.join()
-        elapsed = time.perf_counter() - started
-        results[name] = {
-            "seconds": elapsed,
-            "errors": errors[:5],
-            "error_count": len(errors),
-            "kinds": {
-                kind: {
-                    "count": len(values),
-                    "per_second": len(values) / elapsed,
-                    "p50_ms": statistics.median(values) * 1000,
-                    "p99_ms": percentile(values, 0.99) * 1000,
-                }
-                for kind, values in latencies.items()
-            },
-        }
+        total = totals.setdefault(name, {"seconds": 0.0, "errors": [], "latencies": {}})
+        total["seconds"] += time.perf_counter() - started
+        total["errors"] += errors
+        for kind, values in latencies.items():
+            total["latencies"].setdefault(kind, []).extend(values)
 
     def timed(session: Any, mine: dict[str, list[float]], kind: str, url: str, body: Any) -> Any:
         t0 = time.perf_counter()
@@ -228,9 +220,27 @@ def run_load(config: dict[str, Any]) -> dict[str, Any]:
             else:
                 state = timed(session, mine, "next", f"{url}next/", None)
 
-    phase("warmup", strawman)
-    phase("strawman", strawman)
-    phase("quiz", quiz_student)
+    phase("warmup", strawman, min(5.0, seconds))
+    # Rounds alternate, so both sides meet the same background load on a shared machine.
+    for _ in range(config["rounds"]):
+        phase("strawman", strawman, seconds)
+        phase("quiz", quiz_student, seconds)
+    for name, total in totals.items():
+        elapsed = total["seconds"]
+        results[name] = {
+            "seconds": elapsed,
+            "errors": total["errors"][:5],
+            "error_count": len(total["errors"]),
+            "kinds": {
+                kind: {
+                    "count": len(values),
+                    "per_second": len(values) / elapsed,
+                    "p50_ms": statistics.median(values) * 1000,
+                    "p99_ms": percentile(values, 0.99) * 1000,
+                }
+                for kind, values in total["latencies"].items()
+            },
+        }
     return results
 
 
@@ -260,7 +270,7 @@ def report(results: dict[str, Any], students: int, database_url: str) -> str:
         "",
         f"Machine: {machine()}. PostgreSQL at {host}; gunicorn 2 workers x 4 threads (gthread);",
         f"load generator: a separate process, {students} students on keep-alive connections, "
-        f"{results['quiz']['seconds']:.0f} s per phase.",
+        f"rounds alternate; {results['quiz']['seconds']:.0f} s of load per side in all.",
         "",
         "| endpoint | requests/s | p50 ms | p99 ms |",
         "| --- | ---: | ---: | ---: |",
@@ -288,7 +298,8 @@ def report(results: dict[str, Any], students: int, database_url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=10, help="per side per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--record", action="store_true", help="append to bench/README.md")
     parser.add_argument("--load", help=argparse.SUPPRESS)  # internal: run as the load generator
     args = parser.parse_args()
@@ -320,7 +331,7 @@ def main() -> None:
     config_file = ROOT / "var" / "bench_http_load.json"
     try:
         wait_for(f"{base}/api/health/")
-        config = {"base": base, "seconds": args.seconds, **setup}
+        config = {"base": base, "seconds": args.seconds, "rounds": args.rounds, **setup}
         config_file.write_text(json.dumps(config))
         load = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--load", str(config_file)],
