@@ -28,6 +28,7 @@ from events.api import EventOutputSerializer
 from quiz import errors as quiz_errors
 from quiz import selectors, services
 from quiz.models import Chapter, Course, Question
+from studyflow import roles
 from studyflow.api import errors
 from studyflow.idempotency import IDEMPOTENCY_PARAMETER, command_id_from
 from studyflow.permissions import IsStaff, IsStudent
@@ -199,9 +200,26 @@ class QuizDetailApi(APIView):
         return Response(quiz_state(selectors.quiz_view(request.user, quiz_id)))
 
 
-class QuizAnswerApi(APIView):
-    permission_classes = [IsStudent]
+class QuizCommandApi(APIView):
+    """A command on one quiz. The role check runs only when the command fails: the services refuse
+    a quiz that is not the caller's anyway, so the hot path saves the group query, and anyone who
+    is not a student still gets 403 (wrong role) rather than that quiz's 404 or 400."""
 
+    permission_classes = [IsAuthenticated]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        user = self.request.user if self.request is not None else None
+        if (
+            isinstance(exc, quiz_errors.QuizError | exceptions.ValidationError)
+            and user is not None
+            and user.is_authenticated
+            and not roles.is_student(user)
+        ):
+            exc = exceptions.PermissionDenied(IsStudent.message, IsStudent.code)
+        return super().handle_exception(exc)
+
+
+class QuizAnswerApi(QuizCommandApi):
     @extend_schema_serializer(component_name="Answer")
     class InputSerializer(serializers.Serializer):
         answer = serializers.CharField(min_length=1, max_length=500)
@@ -225,9 +243,7 @@ class QuizAnswerApi(APIView):
         return Response(quiz_state(result.quiz))
 
 
-class QuizRevealApi(APIView):
-    permission_classes = [IsStudent]
-
+class QuizRevealApi(QuizCommandApi):
     @extend_schema(
         operation_id="quizzes_reveal",
         summary="Reveal the worked answer (counts as not correct)",
@@ -244,9 +260,7 @@ class QuizRevealApi(APIView):
         return Response(quiz_state(result.quiz))
 
 
-class QuizNextApi(APIView):
-    permission_classes = [IsStudent]
-
+class QuizNextApi(QuizCommandApi):
     @extend_schema(
         operation_id="quizzes_next",
         summary="Go on to the next question",
