@@ -59,3 +59,56 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise EventIsImmutable(f"events are immutable: event {self.position} cannot be deleted")
+
+
+# --- Projection checkpoints (the projection engine: events/runner.py) -----------------------------
+
+
+class ProjectionCheckpoint(models.Model):
+    """How far one projection (partition) has read the event log.
+
+    Updated in the same transaction as the projection's writes, so its read model and its cursor
+    always agree. A worker locks the row (FOR UPDATE SKIP LOCKED) for the length of one batch.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+        REBUILDING = "rebuilding", "Rebuilding"
+
+    name = models.CharField(max_length=100)
+    partition = models.PositiveSmallIntegerField(default=0)
+    partitions = models.PositiveSmallIntegerField(default=1)
+    cursor = models.TextField(blank=True, default="")  # the store's opaque cursor; "" = the start
+    position = models.BigIntegerField(null=True, blank=True)  # last event applied
+    last_event_at = models.DateTimeField(null=True, blank=True)  # its recorded_at
+    events_applied = models.BigIntegerField(default=0)  # since the last rebuild
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OK)
+    last_error = models.TextField(blank=True, default="")
+    failed_position = models.BigIntegerField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # in a row, for the back-off
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    rebuild_total = models.BigIntegerField(null=True, blank=True)  # events to replay
+    rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "partition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "partition"], name="checkpoint_unique_partition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.partitions == 1:
+            return self.name
+        return f"{self.name} [{self.partition}/{self.partitions}]"
+
+    @property
+    def rebuild_progress(self) -> float | None:
+        """Share of the rebuild done (0..1), while one runs."""
+        if self.status != self.Status.REBUILDING or not self.rebuild_total:
+            return None
+        return min(1.0, self.events_applied / self.rebuild_total)

@@ -168,18 +168,22 @@ SPECTACULAR_SETTINGS = {
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # kombu's default is ./control, in whatever directory the process started
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
     # Above the longest task (a catch-up batch runs within its time budget), so a slow task is not
-    # redelivered while it still runs.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # redelivered while it still runs. Short connect timeout: publishing a nudge must not hold up a
+    # command when the broker is down (the beat sweep catches up later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
@@ -191,6 +195,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# --- Projections (events/runner.py) ---------------------------------------------------------------
+# A catch-up task applies batches for at most this long, then re-queues itself (far below the
+# visibility timeout); a batch is one short transaction.
+PROJECTION_BATCH_SIZE = int(os.environ.get("PROJECTION_BATCH_SIZE", "1000"))
+# Batches shrink below that size to keep each batch transaction near this long: a writing
+# transaction holds back the event log's read horizon for every reader until it commits.
+PROJECTION_BATCH_SECONDS = float(os.environ.get("PROJECTION_BATCH_SECONDS", "0.5"))
+PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SECONDS", "10"))
+# A failing projection retries after 2, 4, 8 ... seconds, at most 5 minutes apart.
+PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECONDS", "2"))
+PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
+# Projections besides the apps' own `<app>/projections.py` (modules that call register()).
+PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
+# The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-projections": {
+        "task": "events.sweep_projections",
+        "schedule": float(os.environ.get("PROJECTION_SWEEP_SECONDS", "2")),
+        "options": {"expires": 10},
+    },
+}
 
 LOGGING = {
     "version": 1,

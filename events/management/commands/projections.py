@@ -1,0 +1,142 @@
+"""`manage.py projections status|rebuild NAME|--all|catch-up [NAME]`."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from typing import Any, TextIO, cast
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from events import projections, runner, selectors
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a rebuild can take minutes)."""
+
+    def __init__(self, label: str, total: int, stream: TextIO = sys.stderr) -> None:
+        self.label, self.total, self.stream = label, total, stream
+        self.done = 0
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self.shown >= 0.2:
+            self.shown = now
+            self.draw()
+
+    def draw(self, end: str = "") -> None:
+        share = min(1.0, self.done / self.total) if self.total else 1.0
+        filled = int(share * 30)
+        rate = self.done / max(time.monotonic() - self.started, 1e-9)
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
+            f"{self.done}/{self.total} events, {rate:,.0f}/s{end}"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.draw(end="\n")
+
+
+class Command(BaseCommand):
+    help = "Show, rebuild or catch up the projections (read models) of the event log."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        commands.add_parser("status", help="cursor, events and seconds behind, state")
+        rebuild = commands.add_parser("rebuild", help="reset a projection and replay all events")
+        rebuild.add_argument("names", nargs="*", metavar="NAME")
+        rebuild.add_argument("--all", action="store_true", help="every registered projection")
+        rebuild.add_argument("--batch-size", type=int, default=5000)
+        rebuild.add_argument("--no-progress", action="store_true")
+        catch_up = commands.add_parser("catch-up", help="apply pending events in this process")
+        catch_up.add_argument("names", nargs="*", metavar="NAME", help="default: all")
+        catch_up.add_argument("--batch-size", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "status":
+            self.status()
+        elif action == "rebuild":
+            names = self.names(options["names"], every=options["all"], default_all=False)
+            for name in names:
+                self.rebuild(name, options["batch_size"], progress=not options["no_progress"])
+        elif action == "catch-up":
+            for name in self.names(options["names"], every=True, default_all=True):
+                self.catch_up(name, options["batch_size"])
+
+    def names(self, names: list[str], *, every: bool, default_all: bool) -> list[str]:
+        known = [projection.name for projection in projections.all_projections()]
+        if not names and (every or default_all):
+            return known
+        if not names:
+            raise CommandError("Name a projection, or pass --all.")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise CommandError(f"Unknown projection(s): {', '.join(unknown)}. Known: {known}")
+        return names
+
+    def status(self) -> None:
+        header = f"{'projection':<28} {'state':<10} {'position':>10} {'behind':>9} {'seconds':>9}"
+        self.stdout.write(header)
+        for row in selectors.partition_statuses():
+            label = row.name if row.partitions == 1 else f"{row.name}[{row.partition}]"
+            state = row.status
+            if row.rebuild_progress is not None:
+                state += f" {row.rebuild_progress:.0%}"
+            self.stdout.write(
+                f"{label:<28} {state:<10} {row.position if row.position is not None else '-':>10} "
+                f"{row.lag_events:>9} {row.lag_seconds:>9.1f}"
+            )
+            if row.status == "failed":
+                error = row.last_error.strip().splitlines()[-1:] or [""]
+                self.stdout.write(
+                    f"    failed on event {row.failed_position}, retry at {row.next_attempt_at}: "
+                    f"{error[0]}"
+                )
+
+    def rebuild(self, name: str, batch_size: int, *, progress: bool) -> None:
+        bar: ProgressBar | None = None
+
+        def on_start(total: int) -> None:
+            nonlocal bar
+            if progress:
+                bar = ProgressBar(name, total, cast(TextIO, self.stderr._out))
+
+        def on_batch(count: int) -> None:
+            if bar is not None:
+                bar.advance(count)
+
+        started = time.monotonic()
+        applied = runner.rebuild(name, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
+        if bar is not None:
+            bar.finish()
+        seconds = time.monotonic() - started
+        failed = [row for row in selectors.partition_statuses(name) if row.status == "failed"]
+        self.stdout.write(
+            f"Rebuilt {name}: {applied} events in {seconds:.1f} s "
+            f"({applied / max(seconds, 1e-9):,.0f} events/s)"
+        )
+        if failed:
+            raise CommandError(
+                f"{name} stopped at event(s) {[row.failed_position for row in failed]}: "
+                "see `projections status`."
+            )
+
+    def catch_up(self, name: str, batch_size: int | None) -> None:
+        projection = projections.get(name)
+        applied = 0
+        for partition in range(projection.partitions):
+            result = runner.catch_up(
+                name, partition, budget_seconds=math.inf, batch_size=batch_size, force=True
+            )
+            applied += result.applied
+            if result.failed:
+                self.stderr.write(f"{name}[{partition}] failed: see `projections status`.")
+            elif result.skipped:
+                self.stdout.write(f"{name}[{partition}] skipped ({result.skipped}).")
+        self.stdout.write(f"{name}: applied {applied} events.")

@@ -1,0 +1,163 @@
+"""The `answers` projection: one row per answer a student gave (correct, incorrect or revealed).
+
+The core is pure (`project`: events and the courses of earlier-started quizzes in, rows out); the
+shell (`apply`) looks up those courses, and writes the rows with one bulk insert per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db import connection
+
+from events.bulk import insert_rows
+from events.projections import Projection
+from quiz.answers import normalise_answer
+
+if TYPE_CHECKING:
+    from events.store import RecordedEvent
+
+QUIZ_STARTED = "quiz.QuizStarted"
+ANSWERED_CORRECTLY = "quiz.QuestionAnsweredCorrectly"
+ANSWERED_INCORRECTLY = "quiz.QuestionAnsweredIncorrectly"
+ANSWER_REVEALED = "quiz.AnswerRevealed"
+OUTCOMES = {
+    ANSWERED_CORRECTLY: "correct",
+    ANSWERED_INCORRECTLY: "incorrect",
+    ANSWER_REVEALED: "revealed",
+}
+EVENT_TYPES = frozenset({QUIZ_STARTED, *OUTCOMES})
+PARTITIONS = 4
+
+
+class QuizRow(NamedTuple):
+    quiz_id: str
+    course_id: int | None
+
+
+class AnswerRow(NamedTuple):
+    """A reporting_answer row; its fields in the table's column order (written as a tuple)."""
+
+    position: int
+    quiz_id: str
+    student_id: int
+    classroom_id: int | None
+    course_id: int | None
+    chapter_id: int
+    question_id: int
+    question_revision: int
+    answer: str
+    normalised_answer: str
+    outcome: str
+    correct: bool
+    seconds_to_answer: float | None
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class Rows:
+    quizzes: list[QuizRow]
+    answers: list[AnswerRow]
+
+
+def quizzes_to_look_up(events: Sequence[RecordedEvent]) -> set[str]:
+    """Quizzes answered in this batch whose start (and so course) came in an earlier batch."""
+    started = {event.data["quiz_id"] for event in events if event.type == QUIZ_STARTED}
+    return {
+        event.data["quiz_id"]
+        for event in events
+        if event.type in OUTCOMES and event.data["quiz_id"] not in started
+    }
+
+
+def project(
+    events: Sequence[RecordedEvent],
+    courses: Mapping[str, int | None],
+    normalise: Callable[[str], str],
+) -> Rows:
+    """Rows for a batch of events. `courses` maps quiz ids started before this batch to courses."""
+    known: dict[str, int | None] = dict(courses)
+    quizzes: list[QuizRow] = []
+    answers: list[AnswerRow] = []
+    for event in events:
+        data = event.data
+        if event.type == QUIZ_STARTED:
+            known[data["quiz_id"]] = data.get("course_id")
+            quizzes.append(QuizRow(quiz_id=data["quiz_id"], course_id=data.get("course_id")))
+        elif event.type in OUTCOMES:
+            answers.append(answer_row(event, known.get(data["quiz_id"]), normalise))
+    return Rows(quizzes=quizzes, answers=answers)
+
+
+def answer_row(
+    event: RecordedEvent, course_id: int | None, normalise: Callable[[str], str]
+) -> AnswerRow:
+    data: Mapping[str, Any] = event.data
+    outcome = OUTCOMES[event.type]
+    given = "" if outcome == "revealed" else str(data.get("answer") or "")
+    seconds = data.get("seconds_to_answer")
+    return AnswerRow(
+        position=event.position,
+        quiz_id=data["quiz_id"],
+        student_id=data["student_id"],
+        classroom_id=data.get("classroom_id"),
+        course_id=course_id,
+        chapter_id=data["chapter_id"],
+        question_id=data["question_id"],
+        question_revision=data["question_revision"],
+        answer=given,
+        normalised_answer=normalise(given) if given else "",
+        outcome=outcome,
+        correct=outcome == "correct",
+        seconds_to_answer=float(seconds) if seconds is not None else None,
+        answered_at=event.recorded_at,
+    )
+
+
+# --- the shell ------------------------------------------------------------------------------------
+
+
+ANSWER_FIELDS = list(AnswerRow._fields)
+# Answers repeat a lot ("12", "1/2"); normalising is pure, so remember the recent ones.
+_normalise = lru_cache(maxsize=65_536)(normalise_answer)
+
+
+def apply(events: Sequence[RecordedEvent]) -> None:
+    from reporting.models import Answer, AnswersQuiz
+
+    lookup = quizzes_to_look_up(events)
+    courses: dict[str, int | None] = {}
+    if lookup:
+        found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
+        courses = {str(quiz_id): course_id for quiz_id, course_id in found}
+    rows = project(events, courses, _normalise)
+    # Both tables are keyed by event facts (quiz id, event position): applying an event twice
+    # cannot add a second row.
+    insert_rows(AnswersQuiz, QuizRow._fields, rows.quizzes)
+    insert_rows(Answer, ANSWER_FIELDS, rows.answers)
+
+
+def reset() -> None:
+    from reporting.models import Answer, AnswersQuiz
+
+    tables = [Answer._meta.db_table, AnswersQuiz._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        else:
+            for table in tables:
+                cursor.execute("DELETE FROM " + connection.ops.quote_name(table))
+
+
+answers = Projection(
+    name="answers",
+    event_types=EVENT_TYPES,
+    apply=apply,
+    reset=reset,
+    partitions=PARTITIONS,
+    description="One row per answer: student, class at the time, question, outcome, time.",
+)

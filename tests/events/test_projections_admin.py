@@ -1,0 +1,62 @@
+"""The checkpoint admin: staff only; lag, state and errors per projection; actions queue tasks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import redis
+from django.contrib.auth.models import User
+from django.test import Client
+
+from events.models import ProjectionCheckpoint
+from tests.projection_support import RedisServer, append_history, postgres_only, settle
+
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
+
+URL = "/admin/events/projectioncheckpoint/"
+
+
+def queued_tasks(server: RedisServer) -> list[str]:
+    messages = redis.Redis.from_url(server.url).lrange("celery", 0, -1)
+    return [json.loads(raw)["headers"]["task"] for raw in messages]
+
+
+def test_staff_see_each_projection_with_lag_and_queue_actions(broker: RedisServer) -> None:
+    append_history(3)
+    settle()
+    ProjectionCheckpoint.objects.create(
+        name="answers",
+        partition=1,
+        partitions=4,
+        status="failed",
+        last_error="Traceback ...\nValueError: no such question",
+        failed_position=17,
+    )
+    staff = User.objects.create_user("operator", password="pw", is_staff=True)
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get(URL)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "answers [1/4]" in html
+    assert "ValueError: no such question" in html
+    assert "events behind" in html.lower() and "seconds behind" in html.lower()
+    assert "Add projection checkpoint" not in html
+
+    pk = ProjectionCheckpoint.objects.get(partition=1).pk
+    done = client.post(URL, {"action": "rebuild", "_selected_action": [pk]}, follow=True)
+    assert "Queued a rebuild of answers" in done.content.decode()
+    client.post(URL, {"action": "catch_up_now", "_selected_action": [pk]}, follow=True)
+    tasks = queued_tasks(broker)
+    assert "events.rebuild_projection" in tasks
+    assert "events.catch_up_projection" in tasks
+
+
+def test_people_who_are_not_staff_are_kept_out() -> None:
+    student = User.objects.create_user("student", password="pw")
+    client = Client()
+    client.force_login(student)
+    assert client.get(URL).status_code == 302  # to the admin login

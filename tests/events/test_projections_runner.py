@@ -1,0 +1,208 @@
+"""The projection runner in-process, against the real event store on PostgreSQL."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from events import projections, runner, selectors
+from events.models import ProjectionCheckpoint
+from events.projections import Projection
+from reporting.models import Answer
+from reporting.projections.answers import OUTCOMES
+from tests.events import faulty_projection
+from tests.projection_support import (
+    answer_count,
+    answers_snapshot,
+    append_history,
+    postgres_only,
+    settle,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
+
+
+def catch_up_all(name: str, **kwargs: Any) -> int:
+    """Catch every partition up to the end of the log. read_all only hands out events below the
+    oldest transaction still running anywhere on the server (other tests' too): wait for those."""
+    projection = projections.get(name)
+    applied = 0
+    deadline = time.monotonic() + 60
+    for partition in range(projection.partitions):
+        while True:
+            result = runner.catch_up(name, partition, budget_seconds=math.inf, **kwargs)
+            applied += result.applied
+            if result.failed or lag_events(projection, partition) == 0:
+                break
+            assert time.monotonic() < deadline, "the event log's horizon did not move"
+            time.sleep(0.05)
+    return applied
+
+
+def lag_events(projection: Projection, partition: int) -> int:
+    checkpoint = ProjectionCheckpoint.objects.get(name=projection.name, partition=partition)
+    return selectors.lag(projection, partition, checkpoint.cursor)[0]
+
+
+def test_catch_up_projects_every_answer_once() -> None:
+    histories = append_history(40)
+    settle()
+
+    catch_up_all("answers", batch_size=7)
+
+    assert Answer.objects.count() == answer_count(histories)
+    assert catch_up_all("answers") == 0  # nothing twice
+    assert Answer.objects.count() == answer_count(histories)
+    assert Answer.objects.filter(course_id__isnull=True).count() == 0
+    statuses = selectors.projection_status()
+    assert [s["partition"] for s in statuses if s["name"] == "answers"] == [0, 1, 2, 3]
+    assert all(s["lag_events"] == 0 and s["status"] == "ok" for s in statuses)
+
+
+def test_status_shows_what_is_behind() -> None:
+    append_history(5)
+    settle()
+    rows = {(s["name"], s["partition"]): s for s in selectors.projection_status()}
+    behind = sum(s["lag_events"] for key, s in rows.items() if key[0] == "answers")
+    assert behind > 0
+    assert all(s["status"] == "new" for key, s in rows.items() if key[0] == "answers")
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    assert "answers[0]" in out.getvalue()
+
+
+def test_rebuild_equals_incremental_catch_up() -> None:
+    append_history(30)
+    settle()
+    catch_up_all("answers", batch_size=3)
+    incremental = answers_snapshot()
+
+    err = StringIO()
+    call_command(
+        "projections", "rebuild", "answers", "--batch-size", "11", stdout=StringIO(), stderr=err
+    )
+
+    assert answers_snapshot() == incremental
+    assert "100.0%" in err.getvalue()
+    assert set(
+        ProjectionCheckpoint.objects.filter(name="answers").values_list("status", flat=True)
+    ) == {"ok"}
+
+
+class Fault:
+    """The faulty test projection's controls: where it raises, what it has seen."""
+
+    apply = staticmethod(faulty_projection.apply)
+    reset = staticmethod(faulty_projection.reset)
+    seen_positions = staticmethod(faulty_projection.seen_positions)
+
+    @property
+    def position(self) -> int | None:
+        raise AttributeError("write-only")
+
+    @position.setter
+    def position(self, value: int | None) -> None:
+        faulty_projection.set_fault(value)
+
+
+@pytest.fixture
+def fault() -> Iterator[Fault]:
+    faulty_projection.create_tables()
+    projections.register(faulty_projection.faulty)
+    yield Fault()
+    projections.unregister(faulty_projection.NAME)
+    faulty_projection.drop_tables()
+
+
+def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event(
+    fault: Fault,
+) -> None:
+    histories = append_history(20)
+    settle()
+    answer_positions = list(ProjectionCheckpoint.objects.none().values_list("position", flat=True))
+    from events.store import read_all
+
+    answer_positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
+    fault_at = answer_positions[25]
+    fault.position = fault_at
+
+    result = runner.catch_up("test_faulty", budget_seconds=math.inf, batch_size=1000)
+    catch_up_all("answers", batch_size=10)
+
+    assert result.failed
+    # it applied everything before the failing event, nothing from it on
+    assert fault.seen_positions() == answer_positions[:25]
+    failed = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert failed.status == "failed"
+    assert failed.failed_position == fault_at
+    assert "cannot project event" in failed.last_error
+    assert failed.next_attempt_at is not None
+    # the other projection went on
+    assert Answer.objects.count() == answer_count(histories)
+    status = {s["name"]: s for s in selectors.projection_status()}
+    assert status["test_faulty"]["status"] == "failed"
+    assert status["test_faulty"]["failed_position"] == fault_at
+    assert status["test_faulty"]["lag_events"] == len(answer_positions) - 25
+
+    # back-off: an unforced catch-up waits; a forced one meets the same fault again
+    assert runner.catch_up("test_faulty").skipped == "backing_off"
+    assert runner.catch_up("test_faulty", force=True).failed
+    again = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert again.failures == 2
+    assert again.next_attempt_at is not None and failed.next_attempt_at is not None
+    assert again.next_attempt_at - again.updated_at > failed.next_attempt_at - failed.updated_at
+
+    fault.position = None  # the fix is deployed
+    ProjectionCheckpoint.objects.filter(name="test_faulty").update(next_attempt_at=None)
+    runner.catch_up("test_faulty", budget_seconds=math.inf)
+
+    assert fault.seen_positions() == answer_positions
+    healed = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert (healed.status, healed.last_error, healed.failed_position) == ("ok", "", None)
+
+
+def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
+    projections.unregister("test_faulty")  # not there while history happens
+    append_history(15)
+    settle()
+    catch_up_all("answers")
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=fault.apply,
+            reset=fault.reset,
+        )
+    )
+
+    runner.rebuild("test_faulty")
+
+    assert fault.seen_positions() == list(
+        Answer.objects.order_by("position").values_list("position", flat=True)
+    )
+
+
+def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> None:
+    append_history(3)
+    settle()
+    runner.catch_up("test_faulty", budget_seconds=math.inf)
+    projections.unregister("test_faulty")
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=fault.apply,
+            reset=fault.reset,
+            partitions=2,
+        )
+    )
+    assert runner.catch_up("test_faulty", 0).failed
+    assert "rebuild" in ProjectionCheckpoint.objects.get(name="test_faulty", partition=0).last_error
+    runner.rebuild("test_faulty")
+    assert ProjectionCheckpoint.objects.filter(name="test_faulty", status="ok").count() == 2
