@@ -1,7 +1,35 @@
 """Everything under /api/: each app contributes its own routes."""
 
 from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from events.api import EventListApi
+from quiz.api import (
+    ContentQuestionListApi,
+    CourseListApi,
+    QuizAnswerApi,
+    QuizDetailApi,
+    QuizEventsApi,
+    QuizListCreateApi,
+    QuizNextApi,
+    QuizRevealApi,
+)
+from studyflow.api import AuthTokenApi, ClassListApi, HealthApi
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", AuthTokenApi.as_view(), name="api-token"),
+    path("courses/", CourseListApi.as_view(), name="api-courses"),
+    path("quizzes/", QuizListCreateApi.as_view(), name="api-quizzes"),
+    path("quizzes/<uuid:quiz_id>/", QuizDetailApi.as_view(), name="api-quiz"),
+    path("quizzes/<uuid:quiz_id>/answer/", QuizAnswerApi.as_view(), name="api-quiz-answer"),
+    path("quizzes/<uuid:quiz_id>/reveal/", QuizRevealApi.as_view(), name="api-quiz-reveal"),
+    path("quizzes/<uuid:quiz_id>/next/", QuizNextApi.as_view(), name="api-quiz-next"),
+    path("quizzes/<uuid:quiz_id>/events/", QuizEventsApi.as_view(), name="api-quiz-events"),
+    path("classes/", ClassListApi.as_view(), name="api-classes"),
+    path("events/", EventListApi.as_view(), name="api-events"),
+    path("content/questions/", ContentQuestionListApi.as_view(), name="api-content-questions"),
+    path("health/", HealthApi.as_view(), name="api-health"),
     path("reports/", include("reporting.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

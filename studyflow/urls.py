@@ -7,3 +7,9 @@ urlpatterns = [
     path("teacher/", include("reporting.urls")),
     path("", include("quiz.urls")),
 ]
+
+# JSON for /api/ paths, Django's HTML pages everywhere else.
+handler400 = "studyflow.exceptions.json_400"
+handler403 = "studyflow.exceptions.json_403"
+handler404 = "studyflow.exceptions.json_404"
+handler500 = "studyflow.exceptions.json_500"

@@ -27,6 +27,11 @@ from reporting.models import Answer
 from tests.quiz_events import QuizHistory, Roster, quizzes
 
 ROOT = Path(__file__).resolve().parent.parent
+# The projection tests flush the event log between tests, which only PostgreSQL allows them.
+postgres_only = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the projection tests run on PostgreSQL",
+)
 T0 = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
 _seeds = itertools.count(1000)
 

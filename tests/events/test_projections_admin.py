@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from events.models import ProjectionCheckpoint
-from tests.projection_support import RedisServer, append_history, settle
+from tests.projection_support import RedisServer, append_history, postgres_only, settle
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
 
 URL = "/admin/events/projectioncheckpoint/"
 

@@ -17,9 +17,15 @@ from events.projections import Projection
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
 from tests.events import faulty_projection
-from tests.projection_support import answer_count, answers_snapshot, append_history, settle
+from tests.projection_support import (
+    answer_count,
+    answers_snapshot,
+    append_history,
+    postgres_only,
+    settle,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
 
 
 def catch_up_all(name: str, **kwargs: Any) -> int:

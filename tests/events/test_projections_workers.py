@@ -23,11 +23,12 @@ from tests.projection_support import (
     answer_count,
     answers_snapshot,
     append_history,
+    postgres_only,
     settle,
     wait_for,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), postgres_only]
 
 
 def make_workers(broker: RedisServer, tmp_path: Path, **env: str) -> Workers:

@@ -1,0 +1,351 @@
+"""The quiz API: courses, the student's quizzes and their commands, and staff content access.
+
+Thin views: input serializers validate, quiz.services decide and record, quiz.selectors read,
+output serializers shape QuizState. Output serializers list fields explicitly, so nothing the
+domain adds to its views (such as accepted answers) can leak to a student by accident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.api import EventOutputSerializer
+from quiz import errors as quiz_errors
+from quiz import selectors, services
+from quiz.models import Chapter, Course, Question
+from studyflow import roles
+from studyflow.api import errors
+from studyflow.idempotency import IDEMPOTENCY_PARAMETER, command_id_from
+from studyflow.permissions import IsStaff, IsStudent
+
+MAX_ID = 2**63 - 1
+MAX_QUIZZES = 500
+DEFAULT_QUIZZES = 100
+MAX_QUESTIONS = 1000
+MAX_QUIZ_EVENTS = 1000
+QUIZ_STATUSES = [
+    "question_open",
+    "answered_correctly",
+    "answered_incorrectly",
+    "answer_revealed",
+    "passed",
+]
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="Choice")
+class ChoiceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="QuizState")
+class QuizStateSerializer(serializers.Serializer):
+    """QuizState of API.md: no accepted answers, only `revealed_answer` after a reveal."""
+
+    @extend_schema_serializer(component_name="QuizQuestion")
+    class QuestionSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        text = serializers.CharField()
+        kind = serializers.ChoiceField(choices=["open", "choice"])
+        choices = ChoiceSerializer(many=True)
+
+    @extend_schema_serializer(component_name="AnswerResult")
+    class ResultSerializer(serializers.Serializer):
+        correct = serializers.BooleanField()
+        message = serializers.CharField()
+
+    id = serializers.UUIDField()
+    chapter = serializers.IntegerField(help_text="The chapter's id.")
+    status = serializers.ChoiceField(choices=QUIZ_STATUSES)
+    streak = serializers.IntegerField()
+    streak_goal = serializers.IntegerField()
+    stuck = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="The quiz stream's version (its event count).")
+    question = QuestionSerializer(allow_null=True)
+    result = ResultSerializer(
+        allow_null=True, help_text="The outcome of the last answer; null before one."
+    )
+    revealed_answer = serializers.CharField(
+        allow_null=True, help_text="The worked answer, only after a reveal."
+    )
+
+
+def quiz_state(view: Any) -> dict[str, Any]:
+    return dict(QuizStateSerializer(view).data)
+
+
+# --- student: courses -----------------------------------------------------------------------------
+
+
+def courses_with_chapters() -> QuerySet[Course]:
+    chapters = Chapter.objects.annotate(question_count=Count("questions")).order_by("order", "id")
+    return Course.objects.order_by("order", "id").prefetch_related(
+        Prefetch("chapters", queryset=chapters)
+    )
+
+
+class CourseListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema_serializer(component_name="Course")
+    class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="Chapter")
+        class ChapterSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+            question_count = serializers.IntegerField()
+            streak_goal = serializers.IntegerField()
+
+        id = serializers.IntegerField()
+        title = serializers.CharField()
+        chapters = ChapterSerializer(many=True, source="chapters.all")
+
+    @extend_schema(
+        operation_id="courses_list",
+        summary="Courses with their chapters",
+        responses={200: OutputSerializer(many=True), **errors(401, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(courses_with_chapters(), many=True).data)
+
+
+# --- student: quizzes -----------------------------------------------------------------------------
+
+
+class QuizListCreateApi(APIView):
+    permission_classes = [IsStudent]
+
+    @extend_schema_serializer(component_name="StartQuiz")
+    class InputSerializer(serializers.Serializer):
+        chapter = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    class FilterSerializer(serializers.Serializer):
+        limit = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_QUIZZES, default=DEFAULT_QUIZZES
+        )
+
+    @extend_schema(
+        operation_id="quizzes_list",
+        summary="The caller's quizzes, newest first",
+        parameters=[
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1..500, default 100.")
+        ],
+        responses={200: QuizStateSerializer(many=True), **errors(400, 401, 403, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        quizzes = list(selectors.quizzes_of(request.user))[: filters.validated_data["limit"]]
+        return Response(QuizStateSerializer(quizzes, many=True).data)
+
+    @extend_schema(
+        operation_id="quizzes_create",
+        summary="Start a quiz on a chapter (or get the open one)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(QuizStateSerializer, description="A new quiz."),
+            200: OpenApiResponse(
+                QuizStateSerializer, description="The student's open quiz on that chapter."
+            ),
+            **errors(400, 401, 403, 409, 413, 503),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = services.start_quiz(
+                actor=request.user,
+                chapter_id=data.validated_data["chapter"],
+                command_id=command_id_from(request, scope="quiz.start"),
+            )
+        except quiz_errors.ChapterNotFound as error:
+            raise exceptions.ValidationError({"chapter": ["No such chapter."]}) from error
+        # A repeated start (same Idempotency-Key) replays the first outcome, created included.
+        return Response(
+            quiz_state(result.quiz),
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class QuizDetailApi(APIView):
+    # The student, their teachers and staff may read a quiz; to anyone else it does not exist (404).
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="quizzes_retrieve",
+        summary="A quiz: the caller's own (or, for teachers and staff, a student's they can see)",
+        responses={200: QuizStateSerializer, **errors(401, 404, 503)},
+    )
+    def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
+        return Response(quiz_state(selectors.quiz_view(request.user, quiz_id)))
+
+
+class QuizCommandApi(APIView):
+    """A command on one quiz. The role check runs only when the command fails: the services refuse
+    a quiz that is not the caller's anyway, so the hot path saves the group query, and anyone who
+    is not a student still gets 403 (wrong role) rather than that quiz's 404 or 400."""
+
+    permission_classes = [IsAuthenticated]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        user = self.request.user if self.request is not None else None
+        if (
+            isinstance(exc, quiz_errors.QuizError | exceptions.ValidationError)
+            and user is not None
+            and user.is_authenticated
+            and not roles.is_student(user)
+        ):
+            exc = exceptions.PermissionDenied(IsStudent.message, IsStudent.code)
+        return super().handle_exception(exc)
+
+
+class QuizAnswerApi(QuizCommandApi):
+    @extend_schema_serializer(component_name="Answer")
+    class InputSerializer(serializers.Serializer):
+        answer = serializers.CharField(min_length=1, max_length=500)
+
+    @extend_schema(
+        operation_id="quizzes_answer",
+        summary="Answer the open question",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 413, 503)},
+    )
+    def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.answer_question(
+            actor=request.user,
+            quiz_id=quiz_id,
+            answer=data.validated_data["answer"],
+            command_id=command_id_from(request, scope=f"quiz.answer:{quiz_id}"),
+        )
+        return Response(quiz_state(result.quiz))
+
+
+class QuizRevealApi(QuizCommandApi):
+    @extend_schema(
+        operation_id="quizzes_reveal",
+        summary="Reveal the worked answer (counts as not correct)",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
+        result = services.reveal_answer(
+            actor=request.user,
+            quiz_id=quiz_id,
+            command_id=command_id_from(request, scope=f"quiz.reveal:{quiz_id}"),
+        )
+        return Response(quiz_state(result.quiz))
+
+
+class QuizNextApi(QuizCommandApi):
+    @extend_schema(
+        operation_id="quizzes_next",
+        summary="Go on to the next question",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
+    )
+    def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
+        result = services.next_question(
+            actor=request.user,
+            quiz_id=quiz_id,
+            command_id=command_id_from(request, scope=f"quiz.next:{quiz_id}"),
+        )
+        return Response(quiz_state(result.quiz))
+
+
+class QuizEventsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="quizzes_events",
+        summary="The quiz's events, in version order (same readers as the quiz)",
+        responses={200: EventOutputSerializer(many=True), **errors(401, 404, 503)},
+    )
+    def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
+        events = list(selectors.quiz_events(request.user, quiz_id))[:MAX_QUIZ_EVENTS]
+        return Response(EventOutputSerializer(events, many=True).data)
+
+
+# --- staff: content -------------------------------------------------------------------------------
+
+
+def questions_of_chapter(chapter_id: int) -> list[dict[str, Any]]:
+    """Each question at its current revision (with accepted answers: staff only)."""
+    questions = (
+        Question.objects.filter(chapter_id=chapter_id)
+        .prefetch_related("revisions")
+        .order_by("order", "id")[:MAX_QUESTIONS]
+    )
+    rows = []
+    for question in questions:
+        revisions = {revision.revision: revision for revision in question.revisions.all()}
+        current = revisions.get(question.current_revision)
+        if current is None:
+            continue
+        rows.append(
+            {
+                "id": question.pk,
+                "chapter": question.chapter_id,
+                "kind": question.kind,
+                "revision": current.revision,
+                "text": current.text,
+                "choices": current.choices or [],
+                "accepted_answers": current.accepted_answers or [],
+            }
+        )
+    return rows
+
+
+class ContentQuestionListApi(APIView):
+    permission_classes = [IsStaff]
+
+    class FilterSerializer(serializers.Serializer):
+        chapter = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    @extend_schema_serializer(component_name="ContentQuestion")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        chapter = serializers.IntegerField()
+        text = serializers.CharField()
+        kind = serializers.ChoiceField(choices=["open", "choice"])
+        choices = ChoiceSerializer(many=True)
+        accepted_answers = serializers.ListField(child=serializers.CharField())
+        revision = serializers.IntegerField()
+
+    @extend_schema(
+        operation_id="content_questions_list",
+        summary="A chapter's questions at their current revision (staff)",
+        parameters=[
+            OpenApiParameter("chapter", OpenApiTypes.INT, required=True, description="Chapter id.")
+        ],
+        responses={200: OutputSerializer(many=True), **errors(400, 401, 403, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        questions = questions_of_chapter(filters.validated_data["chapter"])
+        return Response(self.OutputSerializer(questions, many=True).data)

@@ -1,0 +1,216 @@
+"""Auth token, the roster (classes) and the health check."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from studyflow import roles
+from studyflow.exceptions import ErrorSerializer
+from studyflow.permissions import IsTeacherOrStaff
+
+MAX_CLASSES = 500
+UP_DOWN = ["ok", "down"]
+BROKER_TIMEOUT_SECONDS = 0.5
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error responses for extend_schema: each is the shared error shape."""
+    descriptions = {
+        400: "Invalid input.",
+        401: "No or bad credentials.",
+        403: "Authenticated, but the wrong role.",
+        404: "Not found, or not yours.",
+        409: "Not allowed in the quiz's current state.",
+        413: "The request body is too large.",
+        429: "Too many attempts; retry later.",
+        503: "A backing service is down.",
+    }
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
+    }
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Unable to log in with the given username and password."
+    default_code = "invalid_credentials"
+
+
+class AuthTokenApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema_serializer(component_name="TokenRequest")
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150, trim_whitespace=False)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema_serializer(component_name="Token")
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Exchange a username and password for an API token",
+        request=InputSerializer,
+        responses={200: OutputSerializer, **errors(400, 413, 429, 503)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise InvalidCredentials()
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(self.OutputSerializer({"token": token.key}).data)
+
+
+class ClassListApi(APIView):
+    permission_classes = [IsTeacherOrStaff]
+
+    @extend_schema_serializer(component_name="Classroom")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        school = serializers.CharField(source="school.name", help_text="The school's name.")
+        school_id = serializers.IntegerField()
+        student_count = serializers.IntegerField()
+
+    @extend_schema(
+        operation_id="classes_list",
+        summary="The caller's classes (teachers: the classes they teach; staff: all)",
+        responses={200: OutputSerializer(many=True), **errors(401, 403, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        classes = (
+            roles.classes_visible_to(request.user)
+            .select_related("school")
+            .annotate(student_count=Count("students", distinct=True))
+            .order_by("school__name", "name", "id")[:MAX_CLASSES]
+        )
+        return Response(self.OutputSerializer(classes, many=True).data)
+
+
+# --- health ---------------------------------------------------------------------------------------
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def broker_ok(url: str | None = None) -> bool:
+    """A quick reachability check with a short timeout; never raises."""
+    url = url or settings.CELERY_BROKER_URL
+    scheme = urlparse(url).scheme
+    try:
+        if scheme == "filesystem":
+            options: Mapping[str, Any] = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+            folder = Path(options.get("data_folder_in", ""))
+            return folder.is_dir() and os.access(folder, os.W_OK)
+        if scheme in {"redis", "rediss"}:
+            import redis
+
+            client = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
+                socket_timeout=BROKER_TIMEOUT_SECONDS,
+            )
+            try:
+                return bool(client.ping())
+            finally:
+                client.close()
+        from kombu import Connection
+
+        with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
+            broker.ensure_connection(max_retries=1, timeout=1)
+        return True
+    except Exception:  # any failure to reach the broker means "down", whatever the transport
+        return False
+
+
+def projections_health() -> list[dict[str, Any]]:
+    from events.selectors import projection_status
+
+    fields = ("name", "partition", "lag_events", "lag_seconds", "status")
+    rows = []
+    for item in projection_status():
+        if isinstance(item, Mapping):
+            rows.append({field: item.get(field) for field in fields})
+        else:
+            rows.append({field: getattr(item, field, None) for field in fields})
+    return rows
+
+
+class HealthApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema_serializer(component_name="Health")
+    class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="ProjectionHealth")
+        class ProjectionSerializer(serializers.Serializer):
+            name = serializers.CharField()
+            partition = serializers.IntegerField(allow_null=True)
+            lag_events = serializers.IntegerField(allow_null=True)
+            lag_seconds = serializers.FloatField(allow_null=True)
+            status = serializers.CharField(allow_null=True)
+
+        database = serializers.ChoiceField(choices=UP_DOWN)
+        broker = serializers.ChoiceField(choices=UP_DOWN)
+        projections = ProjectionSerializer(many=True)
+
+    @extend_schema(
+        operation_id="health_retrieve",
+        summary="Database, broker and projection lag (no auth)",
+        responses={
+            200: OutputSerializer,
+            503: OpenApiResponse(OutputSerializer, description="The database is down."),
+        },
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        db = database_ok()
+        projections: list[dict[str, Any]] = []
+        if db:
+            try:
+                projections = projections_health()
+            except DatabaseError:
+                db = False
+        body = {
+            "database": "ok" if db else "down",
+            "broker": "ok" if broker_ok() else "down",
+            "projections": projections,
+        }
+        return Response(
+            self.OutputSerializer(body).data,
+            status=status.HTTP_200_OK if db else status.HTTP_503_SERVICE_UNAVAILABLE,
+        )

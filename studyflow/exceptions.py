@@ -1,0 +1,193 @@
+"""One error shape for the whole API: `{"detail": str, "code": str}` (+ `errors` for bad input).
+
+The DRF exception handler (settings REST_FRAMEWORK["EXCEPTION_HANDLER"]) translates domain errors,
+Django's errors and database outages into API exceptions; the json_400/403/404/500 handlers give
+the same shape to /api/ requests that never reach a DRF view (an unknown URL, a too-large body).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A backing service is unavailable; try again shortly."
+    default_code = "service_unavailable"
+
+
+class Conflict(exceptions.APIException):
+    """The command is not allowed in the quiz's current state (409 with the rejection's code)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    """The documented shape of every error response."""
+
+    detail = serializers.CharField(help_text="A human sentence.")
+    code = serializers.CharField(help_text="A machine-readable code, e.g. not_found.")
+    # The metaclass moves declared fields off the class, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors only: messages per field (dotted path for nested fields).",
+    )
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested DRF validation details -> {"field.sub": ["message", ...]}."""
+    if isinstance(detail, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in flatten_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, Sequence) and not isinstance(detail, str):
+        flat = {}
+        for index, value in enumerate(detail):
+            # A list of plain messages belongs to the field itself; a list of dicts is per item.
+            name = f"{prefix}.{index}" if isinstance(value, Mapping | list) else prefix
+            for field, messages in flatten_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def error_body(
+    detail: str, code: str, errors: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _domain_exception(exc: Exception) -> exceptions.APIException | None:
+    """Quiz and event-store errors -> API exceptions (imported lazily: apps import this module)."""
+    from events import store
+    from quiz import errors
+
+    if isinstance(exc, errors.QuizNotFound):
+        # Missing and "someone else's" look the same: never reveal that another quiz exists.
+        return exceptions.NotFound(exc.message or "No such quiz.", "not_found")
+    if isinstance(exc, errors.NotAStudent):
+        return exceptions.PermissionDenied(exc.message, "permission_denied")
+    if isinstance(exc, errors.ChapterNotFound):
+        return exceptions.NotFound(exc.message, "not_found")
+    if isinstance(exc, errors.InvalidAnswer):
+        message = exc.message or "The answer must be 1 to 500 characters."
+        return exceptions.ValidationError({"answer": [message]})
+    if isinstance(
+        exc, errors.CommandRejected | errors.CommandIdReused | errors.ConcurrencyConflict
+    ):
+        return Conflict(exc.message, exc.code)
+    if isinstance(exc, errors.QuizError):
+        return exceptions.ValidationError({"non_field_errors": [exc.message]}, exc.code)
+    if isinstance(exc, store.WrongExpectedVersion):
+        # Lost a race with a concurrent command on the same quiz; the client may simply retry.
+        return Conflict("The quiz changed meanwhile; retry.", "concurrent_update")
+    if isinstance(exc, store.EventIdReused):
+        return Conflict(
+            "This Idempotency-Key was already used for a different request.", "idempotency_conflict"
+        )
+    return None
+
+
+def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable: %s", exc)
+        return ServiceUnavailable("The database is unavailable; try again shortly.")
+    domain = _domain_exception(exc)
+    if domain is not None:
+        return domain
+    if isinstance(exc, DatabaseError):
+        # e.g. a statement timeout or serialization failure under load: transient, not a client bug.
+        logger.warning("database error: %s", exc)
+        return ServiceUnavailable("The database could not complete the request; try again.")
+    return None
+
+
+def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    api_exc = _as_api_exception(exc)
+    if api_exc is None:
+        return None  # a bug: Django's handler500 (JSON under /api/) and the error log take it
+    headers: dict[str, str] = {}
+    auth_header = getattr(api_exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(api_exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = f"{int(wait)}"
+    if isinstance(api_exc, exceptions.ValidationError):
+        errors = flatten_errors(api_exc.detail)
+        summary = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "non_field_errors" else " ".join(messages)
+            for field, messages in errors.items()
+        )
+        body = error_body(summary or "Invalid input.", "invalid", errors)
+    else:
+        codes = api_exc.get_codes()
+        code = codes if isinstance(codes, str) else api_exc.default_code
+        body = error_body(str(api_exc.detail), str(code))
+    set_rollback()
+    return Response(body, status=api_exc.status_code, headers=headers)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's own 400s (before DRF runs): a too-large body, a bad Host, a suspicious request."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(
+                error_body("The request body is too large.", "request_too_large"), status=413
+            )
+        return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def json_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        body = error_body("You do not have permission to do this.", "permission_denied")
+        return JsonResponse(body, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def json_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("Not found.", "not_found"), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def json_500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        body = error_body("Something went wrong on our side.", "server_error")
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

@@ -1,0 +1,303 @@
+"""Contract tests, written from API.md: every endpoint, its shape and each of its status codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import PASSWORD, School2
+from tests.api.play import WRONG, Recorder, play_to_passed, start
+
+QUIZ_STATE_FIELDS = {"id", "chapter", "status", "streak", "streak_goal", "stuck", "version"}
+EVENT_FIELDS = {
+    "position",
+    "stream_id",
+    "version",
+    "type",
+    "data",
+    "metadata",
+    "event_id",
+    "recorded_at",
+}
+
+
+def is_error(body: dict, code: str | None = None) -> bool:
+    return (
+        isinstance(body.get("detail"), str)
+        and isinstance(body.get("code"), str)
+        and (code is None or body["code"] == code)
+    )
+
+
+# --- auth -----------------------------------------------------------------------------------------
+
+
+def test_token_for_good_credentials_authenticates_later_requests(school: School2) -> None:
+    response = school.client(None).post(
+        "/api/auth/token/", {"username": "student1", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == school.tokens["student1"]
+    client = school.client(None)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/courses/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "student1", "password": "wrong"},
+        {"username": "nobody", "password": PASSWORD},
+        {"username": "student1"},
+        {},
+        {"username": ["student1"], "password": 1},
+    ],
+)
+def test_token_bad_credentials_or_input_is_400(school: School2, body: dict) -> None:
+    response = school.client(None).post("/api/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert is_error(response.json())
+
+
+def test_token_endpoint_is_throttled(school: School2) -> None:
+    client = school.client(None)
+    codes = [
+        client.post(
+            "/api/auth/token/", {"username": "student1", "password": "guess"}, format="json"
+        ).status_code
+        for _ in range(15)
+    ]
+    assert codes[0] == 400
+    assert codes[-1] == 429
+    body = client.post("/api/auth/token/", {"username": "x", "password": "y"}, format="json")
+    assert is_error(body.json(), "throttled")
+    assert "Retry-After" in body.headers
+
+
+def test_no_or_bad_credentials_is_401(school: School2) -> None:
+    response = school.client(None).get("/api/courses/")
+    assert response.status_code == 401
+    assert is_error(response.json(), "not_authenticated")
+    client = school.client(None)
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.get("/api/courses/")
+    assert response.status_code == 401
+    assert is_error(response.json(), "authentication_failed")
+
+
+def test_session_auth_requires_csrf_for_posts(school: School2) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(school.users["student1"])
+    assert client.get("/api/quizzes/").status_code == 200
+    response = client.post("/api/quizzes/", {"chapter": school.chapters["words"].pk}, format="json")
+    assert response.status_code == 403
+    assert is_error(response.json(), "permission_denied")
+
+
+# --- courses --------------------------------------------------------------------------------------
+
+
+def test_courses_list_chapters_with_question_counts(school: School2) -> None:
+    body = school.client("student1").get("/api/courses/").json()
+    course = next(c for c in body if c["id"] == school.course.pk)
+    assert course["title"] == school.course.title
+    assert [
+        (c["id"], c["title"], c["question_count"], c["streak_goal"]) for c in course["chapters"]
+    ] == [
+        (school.chapters["words"].pk, "Secret words", 5, 3),
+        (school.chapters["choices"].pk, "Choices", 3, 2),
+    ]
+
+
+# --- quizzes --------------------------------------------------------------------------------------
+
+
+def test_start_is_201_then_200_for_the_open_quiz(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    chapter = school.chapters["words"].pk
+    first = start(rec, chapter, expect=201)
+    assert set(first) >= QUIZ_STATE_FIELDS
+    assert first["chapter"] == chapter
+    assert first["status"] == "question_open"
+    assert first["streak"] == 0 and first["streak_goal"] == 3 and first["stuck"] is False
+    assert set(first["question"]) >= {"id", "text", "kind", "choices"}
+    assert first["question"]["kind"] == "open"
+    again = start(rec, chapter, expect=200)
+    assert again["id"] == first["id"]
+
+
+def test_choice_question_has_choices(school: School2) -> None:
+    state = start(Recorder(school.client("student1")), school.chapters["choices"].pk)
+    assert state["question"]["kind"] == "choice"
+    assert {c["key"] for c in state["question"]["choices"]} == {"A", "B"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"chapter": "x"}, {"chapter": -1}, {"chapter": 10**30}, {"chapter": None}, [1], "null"],
+)
+def test_start_bad_input_is_400(school: School2, body: object) -> None:
+    response = school.client("student1").post("/api/quizzes/", body, format="json")
+    assert response.status_code == 400
+    assert is_error(response.json(), "invalid")
+
+
+def test_start_on_missing_chapter_is_400_with_field_error(school: School2) -> None:
+    response = school.client("student1").post("/api/quizzes/", {"chapter": 999999}, format="json")
+    assert response.status_code == 400
+    assert "chapter" in response.json()["errors"]
+
+
+def test_list_is_the_callers_quizzes_newest_first(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    older = start(rec, school.chapters["words"].pk)
+    newer = start(rec, school.chapters["choices"].pk)
+    start(Recorder(school.client("student2")), school.chapters["words"].pk)
+    body = rec.get("/api/quizzes/")
+    assert [q["id"] for q in body] == [newer["id"], older["id"]]
+    assert [q["id"] for q in rec.get("/api/quizzes/?limit=1")] == [newer["id"]]
+    rec.get("/api/quizzes/?limit=0", expect=400)
+    rec.get("/api/quizzes/?limit=abc", expect=400)
+
+
+def test_detail_and_404s(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    state = start(rec, school.chapters["words"].pk)
+    assert rec.get(f"/api/quizzes/{state['id']}/") == state
+    other = Recorder(school.client("student2"))
+    for path in ("", "events/"):
+        body = other.get(f"/api/quizzes/{state['id']}/{path}", expect=404)
+        assert is_error(body, "not_found")
+    for verb in ("answer", "reveal", "next"):
+        body = other.post(f"/api/quizzes/{state['id']}/{verb}/", {"answer": "x"}, expect=404)
+        assert is_error(body, "not_found")
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert is_error(rec.get(f"/api/quizzes/{missing}/", expect=404), "not_found")
+    assert is_error(rec.get("/api/quizzes/not-a-uuid/", expect=404), "not_found")
+
+
+def test_answer_wrong_then_409s_then_next_reveal(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    state = start(rec, school.chapters["words"].pk)
+    quiz = f"/api/quizzes/{state['id']}"
+    assert is_error(rec.post(f"{quiz}/next/", expect=409), "question_open")
+
+    state = rec.post(f"{quiz}/answer/", {"answer": WRONG})
+    assert state["status"] == "answered_incorrectly"
+    assert state["result"]["correct"] is False and isinstance(state["result"]["message"], str)
+    assert state["revealed_answer"] is None
+    assert is_error(rec.post(f"{quiz}/answer/", {"answer": WRONG}, expect=409), "no_open_question")
+    assert is_error(rec.post(f"{quiz}/reveal/", expect=409), "no_open_question")
+
+    state = rec.post(f"{quiz}/next/")
+    assert state["status"] == "question_open" and state["question"] is not None
+    state = rec.post(f"{quiz}/reveal/")
+    assert state["status"] == "answer_revealed"
+    assert isinstance(state["revealed_answer"], str) and state["revealed_answer"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{}",
+        '{"answer": ""}',
+        '{"answer": "   "}',
+        '{"answer": null}',
+        '{"answer": {"x": 1}}',
+        '{"answer": "' + "x" * 501 + '"}',
+    ],
+)
+def test_answer_bad_input_is_400(school: School2, raw: str) -> None:
+    state = start(Recorder(school.client("student1")), school.chapters["words"].pk)
+    response = school.client("student1").post(
+        f"/api/quizzes/{state['id']}/answer/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert is_error(response.json(), "invalid")
+    assert "answer" in response.json()["errors"]
+
+
+def test_full_quiz_then_commands_are_409_quiz_passed(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    quiz_id, statuses = play_to_passed(rec, school, school.chapters["words"].pk)
+    assert statuses[-1] == "passed"
+    quiz = f"/api/quizzes/{quiz_id}"
+    for verb, body in (("answer", {"answer": "x"}), ("reveal", None), ("next", None)):
+        assert is_error(rec.post(f"{quiz}/{verb}/", body, expect=409), "quiz_passed")
+    events = rec.get(f"{quiz}/events/")
+    assert all(set(e) >= EVENT_FIELDS for e in events)
+    assert [e["version"] for e in events] == list(range(1, len(events) + 1))
+    assert {e["stream_id"] for e in events} == {f"quiz-{quiz_id}"}
+    assert events[0]["type"] == "quiz.QuizStarted"
+    assert events[-1]["type"] == "quiz.QuizPassed"
+    assert rec.get(f"{quiz}/")["version"] == len(events)
+
+
+# --- teacher and staff ----------------------------------------------------------------------------
+
+
+def test_classes_teacher_sees_own_staff_all(school: School2) -> None:
+    body = school.client("teacher").get("/api/classes/").json()
+    assert [(c["name"], c["school"], c["student_count"]) for c in body] == [
+        ("2A", school.classes["2A"].school.name, 2)
+    ]
+    assert set(body[0]) >= {"id", "name", "school", "student_count"}
+    names = {c["name"] for c in school.client("admin").get("/api/classes/").json()}
+    assert {"2A", "2B"} <= names
+
+
+def test_content_questions_for_staff_with_accepted_answers(school: School2) -> None:
+    chapter = school.chapters["words"].pk
+    response = school.client("admin").get(f"/api/content/questions/?chapter={chapter}")
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body) == 5
+    first = body[0]
+    assert set(first) >= {
+        "id",
+        "chapter",
+        "text",
+        "kind",
+        "choices",
+        "accepted_answers",
+        "revision",
+    }
+    assert first["chapter"] == chapter and first["revision"] == 1
+    assert first["accepted_answers"] == school.accepted[first["id"]]
+    admin = school.client("admin")
+    for query in ("", "?chapter=", "?chapter=x", "?chapter=0", f"?chapter={10**40}"):
+        response = admin.get(f"/api/content/questions/{query}")
+        assert response.status_code == 400, query
+        assert is_error(response.json(), "invalid")
+    assert admin.get("/api/content/questions/?chapter=987654").json() == []
+
+
+# --- operations -----------------------------------------------------------------------------------
+
+
+def test_health_needs_no_auth(school: School2) -> None:
+    client = school.client(None)
+    client.credentials(HTTP_AUTHORIZATION="Token garbage")
+    response = client.get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["broker"] in {"ok", "down"}
+    assert isinstance(body["projections"], list)
+    for projection in body["projections"]:
+        assert set(projection) >= {"name", "lag_events", "lag_seconds", "status"}
+
+
+def test_schema_and_docs_are_served_with_local_assets(school: School2) -> None:
+    client = school.client(None)
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/quizzes/{quiz_id}/answer/" in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()

@@ -1,0 +1,161 @@
+"""The one error shape, and requests no client can turn into a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import OperationalError, connection
+from rest_framework import exceptions
+
+from quiz import errors as quiz_errors
+from studyflow.exceptions import api_exception_handler, flatten_errors
+from tests.api.conftest import School2
+
+# --- pure: the handler's translation --------------------------------------------------------------
+
+
+def test_flatten_errors_gives_dotted_fields_and_message_lists() -> None:
+    detail = {"a": ["bad", "worse"], "b": {"c": ["deep"]}, "items": [{"x": ["one"]}, {}]}
+    assert flatten_errors(detail) == {
+        "a": ["bad", "worse"],
+        "b.c": ["deep"],
+        "items.0.x": ["one"],
+    }
+    assert flatten_errors(["plain"]) == {"non_field_errors": ["plain"]}
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (quiz_errors.QuizNotFound(), 404, "not_found"),
+        (quiz_errors.NotAStudent(), 403, "permission_denied"),
+        (quiz_errors.ChapterNotFound(), 404, "not_found"),
+        (quiz_errors.InvalidAnswer("Too long."), 400, "invalid"),
+        (quiz_errors.CommandRejected("no_open_question", "No question."), 409, "no_open_question"),
+        (quiz_errors.CommandRejected("question_open", "Answer first."), 409, "question_open"),
+        (quiz_errors.CommandRejected("quiz_passed", "Done."), 409, "quiz_passed"),
+        (OperationalError("connection refused"), 503, "service_unavailable"),
+        (exceptions.ParseError(), 400, "parse_error"),
+        (exceptions.Throttled(wait=3), 429, "throttled"),
+    ],
+)
+def test_errors_map_to_status_and_code(error: Exception, status: int, code: str) -> None:
+    response = api_exception_handler(error, {})
+    assert response is not None
+    assert response.status_code == status
+    assert response.data["code"] == code
+    assert isinstance(response.data["detail"], str) and response.data["detail"]
+
+
+def test_unknown_exceptions_are_left_to_djangos_500_handler() -> None:
+    assert api_exception_handler(RuntimeError("bug"), {}) is None
+
+
+# --- over HTTP ------------------------------------------------------------------------------------
+
+
+def error_of(response: Any, status: int) -> dict:
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body["detail"], str) and isinstance(body["code"], str)
+    return body
+
+
+def test_unknown_api_path_is_json_404_and_pages_stay_html(school: School2) -> None:
+    client = school.client("student1")
+    assert error_of(client.get("/api/nope/"), 404)["code"] == "not_found"
+    page = client.get("/definitely-not-a-page/")
+    assert page.status_code == 404
+    assert not page["Content-Type"].startswith("application/json")
+
+
+def test_wrong_method_is_405(school: School2) -> None:
+    assert error_of(school.client("student1").delete("/api/quizzes/"), 405)["code"] == (
+        "method_not_allowed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ('{"chapter": 1', "application/json", 400),
+        ("\xff\xfe", "application/json", 400),
+        ("[]", "application/json", 400),
+        ("12", "application/json", 400),
+        ('{"chapter": NaN}', "application/json", 400),
+        ("chapter=1", "application/x-www-form-urlencoded", 415),
+        ("<xml/>", "text/xml", 415),
+    ],
+)
+def test_malformed_bodies(school: School2, raw: str, content_type: str, status: int) -> None:
+    response = school.client("student1").post("/api/quizzes/", raw, content_type=content_type)
+    error_of(response, status)
+
+
+def test_huge_body_is_413(school: School2) -> None:
+    raw = '{"answer": "' + "x" * 3_000_000 + '"}'
+    response = school.client("student1").post(
+        "/api/quizzes/00000000-0000-4000-8000-000000000000/answer/",
+        raw,
+        content_type="application/json",
+    )
+    assert error_of(response, 413)["code"] == "request_too_large"
+
+
+@pytest.mark.parametrize("key", ["not-a-uuid", "", "123", "x" * 500])
+def test_idempotency_key_must_be_a_uuid(school: School2, key: str) -> None:
+    response = school.client("student1").post(
+        "/api/quizzes/",
+        {"chapter": school.chapters["words"].pk},
+        format="json",
+        headers={"Idempotency-Key": key},
+    )
+    body = error_of(response, 400)
+    assert "Idempotency-Key" in body["errors"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?cursor=garbage",
+        "?cursor=" + "9" * 400,
+        "?cursor=%00%01",
+        "?limit=0",
+        "?limit=1001",
+        "?limit=-5",
+        "?limit=abc",
+        "?type=" + "t" * 300,
+        "?stream=" + "s" * 300,
+    ],
+)
+def test_bad_event_query_is_400(school: School2, query: str) -> None:
+    error_of(school.client("admin").get(f"/api/events/{query}"), 400)
+
+
+def test_unknown_params_are_ignored(school: School2) -> None:
+    response = school.client("student1").get("/api/courses/?foo=bar&limit=%00")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_is_503() -> None:
+    from rest_framework.test import APIClient
+
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["PORT"] = "1"  # nothing listens there: a real refused connection
+    try:
+        response = APIClient().get("/api/health/")
+        assert response.status_code == 503
+        assert response.json()["database"] == "down"
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION="Token abc")
+        body = error_of(client.get("/api/courses/"), 503)
+        assert body["code"] == "service_unavailable"
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)

@@ -1,0 +1,112 @@
+"""Idempotency-Key: the same key gives the same response and records nothing new."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+
+import pytest
+import requests
+
+from events.store import read_stream
+from tests.api.conftest import School2
+from tests.api.play import WRONG, Recorder, new_key, start
+
+
+def stream_types(quiz_id: str) -> list[str]:
+    return [event.type for event in read_stream(f"quiz-{quiz_id}")]
+
+
+def test_start_repeated_ten_times_is_one_quiz_and_the_same_response(school: School2) -> None:
+    client = school.client("student1")
+    key = new_key()
+    responses = [
+        client.post(
+            "/api/quizzes/",
+            {"chapter": school.chapters["words"].pk},
+            format="json",
+            headers={"Idempotency-Key": key},
+        )
+        for _ in range(10)
+    ]
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.content for r in responses}) == 1
+    quiz_id = responses[0].json()["id"]
+    assert stream_types(quiz_id) == ["quiz.QuizStarted", "quiz.QuestionAssigned"]
+
+
+def test_answer_repeated_ten_times_is_one_answer_event(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    quiz_id = start(rec, school.chapters["words"].pk)["id"]
+    before = stream_types(quiz_id)
+    key = new_key()
+    bodies = [
+        rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, key=key) for _ in range(10)
+    ]
+    assert all(body == bodies[0] for body in bodies)
+    assert bodies[0]["status"] == "answered_incorrectly"
+    added = stream_types(quiz_id)[len(before) :]
+    assert added == ["quiz.QuestionAnsweredIncorrectly"]
+    # A different key is a different command: now rejected, as the question is answered.
+    rec.post(
+        f"/api/quizzes/{quiz_id}/answer/",
+        {"answer": WRONG},
+        expect=409,
+        key=new_key(),
+    )
+
+
+def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2) -> None:
+    key = new_key()
+    one = Recorder(school.client("student1"))
+    two = Recorder(school.client("student2"))
+    chapter = school.chapters["words"].pk
+    a = one.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
+    b = two.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
+    assert a["id"] != b["id"]
+    quiz = f"/api/quizzes/{a['id']}"
+    one.post(f"{quiz}/reveal/", expect=200, key=key)
+    one.post(f"{quiz}/next/", expect=200, key=key)
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_identical_answers_are_one_event(school: School2, live_server) -> None:
+    token = school.tokens["student1"]
+    headers = {"Authorization": f"Token {token}"}
+    base = live_server.url
+    created = requests.post(
+        f"{base}/api/quizzes/",
+        json={"chapter": school.chapters["words"].pk},
+        headers=headers,
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    quiz_id = created.json()["id"]
+    key = str(uuid.uuid4())
+    barrier = threading.Barrier(20)
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        barrier.wait()
+        response = requests.post(
+            f"{base}/api/quizzes/{quiz_id}/answer/",
+            json={"answer": WRONG},
+            headers={**headers, "Idempotency-Key": key},
+            timeout=60,
+        )
+        with lock:
+            results.append((response.status_code, response.text))
+
+    threads = [threading.Thread(target=post) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Every request gets the first one's response: the key makes them one command.
+    assert [status for status, _ in results] == [200] * 20, results
+    assert len({text for _, text in results}) == 1
+    types = Counter(stream_types(quiz_id))
+    assert types["quiz.QuestionAnsweredIncorrectly"] == 1
+    assert types["quiz.QuestionAnsweredCorrectly"] == 0
