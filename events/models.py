@@ -17,7 +17,7 @@ class EventQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise EventIsImmutable("events are immutable: QuerySet.update() is not allowed")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise EventIsImmutable("events are immutable: QuerySet.delete() is not allowed")
 
 
