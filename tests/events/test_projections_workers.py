@@ -32,7 +32,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), postg
 
 
 def make_workers(broker: RedisServer, tmp_path: Path, **env: str) -> Workers:
-    return Workers(broker.url, tmp_path, **{"PROJECTION_SWEEP_SECONDS": "1", **env})
+    # A short time budget per catch-up task: with the reporting projections registered too, a
+    # solo worker takes them in turns, and `answers` must not wait 10 s behind each of them.
+    defaults = {"PROJECTION_SWEEP_SECONDS": "1", "PROJECTION_TIME_BUDGET_SECONDS": "1"}
+    return Workers(broker.url, tmp_path, **{**defaults, **env})
 
 
 @pytest.fixture
@@ -43,9 +46,12 @@ def workers(transactional_db: None, broker: RedisServer, tmp_path: Path) -> Iter
 
 
 def caught_up() -> bool:
+    # Every registered projection (the reporting ones too), so that no worker is still busy with
+    # one when a test stops the workers and reads their logs.
     return all(
         row.lag_events == 0 and row.status == "ok"
-        for row in selectors.partition_statuses("answers")
+        for row in selectors.partition_statuses()
+        if row.name != "test_faulty"  # the failing one, of the test that makes it fail
     )
 
 
