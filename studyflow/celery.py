@@ -1,4 +1,4 @@
-"""The Celery app. Workers start with `celery -A studyflow worker`; beat with `celery -A studyflow beat`."""
+"""The Celery app: `celery -A studyflow worker` and `celery -A studyflow beat`."""
 
 import os
 

@@ -1,7 +1,8 @@
 """Settings, read from the environment.
 
 With no environment at all Studyflow runs embedded: an SQLite file and a filesystem Celery broker
-under `var/`. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
+under `var/`. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=0 and
+ALLOWED_HOSTS.
 """
 
 import os
@@ -29,7 +30,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-studyflow-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-# Without an explicit SECRET_KEY we are on a developer's machine; a deployment sets one (and DEBUG=0).
+# Without an explicit SECRET_KEY we are on a developer's machine; a deployment sets one, DEBUG=0.
 DEBUG = env_bool("DEBUG", default=SECRET_KEY == DEVELOPMENT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
@@ -89,7 +90,7 @@ WSGI_APPLICATION = "studyflow.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'studyflow.sqlite3'}"
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: wait for the lock instead of failing, and take the
@@ -109,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if env_bool("FAST_PASSWORD_HASHING", default=False):
-    # Tests and benchmarks log thousands of users in; PBKDF2's deliberate slowness only costs time there.
+    # Tests and benchmarks log thousands of users in; PBKDF2's deliberate slowness only costs time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "/login/"
