@@ -32,9 +32,7 @@ from quiz.models import Chapter, Course
 from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
 from studyflow import roles
 
-STALE_PAGE = (
-    "This page was out of date, so nothing was sent. Here is your quiz as it is now."
-)
+STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
 QUIZ_PASSED_EVENT = "quiz.QuizPassed"
 
 
@@ -307,4 +305,3 @@ def next_question(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
             actor=request.user, quiz_id=quiz_id, command_id=command_id
         ),
     )
-
