@@ -29,6 +29,7 @@ from quiz import selectors, services
 from quiz.errors import ChapterNotFound, CommandRejected, InvalidAnswer, NotAStudent, QuizNotFound
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
+from reporting.models import StudentProgress
 from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
 from studyflow import roles
 
@@ -83,9 +84,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def chapter_progress(student: Any) -> dict[int, tuple[str, int]]:
     """The student's status and streak per chapter id, from the `progress` read model."""
-    from reporting.selectors import progress_of_student
-
-    return {row.chapter_id: (row.status, row.streak) for row in progress_of_student(student)}
+    rows = StudentProgress.objects.filter(student_id=student.pk).values_list(
+        "chapter_id", "status", "streak"
+    )
+    return {chapter_id: (status, streak) for chapter_id, status, streak in rows}
 
 
 @require_GET
