@@ -24,7 +24,9 @@ from tests.pages_data import (
     right_answer,
 )
 
-pytestmark = pytest.mark.django_db
+# Transactional: an event append must be the first write of its transaction, so the test's own
+# writes (users, chapters) must be committed before a page appends.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -437,7 +439,6 @@ def test_htmx_refusal_swaps_the_panel_with_the_message(browser: Client, chapter:
 # --- the dashboard reads the progress read model --------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
 def test_dashboard_shows_progress_from_the_read_model(client: Client) -> None:
     student = make_student()
     client.force_login(student)
