@@ -26,11 +26,18 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from quiz import selectors, services
-from quiz.errors import ChapterNotFound, CommandRejected, InvalidAnswer, NotAStudent, QuizNotFound
+from quiz.errors import (
+    ChapterNotFound,
+    CommandRejected,
+    InvalidAnswer,
+    NotAStudent,
+    QuizError,
+    QuizNotFound,
+)
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
-from reporting.models import StudentProgress
 from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
+from reporting.models import StudentProgress
 from studyflow import roles
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
@@ -135,6 +142,9 @@ def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
     except NotAStudent:
         messages.error(request, "Only students can take quizzes.")
         return redirect("quiz:home")
+    except QuizError as error:  # e.g. a command id reused for another chapter
+        messages.error(request, error.message)
+        return redirect("quiz:dashboard")
     return redirect("quiz:quiz", quiz_id=result.quiz.id)
 
 
@@ -239,6 +249,10 @@ def _send(
                 answer_error=error.message,
                 status=400,
             )
+        except QuizNotFound as error:
+            raise Http404("No such quiz.") from error
+        except QuizError as error:  # busy, or a command id reused elsewhere: nothing happened
+            messages.warning(request, error.message)
     # A duplicate (double click, or a re-sent old form) appends nothing: just show the quiz.
     return redirect("quiz:quiz", quiz_id=quiz_id)
 
@@ -261,7 +275,7 @@ def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
             request,
             _quiz_or_404(request, quiz_id),
             answer=request.POST.get("answer", ""),
-            answer_error=form.errors["answer"][0],
+            answer_error=str(form.errors["answer"][0]),
             status=400,
         )
     return _send(
