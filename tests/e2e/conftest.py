@@ -3,7 +3,8 @@
 Generic on purpose, so every e2e test shares them: `browser` (one chromium per session),
 `new_page(js=True, width=1280)` (a fresh context and page on the live server),
 `login(page, username, password)`, and `snap(page, name)` (screenshots at 375 px and 1280 px,
-asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR (default test-output/screenshots).
+asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR
+(default test-output/screenshots).
 """
 
 from __future__ import annotations
