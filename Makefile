@@ -53,6 +53,10 @@ typecheck: install-dev
 pytest: install-dev chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) FAST_PASSWORD_HASHING=1 \
 		$(BIN)/pytest $(PYTEST_ARGS)
+	# The event store's API must also hold on SQLite (the no-setup development database).
+	mkdir -p var
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-events.sqlite3 CELERY_BROKER_URL=filesystem:// \
+		FAST_PASSWORD_HASHING=1 $(BIN)/pytest -q -p no:cacheprovider tests/events/test_store.py
 
 test: lint typecheck pytest
 

@@ -1,0 +1,58 @@
+"""Read-only admin for the event log: look, never touch."""
+
+import json
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from events.models import Event
+
+
+def pretty(value: Any) -> str:
+    return format_html(
+        "<pre style='margin:0;white-space:pre-wrap'>{}</pre>",
+        json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
+    )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("position", "recorded_at", "stream_id", "version", "type", "schema_version")
+    list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
+    search_fields = ("=stream_id",)  # exact match: uses the (stream_id, version) index
+    ordering = ("-position",)
+    date_hierarchy = "recorded_at"
+    list_per_page = 100
+    show_full_result_count = False  # counting millions of events on every page view is slow
+    fields = (
+        "position",
+        "transaction_id",
+        "stream_id",
+        "version",
+        "type",
+        "schema_version",
+        "event_id",
+        "recorded_at",
+        "pretty_data",
+        "pretty_metadata",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="data")
+    def pretty_data(self, event: Event) -> str:
+        return pretty(event.data)
+
+    @admin.display(description="metadata")
+    def pretty_metadata(self, event: Event) -> str:
+        return pretty(event.metadata)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,8 @@
+"""Signals of the event store."""
+
+from django.dispatch import Signal
+
+# Sent once per append, after the appending transaction has committed (immediately when the append
+# ran outside a transaction), with kwargs events=list[RecordedEvent]. Receivers must not assume
+# the events are already visible to read_all: that waits until older transactions have finished.
+events_committed = Signal()

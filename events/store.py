@@ -1,0 +1,816 @@
+"""The event store: append events to streams, read them back per stream or in commit-safe order.
+
+PostgreSQL is the production database. Each event row carries the id of the transaction that
+wrote it (`pg_current_xact_id()`). `read_all` returns only rows of transactions below the reading
+snapshot's xmin -- transactions that have certainly finished -- ordered by (transaction_id,
+position). A transaction that commits later always has an id at or above that xmin, so it sorts
+after every cursor handed out so far: a reader following cursors never passes over an event that
+commits late, and writers stay fully parallel (no table lock). The price: the append must be the
+first write of its transaction (a database trigger checks it), and a long-running transaction
+anywhere on the server holds readers back (lag, never loss).
+
+SQLite (development) serializes writers (BEGIN IMMEDIATE), so there position order is commit order.
+
+Appends run as one SQL statement on the fast path; only a conflict costs extra queries.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import json
+import re
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Final
+
+import psycopg
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from events.signals import events_committed
+
+__all__ = [
+    "ANY",
+    "NO_STREAM",
+    "AppendOrderError",
+    "EventIdReused",
+    "InvalidCursor",
+    "InvalidEvent",
+    "NewEvent",
+    "Page",
+    "RecordedEvent",
+    "WrongExpectedVersion",
+    "append",
+    "events_after",
+    "iter_all",
+    "read_all",
+    "read_stream",
+    "settle",
+    "stream_version",
+    "upcaster",
+]
+
+
+class Expect(enum.Enum):
+    NO_STREAM = "no stream"
+    ANY = "any"
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NO_STREAM: Final = Expect.NO_STREAM  # the stream must have no events (same as expected_version=0)
+ANY: Final = Expect.ANY  # append whatever the stream's version
+
+ExpectedVersion = int | Expect
+
+MAX_STREAM_ID_LENGTH: Final = 200
+MAX_TYPE_LENGTH: Final = 200
+TYPE_PATTERN: Final = re.compile(r"^[a-z][a-z0-9_]*\.[A-Z][A-Za-z0-9]*$")
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # PostgreSQL's jsonb refuses \u0000
+_MAX_BIGINT: Final = 2**63 - 1
+_ANY_RETRIES: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    type: str
+    data: dict[str, Any]
+    metadata: dict[str, Any] | None = None
+    event_id: uuid.UUID | None = None  # None: a new random id; derive it (uuid5) for idempotency
+    schema_version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    position: int
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    event_id: uuid.UUID
+    recorded_at: datetime
+    transaction_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    events: list[RecordedEvent]
+    cursor: str  # opaque; pass back as read_all(after=...)
+
+
+class WrongExpectedVersion(Exception):
+    def __init__(self, stream_id: str, expected: ExpectedVersion, actual: int) -> None:
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"stream {stream_id!r}: expected version {expected!r}, but it is at version {actual}"
+        )
+
+
+class EventIdReused(Exception):
+    """An event id that is already stored, for other content, another stream or another order."""
+
+
+class InvalidEvent(ValueError):
+    """Bad input to append; raised before anything is written."""
+
+
+class InvalidCursor(ValueError):
+    """A read_all cursor that this store did not hand out."""
+
+
+class AppendOrderError(Exception):
+    """The append would break commit-safe order (PostgreSQL).
+
+    Either the transaction wrote something else before its first append, or it appends to a stream
+    that another, later transaction appended to in the meantime. Retry in a new transaction.
+    """
+
+
+# --- upcasters ------------------------------------------------------------------------------------
+
+Upcaster = Callable[[dict[str, Any]], tuple[dict[str, Any], int]]
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+_UPCAST_TYPES: set[str] = set()
+
+
+def upcaster(type: str, schema_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register fn(data) -> (data, new_schema_version) for events of (type, schema_version)."""
+
+    def register(fn: Upcaster) -> Upcaster:
+        key = (type, schema_version)
+        if key in _UPCASTERS and _UPCASTERS[key] is not fn:
+            raise ValueError(f"an upcaster for {type} v{schema_version} is already registered")
+        _UPCASTERS[key] = fn
+        _UPCAST_TYPES.add(type)
+        return fn
+
+    return register
+
+
+def _upcast(event: RecordedEvent) -> RecordedEvent:
+    data, version = event.data, event.schema_version
+    while (fn := _UPCASTERS.get((event.type, version))) is not None:
+        data, new_version = fn(data)
+        if new_version <= version:
+            raise ValueError(f"upcaster for {event.type} v{version} must raise the version")
+        version = new_version
+    if version == event.schema_version:
+        return event
+    return replace(event, data=data, schema_version=version)
+
+
+def _upcast_all(events: list[RecordedEvent]) -> list[RecordedEvent]:
+    if not _UPCAST_TYPES:
+        return events
+    return [_upcast(e) if e.type in _UPCAST_TYPES else e for e in events]
+
+
+# --- validation (pure) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    type: str
+    schema_version: int
+    data_json: str
+    metadata_json: str
+    event_id: uuid.UUID
+
+
+def _dump(value: object, what: str) -> str:
+    if not isinstance(value, dict):
+        raise InvalidEvent(f"{what} must be a dict, not {type(value).__name__}")
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as error:
+        raise InvalidEvent(f"{what} is not JSON-serialisable: {error}") from error
+    if "\\u0000" in text and _NUL_ESCAPE.search(text):
+        raise InvalidEvent(f"{what} contains a NUL character, which JSON storage refuses")
+    return text
+
+
+def _validate_stream_id(stream_id: object) -> str:
+    if not isinstance(stream_id, str) or not stream_id.strip():
+        raise InvalidEvent(f"stream id must be a non-empty string, not {stream_id!r}")
+    if len(stream_id) > MAX_STREAM_ID_LENGTH:
+        raise InvalidEvent(f"stream id is longer than {MAX_STREAM_ID_LENGTH} characters")
+    return stream_id
+
+
+def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> list[_Prepared]:
+    _validate_stream_id(stream_id)
+    if not (
+        expected in (NO_STREAM, ANY)
+        or (isinstance(expected, int) and not isinstance(expected, bool) and expected >= 0)
+    ):
+        raise InvalidEvent(
+            f"expected_version must be a version >= 0, NO_STREAM or ANY, not {expected!r}"
+        )
+    if isinstance(events, NewEvent) or not events:
+        raise InvalidEvent("append needs a non-empty sequence of NewEvent")
+    prepared: list[_Prepared] = []
+    seen: set[uuid.UUID] = set()
+    for index, event in enumerate(events):
+        if not isinstance(event, NewEvent):
+            raise InvalidEvent(f"event {index} is a {type(event).__name__}, not a NewEvent")
+        if (
+            not isinstance(event.type, str)
+            or len(event.type) > MAX_TYPE_LENGTH
+            or not TYPE_PATTERN.match(event.type)
+        ):
+            raise InvalidEvent(
+                f"event type {event.type!r} is not of the form app.PastTenseName "
+                "(e.g. quiz.QuestionAnsweredCorrectly)"
+            )
+        sv = event.schema_version
+        if not isinstance(sv, int) or isinstance(sv, bool) or not 1 <= sv <= 32767:
+            raise InvalidEvent(f"schema_version must be an int from 1, not {sv!r}")
+        event_id = event.event_id if event.event_id is not None else uuid.uuid4()
+        if not isinstance(event_id, uuid.UUID):
+            raise InvalidEvent(f"event_id must be a uuid.UUID, not {event_id!r}")
+        if event_id in seen:
+            raise InvalidEvent(f"event id {event_id} appears twice in one append")
+        seen.add(event_id)
+        data_json = _dump(event.data, f"data of {event.type}")
+        metadata_json = _dump(event.metadata or {}, f"metadata of {event.type}")
+        prepared.append(_Prepared(event.type, sv, data_json, metadata_json, event_id))
+    return prepared
+
+
+def _matches(expected: ExpectedVersion, actual: int) -> bool:
+    if expected is ANY:
+        return True
+    if expected is NO_STREAM:
+        return actual == 0
+    return actual == expected
+
+
+def stream_hash(stream_id: str) -> int:
+    return zlib.crc32(stream_id.encode())
+
+
+# --- cursors (pure) -------------------------------------------------------------------------------
+
+_START: Final = (0, 0)
+_CURSOR_TEXT: Final = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def encode_cursor(transaction_id: int, position: int) -> str:
+    return base64.urlsafe_b64encode(f"{transaction_id}:{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, int]:
+    if cursor is None:
+        return _START
+    if not isinstance(cursor, str) or len(cursor) > 64 or not _CURSOR_TEXT.fullmatch(cursor):
+        raise InvalidCursor(f"not a read_all cursor: {cursor!r}")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        t_text, p_text = raw.split(":")
+        t, p = int(t_text), int(p_text)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidCursor(f"not a read_all cursor: {cursor!r}") from error
+    if not (0 <= t <= _MAX_BIGINT and 0 <= p <= _MAX_BIGINT) or raw != f"{t}:{p}":
+        raise InvalidCursor(f"not a read_all cursor: {cursor!r}")
+    return t, p
+
+
+# --- database access ------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "position, stream_id, version, type, schema_version, data, metadata, event_id, recorded_at, "
+    "transaction_id"
+)
+_loads = json.loads
+
+
+def _is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _pg_cursor() -> psycopg.Cursor[Any]:
+    """A server-side-binding psycopg cursor on Django's connection (same transaction state).
+
+    Bypassing Django's cursor wrapper saves per-query overhead; Django's own cursors bind
+    client-side, which would make us quote every array element in Python.
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _event_from_pg(row: Sequence[Any]) -> RecordedEvent:
+    # Django registers a text loader for jsonb on its connections: parse the JSON here.
+    return RecordedEvent(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        _loads(row[5]),
+        _loads(row[6]),
+        row[7],
+        row[8],
+        row[9],
+    )
+
+
+def _event_from_sqlite(row: Sequence[Any]) -> RecordedEvent:
+    recorded_at = row[8]
+    if isinstance(recorded_at, str):
+        recorded_at = datetime.fromisoformat(recorded_at)
+    if timezone.is_naive(recorded_at):
+        recorded_at = recorded_at.replace(tzinfo=UTC)  # Django stores UTC on SQLite
+    data, metadata = row[5], row[6]
+    return RecordedEvent(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        _loads(data) if isinstance(data, str | bytes) else data,
+        _loads(metadata) if isinstance(metadata, str | bytes) else metadata,
+        row[7] if isinstance(row[7], uuid.UUID) else uuid.UUID(row[7]),
+        recorded_at,
+        row[9],
+    )
+
+
+# --- append ---------------------------------------------------------------------------------------
+
+# One statement: reads the stream's last event, checks the expected version (and that the stream's
+# last event does not belong to a later transaction than ours), numbers the new events after it.
+_PG_APPEND = """
+INSERT INTO events_event
+    (stream_id, stream_hash, version, type, schema_version, data, metadata, event_id, recorded_at)
+SELECT %s, %s, cur.v + e.n, e.type, e.sv, e.data, e.meta, e.eid, %s
+FROM (
+    SELECT coalesce(l.version, 0) AS v, coalesce(l.transaction_id, 0) AS t
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT version, transaction_id FROM events_event WHERE stream_id = %s
+        ORDER BY version DESC LIMIT 1
+    ) AS l ON true
+) AS cur,
+ROWS FROM (
+    unnest(%s::text[]), unnest(%s::int[]),
+    jsonb_array_elements(%s::text::jsonb), jsonb_array_elements(%s::text::jsonb),
+    unnest(%s::uuid[])
+) WITH ORDINALITY AS e(type, sv, data, meta, eid, n)
+WHERE {version_check}
+  AND (pg_current_xact_id_if_assigned() IS NULL
+       OR cur.t <= pg_current_xact_id_if_assigned()::text::bigint)
+ORDER BY e.n
+RETURNING position, version, transaction_id
+"""
+_PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s")
+_PG_APPEND_ANY = _PG_APPEND.format(version_check="true")
+_FIRST_WRITE_SQLSTATE: Final = "SF001"
+
+
+class _Conflict(Exception):
+    """Internal: the fast path stored nothing; `unique` tells whether a unique index fired."""
+
+    def __init__(self, unique: bool) -> None:
+        self.unique = unique
+
+
+def append(
+    stream_id: str,
+    events: Sequence[NewEvent],
+    expected_version: ExpectedVersion,
+    *,
+    recorded_at: datetime | None = None,
+) -> list[RecordedEvent]:
+    """Append events to a stream; all or nothing. Returns the recorded events.
+
+    Inside a caller's transaction the append runs in a savepoint and commits with the caller;
+    on its own it is one atomic statement. Raises WrongExpectedVersion, EventIdReused, InvalidEvent,
+    AppendOrderError. Appending events whose ids are already stored in this stream, in the same
+    order and with the same content, stores nothing and returns the stored events.
+    """
+    prepared = _prepare(stream_id, events, expected_version)
+    at = timezone.now() if recorded_at is None else recorded_at
+    if not isinstance(at, datetime) or timezone.is_naive(at):
+        raise InvalidEvent(f"recorded_at must be a timezone-aware datetime, not {at!r}")
+    own_transaction = connection.get_autocommit() and not connection.in_atomic_block
+    attempts = _ANY_RETRIES if expected_version is ANY and own_transaction else 1
+    for attempt in range(attempts):
+        try:
+            if _is_pg():
+                recorded = _append_pg(stream_id, prepared, expected_version, at)
+            else:
+                recorded = _append_sqlite(stream_id, prepared, expected_version, at)
+        except _Conflict as conflict:
+            resolved = _resolve_conflict(stream_id, prepared, expected_version, conflict.unique)
+            if resolved is None and attempt + 1 < attempts:
+                continue  # ANY lost a race to a concurrent append: number after it
+            if resolved is None:
+                raise WrongExpectedVersion(
+                    stream_id, expected_version, stream_version(stream_id)
+                ) from None
+            return resolved
+        transaction.on_commit(partial(_send_committed, recorded), robust=True)
+        return recorded
+    raise AssertionError("unreachable")
+
+
+def _send_committed(events: list[RecordedEvent]) -> None:
+    events_committed.send_robust(sender=RecordedEvent, events=events)
+
+
+def _append_pg(
+    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, at: datetime
+) -> list[RecordedEvent]:
+    params: list[Any] = [
+        stream_id,
+        stream_hash(stream_id),
+        at,
+        stream_id,
+        [p.type for p in prepared],
+        [p.schema_version for p in prepared],
+        # Whole JSON arrays as single text parameters: no per-element array quoting.
+        "[" + ",".join([p.data_json for p in prepared]) + "]",
+        "[" + ",".join([p.metadata_json for p in prepared]) + "]",
+        [p.event_id for p in prepared],
+    ]
+    if expected is ANY:
+        sql = _PG_APPEND_ANY
+    else:
+        sql = _PG_APPEND_EXPECTING
+        params.append(0 if expected is NO_STREAM else expected)
+    cursor = _pg_cursor()
+    try:
+        if connection.in_atomic_block or not connection.get_autocommit():
+            with transaction.atomic():  # a savepoint: a failure leaves the caller's work intact
+                rows = cursor.execute(sql, params, prepare=True).fetchall()
+        else:
+            rows = cursor.execute(sql, params, prepare=True).fetchall()  # atomic on its own
+    except psycopg.errors.UniqueViolation:
+        raise _Conflict(unique=True) from None
+    except psycopg.Error as error:
+        if error.sqlstate == _FIRST_WRITE_SQLSTATE:
+            raise AppendOrderError(str(error.diag.message_primary or error)) from None
+        raise
+    finally:
+        cursor.close()
+    if len(rows) != len(prepared):
+        raise _Conflict(unique=False)
+    rows.sort(key=lambda row: row[1])
+    return [
+        RecordedEvent(
+            position,
+            stream_id,
+            version,
+            p.type,
+            p.schema_version,
+            _loads(p.data_json),
+            _loads(p.metadata_json),
+            p.event_id,
+            at,
+            transaction_id,
+        )
+        for p, (position, version, transaction_id) in zip(prepared, rows, strict=True)
+    ]
+
+
+def _append_sqlite(
+    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, at: datetime
+) -> list[RecordedEvent]:
+    recorded: list[RecordedEvent] = []
+    try:
+        # BEGIN IMMEDIATE (settings) takes the write lock first, so read-then-insert is race-free.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s",
+                [stream_id],
+            )
+            current = cursor.fetchone()[0]
+            if not _matches(expected, current):
+                raise _Conflict(unique=False)
+            at_db = connection.ops.adapt_datetimefield_value(at)
+            for offset, p in enumerate(prepared, start=1):
+                cursor.execute(
+                    "INSERT INTO events_event (transaction_id, stream_id, stream_hash, version, "
+                    "type, schema_version, data, metadata, event_id, recorded_at) "
+                    "VALUES (0, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING position",
+                    [
+                        stream_id,
+                        stream_hash(stream_id),
+                        current + offset,
+                        p.type,
+                        p.schema_version,
+                        p.data_json,
+                        p.metadata_json,
+                        p.event_id.hex,
+                        at_db,
+                    ],
+                )
+                position = cursor.fetchone()[0]
+                recorded.append(
+                    RecordedEvent(
+                        position,
+                        stream_id,
+                        current + offset,
+                        p.type,
+                        p.schema_version,
+                        _loads(p.data_json),
+                        _loads(p.metadata_json),
+                        p.event_id,
+                        at,
+                        0,
+                    )
+                )
+    except IntegrityError:
+        raise _Conflict(unique=True) from None
+    return recorded
+
+
+def _resolve_conflict(
+    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, unique: bool
+) -> list[RecordedEvent] | None:
+    """Work out why the fast path stored nothing.
+
+    Returns the stored events for an idempotent re-append; None when a concurrent append got in the
+    way (the caller raises WrongExpectedVersion or, for ANY, retries); raises otherwise.
+    """
+    stored = _events_by_id([p.event_id for p in prepared])
+    if stored:
+        first = stored.get(prepared[0].event_id)
+        same = first is not None and all(
+            (e := stored.get(p.event_id)) is not None
+            and e.stream_id == stream_id
+            and e.version == first.version + i
+            and e.type == p.type
+            and e.schema_version == p.schema_version
+            and e.data == _loads(p.data_json)
+            and e.metadata == _loads(p.metadata_json)
+            for i, p in enumerate(prepared)
+        )
+        if same:
+            return [stored[p.event_id] for p in prepared]
+        ids = ", ".join(str(i) for i in stored)
+        raise EventIdReused(
+            f"stream {stream_id!r}: event id(s) {ids} are already stored for other content, "
+            "another stream or in another order"
+        )
+    actual = stream_version(stream_id)
+    if not _matches(expected, actual):
+        raise WrongExpectedVersion(stream_id, expected, actual)
+    if not unique:
+        raise AppendOrderError(
+            f"stream {stream_id!r} was appended to by a transaction that started writing after "
+            "this one: appending here would break its order in read_all; retry in a new transaction"
+        )
+    return None
+
+
+def _events_by_id(event_ids: list[uuid.UUID]) -> dict[uuid.UUID, RecordedEvent]:
+    if _is_pg():
+        cursor = _pg_cursor()
+        try:
+            rows = cursor.execute(
+                f"SELECT {_COLUMNS} FROM events_event WHERE event_id = ANY(%s)", [event_ids]
+            ).fetchall()
+        finally:
+            cursor.close()
+        events = [_event_from_pg(row) for row in rows]
+    else:
+        marks = ", ".join(["%s"] * len(event_ids))
+        with connection.cursor() as dj_cursor:
+            dj_cursor.execute(
+                f"SELECT {_COLUMNS} FROM events_event WHERE event_id IN ({marks})",
+                [i.hex for i in event_ids],
+            )
+            events = [_event_from_sqlite(row) for row in dj_cursor.fetchall()]
+    return {e.event_id: e for e in events}
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _query(sql: str, params: Sequence[Any]) -> list[RecordedEvent]:
+    if _is_pg():
+        cursor = _pg_cursor()
+        try:
+            rows = cursor.execute(sql, params, prepare=True).fetchall()
+        finally:
+            cursor.close()
+        return [_event_from_pg(row) for row in rows]
+    with connection.cursor() as dj_cursor:
+        dj_cursor.execute(sql, params)
+        return [_event_from_sqlite(row) for row in dj_cursor.fetchall()]
+
+
+def read_stream(stream_id: str, from_version: int = 1) -> list[RecordedEvent]:
+    """The stream's events from `from_version` on, in version order, upcast."""
+    _validate_stream_id(stream_id)
+    events = _query(
+        f"SELECT {_COLUMNS} FROM events_event WHERE stream_id = %s AND version >= %s "
+        "ORDER BY version",
+        [stream_id, from_version],
+    )
+    return _upcast_all(events)
+
+
+def stream_version(stream_id: str) -> int:
+    """The stream's current version: 0 when it has no events."""
+    if _is_pg():
+        cursor = _pg_cursor()
+        try:
+            row = cursor.execute(
+                "SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s",
+                [stream_id],
+                prepare=True,
+            ).fetchone()
+        finally:
+            cursor.close()
+    else:
+        with connection.cursor() as dj_cursor:
+            dj_cursor.execute(
+                "SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s",
+                [stream_id],
+            )
+            row = dj_cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _filters(
+    types: Collection[str] | None,
+    stream_id: str | None,
+    partition: tuple[int, int] | None,
+) -> tuple[str, list[Any]]:
+    sql: list[str] = []
+    params: list[Any] = []
+    if types is not None:
+        if isinstance(types, str):
+            raise ValueError("types must be a collection of event types, not a string")
+        type_list = sorted(set(types))
+        if not type_list:
+            sql.append("AND false" if _is_pg() else "AND 0")
+        elif _is_pg():
+            sql.append("AND type = ANY(%s)")
+            params.append(type_list)
+        else:
+            sql.append(f"AND type IN ({', '.join(['%s'] * len(type_list))})")
+            params.extend(type_list)
+    if stream_id is not None:
+        sql.append("AND stream_id = %s")
+        params.append(stream_id)
+    if partition is not None:
+        k, n = partition
+        if not (isinstance(k, int) and isinstance(n, int) and n >= 1 and 0 <= k < n):
+            raise ValueError(f"partition must be (k, n) with 0 <= k < n, not {partition!r}")
+        if n > 1:
+            sql.append("AND stream_hash %% %s = %s")
+            params.extend([n, k])
+    return " ".join(sql), params
+
+
+def read_all(
+    after: str | None = None,
+    limit: int = 1000,
+    *,
+    types: Collection[str] | None = None,
+    stream_id: str | None = None,
+    partition: tuple[int, int] | None = None,
+) -> Page:
+    """One page of committed events after the cursor, in commit-safe order, upcast.
+
+    Follow Page.cursor to get every committed event exactly once, each stream in version order.
+    `partition=(k, n)` keeps the events of streams whose stream_hash % n == k. When the page is not
+    full the cursor moves to the safe horizon, so a filtered reader does not rescan the events it
+    skipped. On PostgreSQL, events of transactions still running (or younger than the oldest
+    transaction still running) are not returned yet.
+    """
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100_000:
+        raise ValueError(f"limit must be an int from 1 to 100000, not {limit!r}")
+    t, p = decode_cursor(after)
+    where, filter_params = _filters(types, stream_id, partition)
+    if _is_pg():
+        # The horizon comes from the same statement (so the same snapshot) as the rows; the LEFT
+        # JOIN yields it even when no event qualifies.
+        sql = (
+            f"SELECT h.x, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
+            "FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) AS h "
+            f"LEFT JOIN LATERAL (SELECT {_COLUMNS} FROM events_event "
+            "WHERE (transaction_id, position) > (%s, %s) AND transaction_id < h.x "
+            f"{where} ORDER BY transaction_id, position LIMIT %s) AS e ON true"
+        )
+        cursor = _pg_cursor()
+        try:
+            rows = cursor.execute(sql, [t, p, *filter_params, limit], prepare=True).fetchall()
+        finally:
+            cursor.close()
+        horizon = (rows[0][0] - 1, _MAX_BIGINT)
+        events = [_event_from_pg(row[1:]) for row in rows if row[1] is not None]
+    else:
+        # SQLite serializes writers: everything committed is safe, in position order.
+        sql = (
+            f"SELECT h.x, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
+            "FROM (SELECT coalesce(max(position), 0) AS x FROM events_event) AS h "
+            f"LEFT JOIN (SELECT {_COLUMNS} FROM events_event "
+            "WHERE (transaction_id, position) > (%s, %s) "
+            f"{where} ORDER BY transaction_id, position LIMIT %s) AS e ON 1 "
+            "ORDER BY e.transaction_id, e.position"
+        )
+        with connection.cursor() as dj_cursor:
+            dj_cursor.execute(sql, [t, p, *filter_params, limit])
+            rows = dj_cursor.fetchall()
+        horizon = (0, rows[0][0])
+        events = [_event_from_sqlite(row[1:]) for row in rows if row[1] is not None]
+    if len(events) == limit:
+        last = events[-1]
+        cursor_at = (last.transaction_id, last.position)
+    else:
+        cursor_at = max((t, p), horizon)
+    return Page(events=_upcast_all(events), cursor=encode_cursor(*cursor_at))
+
+
+def iter_all(
+    after: str | None = None,
+    batch: int = 1000,
+    *,
+    types: Collection[str] | None = None,
+    stream_id: str | None = None,
+    partition: tuple[int, int] | None = None,
+) -> Iterator[RecordedEvent]:
+    """Every committed event after the cursor, page by page (memory stays flat)."""
+    cursor = after
+    while True:
+        page = read_all(cursor, batch, types=types, stream_id=stream_id, partition=partition)
+        yield from page.events
+        if len(page.events) < batch:
+            return
+        cursor = page.cursor
+
+
+def events_after(
+    cursor: str | None,
+    *,
+    types: Collection[str] | None = None,
+    partition: tuple[int, int] | None = None,
+) -> int:
+    """How many committed events lie after the cursor (a reader's lag)."""
+    t, p = decode_cursor(cursor)
+    where, filter_params = _filters(types, None, partition)
+    sql = "SELECT count(*) FROM events_event WHERE (transaction_id, position) > (%s, %s) " + where
+    if _is_pg():
+        pg = _pg_cursor()
+        try:
+            row = pg.execute(sql, [t, p, *filter_params]).fetchone()
+        finally:
+            pg.close()
+    else:
+        with connection.cursor() as dj_cursor:
+            dj_cursor.execute(sql, [t, p, *filter_params])
+            row = dj_cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def settle(timeout: float = 30.0) -> None:
+    """Wait until read_all shows every transaction that committed before this call.
+
+    read_all holds back events while any older transaction on the server is still running; tests
+    and scripts that append and then read call this in between. No-op on SQLite. Call it outside a
+    transaction that has written (that transaction itself would hold the horizon back).
+    """
+    if not _is_pg():
+        return
+    cursor = _pg_cursor()
+    try:
+        row = cursor.execute(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned() IS NOT NULL"
+        ).fetchone()
+        assert row is not None
+        target, writing = row
+        if writing:
+            raise RuntimeError("settle() inside a transaction that has written would never end")
+        deadline = time.monotonic() + timeout
+        while True:
+            row = cursor.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            ).fetchone()
+            assert row is not None
+            if row[0] >= target:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"a transaction older than {target} is still running")
+            time.sleep(0.005)
+    finally:
+        cursor.close()

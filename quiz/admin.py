@@ -1,0 +1,217 @@
+"""Content admin: courses with their chapters, and questions edited as one form.
+
+A question's form shows its current revision's content; saving goes through
+`quiz.content.revise_question`, so an edit adds a revision and the old ones stay (read-only inline).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from quiz.content import clean_content, create_question, revise_question
+from quiz.models import Chapter, Course, Question, QuestionRevision
+
+
+def parse_choice_lines(text: str) -> list[dict[str, str]]:
+    """'A: 1/2' lines to [{"key": "A", "text": "1/2"}]; blank lines are skipped."""
+    choices = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, colon, choice_text = line.partition(":")
+        if not colon:
+            raise ValidationError(f'Line {number} is not "key: text": {line.strip()!r}.')
+        choices.append({"key": key.strip(), "text": choice_text.strip()})
+    return choices
+
+
+def format_choice_lines(choices: list[dict[str, str]]) -> str:
+    return "\n".join(f"{c['key']}: {c['text']}" for c in choices)
+
+
+def parse_answer_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class QuestionForm(forms.ModelForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text='Multiple choice only: one choice per line as "key: text", e.g. "A: 3/4".',
+    )
+    accepted_answers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="One per line. Open questions: every answer that counts as correct "
+        "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2). "
+        "Multiple choice: the key(s) of the correct choice(s).",
+    )
+    worked_answer = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Shown to a student who reveals the answer.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["chapter", "order", "kind"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        question = self.instance
+        if question.pk is not None and question.current_revision:
+            current = question.revisions.get(revision=question.current_revision)
+            self.initial.update(
+                text=current.text,
+                choices=format_choice_lines(current.choices),
+                accepted_answers="\n".join(current.accepted_answers),
+                worked_answer=current.worked_answer,
+            )
+        if question.pk is not None:
+            # The kind decided how every past answer was checked; another kind is a new question.
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = "Fixed once created; add a new question instead."
+
+    def clean_choices(self) -> list[dict[str, str]]:
+        return parse_choice_lines(self.cleaned_data.get("choices") or "")
+
+    def clean_accepted_answers(self) -> list[str]:
+        return parse_answer_lines(self.cleaned_data.get("accepted_answers") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            clean_content(
+                kind=data["kind"],
+                text=data["text"],
+                choices=data["choices"],
+                accepted_answers=data["accepted_answers"],
+                worked_answer=data.get("worked_answer", ""),
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
+REVISION_FIELDS = (
+    "revision",
+    "text",
+    "choices",
+    "accepted_answers",
+    "worked_answer",
+    "created_at",
+    "created_by",
+)
+
+
+class RevisionInline(admin.TabularInline):
+    model = QuestionRevision
+    extra = 0
+    can_delete = False
+    ordering = ["-revision"]
+    fields = REVISION_FIELDS
+    readonly_fields = REVISION_FIELDS
+    verbose_name_plural = "Revision history (read-only; saving the form above adds a revision)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    inlines = [RevisionInline]
+    list_display = ["id", "chapter", "order", "kind", "current_text", "current_revision"]
+    list_filter = ["chapter__course", "chapter", "kind"]
+    list_select_related = ["chapter__course"]
+    search_fields = ["revisions__text"]
+    readonly_fields = ["current_revision"]
+    fieldsets = [
+        (None, {"fields": ["chapter", "order", "kind", "current_revision"]}),
+        ("Content", {"fields": ["text", "choices", "accepted_answers", "worked_answer"]}),
+    ]
+
+    @admin.display(description="text")
+    def current_text(self, question: Question) -> str:
+        current = question.revisions.filter(revision=question.current_revision).first()
+        text = current.text if current else ""
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Question], search_term: str
+    ) -> tuple[QuerySet[Question], bool]:
+        results, _ = super().get_search_results(request, queryset, search_term)
+        return results.distinct(), False
+
+    def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        content = {
+            "text": data["text"],
+            "choices": data["choices"],
+            "accepted_answers": data["accepted_answers"],
+            "worked_answer": data.get("worked_answer", ""),
+        }
+        if not change:
+            created = create_question(
+                chapter=obj.chapter, kind=obj.kind, order=obj.order, actor=request.user, **content
+            )
+            # The admin redirects to and logs `obj`: make it the question just created.
+            obj.pk = created.pk
+            obj.current_revision = created.current_revision
+            obj._state.adding = False
+            return
+        obj.save(update_fields=["chapter", "order"])
+        revise_question(question=obj, actor=request.user, **content)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Events refer to questions by id and revision; retire a question by moving it instead.
+        return False
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    extra = 0
+    fields = ["order", "title", "streak_goal", "question_count"]
+    readonly_fields = ["question_count"]
+    ordering = ["order", "pk"]
+    show_change_link = True
+
+    @admin.display(description="questions")
+    def question_count(self, chapter: Chapter) -> int:
+        return chapter.questions.count() if chapter.pk else 0
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "order"]
+    inlines = [ChapterInline]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["order", "kind", "current_revision"]
+    readonly_fields = ["kind", "current_revision"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # questions are added with their content through the question form
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "order", "streak_goal"]
+    list_filter = ["course"]
+    inlines = [QuestionInline]

@@ -1,0 +1,116 @@
+"""Answer checking. Pure: no Django, no database; the same rules for the quiz and for reports.
+
+Rules (what a maths teacher at a Dutch school would accept):
+
+- Text is compared after `normalise_answer`: Unicode NFKC, trimmed, runs of whitespace folded to one
+  space, case folded. Text answers then compare without any whitespace (`x = 4` equals `x=4`,
+  `2 x + 3` equals `2x+3`).
+- When both the answer and an accepted answer read as a number they compare by value
+  (`fractions.Fraction`, exact), so `0,5`, `0.5`, `.5`, `,5` and `1/2` are all one half, `2.50`
+  equals `2.5`, `-3` is minus three (so is U+2212 MINUS SIGN 3, as pasted from a word
+  processor), and `+3` is `3`.
+- A comma is ALWAYS a decimal separator (the Dutch convention our students use): `1,000` is one,
+  not a thousand; numbers have no thousands separators.
+- Mixed numbers are accepted: `1 1/2` is three halves and `-1 1/2` is minus three halves (the sign
+  applies to the whole number, as written in Dutch textbooks).
+- A trailing `%` is a unit and ignored on both sides: `25%`, `25 %` and `25` are equal (the question
+  says what unit it wants). `0.25` is not `25%`.
+- A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
+- A question may accept several answers; any one matching is enough.
+- Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from fractions import Fraction
+
+from quiz.errors import InvalidAnswer
+
+MAX_ANSWER_LENGTH = 500
+
+# Dashes students paste from word processors all mean "minus" in an answer box.
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-"})
+_ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
+_DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
+_NUMBER = re.compile(
+    r"^(?P<sign>[+-]?)\s*(?:"
+    r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
+    r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
+    r"|(?P<dec>" + _DECIMAL + r")"  # integer or decimal: 3, 2.50, 0,5, .5
+    r")\s*%?$"
+)
+
+
+def normalise_answer(text: str) -> str:
+    """The canonical form of an answer: for comparing, and for grouping wrong answers in reports."""
+    text = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
+    return " ".join(text.split()).casefold()
+
+
+def validate_answer(text: str) -> str:
+    """The answer as stored (trimmed); raises InvalidAnswer unless it has 1..500 characters."""
+    if not isinstance(text, str):
+        raise InvalidAnswer("An answer must be text.")
+    trimmed = text.strip()
+    if not trimmed:
+        raise InvalidAnswer("Type an answer first.")
+    if len(trimmed) > MAX_ANSWER_LENGTH:
+        raise InvalidAnswer(f"An answer has at most {MAX_ANSWER_LENGTH} characters.")
+    return trimmed
+
+
+def _decimal(text: str) -> Fraction:
+    return Fraction(text.replace(",", ".").rstrip(".") or "0")
+
+
+def parse_number(text: str) -> Fraction | None:
+    """The exact value of a numeric answer, or None when it is not a number we recognise."""
+    text = normalise_answer(text)
+    assignment = _ASSIGNMENT.match(text)
+    if assignment:
+        text = assignment["rest"]
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    if match["whole"] is not None:
+        denominator = int(match["mden"])
+        if denominator == 0:
+            return None
+        value = int(match["whole"]) + Fraction(int(match["mnum"]), denominator)
+    elif match["num"] is not None:
+        denominator_value = _decimal(match["den"])
+        if denominator_value == 0:
+            return None
+        value = _decimal(match["num"]) / denominator_value
+    else:
+        value = _decimal(match["dec"])
+    return -value if match["sign"] == "-" else value
+
+
+def _compact(text: str) -> str:
+    """Normalised text without whitespace: spacing in a formula is not part of the answer."""
+    return normalise_answer(text).replace(" ", "")
+
+
+def _choice_key(text: str) -> str:
+    return normalise_answer(text).rstrip(").").strip()
+
+
+def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bool:
+    """Whether `answer` matches any accepted answer of a question of this kind."""
+    if kind == "choice":
+        key = _choice_key(answer)
+        return any(key == _choice_key(accepted) for accepted in accepted_answers)
+    value = parse_number(answer)
+    compact = _compact(answer)
+    for accepted in accepted_answers:
+        accepted_value = parse_number(accepted)
+        if value is not None and accepted_value is not None:
+            if value == accepted_value:
+                return True
+        elif compact == _compact(accepted):
+            return True
+    return False

@@ -1,0 +1,318 @@
+"""Content services: create and revise questions; read the question pool for quizzes.
+
+Writes validate first (one clear message per field) and never change a saved revision: an edit adds
+a revision and moves `Question.current_revision`. Reads return plain frozen dataclasses so the quiz
+services and the pure domain never touch model instances.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
+
+MAX_ANSWER_LENGTH = 500
+MAX_KEY_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "text": self.text}
+
+
+@dataclass(frozen=True)
+class QuestionContent:
+    """One revision of a question, as a quiz sees it."""
+
+    id: int
+    revision: int
+    kind: str
+    text: str
+    choices: tuple[Choice, ...]
+    accepted_answers: tuple[str, ...]
+    worked_answer: str
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    id: int
+    course_id: int
+    title: str
+    streak_goal: int
+
+
+@dataclass(frozen=True)
+class CleanContent:
+    """Validated, normalised question content (what a revision stores)."""
+
+    text: str
+    choices: tuple[Choice, ...]
+    accepted_answers: tuple[str, ...]
+    worked_answer: str
+
+
+# --- pure validation ------------------------------------------------------------------------------
+
+
+def clean_content(
+    *,
+    kind: str,
+    text: str,
+    choices: Sequence[Mapping[str, Any]] | None,
+    accepted_answers: Sequence[str],
+    worked_answer: str,
+) -> CleanContent:
+    """Normalise (trim, drop blank answers and duplicates) and validate question content.
+
+    Raises ValidationError with messages keyed by field: kind, text, choices, accepted_answers.
+    """
+    errors: dict[str, list[str]] = {}
+    if kind not in QuestionKind.values:
+        errors.setdefault("kind", []).append(
+            f"Unknown question kind {kind!r}: use one of {', '.join(QuestionKind.values)}."
+        )
+    clean_text = (text or "").strip()
+    if not clean_text:
+        errors.setdefault("text", []).append("The question text is empty.")
+
+    clean_choices = tuple(
+        Choice(key=str(c.get("key", "")).strip(), text=str(c.get("text", "")).strip())
+        for c in (choices or [])
+    )
+    answers = _unique(a.strip() for a in accepted_answers if a and a.strip())
+
+    if kind == QuestionKind.OPEN and clean_choices:
+        errors.setdefault("choices", []).append(
+            "An open question has no choices; make it a multiple-choice question instead."
+        )
+    if kind == QuestionKind.CHOICE:
+        errors_for_choices = _choice_errors(clean_choices)
+        if errors_for_choices:
+            errors.setdefault("choices", []).extend(errors_for_choices)
+        else:
+            # Accept a key in any case, store it as the choice spells it.
+            keys = {c.key.casefold(): c.key for c in clean_choices}
+            unknown = [a for a in answers if a.casefold() not in keys]
+            if unknown:
+                errors.setdefault("accepted_answers", []).append(
+                    "The accepted answers of a multiple-choice question are choice keys; "
+                    f"not a choice key: {', '.join(unknown)} (keys: {', '.join(keys.values())})."
+                )
+            answers = _unique(keys.get(a.casefold(), a) for a in answers)
+    if not answers:
+        errors.setdefault("accepted_answers", []).append("Give at least one accepted answer.")
+    # Answer checking compares NFKC forms, where "2⁷" becomes "27": refuse what would mislead.
+    compat = [a for a in answers if unicodedata.normalize("NFKC", a) != a]
+    if compat:
+        errors.setdefault("accepted_answers", []).append(
+            "Answers are compared in plain characters, so "
+            + ", ".join(f"{a!r} would read as {unicodedata.normalize('NFKC', a)!r}" for a in compat)
+            + "; type powers as 2^7."
+        )
+    too_long = [a for a in answers if len(a) > MAX_ANSWER_LENGTH]
+    if too_long:
+        errors.setdefault("accepted_answers", []).append(
+            f"An accepted answer is at most {MAX_ANSWER_LENGTH} characters."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return CleanContent(
+        text=clean_text,
+        choices=clean_choices,
+        accepted_answers=answers,
+        worked_answer=(worked_answer or "").strip(),
+    )
+
+
+def _choice_errors(choices: tuple[Choice, ...]) -> list[str]:
+    errors = []
+    if len(choices) < 2:
+        errors.append("A multiple-choice question needs at least two choices.")
+    for choice in choices:
+        if not choice.key:
+            errors.append(f"Every choice needs a key (the choice {choice.text!r} has none).")
+        elif (
+            len(choice.key) > MAX_KEY_LENGTH
+            or ":" in choice.key
+            or any(ch.isspace() for ch in choice.key)
+        ):
+            errors.append(
+                f"A choice key is a short word without spaces or colons, not {choice.key!r}."
+            )
+        if not choice.text:
+            errors.append(f"The choice {choice.key!r} has no text.")
+    folded = [c.key.casefold() for c in choices if c.key]
+    duplicates = sorted({c.key for c in choices if c.key and folded.count(c.key.casefold()) > 1})
+    if duplicates:
+        errors.append(f"Choice keys must be unique; repeated: {', '.join(duplicates)}.")
+    return errors
+
+
+def _unique(items: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+
+def create_question(
+    *,
+    chapter: Chapter,
+    kind: str,
+    text: str,
+    choices: Sequence[Mapping[str, Any]] | None,
+    accepted_answers: Sequence[str],
+    worked_answer: str,
+    actor: Any = None,
+    order: int | None = None,
+) -> Question:
+    """A new question with its first revision. `order` defaults to after the chapter's last."""
+    content = clean_content(
+        kind=kind,
+        text=text,
+        choices=choices,
+        accepted_answers=accepted_answers,
+        worked_answer=worked_answer,
+    )
+    with transaction.atomic():
+        if order is None:
+            last = Question.objects.filter(chapter=chapter).aggregate(last=Max("order"))["last"]
+            order = 1 if last is None else last + 1
+        question = Question.objects.create(chapter=chapter, kind=kind, order=order)
+        _add_revision(question, content, actor=actor, number=1)
+    return question
+
+
+def revise_question(
+    *,
+    question: Question,
+    text: str,
+    choices: Sequence[Mapping[str, Any]] | None,
+    accepted_answers: Sequence[str],
+    worked_answer: str,
+    actor: Any = None,
+) -> QuestionRevision:
+    """Add a revision when the content differs from the current one; return the current revision."""
+    content = clean_content(
+        kind=question.kind,
+        text=text,
+        choices=choices,
+        accepted_answers=accepted_answers,
+        worked_answer=worked_answer,
+    )
+    with transaction.atomic():
+        # Lock the question so two editors saving at once get consecutive revision numbers.
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        latest = QuestionRevision.objects.filter(
+            question=locked, revision=locked.current_revision
+        ).first()
+        if latest is not None and _content_of(latest) == content:
+            question.current_revision = locked.current_revision
+            return latest
+        revision = _add_revision(locked, content, actor=actor, number=locked.current_revision + 1)
+    question.current_revision = revision.revision
+    return revision
+
+
+def _add_revision(
+    question: Question, content: CleanContent, *, actor: Any, number: int
+) -> QuestionRevision:
+    created_by = actor if actor is not None and getattr(actor, "pk", None) is not None else None
+    revision = QuestionRevision.objects.create(
+        question=question,
+        revision=number,
+        text=content.text,
+        choices=[c.as_dict() for c in content.choices],
+        accepted_answers=list(content.accepted_answers),
+        worked_answer=content.worked_answer,
+        created_by=created_by,
+    )
+    Question.objects.filter(pk=question.pk).update(current_revision=number)
+    question.current_revision = number
+    return revision
+
+
+def _content_of(revision: QuestionRevision) -> CleanContent:
+    return CleanContent(
+        text=revision.text,
+        choices=tuple(Choice(key=c["key"], text=c["text"]) for c in revision.choices),
+        accepted_answers=tuple(revision.accepted_answers),
+        worked_answer=revision.worked_answer,
+    )
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def _snapshot(revision: QuestionRevision, kind: str) -> QuestionContent:
+    content = _content_of(revision)
+    return QuestionContent(
+        id=revision.question_id,
+        revision=revision.revision,
+        kind=kind,
+        text=content.text,
+        choices=content.choices,
+        accepted_answers=content.accepted_answers,
+        worked_answer=content.worked_answer,
+    )
+
+
+def current_revision(question: Question | int) -> QuestionContent:
+    """The revision students get now. Raises Question.DoesNotExist for an unknown question."""
+    question_id = question.pk if isinstance(question, Question) else question
+    revision = (
+        QuestionRevision.objects.select_related("question")
+        .filter(question_id=question_id, revision=F("question__current_revision"))
+        .first()
+    )
+    if revision is None:
+        raise Question.DoesNotExist(f"No question {question_id} with a current revision.")
+    return _snapshot(revision, revision.question.kind)
+
+
+def question_revision(question_id: int, revision: int) -> QuestionContent:
+    """A given (possibly old) revision: what the student saw when a past event happened."""
+    row = (
+        QuestionRevision.objects.select_related("question")
+        .filter(question_id=question_id, revision=revision)
+        .first()
+    )
+    if row is None:
+        raise QuestionRevision.DoesNotExist(f"No revision {revision} of question {question_id}.")
+    return _snapshot(row, row.question.kind)
+
+
+def chapter_pool(chapter_id: int) -> tuple[QuestionContent, ...]:
+    """The chapter's questions at their current revisions, in chapter order (one query)."""
+    revisions = (
+        QuestionRevision.objects.select_related("question")
+        .filter(question__chapter_id=chapter_id, revision=F("question__current_revision"))
+        .order_by("question__order", "question_id")
+    )
+    return tuple(_snapshot(r, r.question.kind) for r in revisions)
+
+
+def chapter_info(chapter_id: int) -> ChapterInfo | None:
+    chapter = Chapter.objects.filter(pk=chapter_id).values(
+        "id", "course_id", "title", "streak_goal"
+    )
+    row = chapter.first()
+    if row is None:
+        return None
+    return ChapterInfo(
+        id=row["id"],
+        course_id=row["course_id"],
+        title=row["title"],
+        streak_goal=row["streak_goal"],
+    )

@@ -1,0 +1,124 @@
+"""Quiz content: courses, chapters, questions and their immutable revisions.
+
+A question's wording and answers live in QuestionRevision rows that are never changed or deleted:
+quiz events name a (question_id, question_revision) pair, so every past event stays interpretable
+after an edit. Edit through `quiz.content.revise_question`, which adds a revision.
+"""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+MIN_STREAK_GOAL = 1
+MAX_STREAK_GOAL = 20
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chapters")
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    streak_goal = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(MIN_STREAK_GOAL), MaxValueValidator(MAX_STREAK_GOAL)],
+        help_text="Correct answers in a row that pass the chapter's quiz.",
+    )
+
+    class Meta:
+        ordering = ["course__order", "course_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "title"], name="chapter_unique_title"),
+            models.CheckConstraint(
+                condition=models.Q(streak_goal__gte=MIN_STREAK_GOAL)
+                & models.Q(streak_goal__lte=MAX_STREAK_GOAL),
+                name="chapter_streak_goal_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} / {self.title}"
+
+
+class QuestionKind(models.TextChoices):
+    OPEN = "open", "Open answer"
+    CHOICE = "choice", "Multiple choice"
+
+
+class Question(models.Model):
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.OPEN)
+    order = models.PositiveIntegerField(default=0)
+    # Number of the revision students get now; 0 only in the instant before the first revision.
+    current_revision = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["chapter", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk} ({self.chapter.title} #{self.order})"
+
+
+class ImmutableRevision(Exception):
+    """A saved question revision was about to be changed or deleted."""
+
+
+class QuestionRevisionQuerySet(models.QuerySet["QuestionRevision"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ImmutableRevision("Question revisions are immutable; add a new revision instead.")
+
+    def delete(self) -> NoReturn:
+        raise ImmutableRevision("Question revisions are never deleted.")
+
+
+class QuestionRevision(models.Model):
+    # PROTECT: a question with revisions cannot be deleted, since events may refer to them.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    text = models.TextField()
+    # [{"key": "A", "text": "..."}] for choice questions, [] for open ones.
+    choices = models.JSONField(default=list, blank=True)
+    # Open: the accepted answers as written; choice: the keys of the correct choices.
+    accepted_answers = models.JSONField(default=list)
+    worked_answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QuestionRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "revision"], name="question_revision_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(revision__gte=1), name="revision_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.question_id} revision {self.revision}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRevision("Question revisions are immutable; add a new revision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRevision("Question revisions are never deleted.")

@@ -1,0 +1,168 @@
+"""What a student sees of a quiz: built purely from the quiz state and the question's content.
+
+A QuizView never carries accepted answers; only `revealed_answer` shows the worked answer and an
+accepted answer, and only while the reveal is the latest thing that happened in the quiz.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from quiz.domain import QuizState
+
+
+class ChoiceContent(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+class QuestionContentLike(Protocol):
+    """The fields of quiz.content.QuestionContent this module reads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def choices(self) -> Sequence[ChoiceContent]: ...
+    @property
+    def accepted_answers(self) -> Sequence[str]: ...
+    @property
+    def worked_answer(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    revision: int
+    number: int  # the nth question of this quiz
+    text: str
+    kind: str
+    choices: tuple[dict[str, str], ...]  # [{"key", "text"}], empty for open questions
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    correct: bool
+    message: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class QuizView:
+    id: str
+    student: int
+    chapter: int
+    course: int
+    status: (
+        str  # question_open | answered_correctly | answered_incorrectly | answer_revealed | passed
+    )
+    streak: int
+    streak_goal: int
+    stuck: bool
+    version: int
+    question: QuestionView | None
+    result: AnswerResult | None
+    revealed_answer: str | None
+    questions_answered: int
+    mistakes: int
+    started_at: datetime | None
+    passed_at: datetime | None
+
+
+GOOD = (
+    "Correct!",
+    "Well done!",
+    "That's right.",
+    "Spot on!",
+    "Nicely done.",
+)
+FAIL = (
+    "Not quite. Your streak starts over.",
+    "That's not right, so the streak starts again from zero.",
+    "Wrong answer: your streak starts over. Keep going!",
+    "Not this time. The streak starts over; you can do it.",
+)
+PASSED = (
+    "Correct! That's {goal} in a row: you passed this chapter!",
+    "Well done, {goal} in a row: chapter passed!",
+)
+STUCK_HINT = " Stuck? Reveal the answer to see a worked example."
+
+
+def _choose(options: Sequence[str], quiz_id: str, version: int) -> str:
+    # Deterministic, so a re-sent command and a page reload show the same words.
+    return options[zlib.crc32(f"{quiz_id}:{version}".encode()) % len(options)]
+
+
+def result_message(state: QuizState) -> AnswerResult | None:
+    """The feedback on the latest answer, when an answer is the latest thing that happened."""
+    if state.last_answer is None:
+        return None
+    if state.status == "passed":
+        text = _choose(PASSED, state.quiz_id, state.version).format(goal=state.streak_goal)
+        return AnswerResult(True, text, state.last_answer)
+    if state.status == "answered_correctly":
+        text = _choose(GOOD, state.quiz_id, state.version)
+        text += f" {state.streak} of {state.streak_goal} in a row."
+        return AnswerResult(True, text, state.last_answer)
+    if state.status == "answered_incorrectly":
+        text = _choose(FAIL, state.quiz_id, state.version)
+        return AnswerResult(False, text + (STUCK_HINT if state.stuck else ""), state.last_answer)
+    return None
+
+
+def revealed_answer(question: QuestionContentLike) -> str:
+    """The worked answer followed by the (first) accepted answer, as a student reads it."""
+    answer = question.accepted_answers[0] if question.accepted_answers else ""
+    if question.kind == "choice":
+        texts = {choice.key.casefold(): choice.text for choice in question.choices}
+        text = texts.get(answer.casefold())
+        answer = f"{answer}: {text}" if text else answer
+    parts = [question.worked_answer.strip(), f"Answer: {answer}" if answer else ""]
+    return "\n\n".join(part for part in parts if part)
+
+
+def build_quiz_view(state: QuizState, question: QuestionContentLike | None) -> QuizView:
+    """`question` is the content of the state's latest assigned revision (None when unknown)."""
+    shown = None
+    if question is not None and not state.passed:
+        shown = QuestionView(
+            id=question.id,
+            revision=question.revision,
+            number=state.question_number,
+            text=question.text,
+            kind=question.kind,
+            choices=tuple({"key": c.key, "text": c.text} for c in question.choices),
+        )
+    reveal = None
+    if state.status == "answer_revealed" and question is not None:
+        reveal = revealed_answer(question)
+    return QuizView(
+        id=state.quiz_id,
+        student=state.student_id,
+        chapter=state.chapter_id,
+        course=state.course_id,
+        status=state.status,
+        streak=state.streak,
+        streak_goal=state.streak_goal,
+        stuck=state.stuck,
+        version=state.version,
+        question=shown,
+        result=result_message(state),
+        revealed_answer=reveal,
+        questions_answered=state.questions_answered,
+        mistakes=state.mistakes,
+        started_at=state.started_at,
+        passed_at=state.passed_at,
+    )

@@ -1,0 +1,67 @@
+"""Quiz reads for students (and the student's teachers and staff): views folded from the stream.
+
+A quiz that is not the reader's to see raises QuizNotFound, exactly like a quiz that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models.fields.json import KT
+
+from events import store
+from events.models import Event
+from events.store import RecordedEvent
+from quiz import services
+from quiz.domain import QUIZ_STARTED, QuizState, fold
+from quiz.errors import QuizNotFound
+from quiz.quiz_view import QuizView
+from studyflow.roles import students_visible_to
+
+
+def _may_read(actor: Any, state: QuizState) -> bool:
+    if not state.started or actor is None or not actor.is_authenticated:
+        return False
+    if actor.pk == state.student_id:
+        return True
+    # Teachers of the student's class and staff: the roster decides, in one place.
+    return bool(students_visible_to(actor).filter(pk=state.student_id).exists())
+
+
+def _readable(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizState, list[RecordedEvent]]:
+    events = store.read_stream(services.stream_id(services.parse_quiz_id(quiz_id)))
+    state = fold(events)
+    if not _may_read(actor, state):
+        raise QuizNotFound()
+    return state, events
+
+
+def quiz_view(actor: Any, quiz_id: uuid.UUID | str) -> QuizView:
+    state, _ = _readable(actor, quiz_id)
+    return services.view_of(state)
+
+
+def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
+    """The quiz's events in version order."""
+    _, events = _readable(actor, quiz_id)
+    return events
+
+
+def quizzes_of(student: Any) -> list[QuizView]:
+    """The student's quizzes, newest first (found through the QuizStarted-by-student index)."""
+    if student is None or student.pk is None:
+        return []
+    quiz_ids = (
+        Event.objects.filter(type=QUIZ_STARTED)
+        .alias(student=KT("data__student_id"))
+        .filter(student=str(student.pk))
+        .order_by("-position")
+        .values_list("data__quiz_id", flat=True)
+    )
+    views = []
+    for quiz_id in quiz_ids:
+        state = fold(store.read_stream(services.stream_id(quiz_id)))
+        if state.started:
+            views.append(services.view_of(state))
+    return views

@@ -1,0 +1,348 @@
+"""Quiz commands: load the stream, fold, decide, append with the expected version.
+
+Every service is keyword-only and takes the acting user and a `command_id` (a UUID the client
+picks, e.g. the API's Idempotency-Key). The command's event ids are derived from it (uuid5), so
+re-sending a command returns its first outcome and appends nothing. On WrongExpectedVersion
+(another command got in first) the command is decided again on the fresh state, a bounded number
+of times.
+
+The append is the first write of its transaction (the event store requires it): nothing is written
+before it, and reads (stream, content, roster) happen outside any transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from events import store
+from events.models import Event
+from events.store import NewEvent, RecordedEvent
+from quiz import content
+from quiz.answers import validate_answer
+from quiz.content import QuestionContent
+from quiz.domain import (
+    QUIZ_STARTED,
+    AnswerQuestion,
+    Command,
+    DomainEvent,
+    NextQuestion,
+    Pick,
+    Pool,
+    PoolQuestion,
+    QuizState,
+    RevealAnswer,
+    StartQuiz,
+    decide,
+    fold,
+)
+from quiz.errors import (
+    ChapterNotFound,
+    CommandIdReused,
+    ConcurrencyConflict,
+    NotAStudent,
+    QuizNotFound,
+)
+from quiz.quiz_view import QuizView, build_quiz_view
+from studyflow.roles import classroom_of, is_student
+
+MAX_ATTEMPTS = 5
+# Quiz ids are derived, not random: the n-th quiz of a student on a chapter has a known id, so two
+# concurrent starts race for the same stream and the loser finds the winner's quiz.
+QUIZ_NAMESPACE = uuid.UUID("5b0f6c1e-2d1a-4c8e-9a57-0d5e3f1c7a21")
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    quiz: QuizView
+    events: list[RecordedEvent]
+    created: bool = False  # start_quiz only: a new quiz (False: the open quiz was returned)
+
+
+def stream_id(quiz_id: uuid.UUID | str) -> str:
+    return f"quiz-{quiz_id}"
+
+
+def nth_quiz_id(*, student_id: int, chapter_id: int, n: int) -> uuid.UUID:
+    return uuid.uuid5(QUIZ_NAMESPACE, f"{student_id}:{chapter_id}:{n}")
+
+
+def event_id(command_id: uuid.UUID, index: int) -> uuid.UUID:
+    return uuid.uuid5(command_id, str(index))
+
+
+def parse_quiz_id(quiz_id: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(quiz_id, uuid.UUID):
+        return quiz_id
+    try:
+        return uuid.UUID(str(quiz_id))
+    except ValueError:
+        raise QuizNotFound() from None
+
+
+def _random_pick(candidates: Sequence[int]) -> int:
+    return random.choice(candidates)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def start_quiz(
+    *,
+    actor: Any,
+    chapter_id: int,
+    command_id: uuid.UUID,
+    now: datetime | None = None,
+    correlation_id: uuid.UUID | None = None,
+    pick: Pick | None = None,
+) -> CommandResult:
+    """Start a quiz on the chapter, or return the student's open quiz on it (created=False)."""
+    if not is_student(actor):
+        raise NotAStudent()
+    chapter = content.chapter_info(chapter_id)
+    if chapter is None:
+        raise ChapterNotFound()
+    applied = _applied_elsewhere(actor, command_id)
+    if applied is not None:
+        return applied
+    now = now or timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        n = quizzes_started(student_id=actor.pk, chapter_id=chapter.id)
+        if n:
+            latest = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n)
+            events = store.read_stream(stream_id(latest))
+            state = fold(events)
+            if state.started and not state.passed:
+                return CommandResult(view_of(state), events=[], created=False)
+        quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
+        classroom = classroom_of(actor)
+        command = StartQuiz(
+            quiz_id=str(quiz_id),
+            student_id=actor.pk,
+            chapter_id=chapter.id,
+            course_id=chapter.course_id,
+            classroom_id=classroom.pk if classroom else None,
+            streak_goal=chapter.streak_goal,
+        )
+        questions = content.chapter_pool(chapter.id)
+        decided = decide(
+            QuizState(), command, pool=_pool(questions), pick=pick or _random_pick, now=now
+        )
+        new = _new_events(decided, actor, command_id, correlation_id)
+        try:
+            recorded = store.append(
+                stream_id(quiz_id), new, expected_version=store.NO_STREAM, recorded_at=now
+            )
+        except store.WrongExpectedVersion:
+            continue  # a concurrent start created this quiz: the next round returns it
+        except store.EventIdReused:
+            return _replay_elsewhere(actor, command_id)
+        state = fold(recorded)
+        return CommandResult(view_of(state, questions), events=recorded, created=True)
+    raise ConcurrencyConflict()
+
+
+def answer_question(
+    *,
+    actor: Any,
+    quiz_id: uuid.UUID | str,
+    answer: str,
+    command_id: uuid.UUID,
+    now: datetime | None = None,
+    correlation_id: uuid.UUID | None = None,
+) -> CommandResult:
+    """Answer the open question. Raises InvalidAnswer before anything else for a bad answer."""
+    command = AnswerQuestion(validate_answer(answer))
+    return _handle(actor, quiz_id, command, command_id, now, correlation_id, None)
+
+
+def reveal_answer(
+    *,
+    actor: Any,
+    quiz_id: uuid.UUID | str,
+    command_id: uuid.UUID,
+    now: datetime | None = None,
+    correlation_id: uuid.UUID | None = None,
+) -> CommandResult:
+    return _handle(actor, quiz_id, RevealAnswer(), command_id, now, correlation_id, None)
+
+
+def next_question(
+    *,
+    actor: Any,
+    quiz_id: uuid.UUID | str,
+    command_id: uuid.UUID,
+    now: datetime | None = None,
+    correlation_id: uuid.UUID | None = None,
+    pick: Pick | None = None,
+) -> CommandResult:
+    return _handle(actor, quiz_id, NextQuestion(), command_id, now, correlation_id, pick)
+
+
+# --- the command loop ---------------------------------------------------------------------------
+
+
+def _handle(
+    actor: Any,
+    quiz_id: uuid.UUID | str,
+    command: Command,
+    command_id: uuid.UUID,
+    now: datetime | None,
+    correlation_id: uuid.UUID | None,
+    pick: Pick | None,
+) -> CommandResult:
+    stream = stream_id(parse_quiz_id(quiz_id))
+    now = now or timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        events = store.read_stream(stream)
+        state = fold(events)
+        if not state.started or state.student_id != getattr(actor, "pk", None):
+            raise QuizNotFound()
+        replay = _replay(events, command_id)
+        if replay is not None:
+            return replay
+        questions = _questions_for(state, command)
+        decided = decide(state, command, pool=_pool(questions), pick=pick or _random_pick, now=now)
+        new = _new_events(decided, actor, command_id, correlation_id)
+        try:
+            recorded = store.append(stream, new, expected_version=state.version, recorded_at=now)
+        except store.WrongExpectedVersion:
+            continue  # decide again on the fresh state
+        except store.EventIdReused:
+            # Either this very command won a race against itself (the next round replays it) or
+            # the id was used for a command on another quiz.
+            if _stream_of_command(command_id) != stream:
+                raise CommandIdReused() from None
+            continue
+        return CommandResult(view_of(fold(recorded, state), questions), events=recorded)
+    raise ConcurrencyConflict()
+
+
+def _questions_for(state: QuizState, command: Command) -> tuple[QuestionContent, ...]:
+    """The question content deciding needs (and the view shows): only what the command uses."""
+    if isinstance(command, NextQuestion):
+        return content.chapter_pool(state.chapter_id) if not state.question_open else ()
+    if state.question_open and state.question_id is not None:
+        assert state.question_revision is not None
+        return (question_revision(state.question_id, state.question_revision),)
+    return ()
+
+
+# A saved question revision never changes (quiz.models enforces it), so what was read once can be
+# kept for the life of the process; keyed by database too, for processes that use several.
+_REVISIONS: dict[tuple[str, int, int], QuestionContent] = {}
+_REVISIONS_MAX = 10_000
+
+
+def question_revision(question_id: int, revision: int) -> QuestionContent:
+    """quiz.content.question_revision, cached: answering reads only the quiz's stream."""
+    key = (str(connection.settings_dict["NAME"]), question_id, revision)
+    found = _REVISIONS.get(key)
+    if found is None:
+        found = content.question_revision(question_id, revision)
+        if len(_REVISIONS) >= _REVISIONS_MAX:
+            _REVISIONS.clear()
+        _REVISIONS[key] = found
+    return found
+
+
+def _pool(questions: Sequence[QuestionContent]) -> Pool:
+    pooled = tuple(
+        PoolQuestion(q.id, q.revision, q.kind, tuple(q.accepted_answers)) for q in questions
+    )
+    # Deciding looks an answer's revision up in both, so one tuple serves assign and check.
+    return Pool(questions=pooled)
+
+
+def _new_events(
+    decided: Sequence[DomainEvent],
+    actor: Any,
+    command_id: uuid.UUID,
+    correlation_id: uuid.UUID | None,
+) -> list[NewEvent]:
+    metadata = {
+        "command_id": str(command_id),
+        "correlation_id": str(correlation_id or command_id),
+        "causation_id": str(command_id),
+        "actor_id": actor.pk,
+    }
+    return [
+        NewEvent(type=e.type, data=e.data, metadata=metadata, event_id=event_id(command_id, i))
+        for i, e in enumerate(decided)
+    ]
+
+
+# --- idempotency --------------------------------------------------------------------------------
+
+
+def _replay(events: Sequence[RecordedEvent], command_id: uuid.UUID) -> CommandResult | None:
+    """The outcome of `command_id` as when it was first applied, if it was applied here."""
+    key = str(command_id)
+    mine = [i for i, e in enumerate(events) if (e.metadata or {}).get("command_id") == key]
+    if not mine:
+        return None
+    state = fold(events[: mine[-1] + 1])
+    applied = [events[i] for i in mine]
+    created = any(e.type == QUIZ_STARTED for e in applied)
+    return CommandResult(view_of(state), events=applied, created=created)
+
+
+def _stream_of_command(command_id: uuid.UUID) -> str | None:
+    return (
+        Event.objects.filter(event_id=event_id(command_id, 0))
+        .values_list("stream_id", flat=True)
+        .first()
+    )
+
+
+def _applied_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult | None:
+    """A start re-sent: the first outcome, found by the command's first event id (unique index)."""
+    stream = _stream_of_command(command_id)
+    if stream is None:
+        return None
+    events = store.read_stream(stream)
+    if fold(events).student_id != actor.pk:
+        raise CommandIdReused()
+    replay = _replay(events, command_id)
+    if replay is None:
+        raise CommandIdReused()
+    return replay
+
+
+def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
+    replay = _applied_elsewhere(actor, command_id)
+    if replay is None:
+        raise CommandIdReused()
+    return replay
+
+
+# --- reads the commands share with selectors --------------------------------------------------
+
+
+def quizzes_started(*, student_id: int, chapter_id: int) -> int:
+    """How many quizzes the student started on the chapter (uses the QuizStarted index)."""
+    return (
+        Event.objects.filter(type=QUIZ_STARTED)
+        .alias(student=KT("data__student_id"))
+        .filter(student=str(student_id), data__chapter_id=chapter_id)
+        .count()
+    )
+
+
+def view_of(state: QuizState, questions: Sequence[QuestionContent] = ()) -> QuizView:
+    """The view of a state; `questions` may already hold the content it shows (saves a query)."""
+    question = None
+    if state.question_id is not None and state.question_revision is not None:
+        key = (state.question_id, state.question_revision)
+        question = next((q for q in questions if (q.id, q.revision) == key), None)
+        if question is None and not state.passed:
+            question = question_revision(*key)
+    return build_quiz_view(state, question)

@@ -1,0 +1,87 @@
+"""Roster admin: schools and classes, with teacher and student pickers limited to their group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import ManyToManyField, QuerySet
+from django.http import HttpRequest
+
+from studyflow.models import Classroom, School
+from studyflow.roles import STUDENTS, TEACHERS
+
+
+def members_of(group: str) -> QuerySet[Any]:
+    return get_user_model().objects.filter(groups__name=group).order_by("username").distinct()
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["school", "name", "teachers", "students"]
+
+    def clean_students(self) -> QuerySet[Any]:
+        students = self.cleaned_data["students"]
+        # A student is in at most one class: reports and quizzes take "the student's class".
+        elsewhere = (
+            Classroom.students.through.objects.filter(user__in=students)
+            .exclude(classroom_id=self.instance.pk)
+            .select_related("user", "classroom")
+            .order_by("user__username")
+        )
+        problems = [
+            f"{row.user.username} is already in class {row.classroom.name}" for row in elsewhere
+        ]
+        if problems:
+            raise forms.ValidationError(
+                "A student belongs to at most one class: "
+                + "; ".join(problems)
+                + ". Remove them from that class first."
+            )
+        return students
+
+
+class ClassroomInline(admin.TabularInline):
+    model = Classroom
+    extra = 0
+    fields = ["name"]
+    show_change_link = True
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [ClassroomInline]
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    form = ClassroomForm
+    list_display = ["name", "school", "teacher_names", "student_count"]
+    list_filter = ["school"]
+    search_fields = ["name", "school__name"]
+    filter_horizontal = ["teachers", "students"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Classroom]:
+        return super().get_queryset(request).select_related("school").prefetch_related("teachers")
+
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "teachers":
+            kwargs["queryset"] = members_of(TEACHERS)
+        elif db_field.name == "students":
+            kwargs["queryset"] = members_of(STUDENTS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="teachers")
+    def teacher_names(self, classroom: Classroom) -> str:
+        return ", ".join(t.get_full_name() or t.username for t in classroom.teachers.all())
+
+    @admin.display(description="students")
+    def student_count(self, classroom: Classroom) -> int:
+        return classroom.students.count()

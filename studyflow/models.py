@@ -1,0 +1,39 @@
+"""The school roster: schools, their classes, and who teaches or studies in which class.
+
+Users are Django's own; a user's role is a group membership (`teachers`, `students`) or `is_staff`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class School(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Classroom(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classrooms")
+    name = models.CharField(max_length=100)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teaching_classes", blank=True
+    )
+    # A student is in at most one class; the admin form enforces it (a M2M keeps the door open for
+    # history or re-grouping without a schema change, and reports key on "class at the time").
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes", blank=True)
+
+    class Meta:
+        ordering = ["school__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"], name="classroom_unique_name_per_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school})"

@@ -1,0 +1,68 @@
+"""Who is who: role checks and what a user may see of the roster.
+
+Roles are group memberships (`teachers`, `students`) plus Django's `is_staff`. Every reader of the
+roster (reports, APIs, pages) asks these functions, so the visibility rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from studyflow.models import Classroom
+
+# A request.user: a User or AnonymousUser (or None outside a request). Typed loosely because
+# django-stubs' AbstractBaseUser lacks `is_staff`/`groups`, which every caller here needs.
+AnyUser = Any
+
+TEACHERS = "teachers"
+STUDENTS = "students"
+
+
+def _in_group(user: Any, group: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.groups.filter(name=group).exists())
+
+
+def is_student(user: AnyUser) -> bool:
+    return _in_group(user, STUDENTS)
+
+
+def is_teacher(user: AnyUser) -> bool:
+    return _in_group(user, TEACHERS)
+
+
+def is_staff(user: AnyUser) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def classroom_of(student: Any) -> Classroom | None:
+    """The student's class, or None (a student is in at most one class)."""
+    if student is None or student.pk is None:
+        return None
+    return Classroom.objects.filter(students=student).order_by("pk").first()
+
+
+def classes_visible_to(user: AnyUser) -> QuerySet[Classroom]:
+    """Staff see every class, a teacher the classes they teach, anyone else none."""
+    classes = Classroom.objects.select_related("school")
+    if is_staff(user):
+        return classes.all()
+    if is_teacher(user):
+        return classes.filter(teachers=user)
+    return classes.none()
+
+
+def students_visible_to(user: AnyUser) -> QuerySet[Any]:
+    """Staff see every student, a teacher the students of their classes, a student themself."""
+    users = get_user_model().objects.all()
+    if is_staff(user):
+        return users.filter(groups__name=STUDENTS).distinct()
+    if is_teacher(user):
+        return users.filter(groups__name=STUDENTS, classes__in=classes_visible_to(user)).distinct()
+    if is_student(user):
+        return users.filter(pk=user.pk)
+    return users.none()

@@ -1,0 +1,37 @@
+"""The event admin shows events and offers no way to change them."""
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from events.models import Event
+from events.store import NO_STREAM, NewEvent, append
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_lists_and_shows_events_read_only() -> None:
+    staff_client = Client()
+    # The event first: an append must be the first write of its transaction.
+    stream = f"admin-{uuid.uuid4()}"
+    [event] = append(stream, [NewEvent("quiz.QuizStarted", {"quiz_id": "q-1", "n": 2})], NO_STREAM)
+    admin_user = User.objects.create_superuser("admin", "admin@example.com", "pw")
+    staff_client.force_login(admin_user)
+
+    listing = staff_client.get("/admin/events/event/", {"q": stream})
+    assert listing.status_code == 200
+    assert stream in listing.content.decode()
+    assert "Add event" not in listing.content.decode()
+
+    detail = staff_client.get(f"/admin/events/event/{event.position}/change/")
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert "&quot;quiz_id&quot;: &quot;q-1&quot;" in html
+    assert 'name="_save"' not in html
+
+    assert staff_client.get("/admin/events/event/add/").status_code == 403
+    deleting = staff_client.post(f"/admin/events/event/{event.position}/delete/", {"post": "yes"})
+    assert deleting.status_code == 403
+    assert Event.objects.filter(position=event.position).exists()

@@ -1,0 +1,139 @@
+"""The question admin: one form, and every edit is a new revision with the history kept."""
+
+import pytest
+from django.urls import reverse
+
+from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
+from quiz.models import Question
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(question, **overrides):
+    data = {
+        "chapter": question.chapter_id,
+        "order": question.order,
+        "text": "Calculate 1/2 + 1/4.",
+        "choices": "",
+        "accepted_answers": "3/4\n0.75",
+        "worked_answer": "2/4 + 1/4 = 3/4",
+        # the read-only revision inline still posts its management form
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        "revisions-MIN_NUM_FORMS": "0",
+        "revisions-MAX_NUM_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def change_url(question):
+    return reverse("admin:quiz_question_change", args=[question.pk])
+
+
+def test_the_form_shows_the_current_revision_and_history(staff_client, make_question):
+    question = make_question()
+    response = staff_client.get(change_url(question))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["text"] == "Calculate 1/2 + 1/4."
+    assert form.initial["accepted_answers"] == "3/4\n0.75"
+    assert form.fields["kind"].disabled
+    assert "Revision history" in response.content.decode()
+
+
+def test_an_edit_creates_a_new_revision(staff_client, make_question, staff_user):
+    question = make_question()
+    response = staff_client.post(
+        change_url(question), form_data(question, accepted_answers="3/4\n0.75\n0,75")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert question.current_revision == 2
+    old, new = question.revisions.order_by("revision")
+    assert old.accepted_answers == ["3/4", "0.75"]
+    assert new.accepted_answers == ["3/4", "0.75", "0,75"]
+    assert new.created_by == staff_user
+
+
+def test_saving_unchanged_content_adds_no_revision(staff_client, make_question):
+    question = make_question()
+    response = staff_client.post(change_url(question), form_data(question, order=7))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.order, question.current_revision) == (7, 1)
+
+
+def test_invalid_content_is_shown_as_form_errors(staff_client, make_question):
+    question = make_question(
+        kind="choice",
+        choices=[{"key": "A", "text": "1"}, {"key": "B", "text": "2"}],
+        accepted_answers=["A"],
+    )
+    response = staff_client.post(
+        change_url(question),
+        form_data(question, kind="choice", choices="A: 1\nB: 2", accepted_answers="C"),
+    )
+    assert response.status_code == 200
+    assert "not a choice key: C" in response.content.decode()
+    question.refresh_from_db()
+    assert question.current_revision == 1
+
+
+def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {
+            "chapter": chapter.pk,
+            "order": 3,
+            "kind": "choice",
+            "text": "Which fraction equals 0.5?",
+            "choices": "A: 1/2\nB: 1/5\nC: 5/1",
+            "accepted_answers": "a",
+            "worked_answer": "0.5 = 5/10 = 1/2",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question = Question.objects.get()
+    revision = question.revisions.get()
+    assert (question.kind, question.order, question.current_revision) == ("choice", 3, 1)
+    assert revision.choices[0] == {"key": "A", "text": "1/2"}
+    assert revision.accepted_answers == ["A"]
+    assert revision.created_by == staff_user
+
+
+def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
+    question = make_question()
+    response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
+    assert response.status_code == 403
+
+
+def test_the_course_page_lists_its_chapters(staff_client, chapter):
+    response = staff_client.get(reverse("admin:quiz_course_change", args=[chapter.course_id]))
+    assert response.status_code == 200
+    assert "Fractions" in response.content.decode()
+
+
+# --- the pure line formats ------------------------------------------------------------------------
+
+
+def test_choice_lines_round_trip():
+    choices = [{"key": "A", "text": "3:4"}, {"key": "B", "text": "1/2"}]
+    assert parse_choice_lines(format_choice_lines(choices)) == choices
+    assert parse_choice_lines("A:  x \n\n B : y") == [
+        {"key": "A", "text": "x"},
+        {"key": "B", "text": "y"},
+    ]
+
+
+def test_a_choice_line_without_a_colon_is_an_error():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Line 2"):
+        parse_choice_lines("A: 1\nB 2")
+
+
+def test_answer_lines_skip_blanks():
+    assert parse_answer_lines(" 1/2 \n\n0,5\n") == ["1/2", "0,5"]

@@ -1,0 +1,226 @@
+"""Content services: validation (pure), creating and revising questions, and the pool reads."""
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from quiz.content import (
+    Choice,
+    chapter_info,
+    chapter_pool,
+    clean_content,
+    current_revision,
+    question_revision,
+    revise_question,
+)
+from quiz.models import Question, QuestionRevision
+
+ABC = [{"key": "A", "text": "1/3"}, {"key": "B", "text": "1/4"}, {"key": "C", "text": "2/6"}]
+
+
+def errors_of(**content):
+    base: dict[str, Any] = {"kind": "open", "text": "q", "choices": [], "accepted_answers": ["1"]}
+    base.update(content)
+    with pytest.raises(ValidationError) as caught:
+        clean_content(worked_answer="", **base)
+    return caught.value.message_dict
+
+
+# --- validation: given content, when cleaned, then these messages ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "fragment"),
+    [
+        ({"text": "   "}, "text", "text is empty"),
+        ({"accepted_answers": []}, "accepted_answers", "at least one accepted answer"),
+        ({"accepted_answers": ["  ", ""]}, "accepted_answers", "at least one accepted answer"),
+        ({"kind": "essay"}, "kind", "Unknown question kind"),
+        ({"choices": ABC}, "choices", "open question has no choices"),
+        ({"kind": "choice", "choices": ABC[:1], "accepted_answers": ["A"]}, "choices", "two"),
+        ({"kind": "choice", "choices": ABC, "accepted_answers": ["D"]}, "accepted_answers", "D"),
+        (
+            {
+                "kind": "choice",
+                "choices": [*ABC, {"key": "a", "text": "x"}],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "unique",
+        ),
+        (
+            {
+                "kind": "choice",
+                "choices": [{"key": "", "text": "x"}, *ABC],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "needs a key",
+        ),
+        (
+            {
+                "kind": "choice",
+                "choices": [{"key": "A B", "text": "x"}, *ABC[1:]],
+                "accepted_answers": ["B"],
+            },
+            "choices",
+            "without spaces",
+        ),
+        (
+            {
+                "kind": "choice",
+                "choices": [{"key": "Z", "text": " "}, *ABC],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "no text",
+        ),
+        ({"accepted_answers": ["x" * 501]}, "accepted_answers", "at most 500"),
+        ({"accepted_answers": ["2⁷"]}, "accepted_answers", "would read as '27'"),
+    ],
+)
+def test_invalid_content_is_refused_with_a_clear_message(content, field, fragment):
+    messages = errors_of(**content)
+    assert field in messages
+    assert any(fragment in message for message in messages[field]), messages
+
+
+def test_several_problems_are_reported_together():
+    messages = errors_of(text="", accepted_answers=[])
+    assert set(messages) == {"text", "accepted_answers"}
+
+
+def test_content_is_trimmed_and_answers_deduplicated():
+    clean = clean_content(
+        kind="open",
+        text="  What is 1/2?  ",
+        choices=None,
+        accepted_answers=[" 0.5", "0.5", "", "1/2 "],
+        worked_answer=" half ",
+    )
+    assert clean.text == "What is 1/2?"
+    assert clean.accepted_answers == ("0.5", "1/2")
+    assert clean.worked_answer == "half"
+    assert clean.choices == ()
+
+
+def test_choice_answers_take_the_keys_spelling():
+    clean = clean_content(
+        kind="choice", text="Which?", choices=ABC, accepted_answers=["b"], worked_answer=""
+    )
+    assert clean.accepted_answers == ("B",)
+    assert clean.choices[1] == Choice(key="B", text="1/4")
+
+
+# --- writes and reads (database) -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_create_question_makes_revision_one(make_question, staff_user):
+    question = make_question(actor=staff_user)
+    assert question.current_revision == 1
+    revision = question.revisions.get()
+    assert (revision.revision, revision.created_by) == (1, staff_user)
+    assert revision.accepted_answers == ["3/4", "0.75"]
+    assert revision.choices == []
+
+
+@pytest.mark.django_db
+def test_questions_are_ordered_after_the_last_one(make_question):
+    first, second = make_question(), make_question(text="Another")
+    third = make_question(text="Put first", order=0)
+    assert (first.order, second.order, third.order) == (1, 2, 0)
+
+
+@pytest.mark.django_db
+def test_invalid_content_creates_nothing(make_question):
+    with pytest.raises(ValidationError):
+        make_question(accepted_answers=[])
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_revising_without_changes_adds_no_revision(make_question):
+    question = make_question()
+    revision = revise_question(
+        question=question,
+        text=" Calculate 1/2 + 1/4. ",
+        choices=[],
+        accepted_answers=["3/4", "0.75"],
+        worked_answer="2/4 + 1/4 = 3/4",
+    )
+    assert revision.revision == 1
+    assert question.revisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_revising_adds_a_revision_and_keeps_the_old_one(make_question, staff_user):
+    question = make_question()
+    revision = revise_question(
+        question=question,
+        text="Calculate 1/2 + 1/4.",
+        choices=[],
+        accepted_answers=["3/4", "0.75", "0,75"],
+        worked_answer="2/4 + 1/4 = 3/4",
+        actor=staff_user,
+    )
+    assert (revision.revision, revision.created_by) == (2, staff_user)
+    question.refresh_from_db()
+    assert question.current_revision == 2
+    assert current_revision(question).accepted_answers == ("3/4", "0.75", "0,75")
+    assert question_revision(question.pk, 1).accepted_answers == ("3/4", "0.75")
+    assert list(
+        QuestionRevision.objects.filter(question=question).values_list("revision", flat=True)
+    ) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_failed_revision_changes_nothing(make_question):
+    question = make_question()
+    with pytest.raises(ValidationError):
+        revise_question(
+            question=question, text="", choices=[], accepted_answers=["1"], worked_answer=""
+        )
+    question.refresh_from_db()
+    assert question.current_revision == 1
+    assert question.revisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_chapter_pool_has_current_revisions_in_order(chapter, make_question):
+    second = make_question(text="Second", order=2)
+    first = make_question(kind="choice", text="First", choices=ABC, accepted_answers=["B"], order=1)
+    revise_question(
+        question=second, text="Second, edited", choices=[], accepted_answers=["1"], worked_answer=""
+    )
+    pool = chapter_pool(chapter.pk)
+    assert [(q.id, q.revision, q.text) for q in pool] == [
+        (first.pk, 1, "First"),
+        (second.pk, 2, "Second, edited"),
+    ]
+    assert pool[0].kind == "choice"
+    assert pool[0].choices == (Choice("A", "1/3"), Choice("B", "1/4"), Choice("C", "2/6"))
+    assert pool[0].accepted_answers == ("B",)
+    assert chapter_pool(chapter.pk + 1000) == ()
+
+
+@pytest.mark.django_db
+def test_reads_of_unknown_questions_raise(chapter):
+    with pytest.raises(Question.DoesNotExist):
+        current_revision(12345)
+    with pytest.raises(QuestionRevision.DoesNotExist):
+        question_revision(12345, 1)
+
+
+@pytest.mark.django_db
+def test_chapter_info(chapter):
+    info = chapter_info(chapter.pk)
+    assert info is not None
+    assert (info.id, info.course_id, info.title, info.streak_goal) == (
+        chapter.pk,
+        chapter.course_id,
+        "Fractions",
+        3,
+    )
+    assert chapter_info(chapter.pk + 1000) is None

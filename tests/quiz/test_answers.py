@@ -1,0 +1,124 @@
+"""Answer checking: a table of what a maths teacher would accept, Dutch decimal comma included."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from quiz.answers import (
+    MAX_ANSWER_LENGTH,
+    is_correct,
+    normalise_answer,
+    parse_number,
+    validate_answer,
+)
+from quiz.errors import InvalidAnswer
+
+# (answer, accepted answers, correct?)
+OPEN_CASES = [
+    # numbers by value: Dutch decimal comma, point, leading point, fractions
+    ("0,5", ["0.5"], True),
+    ("0.5", ["1/2"], True),
+    (".5", ["0,5"], True),
+    (",5", ["1/2"], True),
+    ("1/2", ["0.5"], True),
+    ("2/4", ["1/2"], True),
+    (" 1 / 2 ", ["0.5"], True),
+    ("-3", ["-3"], True),
+    ("\u22123", ["-3"], True),  # Unicode minus sign
+    ("+3", ["3"], True),
+    ("-3", ["3"], False),
+    ("2.50", ["2.5"], True),
+    ("2,50", ["2.5"], True),
+    ("2,5", ["5/2"], True),
+    ("-1/4", ["-0,25"], True),
+    ("1 1/2", ["1.5"], True),  # mixed number
+    ("-1 1/2", ["-3/2"], True),  # the sign applies to the whole mixed number
+    ("11/2", ["1 1/2"], False),
+    ("1,000", ["1"], True),  # a comma is always decimal
+    ("1,000", ["1000"], False),
+    ("0.333", ["1/3"], False),  # exact, no rounding
+    ("7.", ["7"], True),
+    ("007", ["7"], True),
+    ("1/0", ["1/0"], True),  # not a number: compared as text
+    ("25%", ["25"], True),  # a trailing % is a unit
+    ("25 %", ["25%"], True),
+    ("0.25", ["25%"], False),
+    ("x = 4", ["4"], True),
+    ("x=4", ["x = 4"], True),
+    ("4", ["x = 4"], True),
+    ("0.5", ["0.6"], False),
+    # several accepted answers
+    ("3", ["2", "3"], True),
+    ("4", ["2", "3"], False),
+    ("x = 2 of x = -2", ["x = 2 of x = -2", "x = -2 of x = 2"], True),
+    ("x = -2 of x = 2", ["x = 2 of x = -2", "x = -2 of x = 2"], True),
+    # text: trimmed, whitespace and case folded
+    ("  Evenredig ", ["evenredig"], True),
+    ("2 X  + 3", ["2x+3"], True),  # spacing in a formula does not matter
+    ("2x + 3", ["2x+3"], True),
+    ("x^2", ["X^2"], True),
+    ("x^3", ["x^2"], False),
+    ("", ["0"], False),
+    ("abc", ["0"], False),
+]
+
+
+@pytest.mark.parametrize(("answer", "accepted", "expected"), OPEN_CASES)
+def test_open_answers(answer, accepted, expected):
+    assert is_correct(answer, kind="open", accepted_answers=accepted) is expected
+
+
+CHOICE_CASES = [
+    ("b", ["b"], True),
+    ("B", ["b"], True),
+    (" b) ", ["B"], True),
+    ("b.", ["b"], True),
+    ("c", ["b"], False),
+    ("0.5", ["b"], False),
+    ("a", ["a", "c"], True),
+]
+
+
+@pytest.mark.parametrize(("answer", "accepted", "expected"), CHOICE_CASES)
+def test_choice_answers_compare_keys(answer, accepted, expected):
+    assert is_correct(answer, kind="choice", accepted_answers=accepted) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0,5", Fraction(1, 2)),
+        ("-1/4", Fraction(-1, 4)),
+        ("1 1/2", Fraction(3, 2)),
+        ("2.50", Fraction(5, 2)),
+        ("-3", Fraction(-3)),
+        ("12 %", Fraction(12)),
+        ("y = 0,2", Fraction(1, 5)),
+        ("1/0", None),
+        ("1 2", None),
+        ("1.2.3", None),
+        ("half", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def test_normalise_answer_trims_folds_whitespace_and_case():
+    assert normalise_answer("  Twee\tDERDE \n ") == "twee derde"
+    assert normalise_answer("\u22123") == "-3"
+    assert normalise_answer("\uff21\uff22") == "ab"  # full-width letters (NFKC)
+
+
+def test_validate_answer_trims():
+    assert validate_answer("  0,5 \n") == "0,5"
+    assert validate_answer("x" * MAX_ANSWER_LENGTH) == "x" * MAX_ANSWER_LENGTH
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "x" * (MAX_ANSWER_LENGTH + 1)])
+def test_validate_answer_rejects_empty_and_too_long(text):
+    with pytest.raises(InvalidAnswer):
+        validate_answer(text)

@@ -1,0 +1,341 @@
+"""Quiz commands through the real services on PostgreSQL: the happy path to passed, idempotency,
+permissions, rejections, and what a view may show."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from events import store
+from quiz import content, selectors, services
+from quiz.errors import (
+    ChapterNotFound,
+    CommandIdReused,
+    CommandRejected,
+    InvalidAnswer,
+    NotAStudent,
+    QuizNotFound,
+)
+from quiz.models import Question
+from tests.quiz.conftest import World, answer_of
+
+T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def cid() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def right_answer(view) -> str:
+    return answer_of(Question.objects.get(pk=view.question.id))
+
+
+def start(world: World, **kwargs):
+    return services.start_quiz(
+        actor=world.student, chapter_id=world.chapter.pk, command_id=cid(), **kwargs
+    )
+
+
+def answer(world: World, quiz_id, text: str, **kwargs):
+    kwargs.setdefault("command_id", cid())
+    return services.answer_question(actor=world.student, quiz_id=quiz_id, answer=text, **kwargs)
+
+
+def next_q(world: World, quiz_id, **kwargs):
+    kwargs.setdefault("command_id", cid())
+    return services.next_question(actor=world.student, quiz_id=quiz_id, **kwargs)
+
+
+def types(result) -> list[str]:
+    return [e.type for e in result.events]
+
+
+def test_a_full_quiz_to_passed(world):
+    started = start(world, now=at(0))
+    quiz = started.quiz
+    assert started.created
+    assert types(started) == ["quiz.QuizStarted", "quiz.QuestionAssigned"]
+    assert (quiz.status, quiz.streak, quiz.streak_goal, quiz.version) == ("question_open", 0, 3, 2)
+    assert quiz.question is not None and quiz.question.number == 1
+    assert started.events[0].data["classroom_id"] == world.classroom.pk
+    assert started.events[0].data["course_id"] == world.chapter.course_id
+
+    wrong = answer(world, quiz.id, "nonsense", now=at(20))
+    assert types(wrong) == ["quiz.QuestionAnsweredIncorrectly"]
+    assert wrong.quiz.result is not None and not wrong.quiz.result.correct
+    assert "starts" in wrong.quiz.result.message
+    assert wrong.events[0].data["seconds_to_answer"] == 20
+
+    second = 30
+    for streak in (1, 2, 3):
+        view = next_q(world, quiz.id, now=at(second)).quiz
+        assert view.status == "question_open"
+        result = answer(world, quiz.id, right_answer(view), now=at(second + 7))
+        assert result.events[0].data["streak"] == streak
+        assert result.events[0].data["seconds_to_answer"] == 7
+        assert result.quiz.result is not None and result.quiz.result.correct
+        second += 10
+
+    assert types(result) == ["quiz.QuestionAnsweredCorrectly", "quiz.QuizPassed"]
+    assert result.events[1].data | {"seconds": 57} == result.events[1].data
+    assert result.events[1].data["questions_answered"] == 4
+    assert result.events[1].data["mistakes"] == 1
+    assert result.quiz.status == "passed"
+    assert result.quiz.question is None
+    assert "passed" in result.quiz.result.message
+
+    events = store.read_stream(services.stream_id(quiz.id))
+    assert [e.version for e in events] == list(range(1, len(events) + 1))
+    assert all(e.recorded_at >= at(0) for e in events)
+    with pytest.raises(CommandRejected) as rejected:
+        next_q(world, quiz.id)
+    assert rejected.value.code == "quiz_passed"
+
+
+def test_every_event_carries_the_command_metadata(world):
+    command_id, correlation = cid(), cid()
+    result = services.start_quiz(
+        actor=world.student,
+        chapter_id=world.chapter.pk,
+        command_id=command_id,
+        correlation_id=correlation,
+    )
+    for index, event in enumerate(result.events):
+        assert event.metadata == {
+            "command_id": str(command_id),
+            "correlation_id": str(correlation),
+            "causation_id": str(command_id),
+            "actor_id": world.student.pk,
+        }
+        assert event.event_id == uuid.uuid5(command_id, str(index))
+    answered = answer(world, result.quiz.id, "0")
+    assert (
+        answered.events[0].metadata["correlation_id"] == answered.events[0].metadata["command_id"]
+    )
+
+
+def test_start_returns_the_open_quiz_and_a_new_one_after_passing(world):
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    first = start(world)
+    again = start(world)
+    assert not again.created and again.events == []
+    assert again.quiz.id == first.quiz.id
+    answer(world, first.quiz.id, right_answer(first.quiz))
+    fresh = start(world)
+    assert fresh.created and fresh.quiz.id != first.quiz.id
+    assert fresh.quiz.streak_goal == 1
+    assert services.quizzes_started(student_id=world.student.pk, chapter_id=world.chapter.pk) == 2
+
+
+# --- idempotency ----------------------------------------------------------------------------------
+
+
+def test_a_resent_answer_returns_the_first_outcome_and_appends_nothing(world):
+    quiz = start(world).quiz
+    command_id = cid()
+    first = answer(world, quiz.id, right_answer(quiz), command_id=command_id)
+    version = store.stream_version(services.stream_id(quiz.id))
+    again = answer(world, quiz.id, right_answer(quiz), command_id=command_id)
+    assert again.quiz == first.quiz
+    assert [e.event_id for e in again.events] == [e.event_id for e in first.events]
+    assert store.stream_version(services.stream_id(quiz.id)) == version
+
+    # Still the first outcome after the quiz moved on (a late retry of a slow request).
+    next_q(world, quiz.id)
+    late = answer(world, quiz.id, "whatever the retry says", command_id=command_id)
+    assert late.quiz == first.quiz
+    assert late.quiz.result is not None and late.quiz.result.correct
+
+
+def test_a_resent_start_returns_the_first_outcome(world):
+    command_id = cid()
+    kwargs = {"actor": world.student, "chapter_id": world.chapter.pk, "command_id": command_id}
+    first = services.start_quiz(**kwargs)
+    again = services.start_quiz(**kwargs)
+    assert again.created and again.quiz == first.quiz
+    assert [e.event_id for e in again.events] == [e.event_id for e in first.events]
+    assert store.stream_version(services.stream_id(first.quiz.id)) == 2
+
+
+def test_a_resent_next_question_assigns_once(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    command_id = cid()
+    first = next_q(world, quiz.id, command_id=command_id)
+    again = next_q(world, quiz.id, command_id=command_id)
+    assert again.quiz.question == first.quiz.question
+    assert store.stream_version(services.stream_id(quiz.id)) == 4
+
+
+def test_a_command_id_used_on_another_quiz_is_refused(world):
+    quiz = start(world).quiz
+    other = services.start_quiz(
+        actor=world.other_student, chapter_id=world.chapter.pk, command_id=cid()
+    ).quiz
+    command_id = cid()
+    answer(world, quiz.id, "1", command_id=command_id)
+    with pytest.raises(CommandIdReused):
+        services.answer_question(
+            actor=world.other_student, quiz_id=other.id, answer="1", command_id=command_id
+        )
+    assert store.stream_version(services.stream_id(other.id)) == 2
+
+
+# --- permissions and input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["teacher", "outsider"])
+def test_only_students_start_quizzes(world, who):
+    with pytest.raises(NotAStudent):
+        services.start_quiz(
+            actor=getattr(world, who), chapter_id=world.chapter.pk, command_id=cid()
+        )
+
+
+def test_a_missing_chapter(world):
+    with pytest.raises(ChapterNotFound):
+        services.start_quiz(actor=world.student, chapter_id=10**9, command_id=cid())
+
+
+@pytest.mark.parametrize("who", ["other_student", "teacher", "outsider"])
+def test_nobody_acts_on_someone_elses_quiz(world, who):
+    quiz = start(world).quiz
+    actor = getattr(world, who)
+    with pytest.raises(QuizNotFound):
+        services.answer_question(actor=actor, quiz_id=quiz.id, answer="1", command_id=cid())
+    with pytest.raises(QuizNotFound):
+        services.reveal_answer(actor=actor, quiz_id=quiz.id, command_id=cid())
+    assert store.stream_version(services.stream_id(quiz.id)) == 2
+
+
+@pytest.mark.parametrize("quiz_id", ["not-a-uuid", str(uuid.uuid4())])
+def test_a_missing_quiz(world, quiz_id):
+    with pytest.raises(QuizNotFound):
+        answer(world, quiz_id, "1")
+    with pytest.raises(QuizNotFound):
+        selectors.quiz_view(world.student, quiz_id)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "9" * 501])
+def test_an_invalid_answer_is_refused_before_anything_happens(world, text):
+    quiz = start(world).quiz
+    with pytest.raises(InvalidAnswer):
+        answer(world, quiz.id, text)
+    assert store.stream_version(services.stream_id(quiz.id)) == 2
+
+
+def test_rejections_reach_the_caller(world):
+    quiz = start(world).quiz
+    with pytest.raises(CommandRejected) as open_question:
+        next_q(world, quiz.id)
+    assert open_question.value.code == "question_open"
+    answer(world, quiz.id, "0")
+    with pytest.raises(CommandRejected) as no_question:
+        services.reveal_answer(actor=world.student, quiz_id=quiz.id, command_id=cid())
+    assert no_question.value.code == "no_open_question"
+
+
+# --- content revisions ----------------------------------------------------------------------------
+
+
+def test_an_answer_is_checked_against_the_revision_that_was_assigned(world):
+    quiz = start(world).quiz
+    question = Question.objects.get(pk=quiz.question.id)
+    old_answer = answer_of(question)
+    content.revise_question(
+        question=question,
+        text="Changed: what is 1 + 1?",
+        choices=None,
+        accepted_answers=["2"],
+        worked_answer="1 + 1 = 2",
+    )
+    assert selectors.quiz_view(world.student, quiz.id).question.text == quiz.question.text
+    result = answer(world, quiz.id, old_answer)
+    assert result.events[0].type == "quiz.QuestionAnsweredCorrectly"
+    assert result.events[0].data["question_revision"] == 1
+
+
+# --- what a view shows ----------------------------------------------------------------------------
+
+
+def test_a_view_never_shows_accepted_answers_except_right_after_a_reveal(world):
+    quiz = start(world).quiz
+    secret = right_answer(quiz)
+    assert secret not in repr(asdict(quiz))
+    revealed = services.reveal_answer(actor=world.student, quiz_id=quiz.id, command_id=cid())
+    assert revealed.quiz.status == "answer_revealed"
+    assert revealed.quiz.streak == 0
+    assert revealed.quiz.revealed_answer is not None
+    assert f"Answer: {secret}" in revealed.quiz.revealed_answer
+    assert selectors.quiz_view(world.student, quiz.id).revealed_answer == (
+        revealed.quiz.revealed_answer
+    )
+    after = next_q(world, quiz.id).quiz
+    assert after.revealed_answer is None and after.result is None
+
+
+def test_the_feedback_message_varies_but_is_stable_per_answer(world):
+    messages = set()
+    quiz = start(world).quiz
+    for _ in range(8):
+        result = answer(world, quiz.id, "0").quiz.result
+        assert result is not None and not result.correct
+        assert selectors.quiz_view(world.student, quiz.id).result == result
+        messages.add(result.message.split(" Stuck?")[0])
+        next_q(world, quiz.id)
+    assert len(messages) > 1
+
+
+def test_stuck_after_three_misses_and_unstuck_on_a_correct_answer(world):
+    quiz = start(world).quiz
+    for _ in range(2):
+        answer(world, quiz.id, "0")
+        next_q(world, quiz.id)
+    stuck = services.reveal_answer(actor=world.student, quiz_id=quiz.id, command_id=cid())
+    assert types(stuck) == ["quiz.AnswerRevealed", "quiz.StudentGotStuck"]
+    assert stuck.quiz.stuck
+    view = next_q(world, quiz.id).quiz
+    unstuck = answer(world, quiz.id, right_answer(view))
+    assert types(unstuck) == ["quiz.QuestionAnsweredCorrectly", "quiz.StudentGotUnstuck"]
+    assert not unstuck.quiz.stuck
+
+
+# --- selectors ------------------------------------------------------------------------------------
+
+
+def test_who_may_read_a_quiz(world):
+    quiz = start(world).quiz
+    assert selectors.quiz_view(world.student, quiz.id) == quiz
+    assert selectors.quiz_view(world.teacher, quiz.id).id == quiz.id
+    for stranger in (world.other_student, world.other_teacher, world.outsider):
+        with pytest.raises(QuizNotFound):
+            selectors.quiz_view(stranger, quiz.id)
+        with pytest.raises(QuizNotFound):
+            selectors.quiz_events(stranger, quiz.id)
+
+
+def test_quiz_events_in_version_order(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    events = selectors.quiz_events(world.student, quiz.id)
+    assert [e.version for e in events] == [1, 2, 3]
+    assert events[-1].type == "quiz.QuestionAnsweredIncorrectly"
+
+
+def test_quizzes_of_a_student_newest_first(world):
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    first = start(world).quiz
+    answer(world, first.id, right_answer(first))
+    second = start(world).quiz
+    services.start_quiz(actor=world.other_student, chapter_id=world.chapter.pk, command_id=cid())
+    assert [q.id for q in selectors.quizzes_of(world.student)] == [second.id, first.id]
+    assert [q.status for q in selectors.quizzes_of(world.student)] == ["question_open", "passed"]

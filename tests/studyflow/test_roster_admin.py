@@ -1,0 +1,68 @@
+"""The class admin: pickers limited to the right group; one class per student."""
+
+import pytest
+from django.urls import reverse
+
+from studyflow.models import Classroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    admin = make_user("boss", role="staff", is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def test_pickers_offer_only_teachers_and_students(staff_client, make_user):
+    teacher = make_user("juf", role="teachers")
+    student = make_user("leerling", role="students")
+    make_user("outsider")
+    response = staff_client.get(reverse("admin:studyflow_classroom_add"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.fields["teachers"].queryset) == [teacher]
+    assert list(form.fields["students"].queryset) == [student]
+
+
+def test_a_class_is_saved_with_its_teacher_and_students(staff_client, make_user, school):
+    teacher = make_user("juf", role="teachers")
+    students = [make_user(f"kid{n}", role="students") for n in range(3)]
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"),
+        {
+            "school": school.pk,
+            "name": "1B",
+            "teachers": [teacher.pk],
+            "students": [s.pk for s in students],
+        },
+    )
+    assert response.status_code == 302, response.content
+    classroom = Classroom.objects.get(name="1B")
+    assert list(classroom.teachers.all()) == [teacher]
+    assert set(classroom.students.all()) == set(students)
+
+
+def test_a_student_already_in_another_class_is_refused(staff_client, make_user, make_class, school):
+    student = make_user("busy", role="students")
+    make_class("2A", students=(student,))
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"),
+        {"school": school.pk, "name": "2B", "students": [student.pk]},
+    )
+    assert response.status_code == 200
+    assert "busy is already in class 2A" in response.content.decode()
+    assert not Classroom.objects.filter(name="2B").exists()
+
+
+def test_saving_a_class_again_keeps_its_own_students(staff_client, make_user, make_class, school):
+    student = make_user("stay", role="students")
+    classroom = make_class("2A", students=(student,))
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_change", args=[classroom.pk]),
+        {"school": school.pk, "name": "2A-renamed", "students": [student.pk]},
+    )
+    assert response.status_code == 302, response.content
+    classroom.refresh_from_db()
+    assert classroom.name == "2A-renamed"
