@@ -37,7 +37,7 @@ from quiz.errors import (
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
 from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
-from reporting.models import StudentProgress
+from reporting.selectors import student_progress
 from studyflow import roles
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
@@ -91,10 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def chapter_progress(student: Any) -> dict[int, tuple[str, int]]:
     """The student's status and streak per chapter id, from the `progress` read model."""
-    rows = StudentProgress.objects.filter(student_id=student.pk).values_list(
-        "chapter_id", "status", "streak"
-    )
-    return {chapter_id: (status, streak) for chapter_id, status, streak in rows}
+    return {cell.chapter: (cell.status, cell.streak) for _, cell in student_progress(student.pk)}
 
 
 @require_GET
