@@ -5,10 +5,10 @@
 Builds (once; later runs reuse it) a database of ~1M quiz events: many students practising for a
 year, one of them (`bench-pupil`) with a year of daily history and an open quiz deep into its
 questions. The events go in with batch appends (many quiz streams per transaction, through the real
-event store), then the `progress` projection catches up (the read model the dashboard reads). It then times
-GET /dashboard/ and GET /quizzes/<open quiz>/ for that student in-process with Django's test
-client (server time: URL routing, middleware, views, queries, templates; no network) and checks
-p50 < 30 ms and p99 < 100 ms.
+event store), then the `progress` projection catches up (the read model the dashboard reads).
+It then times GET /dashboard/ and GET /quizzes/<open quiz>/ for that student in-process with
+Django's test client (server time: URL routing, middleware, views, queries, templates; no network)
+and checks p50 < 30 ms and p99 < 100 ms.
 
 Options: --events N (default 1_000_000), --requests N per page (default 500), --rebuild,
 --projections NAME... (default: progress, the read model the dashboard reads).
