@@ -55,12 +55,12 @@ def press_next(page: Any) -> None:
     wait_for_status(page, "question_open")
 
 
-def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float = 15.0) -> str:
+def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float = 30.0) -> str:
     """Poll the dashboard until the progress read model has caught up."""
     deadline = time.monotonic() + timeout
     status = ""
     while time.monotonic() < deadline:
-        call_command("projections", "catch-up")
+        call_command("projections", "catch-up", "progress")
         page.goto("/dashboard/")
         status = str(page.locator(f"#chapter-{chapter_id}").get_attribute("data-status"))
         if status == expected:
