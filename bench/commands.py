@@ -10,7 +10,7 @@ Prints commands/s, p50/p99 latency, the ratio (target >= 0.5) and the time to lo
 (read_stream + fold; target < 5 ms).
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench \
-        python bench/commands.py [--seconds 10]
+        python bench/commands.py [--seconds 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -106,7 +106,15 @@ def make_content() -> tuple[int, list[int], dict[int, str]]:
 # --- the two workers ------------------------------------------------------------------------------
 
 
-def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None:
+def es_worker(
+    user_id: int,
+    chapter_id: int,
+    answers: dict[int, str],
+    seconds: float,
+    ready: Any,
+    go: Any,
+    results: Any,
+) -> None:
     setup_django()
     from django.contrib.auth.models import User
 
@@ -116,7 +124,7 @@ def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None
     actor = User.objects.get(pk=user_id)
     latencies: list[float] = []
 
-    def timed(call, **kwargs):
+    def timed(call: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
         result = call(actor=actor, command_id=uuid.uuid4(), **kwargs)
         latencies.append(time.perf_counter() - began)
@@ -137,7 +145,15 @@ def es_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None
     results.put(latencies)
 
 
-def crud_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> None:
+def crud_worker(
+    user_id: int,
+    chapter_id: int,
+    answers: dict[int, str],
+    seconds: float,
+    ready: Any,
+    go: Any,
+    results: Any,
+) -> None:
     setup_django()
     from django.db import connection
 
@@ -184,7 +200,9 @@ def crud_worker(user_id, chapter_id, answers, seconds, ready, go, results) -> No
     results.put(latencies)
 
 
-def run_phase(worker, chapter_id, users, answers, seconds) -> dict[str, float]:
+def run_phase(
+    worker: Any, chapter_id: int, users: list[int], answers: dict[int, str], seconds: float
+) -> dict[str, Any]:
     ctx = mp.get_context("spawn")  # fresh interpreters: no shared database connections
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     processes = [
@@ -201,7 +219,12 @@ def run_phase(worker, chapter_id, users, answers, seconds) -> dict[str, float]:
     wall = time.perf_counter() - began
     for process in processes:
         process.join()
-    latencies.sort()
+    return {"wall": wall, "latencies": latencies}
+
+
+def combine(phases: list[dict[str, Any]]) -> dict[str, float]:
+    latencies = sorted(lat for phase in phases for lat in phase["latencies"])
+    wall = sum(phase["wall"] for phase in phases)
     return {
         "commands": len(latencies),
         "per_second": len(latencies) / wall,
@@ -246,7 +269,8 @@ def load_time(chapter_id: int, user_id: int) -> tuple[int, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per side, alternating")
     args = parser.parse_args()
     setup_django()
     ensure_database()
@@ -260,9 +284,16 @@ def main() -> None:
         )
     chapter_id, users, answers = make_content()
     connection.close()
-    print(f"{STUDENTS} concurrent students, {args.seconds:g} s per phase, {os.cpu_count()} CPUs")
-    es = run_phase(es_worker, chapter_id, users, answers, args.seconds)
-    crud = run_phase(crud_worker, chapter_id, users, answers, args.seconds)
+    print(
+        f"{STUDENTS} concurrent students, {args.rounds} alternating rounds of {args.seconds:g} s"
+        f" per side, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before"
+    )
+    # Alternate short rounds so both sides meet the same background load on a shared machine.
+    rounds: dict[str, list[dict[str, float]]] = {"es": [], "crud": []}
+    for _ in range(args.rounds):
+        rounds["es"].append(run_phase(es_worker, chapter_id, users, answers, args.seconds))
+        rounds["crud"].append(run_phase(crud_worker, chapter_id, users, answers, args.seconds))
+    es, crud = combine(rounds["es"]), combine(rounds["crud"])
     print(f"{'':<22}{'commands':>10}{'commands/s':>12}{'p50 ms':>9}{'p99 ms':>9}")
     for name, r in (("event-sourced service", es), ("CRUD strawman UPDATE", crud)):
         print(

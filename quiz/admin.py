@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
 from quiz.content import clean_content, create_question, revise_question
@@ -142,10 +142,15 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Content", {"fields": ["text", "choices", "accepted_answers", "worked_answer"]}),
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        current = QuestionRevision.objects.filter(
+            question=OuterRef("pk"), revision=OuterRef("current_revision")
+        )
+        return super().get_queryset(request).annotate(text=Subquery(current.values("text")[:1]))
+
     @admin.display(description="text")
     def current_text(self, question: Question) -> str:
-        current = question.revisions.filter(revision=question.current_revision).first()
-        text = current.text if current else ""
+        text: str = getattr(question, "text", "") or ""
         return text if len(text) <= 80 else text[:77] + "..."
 
     def get_search_results(

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from events import store
 from events.models import Event
 from events.store import NewEvent, RecordedEvent
-from quiz import content
+from quiz import caches, content
 from quiz.answers import validate_answer
 from quiz.content import QuestionContent
 from quiz.domain import (
@@ -47,6 +46,7 @@ from quiz.domain import (
 from quiz.errors import (
     ChapterNotFound,
     CommandIdReused,
+    CommandRejected,
     ConcurrencyConflict,
     NotAStudent,
     QuizNotFound,
@@ -132,7 +132,7 @@ def start_quiz(
             classroom_id=classroom.pk if classroom else None,
             streak_goal=chapter.streak_goal,
         )
-        questions = content.chapter_pool(chapter.id)
+        questions = caches.pool(chapter.id, content.chapter_pool)
         decided = decide(
             QuizState(), command, pool=_pool(questions), pick=pick or _random_pick, now=now
         )
@@ -146,6 +146,7 @@ def start_quiz(
         except store.EventIdReused:
             return _replay_elsewhere(actor, command_id)
         state = fold(recorded)
+        caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
         return CommandResult(view_of(state, questions), events=recorded, created=True)
     raise ConcurrencyConflict()
 
@@ -201,57 +202,67 @@ def _handle(
 ) -> CommandResult:
     stream = stream_id(parse_quiz_id(quiz_id))
     now = now or timezone.now()
+    cached = caches.stream(stream)
     for _ in range(MAX_ATTEMPTS):
-        events = store.read_stream(stream)
-        state = fold(events)
+        if cached is not None:
+            events, state = cached
+        else:
+            events = tuple(store.read_stream(stream))
+            state = fold(events)
+        from_cache, cached = cached is not None, None  # a retry always reads the stream
         if not state.started or state.student_id != getattr(actor, "pk", None):
-            raise QuizNotFound()
+            raise QuizNotFound()  # a quiz never changes hands: a cached state may say so too
         replay = _replay(events, command_id)
         if replay is not None:
             return replay
         questions = _questions_for(state, command)
-        decided = decide(state, command, pool=_pool(questions), pick=pick or _random_pick, now=now)
+        try:
+            decided = decide(
+                state, command, pool=_pool(questions), pick=pick or _random_pick, now=now
+            )
+        except CommandRejected:
+            if from_cache:
+                continue  # the quiz may have moved on in another process: check on a fresh read
+            raise
         new = _new_events(decided, actor, command_id, correlation_id)
         try:
             recorded = store.append(stream, new, expected_version=state.version, recorded_at=now)
         except store.WrongExpectedVersion:
+            caches.forget_stream(stream)
             continue  # decide again on the fresh state
         except store.EventIdReused:
             # Either this very command won a race against itself (the next round replays it) or
             # the id was used for a command on another quiz.
+            caches.forget_stream(stream)
             if _stream_of_command(command_id) != stream:
                 raise CommandIdReused() from None
             continue
-        return CommandResult(view_of(fold(recorded, state), questions), events=recorded)
+        if recorded[0].version != state.version + 1:
+            # The store found these very events already stored (an identical re-append): the
+            # command was applied before; read the stream to return that first outcome.
+            caches.forget_stream(stream)
+            continue
+        state = fold(recorded, state)
+        caches.remember_stream(stream, (*events, *recorded), state)
+        return CommandResult(view_of(state, questions), events=list(recorded))
     raise ConcurrencyConflict()
 
 
 def _questions_for(state: QuizState, command: Command) -> tuple[QuestionContent, ...]:
     """The question content deciding needs (and the view shows): only what the command uses."""
     if isinstance(command, NextQuestion):
-        return content.chapter_pool(state.chapter_id) if not state.question_open else ()
+        return (
+            caches.pool(state.chapter_id, content.chapter_pool) if not state.question_open else ()
+        )
     if state.question_open and state.question_id is not None:
         assert state.question_revision is not None
         return (question_revision(state.question_id, state.question_revision),)
     return ()
 
 
-# A saved question revision never changes (quiz.models enforces it), so what was read once can be
-# kept for the life of the process; keyed by database too, for processes that use several.
-_REVISIONS: dict[tuple[str, int, int], QuestionContent] = {}
-_REVISIONS_MAX = 10_000
-
-
 def question_revision(question_id: int, revision: int) -> QuestionContent:
-    """quiz.content.question_revision, cached: answering reads only the quiz's stream."""
-    key = (str(connection.settings_dict["NAME"]), question_id, revision)
-    found = _REVISIONS.get(key)
-    if found is None:
-        found = content.question_revision(question_id, revision)
-        if len(_REVISIONS) >= _REVISIONS_MAX:
-            _REVISIONS.clear()
-        _REVISIONS[key] = found
-    return found
+    """quiz.content.question_revision, cached (a saved revision never changes)."""
+    return caches.revision(question_id, revision, content.question_revision)
 
 
 def _pool(questions: Sequence[QuestionContent]) -> Pool:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from events import store
-from quiz import content, selectors, services
+from quiz import caches, content, selectors, services
+from quiz.domain import fold
 from quiz.errors import (
     ChapterNotFound,
     CommandIdReused,
@@ -257,7 +258,8 @@ def test_an_answer_is_checked_against_the_revision_that_was_assigned(world):
         accepted_answers=["2"],
         worked_answer="1 + 1 = 2",
     )
-    assert selectors.quiz_view(world.student, quiz.id).question.text == quiz.question.text
+    shown = selectors.quiz_view(world.student, quiz.id).question
+    assert shown is not None and shown.text == quiz.question.text
     result = answer(world, quiz.id, old_answer)
     assert result.events[0].type == "quiz.QuestionAnsweredCorrectly"
     assert result.events[0].data["question_revision"] == 1
@@ -339,3 +341,62 @@ def test_quizzes_of_a_student_newest_first(world):
     services.start_quiz(actor=world.other_student, chapter_id=world.chapter.pk, command_id=cid())
     assert [q.id for q in selectors.quizzes_of(world.student)] == [second.id, first.id]
     assert [q.status for q in selectors.quizzes_of(world.student)] == ["question_open", "passed"]
+
+
+# --- caches: stale is safe ------------------------------------------------------------------------
+
+
+def _make_cache_stale(quiz_id) -> None:
+    """As if another process moved the quiz on: this process remembers an older version."""
+    stream = services.stream_id(quiz_id)
+    events = tuple(store.read_stream(stream))
+    caches.remember_stream(stream, events[:-1], fold(events[:-1]))
+
+
+def test_a_stale_cached_quiz_is_read_again_when_the_append_conflicts(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    next_q(world, quiz.id)
+    caches.forget_stream(services.stream_id(quiz.id))
+    view = selectors.quiz_view(world.student, quiz.id)
+    answer(world, quiz.id, "0")
+    _make_cache_stale(quiz.id)  # remembers the question as still open (version 4)
+    with pytest.raises(CommandRejected) as rejected:
+        answer(world, quiz.id, right_answer(view))
+    assert rejected.value.code == "no_open_question"
+    assert store.stream_version(services.stream_id(quiz.id)) == 5
+
+
+def test_a_rejection_decided_on_a_stale_cached_quiz_is_checked_on_a_fresh_read(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    view = next_q(world, quiz.id).quiz
+    _make_cache_stale(quiz.id)  # remembers the question as answered: answering would be rejected
+    result = answer(world, quiz.id, right_answer(view))
+    assert types(result) == ["quiz.QuestionAnsweredCorrectly"]
+    assert result.quiz.version == 5
+
+
+def test_a_resent_command_is_found_even_when_the_cache_is_stale(world):
+    quiz = start(world).quiz
+    command_id = cid()
+    first = answer(world, quiz.id, "0", command_id=command_id)
+    _make_cache_stale(quiz.id)
+    again = answer(world, quiz.id, "0", command_id=command_id)
+    assert again.quiz == first.quiz
+    assert store.stream_version(services.stream_id(quiz.id)) == 3
+
+
+def test_an_edited_question_is_assigned_at_its_new_revision(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    for question in world.questions:
+        content.revise_question(
+            question=question,
+            text=f"Edited {question.pk}",
+            choices=None,
+            accepted_answers=["7"],
+            worked_answer="",
+        )
+    view = next_q(world, quiz.id).quiz
+    assert view.question.revision == 2 and view.question.text.startswith("Edited")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
+from quiz.content import revise_question
 from quiz.models import Question
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,22 @@ def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
     question = make_question()
     response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
     assert response.status_code == 403
+
+
+def test_the_question_list_shows_current_texts(staff_client, make_question):
+    question = make_question(text="First wording")
+    revise_question(
+        question=question,
+        text="Second wording",
+        choices=[],
+        accepted_answers=["1"],
+        worked_answer="",
+    )
+    response = staff_client.get(reverse("admin:quiz_question_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Second wording" in page
+    assert "First wording" not in page
 
 
 def test_the_course_page_lists_its_chapters(staff_client, chapter):

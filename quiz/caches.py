@@ -1,0 +1,125 @@
+"""In-process caches of the quiz write side. Every one is safe to be stale (or empty):
+
+- Question revisions never change once saved, so a revision read once is good forever.
+- A chapter's pool (its questions at their current revisions) is kept a few seconds: an answer is
+  always checked against the revision that was assigned (recorded in the event), so assigning a
+  revision that was edited a moment ago is still consistent. Saves in this process clear it.
+- A quiz stream's events and folded state, after a command of this process: the next command on the
+  quiz decides on it without reading the stream. The append's expected version rejects a decision
+  on a stale state (another process moved the quiz on), and the service then reads the stream and
+  decides again; a rejection decided on a cached state is re-checked on a fresh read too.
+
+All are keyed by database name as well, for processes that talk to more than one database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.db import connection
+from django.db.models.signals import post_save
+
+from events.store import RecordedEvent
+from quiz.content import QuestionContent
+from quiz.domain import QuizState
+from quiz.models import Question, QuestionRevision
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+POOL_SECONDS = 5.0
+
+
+class LRU(Generic[K, V]):
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def drop(self, key: K) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _db() -> str:
+    return str(connection.settings_dict["NAME"])
+
+
+REVISIONS: LRU[tuple[str, int, int], QuestionContent] = LRU(20_000)
+POOLS: LRU[tuple[str, int], tuple[float, tuple[QuestionContent, ...]]] = LRU(1_000)
+STREAMS: LRU[tuple[str, str], tuple[tuple[RecordedEvent, ...], QuizState]] = LRU(5_000)
+
+
+def revision(
+    question_id: int, number: int, load: Callable[[int, int], QuestionContent]
+) -> QuestionContent:
+    key = (_db(), question_id, number)
+    found = REVISIONS.get(key)
+    if found is None:
+        found = load(question_id, number)
+        REVISIONS.put(key, found)
+    return found
+
+
+def pool(
+    chapter_id: int, load: Callable[[int], tuple[QuestionContent, ...]]
+) -> tuple[QuestionContent, ...]:
+    key = (_db(), chapter_id)
+    found = POOLS.get(key)
+    now = time.monotonic()
+    if found is not None and now - found[0] < POOL_SECONDS:
+        return found[1]
+    questions = load(chapter_id)
+    POOLS.put(key, (now, questions))
+    for question in questions:
+        REVISIONS.put((key[0], question.id, question.revision), question)
+    return questions
+
+
+def stream(stream_id: str) -> tuple[tuple[RecordedEvent, ...], QuizState] | None:
+    return STREAMS.get((_db(), stream_id))
+
+
+def remember_stream(stream_id: str, events: tuple[RecordedEvent, ...], state: QuizState) -> None:
+    STREAMS.put((_db(), stream_id), (events, state))
+
+
+def forget_stream(stream_id: str) -> None:
+    STREAMS.drop((_db(), stream_id))
+
+
+def clear() -> None:
+    for cache in (REVISIONS, POOLS, STREAMS):
+        cache.clear()
+
+
+def _content_changed(sender: Any, **kwargs: Any) -> None:
+    POOLS.clear()
+
+
+post_save.connect(_content_changed, sender=Question, dispatch_uid="quiz.caches.question")
+post_save.connect(_content_changed, sender=QuestionRevision, dispatch_uid="quiz.caches.revision")

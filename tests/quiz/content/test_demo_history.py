@@ -1,0 +1,151 @@
+"""seed_demo --history: students practise through the real quiz services, once, on school days."""
+
+from __future__ import annotations
+
+import io
+import random
+from collections import Counter
+from datetime import date, time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.models import Event
+from quiz.answers import is_correct
+from quiz.content import Choice, QuestionContent
+from quiz.demo_content import CHAPTERS
+from quiz.demo_history import (
+    PROFILES,
+    assign_profiles,
+    chapter_opens,
+    right_answer,
+    school_days,
+    simulate_history,
+    wrong_answer,
+)
+
+BANK = [q for c in CHAPTERS for q in c.questions]
+
+
+def content_of(demo, pk=1):
+    return QuestionContent(
+        id=pk,
+        revision=1,
+        kind=demo.kind,
+        text=demo.text,
+        choices=tuple(Choice(k, t) for k, t in demo.choices),
+        accepted_answers=demo.accepted,
+        worked_answer=demo.worked,
+    )
+
+
+# --- pure planning --------------------------------------------------------------------------------
+
+
+def test_school_days_are_the_weekdays_before_today():
+    wednesday = date(2026, 3, 11)
+    days = school_days(days=9, today=wednesday)
+    assert days == [
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+        date(2026, 3, 4),
+        date(2026, 3, 5),
+        date(2026, 3, 6),
+        date(2026, 3, 9),
+        date(2026, 3, 10),
+    ]
+    assert school_days(days=2, today=date(2026, 3, 9)) == []  # a Monday after a weekend
+
+
+def test_chapters_open_one_after_another():
+    assert chapter_opens(5, 10) == [0, 2, 4, 6, 8]
+    assert chapter_opens(4, 1) == [0, 0, 0, 0]
+    assert chapter_opens(0, 10) == []
+
+
+def test_a_class_gets_good_average_and_weak_students():
+    profiles = assign_profiles([f"s{n}" for n in range(30)], random.Random(1))
+    mix = Counter(p.name for p in profiles.values())
+    assert mix == {"good": 9, "average": 13, "weak": 8}
+    small = Counter(p.name for p in assign_profiles(["a", "b", "c"], random.Random(1)).values())
+    assert small == {"good": 1, "average": 1, "weak": 1}
+    assert PROFILES["good"].skill[0] > PROFILES["weak"].skill[1]
+
+
+@pytest.mark.parametrize("demo", BANK, ids=lambda q: q.text[:40])
+def test_simulated_answers_are_checked_as_intended(demo):
+    """Right answers (in every accepted spelling) pass the real checker; the mistakes do not."""
+    content = content_of(demo)
+    rng = random.Random(3)
+    for _ in range(10):
+        answer = right_answer(content, rng)
+        assert is_correct(answer, kind=demo.kind, accepted_answers=demo.accepted), answer
+        mistake = wrong_answer(content, demo, rng)
+        assert not is_correct(mistake, kind=demo.kind, accepted_answers=demo.accepted), mistake
+
+
+def test_a_question_outside_the_bank_gets_a_wrong_choice():
+    content = QuestionContent(
+        id=9,
+        revision=1,
+        kind="choice",
+        text="?",
+        choices=(Choice("A", "x"), Choice("B", "y")),
+        accepted_answers=("A",),
+        worked_answer="",
+    )
+    assert wrong_answer(content, None, random.Random(1)) == "B"
+
+
+# --- through the services (PostgreSQL; services commit, so the test does too) ---------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_history_goes_through_the_services_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    wednesday = date(2026, 3, 11)  # two school days before it: Monday and Tuesday
+    outcome = simulate_history(days=2, seed=5, today=wednesday)
+    assert not outcome.skipped
+    assert outcome.school_days == 2
+    assert outcome.students == 40
+    assert outcome.sessions > 0
+    assert outcome.quizzes_started > 0
+
+    events = list(Event.objects.order_by("position"))
+    assert len(events) == outcome.events > 0
+    types = Counter(e.type for e in events)
+    for expected in (
+        "quiz.QuizStarted",
+        "quiz.QuestionAssigned",
+        "quiz.QuestionAnsweredCorrectly",
+        "quiz.QuestionAnsweredIncorrectly",
+    ):
+        assert types[expected] > 0, types
+
+    students = dict(
+        get_user_model()
+        .objects.filter(username__startswith="student")
+        .values_list("pk", "username")
+    )
+    bank_mistakes = {w for q in BANK for w in q.wrong}
+    tz = timezone.get_current_timezone()
+    for event in events:
+        local = event.recorded_at.astimezone(tz)
+        assert local.date() in (date(2026, 3, 9), date(2026, 3, 10)), local
+        assert time(8, 30) <= local.time() <= time(17, 0), local
+        assert event.data["student_id"] in students
+        assert event.metadata["actor_id"] == event.data["student_id"]
+        assert event.data["classroom_id"] is not None
+        if event.type == "quiz.QuestionAnsweredIncorrectly":
+            assert event.data["answer"] in bank_mistakes
+
+    # Once only: a second run finds the history and appends nothing.
+    again = simulate_history(days=2, seed=5, today=wednesday)
+    assert again.skipped
+    assert Event.objects.count() == len(events)
+    out = io.StringIO()
+    call_command("seed_demo", "--history", "2", stdout=out)
+    assert "skipped" in out.getvalue()
+    assert Event.objects.count() == len(events)
