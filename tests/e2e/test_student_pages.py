@@ -42,7 +42,11 @@ def focused_id(page: Any) -> str:
 
 
 def submit_answer(page: Any, text: str) -> None:
-    """Type an answer and press Enter, as a keyboard user does (focus starts in the field)."""
+    """Type an answer and press Enter, as a keyboard user does (focus starts in the field).
+
+    htmx moves focus to the new field when the swap settles, a moment after the swap: wait for it.
+    """
+    page.wait_for_selector("#answer:focus")
     assert focused_id(page) == "answer"
     page.keyboard.type(text)
     page.keyboard.press("Enter")
