@@ -1,13 +1,14 @@
 """The event store: append events to streams, read them back per stream or in commit-safe order.
 
 PostgreSQL is the production database. Each event row carries the id of the transaction that
-wrote it (`pg_current_xact_id()`). `read_all` returns only rows of transactions below the reading
-snapshot's xmin -- transactions that have certainly finished -- ordered by (transaction_id,
-position). A transaction that commits later always has an id at or above that xmin, so it sorts
-after every cursor handed out so far: a reader following cursors never passes over an event that
-commits late, and writers stay fully parallel (no table lock). The price: the append must be the
-first write of its transaction (a database trigger checks it), and a long-running transaction
-anywhere on the server holds readers back (lag, never loss).
+wrote it (`pg_current_xact_id()`). `read_all` returns only rows of transactions below the safe
+horizon -- the oldest transaction of this database still running at the reading snapshot -- so
+only transactions that have certainly finished, ordered by (transaction_id, position). A
+transaction that commits later always has an id at or above that horizon, so it sorts after every
+cursor handed out so far: a reader following cursors never passes over an event that commits
+late, and writers stay fully parallel (no table lock). The price: the append must be the first
+write of its transaction (a database trigger checks it), and a long-running writing transaction
+in this database holds readers back until it ends (lag, never loss).
 
 SQLite (development) serializes writers (BEGIN IMMEDIATE), so there position order is commit order.
 
@@ -184,14 +185,21 @@ def _upcast_all(events: list[RecordedEvent]) -> list[RecordedEvent]:
 class _Prepared:
     type: str
     schema_version: int
-    data_json: str
-    metadata_json: str
     event_id: uuid.UUID
+    data: dict[str, Any]  # as JSON gives it back (what readers will see)
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    events: list[_Prepared]
+    payload: str  # one JSON array [{"t", "v", "i", "d", "m"}, ...]: one parameter, one parse
+
+
+_VALID_TYPES: set[str] = set()  # types that passed the pattern: skip the regex next time
 
 
 def _dump(value: object, what: str) -> str:
-    if not isinstance(value, dict):
-        raise InvalidEvent(f"{what} must be a dict, not {type(value).__name__}")
     try:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as error:
@@ -209,7 +217,22 @@ def _validate_stream_id(stream_id: object) -> str:
     return stream_id
 
 
-def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> list[_Prepared]:
+def _check_type(event_type: object) -> None:
+    if event_type in _VALID_TYPES:
+        return
+    if (
+        not isinstance(event_type, str)
+        or len(event_type) > MAX_TYPE_LENGTH
+        or not TYPE_PATTERN.match(event_type)
+    ):
+        raise InvalidEvent(
+            f"event type {event_type!r} is not of the form app.PastTenseName "
+            "(e.g. quiz.QuestionAnsweredCorrectly)"
+        )
+    _VALID_TYPES.add(event_type)
+
+
+def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _Batch:
     _validate_stream_id(stream_id)
     if not (
         expected in (NO_STREAM, ANY)
@@ -220,33 +243,40 @@ def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> li
         )
     if isinstance(events, NewEvent) or not events:
         raise InvalidEvent("append needs a non-empty sequence of NewEvent")
-    prepared: list[_Prepared] = []
-    seen: set[uuid.UUID] = set()
+    docs: list[dict[str, Any]] = []
+    ids: list[uuid.UUID] = []
     for index, event in enumerate(events):
         if not isinstance(event, NewEvent):
             raise InvalidEvent(f"event {index} is a {type(event).__name__}, not a NewEvent")
-        if (
-            not isinstance(event.type, str)
-            or len(event.type) > MAX_TYPE_LENGTH
-            or not TYPE_PATTERN.match(event.type)
-        ):
-            raise InvalidEvent(
-                f"event type {event.type!r} is not of the form app.PastTenseName "
-                "(e.g. quiz.QuestionAnsweredCorrectly)"
-            )
+        _check_type(event.type)
         sv = event.schema_version
         if not isinstance(sv, int) or isinstance(sv, bool) or not 1 <= sv <= 32767:
             raise InvalidEvent(f"schema_version must be an int from 1, not {sv!r}")
         event_id = event.event_id if event.event_id is not None else uuid.uuid4()
         if not isinstance(event_id, uuid.UUID):
             raise InvalidEvent(f"event_id must be a uuid.UUID, not {event_id!r}")
-        if event_id in seen:
-            raise InvalidEvent(f"event id {event_id} appears twice in one append")
-        seen.add(event_id)
-        data_json = _dump(event.data, f"data of {event.type}")
-        metadata_json = _dump(event.metadata or {}, f"metadata of {event.type}")
-        prepared.append(_Prepared(event.type, sv, data_json, metadata_json, event_id))
-    return prepared
+        metadata = {} if event.metadata is None else event.metadata
+        for value, what in ((event.data, "data"), (metadata, "metadata")):
+            if not isinstance(value, dict):
+                raise InvalidEvent(f"{what} of {event.type} must be a dict, not {type(value)}")
+        ids.append(event_id)
+        docs.append({"t": event.type, "v": sv, "i": str(event_id), "d": event.data, "m": metadata})
+    if len(set(ids)) != len(ids):
+        raise InvalidEvent("the same event id appears twice in one append")
+    try:
+        payload = _dump(docs, "the events")  # one C-speed encode for the whole append
+    except InvalidEvent:
+        for doc in docs:  # find the culprit for a precise message
+            _dump(doc["d"], f"data of {doc['t']}")
+            _dump(doc["m"], f"metadata of {doc['t']}")
+        raise
+    # Parse it back: the returned events carry exactly what readers will see (str keys, lists).
+    stored = _loads(payload)
+    prepared = [
+        _Prepared(doc["t"], doc["v"], event_id, doc["d"], doc["m"])
+        for doc, event_id in zip(stored, ids, strict=True)
+    ]
+    return _Batch(prepared, payload)
 
 
 def _matches(expected: ExpectedVersion, actual: int) -> bool:
@@ -355,7 +385,8 @@ def _event_from_sqlite(row: Sequence[Any]) -> RecordedEvent:
 _PG_APPEND = """
 INSERT INTO events_event
     (stream_id, stream_hash, version, type, schema_version, data, metadata, event_id, recorded_at)
-SELECT %s, %s, cur.v + e.n, e.type, e.sv, e.data, e.meta, e.eid, %s
+SELECT %s, %s, cur.v + e.n, e.doc->>'t', (e.doc->>'v')::int, e.doc->'d', e.doc->'m',
+       (e.doc->>'i')::uuid, %s
 FROM (
     SELECT coalesce(l.version, 0) AS v, coalesce(l.transaction_id, 0) AS t
     FROM (SELECT 1) AS one
@@ -364,11 +395,7 @@ FROM (
         ORDER BY version DESC LIMIT 1
     ) AS l ON true
 ) AS cur,
-ROWS FROM (
-    unnest(%s::text[]), unnest(%s::int[]),
-    jsonb_array_elements(%s::text::jsonb), jsonb_array_elements(%s::text::jsonb),
-    unnest(%s::uuid[])
-) WITH ORDINALITY AS e(type, sv, data, meta, eid, n)
+jsonb_array_elements(%s::text::jsonb) WITH ORDINALITY AS e(doc, n)
 WHERE {version_check}
   AND (pg_current_xact_id_if_assigned() IS NULL
        OR cur.t <= pg_current_xact_id_if_assigned()::text::bigint)
@@ -378,6 +405,19 @@ RETURNING position, version, transaction_id
 _PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s")
 _PG_APPEND_ANY = _PG_APPEND.format(version_check="true")
 _FIRST_WRITE_SQLSTATE: Final = "SF001"
+
+# The safe horizon: the oldest transaction id still running at this statement's snapshot, leaving
+# out transactions of *other databases* on the server (they cannot write our events, and one idle
+# session elsewhere would otherwise stall every reader here). A running xid is only left out when
+# pg_stat_activity positively places it in another database; anything unknown (a transaction that
+# finished meanwhile, prepared transactions, rows hidden from this role) counts, which is safe.
+# backend_xid is 32 bits, snapshot ids are 64 (with epoch): compare the low 32 bits.
+_PG_HORIZON = """coalesce(
+    (SELECT min(xip::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS xip
+     WHERE xip::text::bigint %% 4294967296 NOT IN (
+         SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
+    pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"""
 
 
 class _Conflict(Exception):
@@ -401,7 +441,7 @@ def append(
     AppendOrderError. Appending events whose ids are already stored in this stream, in the same
     order and with the same content, stores nothing and returns the stored events.
     """
-    prepared = _prepare(stream_id, events, expected_version)
+    batch = _prepare(stream_id, events, expected_version)
     at = timezone.now() if recorded_at is None else recorded_at
     if not isinstance(at, datetime) or timezone.is_naive(at):
         raise InvalidEvent(f"recorded_at must be a timezone-aware datetime, not {at!r}")
@@ -410,11 +450,11 @@ def append(
     for attempt in range(attempts):
         try:
             if _is_pg():
-                recorded = _append_pg(stream_id, prepared, expected_version, at)
+                recorded = _append_pg(stream_id, batch, expected_version, at)
             else:
-                recorded = _append_sqlite(stream_id, prepared, expected_version, at)
+                recorded = _append_sqlite(stream_id, batch.events, expected_version, at)
         except _Conflict as conflict:
-            resolved = _resolve_conflict(stream_id, prepared, expected_version, conflict.unique)
+            resolved = _resolve_conflict(stream_id, batch.events, expected_version, conflict.unique)
             if resolved is None and attempt + 1 < attempts:
                 continue  # ANY lost a race to a concurrent append: number after it
             if resolved is None:
@@ -432,20 +472,10 @@ def _send_committed(events: list[RecordedEvent]) -> None:
 
 
 def _append_pg(
-    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, at: datetime
+    stream_id: str, batch: _Batch, expected: ExpectedVersion, at: datetime
 ) -> list[RecordedEvent]:
-    params: list[Any] = [
-        stream_id,
-        stream_hash(stream_id),
-        at,
-        stream_id,
-        [p.type for p in prepared],
-        [p.schema_version for p in prepared],
-        # Whole JSON arrays as single text parameters: no per-element array quoting.
-        "[" + ",".join([p.data_json for p in prepared]) + "]",
-        "[" + ",".join([p.metadata_json for p in prepared]) + "]",
-        [p.event_id for p in prepared],
-    ]
+    prepared = batch.events
+    params: list[Any] = [stream_id, stream_hash(stream_id), at, stream_id, batch.payload]
     if expected is ANY:
         sql = _PG_APPEND_ANY
     else:
@@ -476,8 +506,8 @@ def _append_pg(
             version,
             p.type,
             p.schema_version,
-            _loads(p.data_json),
-            _loads(p.metadata_json),
+            p.data,
+            p.metadata,
             p.event_id,
             at,
             transaction_id,
@@ -512,8 +542,8 @@ def _append_sqlite(
                         current + offset,
                         p.type,
                         p.schema_version,
-                        p.data_json,
-                        p.metadata_json,
+                        _dump(p.data, "data"),
+                        _dump(p.metadata, "metadata"),
                         p.event_id.hex,
                         at_db,
                     ],
@@ -526,8 +556,8 @@ def _append_sqlite(
                         current + offset,
                         p.type,
                         p.schema_version,
-                        _loads(p.data_json),
-                        _loads(p.metadata_json),
+                        p.data,
+                        p.metadata,
                         p.event_id,
                         at,
                         0,
@@ -555,8 +585,8 @@ def _resolve_conflict(
             and e.version == first.version + i
             and e.type == p.type
             and e.schema_version == p.schema_version
-            and e.data == _loads(p.data_json)
-            and e.metadata == _loads(p.metadata_json)
+            and e.data == p.data
+            and e.metadata == p.metadata
             for i, p in enumerate(prepared)
         )
         if same:
@@ -705,7 +735,7 @@ def read_all(
         # JOIN yields it even when no event qualifies.
         sql = (
             f"SELECT h.x, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
-            "FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) AS h "
+            f"FROM (SELECT {_PG_HORIZON} AS x) AS h "
             f"LEFT JOIN LATERAL (SELECT {_COLUMNS} FROM events_event "
             "WHERE (transaction_id, position) > (%s, %s) AND transaction_id < h.x "
             f"{where} ORDER BY transaction_id, position LIMIT %s) AS e ON true"
@@ -785,7 +815,7 @@ def events_after(
 def settle(timeout: float = 30.0) -> None:
     """Wait until read_all shows every transaction that committed before this call.
 
-    read_all holds back events while any older transaction on the server is still running; tests
+    read_all holds back events while any older transaction of this database still runs; tests
     and scripts that append and then read call this in between. No-op on SQLite. Call it outside a
     transaction that has written (that transaction itself would hold the horizon back).
     """
@@ -803,9 +833,7 @@ def settle(timeout: float = 30.0) -> None:
             raise RuntimeError("settle() inside a transaction that has written would never end")
         deadline = time.monotonic() + timeout
         while True:
-            row = cursor.execute(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-            ).fetchone()
+            row = cursor.execute(f"SELECT {_PG_HORIZON}", []).fetchone()
             assert row is not None
             if row[0] >= target:
                 return
