@@ -1,4 +1,18 @@
-from django.urls import URLPattern, URLResolver
+"""Student pages, plus the site-wide log in / log out and the role-based home page."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from quiz import views
 
 app_name = "quiz"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("chapters/<int:chapter_id>/start/", views.start, name="start"),
+    path("quizzes/<uuid:quiz_id>/", views.quiz_page, name="quiz"),
+    path("quizzes/<uuid:quiz_id>/answer/", views.answer, name="answer"),
+    path("quizzes/<uuid:quiz_id>/reveal/", views.reveal, name="reveal"),
+    path("quizzes/<uuid:quiz_id>/next/", views.next_question, name="next"),
+]

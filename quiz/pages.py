@@ -1,0 +1,125 @@
+"""The pure part of the student pages: what to show and what to do, from plain data.
+
+No Django imports: views gather the data, these functions decide, templates render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+Submission = Literal["apply", "duplicate", "stale"]
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+STUCK = "stuck"
+PASSED = "passed"
+
+
+def classify_submission(
+    *, posted_version: int, current_version: int, already_applied: Callable[[], bool]
+) -> Submission:
+    """What to do with a quiz form that arrives.
+
+    - The page showed the quiz as it is now: apply the command (the service is idempotent on the
+      command id, so two concurrent copies of one click still answer once).
+    - The quiz moved on and this command is what moved it (a double click, or the back button
+      re-sending a form): a duplicate; show the quiz as it is, append nothing.
+    - The quiz moved on for another reason (another tab, an old page from the history): stale;
+      the student answered a question that is no longer open, so nothing is sent and the current
+      state is shown with a note. Applying it would answer a question they have not seen.
+
+    `already_applied` is only asked when the versions differ: it reads the quiz's events.
+    """
+    if posted_version == current_version:
+        return "apply"
+    if already_applied():
+        return "duplicate"
+    return "stale"
+
+
+Role = Literal["student", "teacher", "staff"]
+
+
+def home_role(*, is_student: bool, is_teacher: bool, is_staff: bool) -> Role | None:
+    """Which start page `/` sends a signed-in user to; None when they have no role yet.
+
+    A teacher who is also staff lands on their classes: teaching is the daily work, the admin is
+    a link away.
+    """
+    if is_student:
+        return "student"
+    if is_teacher:
+        return "teacher"
+    if is_staff:
+        return "staff"
+    return None
+
+
+def format_duration(seconds: int | float) -> str:
+    """A short human duration: '45 s', '4 min 12 s', '1 h 5 min'."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+@dataclass(frozen=True)
+class Streak:
+    streak: int
+    goal: int
+
+    @property
+    def dots(self) -> list[bool]:
+        """One dot per answer needed; the first `streak` are filled."""
+        filled = min(max(self.streak, 0), self.goal)
+        return [i < filled for i in range(self.goal)]
+
+    @property
+    def text(self) -> str:
+        """The same for screen readers."""
+        return f"Streak: {min(self.streak, self.goal)} of {self.goal} correct in a row"
+
+
+@dataclass(frozen=True)
+class ChapterCard:
+    chapter_id: int
+    title: str
+    status: str
+    label: str
+    detail: str
+    action: str
+    streak: Streak | None
+
+
+def chapter_card(
+    *, chapter_id: int, title: str, streak_goal: int, status: str | None, streak: int
+) -> ChapterCard:
+    """A chapter on the dashboard: its status in words and the button that fits it."""
+    status = status or NOT_STARTED
+    if status == PASSED:
+        return ChapterCard(
+            chapter_id, title, PASSED, "Passed", "Well done! You can practise again any time.",
+            "Practise again", None,
+        )  # fmt: skip
+    if status == STUCK:
+        return ChapterCard(
+            chapter_id, title, STUCK, "Needs a little help",
+            "Tip: use “Show the answer” to see how it works, then try the next one.",
+            "Continue", Streak(streak, streak_goal),
+        )  # fmt: skip
+    if status == IN_PROGRESS:
+        return ChapterCard(
+            chapter_id, title, IN_PROGRESS, "In progress",
+            f"{min(streak, streak_goal)} of {streak_goal} correct in a row.",
+            "Continue", Streak(streak, streak_goal),
+        )  # fmt: skip
+    return ChapterCard(
+        chapter_id, title, NOT_STARTED, "Not started",
+        f"Get {streak_goal} right in a row to pass.", "Start", None,
+    )  # fmt: skip

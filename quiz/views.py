@@ -1,0 +1,320 @@
+"""Student pages: log in, the dashboard, and the quiz.
+
+Thin shell over quiz.services (writes) and quiz.selectors / reporting.selectors (reads); what to
+show is decided in quiz.pages (pure). Every page works without JavaScript (plain POST, then a
+redirect to a GET: a reload never re-sends an answer); with htmx, the quiz forms swap only the quiz
+panel.
+
+The quiz page reads the quiz from its own events (quiz.selectors), never from a read model: read
+models lag a second or two, and a student must see the answer they just gave. The dashboard reads
+the `progress` read model; a moment's lag there is fine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from quiz import selectors, services
+from quiz.errors import (
+    ChapterNotFound,
+    CommandRejected,
+    InvalidAnswer,
+    NotAStudent,
+    QuizError,
+    QuizNotFound,
+)
+from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
+from quiz.models import Chapter, Course
+from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
+from reporting.selectors import student_progress
+from studyflow import roles
+
+STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
+QUIZ_PASSED_EVENT = "quiz.QuizPassed"
+
+
+# --- Log in, log out, home -----------------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That username and password don't match. Check both and try again "
+            "(the password is case-sensitive)."
+        ),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have logged out. See you next time!")
+        return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("quiz:login")
+    role = home_role(
+        is_student=roles.is_student(request.user),
+        is_teacher=roles.is_teacher(request.user),
+        is_staff=roles.is_staff(request.user),
+    )
+    if role == "student":
+        return redirect("quiz:dashboard")
+    if role == "teacher":
+        return redirect("/teacher/")
+    if role == "staff":
+        return redirect("admin:index")
+    return render(request, "quiz/no_role.html")
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+def chapter_progress(student: Any) -> dict[int, tuple[str, int]]:
+    """The student's status and streak per chapter id, from the `progress` read model."""
+    return {cell.chapter: (cell.status, cell.streak) for _, cell in student_progress(student.pk)}
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not roles.is_student(request.user):
+        return redirect("quiz:home")
+    progress = chapter_progress(request.user)
+    courses = []
+    for course in Course.objects.prefetch_related("chapters").order_by("order", "pk"):
+        cards = []
+        for chapter in course.chapters.all():
+            status, streak = progress.get(chapter.pk, (None, 0))
+            cards.append(
+                {
+                    "card": chapter_card(
+                        chapter_id=chapter.pk,
+                        title=chapter.title,
+                        streak_goal=chapter.streak_goal,
+                        status=status,
+                        streak=streak,
+                    ),
+                    "command_id": uuid.uuid4(),
+                }
+            )
+        courses.append({"course": course, "chapters": cards})
+    response = render(request, "quiz/dashboard.html", {"courses": courses})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Something went wrong with that button. Please try again.")
+        return redirect("quiz:dashboard")
+    try:
+        result = services.start_quiz(
+            actor=request.user, chapter_id=chapter_id, command_id=form.cleaned_data["command_id"]
+        )
+    except ChapterNotFound as error:
+        raise Http404(error.message) from error
+    except NotAStudent:
+        messages.error(request, "Only students can take quizzes.")
+        return redirect("quiz:home")
+    except QuizError as error:  # e.g. a command id reused for another chapter
+        messages.error(request, error.message)
+        return redirect("quiz:dashboard")
+    return redirect("quiz:quiz", quiz_id=result.quiz.id)
+
+
+# --- The quiz ------------------------------------------------------------------------------------
+
+
+def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Any:
+    try:
+        return selectors.quiz_view(request.user, quiz_id)
+    except QuizNotFound as error:
+        raise Http404("No such quiz.") from error
+
+
+def _passed_summary(request: HttpRequest, quiz_id: uuid.UUID) -> dict[str, Any] | None:
+    for event in reversed(selectors.quiz_events(request.user, quiz_id)):
+        if event.type == QUIZ_PASSED_EVENT:
+            return {
+                "questions": event.data["questions_answered"],
+                "mistakes": event.data["mistakes"],
+                "time": format_duration(event.data["seconds"]),
+            }
+    return None
+
+
+def _render_quiz(
+    request: HttpRequest,
+    quiz: Any,
+    *,
+    answer: str = "",
+    answer_error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    chapter = Chapter.objects.select_related("course").get(pk=_chapter_id(quiz))
+    context = {
+        "quiz": quiz,
+        "chapter": chapter,
+        "streak": Streak(quiz.streak, quiz.streak_goal),
+        # One command id per form render: sending the same form twice is one command.
+        "answer_command_id": uuid.uuid4(),
+        "reveal_command_id": uuid.uuid4(),
+        "next_command_id": uuid.uuid4(),
+        "answer": answer,
+        "answer_error": answer_error,
+        "max_answer_length": MAX_ANSWER_LENGTH,
+        "summary": _passed_summary(request, quiz.id) if quiz.status == "passed" else None,
+    }
+    # htmx swaps only the quiz panel; a plain browser gets the whole page.
+    partial = request.headers.get("HX-Request") == "true"
+    template = "quiz/_panel.html" if partial else "quiz/quiz.html"
+    response = render(request, template, context, status=status)
+    # The back button must fetch the quiz as it is now, not show an old question from the cache.
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _chapter_id(quiz: Any) -> int:
+    chapter = quiz.chapter
+    return int(getattr(chapter, "id", chapter))
+
+
+@require_GET
+@login_required
+def quiz_page(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponse:
+    return _render_quiz(request, _quiz_or_404(request, quiz_id))
+
+
+def _send(
+    request: HttpRequest,
+    quiz_id: uuid.UUID,
+    form: CommandForm,
+    send: Callable[[uuid.UUID], Any],
+) -> HttpResponseBase:
+    """Run one quiz command from a valid form, then redirect to the quiz page (or re-render it)."""
+    quiz = _quiz_or_404(request, quiz_id)
+    command_id: uuid.UUID = form.cleaned_data["command_id"]
+
+    def already_applied() -> bool:
+        return any(
+            str(event.metadata.get("command_id")) == str(command_id)
+            for event in selectors.quiz_events(request.user, quiz_id)
+        )
+
+    decision = classify_submission(
+        posted_version=form.cleaned_data["version"],
+        current_version=quiz.version,
+        already_applied=already_applied,
+    )
+    if decision == "stale":
+        messages.warning(request, STALE_PAGE)
+    elif decision == "apply":
+        try:
+            send(command_id)
+        except CommandRejected as error:
+            # The quiz was changed in between (another tab); show it as it is, with the reason.
+            messages.warning(request, f"{error.message} Here is your quiz as it is now.")
+        except InvalidAnswer as error:
+            return _render_quiz(
+                request,
+                quiz,
+                answer=request.POST.get("answer", ""),
+                answer_error=error.message,
+                status=400,
+            )
+        except QuizNotFound as error:
+            raise Http404("No such quiz.") from error
+        except QuizError as error:  # busy, or a command id reused elsewhere: nothing happened
+            messages.warning(request, error.message)
+    # A duplicate (double click, or a re-sent old form) appends nothing: just show the quiz.
+    return redirect("quiz:quiz", quiz_id=quiz_id)
+
+
+def _bad_form(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    """A form whose hidden fields are broken: nothing to send; show the quiz as it is."""
+    messages.warning(request, STALE_PAGE)
+    return redirect("quiz:quiz", quiz_id=quiz_id)
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        if form.has_error("command_id") or form.has_error("version"):
+            return _bad_form(request, quiz_id)
+        # Empty or too long: refused here, not sent as a command.
+        return _render_quiz(
+            request,
+            _quiz_or_404(request, quiz_id),
+            answer=request.POST.get("answer", ""),
+            answer_error=str(form.errors["answer"][0]),
+            status=400,
+        )
+    return _send(
+        request,
+        quiz_id,
+        form,
+        lambda command_id: services.answer_question(
+            actor=request.user,
+            quiz_id=quiz_id,
+            answer=form.cleaned_data["answer"],
+            command_id=command_id,
+        ),
+    )
+
+
+@require_POST
+@login_required
+def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    form = CommandForm(request.POST)
+    if not form.is_valid():
+        return _bad_form(request, quiz_id)
+    return _send(
+        request,
+        quiz_id,
+        form,
+        lambda command_id: services.reveal_answer(
+            actor=request.user, quiz_id=quiz_id, command_id=command_id
+        ),
+    )
+
+
+@require_POST
+@login_required
+def next_question(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    form = CommandForm(request.POST)
+    if not form.is_valid():
+        return _bad_form(request, quiz_id)
+    return _send(
+        request,
+        quiz_id,
+        form,
+        lambda command_id: services.next_question(
+            actor=request.user, quiz_id=quiz_id, command_id=command_id
+        ),
+    )

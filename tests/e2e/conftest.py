@@ -1,0 +1,98 @@
+"""Browser test fixtures: Debian's chromium driven by Playwright, against the live server.
+
+Generic on purpose, so every e2e test shares them: `browser` (one chromium per session),
+`new_page(js=True, width=1280)` (a fresh context and page on the live server),
+`login(page, username, password)`, and `snap(page, name)` (screenshots at 375 px and 1280 px,
+asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR
+(default test-output/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse ORM calls
+# from the test body ("async context"); the test body is plain synchronous code, so this is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOT_DIR", "test-output/screenshots"))
+NARROW, WIDE = 375, 1280
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """Open a page on the live server in a fresh context (its own cookies)."""
+    contexts: list[Any] = []
+
+    def open_page(*, js: bool = True, width: int = WIDE) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=js,
+            viewport={"width": width, "height": 900},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def login() -> Callable[[Any, str, str], None]:
+    def log_in(page: Any, username: str, password: str) -> None:
+        page.goto("/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+
+    return log_in
+
+
+@pytest.fixture
+def snap(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
+    """Screenshot the page at 375 px and 1280 px; fail if it scrolls sideways at 375 px."""
+
+    def take(page: Any, name: str) -> None:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        original = page.viewport_size
+        for width in (NARROW, WIDE):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_timeout(50)  # let the layout settle
+            if width == NARROW:
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll_width <= NARROW, (
+                    f"{name}: scrolls sideways at 375 px ({scroll_width})"
+                )
+            page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size(original)
+
+    return take

@@ -1,0 +1,247 @@
+"""A student practises a chapter in a real browser, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.pages_data import (
+    PASSWORD,
+    WRONG,
+    answer_events,
+    make_chapter,
+    make_student,
+    right_answer,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def quiz_id_of(page: Any) -> uuid.UUID:
+    match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
+    assert match, page.url
+    return uuid.UUID(match.group(1))
+
+
+def panel_status(page: Any) -> str:
+    return str(page.locator("#quiz-panel").get_attribute("data-status"))
+
+
+def wait_for_status(page: Any, status: str) -> None:
+    page.wait_for_selector(f'#quiz-panel[data-status="{status}"]')
+
+
+def focused_id(page: Any) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+def submit_answer(page: Any, text: str) -> None:
+    """Type an answer and press Enter, as a keyboard user does (focus starts in the field).
+
+    htmx moves focus to the new field when the swap settles, a moment after the swap: wait for it.
+    """
+    page.wait_for_selector("#answer:focus")
+    assert focused_id(page) == "answer"
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def press_next(page: Any) -> None:
+    """Focus lands on "Next question" after an answer: Enter goes on."""
+    page.wait_for_selector(".next-form button:focus")
+    page.keyboard.press("Enter")
+    wait_for_status(page, "question_open")
+
+
+def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float = 30.0) -> str:
+    """Poll the dashboard until the progress read model has caught up."""
+    deadline = time.monotonic() + timeout
+    status = ""
+    while time.monotonic() < deadline:
+        call_command("projections", "catch-up", "progress")
+        page.goto("/dashboard/")
+        status = str(page.locator(f"#chapter-{chapter_id}").get_attribute("data-status"))
+        if status == expected:
+            break
+        time.sleep(0.2)
+    return status
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_a_student_practises_a_chapter_until_it_passes(
+    new_page: Callable[..., Any], login: Callable[..., None], snap: Callable[..., None], js: bool
+) -> None:
+    student = make_student()
+    chapter = make_chapter(title="Adding halves", streak_goal=3)
+    mode = "js" if js else "nojs"
+    page = new_page(js=js)
+
+    page.goto("/login/")
+    snap(page, f"{mode}-01-login")
+    login(page, student.username, "wrong password")
+    assert page.get_by_role("alert").inner_text().startswith("That username and password don")
+    snap(page, f"{mode}-02-login-error")
+    login(page, student.username, PASSWORD)
+    assert page.url.endswith("/dashboard/")
+    assert page.locator(f"#chapter-{chapter.pk}").get_attribute("data-status") == "not_started"
+    snap(page, f"{mode}-03-dashboard")
+
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    quiz_id = quiz_id_of(page)
+    assert page.get_by_text("A decimal comma is fine").is_visible()
+    assert page.locator(".streak .visually-hidden").inner_text() == (
+        "Streak: 0 of 3 correct in a row"
+    )
+    snap(page, f"{mode}-04-question")
+
+    # An empty answer is refused on the form, and nothing is sent.
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#answer-error")
+    assert page.locator("#answer-error").inner_text() == "Type an answer first."
+    assert answer_events(quiz_id) == []
+    snap(page, f"{mode}-05-empty-answer")
+
+    # Right once (with a Dutch decimal comma), then wrong: the streak starts over.
+    page.locator("#answer").focus()
+    submit_answer(page, right_answer(quiz_id, comma=True))
+    wait_for_status(page, "answered_correctly")
+    assert "1 of 3 in a row" in page.locator("#result").inner_text()
+    assert page.locator(".dot.filled").count() == 1
+    snap(page, f"{mode}-06-right")
+    press_next(page)
+    submit_answer(page, WRONG)
+    wait_for_status(page, "answered_incorrectly")
+    assert re.search(r"streak (starts over|starts again)", page.locator("#result").inner_text())
+    assert page.locator(".dot.filled").count() == 0
+    snap(page, f"{mode}-07-wrong")
+    press_next(page)
+
+    # Show the answer.
+    page.get_by_role("button", name="Show the answer").click()
+    wait_for_status(page, "answer_revealed")
+    assert "plus a half makes" in page.locator("#worked-answer").inner_text()
+    snap(page, f"{mode}-08-revealed")
+    press_next(page)
+
+    # streak_goal right in a row passes the chapter.
+    for n in range(1, 4):
+        submit_answer(page, right_answer(quiz_id))
+        if n < 3:
+            wait_for_status(page, "answered_correctly")
+            assert page.locator(".dot.filled").count() == n
+            press_next(page)
+    wait_for_status(page, "passed")
+    assert page.get_by_role("heading", name="You passed this chapter!").is_visible()
+    summary = page.locator(".summary").inner_text()
+    assert "Questions answered\n6" in summary and "Mistakes\n2" in summary
+    snap(page, f"{mode}-09-passed")
+
+    page.get_by_role("link", name="Back to my chapters").click()
+    page.wait_for_url("**/dashboard/")
+    assert dashboard_status(page, chapter.pk, "passed") == "passed"
+    snap(page, f"{mode}-10-dashboard-passed")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_a_double_click_answers_once(
+    new_page: Callable[..., Any], login: Callable[..., None], js: bool
+) -> None:
+    student = make_student()
+    chapter = make_chapter()
+    page = new_page(js=js)
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    quiz_id = quiz_id_of(page)
+    page.locator("#answer").fill(WRONG)
+    page.locator(".answer-form button").dblclick()
+    wait_for_status(page, "answered_incorrectly")
+    page.wait_for_load_state("networkidle")
+    assert len(answer_events(quiz_id)) == 1
+    assert page.locator(".messages").count() == 0  # no "out of date" note for a double click
+
+
+def test_the_back_button_shows_the_quiz_as_it_is_without_js(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    student = make_student()
+    chapter = make_chapter()
+    page = new_page(js=False)
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    quiz_id = quiz_id_of(page)
+    page.locator("#answer").fill(WRONG)
+    page.locator("#answer").press("Enter")
+    wait_for_status(page, "answered_incorrectly")
+    page.get_by_role("button", name="Next question").click()
+    wait_for_status(page, "question_open")
+    version = page.locator("#quiz-panel").get_attribute("data-version")
+
+    # Back lands on an entry that showed the wrong answer: it is fetched again and shows the quiz
+    # as it is now (the new open question), never the old page.
+    page.go_back()
+    wait_for_status(page, "question_open")
+    assert page.locator("#quiz-panel").get_attribute("data-version") == version
+    page.go_back()
+    wait_for_status(page, "question_open")
+    assert page.locator("#quiz-panel").get_attribute("data-version") == version
+    # Answering there answers the question on screen, once.
+    page.locator("#answer").fill(right_answer(quiz_id))
+    page.locator("#answer").press("Enter")
+    wait_for_status(page, "answered_correctly")
+    assert len(answer_events(quiz_id)) == 2
+
+
+def test_the_back_button_with_js_leaves_and_comes_back_to_the_current_quiz(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    student = make_student()
+    chapter = make_chapter()
+    page = new_page(js=True)
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    quiz_id = quiz_id_of(page)
+    submit_answer(page, WRONG)
+    wait_for_status(page, "answered_incorrectly")
+    press_next(page)
+    version = page.locator("#quiz-panel").get_attribute("data-version")
+    page.go_back()  # htmx swaps do not add history entries: back is the dashboard
+    page.wait_for_url("**/dashboard/")
+    page.go_forward()
+    wait_for_status(page, "question_open")
+    assert page.locator("#quiz-panel").get_attribute("data-version") == version
+    assert len(answer_events(quiz_id)) == 1
+
+
+def test_a_stale_tab_does_not_answer_the_new_question(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    student = make_student()
+    chapter = make_chapter()
+    first = new_page(js=True)
+    login(first, student.username, PASSWORD)
+    first.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(first, "question_open")
+    quiz_id = quiz_id_of(first)
+    second = first.context.new_page()
+    second.goto(first.url)
+    wait_for_status(second, "question_open")
+
+    submit_answer(first, WRONG)
+    wait_for_status(first, "answered_incorrectly")
+    press_next(first)
+
+    second.locator("#answer").fill(WRONG)
+    second.locator("#answer").press("Enter")
+    second.wait_for_selector(".message.warning")
+    assert "out of date" in second.locator(".message.warning").inner_text()
+    assert panel_status(second) == "question_open"
+    assert len(answer_events(quiz_id)) == 1

@@ -1,0 +1,478 @@
+"""Student pages through Django's test client: every page state and every message."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.test import Client
+
+from quiz import selectors
+from quiz.forms import EMPTY_ANSWER, LONG_ANSWER
+from quiz.views import STALE_PAGE
+from tests.pages_data import (
+    PASSWORD,
+    WRONG,
+    answer_events,
+    make_chapter,
+    make_student,
+    make_user,
+    quiz_stream,
+    right_answer,
+)
+
+# Transactional: an event append must be the first write of its transaction, so the test's own
+# writes (users, chapters) must be committed before a page appends.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def student() -> Any:
+    return make_student()
+
+
+@pytest.fixture
+def chapter() -> Any:
+    return make_chapter(title="Adding up", streak_goal=3)
+
+
+@pytest.fixture
+def browser(client: Client, student: Any) -> Client:
+    client.force_login(student)
+    return client
+
+
+def hidden(html: str, form_action: str, name: str) -> str:
+    """The value of a hidden field in the form posting to `form_action`."""
+    form = re.search(rf'<form[^>]*action="{re.escape(form_action)}".*?</form>', html, re.S)
+    assert form, f"no form posting to {form_action}"
+    value = re.search(rf'name="{name}" value="([^"]*)"', form.group(0))
+    assert value, f"no {name} in the form posting to {form_action}"
+    return value.group(1)
+
+
+def start(client: Client, chapter: Any) -> uuid.UUID:
+    response = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
+    assert response.status_code == 302
+    match = re.fullmatch(r"/quizzes/([0-9a-f-]+)/", response["Location"])
+    assert match, response["Location"]
+    return uuid.UUID(match.group(1))
+
+
+def page(client: Client, quiz_id: uuid.UUID) -> str:
+    response = client.get(f"/quizzes/{quiz_id}/")
+    assert response.status_code == 200
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+    )
+    return response.content.decode()
+
+
+def send(client: Client, quiz_id: uuid.UUID, action: str, **fields: str) -> Any:
+    """Post the form the quiz page shows for `action`, as a browser would."""
+    html = page(client, quiz_id)
+    url = f"/quizzes/{quiz_id}/{action}/"
+    data = {
+        "command_id": hidden(html, url, "command_id"),
+        "version": hidden(html, url, "version"),
+        **fields,
+    }
+    return client.post(url, data)
+
+
+def answer(client: Client, quiz_id: uuid.UUID, text: str) -> Any:
+    response = send(client, quiz_id, "answer", answer=text)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+# --- log in, log out, home ------------------------------------------------------------------------
+
+
+def test_login_page_has_labelled_fields(client: Client) -> None:
+    html = client.get("/login/").content.decode()
+    assert '<label for="id_username">Username</label>' in html
+    assert '<label for="id_password">Password</label>' in html
+    assert "autofocus" in html
+
+
+def test_bad_credentials_get_a_clear_message(client: Client, student: Any) -> None:
+    response = client.post("/login/", {"username": student.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "username and password don" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_student_logs_in_and_lands_on_the_dashboard(client: Client, student: Any) -> None:
+    response = client.post("/login/", {"username": student.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/")["Location"] == "/dashboard/"
+
+
+def test_home_sends_each_role_to_its_start_page(client: Client) -> None:
+    assert client.get("/")["Location"].startswith("/login/")
+    client.force_login(make_user("t1", group="teachers"))
+    assert client.get("/")["Location"] == "/teacher/"
+    client.force_login(make_user("s1", staff=True))
+    assert client.get("/")["Location"] == "/admin/"
+    client.force_login(make_user("nobody"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "not part of a class yet" in response.content.decode()
+
+
+def test_logout_says_goodbye(browser: Client) -> None:
+    response = browser.post("/logout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "You have logged out" in response.content.decode()
+    assert browser.get("/dashboard/")["Location"].startswith("/login/")
+
+
+def test_pages_need_a_login(client: Client, chapter: Any) -> None:
+    assert client.get("/dashboard/")["Location"] == "/login/?next=/dashboard/"
+    assert client.get(f"/quizzes/{uuid.uuid4()}/")["Location"].startswith("/login/")
+    post = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
+    assert post["Location"].startswith("/login/")
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def test_dashboard_lists_courses_and_chapters_not_started(browser: Client, chapter: Any) -> None:
+    html = browser.get("/dashboard/").content.decode()
+    assert "Test maths" in html and "Adding up" in html
+    assert 'data-status="not_started"' in html
+    assert "Not started" in html and ">Start<" in html
+
+
+def test_a_teacher_on_the_dashboard_goes_home(client: Client) -> None:
+    client.force_login(make_user("t2", group="teachers"))
+    assert client.get("/dashboard/")["Location"] == "/"
+
+
+def test_start_twice_with_one_command_id_is_one_quiz(browser: Client, chapter: Any) -> None:
+    command_id = str(uuid.uuid4())
+    first = browser.post(f"/chapters/{chapter.pk}/start/", {"command_id": command_id})
+    second = browser.post(f"/chapters/{chapter.pk}/start/", {"command_id": command_id})
+    assert first["Location"] == second["Location"]
+
+
+def test_continue_returns_the_open_quiz(browser: Client, chapter: Any) -> None:
+    assert start(browser, chapter) == start(browser, chapter)
+
+
+def test_start_an_unknown_chapter_is_404(browser: Client) -> None:
+    assert browser.post("/chapters/999999/start/", {"command_id": uuid.uuid4()}).status_code == 404
+
+
+def test_a_teacher_cannot_start_a_quiz(client: Client, chapter: Any) -> None:
+    client.force_login(make_user("t3", group="teachers"))
+    response = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Only students can take quizzes."
+    ]
+
+
+# --- the quiz page ------------------------------------------------------------------------------
+
+
+def test_open_question_page(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    assert "What is" in html
+    assert '<label for="answer">Your answer</label>' in html
+    assert re.search(r'<input type="text" id="answer" name="answer" value="" autofocus', html)
+    assert "A decimal comma is fine" in html
+    assert "Streak: 0 of 3 correct in a row" in html
+    assert html.count('class="dot"') == 3
+    assert "Show the answer" in html
+    assert "htmx.min.js" in html
+
+
+def test_wrong_answer_says_the_streak_starts_over(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, right_answer(quiz_id))
+    send(browser, quiz_id, "next")
+    assert "Streak: 1 of 3" in page(browser, quiz_id)
+    answer(browser, quiz_id, WRONG)
+    html = page(browser, quiz_id)
+    assert 'data-status="answered_incorrectly"' in html
+    assert re.search(r'class="result bad".*streak (starts over|starts again)', html, re.S)
+    assert f'You answered: <span class="answer-text">{WRONG}</span>' in html
+    assert "Streak: 0 of 3" in html
+    assert "Next question" in html
+
+
+def test_right_answer_with_a_decimal_comma(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, right_answer(quiz_id, comma=True))
+    html = page(browser, quiz_id)
+    assert 'class="result good"' in html
+    assert "1 of 3 in a row." in html
+    assert "Streak: 1 of 3" in html
+
+
+def test_reveal_shows_the_worked_answer(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    assert send(browser, quiz_id, "reveal").status_code == 302
+    html = page(browser, quiz_id)
+    assert 'data-status="answer_revealed"' in html
+    assert "Here is how it works." in html and "plus a half makes" in html
+
+
+def test_next_question_opens_a_new_question(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, WRONG)
+    send(browser, quiz_id, "next")
+    html = page(browser, quiz_id)
+    assert 'data-status="question_open"' in html
+
+
+def test_passing_shows_the_summary(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, WRONG)
+    for n in range(3):
+        send(browser, quiz_id, "next")
+        answer(browser, quiz_id, right_answer(quiz_id))
+        assert n == 2 or "Next question" in page(browser, quiz_id)
+    html = page(browser, quiz_id)
+    assert "You passed this chapter!" in html
+    assert re.search(r"<dt>Questions answered</dt><dd>4</dd>", html)
+    assert re.search(r"<dt>Mistakes</dt><dd>1</dd>", html)
+    assert re.search(r"<dt>Time</dt><dd>\d+ s</dd>", html)
+    assert 'href="/dashboard/"' in html and "Back to my chapters" in html
+    assert "<title>Passed: Adding up" in html
+
+
+def test_a_stuck_student_gets_a_gentle_hint(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    for _ in range(3):
+        answer(browser, quiz_id, WRONG)
+        send(browser, quiz_id, "next")
+    html = page(browser, quiz_id)
+    assert "Finding this one tricky?" in html
+    answer(browser, quiz_id, right_answer(quiz_id))
+    assert "Finding this one tricky?" not in page(browser, quiz_id)
+
+
+def test_choice_questions_are_buttons(browser: Client) -> None:
+    quiz_id = start(browser, make_chapter(kind="choice"))
+    html = page(browser, quiz_id)
+    assert "<legend>Choose your answer</legend>" in html
+    assert re.search(
+        r'<button type="submit" name="answer" value="A" class="choice" autofocus>', html
+    )
+    assert 'value="B" class="choice"' in html
+    answer(browser, quiz_id, "A")
+    assert 'class="result good"' in page(browser, quiz_id)
+
+
+# --- input help and refusals ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "message"), [("   ", EMPTY_ANSWER), ("9" * 501, LONG_ANSWER)])
+def test_empty_or_long_answers_are_refused_on_the_form(
+    browser: Client, chapter: Any, text: str, message: str
+) -> None:
+    quiz_id = start(browser, chapter)
+    before = len(quiz_stream(quiz_id))
+    response = send(browser, quiz_id, "answer", answer=text)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert">' + message.replace("'", "&#x27;") in html
+    assert 'aria-invalid="true"' in html
+    assert len(quiz_stream(quiz_id)) == before  # not sent as a command
+
+
+def test_a_500_character_answer_is_fine(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, "9" * 500)
+    assert len(answer_events(quiz_id)) == 1
+
+
+# --- double submit, back button, stale pages --------------------------------------------------
+
+
+def test_a_double_click_answers_once(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    data = {
+        "command_id": hidden(html, url, "command_id"),
+        "version": hidden(html, url, "version"),
+        "answer": WRONG,
+    }
+    first, second = browser.post(url, data), browser.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert len(answer_events(quiz_id)) == 1
+    followed = browser.get(second["Location"]).content.decode()
+    assert 'class="result bad"' in followed
+    assert STALE_PAGE not in followed  # a duplicate just shows the result
+
+
+def test_an_old_page_never_answers_the_new_question(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    old_html = page(browser, quiz_id)  # the page the back button would show later
+    answer(browser, quiz_id, WRONG)
+    send(browser, quiz_id, "next")
+    url = f"/quizzes/{quiz_id}/answer/"
+    response = browser.post(
+        url,
+        {
+            "command_id": str(uuid.uuid4()),  # a fresh render of an old version
+            "version": hidden(old_html, url, "version"),
+            "answer": WRONG,
+        },
+    )
+    assert response.status_code == 302
+    assert len(answer_events(quiz_id)) == 1
+    html = page(browser, quiz_id)
+    assert STALE_PAGE.replace("'", "&#x27;") in html
+    assert 'data-status="question_open"' in html
+
+
+def test_the_back_button_resending_the_old_form_is_a_duplicate(
+    browser: Client, chapter: Any
+) -> None:
+    quiz_id = start(browser, chapter)
+    old_html = page(browser, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    old = {
+        "command_id": hidden(old_html, url, "command_id"),
+        "version": hidden(old_html, url, "version"),
+    }
+    browser.post(url, {**old, "answer": WRONG})
+    send(browser, quiz_id, "next")
+    browser.post(url, {**old, "answer": WRONG})
+    assert len(answer_events(quiz_id)) == 1
+    assert 'data-status="question_open"' in page(browser, quiz_id)
+
+
+def test_next_from_a_stale_page_is_not_applied_twice(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, WRONG)
+    html = page(browser, quiz_id)
+    url = f"/quizzes/{quiz_id}/next/"
+    data = {"command_id": hidden(html, url, "command_id"), "version": hidden(html, url, "version")}
+    browser.post(url, data)
+    browser.post(url, {**data, "command_id": str(uuid.uuid4())})
+    assigned = [e for e in quiz_stream(quiz_id) if e.type == "quiz.QuestionAssigned"]
+    assert len(assigned) == 2
+
+
+def test_broken_hidden_fields_send_nothing(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    before = len(quiz_stream(quiz_id))
+    response = browser.post(
+        f"/quizzes/{quiz_id}/answer/", {"command_id": "nope", "version": "x", "answer": "4"}
+    )
+    assert response.status_code == 302
+    assert len(quiz_stream(quiz_id)) == before
+    assert STALE_PAGE.replace("'", "&#x27;") in page(browser, quiz_id)
+
+
+def test_a_rejected_command_shows_the_reason(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    # "Next" while the question is still open: the service rejects it (question_open).
+    response = browser.post(
+        f"/quizzes/{quiz_id}/next/",
+        {
+            "command_id": str(uuid.uuid4()),
+            "version": hidden(html, f"/quizzes/{quiz_id}/answer/", "version"),
+        },
+    )
+    assert response.status_code == 302
+    assert "Here is your quiz as it is now." in page(browser, quiz_id)
+
+
+def test_quiz_pages_only_take_posts(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    assert browser.get(f"/quizzes/{quiz_id}/answer/").status_code == 405
+    assert browser.get(f"/chapters/{chapter.pk}/start/").status_code == 405
+
+
+def test_someone_elses_quiz_is_not_found(browser: Client, client: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    other = Client()
+    other.force_login(make_student())
+    assert other.get(f"/quizzes/{quiz_id}/").status_code == 404
+    response = other.post(
+        f"/quizzes/{quiz_id}/answer/",
+        {"command_id": str(uuid.uuid4()), "version": "2", "answer": WRONG},
+    )
+    assert response.status_code == 404
+    assert browser.get(f"/quizzes/{uuid.uuid4()}/").status_code == 404
+
+
+# --- htmx -------------------------------------------------------------------------------------
+
+
+def test_htmx_gets_only_the_quiz_panel(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    response = browser.get(f"/quizzes/{quiz_id}/", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="quiz-panel"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_refusal_swaps_the_panel_with_the_message(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    response = browser.post(
+        url,
+        {
+            "command_id": hidden(html, url, "command_id"),
+            "version": hidden(html, url, "version"),
+            "answer": "",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert response.content.decode().lstrip().startswith('<section id="quiz-panel"')
+
+
+# --- the dashboard reads the progress read model --------------------------------------------
+
+
+def dashboard_card(client: Client, chapter: Any, status: str, timeout: float = 20.0) -> str:
+    """The chapter's dashboard card once the projections show `status`.
+
+    The commit-safe reader only sees transactions below the server-wide snapshot horizon, so a
+    catch-up may apply nothing for a moment while another transaction is open: poll.
+    """
+    deadline = time.monotonic() + timeout
+    card = ""
+    while time.monotonic() < deadline:
+        call_command("projections", "catch-up", "progress")
+        html = client.get("/dashboard/").content.decode()
+        match = re.search(rf'id="chapter-{chapter.pk}".*?</li>', html, re.S)
+        card = match.group(0) if match else ""
+        if f'data-status="{status}"' in card:
+            break
+        time.sleep(0.2)
+    return card
+
+
+def test_dashboard_shows_progress_from_the_read_model(client: Client) -> None:
+    student = make_student()
+    client.force_login(student)
+    chapter = make_chapter(streak_goal=2)
+    quiz_id = start(client, chapter)
+    answer(client, quiz_id, right_answer(quiz_id))
+    card = dashboard_card(client, chapter, "in_progress")
+    assert 'data-status="in_progress"' in card
+    assert "1 of 2 correct in a row" in card and "Continue" in card
+    send(client, quiz_id, "next")
+    answer(client, quiz_id, right_answer(quiz_id))
+    assert selectors.quiz_view(student, quiz_id).status == "passed"
+    card = dashboard_card(client, chapter, "passed")
+    assert 'data-status="passed"' in card and "Practise again" in card

@@ -1,0 +1,85 @@
+"""The pure decisions behind the student pages (quiz.pages): given data, then this outcome."""
+
+import pytest
+
+from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
+
+
+def never_asked() -> bool:
+    raise AssertionError("the events must not be read when the page is current")
+
+
+def test_a_current_page_applies_without_reading_events() -> None:
+    assert classify_submission(
+        posted_version=4, current_version=4, already_applied=never_asked
+    ) == ("apply")
+
+
+def test_a_resent_command_is_a_duplicate() -> None:
+    assert (
+        classify_submission(posted_version=4, current_version=5, already_applied=lambda: True)
+        == "duplicate"
+    )
+
+
+def test_an_old_page_with_a_new_command_is_stale() -> None:
+    assert (
+        classify_submission(posted_version=4, current_version=7, already_applied=lambda: False)
+        == "stale"
+    )
+
+
+@pytest.mark.parametrize(
+    ("student", "teacher", "staff", "role"),
+    [
+        (True, False, False, "student"),
+        (False, True, False, "teacher"),
+        (False, True, True, "teacher"),
+        (False, False, True, "staff"),
+        (False, False, False, None),
+    ],
+)
+def test_home_by_role(student: bool, teacher: bool, staff: bool, role: str | None) -> None:
+    assert home_role(is_student=student, is_teacher=teacher, is_staff=staff) == role
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 s"),
+        (45, "45 s"),
+        (60, "1 min"),
+        (252, "4 min 12 s"),
+        (3600, "1 h"),
+        (3900, "1 h 5 min"),
+    ],
+)
+def test_format_duration(seconds: int, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_streak_dots_fill_from_the_left_and_never_overflow() -> None:
+    assert Streak(1, 3).dots == [True, False, False]
+    assert Streak(0, 3).dots == [False, False, False]
+    assert Streak(5, 3).dots == [True, True, True]
+    assert Streak(2, 3).text == "Streak: 2 of 3 correct in a row"
+
+
+def test_chapter_cards_by_status() -> None:
+    def card(status: str | None, streak: int = 0):
+        return chapter_card(
+            chapter_id=1, title="Fractions", streak_goal=3, status=status, streak=streak
+        )
+
+    assert (card(None).label, card(None).action, card(None).streak) == (
+        "Not started",
+        "Start",
+        None,
+    )
+    in_progress = card("in_progress", 2)
+    assert (in_progress.label, in_progress.action) == ("In progress", "Continue")
+    assert in_progress.streak == Streak(2, 3)
+    assert "2 of 3" in in_progress.detail
+    assert card("stuck").label == "Needs a little help"
+    assert "Show the answer" in card("stuck").detail
+    assert (card("passed").label, card("passed").action) == ("Passed", "Practise again")
