@@ -155,7 +155,9 @@ def test_several_workers_with_partitions_equal_a_single_worker_rebuild(
     busy = [
         log for log in workers.log_texts() if "catch_up_projection" in log and "succeeded" in log
     ]
-    assert len(busy) == count, "every worker took a share"
+    # Which worker wins each partition's lock is up to the scheduler: on two cores one worker can
+    # take every task. What must hold is the result, whoever did the work.
+    assert busy, "the workers did the catching up"
 
     projected = answers_snapshot()
     runner.rebuild("answers")
