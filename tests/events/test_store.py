@@ -269,6 +269,18 @@ def test_json_is_stored_as_json() -> None:
     assert read_stream(stream)[0].data == data
 
 
+def test_json_decodes_exactly_as_the_standard_library_does() -> None:
+    # The store parses with orjson, which would turn integers beyond 64 bits into floats.
+    data = {"big": 10**30, "negative": -(2**63) - 1, "max": 2**64 - 1, "id": "12345678901234567890"}
+    stream = new_stream()
+    recorded = append(stream, [NewEvent("quiz.QuizStarted", data, {"big": [10**20]})], NO_STREAM)
+    stored = read_stream(stream)[0]
+    for event in (recorded[0], stored):
+        assert event.data == data and type(event.data["big"]) is int
+        assert event.metadata == {"big": [10**20]}
+    assert stored.recorded_at.tzinfo is UTC
+
+
 # --- reading --------------------------------------------------------------------------------------
 
 
