@@ -376,6 +376,19 @@ def test_events_after_counts_what_a_reader_has_not_seen() -> None:
     assert events_after(page.cursor) == 0
 
 
+@commits
+def test_events_after_per_partition_counts_like_events_after_each_partition() -> None:
+    start = read_all(None, limit=100_000).cursor
+    for _ in range(6):
+        append(new_stream(), [started(), NewEvent("quiz.QuizPassed", {})], NO_STREAM)
+    settle()
+    for types in (None, {"quiz.QuizPassed"}):
+        counts = store.events_after_per_partition(start, partitions=4, types=types)
+        assert counts == [events_after(start, types=types, partition=(k, 4)) for k in range(4)]
+        assert sum(counts) == (12 if types is None else 6)
+    assert store.events_after_per_partition(start, partitions=1) == [12]
+
+
 @pytest.mark.parametrize(
     "cursor", ["", "garbage!", "bm90IGEgY3Vyc29y", "YTpi", "LTE6NQ", "MTox\n", 7]
 )
