@@ -421,12 +421,11 @@ def reset(name: str) -> int:
         projection.reset()
         rows = []
         total = 0
-        for partition in range(projection.partitions):
-            pending = store.events_after(
-                None,
-                types=projection.event_types,
-                partition=partition_filter(projection, partition),
-            )
+        # One scan of the log for every partition's count, not one per partition.
+        counts = store.events_after_per_partition(
+            None, partitions=projection.partitions, types=projection.event_types
+        )
+        for partition, pending in enumerate(counts):
             total += pending
             rows.append(
                 ProjectionCheckpoint(

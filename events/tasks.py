@@ -95,10 +95,12 @@ def on_events_committed(sender: object, events: Sequence[RecordedEvent], **kwarg
 
 def partitions_to_nudge(events: Sequence[RecordedEvent]) -> list[tuple[str, int]]:
     found: set[tuple[str, int]] = set()
-    for projection in projections.interested_in({event.type for event in events}):
-        for event in events:
-            if projection.handles(event.type):
-                found.add((projection.name, projection.partition_of(event.stream_id)))
+    # An append is one stream: hash each (type, stream) pair once, not every event.
+    pairs = {(event.type, event.stream_id) for event in events}
+    for projection in projections.interested_in({event_type for event_type, _ in pairs}):
+        for event_type, stream_id in pairs:
+            if projection.handles(event_type):
+                found.add((projection.name, projection.partition_of(stream_id)))
     return sorted(found)
 
 

@@ -4,6 +4,8 @@
 - A chapter's pool (its questions at their current revisions) is kept a few seconds: an answer is
   always checked against the revision that was assigned (recorded in the event), so assigning a
   revision that was edited a moment ago is still consistent. Saves in this process clear it.
+- A chapter's info (course, streak goal) likewise: a quiz records both when it starts, so a start
+  a few seconds after an edit uses the previous goal, as a start just before the edit would.
 - A quiz stream's events and folded state, after a command of this process: the next command on the
   quiz decides on it without reading the stream. The append's expected version rejects a decision
   on a stale state (another process moved the quiz on), and the service then reads the stream and
@@ -21,12 +23,12 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from events.store import RecordedEvent
-from quiz.content import QuestionContent
+from quiz.content import ChapterInfo, QuestionContent
 from quiz.domain import QuizState
-from quiz.models import Question, QuestionRevision
+from quiz.models import Chapter, Question, QuestionRevision
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -72,6 +74,7 @@ def _db() -> str:
 REVISIONS: LRU[tuple[str, int, int], QuestionContent] = LRU(20_000)
 POOLS: LRU[tuple[str, int], tuple[float, tuple[QuestionContent, ...]]] = LRU(1_000)
 STREAMS: LRU[tuple[str, str], tuple[tuple[RecordedEvent, ...], QuizState]] = LRU(5_000)
+CHAPTERS: LRU[tuple[str, int], tuple[float, ChapterInfo]] = LRU(1_000)
 
 
 def revision(
@@ -100,6 +103,18 @@ def pool(
     return questions
 
 
+def chapter(chapter_id: int, load: Callable[[int], ChapterInfo | None]) -> ChapterInfo | None:
+    key = (_db(), chapter_id)
+    found = CHAPTERS.get(key)
+    now = time.monotonic()
+    if found is not None and now - found[0] < POOL_SECONDS:
+        return found[1]
+    info = load(chapter_id)
+    if info is not None:  # a missing chapter is looked up again: it may be created any moment
+        CHAPTERS.put(key, (now, info))
+    return info
+
+
 def stream(stream_id: str) -> tuple[tuple[RecordedEvent, ...], QuizState] | None:
     return STREAMS.get((_db(), stream_id))
 
@@ -113,13 +128,16 @@ def forget_stream(stream_id: str) -> None:
 
 
 def clear() -> None:
-    for cache in (REVISIONS, POOLS, STREAMS):
+    for cache in (REVISIONS, POOLS, STREAMS, CHAPTERS):
         cache.clear()
 
 
 def _content_changed(sender: Any, **kwargs: Any) -> None:
     POOLS.clear()
+    CHAPTERS.clear()
 
 
 post_save.connect(_content_changed, sender=Question, dispatch_uid="quiz.caches.question")
 post_save.connect(_content_changed, sender=QuestionRevision, dispatch_uid="quiz.caches.revision")
+post_save.connect(_content_changed, sender=Chapter, dispatch_uid="quiz.caches.chapter")
+post_delete.connect(_content_changed, sender=Chapter, dispatch_uid="quiz.caches.chapter_gone")

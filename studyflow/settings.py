@@ -101,6 +101,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
+):
+    # Django turns psycopg's prepared statements off by default (for transaction-mode poolers),
+    # which silently ignored the event store's prepare=True: every append was planned afresh,
+    # about half its server CPU. Django's own cursors bind client-side and are never prepared.
+    # Set DB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -269,6 +269,18 @@ def test_json_is_stored_as_json() -> None:
     assert read_stream(stream)[0].data == data
 
 
+def test_json_decodes_exactly_as_the_standard_library_does() -> None:
+    # The store parses with orjson, which would turn integers beyond 64 bits into floats.
+    data = {"big": 10**30, "negative": -(2**63) - 1, "max": 2**64 - 1, "id": "12345678901234567890"}
+    stream = new_stream()
+    recorded = append(stream, [NewEvent("quiz.QuizStarted", data, {"big": [10**20]})], NO_STREAM)
+    stored = read_stream(stream)[0]
+    for event in (recorded[0], stored):
+        assert event.data == data and type(event.data["big"]) is int
+        assert event.metadata == {"big": [10**20]}
+    assert stored.recorded_at.tzinfo is UTC
+
+
 # --- reading --------------------------------------------------------------------------------------
 
 
@@ -362,6 +374,19 @@ def test_events_after_counts_what_a_reader_has_not_seen() -> None:
     assert events_after(start, types={"quiz.QuizPassed"}) == 1
     page = read_all(start)
     assert events_after(page.cursor) == 0
+
+
+@commits
+def test_events_after_per_partition_counts_like_events_after_each_partition() -> None:
+    start = read_all(None, limit=100_000).cursor
+    for _ in range(6):
+        append(new_stream(), [started(), NewEvent("quiz.QuizPassed", {})], NO_STREAM)
+    settle()
+    for types in (None, {"quiz.QuizPassed"}):
+        counts = store.events_after_per_partition(start, partitions=4, types=types)
+        assert counts == [events_after(start, types=types, partition=(k, 4)) for k in range(4)]
+        assert sum(counts) == (12 if types is None else 6)
+    assert store.events_after_per_partition(start, partitions=1) == [12]
 
 
 @pytest.mark.parametrize(

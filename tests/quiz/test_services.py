@@ -387,6 +387,30 @@ def test_a_resent_command_is_found_even_when_the_cache_is_stale(world):
     assert store.stream_version(services.stream_id(quiz.id)) == 3
 
 
+def test_saving_a_chapter_clears_its_cached_info(world):
+    def goal() -> int | None:
+        info = caches.chapter(world.chapter.pk, content.chapter_info)
+        return None if info is None else info.streak_goal
+
+    assert goal() == 3
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    assert goal() == 1
+
+
+def test_a_start_after_a_stale_cached_open_quiz_reads_the_stream(world):
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    quiz = start(world).quiz
+    stream = services.stream_id(quiz.id)
+    stale = caches.stream(stream)
+    answer(world, quiz.id, right_answer(quiz))  # passed
+    assert stale is not None
+    caches.remember_stream(stream, *stale)  # this process still believes it open
+    fresh = start(world)
+    assert fresh.created and fresh.quiz.id != quiz.id
+
+
 def test_an_edited_question_is_assigned_at_its_new_revision(world):
     quiz = start(world).quiz
     answer(world, quiz.id, "0")
