@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from reporting import access, charts, exports, selectors
@@ -216,7 +217,7 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
     """One row of a student's answers (built in Python: up to hundreds of rows per page)."""
     at = timezone.localtime(answer.answered_at)
     icon, word = OUTCOME_VIEW[answer.outcome]
-    given = format_html("<em>revealed</em>") if answer.outcome == "revealed" else answer.answer
+    given = mark_safe("<em>revealed</em>") if answer.outcome == "revealed" else answer.answer
     seconds = answer.seconds_to_answer
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
