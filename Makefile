@@ -60,9 +60,11 @@ pytest: install-dev chromium
 
 test: lint typecheck pytest
 
+# Each benchmark prints its figures; they take minutes (several build a million-event log).
+# Run as modules: a script run from bench/ would see bench/http.py in place of the stdlib's http.
+BENCHES ?= append commands projections reporting pages http
 bench: install-dev
-	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/studyflow_bench} \
-		$(PY) bench/run_all.py
+	for name in $(BENCHES); do $(PY) -m bench.$$name || exit 1; done
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache
