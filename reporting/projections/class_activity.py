@@ -183,12 +183,6 @@ def project(
 # --- writer --------------------------------------------------------------------------------------
 
 
-@dataclass
-class ClockRow:
-    student_id: int
-    last_event_at: datetime
-
-
 def apply(events: Sequence[c.EventLike]) -> None:
     from django.db import connection
     from django.utils import timezone
@@ -202,7 +196,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
     tz = timezone.get_default_timezone()
     day_keys, student_keys = keys(events, tz)
     clocks = db.load(
-        ActivityClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow
+        ActivityClock, ("student_id",), {(s,) for s in c.students_of(events)}, c.ClockRow
     )
     changes = project(
         events,
@@ -215,7 +209,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
     )
     db.upsert(ClassDay, changes.days.values(), ("classroom_id", "day"))
     db.upsert(ClassDayStudent, changes.student_days.values(), ("classroom_id", "day", "student_id"))
-    db.upsert(ActivityClock, [ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
+    db.upsert(ActivityClock, [c.ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
     if not changes.feed:
         return
     db.upsert(ClassFeedItem, changes.feed, ("classroom_id", "position"))

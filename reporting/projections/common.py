@@ -104,3 +104,11 @@ def local_day(at: datetime, tz: tzinfo) -> date:
 
 def students_of(events: Iterable[EventLike]) -> set[int]:
     return {int(event.data["student_id"]) for event in events}
+
+
+@dataclass
+class ClockRow:
+    """A student's last event time, kept by each time-spent projection to measure the next gap."""
+
+    student_id: int
+    last_event_at: datetime

@@ -154,12 +154,6 @@ def _apply(row: ProgressRow, event: c.EventLike) -> None:
 # --- writer --------------------------------------------------------------------------------------
 
 
-@dataclass
-class ClockRow:
-    student_id: int
-    last_event_at: datetime
-
-
 def apply(events: Sequence[c.EventLike]) -> None:
     """Write a batch: read the touched rows, project, upsert. Runs in the engine's transaction."""
     from django.utils import timezone
@@ -172,7 +166,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
         return
     tz = timezone.get_default_timezone()
     clocks = db.load(
-        ProgressClock, ("student_id",), {(s,) for s in c.students_of(events)}, ClockRow
+        ProgressClock, ("student_id",), {(s,) for s in c.students_of(events)}, c.ClockRow
     )
     changes = project(
         events,
@@ -185,7 +179,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
     )
     db.upsert(StudentProgress, changes.progress.values(), ("student_id", "chapter_id"))
     db.upsert(StudentDay, changes.days.values(), ("student_id", "day"))
-    db.upsert(ProgressClock, [ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
+    db.upsert(ProgressClock, [c.ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
 
 
 def reset() -> None:
