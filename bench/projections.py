@@ -300,7 +300,8 @@ def database_for(size: int, largest: int) -> str:
 def in_child(flag: str, database_url: str, size: int) -> str:
     """Run a step in a fresh process (its own database connection; its own peak RSS)."""
     output = subprocess.run(
-        [sys.executable, __file__, flag, "--events", str(size)],
+        # as a module: run as a file, bench/http.py would shadow the http package
+        [sys.executable, "-m", "bench.projections", flag, "--events", str(size)],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -334,7 +334,8 @@ def rebuild(split: list[list[str]], batch_size: int) -> dict[str, Any]:
         subprocess.Popen(
             [
                 sys.executable,
-                __file__,
+                "-m",  # as a module: run as a file, bench/http.py would shadow the http package
+                "bench.reporting",
                 "--rebuild-child",
                 ",".join(names),
                 "--batch",

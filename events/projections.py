@@ -34,6 +34,9 @@ class Projection:
     reset: Callable[[], None]
     partitions: int = 1
     description: str = field(default="", compare=False)
+    # False: the runner reads the log without the events' metadata (they arrive with metadata={}),
+    # which saves its transfer and decoding on every event replayed.
+    reads_metadata: bool = True
 
     def __post_init__(self) -> None:
         if not self.name or len(self.name) > 100:

@@ -10,11 +10,13 @@ one still running, so a long transaction anywhere (ours included) holds every pr
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -83,6 +85,25 @@ class CatchUpResult:
         return not (self.more or self.skipped or self.failed)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch allocates thousands of small containers that all stay alive until it ends (the page of
+    events, their data dicts, the rows built from them), so the collector's passes find nothing to
+    free, yet each one walks them, and every few batches the whole heap: measured at 2-3 us per
+    event of a 5,000-event read, a third of its client CPU. Reference counting still frees
+    everything as usual; cycles made in the batch wait for the collector's next pass after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # --- checkpoints ----------------------------------------------------------------------------------
 
 
@@ -147,6 +168,7 @@ def read_pending(projection: Projection, partition: int, cursor: str, limit: int
         limit=limit,
         types=projection.event_types,
         partition=partition_filter(projection, partition),
+        metadata=projection.reads_metadata,
     )
 
 
@@ -224,7 +246,7 @@ class _Batch:
 def _run_batch(projection: Projection, partition: int, size: int, *, force: bool) -> _Batch:
     batch = _Batch()
     try:
-        with transaction.atomic():
+        with paused_gc(), transaction.atomic():
             checkpoint = _lock(projection.name, partition)
             if checkpoint is None:
                 if not ProjectionCheckpoint.objects.filter(
@@ -497,7 +519,7 @@ def _replay_together(
     while True:
         started = time.monotonic()
         try:
-            with transaction.atomic():
+            with paused_gc(), transaction.atomic():
                 rows = list(
                     ProjectionCheckpoint.objects.select_for_update(skip_locked=True)
                     .filter(name=projection.name)
@@ -512,7 +534,10 @@ def _replay_together(
                 ):
                     return applied
                 page = store.read_all(
-                    after=cursors.pop() or None, limit=size, types=projection.event_types
+                    after=cursors.pop() or None,
+                    limit=size,
+                    types=projection.event_types,
+                    metadata=projection.reads_metadata,
                 )
                 if page.events:
                     projection.apply(page.events)

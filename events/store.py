@@ -330,6 +330,8 @@ _COLUMNS = (
     "position, stream_id, version, type, schema_version, data, metadata, event_id, recorded_at, "
     "transaction_id"
 )
+# Without metadata (read_all(metadata=False)): the same order, one column fewer.
+_LEAN_COLUMNS = _COLUMNS.replace(" metadata,", "")
 # orjson parses JSON several times faster than the standard library, and exactly like it except
 # for integers beyond 64 bits (it turns them into floats) and inputs it refuses (lone surrogates,
 # numbers out of float range): a document with a run of 19 digits, or one orjson refuses, goes
@@ -751,6 +753,7 @@ def read_all(
     types: Collection[str] | None = None,
     stream_id: str | None = None,
     partition: tuple[int, int] | None = None,
+    metadata: bool = True,
 ) -> Page:
     """One page of committed events after the cursor, in commit-safe order, upcast.
 
@@ -767,10 +770,11 @@ def read_all(
     if _is_pg():
         # The horizon comes from the same statement (so the same snapshot) as the rows; the LEFT
         # JOIN yields it even when no event qualifies.
+        columns = _COLUMNS if metadata else _LEAN_COLUMNS
         sql = (
-            f"SELECT h.x, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
+            f"SELECT h.x, {', '.join('e.' + c.strip() for c in columns.split(','))} "
             f"FROM (SELECT {_PG_HORIZON} AS x) AS h "
-            f"LEFT JOIN LATERAL (SELECT {_COLUMNS} FROM events_event "
+            f"LEFT JOIN LATERAL (SELECT {columns} FROM events_event "
             "WHERE (transaction_id, position) > (%s, %s) AND transaction_id < h.x "
             f"{where} ORDER BY transaction_id, position LIMIT %s) AS e ON true"
         )
@@ -780,13 +784,21 @@ def read_all(
         finally:
             cursor.close()
         horizon = (rows[0][0] - 1, _MAX_BIGINT)
-        events = [RecordedEvent(*row[1:]) for row in rows if row[1] is not None]
+        if metadata:
+            events = [RecordedEvent(*row[1:]) for row in rows if row[1] is not None]
+        else:
+            events = [
+                RecordedEvent(r[1], r[2], r[3], r[4], r[5], r[6], {}, r[7], r[8], r[9])
+                for r in rows
+                if r[1] is not None
+            ]
     else:
         # SQLite serializes writers: everything committed is safe, in position order.
+        columns = _COLUMNS if metadata else _COLUMNS.replace("metadata", "'{}' AS metadata")
         sql = (
             f"SELECT h.x, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
             "FROM (SELECT coalesce(max(position), 0) AS x FROM events_event) AS h "
-            f"LEFT JOIN (SELECT {_COLUMNS} FROM events_event "
+            f"LEFT JOIN (SELECT {columns} FROM events_event "
             "WHERE (transaction_id, position) > (%s, %s) "
             f"{where} ORDER BY transaction_id, position LIMIT %s) AS e ON 1 "
             "ORDER BY e.transaction_id, e.position"
@@ -811,11 +823,19 @@ def iter_all(
     types: Collection[str] | None = None,
     stream_id: str | None = None,
     partition: tuple[int, int] | None = None,
+    metadata: bool = True,
 ) -> Iterator[RecordedEvent]:
     """Every committed event after the cursor, page by page (memory stays flat)."""
     cursor = after
     while True:
-        page = read_all(cursor, batch, types=types, stream_id=stream_id, partition=partition)
+        page = read_all(
+            cursor,
+            batch,
+            types=types,
+            stream_id=stream_id,
+            partition=partition,
+            metadata=metadata,
+        )
         yield from page.events
         if len(page.events) < batch:
             return

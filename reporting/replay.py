@@ -85,7 +85,7 @@ def replay(
 
 def _batch(units: Sequence[Unit], size: int) -> tuple[int, bool]:
     """One transaction: lock the checkpoints, read once per distinct cursor, apply, advance."""
-    with transaction.atomic():
+    with runner.paused_gc(), transaction.atomic():
         names = sorted({unit.projection.name for unit in units})
         checkpoints = {
             (c.name, c.partition): c
@@ -101,7 +101,8 @@ def _batch(units: Sequence[Unit], size: int) -> tuple[int, bool]:
         more = False
         for cursor, members in groups.items():
             types = frozenset().union(*(unit.projection.event_types for unit in members))
-            page = store.read_all(after=cursor or None, limit=size, types=types)
+            metadata = any(unit.projection.reads_metadata for unit in members)
+            page = store.read_all(after=cursor or None, limit=size, types=types, metadata=metadata)
             full = len(page.events) >= size
             by_projection = {
                 unit.projection.name: split(unit.projection, page.events) for unit in members

@@ -1,7 +1,8 @@
 """Reporting projections, registered with the engine when Django starts (autodiscovered).
 
 Each module holds a pure `project` function (events and the current rows of the keys they touch in,
-new rows out) and its thin `apply`/`reset` writer.
+new rows out) and its thin `apply`/`reset` writer. None reads event metadata, so the runner reads
+the log without it.
 """
 
 from events.projections import Projection, register
@@ -17,6 +18,7 @@ register(
         apply=progress.apply,
         reset=progress.reset,
         description="Student x chapter: status, streaks, answers, mistakes, time spent.",
+        reads_metadata=False,
     )
 )
 register(
@@ -26,6 +28,7 @@ register(
         apply=question_stats.apply,
         reset=question_stats.reset,
         description="Question revision and question x student: counts, first tries, durations.",
+        reads_metadata=False,
     )
 )
 register(
@@ -35,6 +38,7 @@ register(
         apply=wrong_answers.apply,
         reset=wrong_answers.reset,
         description="Question x normalised wrong answer: count, distinct students, last seen.",
+        reads_metadata=False,
     )
 )
 register(
@@ -44,5 +48,6 @@ register(
         apply=class_activity.apply,
         reset=class_activity.reset,
         description="Class x day: answers, active students, time spent; recent-events feed.",
+        reads_metadata=False,
     )
 )

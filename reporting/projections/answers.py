@@ -160,4 +160,5 @@ answers = Projection(
     reset=reset,
     partitions=PARTITIONS,
     description="One row per answer: student, class at the time, question, outcome, time.",
+    reads_metadata=False,
 )

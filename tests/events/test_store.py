@@ -8,6 +8,7 @@ Events can never be deleted: every test uses fresh stream ids.
 
 import math
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -333,6 +334,20 @@ def test_read_all_filters_by_type_and_stream() -> None:
     ]
     assert [e.version for e in read_everything(stream_id=stream)] == [1, 2]
     assert read_all(types=[]).events == []
+
+
+@commits
+def test_read_all_without_metadata_gives_the_same_events_with_empty_metadata() -> None:
+    stream = new_stream()
+    written = append(stream, [started(1), started(2)], NO_STREAM)
+
+    lean = read_everything(stream_id=stream, metadata=False)
+
+    assert [e.metadata for e in written] == [{"command_id": "c-1"}] * 2
+    assert [e.metadata for e in lean] == [{}, {}]
+    assert lean == [replace(e, metadata={}) for e in read_everything(stream_id=stream)]
+    page = read_all(None, limit=1, stream_id=stream, metadata=False)
+    assert page.cursor == read_all(None, limit=1, stream_id=stream).cursor
 
 
 @commits
