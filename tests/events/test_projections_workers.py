@@ -68,7 +68,7 @@ def test_answers_given_through_the_services_appear_within_two_seconds(
     try:
         workers.start(1, beat=True)
         practice.answer()  # warm up: the worker is up and connected
-        assert wait_for(caught_up, 30), workers.logs()
+        assert wait_for(caught_up, 90), workers.logs()
 
         for _ in range(15):
             [position] = answer_positions(practice.answer())
@@ -102,12 +102,12 @@ def test_kill_9_mid_catch_up_five_times_then_equal_to_a_rebuild(
         for _ in range(5):
             before = Answer.objects.count()
             workers.start(1, beat=True)
-            assert wait_for(lambda b=before: Answer.objects.count() > b, 30), workers.logs()  # type: ignore[misc]
+            assert wait_for(lambda b=before: Answer.objects.count() > b, 90), workers.logs()  # type: ignore[misc]
             time.sleep(rng.uniform(0.0, 0.4))
             assert Answer.objects.count() < answer_count(histories), "finished before the crash"
             workers.kill(workers.processes[0])
         workers.start(1, beat=True)
-        assert wait_for(caught_up, 60), workers.logs()
+        assert wait_for(caught_up, 120), workers.logs()
     finally:
         workers.stop_all()
 
@@ -123,7 +123,7 @@ def test_broker_down_while_answers_are_given_then_nothing_lost(
     practice = Practice(students=8)
     workers.start(1, beat=True)
     practice.answer()
-    assert wait_for(caught_up, 30), workers.logs()
+    assert wait_for(caught_up, 90), workers.logs()
 
     redis_server.stop()
     given: list[int] = []
@@ -136,7 +136,7 @@ def test_broker_down_while_answers_are_given_then_nothing_lost(
     assert not caught_up()
 
     redis_server.start()  # the beat sweep finds the backlog
-    assert wait_for(caught_up, 60), workers.logs()
+    assert wait_for(caught_up, 120), workers.logs()
     projected = set(Answer.objects.values_list("position", flat=True))
     assert set(given) <= projected
     assert len(projected) == len(given) + 1
@@ -150,7 +150,7 @@ def test_several_workers_with_partitions_equal_a_single_worker_rebuild(
     histories = []
     for _ in range(6):  # appends keep coming while the workers project
         histories += append_history(40)
-    assert wait_for(caught_up, 60), workers.logs()
+    assert wait_for(caught_up, 120), workers.logs()
     workers.stop_all()
     busy = [
         log for log in workers.log_texts() if "catch_up_projection" in log and "succeeded" in log
@@ -188,8 +188,8 @@ def test_a_failing_handler_stops_only_its_projection_then_resumes_once_fixed(
             status = {row["name"]: row for row in selectors.projection_status()}
             return status["test_faulty"]["status"] == "failed"
 
-        assert wait_for(caught_up, 30), workers.logs()  # the others go on
-        assert wait_for(stopped, 30), workers.logs()
+        assert wait_for(caught_up, 90), workers.logs()  # the others go on
+        assert wait_for(stopped, 90), workers.logs()
         status = {row["name"]: row for row in selectors.projection_status()}["test_faulty"]
         assert status["failed_position"] == positions[30]
         assert "cannot project event" in status["last_error"]
@@ -198,8 +198,8 @@ def test_a_failing_handler_stops_only_its_projection_then_resumes_once_fixed(
         assert Answer.objects.count() == answer_count(histories)
 
         faulty_projection.set_fault(None)  # the fix is deployed; the back-off retry picks it up
-        assert wait_for(lambda: faulty_projection.seen_positions() == positions, 30), workers.logs()
-        assert wait_for(lambda: not stopped(), 10)
+        assert wait_for(lambda: faulty_projection.seen_positions() == positions, 90), workers.logs()
+        assert wait_for(lambda: not stopped(), 30)
     finally:
         workers.stop_all()
         projections.unregister(faulty_projection.NAME)
