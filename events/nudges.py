@@ -133,8 +133,10 @@ def gate() -> Gate:
 
 def reset_gates() -> None:
     """Forget the gates (their connections), e.g. after the broker URL changed."""
+    global _outbox_decided
     with _lock:
         _gates.clear()
+        _outbox_decided = None
 
 
 def _make_gate(url: str) -> Gate:
@@ -312,7 +314,14 @@ def nudge_after_commit(targets: Sequence[tuple[str, int]]) -> None:
         nudge_many(targets)
 
 
-def _use_outbox() -> bool:
-    from studyflow.celery import app
+_outbox_decided: bool | None = None
 
-    return isinstance(gate(), RedisGate) and not app.conf.task_always_eager
+
+def _use_outbox() -> bool:
+    # Decided once (Celery's config lookups cost ~0.1 ms an append); reset_gates() forgets it.
+    global _outbox_decided
+    if _outbox_decided is None:
+        from studyflow.celery import app
+
+        _outbox_decided = isinstance(gate(), RedisGate) and not app.conf.task_always_eager
+    return _outbox_decided
