@@ -89,8 +89,7 @@ def rebuild_projection(name: str) -> int:
 
 def on_events_committed(sender: object, events: Sequence[RecordedEvent], **kwargs: Any) -> None:
     """After an append commits: nudge the projections (partitions) that handle its events."""
-    for name, partition in partitions_to_nudge(events):
-        nudges.nudge(name, partition)
+    nudges.nudge_after_commit(partitions_to_nudge(events))
 
 
 def partitions_to_nudge(events: Sequence[RecordedEvent]) -> list[tuple[str, int]]:

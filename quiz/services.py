@@ -54,7 +54,7 @@ from quiz.errors import (
     QuizNotFound,
 )
 from quiz.quiz_view import QuizView, build_quiz_view
-from studyflow.roles import classroom_of, is_student
+from studyflow.roles import student_and_classroom_id
 
 MAX_ATTEMPTS = 5
 # Quiz ids are derived, not random: the n-th quiz of a student on a chapter has a known id, so two
@@ -107,7 +107,8 @@ def start_quiz(
     pick: Pick | None = None,
 ) -> CommandResult:
     """Start a quiz on the chapter, or return the student's open quiz on it (created=False)."""
-    if not is_student(actor):
+    student, classroom_id = student_and_classroom_id(actor)
+    if not student:
         raise NotAStudent()
     chapter = caches.chapter(chapter_id, content.chapter_info)
     if chapter is None:
@@ -131,13 +132,12 @@ def start_quiz(
             if state.started and not state.passed:
                 return CommandResult(view_of(state), events=[], created=False)
         quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
-        classroom = classroom_of(actor)
         command = StartQuiz(
             quiz_id=str(quiz_id),
             student_id=actor.pk,
             chapter_id=chapter.id,
             course_id=chapter.course_id,
-            classroom_id=classroom.pk if classroom else None,
+            classroom_id=classroom_id,
             streak_goal=chapter.streak_goal,
         )
         questions = caches.pool(chapter.id, content.chapter_pool)

