@@ -184,7 +184,7 @@ def nudge(
     except Exception as error:
         pause_broker(error)
         return False
-    return _queue(name, partition, flag, force=force)
+    return _queue(name, partition, flag, force=force, waits=waits, countdown=countdown)
 
 
 def nudge_many(targets: Sequence[tuple[str, int]]) -> int:
@@ -208,12 +208,17 @@ def nudge_many(targets: Sequence[tuple[str, int]]) -> int:
     return queued
 
 
-def _queue(name: str, partition: int, flag: str, *, force: bool) -> bool:
+def _queue(
+    name: str, partition: int, flag: str, *, force: bool, waits: int = 0, countdown: float = 0.0
+) -> bool:
     from events.tasks import catch_up_projection
 
     try:
         catch_up_projection.apply_async(
-            args=(name, partition), kwargs={"force": force}, retry=False
+            args=(name, partition),
+            kwargs={"force": force, "waits": waits},
+            countdown=countdown,
+            retry=False,
         )
         return True
     except Exception as error:
