@@ -29,6 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/studyflow_bench")
+# Production-like: a Redis broker (its nudges go through the per-process outbox), not the
+# embedded filesystem broker, whose on-commit publishing writes files.
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyflow.settings")
 os.environ.setdefault("FAST_PASSWORD_HASHING", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
