@@ -176,7 +176,10 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
 @login_required
 def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
     access.classroom_for(request.user, classroom_id)
-    since = parse_datetime(request.GET.get("since", "") or "")
+    try:
+        since = parse_datetime(request.GET.get("since", "") or "")
+    except ValueError:  # well-formed but impossible, e.g. month 13: show the latest items
+        since = None
     return render(
         request,
         "reporting/_feed.html",
