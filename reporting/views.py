@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from reporting import access, charts, exports, selectors
 from reporting.models import Answer, StudentProgress
 from studyflow import roles
+from studyflow.models import Classroom
 
 STATUS_VIEW = {
     "not_started": ("○", "Not started"),
@@ -65,10 +66,13 @@ def classes(request: HttpRequest) -> HttpResponse:
 
 
 def _stuck_students(classes: list[Any]) -> dict[int, int]:
-    members: dict[int, set[int]] = {}
-    for classroom in classes:
-        members[classroom.pk] = set(classroom.students.values_list("pk", flat=True))
-    everyone = set().union(*members.values()) if members else set()
+    """Per class, how many of its students are stuck somewhere: two queries for any number of
+    classes (the roster through table, then the stuck students)."""
+    members: dict[int, set[int]] = {classroom.pk: set() for classroom in classes}
+    roster = Classroom.students.through.objects.filter(classroom_id__in=list(members))
+    for classroom_id, student_id in roster.values_list("classroom_id", "user_id"):
+        members[classroom_id].add(student_id)
+    everyone = set().union(*members.values())
     stuck = set(
         StudentProgress.objects.filter(student_id__in=everyone, status="stuck").values_list(
             "student_id", flat=True
@@ -176,7 +180,10 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
 @login_required
 def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
     access.classroom_for(request.user, classroom_id)
-    since = parse_datetime(request.GET.get("since", "") or "")
+    try:
+        since = parse_datetime(request.GET.get("since", "") or "")
+    except ValueError:  # well-formed but impossible, e.g. month 13: show the latest items
+        since = None
     return render(
         request,
         "reporting/_feed.html",
