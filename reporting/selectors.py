@@ -74,11 +74,6 @@ def student_ids(classroom: Classroom) -> list[int]:
     return list(classroom.students.values_list("pk", flat=True))
 
 
-def person(student_id: int) -> Person | None:
-    user = get_user_model().objects.filter(pk=student_id).first()
-    return Person(user.pk, display_name(user)) if user else None
-
-
 def names(user_ids: Iterable[int]) -> dict[int, str]:
     users = get_user_model().objects.filter(pk__in=set(user_ids))
     return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}
