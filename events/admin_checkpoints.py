@@ -102,7 +102,11 @@ class ProjectionCheckpointAdmin(_ModelAdmin):
         from events.tasks import catch_up_projection
 
         queued = 0
-        for checkpoint in queryset:
+        checkpoints = list(queryset)
+        self._warn_unregistered(request, {checkpoint.name for checkpoint in checkpoints})
+        for checkpoint in checkpoints:
+            if not self._registered(checkpoint.name):
+                continue
             try:
                 catch_up_projection.apply_async(
                     args=(checkpoint.name, checkpoint.partition),
@@ -119,7 +123,11 @@ class ProjectionCheckpointAdmin(_ModelAdmin):
     def rebuild(self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]) -> None:
         from events.tasks import rebuild_projection
 
-        names = sorted(set(queryset.values_list("name", flat=True)))
+        found = set(queryset.values_list("name", flat=True))
+        self._warn_unregistered(request, found)
+        names = sorted(name for name in found if self._registered(name))
+        if not names:
+            return
         for name in names:
             try:
                 rebuild_projection.apply_async(args=(name,), retry=False)
@@ -129,6 +137,25 @@ class ProjectionCheckpointAdmin(_ModelAdmin):
         self.message_user(
             request, f"Queued a rebuild of {', '.join(names)}; progress shows on this page."
         )
+
+    @staticmethod
+    def _registered(name: str) -> bool:
+        try:
+            projections.get(name)
+        except projections.ProjectionNotFound:
+            return False
+        return True
+
+    def _warn_unregistered(self, request: HttpRequest, names: set[str]) -> None:
+        # A checkpoint left behind by a projection that was removed or renamed: a task for it
+        # would only fail (or be dropped) on the worker, out of the operator's sight.
+        unknown = sorted(name for name in names if not self._registered(name))
+        if unknown:
+            self.message_user(
+                request,
+                f"Skipped {', '.join(unknown)}: no such projection is registered.",
+                messages.WARNING,
+            )
 
 
 def register_admin() -> None:

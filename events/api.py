@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DataError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
@@ -90,8 +89,9 @@ class EventListApi(APIView):
                 types=query.get("type") or None,
                 stream_id=query.get("stream") or None,
             )
-        except (ValueError, TypeError, KeyError, DataError) as error:
-            # A cursor the store cannot decode (tampered, truncated, from another system).
+        except store.InvalidCursor as error:
+            # A cursor the store cannot decode (tampered, truncated, from another system). The
+            # other inputs are validated above; anything else is a bug and must not pass as one.
             raise exceptions.ValidationError({"cursor": ["Not a valid cursor."]}) from error
         body = {"results": page.events, "next_cursor": page.cursor}
         return Response(self.OutputSerializer(body).data)

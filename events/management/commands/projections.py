@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from argparse import ArgumentTypeError
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,6 +43,18 @@ class ProgressBar:
         self.draw(end="\n")
 
 
+def batch_size(text: str) -> int:
+    """A --batch-size: what store.read_all accepts as a page size (1..100000), checked here so a
+    bad value is a usage error, not a traceback from the middle of a rebuild."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 100_000:
+        raise ArgumentTypeError(f"must be from 1 to 100000, not {value}")
+    return value
+
+
 class Command(BaseCommand):
     help = "Show, rebuild or catch up the projections (read models) of the event log."
 
@@ -51,11 +64,11 @@ class Command(BaseCommand):
         rebuild = commands.add_parser("rebuild", help="reset a projection and replay all events")
         rebuild.add_argument("names", nargs="*", metavar="NAME")
         rebuild.add_argument("--all", action="store_true", help="every registered projection")
-        rebuild.add_argument("--batch-size", type=int, default=5000)
+        rebuild.add_argument("--batch-size", type=batch_size, default=5000)
         rebuild.add_argument("--no-progress", action="store_true")
         catch_up = commands.add_parser("catch-up", help="apply pending events in this process")
         catch_up.add_argument("names", nargs="*", metavar="NAME", help="default: all")
-        catch_up.add_argument("--batch-size", type=int, default=None)
+        catch_up.add_argument("--batch-size", type=batch_size, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
