@@ -178,7 +178,7 @@ class QuizListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        quizzes = list(selectors.quizzes_of(request.user))[: filters.validated_data["limit"]]
+        quizzes = selectors.quizzes_of(request.user, limit=filters.validated_data["limit"])
         return Response(QuizStateSerializer(quizzes, many=True).data)
 
     @extend_schema(
