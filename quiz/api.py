@@ -25,9 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.api import EventOutputSerializer
+from quiz import content, selectors, services
 from quiz import errors as quiz_errors
-from quiz import selectors, services
-from quiz.models import Chapter, Course, Question
+from quiz.models import Chapter, Course
 from quiz.quiz_view import QuizView
 from studyflow import roles
 from studyflow.api import errors
@@ -178,7 +178,7 @@ class QuizListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        quizzes = list(selectors.quizzes_of(request.user))[: filters.validated_data["limit"]]
+        quizzes = selectors.quizzes_of(request.user, limit=filters.validated_data["limit"])
         return Response(QuizStateSerializer(quizzes, many=True).data)
 
     @extend_schema(
@@ -320,29 +320,19 @@ class QuizEventsApi(APIView):
 
 def questions_of_chapter(chapter_id: int) -> list[dict[str, Any]]:
     """Each question at its current revision (with accepted answers: staff only)."""
-    questions = (
-        Question.objects.filter(chapter_id=chapter_id)
-        .prefetch_related("revisions")
-        .order_by("order", "id")[:MAX_QUESTIONS]
-    )
-    rows = []
-    for question in questions:
-        revisions = {revision.revision: revision for revision in question.revisions.all()}
-        current = revisions.get(question.current_revision)
-        if current is None:
-            continue
-        rows.append(
-            {
-                "id": question.pk,
-                "chapter": question.chapter_id,
-                "kind": question.kind,
-                "revision": current.revision,
-                "text": current.text,
-                "choices": current.choices or [],
-                "accepted_answers": current.accepted_answers or [],
-            }
-        )
-    return rows
+    return [
+        {
+            "id": question.id,
+            "chapter": chapter_id,
+            "kind": question.kind,
+            "revision": question.revision,
+            "text": question.text,
+            "choices": [choice.as_dict() for choice in question.choices],
+            "accepted_answers": list(question.accepted_answers),
+        }
+        # content.chapter_pool: one query for the current revisions, not every revision loaded.
+        for question in content.chapter_pool(chapter_id)[:MAX_QUESTIONS]
+    ]
 
 
 class ContentQuestionListApi(APIView):

@@ -8,7 +8,6 @@ content services, so an edited demo question gets a new revision instead of rewr
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,7 +222,3 @@ def seed_demo() -> SeedReport:
         seed_roster(users)
         seed_content(report, actor=users[ADMIN.username])
     return report
-
-
-def demo_students() -> Iterable[str]:
-    return [s.username for c in demo_classes() for s in c.students]

@@ -48,8 +48,10 @@ def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
     return events
 
 
-def quizzes_of(student: Any) -> list[QuizView]:
-    """The student's quizzes, newest first (found through the QuizStarted-by-student index)."""
+def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
+    """The student's quizzes, newest first (found through the QuizStarted-by-student index).
+
+    `limit` caps the ids before any stream is read: each quiz costs a stream read."""
     if student is None or student.pk is None:
         return []
     quiz_ids = (
@@ -59,6 +61,8 @@ def quizzes_of(student: Any) -> list[QuizView]:
         .order_by("-position")
         .values_list("data__quiz_id", flat=True)
     )
+    if limit is not None:
+        quiz_ids = quiz_ids[:limit]
     views = []
     for quiz_id in quiz_ids:
         state = fold(store.read_stream(services.stream_id(quiz_id)))

@@ -322,14 +322,6 @@ def _stream_of_command(command_id: uuid.UUID) -> str | None:
     )
 
 
-def _applied_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult | None:
-    """A start re-sent: the first outcome, found by the command's first event id (unique index)."""
-    stream = _stream_of_command(command_id)
-    if stream is None:
-        return None
-    return _replay_stream(actor, command_id, stream)
-
-
 def _start_lookups(
     command_id: uuid.UUID, *, student_id: int, chapter_id: int
 ) -> tuple[str | None, int]:
@@ -364,10 +356,11 @@ def _replay_stream(actor: Any, command_id: uuid.UUID, stream: str) -> CommandRes
 
 
 def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
-    replay = _applied_elsewhere(actor, command_id)
-    if replay is None:
+    """A start re-sent: the first outcome, found by the command's first event id (unique index)."""
+    stream = _stream_of_command(command_id)
+    if stream is None:
         raise CommandIdReused()
-    return replay
+    return _replay_stream(actor, command_id, stream)
 
 
 # --- reads the commands share with selectors --------------------------------------------------
