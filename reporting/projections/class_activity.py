@@ -10,7 +10,9 @@ live view, the answers table keeps everything. Not partitioned (per class and pe
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
@@ -184,9 +186,9 @@ def project(
 
 
 def apply(events: Sequence[c.EventLike]) -> None:
-    from django.db import connection
     from django.utils import timezone
 
+    from events.bulk import insert_rows
     from reporting.models import ActivityClock, ClassDay, ClassDayStudent, ClassFeedItem
     from reporting.projections import db
 
@@ -212,18 +214,48 @@ def apply(events: Sequence[c.EventLike]) -> None:
     db.upsert(ActivityClock, [c.ClockRow(s, t) for s, t in changes.clocks.items()], ("student_id",))
     if not changes.feed:
         return
-    db.upsert(ClassFeedItem, changes.feed, ("classroom_id", "position"))
-    classes = sorted({item.classroom_id for item in changes.feed})
+    # Feed items are keyed by event position: applying an event twice cannot add a second row.
+    insert_rows(ClassFeedItem, FEED_FIELDS, [_feed_values(item) for item in changes.feed])
+    _trim_feed(sorted({item.classroom_id for item in changes.feed}))
+
+
+FEED_FIELDS = [field.name for field in dataclasses.fields(FeedItem)]
+_feed_values = operator.attrgetter(*FEED_FIELDS)
+
+# Per class, find its FEED_KEEP-th newest item through the (classroom_id, at, position) index and
+# delete what is older: a range of the same index, with no sort of the class's whole feed.
+_TRIM_PG = """
+DELETE FROM {table} AS f USING (
+    SELECT c.id AS classroom_id, cut.at, cut.position
+    FROM unnest(%s::integer[]) AS c(id)
+    CROSS JOIN LATERAL (
+        SELECT at, position FROM {table} WHERE classroom_id = c.id
+        ORDER BY at DESC, position DESC OFFSET %s LIMIT 1
+    ) AS cut
+) AS oldest_kept
+WHERE f.classroom_id = oldest_kept.classroom_id
+  AND (f.at, f.position) < (oldest_kept.at, oldest_kept.position)
+"""
+_TRIM_PORTABLE = """
+DELETE FROM {table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER
+(PARTITION BY classroom_id ORDER BY at DESC, position DESC) AS rank FROM {table}
+WHERE classroom_id IN ({marks})) AS ranked WHERE rank > %s)
+"""
+
+
+def _trim_feed(classes: list[int]) -> None:
+    """Keep the FEED_KEEP newest items of each of these classes (same order as `newest`)."""
+    from django.db import connection
+
+    from reporting.models import ClassFeedItem
+
     table = connection.ops.quote_name(ClassFeedItem._meta.db_table)
-    marks = ", ".join(["%s"] * len(classes))
     with connection.cursor() as cursor:
-        # Keep the FEED_KEEP newest per touched class (same order as `newest`).
-        cursor.execute(
-            f"DELETE FROM {table} WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
-            f"(PARTITION BY classroom_id ORDER BY at DESC, position DESC) AS rank FROM {table} "
-            f"WHERE classroom_id IN ({marks})) AS ranked WHERE rank > %s)",
-            [*classes, FEED_KEEP],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(_TRIM_PG.format(table=table), [classes, FEED_KEEP - 1])
+        else:
+            marks = ", ".join(["%s"] * len(classes))
+            cursor.execute(_TRIM_PORTABLE.format(table=table, marks=marks), [*classes, FEED_KEEP])
 
 
 def reset() -> None:

@@ -151,6 +151,40 @@ def _upsert_pg(
         cursor.close()
 
 
+def add(
+    model: type[models.Model], rows: Iterable[Any], key_fields: Sequence[str], count_field: str
+) -> None:
+    """Add each row's `count_field` to the stored row of its key (a new key is inserted as is):
+    counters that a batch only ever increments need no read of their current values."""
+    rows = list(rows)
+    if not rows:
+        return
+    names = _field_names(type(rows[0]))
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = _columns(model, names)
+    conflict = ", ".join(column for column, _ in _columns(model, key_fields))
+    ((counter, _),) = _columns(model, [count_field])
+    action = (
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {counter} = {table}.{counter} + EXCLUDED.{counter}"
+    )
+    insert = ", ".join(column for column, _ in columns)
+    values = [[getattr(row, name) for name in names] for row in rows]
+    if _pg():
+        sql = (
+            f"INSERT INTO {table} ({insert}) SELECT {_extract(columns)} "
+            f"FROM jsonb_array_elements(%s::jsonb) AS x {action}"
+        )
+        cursor = _pg_cursor()
+        try:
+            cursor.execute(sql, [_json(values)], prepare=True)
+        finally:
+            cursor.close()
+        return
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as dj_cursor:
+        dj_cursor.executemany(f"INSERT INTO {table} ({insert}) VALUES ({marks}) {action}", values)
+
+
 def _extract(columns: Sequence[tuple[str, str]]) -> str:
     """`(x->>0)::type AS column, ...`: one JSON array per row, one element per column."""
     return ", ".join(

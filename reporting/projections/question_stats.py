@@ -4,7 +4,8 @@
   revealed,
   first tries and first tries correct, and the sum and count of seconds to answer (the mean).
 - Per (question, revision, whole second): how many answers took that long. The median is read from
-  this histogram at query time, so an incremental batch only adds to the buckets it touches.
+  this histogram at query time. A batch's buckets are increments, added to the stored counts in the
+  database, so a batch never needs to read them first.
 - Per (question, student): the student's counts and their FIRST TRY: the first answer or reveal of
   that student on that question, in any quiz and any revision (a reveal is a try that was not
   correct). The facility and discrimination indices are computed from these rows.
@@ -63,7 +64,7 @@ class QuestionStudentRow:
 @dataclass(frozen=True)
 class QuestionChanges:
     stats: dict[StatsKey, QuestionStatsRow]
-    buckets: dict[BucketKey, int]
+    buckets: dict[BucketKey, int]  # increments: answers of this batch per bucket
     students: dict[StudentKey, QuestionStudentRow]
 
 
@@ -84,14 +85,6 @@ def stats_keys(events: Sequence[c.EventLike]) -> set[StatsKey]:
     return {_question(e) for e in relevant(events)}
 
 
-def bucket_keys(events: Sequence[c.EventLike]) -> set[BucketKey]:
-    return {
-        (*_question(e), duration_bucket(float(e.data["seconds_to_answer"])))
-        for e in events
-        if e.type in c.ANSWER_TYPES and e.data.get("seconds_to_answer") is not None
-    }
-
-
 def student_keys(events: Sequence[c.EventLike]) -> set[StudentKey]:
     return {(int(e.data["question_id"]), int(e.data["student_id"])) for e in relevant(events)}
 
@@ -100,7 +93,6 @@ def project(
     events: Sequence[c.EventLike],
     *,
     stats: Mapping[StatsKey, QuestionStatsRow],
-    buckets: Mapping[BucketKey, int],
     students: Mapping[StudentKey, QuestionStudentRow],
 ) -> QuestionChanges:
     out: dict[StatsKey, QuestionStatsRow] = {}
@@ -154,7 +146,7 @@ def project(
             per.seconds_count += 1
             per.seconds_sum += seconds
             bucket = (question, revision, duration_bucket(seconds))
-            out_buckets[bucket] = out_buckets.get(bucket, buckets.get(bucket, 0)) + 1
+            out_buckets[bucket] = out_buckets.get(bucket, 0) + 1
     return QuestionChanges(stats=out, buckets=out_buckets, students=out_students)
 
 
@@ -176,24 +168,21 @@ def apply(events: Sequence[c.EventLike]) -> None:
     events = relevant(events)
     if not events:
         return
-    buckets = db.load(
-        QuestionDuration, ("question_id", "revision", "seconds"), bucket_keys(events), BucketRow
-    )
     changes = project(
         events,
         stats=db.load(
             QuestionStats, ("question_id", "revision"), stats_keys(events), QuestionStatsRow
         ),
-        buckets={key: row.count for key, row in buckets.items()},
         students=db.load(
             QuestionStudent, ("question_id", "student_id"), student_keys(events), QuestionStudentRow
         ),
     )
     db.upsert(QuestionStats, changes.stats.values(), ("question_id", "revision"))
-    db.upsert(
+    db.add(
         QuestionDuration,
         [BucketRow(q, r, s, n) for (q, r, s), n in changes.buckets.items()],
         ("question_id", "revision", "seconds"),
+        "count",
     )
     db.upsert(QuestionStudent, changes.students.values(), ("question_id", "student_id"))
 

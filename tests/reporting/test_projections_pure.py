@@ -64,11 +64,11 @@ def run_questions(events: list[Any], sizes: Sequence[int] = ()) -> question_stat
         changes = question_stats.project(
             batch,
             stats={k: v for k, v in stats.items() if k in question_stats.stats_keys(batch)},
-            buckets={k: v for k, v in buckets.items() if k in question_stats.bucket_keys(batch)},
             students={k: v for k, v in students.items() if k in question_stats.student_keys(batch)},
         )
         stats.update(changes.stats)
-        buckets.update(changes.buckets)
+        for key, added in changes.buckets.items():
+            buckets[key] = buckets.get(key, 0) + added
         students.update(changes.students)
     return question_stats.QuestionChanges(stats, buckets, students)
 
