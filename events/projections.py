@@ -52,6 +52,21 @@ class Projection:
     def partition_of(self, stream_id: str) -> int:
         return stream_partition(stream_id, self.partitions)
 
+    def split(self, events: Iterable[RecordedEvent]) -> dict[int, list[RecordedEvent]]:
+        """Events by partition, in order; every partition has a (possibly empty) list."""
+        parts: dict[int, list[RecordedEvent]] = {k: [] for k in range(self.partitions)}
+        if self.partitions == 1:
+            parts[0].extend(events)
+            return parts
+        # A stream's events come in runs (an append is contiguous): hash each run once.
+        stream, part = None, parts[0]
+        for event in events:
+            if event.stream_id != stream:
+                stream = event.stream_id
+                part = parts[stream_partition(stream, self.partitions)]
+            part.append(event)
+        return parts
+
 
 def stream_partition(stream_id: str, partitions: int) -> int:
     """The partition of a stream; the same hash the store keeps in `events_event.stream_hash`."""

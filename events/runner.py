@@ -28,6 +28,7 @@ from django.utils import timezone
 from events import projections, store
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
+from events.read_ahead import ReadAhead
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
@@ -513,52 +514,58 @@ def _replay_together(
     cursor (right after a reset): read the log once, unpartitioned, apply each batch and move
     every partition's cursor in one transaction. Stops (and leaves the rest to the partition by
     partition catch-up) when a worker holds a partition, the cursors differ, or a handler raises:
-    that path finds and records the failing event."""
+    that path finds and records the failing event. The next page is read ahead (see
+    events.read_ahead) while a batch is applied."""
     applied = 0
     ceiling, target = size, batch_seconds_setting()
-    while True:
-        started = time.monotonic()
-        try:
-            with paused_gc(), transaction.atomic():
-                rows = list(
-                    ProjectionCheckpoint.objects.select_for_update(skip_locked=True)
-                    .filter(name=projection.name)
-                    .order_by("partition")
+
+    def read(cursor: str, limit: int) -> store.Page:
+        return store.read_all(
+            after=cursor or None,
+            limit=limit,
+            types=projection.event_types,
+            metadata=projection.reads_metadata,
+        )
+
+    with ReadAhead(read) as pages:
+        while True:
+            started = time.monotonic()
+            try:
+                with paused_gc(), transaction.atomic():
+                    rows = list(
+                        ProjectionCheckpoint.objects.select_for_update(skip_locked=True)
+                        .filter(name=projection.name)
+                        .order_by("partition")
+                    )
+                    cursors = {row.cursor for row in rows}
+                    if (
+                        [row.partition for row in rows] != list(range(projection.partitions))
+                        or len(cursors) != 1
+                        or any(row.partitions != projection.partitions for row in rows)
+                        or any(row.status == Status.FAILED for row in rows)
+                    ):
+                        return applied
+                    page, limit = pages.page(cursors.pop(), size)
+                    full = len(page.events) >= limit
+                    if full:
+                        pages.read_ahead(page.cursor, size)
+                    if page.events:
+                        projection.apply(page.events)
+                    split = projection.split(page.events)
+                    for row in rows:
+                        _advance(row, page.cursor, split[row.partition], caught_up=not full)
+                        row.save()
+            except Exception:
+                logger.warning(
+                    "Replaying %s together stopped; going partition by partition",
+                    projection.name,
+                    exc_info=True,
                 )
-                cursors = {row.cursor for row in rows}
-                if (
-                    [row.partition for row in rows] != list(range(projection.partitions))
-                    or len(cursors) != 1
-                    or any(row.partitions != projection.partitions for row in rows)
-                    or any(row.status == Status.FAILED for row in rows)
-                ):
-                    return applied
-                page = store.read_all(
-                    after=cursors.pop() or None,
-                    limit=size,
-                    types=projection.event_types,
-                    metadata=projection.reads_metadata,
-                )
-                if page.events:
-                    projection.apply(page.events)
-                full = len(page.events) >= size
-                split: dict[int, list[RecordedEvent]] = {row.partition: [] for row in rows}
-                for event in page.events:
-                    split[projection.partition_of(event.stream_id)].append(event)
-                for row in rows:
-                    _advance(row, page.cursor, split[row.partition], caught_up=not full)
-                    row.save()
-        except Exception:
-            logger.warning(
-                "Replaying %s together stopped; going partition by partition",
-                projection.name,
-                exc_info=True,
-            )
-            return applied
-        applied += len(page.events)
-        if on_batch is not None:
-            on_batch(len(page.events))
-        reset_queries()
-        if not full:
-            return applied
-        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
+                return applied
+            applied += len(page.events)
+            if on_batch is not None:
+                on_batch(len(page.events))
+            reset_queries()
+            if not full:
+                return applied
+            size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)

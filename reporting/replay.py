@@ -35,13 +35,7 @@ def split(
 ) -> dict[int, list[store.RecordedEvent]]:
     """The events a projection handles, by partition (one pass over the batch)."""
     types = projection.event_types
-    mine = [event for event in events if event.type in types]
-    if projection.partitions == 1:
-        return {0: mine}
-    parts: dict[int, list[store.RecordedEvent]] = defaultdict(list)
-    for event in mine:
-        parts[projection.partition_of(event.stream_id)].append(event)
-    return parts
+    return projection.split(event for event in events if event.type in types)
 
 
 def rebuild(

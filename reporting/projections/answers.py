@@ -100,21 +100,23 @@ def answer_row(
     outcome = OUTCOMES[event.type]
     given = "" if outcome == "revealed" else str(data.get("answer") or "")
     seconds = data.get("seconds_to_answer")
+    # Positional, in field order: a rebuild builds hundreds of thousands of these, and keyword
+    # arguments cost a NamedTuple about twice as much.
     return AnswerRow(
-        position=event.position,
-        quiz_id=data["quiz_id"],
-        student_id=data["student_id"],
-        classroom_id=data.get("classroom_id"),
-        course_id=course_id,
-        chapter_id=data["chapter_id"],
-        question_id=data["question_id"],
-        question_revision=data["question_revision"],
-        answer=given,
-        normalised_answer=normalise(given) if given else "",
-        outcome=outcome,
-        correct=outcome == "correct",
-        seconds_to_answer=float(seconds) if seconds is not None else None,
-        answered_at=event.recorded_at,
+        event.position,
+        data["quiz_id"],
+        data["student_id"],
+        data.get("classroom_id"),
+        course_id,
+        data["chapter_id"],
+        data["question_id"],
+        data["question_revision"],
+        given,
+        normalise(given) if given else "",
+        outcome,
+        outcome == "correct",
+        float(seconds) if seconds is not None else None,
+        event.recorded_at,
     )
 
 

@@ -84,6 +84,8 @@ class Command(BaseCommand):
 
     def names(self, names: list[str], *, every: bool, default_all: bool) -> list[str]:
         known = [projection.name for projection in projections.all_projections()]
+        if names and every and not default_all:
+            raise CommandError("Name projections or pass --all, not both.")
         if not names and (every or default_all):
             return known
         if not names:
