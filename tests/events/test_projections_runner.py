@@ -208,3 +208,46 @@ def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> N
     assert "rebuild" in ProjectionCheckpoint.objects.get(name="test_faulty", partition=0).last_error
     runner.rebuild("test_faulty")
     assert ProjectionCheckpoint.objects.filter(name="test_faulty", status="ok").count() == 2
+
+
+def progress_snapshot() -> list[tuple[Any, ...]]:
+    from reporting.models import StudentProgress
+
+    return list(
+        StudentProgress.objects.order_by("student_id", "chapter_id").values_list(
+            "student_id", "chapter_id", "status", "answered", "mistakes", "time_spent_ms"
+        )
+    )
+
+
+def test_rebuilding_groups_side_by_side_equals_rebuilding_one_by_one() -> None:
+    append_history(30)
+    settle()
+    runner.rebuild("answers", batch_size=7)
+    runner.rebuild("progress", batch_size=7)
+    one_by_one = (answers_snapshot(), progress_snapshot())
+
+    out = StringIO()
+    call_command(
+        "projections",
+        "rebuild",
+        "answers,progress",  # one group: one read of the log for both
+        "class_activity",  # a second group, in a second process
+        "--batch-size",
+        "13",
+        "--no-progress",
+        stdout=out,
+    )
+
+    assert (answers_snapshot(), progress_snapshot()) == one_by_one
+    assert "Rebuilt answers, progress" in out.getvalue()
+    assert "Rebuilt class_activity" in out.getvalue()
+    statuses = ProjectionCheckpoint.objects.filter(name__in=["answers", "progress"])
+    assert set(statuses.values_list("status", flat=True)) == {"ok"}
+
+
+def test_rebuild_refuses_names_together_with_all() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not both"):
+        call_command("projections", "rebuild", "answers", "--all", stdout=StringIO())

@@ -273,8 +273,8 @@ class WorkerProjector:
             time.sleep(0.1)
 
     def rebuild(self, names: tuple[str, ...] = REPORTING) -> None:
-        """All together in one read of the log (reporting.replay), while the worker runs."""
-        from reporting import replay
+        """All together in one read of the log (events.replay), while the worker runs."""
+        from events import replay
 
         replay.rebuild(names, batch_size=100)
         self.catch_up(names)

@@ -1,16 +1,25 @@
-"""`manage.py projections status|rebuild NAME|--all|catch-up [NAME]`."""
+"""`manage.py projections status|rebuild NAME...|--all|catch-up [NAME]`.
+
+`rebuild` takes one or more groups: a group is a projection name or several joined by commas. The
+projections of a group are rebuilt together with one read of the log (events.replay); several groups
+are rebuilt side by side, one process each (one per core is the point). `--all` is one group of
+every projection.
+"""
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import sys
 import time
 from argparse import ArgumentTypeError
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
-from events import projections, runner, selectors
+from events import projections, replay, runner, selectors
 
 
 class ProgressBar:
@@ -55,14 +64,28 @@ def batch_size(text: str) -> int:
     return value
 
 
+def rebuild_group(names: list[str], batch_size: int) -> tuple[int, float]:
+    """In a child process: rebuild a group together; (events applied or read, seconds)."""
+    started = time.monotonic()
+    if len(names) == 1:
+        applied = runner.rebuild(names[0], batch_size=batch_size)
+    else:
+        applied = replay.rebuild(names, batch_size=batch_size)
+    return applied, time.monotonic() - started
+
+
 class Command(BaseCommand):
     help = "Show, rebuild or catch up the projections (read models) of the event log."
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
         commands.add_parser("status", help="cursor, events and seconds behind, state")
-        rebuild = commands.add_parser("rebuild", help="reset a projection and replay all events")
-        rebuild.add_argument("names", nargs="*", metavar="NAME")
+        rebuild = commands.add_parser(
+            "rebuild",
+            help="reset projections and replay all events; NAME,NAME is a group rebuilt with one "
+            "read of the log; several groups run side by side, one process each",
+        )
+        rebuild.add_argument("names", nargs="*", metavar="NAME[,NAME...]")
         rebuild.add_argument("--all", action="store_true", help="every registered projection")
         rebuild.add_argument("--batch-size", type=batch_size, default=5000)
         rebuild.add_argument("--no-progress", action="store_true")
@@ -75,9 +98,21 @@ class Command(BaseCommand):
         if action == "status":
             self.status()
         elif action == "rebuild":
-            names = self.names(options["names"], every=options["all"], default_all=False)
-            for name in names:
-                self.rebuild(name, options["batch_size"], progress=not options["no_progress"])
+            groups = [[name for name in group.split(",") if name] for group in options["names"]]
+            names = self.names(
+                [name for group in groups for name in group],
+                every=options["all"],
+                default_all=False,
+            )
+            if options["all"]:
+                groups = [names]
+            if len(set(names)) != len(names):
+                raise CommandError("Name each projection once.")
+            progress = not options["no_progress"]
+            if len(groups) == 1:
+                self.rebuild(groups[0], options["batch_size"], progress=progress)
+            else:
+                self.rebuild_side_by_side(groups, options["batch_size"])
         elif action == "catch-up":
             for name in self.names(options["names"], every=True, default_all=True):
                 self.catch_up(name, options["batch_size"])
@@ -114,32 +149,62 @@ class Command(BaseCommand):
                     f"{error[0]}"
                 )
 
-    def rebuild(self, name: str, batch_size: int, *, progress: bool) -> None:
+    def rebuild(self, names: list[str], batch_size: int, *, progress: bool) -> None:
+        label = ", ".join(names)
         bar: ProgressBar | None = None
 
         def on_start(total: int) -> None:
             nonlocal bar
             if progress:
-                bar = ProgressBar(name, total, cast(TextIO, self.stderr._out))
+                bar = ProgressBar(label, total, cast(TextIO, self.stderr._out))
 
         def on_batch(count: int) -> None:
             if bar is not None:
                 bar.advance(count)
 
         started = time.monotonic()
-        applied = runner.rebuild(name, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
+        if len(names) == 1:
+            applied = runner.rebuild(
+                names[0], batch_size=batch_size, on_start=on_start, on_batch=on_batch
+            )
+        else:
+            applied = replay.rebuild(
+                names, batch_size=batch_size, on_start=on_start, on_batch=on_batch
+            )
         if bar is not None:
             bar.finish()
-        seconds = time.monotonic() - started
-        failed = [row for row in selectors.partition_statuses(name) if row.status == "failed"]
+        self.report(names, applied, time.monotonic() - started)
+
+    def rebuild_side_by_side(self, groups: list[list[str]], batch_size: int) -> None:
+        """One process per group (forked where possible: Django is set up already; the children
+        must not share our database connection, so it is closed first)."""
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        connections.close_all()
+        started = time.monotonic()
+        with ProcessPoolExecutor(len(groups), mp_context=context) as pool:
+            futures = [pool.submit(rebuild_group, group, batch_size) for group in groups]
+            results = [future.result() for future in futures]
+        for group, (applied, seconds) in zip(groups, results, strict=True):
+            self.report(group, applied, seconds)
+        self.stdout.write(f"All groups done in {time.monotonic() - started:.1f} s")
+
+    def report(self, names: list[str], applied: int, seconds: float) -> None:
+        verb = "events" if len(names) == 1 else "log events"
         self.stdout.write(
-            f"Rebuilt {name}: {applied} events in {seconds:.1f} s "
-            f"({applied / max(seconds, 1e-9):,.0f} events/s)"
+            f"Rebuilt {', '.join(names)}: {applied} {verb} in {seconds:.1f} s "
+            f"({applied / max(seconds, 1e-9):,.0f} {verb}/s)"
         )
+        failed = [
+            row
+            for name in names
+            for row in selectors.partition_statuses(name)
+            if row.status == "failed"
+        ]
         if failed:
             raise CommandError(
-                f"{name} stopped at event(s) {[row.failed_position for row in failed]}: "
-                "see `projections status`."
+                f"{', '.join(sorted({row.name for row in failed}))} stopped at event(s) "
+                f"{[row.failed_position for row in failed]}: see `projections status`."
             )
 
     def catch_up(self, name: str, batch_size: int | None) -> None:

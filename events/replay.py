@@ -2,11 +2,12 @@
 
 The engine's `runner.rebuild(name)` replays the log once per projection; decoding a million events
 costs more than applying them, so rebuilding the five reporting projections one by one reads the
-log five times. Here every batch is read once and applied to each projection (partition) whose
-checkpoint stands at that cursor, and all those checkpoints move on in the same transaction as
-the writes: the engine's exactly-once rule holds, and a worker that runs in the meantime (its
-SKIP LOCKED finds the rows locked, or it moved a checkpoint between our batches) is simply
-followed: units are grouped by cursor in every batch.
+log five times (`manage.py projections rebuild` with several names or --all uses this module).
+Here every batch is read once and applied to each projection (partition) whose checkpoint stands at
+that cursor, and all those checkpoints move on in the same transaction as the writes: the engine's
+exactly-once rule holds, and a worker that runs in the meantime (its SKIP LOCKED finds the rows
+locked, or it moved a checkpoint between our batches) is simply followed: units are grouped by
+cursor in every batch.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from django.db import transaction
 from events import projections, runner, store
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
-
-REPORTING = ("answers", "progress", "question_stats", "wrong_answers", "class_activity")
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def split(
 
 
 def rebuild(
-    names: Sequence[str] = REPORTING,
+    names: Sequence[str],
     *,
     batch_size: int = 5000,
     on_start: Callable[[int], None] | None = None,
