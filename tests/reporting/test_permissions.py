@@ -174,6 +174,8 @@ def test_pages(small):
     staff = page_client(small.staff)
     assert staff.get("/teacher/classes/999999/").status_code == 404
     assert staff.get("/teacher/students/999999/").status_code == 404
+    # A user who is no student (a teacher here) has no student page, even for staff.
+    assert staff.get(f"/teacher/students/{small.teacher_b.pk}/").status_code == 404
     assert staff.get("/teacher/chapters/999999/questions/").status_code == 404
 
 
