@@ -99,6 +99,7 @@ class Command(BaseCommand):
             self.status()
         elif action == "rebuild":
             groups = [[name for name in group.split(",") if name] for group in options["names"]]
+            groups = [group for group in groups if group]
             names = self.names(
                 [name for group in groups for name in group],
                 every=options["all"],
@@ -176,15 +177,17 @@ class Command(BaseCommand):
         self.report(names, applied, time.monotonic() - started)
 
     def rebuild_side_by_side(self, groups: list[list[str]], batch_size: int) -> None:
-        """One process per group (forked where possible: Django is set up already; the children
-        must not share our database connection, so it is closed first)."""
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        connections.close_all()
+        """One forked process per group (Django is set up in them already; they must not share our
+        database connection, so it is closed first). Without fork, one group after the other."""
         started = time.monotonic()
-        with ProcessPoolExecutor(len(groups), mp_context=context) as pool:
-            futures = [pool.submit(rebuild_group, group, batch_size) for group in groups]
-            results = [future.result() for future in futures]
+        if "fork" not in multiprocessing.get_all_start_methods():
+            results = [rebuild_group(group, batch_size) for group in groups]
+        else:
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(len(groups), mp_context=context) as pool:
+                futures = [pool.submit(rebuild_group, group, batch_size) for group in groups]
+                results = [future.result() for future in futures]
         for group, (applied, seconds) in zip(groups, results, strict=True):
             self.report(group, applied, seconds)
         self.stdout.write(f"All groups done in {time.monotonic() - started:.1f} s")
