@@ -142,7 +142,7 @@ def rebuild_child() -> None:
 # --- live lag -------------------------------------------------------------------------------------
 
 
-def lag_run(rate: float, seconds: float) -> dict[str, Any]:
+def lag_run(rate: float, seconds: float, rebuilding: str | None = None) -> dict[str, Any]:
     from django.db import connection, connections
 
     from events import projections, runner, store
@@ -153,6 +153,10 @@ def lag_run(rate: float, seconds: float) -> dict[str, Any]:
     # worker for minutes: that measures a catch-up, not the live lag).
     for projection in projections.all_projections():
         runner.replay(projection.name)
+    if rebuilding:
+        # ... except this one, which the worker then replays from the start during the run (what
+        # the admin's "rebuild" action does): the live lag of `answers` while a rebuild competes.
+        runner.reset(rebuilding)
     env = {**os.environ, "PROJECTION_SWEEP_SECONDS": "2"}
     log = open(ROOT / "var" / "bench-worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
@@ -330,6 +334,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--skip-lag", action="store_true")
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument(
+        "--rebuilding",
+        metavar="NAME",
+        help="measure the live lag while the worker rebuilds this other projection",
+    )
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rebuild-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -357,9 +366,10 @@ def main() -> None:
             )
     if not args.skip_lag:
         prepare()
-        result = lag_run(args.rate, args.seconds)
+        result = lag_run(args.rate, args.seconds, args.rebuilding)
         print(
-            f"live: {result['answers']:,} answers at {result['achieved_rate']}/s, one worker: "
+            f"live{f' while {args.rebuilding} rebuilds' if args.rebuilding else ''}: "
+            f"{result['answers']:,} answers at {result['achieved_rate']}/s, one worker: "
             f"lag p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms, "
             f"missing {result['missing']}"
         )
