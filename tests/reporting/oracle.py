@@ -108,12 +108,12 @@ def discrimination(
         if rest:
             xs.append(float(correct))
             ys.append(sum(rest) / len(rest))
-    if len(xs) < 2:
+    if len(xs) < 2 or len(set(xs)) < 2 or len(set(ys)) < 2:
+        # Undefined when either side is constant, decided exactly: statistics.correlation only
+        # refuses a zero variance, and a constant ys whose mean does not round back to the value
+        # gives a rounding-noise variance and a correlation of about 1e-17 instead.
         return None
-    try:
-        return statistics.correlation(xs, ys)
-    except statistics.StatisticsError:  # one of them constant
-        return None
+    return statistics.correlation(xs, ys)
 
 
 def question_report(
