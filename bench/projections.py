@@ -153,10 +153,11 @@ def lag_run(rate: float, seconds: float, rebuilding: str | None = None) -> dict[
     # worker for minutes: that measures a catch-up, not the live lag).
     for projection in projections.all_projections():
         runner.replay(projection.name)
-    if rebuilding:
-        # ... except this one, which the worker then replays from the start during the run (what
-        # the admin's "rebuild" action does): the live lag of `answers` while a rebuild competes.
-        runner.reset(rebuilding)
+    for name in (rebuilding or "").split(","):
+        # ... except these, which the worker then replays from the start during the run (what the
+        # admin's "rebuild" action does): the live lag of `answers` while rebuilds compete.
+        if name:
+            runner.reset(name)
     env = {**os.environ, "PROJECTION_SWEEP_SECONDS": "2"}
     log = open(ROOT / "var" / "bench-worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
@@ -336,8 +337,8 @@ def main() -> None:
     parser.add_argument("--skip-rebuild", action="store_true")
     parser.add_argument(
         "--rebuilding",
-        metavar="NAME",
-        help="measure the live lag while the worker rebuilds this other projection",
+        metavar="NAME[,NAME...]",
+        help="measure the live lag while the worker rebuilds these other projections",
     )
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rebuild-child", action="store_true", help=argparse.SUPPRESS)

@@ -212,7 +212,10 @@ PROJECTION_BATCH_SIZE = int(os.environ.get("PROJECTION_BATCH_SIZE", "1000"))
 # Batches shrink below that size to keep each batch transaction near this long: a writing
 # transaction holds back the event log's read horizon for every reader until it commits.
 PROJECTION_BATCH_SECONDS = float(os.environ.get("PROJECTION_BATCH_SECONDS", "0.5"))
-PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SECONDS", "10"))
+# Short, so live partitions get a worker process soon even while long replays run: each replay
+# re-queues itself behind them every second (at 10 s, four rebuilds running at once held the
+# live `answers` lag at p50 10 s / p99 26 s; at 1 s, p50 1.0 s / p99 2.2 s; idle cost: none).
+PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SECONDS", "1"))
 # A failing projection retries after 2, 4, 8 ... seconds, at most 5 minutes apart.
 PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECONDS", "2"))
 PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
