@@ -319,21 +319,14 @@ class ExportCsvApi(APIView):
     )
     def get(self, request: Request, classroom_id: int) -> HttpResponse:
         grid = selectors.grid(access.classroom_for(request.user, classroom_id), sort="name")
-        response = HttpResponse(exports.to_csv(grid), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "csv")}"'
-        return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return exports.download(grid, "csv")
 
 
 class ExportXlsxApi(APIView):
     @extend_schema(
         summary="The progress grid as an Excel workbook",
-        responses={(200, XLSX): OpenApiTypes.BINARY, **ERRORS},
+        responses={(200, exports.XLSX): OpenApiTypes.BINARY, **ERRORS},
     )
     def get(self, request: Request, classroom_id: int) -> HttpResponse:
         grid = selectors.grid(access.classroom_for(request.user, classroom_id), sort="name")
-        response = HttpResponse(exports.to_xlsx(grid), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "xlsx")}"'
-        return response
+        return exports.download(grid, "xlsx")

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -19,6 +20,8 @@ STATUS_LABELS = {
     "passed": "passed",
 }
 FILLS = {"passed": "E3F4E8", "stuck": "FBE6E4", "in_progress": "FFF1D6"}
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def table(grid: Grid) -> list[list[Any]]:
@@ -91,3 +94,13 @@ def to_xlsx(grid: Grid) -> bytes:
 def filename(grid: Grid, extension: str) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in grid.classroom.name)
     return f"progress-{safe or grid.classroom.pk}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def download(grid: Grid, extension: str) -> HttpResponse:
+    """The grid as an attachment: `extension` is "csv" or "xlsx" (the teacher page and the API)."""
+    if extension == "csv":
+        response = HttpResponse(to_csv(grid), content_type=CSV)
+    else:
+        response = HttpResponse(to_xlsx(grid), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename(grid, extension)}"'
+    return response

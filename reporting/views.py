@@ -195,21 +195,14 @@ def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
     grid = selectors.grid(access.classroom_for(request.user, classroom_id))
-    response = HttpResponse(exports.to_csv(grid), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "csv")}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return exports.download(grid, "csv")
 
 
 @require_GET
 @login_required
 def export_xlsx(request: HttpRequest, classroom_id: int) -> HttpResponse:
     grid = selectors.grid(access.classroom_for(request.user, classroom_id))
-    response = HttpResponse(exports.to_xlsx(grid), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(grid, "xlsx")}"'
-    return response
+    return exports.download(grid, "xlsx")
 
 
 STUDENT_ANSWERS_SHOWN = 200
