@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from django.db import IntegrityError, connection, models, transaction
 
 
@@ -39,7 +40,7 @@ def insert_rows(
 # (table, columns) -> the columns' type oids, for binary COPY (a table's types do not change while
 # a process runs; a migration restarts the workers).
 _TYPES: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-_UUID_OID = 2950
+_UUID_OID = psycopg.postgres.types["uuid"].oid
 
 
 def _column_types(table: str, columns: Sequence[str]) -> list[int]:

@@ -236,10 +236,7 @@ def _release(flag: str) -> None:
 
 def clear(name: str, partition: int) -> None:
     """A catch-up task starts: later appends may queue the next one."""
-    try:
-        gate().release(key(name, partition))
-    except Exception:
-        logger.debug("Could not clear the nudge flag of %s[%s]", name, partition, exc_info=True)
+    _release(key(name, partition))
 
 
 # --- the per-process outbox of the on-commit nudges ----------------------------------------------

@@ -12,6 +12,7 @@ cursor in every batch.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from django.db import transaction
 from events import projections, runner, store
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,14 @@ def rebuild(
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Reset the projections, then replay all history into them together. Returns how many log
-    events were read."""
-    total = 0
+    events were read (one projection alone: runner.rebuild, and the events it applied)."""
+    if len(names) == 1:
+        return runner.rebuild(names[0], batch_size=batch_size, on_start=on_start, on_batch=on_batch)
     for name in names:
-        total = max(total, runner.reset(name))
+        runner.reset(name)
     if on_start is not None:
-        on_start(total)
+        types = frozenset().union(*(projections.get(name).event_types for name in names))
+        on_start(store.events_after(None, types=types))
     return replay(names, batch_size=batch_size, on_batch=on_batch)
 
 
@@ -60,7 +65,11 @@ def replay(
     batch_size: int = 5000,
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
-    """Catch the projections up to the end of the log, reading each batch once."""
+    """Catch the projections up to the end of the log, reading each batch once.
+
+    If a handler raises, its batch rolls back and each projection goes on alone through the
+    engine's replay, which finds the failing event and records it on that projection's checkpoint
+    (the others carry on). The result then also counts the events those replays applied."""
     units = [
         Unit(projection, partition)
         for projection in (projections.get(name) for name in names)
@@ -68,7 +77,13 @@ def replay(
     ]
     read = 0
     while True:
-        events, more = _batch(units, batch_size)
+        try:
+            events, more = _batch(units, batch_size)
+        except Exception:
+            logger.warning("Replaying %s together stopped; one by one", names, exc_info=True)
+            return read + sum(
+                runner.replay(name, batch_size=batch_size, on_batch=on_batch) for name in names
+            )
         read += events
         if on_batch is not None:
             on_batch(events)
@@ -97,16 +112,21 @@ def _batch(units: Sequence[Unit], size: int) -> tuple[int, bool]:
             metadata = any(unit.projection.reads_metadata for unit in members)
             page = store.read_all(after=cursor or None, limit=size, types=types, metadata=metadata)
             full = len(page.events) >= size
-            by_projection = {
-                unit.projection.name: split(unit.projection, page.events) for unit in members
-            }
+            partitions: dict[str, set[int]] = defaultdict(set)
             for unit in members:
-                mine = by_projection[unit.projection.name].get(unit.partition, [])
+                partitions[unit.projection.name].add(unit.partition)
+            for name, wanted in partitions.items():
+                projection = projections.get(name)
+                parts = split(projection, page.events)  # once per projection, not per partition
+                mine = [event for k in sorted(wanted) for event in parts[k]]
+                if len(wanted) == projection.partitions:
+                    mine.sort(key=lambda event: (event.transaction_id, event.position))
                 if mine:
-                    unit.projection.apply(mine)
-                checkpoint = checkpoints[(unit.projection.name, unit.partition)]
-                runner._advance(checkpoint, page.cursor, mine, caught_up=not full)
-                checkpoint.save()
+                    projection.apply(mine)  # one call for all its partitions at this cursor
+                for k in wanted:
+                    checkpoint = checkpoints[(name, k)]
+                    runner._advance(checkpoint, page.cursor, parts[k], caught_up=not full)
+                    checkpoint.save()
             read += len(page.events)
             more = more or full
         return read, more

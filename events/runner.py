@@ -206,8 +206,6 @@ def catch_up(
     while True:
         started = time.monotonic()
         outcome = _run_batch(projection, partition, min(size, ceiling), force=force)
-        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
-        _sizes[(name, partition)] = size
         if outcome.skipped == "missing" and not created:
             ensure_checkpoints(projection)  # deleted since this process last looked
             created = True
@@ -224,6 +222,9 @@ def catch_up(
         applied += outcome.applied
         batches += 1
         force = False
+        # Only a batch that ran says how long one takes (a locked or skipped attempt is instant).
+        size = next_batch_size(size, time.monotonic() - started, ceiling=ceiling, target=target)
+        _sizes[(name, partition)] = size
         if on_batch is not None:
             on_batch(outcome.applied)
         reset_queries()  # DEBUG keeps every query; a long replay must not
@@ -336,7 +337,7 @@ def _record_failure(
     error: BaseException,
 ) -> int:
     """After a batch failed and rolled back: apply the events before the failing one (found by
-    applying one at a time), stop the checkpoint at the failing event, record the error and when
+    bisecting the batch), stop the checkpoint at the failing event, record the error and when
     to try again. Returns how many events were applied."""
     logger.error(
         "Projection %s[%s] failed on a batch of %d events: %r",

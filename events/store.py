@@ -220,7 +220,7 @@ def _validate_stream_id(stream_id: object) -> str:
 
 
 def _check_type(event_type: object) -> None:
-    if event_type in _VALID_TYPES:
+    if isinstance(event_type, str) and event_type in _VALID_TYPES:
         return
     if (
         not isinstance(event_type, str)

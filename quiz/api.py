@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from events.api import EventOutputSerializer
 from quiz import content, selectors, services
 from quiz import errors as quiz_errors
+from quiz.answers import MAX_ANSWER_LENGTH
 from quiz.models import Chapter, Course
 from quiz.quiz_view import QuizView
 from studyflow import roles
@@ -179,7 +180,7 @@ class QuizListCreateApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         quizzes = selectors.quizzes_of(request.user, limit=filters.validated_data["limit"])
-        return Response(QuizStateSerializer(quizzes, many=True).data)
+        return Response([quiz_state(quiz) for quiz in quizzes])
 
     @extend_schema(
         operation_id="quizzes_create",
@@ -243,11 +244,24 @@ class QuizCommandApi(APIView):
             exc = exceptions.PermissionDenied(IsStudent.message, IsStudent.code)
         return super().handle_exception(exc)
 
+    def run(
+        self, request: Request, quiz_id: uuid.UUID, action: str, service: Any, **arguments: Any
+    ) -> Response:
+        """Send the command (its Idempotency-Key scoped to this action on this quiz); reply with
+        the quiz's new state."""
+        result = service(
+            actor=request.user,
+            quiz_id=quiz_id,
+            command_id=command_id_from(request, scope=f"quiz.{action}:{quiz_id}"),
+            **arguments,
+        )
+        return Response(quiz_state(result.quiz))
+
 
 class QuizAnswerApi(QuizCommandApi):
     @extend_schema_serializer(component_name="Answer")
     class InputSerializer(serializers.Serializer):
-        answer = serializers.CharField(min_length=1, max_length=500)
+        answer = serializers.CharField(min_length=1, max_length=MAX_ANSWER_LENGTH)
 
     @extend_schema(
         operation_id="quizzes_answer",
@@ -259,13 +273,8 @@ class QuizAnswerApi(QuizCommandApi):
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.answer_question(
-            actor=request.user,
-            quiz_id=quiz_id,
-            answer=data.validated_data["answer"],
-            command_id=command_id_from(request, scope=f"quiz.answer:{quiz_id}"),
-        )
-        return Response(quiz_state(result.quiz))
+        answer = data.validated_data["answer"]
+        return self.run(request, quiz_id, "answer", services.answer_question, answer=answer)
 
 
 class QuizRevealApi(QuizCommandApi):
@@ -277,12 +286,7 @@ class QuizRevealApi(QuizCommandApi):
         responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        result = services.reveal_answer(
-            actor=request.user,
-            quiz_id=quiz_id,
-            command_id=command_id_from(request, scope=f"quiz.reveal:{quiz_id}"),
-        )
-        return Response(quiz_state(result.quiz))
+        return self.run(request, quiz_id, "reveal", services.reveal_answer)
 
 
 class QuizNextApi(QuizCommandApi):
@@ -294,12 +298,7 @@ class QuizNextApi(QuizCommandApi):
         responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        result = services.next_question(
-            actor=request.user,
-            quiz_id=quiz_id,
-            command_id=command_id_from(request, scope=f"quiz.next:{quiz_id}"),
-        )
-        return Response(quiz_state(result.quiz))
+        return self.run(request, quiz_id, "next", services.next_question)
 
 
 class QuizEventsApi(APIView):

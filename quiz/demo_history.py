@@ -27,15 +27,15 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from quiz import services
-from quiz.content import QuestionContent, question_revision
+from quiz.content import QuestionContent
 from quiz.demo import demo_classes
 from quiz.demo_content import CHAPTERS, COURSE_TITLE, DemoQuestion
+from quiz.domain import QUIZ_STARTED
 from quiz.errors import CommandRejected
 from quiz.models import Chapter, Question
 from quiz.quiz_view import QuizView
 
 HISTORY_NAMESPACE = uuid.UUID("0c8f3d52-6c3e-4f53-9a0e-5d2b1f7e9a44")
-QUIZ_STARTED = "quiz.QuizStarted"
 SCHOOL_DAY_START = time(8, 30)
 LAST_SESSION_START = time(15, 0)
 
@@ -118,17 +118,10 @@ class _Learner:
 
 @dataclass
 class _World:
-    """What every turn needs: the seed, the demo bank by question id, and a content cache."""
+    """What every turn needs: the seed and the demo bank by question id."""
 
     seed: int
     bank: dict[int, DemoQuestion]
-    cache: dict[tuple[int, int], QuestionContent] = field(default_factory=dict)
-
-    def question(self, question_id: int, revision: int) -> QuestionContent:
-        key = (question_id, revision)
-        if key not in self.cache:
-            self.cache[key] = question_revision(question_id, revision)
-        return self.cache[key]
 
 
 # --- pure planning --------------------------------------------------------------------------------
@@ -359,7 +352,7 @@ def _turn(
             pick=learner.pick,
         )
         return result, now
-    content = world.question(quiz.question.id, quiz.question.revision)
+    content = services.question_revision(quiz.question.id, quiz.question.revision)
     now += timedelta(seconds=rng.randint(*learner.profile.think))
     # On a losing run students reach for the worked answer more often.
     if rng.random() < learner.profile.reveal + (0.15 if learner.misses >= 2 else 0.0):

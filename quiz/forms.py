@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django import forms
 
-MAX_ANSWER_LENGTH = 500
+from quiz.answers import MAX_ANSWER_LENGTH
 
 EMPTY_ANSWER = "Type an answer first."
 LONG_ANSWER = f"That answer is too long: use at most {MAX_ANSWER_LENGTH} characters."

@@ -42,6 +42,12 @@ def quiz_view(actor: Any, quiz_id: uuid.UUID | str) -> QuizView:
     return services.view_of(state)
 
 
+def quiz_with_events(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizView, list[RecordedEvent]]:
+    """The view and the events it was folded from: one read of the stream for both."""
+    state, events = _readable(actor, quiz_id)
+    return services.view_of(state), events
+
+
 def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
     """The quiz's events in version order."""
     _, events = _readable(actor, quiz_id)

@@ -25,7 +25,9 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from events.store import RecordedEvent
 from quiz import selectors, services
+from quiz.domain import QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
     CommandRejected,
@@ -37,11 +39,11 @@ from quiz.errors import (
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
 from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
-from reporting.selectors import student_progress
+from quiz.quiz_view import QuizView
+from reporting.selectors import progress_cells
 from studyflow import roles
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
-QUIZ_PASSED_EVENT = "quiz.QuizPassed"
 
 
 # --- Log in, log out, home -----------------------------------------------------------------------
@@ -91,7 +93,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def chapter_progress(student: Any) -> dict[int, tuple[str, int]]:
     """The student's status and streak per chapter id, from the `progress` read model."""
-    return {cell.chapter: (cell.status, cell.streak) for _, cell in student_progress(student.pk)}
+    return {
+        chapter: (cell.status, cell.streak) for chapter, cell in progress_cells(student.pk).items()
+    }
 
 
 @require_GET
@@ -148,16 +152,19 @@ def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
 # --- The quiz ------------------------------------------------------------------------------------
 
 
-def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Any:
+Loaded = tuple[QuizView, list[RecordedEvent]]  # the quiz and the events it was folded from
+
+
+def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
     try:
-        return selectors.quiz_view(request.user, quiz_id)
+        return selectors.quiz_with_events(request.user, quiz_id)
     except QuizNotFound as error:
         raise Http404("No such quiz.") from error
 
 
-def _passed_summary(request: HttpRequest, quiz_id: uuid.UUID) -> dict[str, Any] | None:
-    for event in reversed(selectors.quiz_events(request.user, quiz_id)):
-        if event.type == QUIZ_PASSED_EVENT:
+def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
+    for event in reversed(events):
+        if event.type == QUIZ_PASSED:
             return {
                 "questions": event.data["questions_answered"],
                 "mistakes": event.data["mistakes"],
@@ -168,13 +175,16 @@ def _passed_summary(request: HttpRequest, quiz_id: uuid.UUID) -> dict[str, Any] 
 
 def _render_quiz(
     request: HttpRequest,
-    quiz: Any,
+    loaded: Loaded,
     *,
     answer: str = "",
     answer_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    chapter = Chapter.objects.select_related("course").get(pk=_chapter_id(quiz))
+    quiz, events = loaded
+    chapter = Chapter.objects.select_related("course").filter(pk=quiz.chapter).first()
+    if chapter is None:  # deleted by staff since the quiz was taken
+        raise Http404("This quiz's chapter no longer exists.")
     context = {
         "quiz": quiz,
         "chapter": chapter,
@@ -186,7 +196,7 @@ def _render_quiz(
         "answer": answer,
         "answer_error": answer_error,
         "max_answer_length": MAX_ANSWER_LENGTH,
-        "summary": _passed_summary(request, quiz.id) if quiz.status == "passed" else None,
+        "summary": _passed_summary(events) if quiz.status == "passed" else None,
     }
     # htmx swaps only the quiz panel; a plain browser gets the whole page.
     partial = request.headers.get("HX-Request") == "true"
@@ -196,11 +206,6 @@ def _render_quiz(
     add_never_cache_headers(response)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _chapter_id(quiz: Any) -> int:
-    chapter = quiz.chapter
-    return int(getattr(chapter, "id", chapter))
 
 
 @require_GET
@@ -216,14 +221,12 @@ def _send(
     send: Callable[[uuid.UUID], Any],
 ) -> HttpResponseBase:
     """Run one quiz command from a valid form, then redirect to the quiz page (or re-render it)."""
-    quiz = _quiz_or_404(request, quiz_id)
+    loaded = _quiz_or_404(request, quiz_id)
+    quiz, events = loaded
     command_id: uuid.UUID = form.cleaned_data["command_id"]
 
     def already_applied() -> bool:
-        return any(
-            str(event.metadata.get("command_id")) == str(command_id)
-            for event in selectors.quiz_events(request.user, quiz_id)
-        )
+        return any(str(event.metadata.get("command_id")) == str(command_id) for event in events)
 
     decision = classify_submission(
         posted_version=form.cleaned_data["version"],
@@ -241,7 +244,7 @@ def _send(
         except InvalidAnswer as error:
             return _render_quiz(
                 request,
-                quiz,
+                loaded,
                 answer=request.POST.get("answer", ""),
                 answer_error=error.message,
                 status=400,

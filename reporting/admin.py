@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -27,16 +28,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ClassFilter(admin.SimpleListFilter):
+class IdFilter(admin.SimpleListFilter):
+    """A list filter on an id column; a value that is no id is the admin's "bad lookup" notice
+    (it redirects with ?e=1), not a server error."""
+
+    field = ""
+
+    def selected_id(self) -> int | None:
+        value = self.value()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise IncorrectLookupParameters(f"{self.title}: not an id: {value!r}")
+        return int(value)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        chosen = self.selected_id()
+        return queryset if chosen is None else queryset.filter(**{self.field: chosen})
+
+
+class ClassFilter(IdFilter):
     title = "class"
     parameter_name = "classroom_id"
+    field = "classroom_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
         return [(c.pk, str(c)) for c in Classroom.objects.select_related("school")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(classroom_id=value) if value else queryset
 
 
 class StudentInClassFilter(ClassFilter):
@@ -46,23 +63,20 @@ class StudentInClassFilter(ClassFilter):
     parameter_name = "class"
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
+        chosen = self.selected_id()
+        if chosen is None:
             return queryset
-        students = Classroom.objects.filter(pk=value).values_list("students", flat=True)
+        students = Classroom.objects.filter(pk=chosen).values_list("students", flat=True)
         return queryset.filter(student_id__in=list(students))
 
 
-class ChapterFilter(admin.SimpleListFilter):
+class ChapterFilter(IdFilter):
     title = "chapter"
     parameter_name = "chapter_id"
+    field = "chapter_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
         return [(c.pk, str(c)) for c in Chapter.objects.select_related("course")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(chapter_id=value) if value else queryset
 
 
 @admin.register(models.StudentProgress)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from reporting.selectors import Grid
 
@@ -74,7 +75,8 @@ def to_xlsx(grid: Grid) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = grid.classroom.name[:31] or "Progress"
+    # Sheet titles refuse some characters (\ * ? : / [ ]): a class called "3A/B" was a 500.
+    sheet.title = INVALID_TITLE_REGEX.sub("-", grid.classroom.name)[:31] or "Progress"
     lines = table(grid)
     for line in lines:
         sheet.append([_safe(value) for value in line])

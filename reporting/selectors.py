@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from quiz.models import Chapter, Question, QuestionRevision
@@ -79,29 +79,20 @@ def names(user_ids: Iterable[int]) -> dict[int, str]:
     return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}
 
 
-def chapters(course_id: int | None = None) -> list[ChapterRef]:
+def chapters() -> list[ChapterRef]:
     query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
-    if course_id is not None:
-        query = query.filter(course_id=course_id)
     return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
-
-
-def chapter(chapter_id: int) -> ChapterRef | None:
-    found = Chapter.objects.select_related("course").filter(pk=chapter_id).first()
-    return ChapterRef(found.pk, found.title, found.course.title) if found else None
 
 
 def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
     """The current wording of each question (for labels)."""
     wanted = set(question_ids)
-    current = dict(Question.objects.filter(pk__in=wanted).values_list("pk", "current_revision"))
-    texts: dict[int, str] = {}
-    for question_id, revision, text in QuestionRevision.objects.filter(
-        question_id__in=wanted
-    ).values_list("question_id", "revision", "text"):
-        if revision == current.get(question_id):
-            texts[question_id] = text
-    return texts
+    # The current revision's text only (a question keeps every old revision).
+    return dict(
+        QuestionRevision.objects.filter(
+            question_id__in=wanted, revision=F("question__current_revision")
+        ).values_list("question_id", "text")
+    )
 
 
 # --- the class progress grid --------------------------------------------------------------------
@@ -268,9 +259,27 @@ def student_answers(student_id: int) -> list[Answer]:
     return list(Answer.objects.filter(student_id=student_id).order_by("answered_at", "position"))
 
 
+def newest_answers(student_id: int, limit: int | None = None) -> tuple[list[Answer], int]:
+    """A student's newest answers (and reveals), newest first, at most `limit`; and how many
+    there are in all."""
+    answers = Answer.objects.filter(student_id=student_id)
+    newest = answers.order_by("-answered_at", "-position")
+    shown = list(newest if limit is None else newest[:limit])
+    total = len(shown) if limit is None or len(shown) < limit else answers.count()
+    return shown, total
+
+
+def progress_cells(student_id: int) -> dict[int, Cell]:
+    """The student's cells by chapter id, for the chapters they started (one query)."""
+    return {
+        p.chapter_id: _cell(student_id, p.chapter_id, p)
+        for p in StudentProgress.objects.filter(student_id=student_id)
+    }
+
+
 def student_progress(student_id: int) -> list[tuple[ChapterRef, Cell]]:
-    found = {p.chapter_id: p for p in StudentProgress.objects.filter(student_id=student_id)}
-    return [(ch, _cell(student_id, ch.id, found.get(ch.id))) for ch in chapters()]
+    found = progress_cells(student_id)
+    return [(ch, found.get(ch.id) or _cell(student_id, ch.id, None)) for ch in chapters()]
 
 
 def student_days(student_id: int) -> list[DayTotals]:
@@ -300,13 +309,7 @@ def student_summary(student_id: int) -> StudentSummary:
         reveals=Sum("reveals"),
         time=Sum("time_spent_ms"),
         last=Max("last_activity"),
-    )
-    first = (
-        StudentProgress.objects.filter(student_id=student_id)
-        .exclude(first_activity=None)
-        .order_by("first_activity")
-        .values_list("first_activity", flat=True)
-        .first()
+        first=Min("first_activity"),
     )
     return StudentSummary(
         answered=totals["answered"] or 0,
@@ -314,7 +317,7 @@ def student_summary(student_id: int) -> StudentSummary:
         mistakes=totals["mistakes"] or 0,
         reveals=totals["reveals"] or 0,
         time_spent_seconds=(totals["time"] or 0) // 1000,
-        first_activity=first,
+        first_activity=totals["first"],
         last_activity=totals["last"],
     )
 
@@ -353,6 +356,18 @@ class QuestionReport:
         return analysis.needs_checking(self.first_tries, self.facility, self.discrimination)
 
 
+# Summed per question from question_stats (overall) or question_student rows (a class).
+QUESTION_COUNTERS = (
+    "assigned",
+    "answered",
+    "correct",
+    "incorrect",
+    "revealed",
+    "seconds_count",
+    "seconds_sum",
+)
+
+
 def question_table(
     chapter_id: int, *, students: Collection[int] | None = None
 ) -> list[QuestionReport]:
@@ -366,17 +381,12 @@ def question_table(
     texts = question_texts(q for q, _ in questions)
     reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order in questions}
     per_student = QuestionStudent.objects.filter(chapter_id=chapter_id)
+    counters = {name: Sum(name) for name in QUESTION_COUNTERS}
     totals: Iterable[dict[str, Any]]
     if students is not None:
         per_student = per_student.filter(student_id__in=list(students))
         totals = per_student.values("question_id").annotate(
-            assigned=Sum("assigned"),
-            answered=Sum("answered"),
-            correct=Sum("correct"),
-            incorrect=Sum("incorrect"),
-            revealed=Sum("revealed"),
-            seconds_count=Sum("seconds_count"),
-            seconds_sum=Sum("seconds_sum"),
+            **counters,
             first_tries=Count("id", filter=~Q(first_try_correct=None)),
             first_try_correct=Count("id", filter=Q(first_try_correct=True)),
         )
@@ -385,30 +395,14 @@ def question_table(
             QuestionStats.objects.filter(chapter_id=chapter_id)
             .values("question_id")
             .annotate(
-                assigned=Sum("assigned"),
-                answered=Sum("answered"),
-                correct=Sum("correct"),
-                incorrect=Sum("incorrect"),
-                revealed=Sum("revealed"),
-                seconds_count=Sum("seconds_count"),
-                seconds_sum=Sum("seconds_sum"),
+                **counters,
                 first_tries=Sum("first_tries"),
                 first_try_correct=Sum("first_try_correct"),
             )
         )
     for total in totals:
         report = reports.setdefault(total["question_id"], QuestionReport(total["question_id"]))
-        for name in (
-            "assigned",
-            "answered",
-            "correct",
-            "incorrect",
-            "revealed",
-            "seconds_count",
-            "seconds_sum",
-            "first_tries",
-            "first_try_correct",
-        ):
+        for name in (*QUESTION_COUNTERS, "first_tries", "first_try_correct"):
             setattr(report, name, total[name] or 0)
     if students is None:
         histograms: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -532,30 +526,3 @@ def facility_spread(reports: Iterable[QuestionReport], bins: int = 10) -> list[i
         if value is not None:
             counts[min(bins - 1, int(value * bins))] += 1
     return counts
-
-
-def overall_days(*, days: int = 14, today: date | None = None) -> list[DayTotals]:
-    """Answers per day over all students (the staff overview)."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=days - 1)
-    found = {
-        row["day"]: row
-        for row in StudentDay.objects.filter(day__gte=start, day__lte=today)
-        .values("day")
-        .annotate(
-            answered=Sum("answered"),
-            correct=Sum("correct"),
-            active=Count("student_id"),
-            time=Sum("time_spent_ms"),
-        )
-    }
-    out = []
-    for i in range(days):
-        day = start + timedelta(days=i)
-        row = found.get(day)
-        out.append(
-            DayTotals(day, row["answered"], row["correct"], row["active"], row["time"] // 1000)
-            if row
-            else DayTotals(day)
-        )
-    return out

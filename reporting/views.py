@@ -240,15 +240,16 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
 @login_required
 def student(request: HttpRequest, student_id: int) -> HttpResponse:
     user = access.student_for(request.user, student_id)
-    answers = selectors.student_answers(student_id)
     show_all = request.GET.get("all") == "1"
-    shown = answers if show_all else answers[-STUDENT_ANSWERS_SHOWN:]
+    shown, answer_count = selectors.newest_answers(
+        student_id, None if show_all else STUDENT_ANSWERS_SHOWN
+    )
     texts = selectors.question_texts({a.question_id for a in shown})
-    chapter_titles = {c.id: c.title for c in selectors.chapters()}
     days = selectors.student_days(student_id)[-30:]
     progress = [
         (ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in selectors.student_progress(student_id)
     ]
+    chapter_titles = {ch.id: ch.title for ch, *_ in progress}
     return render(
         request,
         "reporting/student.html",
@@ -261,10 +262,10 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
                 answer_row_html(
                     a, texts.get(a.question_id, ""), chapter_titles.get(a.chapter_id, "")
                 )
-                for a in reversed(shown)
+                for a in shown
             ],
-            "answer_count": len(answers),
-            "truncated": len(shown) < len(answers),
+            "answer_count": answer_count,
+            "truncated": len(shown) < answer_count,
             "days": days,
             "time_chart": charts.bar_chart(
                 "Minutes spent per day",

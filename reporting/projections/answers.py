@@ -9,22 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
-
-from django.db import connection
 
 from events.bulk import insert_rows
 from events.projections import Projection
-from quiz.answers import normalise_answer
+from reporting.projections import common
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
 
-QUIZ_STARTED = "quiz.QuizStarted"
-ANSWERED_CORRECTLY = "quiz.QuestionAnsweredCorrectly"
-ANSWERED_INCORRECTLY = "quiz.QuestionAnsweredIncorrectly"
-ANSWER_REVEALED = "quiz.AnswerRevealed"
+QUIZ_STARTED = common.QUIZ_STARTED
+ANSWERED_CORRECTLY = common.ANSWERED_CORRECTLY
+ANSWERED_INCORRECTLY = common.ANSWERED_INCORRECTLY
+ANSWER_REVEALED = common.ANSWER_REVEALED
 OUTCOMES = {
     ANSWERED_CORRECTLY: "correct",
     ANSWERED_INCORRECTLY: "incorrect",
@@ -124,8 +121,6 @@ def answer_row(
 
 
 ANSWER_FIELDS = list(AnswerRow._fields)
-# Answers repeat a lot ("12", "1/2"); normalising is pure, so remember the recent ones.
-_normalise = lru_cache(maxsize=65_536)(normalise_answer)
 
 
 def apply(events: Sequence[RecordedEvent]) -> None:
@@ -136,7 +131,7 @@ def apply(events: Sequence[RecordedEvent]) -> None:
     if lookup:
         found = AnswersQuiz.objects.filter(quiz_id__in=lookup).values_list("quiz_id", "course_id")
         courses = {str(quiz_id): course_id for quiz_id, course_id in found}
-    rows = project(events, courses, _normalise)
+    rows = project(events, courses, common.normalise)
     # Both tables are keyed by event facts (quiz id, event position): applying an event twice
     # cannot add a second row.
     insert_rows(AnswersQuiz, QuizRow._fields, rows.quizzes)
@@ -145,14 +140,9 @@ def apply(events: Sequence[RecordedEvent]) -> None:
 
 def reset() -> None:
     from reporting.models import Answer, AnswersQuiz
+    from reporting.projections import db
 
-    tables = [Answer._meta.db_table, AnswersQuiz._meta.db_table]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
-        else:
-            for table in tables:
-                cursor.execute("DELETE FROM " + connection.ops.quote_name(table))
+    db.truncate(Answer, AnswersQuiz)
 
 
 answers = Projection(

@@ -12,6 +12,8 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Protocol
 
+from quiz.answers import normalise_answer
+
 QUIZ_STARTED = "quiz.QuizStarted"
 QUESTION_ASSIGNED = "quiz.QuestionAssigned"
 ANSWERED_CORRECTLY = "quiz.QuestionAnsweredCorrectly"
@@ -39,6 +41,10 @@ TRY_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, ANSWER_REVEALED
 # An idle gap longer than this is not study time: the student walked away. The gap still counts,
 # but only up to the cap (the student presumably worked a little before leaving).
 IDLE_CAP_MS = 5 * 60 * 1000
+
+# Answers repeat a lot ("12", "1/2"); normalising is pure, so the projections share a cache of the
+# recent ones.
+normalise = lru_cache(maxsize=65_536)(normalise_answer)
 
 
 class EventLike(Protocol):

@@ -118,14 +118,13 @@ def _later(a: datetime | None, b: datetime) -> datetime:
 
 
 def apply(events: Sequence[c.EventLike]) -> None:
-    from quiz.answers import normalise_answer
     from reporting.models import WrongAnswer, WrongAnswerStudent
     from reporting.projections import db
 
     events = wrong(events)
     if not events:
         return
-    answer_keys, student_keys = keys(events, normalise_answer)
+    answer_keys, student_keys = keys(events, c.normalise)
     changes = project(
         events,
         answers=db.load(WrongAnswer, ("question_id", "answer"), answer_keys, WrongAnswerRow),
@@ -135,7 +134,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
             student_keys,
             WrongAnswerStudentRow,
         ),
-        normalise=normalise_answer,
+        normalise=c.normalise,
     )
     db.upsert(WrongAnswer, changes.answers.values(), ("question_id", "answer"))
     db.upsert(

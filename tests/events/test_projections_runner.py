@@ -251,3 +251,24 @@ def test_rebuild_refuses_names_together_with_all() -> None:
 
     with pytest.raises(CommandError, match="not both"):
         call_command("projections", "rebuild", "answers", "--all", stdout=StringIO())
+
+
+def test_a_failing_handler_in_a_group_rebuild_is_recorded_and_reported(fault: Fault) -> None:
+    from django.core.management.base import CommandError
+
+    from events.store import read_all
+
+    histories = append_history(20)
+    settle()
+    fault_at = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events][25]
+    fault.position = fault_at
+
+    with pytest.raises(CommandError, match=f"test_faulty stopped at event\\(s\\) \\[{fault_at}\\]"):
+        call_command(
+            "projections", "rebuild", "answers,test_faulty", "--no-progress", stdout=StringIO()
+        )
+
+    # the group fell back to one projection at a time: answers is whole, the fault recorded
+    assert Answer.objects.count() == answer_count(histories)
+    failed = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert (failed.status, failed.failed_position) == ("failed", fault_at)

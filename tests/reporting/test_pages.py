@@ -117,3 +117,13 @@ def test_csv_defuses_formulas():
     assert _safe("=HYPERLINK()") == "'=HYPERLINK()"
     assert _safe("Ann") == "Ann"
     assert _safe(3) == 3
+
+
+def test_xlsx_export_of_a_class_whose_name_a_sheet_title_refuses(history):
+    history.class_a.name = "3A/B [maths]?"
+    history.class_a.save()
+    response = teacher(history).get(f"/teacher/classes/{history.class_a.pk}/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.title == "3A-B -maths--"

@@ -201,3 +201,14 @@ def test_read_models_are_read_only_in_the_admin(small):
         f"&chapter_id={small.chapters[0].pk}"
     )
     assert filtered.status_code == 200
+
+
+def test_a_filter_value_that_is_no_id_is_a_notice_not_an_error(small):
+    small.staff.is_superuser = True
+    small.staff.save()
+    client = page_client(small.staff)
+    for query in ("classroom_id=abc", "class=abc", "chapter_id=1x"):
+        model = "classday" if query.startswith("classroom_id") else "studentprogress"
+        response = client.get(f"/admin/reporting/{model}/?{query}")
+        assert response.status_code == 302, query  # the admin's "?e=1" redirect
+        assert response["Location"].endswith("?e=1")

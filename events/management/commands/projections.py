@@ -13,13 +13,17 @@ import multiprocessing
 import sys
 import time
 from argparse import ArgumentTypeError
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from events import projections, replay, runner, selectors
+from events.models import ProjectionCheckpoint
+
+Status = ProjectionCheckpoint.Status
 
 
 class ProgressBar:
@@ -67,11 +71,15 @@ def batch_size(text: str) -> int:
 def rebuild_group(names: list[str], batch_size: int) -> tuple[int, float]:
     """In a child process: rebuild a group together; (events applied or read, seconds)."""
     started = time.monotonic()
-    if len(names) == 1:
-        applied = runner.rebuild(names[0], batch_size=batch_size)
-    else:
-        applied = replay.rebuild(names, batch_size=batch_size)
+    applied = replay.rebuild(names, batch_size=batch_size)
     return applied, time.monotonic() - started
+
+
+def _outcome(future: Future[tuple[int, float]]) -> tuple[int, float] | BaseException:
+    try:
+        return future.result()
+    except Exception as error:  # reported with the other groups' outcomes
+        return error
 
 
 class Command(BaseCommand):
@@ -164,22 +172,17 @@ class Command(BaseCommand):
                 bar.advance(count)
 
         started = time.monotonic()
-        if len(names) == 1:
-            applied = runner.rebuild(
-                names[0], batch_size=batch_size, on_start=on_start, on_batch=on_batch
-            )
-        else:
-            applied = replay.rebuild(
-                names, batch_size=batch_size, on_start=on_start, on_batch=on_batch
-            )
+        applied = replay.rebuild(names, batch_size=batch_size, on_start=on_start, on_batch=on_batch)
         if bar is not None:
             bar.finish()
         self.report(names, applied, time.monotonic() - started)
+        self.raise_if_failed(names)
 
     def rebuild_side_by_side(self, groups: list[list[str]], batch_size: int) -> None:
         """One forked process per group (Django is set up in them already; they must not share our
         database connection, so it is closed first). Without fork, one group after the other."""
         started = time.monotonic()
+        results: list[tuple[int, float] | BaseException]
         if "fork" not in multiprocessing.get_all_start_methods():
             results = [rebuild_group(group, batch_size) for group in groups]
         else:
@@ -187,10 +190,15 @@ class Command(BaseCommand):
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(len(groups), mp_context=context) as pool:
                 futures = [pool.submit(rebuild_group, group, batch_size) for group in groups]
-                results = [future.result() for future in futures]
-        for group, (applied, seconds) in zip(groups, results, strict=True):
-            self.report(group, applied, seconds)
+                results = [_outcome(future) for future in futures]
+        crashed: list[str] = []
+        for group, result in zip(groups, results, strict=True):
+            if isinstance(result, BaseException):
+                crashed.append(f"{', '.join(group)}: {result}")
+            else:
+                self.report(group, *result)
         self.stdout.write(f"All groups done in {time.monotonic() - started:.1f} s")
+        self.raise_if_failed([name for group in groups for name in group], crashed)
 
     def report(self, names: list[str], applied: int, seconds: float) -> None:
         verb = "events" if len(names) == 1 else "log events"
@@ -198,17 +206,23 @@ class Command(BaseCommand):
             f"Rebuilt {', '.join(names)}: {applied} {verb} in {seconds:.1f} s "
             f"({applied / max(seconds, 1e-9):,.0f} {verb}/s)"
         )
-        failed = [
-            row
-            for name in names
-            for row in selectors.partition_statuses(name)
-            if row.status == "failed"
-        ]
+
+    def raise_if_failed(self, names: list[str], crashed: Sequence[str] = ()) -> None:
+        """One error for everything that stopped: handlers that failed (recorded on their
+        checkpoints) and groups whose process ended in an error."""
+        failed = list(
+            ProjectionCheckpoint.objects.filter(name__in=names, status=Status.FAILED)
+            .order_by("name", "partition")
+            .values_list("name", "failed_position")
+        )
+        problems = list(crashed)
         if failed:
-            raise CommandError(
-                f"{', '.join(sorted({row.name for row in failed}))} stopped at event(s) "
-                f"{[row.failed_position for row in failed]}: see `projections status`."
+            problems.append(
+                f"{', '.join(sorted({name for name, _ in failed}))} stopped at event(s) "
+                f"{[position for _, position in failed]}: see `projections status`"
             )
+        if problems:
+            raise CommandError("; ".join(problems))
 
     def catch_up(self, name: str, batch_size: int | None) -> None:
         projection = projections.get(name)
