@@ -19,7 +19,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from quiz.models import Chapter, Question, QuestionRevision
@@ -469,52 +470,43 @@ def wrong_answers(
     question_id: int, *, students: Collection[int] | None = None, limit: int | None = None
 ) -> list[WrongAnswerReport]:
     """The normalised wrong answers given to a question, most common first."""
-    if students is None:
-        rows = [
-            WrongAnswerReport(r.answer, r.count, r.students, r.last_seen)
-            for r in WrongAnswer.objects.filter(question_id=question_id).order_by(
-                "-count", "-students", "answer"
-            )[:limit]
-        ]
-        return rows
-    grouped = (
-        WrongAnswerStudent.objects.filter(question_id=question_id, student_id__in=list(students))
-        .values("answer")
-        .annotate(total=Sum("count"), people=Count("student_id"), last=Max("last_seen"))
-        .order_by("-total", "-people", "answer")
+    return wrong_answers_by_question([question_id], students=students, per_question=limit).get(
+        question_id, []
     )
-    return [
-        WrongAnswerReport(g["answer"], g["total"], g["people"], g["last"]) for g in grouped[:limit]
-    ]
 
 
 def wrong_answers_by_question(
-    question_ids: Collection[int], *, students: Collection[int] | None = None, per_question: int = 5
+    question_ids: Collection[int],
+    *,
+    students: Collection[int] | None = None,
+    per_question: int | None = 5,
 ) -> dict[int, list[WrongAnswerReport]]:
-    """The top wrong answers of several questions (the chapter difficulty page), in two queries."""
-    out: dict[int, list[WrongAnswerReport]] = defaultdict(list)
-    if students is None:
-        for r in WrongAnswer.objects.filter(question_id__in=list(question_ids)).order_by(
-            "question_id", "-count", "-students", "answer"
-        ):
-            if len(out[r.question_id]) < per_question:
-                out[r.question_id].append(
-                    WrongAnswerReport(r.answer, r.count, r.students, r.last_seen)
-                )
-        return out
-    grouped = (
-        WrongAnswerStudent.objects.filter(
+    """The top wrong answers of each question, most common first, in one query. The database ranks
+    them, so a question with thousands of distinct wrong answers sends only `per_question`."""
+    rows = (
+        WrongAnswer.objects.filter(question_id__in=list(question_ids))
+        .values("question_id", "answer")
+        .annotate(total=F("count"), people=F("students"), last=F("last_seen"))
+        if students is None
+        else WrongAnswerStudent.objects.filter(
             question_id__in=list(question_ids), student_id__in=list(students)
         )
         .values("question_id", "answer")
         .annotate(total=Sum("count"), people=Count("student_id"), last=Max("last_seen"))
-        .order_by("question_id", "-total", "-people", "answer")
     )
-    for g in grouped:
-        if len(out[g["question_id"]]) < per_question:
-            out[g["question_id"]].append(
-                WrongAnswerReport(g["answer"], g["total"], g["people"], g["last"])
+    if per_question is not None:
+        rows = rows.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("question_id"),
+                order_by=(F("total").desc(), F("people").desc(), F("answer").asc()),
             )
+        ).filter(rank__lte=per_question)
+    out: dict[int, list[WrongAnswerReport]] = defaultdict(list)
+    for row in rows.order_by("question_id", "-total", "-people", "answer"):
+        out[row["question_id"]].append(
+            WrongAnswerReport(row["answer"], row["total"], row["people"], row["last"])
+        )
     return out
 
 

@@ -106,6 +106,17 @@ def check_every_report(world: World, client: APIClient) -> None:
         assert [{k: r[k] for k in ("answer", "count", "students")} for r in body] == (
             oracle.wrong_answers(events, question, normalise_answer, in_b)
         )
+    # the chapter page's top two per question, ranked in the database: the head of each full list
+    in_b = {s.pk for s in world.students_b}
+    for students in (None, in_b):
+        top = selectors.wrong_answers_by_question(questions, students=students, per_question=2)
+        for question in questions:
+            head = oracle.wrong_answers(events, question, normalise_answer, students)[:2]
+            top_rows = [
+                {"answer": r.answer, "count": r.count, "students": r.students}
+                for r in top.get(question, [])
+            ]
+            assert top_rows == head, question
 
     # every answer of every student; their time per day
     for student in [*world.students, world.lonely]:
