@@ -15,7 +15,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
 from quiz.content import clean_content, create_question, revise_question
-from quiz.models import Chapter, Course, Question, QuestionRevision
+from quiz.models import Chapter, CommandOutcome, Course, Question, QuestionRevision
 
 
 def parse_choice_lines(text: str) -> list[dict[str, str]]:
@@ -224,3 +224,23 @@ class ChapterAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course"]
     inlines = [QuestionInline]
+
+
+@admin.register(CommandOutcome)
+class CommandOutcomeAdmin(admin.ModelAdmin):
+    """Read-only: why a student's command changed nothing (support questions)."""
+
+    list_display = ["recorded_at", "command", "actor", "stream_id", "code"]
+    list_filter = ["command", "code"]
+    search_fields = ["stream_id", "=command_id", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -122,3 +122,26 @@ class QuestionRevision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableRevision("Question revisions are never deleted.")
+
+
+class CommandOutcome(models.Model):
+    """A quiz command that appended nothing: it was rejected, or it was a start that returned the
+    student's open quiz. Re-sending the command (same command id) returns this outcome again, where
+    deciding afresh could now apply it: an answer refused while no question was open must not
+    answer the question opened since. Commands that appended are found by their events instead.
+    """
+
+    command_id = models.UUIDField(primary_key=True)
+    command = models.CharField(max_length=40)  # the command's class: StartQuiz, AnswerQuestion, ...
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stream_id = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()  # the quiz's version when it was decided
+    code = models.CharField(max_length=40, blank=True)  # the rejection's code; blank: not rejected
+    message = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.command} {self.command_id}: {self.code or 'returned the open quiz'}"

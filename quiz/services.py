@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils import timezone
@@ -53,6 +54,7 @@ from quiz.errors import (
     NotAStudent,
     QuizNotFound,
 )
+from quiz.models import CommandOutcome
 from quiz.quiz_view import QuizView, build_quiz_view
 from studyflow.roles import student_and_classroom_id
 
@@ -114,9 +116,11 @@ def start_quiz(
     if chapter is None:
         raise ChapterNotFound()
     # One round trip for the idempotency lookup and the count of the student's quizzes.
-    earlier, n = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
+    earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
         return _replay_stream(actor, command_id, earlier)
+    if outcome is not None:
+        return _outcome_again(outcome, actor, command="StartQuiz", chapter_id=chapter.id)
     now = now or timezone.now()
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
@@ -130,6 +134,7 @@ def start_quiz(
             else:
                 state = fold(store.read_stream(latest))
             if state.started and not state.passed:
+                _record_outcome(command_id, "StartQuiz", actor, latest, state.version)
                 return CommandResult(view_of(state), events=[], created=False)
         quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
         command = StartQuiz(
@@ -211,6 +216,7 @@ def _handle(
     stream = stream_id(parse_quiz_id(quiz_id))
     now = now or timezone.now()
     cached = caches.stream(stream)
+    outcome_unknown = True
     for _ in range(MAX_ATTEMPTS):
         if cached is not None:
             events, state = cached
@@ -223,14 +229,22 @@ def _handle(
         replay = _replay(events, command_id)
         if replay is not None:
             return replay
+        if outcome_unknown:
+            outcome_unknown = False
+            outcome = _outcome_of(command_id)
+            if outcome is not None:
+                return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
         questions = _questions_for(state, command)
         try:
             decided = decide(
                 state, command, pool=_pool(questions), pick=pick or _random_pick, now=now
             )
-        except CommandRejected:
+        except CommandRejected as rejection:
             if from_cache:
                 continue  # the quiz may have moved on in another process: check on a fresh read
+            _record_outcome(
+                command_id, type(command).__name__, actor, stream, state.version, rejection
+            )
             raise
         new = _new_events(decided, actor, command_id, correlation_id)
         try:
@@ -324,13 +338,14 @@ def _stream_of_command(command_id: uuid.UUID) -> str | None:
 
 def _start_lookups(
     command_id: uuid.UUID, *, student_id: int, chapter_id: int
-) -> tuple[str | None, int]:
-    """(_stream_of_command, quizzes_started) in one query on PostgreSQL: the ORM's compiling of
-    the two took more CPU than the queries themselves."""
+) -> tuple[str | None, int, CommandOutcome | None]:
+    """(_stream_of_command, quizzes_started, _outcome_of) in one query on PostgreSQL: the ORM's
+    compiling of them took more CPU than the queries themselves."""
     if connection.vendor != "postgresql":
         return (
             _stream_of_command(command_id),
             quizzes_started(student_id=student_id, chapter_id=chapter_id),
+            _outcome_of(command_id),
         )
     with connection.cursor() as cursor:
         # The type is a literal so the partial index on QuizStarted events qualifies; the
@@ -338,11 +353,13 @@ def _start_lookups(
         cursor.execute(
             "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), "
             "(SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
-            "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb)",
-            [event_id(command_id, 0), str(student_id), json.dumps(chapter_id)],
+            "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb), "
+            f"{_OUTCOME_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN {_OUTCOME_TABLE} AS o "
+            "ON o.command_id = %s",
+            [event_id(command_id, 0), str(student_id), json.dumps(chapter_id), command_id],
         )
         row = cursor.fetchone()
-    return row[0], int(row[1])
+    return row[0], int(row[1]), _outcome_from(row[2:])
 
 
 def _replay_stream(actor: Any, command_id: uuid.UUID, stream: str) -> CommandResult:
@@ -361,6 +378,91 @@ def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
     if stream is None:
         raise CommandIdReused()
     return _replay_stream(actor, command_id, stream)
+
+
+# A command that appended nothing leaves a CommandOutcome; read by hand (the ORM's compiling would
+# cost more than the lookup, which every command makes).
+_OUTCOME_TABLE = CommandOutcome._meta.db_table
+_OUTCOME_COLUMNS = "o.command, o.actor_id, o.stream_id, o.version, o.code, o.message"
+
+
+def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
+    if row[0] is None:
+        return None
+    command, actor_id, stream, version, code, message = row
+    return CommandOutcome(
+        command=command,
+        actor_id=actor_id,
+        stream_id=stream,
+        version=version,
+        code=code,
+        message=message,
+    )
+
+
+_OUTCOME_BY_ID = f"SELECT {_OUTCOME_COLUMNS} FROM {_OUTCOME_TABLE} AS o WHERE o.command_id = %s"
+
+
+def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
+    if connection.vendor == "postgresql":
+        # Every command asks, so the lookup is a prepared statement (Django's cursors bind on the
+        # client and have each one parsed and planned again).
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as pg_cursor:
+            row = pg_cursor.execute(_OUTCOME_BY_ID, [command_id], prepare=True).fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_OUTCOME_BY_ID, [command_id.hex])
+            row = cursor.fetchone()
+    return None if row is None else _outcome_from(row)
+
+
+def _record_outcome(
+    command_id: uuid.UUID,
+    command: str,
+    actor: Any,
+    stream: str,
+    version: int,
+    rejection: CommandRejected | None = None,
+) -> None:
+    """Remember a command that appended nothing. The first outcome stays (a re-send that raced
+    this one to a different decision does not overwrite it)."""
+    CommandOutcome.objects.bulk_create(
+        [
+            CommandOutcome(
+                command_id=command_id,
+                command=command,
+                actor_id=actor.pk,
+                stream_id=stream,
+                version=version,
+                code=rejection.code if rejection else "",
+                message=rejection.message[:300] if rejection else "",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _outcome_again(
+    outcome: CommandOutcome,
+    actor: Any,
+    *,
+    command: str,
+    stream: str | None = None,
+    chapter_id: int | None = None,
+) -> CommandResult:
+    """A re-sent command that appended nothing the first time: the same rejection, or the same
+    view of the open quiz a start returned."""
+    if outcome.actor_id != actor.pk or outcome.command != command:
+        raise CommandIdReused()
+    if stream is not None and outcome.stream_id != stream:
+        raise CommandIdReused()
+    if outcome.code:
+        raise CommandRejected(outcome.code, outcome.message)
+    state = fold(store.read_stream(outcome.stream_id)[: outcome.version])
+    if chapter_id is not None and state.chapter_id != chapter_id:
+        raise CommandIdReused()
+    return CommandResult(view_of(state), events=[], created=False)
 
 
 # --- reads the commands share with selectors --------------------------------------------------

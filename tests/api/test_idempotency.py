@@ -57,6 +57,45 @@ def test_answer_repeated_ten_times_is_one_answer_event(school: School2) -> None:
     )
 
 
+def test_a_rejected_answer_resent_after_the_quiz_moved_on_is_rejected_again(
+    school: School2,
+) -> None:
+    rec = Recorder(school.client("student1"))
+    quiz_id = start(rec, school.chapters["words"].pk)["id"]
+    quiz = f"/api/quizzes/{quiz_id}"
+    rec.post(f"{quiz}/answer/", {"answer": WRONG})
+    key = new_key()
+    refused = rec.post(f"{quiz}/answer/", {"answer": WRONG}, expect=409, key=key)
+    assert refused["code"] == "no_open_question"
+    rec.post(f"{quiz}/next/")  # a question is open now: deciding afresh would answer it
+    before = stream_types(quiz_id)
+    again = rec.post(f"{quiz}/answer/", {"answer": WRONG}, expect=409, key=key)
+    assert again == refused
+    assert stream_types(quiz_id) == before
+
+
+def test_a_start_that_returned_the_open_quiz_returns_it_again_once_that_passed(
+    school: School2,
+) -> None:
+    rec = Recorder(school.client("student1"))
+    chapter = school.chapters["words"].pk
+    quiz_id = start(rec, chapter)["id"]
+    key = new_key()
+    first = rec.post("/api/quizzes/", {"chapter": chapter}, expect=200, key=key)
+    assert first["id"] == quiz_id
+    quiz = f"/api/quizzes/{quiz_id}"
+    for _ in range(50):
+        question = rec.get(f"{quiz}/")["question"]["id"]
+        state = rec.post(f"{quiz}/answer/", {"answer": school.correct_answer(question)})
+        if state["status"] == "passed":
+            break
+        rec.post(f"{quiz}/next/")
+    assert state["status"] == "passed"
+    again = rec.post("/api/quizzes/", {"chapter": chapter}, expect=200, key=key)
+    assert again == first  # the open quiz as it was, not a new quiz
+    assert [q["id"] for q in rec.get("/api/quizzes/") if q["chapter"] == chapter] == [quiz_id]
+
+
 def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2) -> None:
     key = new_key()
     one = Recorder(school.client("student1"))

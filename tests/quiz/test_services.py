@@ -424,3 +424,54 @@ def test_an_edited_question_is_assigned_at_its_new_revision(world):
         )
     view = next_q(world, quiz.id).quiz
     assert view.question.revision == 2 and view.question.text.startswith("Edited")
+
+
+# --- idempotency of commands that appended nothing -----------------------------------------------
+
+
+def test_a_rejected_command_resent_after_the_quiz_moved_on_is_rejected_again(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    command_id = cid()
+    with pytest.raises(CommandRejected) as first:
+        answer(world, quiz.id, "0", command_id=command_id)
+    next_q(world, quiz.id)  # a question is open now: deciding afresh would answer it
+    version = store.stream_version(services.stream_id(quiz.id))
+    with pytest.raises(CommandRejected) as again:
+        answer(world, quiz.id, "0", command_id=command_id)
+    assert (again.value.code, again.value.message) == (first.value.code, first.value.message)
+    assert store.stream_version(services.stream_id(quiz.id)) == version
+
+
+def test_a_rejected_command_id_used_on_another_quiz_or_command_is_refused(world):
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    command_id = cid()
+    with pytest.raises(CommandRejected):
+        answer(world, quiz.id, "0", command_id=command_id)
+    with pytest.raises(CommandIdReused):
+        services.reveal_answer(actor=world.student, quiz_id=quiz.id, command_id=command_id)
+    other = services.start_quiz(
+        actor=world.other_student, chapter_id=world.chapter.pk, command_id=cid()
+    ).quiz
+    with pytest.raises(CommandIdReused):
+        services.answer_question(
+            actor=world.other_student, quiz_id=other.id, answer="0", command_id=command_id
+        )
+
+
+def test_a_start_that_returned_the_open_quiz_returns_it_again_after_it_passed(world):
+    opened = start(world).quiz
+    command_id = cid()
+    kwargs = {"actor": world.student, "chapter_id": world.chapter.pk, "command_id": command_id}
+    first = services.start_quiz(**kwargs)
+    assert not first.created and first.quiz.id == opened.id
+    view = opened
+    while view.status != "passed":
+        view = answer(world, opened.id, right_answer(view)).quiz
+        if view.status != "passed":
+            view = next_q(world, opened.id).quiz
+    again = services.start_quiz(**kwargs)
+    assert not again.created and again.events == []
+    assert again.quiz == first.quiz
+    assert services.quizzes_started(student_id=world.student.pk, chapter_id=world.chapter.pk) == 1

@@ -154,3 +154,28 @@ def test_a_choice_line_without_a_colon_is_an_error():
 
 def test_answer_lines_skip_blanks():
     assert parse_answer_lines(" 1/2 \n\n0,5\n") == ["1/2", "0,5"]
+
+
+def test_command_outcomes_are_listed_read_only(staff_client, staff_user):
+    import uuid
+
+    from quiz.models import CommandOutcome
+
+    outcome = CommandOutcome.objects.create(
+        command_id=uuid.uuid4(),
+        command="AnswerQuestion",
+        actor=staff_user,
+        stream_id="quiz-1",
+        version=3,
+        code="no_open_question",
+        message="There is no open question.",
+    )
+    listing = staff_client.get(
+        reverse("admin:quiz_commandoutcome_changelist"), {"q": str(outcome.command_id)}
+    )
+    assert listing.status_code == 200
+    assert "no_open_question" in listing.content.decode()
+    detail = staff_client.get(reverse("admin:quiz_commandoutcome_change", args=[outcome.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    assert staff_client.get(reverse("admin:quiz_commandoutcome_add")).status_code == 403
