@@ -37,7 +37,7 @@ chromium:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --history 14
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f studyflow/Procfile -d .
 
 seed: install
 	$(PY) manage.py migrate --noinput

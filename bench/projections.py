@@ -168,7 +168,7 @@ def lag_run(rate: float, seconds: float, rebuilding: str | None = None) -> dict[
             "-A",
             "studyflow",
             "worker",
-            "--pool=prefork",  # as in the Procfile: one worker, two processes
+            "--pool=prefork",  # as in studyflow/Procfile: one worker, two processes
             "--concurrency=2",
             "--beat",
             f"--schedule={ROOT / 'var' / 'bench-beat'}",
