@@ -92,6 +92,12 @@ def parse_quiz_id(quiz_id: uuid.UUID | str) -> uuid.UUID:
         raise QuizNotFound() from None
 
 
+def _check_command_id(command_id: object) -> None:
+    # A programming error, not a client's: the API and the pages always pass a UUID.
+    if not isinstance(command_id, uuid.UUID):
+        raise TypeError(f"command_id must be a uuid.UUID, not {command_id!r}")
+
+
 def _random_pick(candidates: Sequence[int]) -> int:
     return random.choice(candidates)
 
@@ -109,9 +115,12 @@ def start_quiz(
     pick: Pick | None = None,
 ) -> CommandResult:
     """Start a quiz on the chapter, or return the student's open quiz on it (created=False)."""
+    _check_command_id(command_id)
     student, classroom_id = student_and_classroom_id(actor)
     if not student:
         raise NotAStudent()
+    if not isinstance(chapter_id, int) or isinstance(chapter_id, bool):
+        raise ChapterNotFound()
     chapter = caches.chapter(chapter_id, content.chapter_info)
     if chapter is None:
         raise ChapterNotFound()
@@ -213,6 +222,7 @@ def _handle(
     correlation_id: uuid.UUID | None,
     pick: Pick | None,
 ) -> CommandResult:
+    _check_command_id(command_id)
     stream = stream_id(parse_quiz_id(quiz_id))
     now = now or timezone.now()
     cached = caches.stream(stream)

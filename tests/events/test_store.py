@@ -223,6 +223,18 @@ BAD_APPENDS: dict[str, tuple[Any, Any, Any]] = {
     "data with NaN": (None, [NewEvent("quiz.QuizStarted", {"x": math.nan})], NO_STREAM),
     "data with infinity": (None, [NewEvent("quiz.QuizStarted", {"x": math.inf})], NO_STREAM),
     "data with a NUL character": (None, [NewEvent("quiz.QuizStarted", {"x": "a\0b"})], NO_STREAM),
+    "data with a lone surrogate": (
+        None,
+        [NewEvent("quiz.QuizStarted", {"x": "caf\udce9"})],
+        NO_STREAM,
+    ),
+    "metadata with a lone surrogate": (
+        None,
+        [NewEvent("quiz.QuizStarted", {}, {"\ud800": 1})],
+        NO_STREAM,
+    ),
+    "stream id with a NUL character": ("quiz-\0", [started()], NO_STREAM),
+    "stream id with a lone surrogate": ("quiz-\ud800", [started()], NO_STREAM),
     "metadata not serialisable": (
         None,
         [NewEvent("quiz.QuizStarted", {}, {"x": NotJson()})],

@@ -122,3 +122,13 @@ def test_validate_answer_trims():
 def test_validate_answer_rejects_empty_and_too_long(text):
     with pytest.raises(InvalidAnswer):
         validate_answer(text)
+
+
+@pytest.mark.parametrize("text", ["1\x002", "\x00", "caf\udce9", "\ud800"])
+def test_validate_answer_rejects_text_storage_refuses(text):
+    with pytest.raises(InvalidAnswer):
+        validate_answer(text)
+
+
+def test_validate_answer_keeps_any_real_unicode():
+    assert validate_answer(" √2 ≈ 1,41 😀 ") == "√2 ≈ 1,41 😀"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -475,3 +476,19 @@ def test_a_start_that_returned_the_open_quiz_returns_it_again_after_it_passed(wo
     assert not again.created and again.events == []
     assert again.quiz == first.quiz
     assert services.quizzes_started(student_id=world.student.pk, chapter_id=world.chapter.pk) == 1
+
+
+def test_a_chapter_id_or_command_id_of_the_wrong_type_is_a_clear_error(world):
+    bad_chapter: Any = "abc"
+    bad_command: Any = str(cid())
+    with pytest.raises(ChapterNotFound):
+        services.start_quiz(actor=world.student, chapter_id=bad_chapter, command_id=cid())
+    with pytest.raises(TypeError, match="command_id"):
+        services.start_quiz(
+            actor=world.student, chapter_id=world.chapter.pk, command_id=bad_command
+        )
+    quiz = start(world).quiz
+    with pytest.raises(TypeError, match="command_id"):
+        services.answer_question(
+            actor=world.student, quiz_id=quiz.id, answer="1", command_id=bad_command
+        )
