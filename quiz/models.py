@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 MIN_STREAK_GOAL = 1
 MAX_STREAK_GOAL = 20
@@ -129,6 +130,8 @@ class CommandOutcome(models.Model):
     student's open quiz. Re-sending the command (same command id) returns this outcome again, where
     deciding afresh could now apply it: an answer refused while no question was open must not
     answer the question opened since. Commands that appended are found by their events instead.
+    Kept for COMMAND_OUTCOME_DAYS (a daily task forgets older ones): a later re-send is decided
+    afresh.
     """
 
     command_id = models.UUIDField(primary_key=True)
@@ -136,9 +139,10 @@ class CommandOutcome(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     stream_id = models.CharField(max_length=200)
     version = models.PositiveIntegerField()  # the quiz's version when it was decided
+    chapter_id = models.PositiveIntegerField(null=True, blank=True)  # StartQuiz: its chapter
     code = models.CharField(max_length=40, blank=True)  # the rejection's code; blank: not rejected
     message = models.CharField(max_length=300, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-recorded_at"]

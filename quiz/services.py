@@ -17,7 +17,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -143,7 +143,15 @@ def start_quiz(
             else:
                 state = fold(store.read_stream(latest))
             if state.started and not state.passed:
-                _record_outcome(command_id, "StartQuiz", actor, latest, state.version)
+                _record_outcome(
+                    command_id,
+                    "StartQuiz",
+                    actor,
+                    latest,
+                    state.version,
+                    now,
+                    chapter_id=chapter.id,
+                )
                 return CommandResult(view_of(state), events=[], created=False)
         quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
         command = StartQuiz(
@@ -155,9 +163,22 @@ def start_quiz(
             streak_goal=chapter.streak_goal,
         )
         questions = caches.pool(chapter.id, content.chapter_pool)
-        decided = decide(
-            QuizState(), command, pool=_pool(questions), pick=pick or _random_pick, now=now
-        )
+        try:
+            decided = decide(
+                QuizState(), command, pool=_pool(questions), pick=pick or _random_pick, now=now
+            )
+        except CommandRejected as rejection:  # e.g. a chapter without questions (yet)
+            _record_outcome(
+                command_id,
+                "StartQuiz",
+                actor,
+                stream_id(quiz_id),
+                0,
+                now,
+                chapter_id=chapter.id,
+                rejection=rejection,
+            )
+            raise
         new = _new_events(decided, actor, command_id, correlation_id)
         try:
             recorded = store.append(
@@ -253,7 +274,13 @@ def _handle(
             if from_cache:
                 continue  # the quiz may have moved on in another process: check on a fresh read
             _record_outcome(
-                command_id, type(command).__name__, actor, stream, state.version, rejection
+                command_id,
+                type(command).__name__,
+                actor,
+                stream,
+                state.version,
+                now,
+                rejection=rejection,
             )
             raise
         new = _new_events(decided, actor, command_id, correlation_id)
@@ -393,18 +420,19 @@ def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
 # A command that appended nothing leaves a CommandOutcome; read by hand (the ORM's compiling would
 # cost more than the lookup, which every command makes).
 _OUTCOME_TABLE = CommandOutcome._meta.db_table
-_OUTCOME_COLUMNS = "o.command, o.actor_id, o.stream_id, o.version, o.code, o.message"
+_OUTCOME_COLUMNS = "o.command, o.actor_id, o.stream_id, o.version, o.chapter_id, o.code, o.message"
 
 
 def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
     if row[0] is None:
         return None
-    command, actor_id, stream, version, code, message = row
+    command, actor_id, stream, version, chapter_id, code, message = row
     return CommandOutcome(
         command=command,
         actor_id=actor_id,
         stream_id=stream,
         version=version,
+        chapter_id=chapter_id,
         code=code,
         message=message,
     )
@@ -417,6 +445,7 @@ def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
     if connection.vendor == "postgresql":
         # Every command asks, so the lookup is a prepared statement (Django's cursors bind on the
         # client and have each one parsed and planned again).
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as pg_cursor:
             row = pg_cursor.execute(_OUTCOME_BY_ID, [command_id], prepare=True).fetchone()
@@ -433,10 +462,14 @@ def _record_outcome(
     actor: Any,
     stream: str,
     version: int,
+    now: datetime,
+    *,
+    chapter_id: int | None = None,
     rejection: CommandRejected | None = None,
 ) -> None:
     """Remember a command that appended nothing. The first outcome stays (a re-send that raced
-    this one to a different decision does not overwrite it)."""
+    this one to a different decision does not overwrite it). This is a write: inside a caller's
+    transaction, append nothing after it (an append must be its transaction's first write)."""
     CommandOutcome.objects.bulk_create(
         [
             CommandOutcome(
@@ -445,8 +478,10 @@ def _record_outcome(
                 actor_id=actor.pk,
                 stream_id=stream,
                 version=version,
+                chapter_id=chapter_id,
                 code=rejection.code if rejection else "",
                 message=rejection.message[:300] if rejection else "",
+                recorded_at=now,
             )
         ],
         ignore_conflicts=True,
@@ -467,12 +502,19 @@ def _outcome_again(
         raise CommandIdReused()
     if stream is not None and outcome.stream_id != stream:
         raise CommandIdReused()
+    if chapter_id is not None and outcome.chapter_id != chapter_id:
+        raise CommandIdReused()
     if outcome.code:
         raise CommandRejected(outcome.code, outcome.message)
     state = fold(store.read_stream(outcome.stream_id)[: outcome.version])
-    if chapter_id is not None and state.chapter_id != chapter_id:
-        raise CommandIdReused()
     return CommandResult(view_of(state), events=[], created=False)
+
+
+def forget_old_outcomes(*, days: int, now: datetime | None = None) -> int:
+    """Delete the outcomes recorded more than `days` ago; how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = CommandOutcome.objects.filter(recorded_at__lt=cutoff).delete()
+    return deleted
 
 
 # --- reads the commands share with selectors --------------------------------------------------

@@ -224,12 +224,21 @@ PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECO
 PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
 # Projections besides the apps' own `<app>/projections.py` (modules that call register()).
 PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
+# How long a re-sent quiz command that changed nothing (a rejection, a start that returned the
+# open quiz) still gets its first outcome back; later it is decided afresh. Retries come within
+# minutes; a week leaves room for a phone that was offline over a weekend.
+COMMAND_OUTCOME_DAYS = int(os.environ.get("COMMAND_OUTCOME_DAYS", "7"))
 # The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
 CELERY_BEAT_SCHEDULE = {
     "sweep-projections": {
         "task": "events.sweep_projections",
         "schedule": float(os.environ.get("PROJECTION_SWEEP_SECONDS", "2")),
         "options": {"expires": 10},
+    },
+    "forget-old-command-outcomes": {
+        "task": "quiz.forget_old_command_outcomes",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
     },
 }
 

@@ -492,3 +492,42 @@ def test_a_chapter_id_or_command_id_of_the_wrong_type_is_a_clear_error(world):
         services.answer_question(
             actor=world.student, quiz_id=quiz.id, answer="1", command_id=bad_command
         )
+
+
+def test_a_start_refused_for_a_chapter_without_questions_is_refused_again(world):
+    from quiz.models import Chapter
+
+    empty = Chapter.objects.create(course=world.chapter.course, title="Soon")
+    kwargs = {"actor": world.student, "chapter_id": empty.pk, "command_id": cid()}
+    with pytest.raises(CommandRejected) as first:
+        services.start_quiz(**kwargs)
+    content.create_question(
+        chapter=empty,
+        kind="open",
+        text="What is 1 + 1?",
+        choices=None,
+        accepted_answers=["2"],
+        worked_answer="1 + 1 = 2",
+    )
+    caches.POOLS.clear()
+    with pytest.raises(CommandRejected) as again:
+        services.start_quiz(**kwargs)
+    assert again.value.code == first.value.code == "no_questions"
+    assert services.quizzes_started(student_id=world.student.pk, chapter_id=empty.pk) == 0
+    with pytest.raises(CommandIdReused):  # the same id for a start on another chapter
+        services.start_quiz(**{**kwargs, "chapter_id": world.chapter.pk})
+
+
+def test_outcomes_are_kept_for_the_retention_days_then_forgotten(world):
+    from quiz.models import CommandOutcome
+
+    quiz = start(world).quiz
+    answer(world, quiz.id, "0")
+    command_id = cid()
+    with pytest.raises(CommandRejected):
+        answer(world, quiz.id, "0", command_id=command_id, now=at(60))
+    outcome = CommandOutcome.objects.get(pk=command_id)
+    assert outcome.recorded_at == at(60)  # the command's clock, as its events have
+    assert services.forget_old_outcomes(days=7, now=at(60) + timedelta(days=6)) == 0
+    assert services.forget_old_outcomes(days=7, now=at(60) + timedelta(days=8)) == 1
+    assert not CommandOutcome.objects.filter(pk=command_id).exists()
