@@ -259,6 +259,10 @@ def main() -> None:
     from events.store import settle
 
     settle()
+    with connection.cursor() as cursor:
+        # Planner statistics for the events just loaded, as autovacuum would gather them (it is
+        # off on some machines; a never-analyzed table gets guessed plans).
+        cursor.execute("ANALYZE events_event")
     rss: list[float] = []
     start = time.monotonic()
     count = 0
