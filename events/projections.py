@@ -78,6 +78,9 @@ class ProjectionNotFound(KeyError):
 
 
 _registry: dict[str, Projection] = {}
+# The projections handling each event type, by name: asked after every append (the nudge), so
+# kept until the registry changes.
+_handling: dict[str, tuple[Projection, ...]] = {}
 
 
 def register(projection: Projection) -> Projection:
@@ -87,12 +90,14 @@ def register(projection: Projection) -> Projection:
     if existing is not None and existing != projection:
         raise ValueError(f"Another projection is already registered as {projection.name!r}.")
     _registry[projection.name] = projection
+    _handling.clear()
     return projection
 
 
 def unregister(name: str) -> None:
     """Remove a projection (tests that add a projection for a while)."""
     _registry.pop(name, None)
+    _handling.clear()
 
 
 def get(name: str) -> Projection:
@@ -106,10 +111,13 @@ def all_projections() -> list[Projection]:
     return sorted(_registry.values(), key=lambda projection: projection.name)
 
 
-def interested_in(event_types: Iterable[str]) -> list[Projection]:
-    """Projections handling at least one of these event types."""
-    wanted = set(event_types)
-    return [projection for projection in all_projections() if projection.event_types & wanted]
+def handling(event_type: str) -> tuple[Projection, ...]:
+    """The projections handling this event type, by name."""
+    found = _handling.get(event_type)
+    if found is None:
+        found = tuple(p for p in all_projections() if event_type in p.event_types)
+        _handling[event_type] = found
+    return found
 
 
 def autodiscover() -> None:

@@ -94,12 +94,10 @@ def on_events_committed(sender: object, events: Sequence[RecordedEvent], **kwarg
 
 def partitions_to_nudge(events: Sequence[RecordedEvent]) -> list[tuple[str, int]]:
     found: set[tuple[str, int]] = set()
-    # An append is one stream: hash each (type, stream) pair once, not every event.
-    pairs = {(event.type, event.stream_id) for event in events}
-    for projection in projections.interested_in({event_type for event_type, _ in pairs}):
-        for event_type, stream_id in pairs:
-            if projection.handles(event_type):
-                found.add((projection.name, projection.partition_of(stream_id)))
+    # An append is one stream: look at each (type, stream) pair once, not every event.
+    for event_type, stream_id in {(event.type, event.stream_id) for event in events}:
+        for projection in projections.handling(event_type):
+            found.add((projection.name, projection.partition_of(stream_id)))
     return sorted(found)
 
 
