@@ -400,7 +400,7 @@ def _pg_cursor(
     client-side, which would make us quote every array element in Python. A `decoding` cursor
     loads jsonb as dicts and timestamptz in C, so an event row is RecordedEvent(*row).
     """
-    db = db or _db()
+    db = db if db is not None else _db()
     db.close_if_health_check_failed()
     db.ensure_connection()
     cursor = psycopg.Cursor(db.connection)
