@@ -4,10 +4,10 @@ import json
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html
 
 from events.models import Event
+from studyflow.read_only_admin import ReadOnlyAdmin
 
 
 def pretty(value: Any) -> str:
@@ -18,7 +18,7 @@ def pretty(value: Any) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("position", "recorded_at", "stream_id", "version", "type", "schema_version")
     list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # exact match: uses the (stream_id, version) index
@@ -47,12 +47,3 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="metadata")
     def pretty_metadata(self, event: Event) -> str:
         return pretty(event.metadata)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -4,7 +4,7 @@ it is, why it stopped; and the actions an operator needs, queued to the workers.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -12,18 +12,13 @@ from django.http import HttpRequest
 
 from events import projections, selectors
 from events.models import ProjectionCheckpoint
+from studyflow.read_only_admin import ReadOnlyAdmin
 
 # Lag is computed once per row per page view; the admin instance is shared between threads.
 _page = threading.local()
 
 
-if TYPE_CHECKING:
-    _ModelAdmin = admin.ModelAdmin[ProjectionCheckpoint]
-else:
-    _ModelAdmin = admin.ModelAdmin
-
-
-class ProjectionCheckpointAdmin(_ModelAdmin):
+class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "status",
@@ -45,15 +40,6 @@ class ProjectionCheckpointAdmin(_ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

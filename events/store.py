@@ -34,10 +34,11 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from events import db
 from events.signals import events_committed
 
 __all__ = [
@@ -381,35 +382,23 @@ _TIMESTAMPTZ_OID: Final = psycopg.postgres.types["timestamptz"].oid
 _FAST_TIMESTAMPTZ: Final = psycopg.adapters.get_loader(_TIMESTAMPTZ_OID, psycopg.pq.Format.TEXT)
 
 
-def _db() -> BaseDatabaseWrapper:
-    # The default connection itself: every attribute read through django.db.connection looks the
-    # connection up again in a context-local registry (~1.5 us each, a dozen per append).
-    return connections[DEFAULT_DB_ALIAS]
-
-
 def _is_pg() -> bool:
-    return _db().vendor == "postgresql"
+    return db.default().vendor == "postgresql"
 
 
 def _pg_cursor(
-    db: BaseDatabaseWrapper | None = None, *, decoding: bool = False
+    conn: BaseDatabaseWrapper | None = None, *, decoding: bool = False
 ) -> psycopg.Cursor[Any]:
-    """A server-side-binding psycopg cursor on Django's connection (same transaction state).
-
-    Bypassing Django's cursor wrapper saves per-query overhead; Django's own cursors bind
-    client-side, which would make us quote every array element in Python. A `decoding` cursor
-    loads jsonb as dicts and timestamptz in C, so an event row is RecordedEvent(*row).
-    """
-    db = db if db is not None else _db()
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    cursor = psycopg.Cursor(db.connection)
+    """db.server_cursor; a `decoding` one loads jsonb as dicts and timestamptz in C, so an event
+    row is RecordedEvent(*row)."""
+    conn = conn if conn is not None else db.default()
+    cursor = db.server_cursor(conn)
     if decoding:
         cursor.adapters.register_loader("jsonb", _JsonbLoader)
         if (
             _FAST_TIMESTAMPTZ is not None
-            and db.timezone is UTC
-            and db.connection.info.timezone is UTC
+            and conn.timezone is UTC
+            and conn.connection.info.timezone is UTC
         ):
             cursor.adapters.register_loader(_TIMESTAMPTZ_OID, _FAST_TIMESTAMPTZ)
     return cursor
@@ -503,13 +492,13 @@ def append(
     at = timezone.now() if recorded_at is None else recorded_at
     if not isinstance(at, datetime) or timezone.is_naive(at):
         raise InvalidEvent(f"recorded_at must be a timezone-aware datetime, not {at!r}")
-    db = _db()
-    own_transaction = db.get_autocommit() and not db.in_atomic_block
+    conn = db.default()
+    own_transaction = conn.get_autocommit() and not conn.in_atomic_block
     attempts = _ANY_RETRIES if expected_version is ANY and own_transaction else 1
     for attempt in range(attempts):
         try:
-            if db.vendor == "postgresql":
-                recorded = _append_pg(db, stream_id, batch, expected_version, at)
+            if conn.vendor == "postgresql":
+                recorded = _append_pg(conn, stream_id, batch, expected_version, at)
             else:
                 recorded = _append_sqlite(stream_id, batch.events, expected_version, at)
         except _Conflict as conflict:
@@ -524,7 +513,7 @@ def append(
         if own_transaction:  # committed already: what on_commit would do, without its lookups
             _send_committed(recorded)
         else:
-            transaction.on_commit(partial(_send_committed, recorded), using=db.alias, robust=True)
+            transaction.on_commit(partial(_send_committed, recorded), using=conn.alias, robust=True)
         return recorded
     raise AssertionError("unreachable")
 
@@ -534,7 +523,11 @@ def _send_committed(events: list[RecordedEvent]) -> None:
 
 
 def _append_pg(
-    db: BaseDatabaseWrapper, stream_id: str, batch: _Batch, expected: ExpectedVersion, at: datetime
+    conn: BaseDatabaseWrapper,
+    stream_id: str,
+    batch: _Batch,
+    expected: ExpectedVersion,
+    at: datetime,
 ) -> list[RecordedEvent]:
     prepared = batch.events
     params: list[Any] = [stream_id, stream_hash(stream_id), at, stream_id, batch.payload]
@@ -543,10 +536,10 @@ def _append_pg(
     else:
         sql = _PG_APPEND_EXPECTING
         params.append(0 if expected is NO_STREAM else expected)
-    cursor = _pg_cursor(db)
+    cursor = _pg_cursor(conn)
     try:
-        if db.in_atomic_block or not db.get_autocommit():
-            with transaction.atomic(using=db.alias):  # a savepoint: the caller's work stays
+        if conn.in_atomic_block or not conn.get_autocommit():
+            with transaction.atomic(using=conn.alias):  # a savepoint: the caller's work stays
                 rows = cursor.execute(sql, params, prepare=True).fetchall()
         else:
             rows = cursor.execute(sql, params, prepare=True).fetchall()  # atomic on its own

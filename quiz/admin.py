@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from quiz.content import clean_content, create_question, revise_question
 from quiz.models import Chapter, CommandOutcome, Course, Question, QuestionRevision
+from studyflow.read_only_admin import ReadOnlyAdmin
 
 
 def parse_choice_lines(text: str) -> list[dict[str, str]]:
@@ -227,7 +228,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommandOutcome)
-class CommandOutcomeAdmin(admin.ModelAdmin):
+class CommandOutcomeAdmin(ReadOnlyAdmin):
     """Read-only: why a student's command changed nothing (support questions)."""
 
     list_display = ["recorded_at", "command", "actor", "stream_id", "code"]
@@ -235,12 +236,4 @@ class CommandOutcomeAdmin(admin.ModelAdmin):
     search_fields = ["stream_id", "=command_id", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "recorded_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    show_full_result_count = False  # one row per refused command: it grows

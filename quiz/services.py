@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import psycopg
 from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from events import store
+from events.db import server_cursor
 from events.models import Event
 from events.store import NewEvent, RecordedEvent
 from quiz import caches, content
@@ -420,22 +420,14 @@ def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
 # A command that appended nothing leaves a CommandOutcome; read by hand (the ORM's compiling would
 # cost more than the lookup, which every command makes).
 _OUTCOME_TABLE = CommandOutcome._meta.db_table
-_OUTCOME_COLUMNS = "o.command, o.actor_id, o.stream_id, o.version, o.chapter_id, o.code, o.message"
+_OUTCOME_FIELDS = ("command", "actor_id", "stream_id", "version", "chapter_id", "code", "message")
+_OUTCOME_COLUMNS = ", ".join(f"o.{name}" for name in _OUTCOME_FIELDS)
 
 
 def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
-    if row[0] is None:
+    if row[0] is None:  # no outcome: the LEFT JOIN of _start_lookups gave NULLs
         return None
-    command, actor_id, stream, version, chapter_id, code, message = row
-    return CommandOutcome(
-        command=command,
-        actor_id=actor_id,
-        stream_id=stream,
-        version=version,
-        chapter_id=chapter_id,
-        code=code,
-        message=message,
-    )
+    return CommandOutcome(**dict(zip(_OUTCOME_FIELDS, row, strict=True)))
 
 
 _OUTCOME_BY_ID = f"SELECT {_OUTCOME_COLUMNS} FROM {_OUTCOME_TABLE} AS o WHERE o.command_id = %s"
@@ -445,9 +437,7 @@ def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
     if connection.vendor == "postgresql":
         # Every command asks, so the lookup is a prepared statement (Django's cursors bind on the
         # client and have each one parsed and planned again).
-        connection.close_if_health_check_failed()
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as pg_cursor:
+        with server_cursor() as pg_cursor:
             row = pg_cursor.execute(_OUTCOME_BY_ID, [command_id], prepare=True).fetchone()
     else:
         with connection.cursor() as cursor:

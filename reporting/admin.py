@@ -6,26 +6,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from quiz.models import Chapter
 from reporting import models
 from studyflow.models import Classroom
+from studyflow.read_only_admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadModelAdmin(ReadOnlyAdmin):
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page view is slow
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 class IdFilter(admin.SimpleListFilter):
@@ -80,7 +72,7 @@ class ChapterFilter(IdFilter):
 
 
 @admin.register(models.StudentProgress)
-class StudentProgressAdmin(ReadOnlyAdmin):
+class StudentProgressAdmin(ReadModelAdmin):
     list_display = (
         "student_id",
         "chapter_id",
@@ -98,14 +90,14 @@ class StudentProgressAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.StudentDay)
-class StudentDayAdmin(ReadOnlyAdmin):
+class StudentDayAdmin(ReadModelAdmin):
     list_display = ("student_id", "day", "answered", "correct", "reveals", "time_spent_ms")
     list_filter = (StudentInClassFilter, "day")
     search_fields = ("=student_id",)
 
 
 @admin.register(models.QuestionStats)
-class QuestionStatsAdmin(ReadOnlyAdmin):
+class QuestionStatsAdmin(ReadModelAdmin):
     list_display = (
         "question_id",
         "revision",
@@ -124,7 +116,7 @@ class QuestionStatsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.QuestionStudent)
-class QuestionStudentAdmin(ReadOnlyAdmin):
+class QuestionStudentAdmin(ReadModelAdmin):
     list_display = (
         "question_id",
         "student_id",
@@ -141,14 +133,14 @@ class QuestionStudentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.WrongAnswer)
-class WrongAnswerAdmin(ReadOnlyAdmin):
+class WrongAnswerAdmin(ReadModelAdmin):
     list_display = ("question_id", "answer", "count", "students", "last_seen")
     list_filter = (ChapterFilter,)
     search_fields = ("=question_id", "answer")
 
 
 @admin.register(models.ClassDay)
-class ClassDayAdmin(ReadOnlyAdmin):
+class ClassDayAdmin(ReadModelAdmin):
     list_display = (
         "classroom_id",
         "day",
@@ -161,6 +153,6 @@ class ClassDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.ClassFeedItem)
-class ClassFeedItemAdmin(ReadOnlyAdmin):
+class ClassFeedItemAdmin(ReadModelAdmin):
     list_display = ("classroom_id", "at", "student_id", "type", "question_id", "correct")
     list_filter = (ClassFilter, ChapterFilter, "type")

@@ -17,8 +17,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import orjson
-import psycopg
 from django.db import connection, models
+
+from events.db import server_cursor
 
 R = TypeVar("R")
 # SQLite binds at most 32766 parameters per statement.
@@ -28,11 +29,6 @@ KEY_CHUNK = 5_000
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _pg_cursor() -> psycopg.Cursor[Any]:
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
 
 
 def _columns(model: type[models.Model], names: Sequence[str]) -> list[tuple[str, str]]:
@@ -74,7 +70,7 @@ def load(
             f"WITH k AS (SELECT {_extract(key_columns)} FROM jsonb_array_elements(%s::jsonb) AS x) "
             f"SELECT {select} FROM {table} AS t JOIN k USING ({aliases})"
         )
-        cursor = _pg_cursor()
+        cursor = server_cursor()
         try:
             rows = cursor.execute(sql, [_json(list(keys))], prepare=True).fetchall()
         finally:
@@ -144,7 +140,7 @@ def _upsert_pg(
         f"FROM jsonb_array_elements(%s::jsonb) AS x ON CONFLICT ({conflict}) {action}"
     )
     payload = _json([[getattr(row, name) for name in names] for row in rows])
-    cursor = _pg_cursor()
+    cursor = server_cursor()
     try:
         cursor.execute(sql, [payload], prepare=True)
     finally:
@@ -174,7 +170,7 @@ def add(
             f"INSERT INTO {table} ({insert}) SELECT {_extract(columns)} "
             f"FROM jsonb_array_elements(%s::jsonb) AS x {action}"
         )
-        cursor = _pg_cursor()
+        cursor = server_cursor()
         try:
             cursor.execute(sql, [_json(values)], prepare=True)
         finally:
