@@ -1,1 +1,2 @@
-"""Benchmark scripts (run as files: .venv/bin/python bench/<name>.py)."""
+"""Benchmark scripts. Run them as modules from the repository root (.venv/bin/python -m
+bench.<name>): run as files, bench/http.py would shadow the standard library's http."""

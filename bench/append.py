@@ -1,16 +1,17 @@
 #!/usr/bin/env python
 """Event store benchmark: appends (1 and 8 writers, 100-event appends), plain INSERTs, read_all.
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench .venv/bin/python bench/append.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench .venv/bin/python -m bench.append
 
-Creates the database if needed, migrates, then in one run on that database:
+Starts from an empty database (drops and re-creates it; --keep writes into it as earlier runs left
+it), migrates, then in one run on that database:
 - store appends, one event per transaction, with 1 and 8 writer processes;
 - the same rows through plain psycopg INSERTs (autocommit) into a scratch table with the same
   columns, defaults and indexes (no triggers), with 1 and 8 processes;
 - 100-event appends (1 and 2 writers);
 - read_all over every event (events/s) while watching the process's RSS (fills the table to
-  --read-events first; later runs reuse those events).
-Store and plain runs alternate, --repeat times; medians are reported (the machine is shared).
+  --read-events first).
+The runs alternate, --repeat times; medians are reported (the machine is shared).
 """
 
 import argparse
@@ -63,12 +64,19 @@ PLAIN_INSERT = (
 STREAM_LENGTH = 20  # a quiz has a few dozen events
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, fresh: bool) -> None:
+    """Create the database when missing; `fresh`: drop it first, so every run writes into tables of
+    the same (empty) size as the plain table, whatever earlier runs left (events are never deleted).
+    Only a database whose name says it is a benchmark's is ever dropped."""
     import psycopg
 
     name = url.rsplit("/", 1)[1].split("?")[0]
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        if fresh:
+            if "bench" not in name:
+                raise SystemExit(f"will not drop {name!r}: not a benchmark database (use --keep)")
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -208,9 +216,12 @@ def main() -> None:
     parser.add_argument("--bulk-events", type=int, default=60_000, help="events in 100-appends")
     parser.add_argument("--read-events", type=int, default=1_000_000, help="fill for read_all")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--keep", action="store_true", help="write into the database as earlier runs left it"
+    )
     args = parser.parse_args()
 
-    ensure_database(os.environ["DATABASE_URL"])
+    ensure_database(os.environ["DATABASE_URL"], fresh=not args.keep)
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -232,20 +243,23 @@ def main() -> None:
     run = f"bench-{uuid.uuid4().hex[:8]}"
     figures: dict[str, list[float]] = {}
     for r in range(args.repeat):
-        for name, target, writers in [
-            ("store 1 writer", store_writer, 1),
-            ("plain 1 writer", plain_writer, 1),
-            ("store 8 writers", store_writer, 8),
-            ("plain 8 writers", plain_writer, 8),
-        ]:
-            per_writer = args.events if writers == 1 else args.events // 2
-            rate = in_processes(target, writers, per_writer, f"{run}-{r}-{writers}")
+        for phase, (name, target, writers) in enumerate(
+            [
+                ("store 1 writer", store_writer, 1),
+                ("plain 1 writer", plain_writer, 1),
+                ("store 8 writers", store_writer, 8),
+                ("plain 8 writers", plain_writer, 8),
+                ("store 100-event appends, 1 writer", bulk_writer, 1),
+                ("... 2 writers", bulk_writer, 2),
+            ]
+        ):
+            if target is bulk_writer:
+                per_writer = args.bulk_events // writers
+            else:
+                per_writer = args.events if writers == 1 else args.events // 2
+            rate = in_processes(target, writers, per_writer, f"{run}-{r}-{phase}")
             figures.setdefault(name, []).append(rate)
             print(f"  {name:<18} {rate:>9,.0f} events/s", flush=True)
-    for name, writers in [("store 100-event appends, 1 writer", 1), ("... 2 writers", 2)]:
-        rate = in_processes(bulk_writer, writers, args.bulk_events // writers, f"{run}-b{writers}")
-        figures[name] = [rate]
-        print(f"  {name:<18} {rate:>9,.0f} events/s", flush=True)
 
     from events.models import Event
     from events.store import iter_all

@@ -10,7 +10,7 @@ Prints commands/s, p50/p99 latency, the ratio (target >= 0.5) and the time to lo
 (read_stream + fold; target < 5 ms).
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench \
-        python bench/commands.py [--seconds 5] [--rounds 3]
+        .venv/bin/python -m bench.commands [--seconds 5] [--rounds 3]
 """
 
 from __future__ import annotations

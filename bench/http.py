@@ -4,7 +4,7 @@ gunicorn (2 workers, gthread) serves the project on PostgreSQL with a bench-only
 the strawman (one row UPDATE). A load generator in a second process drives 50 concurrent students
 with keep-alive connections: first the strawman, then real quizzes (answer, next, answer, ...).
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_http .venv/bin/python bench/http.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_http .venv/bin/python -m bench.http
     options: --students 50 --seconds 10 --rounds 3 --record (append the figures to bench/README.md)
 """
 

@@ -1,6 +1,6 @@
 """Server time of the student dashboard and quiz page with a million events in the database.
 
-    .venv/bin/python bench/pages.py   # DATABASE_URL defaults to .../studyflow_bench_pages
+    .venv/bin/python -m bench.pages   # DATABASE_URL defaults to .../studyflow_bench_pages
 
 Builds (once; later runs reuse it) a database of ~1M quiz events: many students practising for a
 year, one of them (`bench-pupil`) with a year of daily history and an open quiz deep into its

@@ -1,7 +1,7 @@
 """Projection benchmark: rebuild throughput and memory, and live lag under a steady answer load.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_proj \\
-        .venv/bin/python bench/projections.py [--events 100000,1000000] [--rate 200 --seconds 60]
+        .venv/bin/python -m bench.projections [--events 100000,1000000] [--rate 200 --seconds 60]
 
 1. Generates realistic quiz events (tests/quiz_events.py; one append per quiz, 50 quizzes per
    transaction) until the log holds the next size, then rebuilds `answers` in a fresh process and

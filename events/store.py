@@ -284,20 +284,40 @@ def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _B
         docs.append({"t": event.type, "v": sv, "i": str(event_id), "d": event.data, "m": metadata})
     if len(set(ids)) != len(ids):
         raise InvalidEvent("the same event id appears twice in one append")
-    try:
-        payload = _dump(docs, "the events")  # one C-speed encode for the whole append
-    except InvalidEvent:
-        for doc in docs:  # find the culprit for a precise message
-            _dump(doc["d"], f"data of {doc['t']}")
-            _dump(doc["m"], f"metadata of {doc['t']}")
-        raise
-    # Parse it back: the returned events carry exactly what readers will see (str keys, lists).
-    stored = _loads(payload)
+    payload, stored = _encode(docs)
     prepared = [
         _Prepared(doc["t"], doc["v"], event_id, doc["d"], doc["m"])
         for doc, event_id in zip(stored, ids, strict=True)
     ]
     return _Batch(prepared, payload)
+
+
+def _encode(docs: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The events as one JSON text (one parameter, one parse in the database), and that text parsed
+    back: the returned events carry exactly what readers will see (str keys, lists).
+
+    orjson encodes ~15 times faster than json.dumps, but it writes NaN as null and encodes values
+    json refuses (UUIDs, datetimes, enums, dataclasses). Its text is used only when parsing it back
+    gives the docs again; otherwise (and for what orjson refuses: lone surrogates, integers beyond
+    64 bits, non-str keys) the standard library's encoder decides, and names the culprit.
+    """
+    try:
+        raw = orjson.dumps(docs)
+    except orjson.JSONEncodeError:
+        pass
+    else:
+        if b"\\u0000" not in raw:  # a NUL, or text that looks like one: the precise check below
+            stored = orjson.loads(raw)
+            if stored == docs:
+                return raw.decode(), stored
+    try:
+        payload = _dump(docs, "the events")
+    except InvalidEvent:
+        for doc in docs:  # find the culprit for a precise message
+            _dump(doc["d"], f"data of {doc['t']}")
+            _dump(doc["m"], f"metadata of {doc['t']}")
+        raise
+    return payload, _loads(payload)
 
 
 def _matches(expected: ExpectedVersion, actual: int) -> bool:

@@ -6,9 +6,11 @@ reads its own transaction (and its flush would DELETE events, which the triggers
 Events can never be deleted: every test uses fresh stream ids.
 """
 
+import enum
+import json
 import math
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -198,6 +200,24 @@ class NotJson:
     pass
 
 
+class Colour(enum.Enum):
+    RED = "red"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Name(str):
+    pass
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+
+
 BAD_APPENDS: dict[str, tuple[Any, Any, Any]] = {
     "empty stream id": ("", [started()], NO_STREAM),
     "blank stream id": ("   ", [started()], NO_STREAM),
@@ -220,7 +240,20 @@ BAD_APPENDS: dict[str, tuple[Any, Any, Any]] = {
         [NewEvent("quiz.QuizStarted", {"at": datetime.now(UTC)})],
         NO_STREAM,
     ),
+    # JSON's own refusals, though orjson (the store's fast encoder) would encode these.
+    "data with a UUID": (None, [NewEvent("quiz.QuizStarted", {"x": uuid.uuid4()})], NO_STREAM),
+    "data with an enum member": (
+        None,
+        [NewEvent("quiz.QuizStarted", {"x": Colour.RED})],
+        NO_STREAM,
+    ),
+    "data with a dataclass": (None, [NewEvent("quiz.QuizStarted", {"x": Point(1, 2)})], NO_STREAM),
     "data with NaN": (None, [NewEvent("quiz.QuizStarted", {"x": math.nan})], NO_STREAM),
+    "data with NaN in a list": (
+        None,
+        [NewEvent("quiz.QuizStarted", {"x": [1, math.nan]})],
+        NO_STREAM,
+    ),
     "data with infinity": (None, [NewEvent("quiz.QuizStarted", {"x": math.inf})], NO_STREAM),
     "data with a NUL character": (None, [NewEvent("quiz.QuizStarted", {"x": "a\0b"})], NO_STREAM),
     "data with a lone surrogate": (
@@ -292,6 +325,26 @@ def test_json_decodes_exactly_as_the_standard_library_does() -> None:
         assert event.data == data and type(event.data["big"]) is int
         assert event.metadata == {"big": [10**20]}
     assert stored.recorded_at.tzinfo is UTC
+
+
+def test_json_reads_back_as_the_standard_library_would() -> None:
+    # Values json.dumps accepts but writes differently from orjson: the events read back as
+    # json.loads(json.dumps(...)) gives them, whichever encoder the store used.
+    data = {
+        "tuple": (1, (2, 3)),
+        "int keys": {1: "a", 2.5: "b", False: "c", None: "d"},
+        "int enum": Level.HIGH,
+        "str subclass": Name("x"),
+        "float": 1e16,
+        "deep": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]] * 2,
+        "escaped nul": "a\\u0000b",
+    }
+    expected = json.loads(json.dumps(data))
+    stream = new_stream()
+    recorded = append(stream, [NewEvent("quiz.QuizStarted", data)], NO_STREAM)
+    assert recorded[0].data == expected
+    assert read_stream(stream)[0].data == expected
+    assert type(recorded[0].data["int enum"]) is int
 
 
 # --- reading --------------------------------------------------------------------------------------
