@@ -292,17 +292,27 @@ def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _B
     return _Batch(prepared, payload)
 
 
+# Without a `default`, these make orjson refuse what it would otherwise encode its own way.
+_PLAIN_VALUES_ONLY: Final = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 def _encode(docs: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     """The events as one JSON text (one parameter, one parse in the database), and that text parsed
     back: the returned events carry exactly what readers will see (str keys, lists).
 
-    orjson encodes ~15 times faster than json.dumps, but it writes NaN as null and encodes values
-    json refuses (UUIDs, datetimes, enums, dataclasses). Its text is used only when parsing it back
-    gives the docs again; otherwise (and for what orjson refuses: lone surrogates, integers beyond
-    64 bits, non-str keys) the standard library's encoder decides, and names the culprit.
+    orjson encodes ~15 times faster than json.dumps, but it writes NaN as null, encodes values json
+    refuses (UUIDs, enums) and reads a dict subclass's storage where json calls its items() (a
+    QueryDict's lists, an OrderedDict's insertion order). Its text is used only for plain values:
+    subclasses, datetimes and dataclasses are handed back to it as unknown, and the text must parse
+    back to the docs. Otherwise (and for what orjson refuses: lone surrogates, integers beyond 64
+    bits, non-str keys) the standard library's encoder decides, and names the culprit.
     """
     try:
-        raw = orjson.dumps(docs)
+        raw = orjson.dumps(docs, option=_PLAIN_VALUES_ONLY)
     except orjson.JSONEncodeError:
         pass
     else:
