@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from events import db
 from events.signals import events_committed
+from events.text import is_storable, is_valid_unicode
 
 __all__ = [
     "ANY",
@@ -210,17 +211,9 @@ def _dump(value: object, what: str) -> str:
         raise InvalidEvent(f"{what} is not JSON-serialisable: {error}") from error
     if "\\u0000" in text and _NUL_ESCAPE.search(text):
         raise InvalidEvent(f"{what} contains a NUL character, which JSON storage refuses")
-    if not text.isascii() and not _encodable(text):
+    if not is_valid_unicode(text):
         raise InvalidEvent(f"{what} contains a lone surrogate, which is not valid Unicode text")
     return text
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _validate_stream_id(stream_id: object) -> str:
@@ -228,7 +221,7 @@ def _validate_stream_id(stream_id: object) -> str:
         raise InvalidEvent(f"stream id must be a non-empty string, not {stream_id!r}")
     if len(stream_id) > MAX_STREAM_ID_LENGTH:
         raise InvalidEvent(f"stream id is longer than {MAX_STREAM_ID_LENGTH} characters")
-    if "\x00" in stream_id or not (stream_id.isascii() or _encodable(stream_id)):
+    if not is_storable(stream_id):
         raise InvalidEvent("stream id must be valid text without NUL characters")
     return stream_id
 

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from fractions import Fraction
 
+from events.text import is_storable
 from quiz.errors import InvalidAnswer
 
 MAX_ANSWER_LENGTH = 500
@@ -59,17 +60,9 @@ def validate_answer(text: str) -> str:
         raise InvalidAnswer("Type an answer first.")
     if len(trimmed) > MAX_ANSWER_LENGTH:
         raise InvalidAnswer(f"An answer has at most {MAX_ANSWER_LENGTH} characters.")
-    if "\x00" in trimmed or not (trimmed.isascii() or _is_valid_text(trimmed)):
+    if not is_storable(trimmed):
         raise InvalidAnswer("An answer cannot contain NUL characters or broken Unicode.")
     return trimmed
-
-
-def _is_valid_text(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:  # a lone surrogate: storage would refuse it
-        return False
-    return True
 
 
 def _decimal(text: str) -> Fraction:
