@@ -34,7 +34,8 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -45,12 +46,14 @@ from events.text import is_storable, is_valid_unicode
 __all__ = [
     "ANY",
     "NO_STREAM",
+    "Absent",
     "AppendOrderError",
     "EventIdReused",
     "InvalidCursor",
     "InvalidEvent",
     "NewEvent",
     "Page",
+    "PreconditionFailed",
     "RecordedEvent",
     "WrongExpectedVersion",
     "append",
@@ -122,6 +125,33 @@ class WrongExpectedVersion(Exception):
         self.actual = actual
         super().__init__(
             f"stream {stream_id!r}: expected version {expected!r}, but it is at version {actual}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Absent:
+    """A precondition of `append`: no row of `model` has `field` equal to `value`.
+
+    The append's own statement checks it (on PostgreSQL no extra round trip), so a caller can make
+    an append depend on a row it keeps elsewhere, e.g. that the command being applied has no
+    recorded outcome yet. `field` should be unique or indexed.
+    """
+
+    model: type[models.Model]
+    field: str
+    value: object
+
+
+class PreconditionFailed(Exception):
+    """The append's precondition did not hold (the row exists); nothing was stored."""
+
+    def __init__(self, stream_id: str, precondition: Absent) -> None:
+        self.stream_id = stream_id
+        self.precondition = precondition
+        meta = precondition.model._meta
+        super().__init__(
+            f"stream {stream_id!r}: not appended, {meta.label} has a row with "
+            f"{precondition.field}={precondition.value!r}"
         )
 
 
@@ -468,12 +498,14 @@ FROM (
 jsonb_array_elements(%s::text::jsonb) WITH ORDINALITY AS e(doc, n)
 WHERE {version_check}
   AND (pg_current_xact_id_if_assigned() IS NULL
-       OR cur.t <= pg_current_xact_id_if_assigned()::text::bigint)
+       OR cur.t <= pg_current_xact_id_if_assigned()::text::bigint){precondition}
 ORDER BY e.n
 RETURNING position, version, transaction_id
 """
-_PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s")
-_PG_APPEND_ANY = _PG_APPEND.format(version_check="true")
+_PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s", precondition="")
+_PG_APPEND_ANY = _PG_APPEND.format(version_check="true", precondition="")
+_PG_ABSENT = "\n  AND NOT EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)"
+_pg_append_statements: dict[tuple[bool, str, str], str] = {}
 _FIRST_WRITE_SQLSTATE: Final = "SF001"
 
 # The safe horizon: the oldest transaction id still running at this statement's snapshot, leaving
@@ -503,15 +535,19 @@ def append(
     expected_version: ExpectedVersion,
     *,
     recorded_at: datetime | None = None,
+    precondition: Absent | None = None,
 ) -> list[RecordedEvent]:
     """Append events to a stream; all or nothing. Returns the recorded events.
 
     Inside a caller's transaction the append runs in a savepoint and commits with the caller;
     on its own it is one atomic statement. Raises WrongExpectedVersion, EventIdReused, InvalidEvent,
-    AppendOrderError. Appending events whose ids are already stored in this stream, in the same
-    order and with the same content, stores nothing and returns the stored events.
+    AppendOrderError, and PreconditionFailed when `precondition` does not hold (checked first: it
+    wins over a version conflict). Appending events whose ids are already stored in this stream, in
+    the same order and with the same content, stores nothing and returns the stored events.
     """
     batch = _prepare(stream_id, events, expected_version)
+    if precondition is not None and not isinstance(precondition, Absent):
+        raise InvalidEvent(f"precondition must be an Absent, not {precondition!r}")
     at = timezone.now() if recorded_at is None else recorded_at
     if not isinstance(at, datetime) or timezone.is_naive(at):
         raise InvalidEvent(f"recorded_at must be a timezone-aware datetime, not {at!r}")
@@ -521,10 +557,14 @@ def append(
     for attempt in range(attempts):
         try:
             if conn.vendor == "postgresql":
-                recorded = _append_pg(conn, stream_id, batch, expected_version, at)
+                recorded = _append_pg(conn, stream_id, batch, expected_version, at, precondition)
             else:
-                recorded = _append_sqlite(stream_id, batch.events, expected_version, at)
+                recorded = _append_sqlite(
+                    stream_id, batch.events, expected_version, at, precondition
+                )
         except _Conflict as conflict:
+            if precondition is not None and _exists(precondition):
+                raise PreconditionFailed(stream_id, precondition) from None
             resolved = _resolve_conflict(stream_id, batch.events, expected_version, conflict.unique)
             if resolved is None and attempt + 1 < attempts:
                 continue  # ANY lost a race to a concurrent append: number after it
@@ -551,6 +591,7 @@ def _append_pg(
     batch: _Batch,
     expected: ExpectedVersion,
     at: datetime,
+    precondition: Absent | None,
 ) -> list[RecordedEvent]:
     prepared = batch.events
     params: list[Any] = [stream_id, stream_hash(stream_id), at, stream_id, batch.payload]
@@ -559,6 +600,10 @@ def _append_pg(
     else:
         sql = _PG_APPEND_EXPECTING
         params.append(0 if expected is NO_STREAM else expected)
+    if precondition is not None:
+        table, column, value = _absent_query(conn, precondition)
+        sql = _pg_append_statement(expected is ANY, table, column)
+        params.append(value)
     cursor = _pg_cursor(conn)
     try:
         if conn.in_atomic_block or not conn.get_autocommit():
@@ -594,13 +639,61 @@ def _append_pg(
     ]
 
 
+def _pg_append_statement(any_version: bool, table: str, column: str) -> str:
+    key = (any_version, table, column)
+    sql = _pg_append_statements.get(key)
+    if sql is None:
+        sql = _PG_APPEND.format(
+            version_check="true" if any_version else "cur.v = %s",
+            precondition=_PG_ABSENT.format(table=table, column=column),
+        )
+        _pg_append_statements[key] = sql
+    return sql
+
+
+def _absent_query(conn: BaseDatabaseWrapper, precondition: Absent) -> tuple[str, str, Any]:
+    """(quoted table, quoted column, the value as the database stores it) of a precondition."""
+    key = (conn.vendor, precondition.model, precondition.field)
+    found = _absent_columns.get(key)
+    if found is None:
+        meta = precondition.model._meta
+        try:
+            field = meta.get_field(precondition.field)
+        except FieldDoesNotExist:
+            field = None
+        if not isinstance(field, models.Field) or not field.concrete:
+            raise InvalidEvent(f"precondition: {meta.label}.{precondition.field} is not a column")
+        found = (conn.ops.quote_name(meta.db_table), conn.ops.quote_name(field.column), field)
+        _absent_columns[key] = found
+    table, column, field = found
+    return table, column, field.get_db_prep_value(precondition.value, conn, prepared=False)
+
+
+# (vendor, model, field name) -> (quoted table, quoted column, field)
+_absent_columns: dict[tuple[str, type[models.Model], str], tuple[str, str, Any]] = {}
+
+
+def _exists(precondition: Absent) -> bool:
+    conn = db.default()
+    table, column, value = _absent_query(conn, precondition)
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} = %s", [value])
+        return cursor.fetchone() is not None
+
+
 def _append_sqlite(
-    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, at: datetime
+    stream_id: str,
+    prepared: list[_Prepared],
+    expected: ExpectedVersion,
+    at: datetime,
+    precondition: Absent | None,
 ) -> list[RecordedEvent]:
     recorded: list[RecordedEvent] = []
     try:
         # BEGIN IMMEDIATE (settings) takes the write lock first, so read-then-insert is race-free.
         with transaction.atomic(), connection.cursor() as cursor:
+            if precondition is not None and _exists(precondition):
+                raise PreconditionFailed(stream_id, precondition)
             cursor.execute(
                 "SELECT coalesce(max(version), 0) FROM events_event WHERE stream_id = %s",
                 [stream_id],

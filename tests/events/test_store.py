@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
 
@@ -166,6 +167,58 @@ def test_reappending_inside_a_transaction_is_idempotent_too() -> None:
     with transaction.atomic():
         assert append(stream, [event], ANY) == first
     assert stream_version(stream) == 1
+
+
+# --- preconditions --------------------------------------------------------------------------------
+
+
+def test_a_precondition_that_holds_lets_the_append_through() -> None:
+    stream = new_stream()
+    absent = store.Absent(Event, "event_id", uuid.uuid4())
+
+    recorded = append(stream, [started(1), started(2)], NO_STREAM, precondition=absent)
+
+    assert [e.version for e in recorded] == [1, 2]
+    assert stream_version(stream) == 2
+
+
+@pytest.mark.parametrize("expected", [1, NO_STREAM, ANY], ids=["current", "stale", "any"])
+def test_a_failed_precondition_stores_nothing_and_is_checked_first(expected: Any) -> None:
+    stream = new_stream()
+    append(stream, [started(1)], NO_STREAM)
+    elsewhere = append(new_stream(), [started()], NO_STREAM)[0]
+    absent = store.Absent(Event, "event_id", elsewhere.event_id)
+
+    with pytest.raises(store.PreconditionFailed) as failed:
+        append(stream, [started(2)], expected, precondition=absent)
+
+    assert failed.value.precondition == absent
+    assert stream_version(stream) == 1
+
+
+@commits
+def test_a_precondition_on_another_table_inside_a_caller_transaction() -> None:
+    taken = Group.objects.create(name=f"taken-{uuid.uuid4()}").name
+    first, second = new_stream(), new_stream()
+    with transaction.atomic():
+        with pytest.raises(store.PreconditionFailed):
+            append(first, [started()], NO_STREAM, precondition=store.Absent(Group, "name", taken))
+        # The caller's transaction goes on: nothing failed in the database.
+        free = store.Absent(Group, "name", f"free-{uuid.uuid4()}")
+        append(second, [started()], NO_STREAM, precondition=free)
+    assert (stream_version(first), stream_version(second)) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "precondition",
+    [store.Absent(Group, "no_such_field", 1), store.Absent(Group, "user", 1), "event_id"],
+    ids=["unknown field", "not a column", "not an Absent"],
+)
+def test_a_bad_precondition_is_refused_before_anything_is_written(precondition: Any) -> None:
+    stream = new_stream()
+    with pytest.raises(InvalidEvent):
+        append(stream, [started()], NO_STREAM, precondition=precondition)
+    assert stream_version(stream) == 0
 
 
 @pytest.mark.parametrize(
