@@ -247,7 +247,6 @@ def _handle(
     stream = stream_id(parse_quiz_id(quiz_id))
     now = now or timezone.now()
     cached = caches.stream(stream)
-    outcome_unknown = True
     for _ in range(MAX_ATTEMPTS):
         if cached is not None:
             events, state = cached
@@ -260,11 +259,6 @@ def _handle(
         replay = _replay(events, command_id)
         if replay is not None:
             return replay
-        if outcome_unknown:
-            outcome_unknown = False
-            outcome = _outcome_of(command_id)
-            if outcome is not None:
-                return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
         questions = _questions_for(state, command)
         try:
             decided = decide(
@@ -273,6 +267,9 @@ def _handle(
         except CommandRejected as rejection:
             if from_cache:
                 continue  # the quiz may have moved on in another process: check on a fresh read
+            outcome = _outcome_of(command_id)
+            if outcome is not None:  # a re-send: the first outcome, whatever deciding says now
+                return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
             _record_outcome(
                 command_id,
                 type(command).__name__,
@@ -285,7 +282,21 @@ def _handle(
             raise
         new = _new_events(decided, actor, command_id, correlation_id)
         try:
-            recorded = store.append(stream, new, expected_version=state.version, recorded_at=now)
+            recorded = store.append(
+                stream,
+                new,
+                expected_version=state.version,
+                recorded_at=now,
+                # In the append's own statement, not a lookup before it: a round trip less.
+                precondition=store.Absent(CommandOutcome, "command_id", command_id),
+            )
+        except store.PreconditionFailed:
+            # A re-send of a command that appended nothing the first time: that outcome again,
+            # where deciding afresh would now apply it.
+            outcome = _outcome_of(command_id)
+            if outcome is None:  # forgotten since (retention): decide afresh
+                continue
+            return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
         except store.WrongExpectedVersion:
             caches.forget_stream(stream)
             continue  # decide again on the fresh state
@@ -373,6 +384,23 @@ def _stream_of_command(command_id: uuid.UUID) -> str | None:
     )
 
 
+# A command that appended nothing leaves a CommandOutcome. start_quiz reads it by hand, in one
+# query with its other lookups (the ORM's compiling of them cost more than the queries).
+_OUTCOME_TABLE = CommandOutcome._meta.db_table
+_OUTCOME_FIELDS = ("command", "actor_id", "stream_id", "version", "chapter_id", "code", "message")
+_OUTCOME_COLUMNS = ", ".join(f"o.{name}" for name in _OUTCOME_FIELDS)
+
+# The type is a literal so the partial index on QuizStarted events qualifies; the conditions are
+# those of quizzes_started (student id as text, chapter id as JSON).
+_START_LOOKUPS = (
+    "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), "
+    "(SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
+    "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb), "
+    f"{_OUTCOME_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN {_OUTCOME_TABLE} AS o "
+    "ON o.command_id = %s"
+)
+
+
 def _start_lookups(
     command_id: uuid.UUID, *, student_id: int, chapter_id: int
 ) -> tuple[str | None, int, CommandOutcome | None]:
@@ -384,18 +412,14 @@ def _start_lookups(
             quizzes_started(student_id=student_id, chapter_id=chapter_id),
             _outcome_of(command_id),
         )
-    with connection.cursor() as cursor:
-        # The type is a literal so the partial index on QuizStarted events qualifies; the
-        # conditions are those of quizzes_started (student id as text, chapter id as JSON).
-        cursor.execute(
-            "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), "
-            "(SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
-            "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb), "
-            f"{_OUTCOME_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN {_OUTCOME_TABLE} AS o "
-            "ON o.command_id = %s",
+    # Prepared (Django's cursors bind on the client, so the server would plan it every time).
+    with server_cursor() as cursor:
+        row = cursor.execute(
+            _START_LOOKUPS,
             [event_id(command_id, 0), str(student_id), json.dumps(chapter_id), command_id],
-        )
-        row = cursor.fetchone()
+            prepare=True,
+        ).fetchone()
+    assert row is not None
     return row[0], int(row[1]), _outcome_from(row[2:])
 
 
@@ -417,33 +441,16 @@ def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
     return _replay_stream(actor, command_id, stream)
 
 
-# A command that appended nothing leaves a CommandOutcome; read by hand (the ORM's compiling would
-# cost more than the lookup, which every command makes).
-_OUTCOME_TABLE = CommandOutcome._meta.db_table
-_OUTCOME_FIELDS = ("command", "actor_id", "stream_id", "version", "chapter_id", "code", "message")
-_OUTCOME_COLUMNS = ", ".join(f"o.{name}" for name in _OUTCOME_FIELDS)
-
-
 def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
     if row[0] is None:  # no outcome: the LEFT JOIN of _start_lookups gave NULLs
         return None
     return CommandOutcome(**dict(zip(_OUTCOME_FIELDS, row, strict=True)))
 
 
-_OUTCOME_BY_ID = f"SELECT {_OUTCOME_COLUMNS} FROM {_OUTCOME_TABLE} AS o WHERE o.command_id = %s"
-
-
 def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
-    if connection.vendor == "postgresql":
-        # Every command asks, so the lookup is a prepared statement (Django's cursors bind on the
-        # client and have each one parsed and planned again).
-        with server_cursor() as pg_cursor:
-            row = pg_cursor.execute(_OUTCOME_BY_ID, [command_id], prepare=True).fetchone()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_OUTCOME_BY_ID, [command_id.hex])
-            row = cursor.fetchone()
-    return None if row is None else _outcome_from(row)
+    """Only asked when a command is rejected or its append finds an outcome: the other commands
+    have the append check that none exists (store.Absent), in the same statement."""
+    return CommandOutcome.objects.filter(command_id=command_id).first()
 
 
 def _record_outcome(
