@@ -106,6 +106,34 @@ def make_content() -> tuple[int, list[int], dict[int, str]]:
     return chapter.pk, users, answers
 
 
+# --- CPU per command -----------------------------------------------------------------------------
+# On a shared 2-core machine the throughput of both sides drifts from minute to minute; the CPU a
+# command costs (the worker process, all its threads, plus its database backend) drifts far less,
+# and it is what throughput on a CPU-bound machine comes down to.
+
+
+def cpu_now() -> tuple[float, float | None]:
+    """(this process's CPU seconds, its database backend's, or None when not on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        backend: float | None = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        backend = None
+    return time.process_time(), backend
+
+
+def cpu_since(began: tuple[float, float | None]) -> tuple[float, float | None]:
+    now = cpu_now()
+    server = None if now[1] is None or began[1] is None else now[1] - began[1]
+    return now[0] - began[0], server
+
+
 # --- the two workers ------------------------------------------------------------------------------
 
 
@@ -137,6 +165,7 @@ def es_worker(
     latencies.clear()
     ready.put(user_id)
     go.wait()
+    cpu = cpu_now()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
@@ -145,7 +174,7 @@ def es_worker(
             view = timed(services.start_quiz, chapter_id=chapter_id).quiz
         else:
             view = timed(services.next_question, quiz_id=view.id).quiz
-    results.put(latencies)
+    results.put((latencies, cpu_since(cpu)))
 
 
 def crud_worker(
@@ -180,6 +209,7 @@ def crud_worker(
 
     ready.put(user_id)
     go.wait()
+    cpu = cpu_now()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         text = answers[state["question"]] if rng.random() < RIGHT else "wrong"
@@ -200,7 +230,7 @@ def crud_worker(
             " answer_state = NULL, streak = %s, updated_at = now() WHERE id = %s",
             [state["question"], state["number"], state["streak"], row_id],
         )
-    results.put(latencies)
+    results.put((latencies, cpu_since(cpu)))
 
 
 def run_phase(
@@ -218,17 +248,26 @@ def run_phase(
         ready.get(timeout=120)
     began = time.perf_counter()
     go.set()
-    latencies = [lat for _ in processes for lat in results.get(timeout=seconds + 120)]
+    reports = [results.get(timeout=seconds + 120) for _ in processes]
     wall = time.perf_counter() - began
     for process in processes:
         process.join()
-    return {"wall": wall, "latencies": latencies}
+    servers = [server for _, (_, server) in reports]
+    return {
+        "wall": wall,
+        "latencies": [lat for latencies, _ in reports for lat in latencies],
+        "client_cpu": sum(client for _, (client, _) in reports),
+        "server_cpu": None if None in servers else sum(s for s in servers if s is not None),
+    }
 
 
-def combine(phases: list[dict[str, Any]]) -> dict[str, float]:
+def combine(phases: list[dict[str, Any]]) -> dict[str, Any]:
     latencies = sorted(lat for phase in phases for lat in phase["latencies"])
     wall = sum(phase["wall"] for phase in phases)
+    servers = [phase["server_cpu"] for phase in phases]
     return {
+        "client_us": 1e6 * sum(phase["client_cpu"] for phase in phases) / len(latencies),
+        "server_us": None if None in servers else 1e6 * sum(servers) / len(latencies),
         "commands": len(latencies),
         "per_second": len(latencies) / wall,
         "p50_ms": 1000 * latencies[len(latencies) // 2],
@@ -270,6 +309,15 @@ def load_time(chapter_id: int, user_id: int) -> tuple[int, float, float]:
     )
 
 
+def cpu_line(side: dict[str, Any]) -> str:
+    if side["server_us"] is None:
+        return f"{side['client_us']:.0f} us client (the database's CPU is not readable here)"
+    return (
+        f"{side['client_us']:.0f} us client + {side['server_us']:.0f} us database"
+        f" = {side['client_us'] + side['server_us']:.0f} us"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each round")
@@ -306,6 +354,9 @@ def main() -> None:
     ratio = es["per_second"] / crud["per_second"]
     verdict = "OK" if ratio >= 0.5 else "MISS"
     print(f"ratio event-sourced / CRUD: {ratio:.2f} (target >= 0.5) {verdict}")
+    print("CPU per command under this load (worker process + its database backend):")
+    for name, side in (("event-sourced", es), ("CRUD", crud)):
+        print(f"  {name:<22}{cpu_line(side)}")
     fresh_chapter, fresh_users, _ = make_content()  # a fresh student and quiz
     with connection.cursor() as cursor:
         # As autovacuum would after the rounds' inserts (it is off on some machines). Without any
