@@ -10,6 +10,9 @@
   quiz decides on it without reading the stream. The append's expected version rejects a decision
   on a stale state (another process moved the quiz on), and the service then reads the stream and
   decides again; a rejection decided on a cached state is re-checked on a fresh read too.
+- How many quizzes a student started on a chapter, as a lower bound: quizzes are never removed, so
+  the count only grows. A start then checks the few quiz streams right after it instead of
+  counting all of the student's QuizStarted events (which grow with every quiz).
 
 All are keyed by database name as well, for processes that talk to more than one database.
 """
@@ -75,6 +78,7 @@ REVISIONS: LRU[tuple[str, int, int], QuestionContent] = LRU(20_000)
 POOLS: LRU[tuple[str, int], tuple[float, tuple[QuestionContent, ...]]] = LRU(1_000)
 STREAMS: LRU[tuple[str, str], tuple[tuple[RecordedEvent, ...], QuizState]] = LRU(5_000)
 CHAPTERS: LRU[tuple[str, int], tuple[float, ChapterInfo]] = LRU(1_000)
+QUIZZES_STARTED: LRU[tuple[str, int, int], int] = LRU(20_000)
 
 
 def revision(
@@ -127,8 +131,19 @@ def forget_stream(stream_id: str) -> None:
     STREAMS.drop((_db(), stream_id))
 
 
+def quizzes_started_at_least(student_id: int, chapter_id: int) -> int | None:
+    return QUIZZES_STARTED.get((_db(), student_id, chapter_id))
+
+
+def remember_quizzes_started(student_id: int, chapter_id: int, started: int) -> None:
+    key = (_db(), student_id, chapter_id)
+    known = QUIZZES_STARTED.get(key)
+    if known is None or started > known:  # (a race may keep the smaller: still a lower bound)
+        QUIZZES_STARTED.put(key, started)
+
+
 def clear() -> None:
-    for cache in (REVISIONS, POOLS, STREAMS, CHAPTERS):
+    for cache in (REVISIONS, POOLS, STREAMS, CHAPTERS, QUIZZES_STARTED):
         cache.clear()
 
 

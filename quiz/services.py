@@ -134,6 +134,7 @@ def start_quiz(
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             n = quizzes_started(student_id=actor.pk, chapter_id=chapter.id)
+            caches.remember_quizzes_started(actor.pk, chapter.id, n)
         if n:
             latest = stream_id(nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n))
             cached = caches.stream(latest)
@@ -190,6 +191,7 @@ def start_quiz(
             return _replay_elsewhere(actor, command_id)
         state = fold(recorded)
         caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
+        caches.remember_quizzes_started(actor.pk, chapter.id, n + 1)
         return CommandResult(view_of(state, questions), events=recorded, created=True)
     raise ConcurrencyConflict()
 
@@ -390,15 +392,24 @@ _OUTCOME_TABLE = CommandOutcome._meta.db_table
 _OUTCOME_FIELDS = ("command", "actor_id", "stream_id", "version", "chapter_id", "code", "message")
 _OUTCOME_COLUMNS = ", ".join(f"o.{name}" for name in _OUTCOME_FIELDS)
 
-# The type is a literal so the partial index on QuizStarted events qualifies; the conditions are
-# those of quizzes_started (student id as text, chapter id as JSON).
 _START_LOOKUPS = (
-    "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), "
-    "(SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
-    "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb), "
+    "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), ({count}), "
     f"{_OUTCOME_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN {_OUTCOME_TABLE} AS o "
     "ON o.command_id = %s"
 )
+# All of the student's quizzes on the chapter: the type is a literal so the partial index on
+# QuizStarted events qualifies; the conditions are those of quizzes_started (student id as text,
+# chapter id as JSON).
+_COUNT_ALL = _START_LOOKUPS.format(
+    count="SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
+    "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb"
+)
+# Which of the next few quizzes after a known count exist. Quiz n + 1 is only ever started by a
+# start that found n quizzes, so the quizzes that exist are always 1..n, without gaps.
+_COUNT_NEXT = _START_LOOKUPS.format(
+    count="SELECT count(*) FROM events_event WHERE stream_id = ANY(%s) AND version = 1"
+)
+NEXT_QUIZZES_CHECKED = 4
 
 
 def _start_lookups(
@@ -412,15 +423,31 @@ def _start_lookups(
             quizzes_started(student_id=student_id, chapter_id=chapter_id),
             _outcome_of(command_id),
         )
+    known = caches.quizzes_started_at_least(student_id, chapter_id)
+    if known is None:
+        sql = _COUNT_ALL
+        count: list[Any] = [str(student_id), json.dumps(chapter_id)]
+    else:
+        sql = _COUNT_NEXT
+        count = [
+            [
+                stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=known + i))
+                for i in range(1, NEXT_QUIZZES_CHECKED + 1)
+            ]
+        ]
     # Prepared (Django's cursors bind on the client, so the server would plan it every time).
     with server_cursor() as cursor:
         row = cursor.execute(
-            _START_LOOKUPS,
-            [event_id(command_id, 0), str(student_id), json.dumps(chapter_id), command_id],
-            prepare=True,
+            sql, [event_id(command_id, 0), *count, command_id], prepare=True
         ).fetchone()
     assert row is not None
-    return row[0], int(row[1]), _outcome_from(row[2:])
+    started = int(row[1])
+    if known is not None:
+        started = known + started
+        if started == known + NEXT_QUIZZES_CHECKED:  # maybe more: count them all
+            started = quizzes_started(student_id=student_id, chapter_id=chapter_id)
+    caches.remember_quizzes_started(student_id, chapter_id, started)
+    return row[0], started, _outcome_from(row[2:])
 
 
 def _replay_stream(actor: Any, command_id: uuid.UUID, stream: str) -> CommandResult:

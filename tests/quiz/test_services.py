@@ -137,6 +137,38 @@ def test_start_returns_the_open_quiz_and_a_new_one_after_passing(world):
     assert services.quizzes_started(student_id=world.student.pk, chapter_id=world.chapter.pk) == 2
 
 
+@pytest.mark.parametrize("checked", [1, services.NEXT_QUIZZES_CHECKED], ids=["beyond", "within"])
+def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, checked):
+    real_append = store.append
+    # This process last saw no quizzes; two more were passed since (elsewhere) and a third is open.
+    monkeypatch.setattr(services, "NEXT_QUIZZES_CHECKED", checked)
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    for _ in range(2):
+        view = start(world).quiz
+        answer(world, view.id, right_answer(view))
+    third = start(world)
+    caches.clear()
+    caches.remember_quizzes_started(world.student.pk, world.chapter.pk, 0)
+    appends = []
+
+    def counted_append(*args, **kwargs):
+        appends.append(args)
+        return real_append(*args, **kwargs)
+
+    monkeypatch.setattr(store, "append", counted_append)
+
+    again = start(world)
+    assert not again.created and again.quiz.id == third.quiz.id
+    assert appends == []  # found at once, not by losing a race for a quiz that exists
+    answer(world, third.quiz.id, right_answer(third.quiz))
+    fourth = start(world)
+    assert fourth.created
+    assert fourth.quiz.id == str(
+        services.nth_quiz_id(student_id=world.student.pk, chapter_id=world.chapter.pk, n=4)
+    )
+
+
 # --- idempotency ----------------------------------------------------------------------------------
 
 
