@@ -12,6 +12,8 @@ it), migrates, then in one run on that database:
 - read_all over every event (events/s) while watching the process's RSS (fills the table to
   --read-events first).
 Store and plain runs alternate, --repeat times; medians are reported (the machine is shared).
+Each measurement also prints the CPU per event of the writers and of their database backends
+(read from /proc when the database runs on this machine), which drifts less than throughput.
 """
 
 import argparse
@@ -26,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,18 +124,50 @@ def warm_up(stream: str) -> None:
     catch_up_projection.apply_async(args=("answers", 0), retry=False)  # a no-op catch-up
 
 
+class CpuClock:
+    """CPU seconds of this process (all its threads) and of its database backend since started.
+    Throughput on a shared machine drifts from minute to minute; CPU per event drifts far less."""
+
+    def __init__(self, backend_pid: int) -> None:
+        self.backend_pid = backend_pid
+        self.began = self._now()
+
+    def _now(self) -> tuple[float, float | None]:
+        try:
+            with open(f"/proc/{self.backend_pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            backend: float | None = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):  # the database runs elsewhere
+            backend = None
+        return time.process_time(), backend
+
+    def elapsed(self) -> tuple[float, float | None]:
+        now = self._now()
+        backend = None if now[1] is None or self.began[1] is None else now[1] - self.began[1]
+        return now[0] - self.began[0], backend
+
+
+def django_backend_pid() -> int:
+    from django.db import connection
+
+    connection.ensure_connection()
+    return int(connection.connection.info.backend_pid)
+
+
 def store_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> None:
     setup_django()
     from events.store import NewEvent, append
 
     payloads = [quiz_event(i) for i in range(count)]
     warm_up(f"{run}-warm-{writer}")
+    backend = django_backend_pid()
     barrier.wait()
+    clock = CpuClock(backend)
     start = time.monotonic()
     for i, (type_, data, metadata) in enumerate(payloads):
         stream, version = divmod(i, STREAM_LENGTH)
         append(f"{run}-{writer}-{stream}", [NewEvent(type_, data, metadata)], version)
-    out.put((start, time.monotonic(), count))
+    out.put((start, time.monotonic(), count, *clock.elapsed()))
 
 
 def plain_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> None:
@@ -146,6 +180,7 @@ def plain_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> N
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         conn.execute("SELECT 1")
         barrier.wait()
+        clock = CpuClock(conn.info.backend_pid)
         start = time.monotonic()
         for i, (type_, data, metadata) in enumerate(payloads):
             stream, version = divmod(i, STREAM_LENGTH)
@@ -164,7 +199,7 @@ def plain_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> N
                     datetime.now(UTC),
                 ],
             )
-        out.put((start, time.monotonic(), count))
+        out.put((start, time.monotonic(), count, *clock.elapsed()))
 
 
 def bulk_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> None:
@@ -174,16 +209,24 @@ def bulk_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> No
     appends = count // 100
     batches = [[NewEvent(*quiz_event(i)) for i in range(100)] for _ in range(min(appends, 50))]
     warm_up(f"{run}-warm-{writer}")
+    backend = django_backend_pid()
     barrier.wait()
+    clock = CpuClock(backend)
     start = time.monotonic()
     for k in range(appends):
         # Fresh ids per append (the ids of a batch may be reused only as a retry).
         batch = [NewEvent(e.type, e.data, e.metadata) for e in batches[k % len(batches)]]
         append(f"{run}-bulk-{writer}-{k}", batch, NO_STREAM)
-    out.put((start, time.monotonic(), appends * 100))
+    out.put((start, time.monotonic(), appends * 100, *clock.elapsed()))
 
 
-def in_processes(target: Callable[..., None], writers: int, count: int, run: str) -> float:
+class Rate(NamedTuple):
+    per_second: float
+    client_us: float  # CPU per event: the writer processes
+    server_us: float | None  # and their database backends (None: not readable here)
+
+
+def in_processes(target: Callable[..., None], writers: int, count: int, run: str) -> Rate:
     """Events/s of `writers` processes each running target(run, i, count, barrier, out)."""
     from django.db import connections
 
@@ -203,7 +246,13 @@ def in_processes(target: Callable[..., None], writers: int, count: int, run: str
             raise RuntimeError(f"a writer failed with exit code {process.exitcode}")
     start = min(r[0] for r in results)
     end = max(r[1] for r in results)
-    return sum(r[2] for r in results) / (end - start)
+    events = sum(r[2] for r in results)
+    servers = [r[4] for r in results]
+    return Rate(
+        events / (end - start),
+        1e6 * sum(r[3] for r in results) / events,
+        None if None in servers else 1e6 * sum(servers) / events,
+    )
 
 
 def rss_mb() -> float:
@@ -245,10 +294,16 @@ def main() -> None:
     figures: dict[str, list[float]] = {}
     serial = itertools.count()  # each measurement writes its own streams
 
+    cpu: dict[str, list[float]] = {}  # CPU per event, writers and backends together
+
     def measure(name: str, target: Callable[..., None], writers: int, per_writer: int) -> None:
         rate = in_processes(target, writers, per_writer, f"{run}-{next(serial)}")
-        figures.setdefault(name, []).append(rate)
-        print(f"  {name:<18} {rate:>9,.0f} events/s", flush=True)
+        figures.setdefault(name, []).append(rate.per_second)
+        line = f"  {name:<18} {rate.per_second:>9,.0f} events/s   CPU/event {rate.client_us:4.0f}"
+        if rate.server_us is not None:
+            cpu.setdefault(name, []).append(rate.client_us + rate.server_us)
+            line += f" + {rate.server_us:4.0f} database us"
+        print(line if rate.server_us is not None else line + " us", flush=True)
 
     # Store and plain rounds alternate and write the same rows, so both tables stay the same size
     # (a bigger table's indexes fit the cache worse). The 100-event appends, which only the
@@ -309,6 +364,14 @@ def main() -> None:
         + ", ".join(f"{r:.2f}" for r in rounds)
         + f" (median {statistics.median(rounds):.2f})"
     )
+    if "store 8 writers" in cpu and "plain 8 writers" in cpu:
+        store_cpu = statistics.median(cpu["store 8 writers"])
+        plain_cpu = statistics.median(cpu["plain 8 writers"])
+        print(
+            f"    CPU per event (writer + database): store {store_cpu:.0f} us, plain "
+            f"{plain_cpu:.0f} us; plain/store {plain_cpu / store_cpu:.2f} (the ratio a CPU-bound "
+            "machine would give)"
+        )
     print(
         f"  100-event appends, 1 writer          {bulk:>9,.0f}   target >= {TARGET_BULK:,} "
         f"({bulk / TARGET_BULK:.2f}x)"

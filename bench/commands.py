@@ -6,8 +6,9 @@ The strawman is the talk's quiz row {user, question, answer-state, question-numb
 is ONE UPDATE of that row (answers are checked in memory, so it does strictly less work).
 
 Both run the same loop: answer (70% right), then the next question, or a new quiz after passing.
-Prints commands/s, p50/p99 latency, the ratio (target >= 0.5) and the time to load a 200-event quiz
-(read_stream + fold; target < 5 ms).
+Prints commands/s, p50/p99 latency, the ratio (target >= 0.5), the CPU per command of each side
+(the worker process and its database backend, read from /proc when the database runs on this
+machine) and the time to load a 200-event quiz (read_stream + fold; target < 5 ms).
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench \
         .venv/bin/python -m bench.commands [--seconds 5] [--rounds 3]
