@@ -10,9 +10,9 @@
   quiz decides on it without reading the stream. The append's expected version rejects a decision
   on a stale state (another process moved the quiz on), and the service then reads the stream and
   decides again; a rejection decided on a cached state is re-checked on a fresh read too.
-- How many quizzes a student started on a chapter, as a lower bound: quizzes are never removed, so
-  the count only grows. A start then checks the few quiz streams right after it instead of
-  counting all of the student's QuizStarted events (which grow with every quiz).
+- How many quizzes a student started on a chapter: quizzes are never removed, so the count only
+  grows. A start checks that quiz and the few after it instead of counting all of the student's
+  QuizStarted events (which grow with every quiz), and counts them all when that quiz is missing.
 
 All are keyed by database name as well, for processes that talk to more than one database.
 """
@@ -140,6 +140,10 @@ def remember_quizzes_started(student_id: int, chapter_id: int, started: int) -> 
     known = QUIZZES_STARTED.get(key)
     if known is None or started > known:  # (a race may keep the smaller: still a lower bound)
         QUIZZES_STARTED.put(key, started)
+
+
+def forget_quizzes_started(student_id: int, chapter_id: int) -> None:
+    QUIZZES_STARTED.drop((_db(), student_id, chapter_id))
 
 
 def clear() -> None:

@@ -404,8 +404,10 @@ _COUNT_ALL = _START_LOOKUPS.format(
     count="SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
     "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb"
 )
-# Which of the next few quizzes after a known count exist. Quiz n + 1 is only ever started by a
-# start that found n quizzes, so the quizzes that exist are always 1..n, without gaps.
+# Which of the quizzes from a known count on exist. Quiz n + 1 is only ever started by a start that
+# found n quizzes, so the quizzes that exist are always 1..n, without gaps. The known count's own
+# quiz is checked too: a database that lost events (restored, or a test's rolled back) while this
+# process kept its count must not have quizzes started past a gap.
 _COUNT_NEXT = _START_LOOKUPS.format(
     count="SELECT count(*) FROM events_event WHERE stream_id = ANY(%s) AND version = 1"
 )
@@ -424,6 +426,7 @@ def _start_lookups(
             _outcome_of(command_id),
         )
     known = caches.quizzes_started_at_least(student_id, chapter_id)
+    first = 1 if known is None else max(known, 1)
     if known is None:
         sql = _COUNT_ALL
         count: list[Any] = [str(student_id), json.dumps(chapter_id)]
@@ -431,8 +434,8 @@ def _start_lookups(
         sql = _COUNT_NEXT
         count = [
             [
-                stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=known + i))
-                for i in range(1, NEXT_QUIZZES_CHECKED + 1)
+                stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=n))
+                for n in range(first, known + NEXT_QUIZZES_CHECKED + 1)
             ]
         ]
     # Prepared (Django's cursors bind on the client, so the server would plan it every time).
@@ -443,8 +446,10 @@ def _start_lookups(
     assert row is not None
     started = int(row[1])
     if known is not None:
-        started = known + started
-        if started == known + NEXT_QUIZZES_CHECKED:  # maybe more: count them all
+        found, started = started, first - 1 + started
+        if (known and not found) or started == known + NEXT_QUIZZES_CHECKED:
+            # The known count's quiz is gone (a wrong count), or there may be more: count them all.
+            caches.forget_quizzes_started(student_id, chapter_id)
             started = quizzes_started(student_id=student_id, chapter_id=chapter_id)
     caches.remember_quizzes_started(student_id, chapter_id, started)
     return row[0], started, _outcome_from(row[2:])

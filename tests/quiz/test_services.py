@@ -169,6 +169,22 @@ def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, check
     )
 
 
+def test_a_start_does_not_trust_a_count_of_quizzes_that_are_gone(world):
+    # E.g. the database was restored to before this process saw quizzes 2..5 being started.
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    first = start(world).quiz
+    answer(world, first.id, right_answer(first))
+    caches.remember_quizzes_started(world.student.pk, world.chapter.pk, 5)
+
+    second = start(world)
+
+    assert second.created
+    assert second.quiz.id == str(
+        services.nth_quiz_id(student_id=world.student.pk, chapter_id=world.chapter.pk, n=2)
+    )
+
+
 # --- idempotency ----------------------------------------------------------------------------------
 
 
