@@ -34,7 +34,7 @@ from typing import Any, Final, NamedTuple
 
 import orjson
 import psycopg
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -130,11 +130,13 @@ class WrongExpectedVersion(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Absent:
-    """A precondition of `append`: no row of `model` has `field` equal to `value`.
+    """A precondition of `append`: no row of `model` has `field` equal to `value` (not None).
 
     The append's own statement checks it (on PostgreSQL no extra round trip), so a caller can make
     an append depend on a row it keeps elsewhere, e.g. that the command being applied has no
-    recorded outcome yet. `field` should be unique or indexed.
+    recorded outcome yet. `field` is a column of the model's own table, best unique or indexed.
+    On PostgreSQL the check sees the rows committed when the statement starts: it neither waits
+    for nor excludes a concurrent transaction that inserts such a row (no lock).
     """
 
     model: type[models.Model]
@@ -554,19 +556,33 @@ def append(
     conn = db.default()
     own_transaction = conn.get_autocommit() and not conn.in_atomic_block
     attempts = _ANY_RETRIES if expected_version is ANY and own_transaction else 1
-    for attempt in range(attempts):
+    attempt = 0
+    rechecked = False
+    while True:
         try:
             if conn.vendor == "postgresql":
                 recorded = _append_pg(conn, stream_id, batch, expected_version, at, precondition)
-            else:
+            else:  # SQLite checks the precondition under its write lock, raising at once
                 recorded = _append_sqlite(
                     stream_id, batch.events, expected_version, at, precondition
                 )
         except _Conflict as conflict:
-            if precondition is not None and _exists(precondition):
+            # The statement stored nothing: its precondition may be why (it is checked first).
+            if precondition is not None and conn.vendor == "postgresql" and _exists(precondition):
                 raise PreconditionFailed(stream_id, precondition) from None
-            resolved = _resolve_conflict(stream_id, batch.events, expected_version, conflict.unique)
-            if resolved is None and attempt + 1 < attempts:
+            try:
+                resolved = _resolve_conflict(
+                    stream_id, batch.events, expected_version, conflict.unique
+                )
+            except AppendOrderError:
+                if precondition is None or rechecked:
+                    raise
+                # Nothing else explains an empty insert: the precondition's row was there for the
+                # statement and gone for the check. It holds now, so append again, once.
+                rechecked = True
+                continue
+            attempt += 1
+            if resolved is None and attempt < attempts:
                 continue  # ANY lost a race to a concurrent append: number after it
             if resolved is None:
                 raise WrongExpectedVersion(
@@ -578,7 +594,6 @@ def append(
         else:
             transaction.on_commit(partial(_send_committed, recorded), using=conn.alias, robust=True)
         return recorded
-    raise AssertionError("unreachable")
 
 
 def _send_committed(events: list[RecordedEvent]) -> None:
@@ -655,18 +670,27 @@ def _absent_query(conn: BaseDatabaseWrapper, precondition: Absent) -> tuple[str,
     """(quoted table, quoted column, the value as the database stores it) of a precondition."""
     key = (conn.vendor, precondition.model, precondition.field)
     found = _absent_columns.get(key)
+    meta = precondition.model._meta
     if found is None:
-        meta = precondition.model._meta
         try:
             field = meta.get_field(precondition.field)
         except FieldDoesNotExist:
             field = None
-        if not isinstance(field, models.Field) or not field.concrete:
+        if field not in meta.local_concrete_fields:  # a relation, or a parent model's column
             raise InvalidEvent(f"precondition: {meta.label}.{precondition.field} is not a column")
+        assert isinstance(field, models.Field)
         found = (conn.ops.quote_name(meta.db_table), conn.ops.quote_name(field.column), field)
         _absent_columns[key] = found
     table, column, field = found
-    return table, column, field.get_db_prep_value(precondition.value, conn, prepared=False)
+    if precondition.value is None:
+        raise InvalidEvent(f"precondition: {meta.label}.{precondition.field} = None never matches")
+    try:
+        value = field.get_db_prep_value(precondition.value, conn, prepared=False)
+    except (ValidationError, ValueError, TypeError) as error:
+        raise InvalidEvent(
+            f"precondition: {precondition.value!r} is no value of {meta.label}.{field.name}"
+        ) from error
+    return table, column, value
 
 
 # (vendor, model, field name) -> (quoted table, quoted column, field)

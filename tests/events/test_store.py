@@ -209,10 +209,37 @@ def test_a_precondition_on_another_table_inside_a_caller_transaction() -> None:
     assert (stream_version(first), stream_version(second)) == (0, 1)
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite checks under its write lock")
+@commits
+def test_a_precondition_row_gone_between_the_statement_and_its_check_lets_the_append_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    group = Group.objects.create(name=f"going-{uuid.uuid4()}")
+    real_exists = store._exists
+
+    def deleted_meanwhile(precondition: store.Absent) -> bool:
+        Group.objects.filter(pk=group.pk).delete()  # e.g. outcomes forgotten after their days
+        return real_exists(precondition)
+
+    monkeypatch.setattr(store, "_exists", deleted_meanwhile)
+    stream = new_stream()
+
+    append(stream, [started()], NO_STREAM, precondition=store.Absent(Group, "name", group.name))
+
+    assert stream_version(stream) == 1
+
+
 @pytest.mark.parametrize(
     "precondition",
-    [store.Absent(Group, "no_such_field", 1), store.Absent(Group, "user", 1), "event_id"],
-    ids=["unknown field", "not a column", "not an Absent"],
+    [
+        store.Absent(Group, "no_such_field", 1),
+        store.Absent(Group, "user", 1),
+        store.Absent(Group, "permissions", 1),
+        store.Absent(Event, "event_id", "not a uuid"),
+        store.Absent(Event, "event_id", None),
+        "event_id",
+    ],
+    ids=["unknown field", "reverse relation", "many-to-many", "bad value", "None", "not Absent"],
 )
 def test_a_bad_precondition_is_refused_before_anything_is_written(precondition: Any) -> None:
     stream = new_stream()
