@@ -10,9 +10,11 @@
   quiz decides on it without reading the stream. The append's expected version rejects a decision
   on a stale state (another process moved the quiz on), and the service then reads the stream and
   decides again; a rejection decided on a cached state is re-checked on a fresh read too.
-- How many quizzes a student started on a chapter: quizzes are never removed, so the count only
-  grows. A start checks that quiz and the few after it instead of counting all of the student's
-  QuizStarted events (which grow with every quiz), and counts them all when that quiz is missing.
+- How many quizzes a student started on a chapter, as this process last saw it. It may be behind
+  (another process started more) or ahead (a start whose caller's transaction rolled back, a
+  restored database), so a start checks that quiz and the few after it, which is cheaper than
+  counting all of the student's QuizStarted events (they grow with every quiz), and counts them
+  all when that quiz is missing or all the few exist.
 
 All are keyed by database name as well, for processes that talk to more than one database.
 """
@@ -131,14 +133,14 @@ def forget_stream(stream_id: str) -> None:
     STREAMS.drop((_db(), stream_id))
 
 
-def quizzes_started_at_least(student_id: int, chapter_id: int) -> int | None:
+def known_quizzes_started(student_id: int, chapter_id: int) -> int | None:
     return QUIZZES_STARTED.get((_db(), student_id, chapter_id))
 
 
 def remember_quizzes_started(student_id: int, chapter_id: int, started: int) -> None:
     key = (_db(), student_id, chapter_id)
     known = QUIZZES_STARTED.get(key)
-    if known is None or started > known:  # (a race may keep the smaller: still a lower bound)
+    if known is None or started > known:  # (a race may keep the smaller: it is checked on use)
         QUIZZES_STARTED.put(key, started)
 
 

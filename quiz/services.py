@@ -124,7 +124,7 @@ def start_quiz(
     chapter = caches.chapter(chapter_id, content.chapter_info)
     if chapter is None:
         raise ChapterNotFound()
-    # One round trip for the idempotency lookup and the count of the student's quizzes.
+    # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
         return _replay_stream(actor, command_id, earlier)
@@ -191,7 +191,6 @@ def start_quiz(
             return _replay_elsewhere(actor, command_id)
         state = fold(recorded)
         caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
-        caches.remember_quizzes_started(actor.pk, chapter.id, n + 1)
         return CommandResult(view_of(state, questions), events=recorded, created=True)
     raise ConcurrencyConflict()
 
@@ -417,15 +416,16 @@ NEXT_QUIZZES_CHECKED = 4
 def _start_lookups(
     command_id: uuid.UUID, *, student_id: int, chapter_id: int
 ) -> tuple[str | None, int, CommandOutcome | None]:
-    """(_stream_of_command, quizzes_started, _outcome_of) in one query on PostgreSQL: the ORM's
-    compiling of them took more CPU than the queries themselves."""
+    """(_stream_of_command, quizzes_started, _outcome_of), on PostgreSQL in one query (a second
+    when the count must be made afresh): the ORM's compiling of them took more CPU than the
+    queries themselves."""
     if connection.vendor != "postgresql":
         return (
             _stream_of_command(command_id),
             quizzes_started(student_id=student_id, chapter_id=chapter_id),
             _outcome_of(command_id),
         )
-    known = caches.quizzes_started_at_least(student_id, chapter_id)
+    known = caches.known_quizzes_started(student_id, chapter_id)
     first = 1 if known is None else max(known, 1)
     if known is None:
         sql = _COUNT_ALL
@@ -480,8 +480,8 @@ def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
 
 
 def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
-    """Only asked when a command is rejected or its append finds an outcome: the other commands
-    have the append check that none exists (store.Absent), in the same statement."""
+    """Asked when a command is rejected or its append finds an outcome (and by start_quiz on
+    SQLite): the other commands have their append check that none exists (store.Absent)."""
     return CommandOutcome.objects.filter(command_id=command_id).first()
 
 

@@ -137,10 +137,11 @@ def test_start_returns_the_open_quiz_and_a_new_one_after_passing(world):
     assert services.quizzes_started(student_id=world.student.pk, chapter_id=world.chapter.pk) == 2
 
 
+@pytest.mark.parametrize("known", [0, 1])
 @pytest.mark.parametrize("checked", [1, services.NEXT_QUIZZES_CHECKED], ids=["beyond", "within"])
-def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, checked):
+def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, checked, known):
     real_append = store.append
-    # This process last saw no quizzes; two more were passed since (elsewhere) and a third is open.
+    # This process last saw `known` quizzes; more were passed since (elsewhere) and a third is open.
     monkeypatch.setattr(services, "NEXT_QUIZZES_CHECKED", checked)
     world.chapter.streak_goal = 1
     world.chapter.save()
@@ -149,7 +150,7 @@ def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, check
         answer(world, view.id, right_answer(view))
     third = start(world)
     caches.clear()
-    caches.remember_quizzes_started(world.student.pk, world.chapter.pk, 0)
+    caches.remember_quizzes_started(world.student.pk, world.chapter.pk, known)
     appends = []
 
     def counted_append(*args, **kwargs):
@@ -167,6 +168,28 @@ def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, check
     assert fourth.quiz.id == str(
         services.nth_quiz_id(student_id=world.student.pk, chapter_id=world.chapter.pk, n=4)
     )
+
+
+def test_a_start_in_a_process_that_knows_the_count_does_not_count_them_all(world, monkeypatch):
+    world.chapter.streak_goal = 1
+    world.chapter.save()
+    first = start(world).quiz
+    answer(world, first.id, right_answer(first))
+
+    def counted_all(**kwargs):
+        raise AssertionError("counted all quizzes")
+
+    monkeypatch.setattr(services, "_COUNT_ALL", "SELECT counted all quizzes")
+    monkeypatch.setattr(services, "quizzes_started", counted_all)
+    second = start(world)
+    answer(world, second.quiz.id, right_answer(second.quiz))
+    third = start(world)
+
+    assert second.created and third.created
+    assert [second.quiz.id, third.quiz.id] == [
+        str(services.nth_quiz_id(student_id=world.student.pk, chapter_id=world.chapter.pk, n=n))
+        for n in (2, 3)
+    ]
 
 
 def test_a_start_does_not_trust_a_count_of_quizzes_that_are_gone(world):
