@@ -426,12 +426,11 @@ def _start_lookups(
             _outcome_of(command_id),
         )
     known = caches.known_quizzes_started(student_id, chapter_id)
-    first = 1 if known is None else max(known, 1)
     if known is None:
-        sql = _COUNT_ALL
+        sql, first = _COUNT_ALL, 1
         count: list[Any] = [str(student_id), json.dumps(chapter_id)]
     else:
-        sql = _COUNT_NEXT
+        sql, first = _COUNT_NEXT, max(known, 1)  # the known count's quiz, then the next ones
         count = [
             [
                 stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=n))
