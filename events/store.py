@@ -508,6 +508,8 @@ _PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s", preconditio
 _PG_APPEND_ANY = _PG_APPEND.format(version_check="true", precondition="")
 _PG_ABSENT = "\n  AND NOT EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)"
 _pg_append_statements: dict[tuple[bool, str, str], str] = {}
+# (vendor, model, field name) -> (quoted table, quoted column, field) of an Absent
+_absent_columns: dict[tuple[str, type[models.Model], str], tuple[str, str, Any]] = {}
 _FIRST_WRITE_SQLSTATE: Final = "SF001"
 
 # The safe horizon: the oldest transaction id still running at this statement's snapshot, leaving
@@ -691,10 +693,6 @@ def _absent_query(conn: BaseDatabaseWrapper, precondition: Absent) -> tuple[str,
             f"precondition: {precondition.value!r} is no value of {meta.label}.{field.name}"
         ) from error
     return table, column, value
-
-
-# (vendor, model, field name) -> (quoted table, quoted column, field)
-_absent_columns: dict[tuple[str, type[models.Model], str], tuple[str, str, Any]] = {}
 
 
 def _exists(precondition: Absent) -> bool:
