@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bench.cpu import CpuClock, django_backend_pid
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyflow.settings")
@@ -122,36 +124,6 @@ def warm_up(stream: str) -> None:
 
     append(stream, [NewEvent(*quiz_event(0))], NO_STREAM)
     catch_up_projection.apply_async(args=("answers", 0), retry=False)  # a no-op catch-up
-
-
-class CpuClock:
-    """CPU seconds of this process (all its threads) and of its database backend since started.
-    Throughput on a shared machine drifts from minute to minute; CPU per event drifts far less."""
-
-    def __init__(self, backend_pid: int) -> None:
-        self.backend_pid = backend_pid
-        self.began = self._now()
-
-    def _now(self) -> tuple[float, float | None]:
-        try:
-            with open(f"/proc/{self.backend_pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            backend: float | None = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):  # the database runs elsewhere
-            backend = None
-        return time.process_time(), backend
-
-    def elapsed(self) -> tuple[float, float | None]:
-        now = self._now()
-        backend = None if now[1] is None or self.began[1] is None else now[1] - self.began[1]
-        return now[0] - self.began[0], backend
-
-
-def django_backend_pid() -> int:
-    from django.db import connection
-
-    connection.ensure_connection()
-    return int(connection.connection.info.backend_pid)
 
 
 def store_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> None:
@@ -369,8 +341,7 @@ def main() -> None:
         plain_cpu = statistics.median(cpu["plain 8 writers"])
         print(
             f"    CPU per event (writer + database): store {store_cpu:.0f} us, plain "
-            f"{plain_cpu:.0f} us; plain/store {plain_cpu / store_cpu:.2f} (the ratio a CPU-bound "
-            "machine would give)"
+            f"{plain_cpu:.0f} us (plain/store {plain_cpu / store_cpu:.2f})"
         )
     print(
         f"  100-event appends, 1 writer          {bulk:>9,.0f}   target >= {TARGET_BULK:,} "

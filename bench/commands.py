@@ -27,6 +27,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.cpu import CpuClock, django_backend_pid
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/studyflow_bench")
@@ -107,34 +109,6 @@ def make_content() -> tuple[int, list[int], dict[int, str]]:
     return chapter.pk, users, answers
 
 
-# --- CPU per command -----------------------------------------------------------------------------
-# On a shared 2-core machine the throughput of both sides drifts from minute to minute; the CPU a
-# command costs (the worker process, all its threads, plus its database backend) drifts far less,
-# and it is what throughput on a CPU-bound machine comes down to.
-
-
-def cpu_now() -> tuple[float, float | None]:
-    """(this process's CPU seconds, its database backend's, or None when not on this machine)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        backend: float | None = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        backend = None
-    return time.process_time(), backend
-
-
-def cpu_since(began: tuple[float, float | None]) -> tuple[float, float | None]:
-    now = cpu_now()
-    server = None if now[1] is None or began[1] is None else now[1] - began[1]
-    return now[0] - began[0], server
-
-
 # --- the two workers ------------------------------------------------------------------------------
 
 
@@ -166,7 +140,7 @@ def es_worker(
     latencies.clear()
     ready.put(user_id)
     go.wait()
-    cpu = cpu_now()
+    clock = CpuClock(django_backend_pid())
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
@@ -175,7 +149,7 @@ def es_worker(
             view = timed(services.start_quiz, chapter_id=chapter_id).quiz
         else:
             view = timed(services.next_question, quiz_id=view.id).quiz
-    results.put((latencies, cpu_since(cpu)))
+    results.put((latencies, clock.elapsed()))
 
 
 def crud_worker(
@@ -210,7 +184,7 @@ def crud_worker(
 
     ready.put(user_id)
     go.wait()
-    cpu = cpu_now()
+    clock = CpuClock(django_backend_pid())
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         text = answers[state["question"]] if rng.random() < RIGHT else "wrong"
@@ -231,7 +205,7 @@ def crud_worker(
             " answer_state = NULL, streak = %s, updated_at = now() WHERE id = %s",
             [state["question"], state["number"], state["streak"], row_id],
         )
-    results.put((latencies, cpu_since(cpu)))
+    results.put((latencies, clock.elapsed()))
 
 
 def run_phase(
