@@ -10,7 +10,7 @@ Prints commands/s, p50/p99 latency, the ratio (target >= 0.5), the CPU per comma
 (the worker process and its database backend, read from /proc when the database runs on this
 machine) and the time to load a 200-event quiz (read_stream + fold; target < 5 ms).
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench \
+    DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_commands \
         .venv/bin/python -m bench.commands [--seconds 5] [--rounds 3]
 """
 
@@ -31,7 +31,7 @@ from bench.cpu import CpuClock, django_backend_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/studyflow_bench")
+os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/studyflow_bench_commands")
 # Production-like: a Redis broker (its nudges go through the per-process outbox), not the
 # embedded filesystem broker, whose on-commit publishing writes files.
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
