@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any, Final, NamedTuple
 
 import orjson
@@ -507,9 +507,6 @@ RETURNING position, version, transaction_id
 _PG_APPEND_EXPECTING = _PG_APPEND.format(version_check="cur.v = %s", precondition="")
 _PG_APPEND_ANY = _PG_APPEND.format(version_check="true", precondition="")
 _PG_ABSENT = "\n  AND NOT EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)"
-_pg_append_statements: dict[tuple[bool, str, str], str] = {}
-# (vendor, model, field name) -> (quoted table, quoted column, field) of an Absent
-_absent_columns: dict[tuple[str, type[models.Model], str], tuple[str, str, Any]] = {}
 _FIRST_WRITE_SQLSTATE: Final = "SF001"
 
 # The safe horizon: the oldest transaction id still running at this statement's snapshot, leaving
@@ -656,43 +653,41 @@ def _append_pg(
     ]
 
 
+@cache
 def _pg_append_statement(any_version: bool, table: str, column: str) -> str:
-    key = (any_version, table, column)
-    sql = _pg_append_statements.get(key)
-    if sql is None:
-        sql = _PG_APPEND.format(
-            version_check="true" if any_version else "cur.v = %s",
-            precondition=_PG_ABSENT.format(table=table, column=column),
-        )
-        _pg_append_statements[key] = sql
-    return sql
+    return _PG_APPEND.format(
+        version_check="true" if any_version else "cur.v = %s",
+        precondition=_PG_ABSENT.format(table=table, column=column),
+    )
+
+
+@cache
+def _absent_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The column a precondition names: a concrete field of the model's own table."""
+    meta = model._meta
+    try:
+        field = meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    if field not in meta.local_concrete_fields:  # a relation, or a parent model's column
+        raise InvalidEvent(f"precondition: {meta.label}.{name} is not a column")
+    assert isinstance(field, models.Field)
+    return field
 
 
 def _absent_query(conn: BaseDatabaseWrapper, precondition: Absent) -> tuple[str, str, Any]:
     """(quoted table, quoted column, the value as the database stores it) of a precondition."""
-    key = (conn.vendor, precondition.model, precondition.field)
-    found = _absent_columns.get(key)
-    meta = precondition.model._meta
-    if found is None:
-        try:
-            field = meta.get_field(precondition.field)
-        except FieldDoesNotExist:
-            field = None
-        if field not in meta.local_concrete_fields:  # a relation, or a parent model's column
-            raise InvalidEvent(f"precondition: {meta.label}.{precondition.field} is not a column")
-        assert isinstance(field, models.Field)
-        found = (conn.ops.quote_name(meta.db_table), conn.ops.quote_name(field.column), field)
-        _absent_columns[key] = found
-    table, column, field = found
+    field = _absent_field(precondition.model, precondition.field)
+    label = f"{precondition.model._meta.label}.{field.name}"
     if precondition.value is None:
-        raise InvalidEvent(f"precondition: {meta.label}.{precondition.field} = None never matches")
+        raise InvalidEvent(f"precondition: {label} = None never matches")
     try:
         value = field.get_db_prep_value(precondition.value, conn, prepared=False)
     except (ValidationError, ValueError, TypeError) as error:
-        raise InvalidEvent(
-            f"precondition: {precondition.value!r} is no value of {meta.label}.{field.name}"
-        ) from error
-    return table, column, value
+        message = f"precondition: {precondition.value!r} is no value of {label}"
+        raise InvalidEvent(message) from error
+    table = conn.ops.quote_name(precondition.model._meta.db_table)
+    return table, conn.ops.quote_name(field.column), value
 
 
 def _exists(precondition: Absent) -> bool:
