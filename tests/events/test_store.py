@@ -409,6 +409,22 @@ def test_json_decodes_exactly_as_the_standard_library_does() -> None:
     assert stored.recorded_at.tzinfo is UTC
 
 
+@commits
+def test_a_page_with_one_long_number_decodes_every_event_exactly() -> None:
+    # Reads parse a result's documents in one go; one long number sends them all the exact way.
+    stream = new_stream()
+    docs = [{"n": i, "text": 'ü \\ "'} for i in range(5)]
+    docs[3] = {"big": 10**25, "nested": [{"x": -(2**70)}]}
+    append(stream, [NewEvent("quiz.QuizStarted", doc, {"i": i}) for i, doc in enumerate(docs)], 0)
+    settle()
+    for events in (read_stream(stream), store.read_all(stream_id=stream).events):
+        assert [e.data for e in events] == docs
+        assert [e.metadata for e in events] == [{"i": i} for i in range(5)]
+        assert type(events[3].data["nested"][0]["x"]) is int
+    lean = store.read_all(stream_id=stream, metadata=False).events
+    assert [(e.data, e.metadata) for e in lean] == [(doc, {}) for doc in docs]
+
+
 def _reordered() -> OrderedDict[str, int]:
     ordered = OrderedDict(a=1, b=2)
     ordered.move_to_end("a")
