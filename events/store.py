@@ -441,8 +441,9 @@ def _loads_all(texts: list[str]) -> list[Any]:
 
 
 # psycopg's C text loader: a result's jsonb documents arrive as str, for _loads_all.
-_TEXT_LOADER: Final = psycopg.adapters.get_loader(
-    psycopg.postgres.types["text"].oid, psycopg.pq.Format.TEXT
+_TEXT_LOADER: Final = (
+    psycopg.adapters.get_loader(psycopg.postgres.types["text"].oid, psycopg.pq.Format.TEXT)
+    or psycopg.types.string.TextLoader
 )
 
 
