@@ -22,6 +22,7 @@ Rules (what a maths teacher at a Dutch school would accept):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -110,10 +111,16 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
     value = parse_number(answer)
     compact = _compact(answer)
     for accepted in accepted_answers:
-        accepted_value = parse_number(accepted)
+        accepted_value, accepted_compact = _accepted(accepted)
         if value is not None and accepted_value is not None:
             if value == accepted_value:
                 return True
-        elif compact == _compact(accepted):
+        elif compact == accepted_compact:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _accepted(text: str) -> tuple[Fraction | None, str]:
+    """An accepted answer's value and compact text: the same few are checked over and over."""
+    return parse_number(text), _compact(text)

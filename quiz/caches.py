@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_delete, post_save
 
 from events.store import RecordedEvent
@@ -73,7 +73,9 @@ class LRU(Generic[K, V]):
 
 
 def _db() -> str:
-    return str(connection.settings_dict["NAME"])
+    # The configured settings are the very dict the connection was made with (the test runner
+    # renames the test database in it); reading the connection would cost a context-local lookup.
+    return str(connections.settings[DEFAULT_DB_ALIAS]["NAME"])
 
 
 REVISIONS: LRU[tuple[str, int, int], QuestionContent] = LRU(20_000)

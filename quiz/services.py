@@ -336,12 +336,27 @@ def question_revision(question_id: int, revision: int) -> QuestionContent:
     return caches.revision(question_id, revision, content.question_revision)
 
 
+# The Pool last built from each cached chapter pool (caches.pool hands out the same tuple for a
+# few seconds): every NextQuestion decides on the whole chapter. Keyed by the tuple's id, and the
+# entry holds the tuple, so the id cannot be reused while the entry exists.
+_POOLS_BUILT: dict[int, tuple[Sequence[QuestionContent], Pool]] = {}
+_POOLS_BUILT_MAX = 256
+
+
 def _pool(questions: Sequence[QuestionContent]) -> Pool:
+    built = _POOLS_BUILT.get(id(questions))
+    if built is not None and built[0] is questions:
+        return built[1]
     pooled = tuple(
         PoolQuestion(q.id, q.revision, q.kind, tuple(q.accepted_answers)) for q in questions
     )
     # Deciding looks an answer's revision up in both, so one tuple serves assign and check.
-    return Pool(questions=pooled)
+    pool = Pool(questions=pooled)
+    if len(questions) > 1:  # a chapter's pool (an answer's single question is cheap to wrap)
+        if len(_POOLS_BUILT) >= _POOLS_BUILT_MAX:
+            _POOLS_BUILT.clear()
+        _POOLS_BUILT[id(questions)] = (questions, pool)
+    return pool
 
 
 def _new_events(
@@ -350,10 +365,11 @@ def _new_events(
     command_id: uuid.UUID,
     correlation_id: uuid.UUID | None,
 ) -> list[NewEvent]:
+    command = str(command_id)
     metadata = {
-        "command_id": str(command_id),
-        "correlation_id": str(correlation_id or command_id),
-        "causation_id": str(command_id),
+        "command_id": command,
+        "correlation_id": str(correlation_id) if correlation_id else command,
+        "causation_id": command,
         "actor_id": actor.pk,
     }
     return [
