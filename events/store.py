@@ -288,7 +288,7 @@ def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _B
     ids: list[uuid.UUID] = []
     events = events if isinstance(events, list | tuple) else list(events)
     # Random (version 4) ids for the events without one, from one read of the OS's randomness.
-    randomness = os.urandom(16 * len(events))
+    randomness = b""
     for index, event in enumerate(events):
         if not isinstance(event, NewEvent):
             raise InvalidEvent(f"event {index} is a {type(event).__name__}, not a NewEvent")
@@ -298,6 +298,7 @@ def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _B
             raise InvalidEvent(f"schema_version must be an int from 1, not {sv!r}")
         event_id = event.event_id
         if event_id is None:
+            randomness = randomness or os.urandom(16 * len(events))
             event_id = uuid.UUID(bytes=randomness[16 * index : 16 * index + 16], version=4)
         if not isinstance(event_id, uuid.UUID):
             raise InvalidEvent(f"event_id must be a uuid.UUID, not {event_id!r}")
@@ -711,12 +712,13 @@ def _absent_field(model: type[models.Model], name: str) -> models.Field[Any, Any
 def _absent_query(conn: BaseDatabaseWrapper, precondition: Absent) -> tuple[str, str, Any]:
     """(quoted table, quoted column, the value as the database stores it) of a precondition."""
     field = _absent_field(precondition.model, precondition.field)
-    label = f"{precondition.model._meta.label}.{field.name}"
     if precondition.value is None:
+        label = f"{precondition.model._meta.label}.{field.name}"
         raise InvalidEvent(f"precondition: {label} = None never matches")
     try:
         value = field.get_db_prep_value(precondition.value, conn, prepared=False)
     except (ValidationError, ValueError, TypeError) as error:
+        label = f"{precondition.model._meta.label}.{field.name}"
         message = f"precondition: {precondition.value!r} is no value of {label}"
         raise InvalidEvent(message) from error
     table = conn.ops.quote_name(precondition.model._meta.db_table)
