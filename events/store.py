@@ -950,6 +950,25 @@ def read_all(
     skipped. On PostgreSQL, events of transactions still running (or younger than the oldest
     transaction still running) are not returned yet.
     """
+    return _read_all(after, limit, types, stream_id, partition, metadata, streamed=False)
+
+
+# Rows a streamed read (iter_all) takes from the server at a time, decoding them while the server
+# writes the next ones. Chunks need libpq 17 (psycopg's binary package bundles a newer one).
+_STREAM_CHUNK: Final = 250
+_CAN_STREAM: Final = psycopg.pq.version() >= 170000
+
+
+def _read_all(
+    after: str | None,
+    limit: int,
+    types: Collection[str] | None,
+    stream_id: str | None,
+    partition: tuple[int, int] | None,
+    metadata: bool,
+    *,
+    streamed: bool,
+) -> Page:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100_000:
         raise ValueError(f"limit must be an int from 1 to 100000, not {limit!r}")
     t, p = decode_cursor(after)
@@ -967,11 +986,15 @@ def read_all(
         )
         cursor = _pg_cursor(decoding=True)
         try:
-            rows = cursor.execute(sql, [t, p, *filter_params, limit], prepare=True).fetchall()
+            if streamed and _CAN_STREAM:
+                x, events = _streamed_page(cursor, sql, [t, p, *filter_params, limit], metadata)
+            else:
+                rows = cursor.execute(sql, [t, p, *filter_params, limit], prepare=True).fetchall()
+                x = rows[0][0]
+                events = _pg_events([r[1:] for r in rows if r[1] is not None], metadata=metadata)
         finally:
             cursor.close()
-        horizon = (rows[0][0] - 1, _MAX_BIGINT)
-        events = _pg_events([row[1:] for row in rows if row[1] is not None], metadata=metadata)
+        horizon = (x - 1, _MAX_BIGINT)
     else:
         # SQLite serializes writers: everything committed is safe, in position order.
         columns = _COLUMNS if metadata else _COLUMNS.replace("metadata", "'{}' AS metadata")
@@ -996,6 +1019,23 @@ def read_all(
     return Page(events=_upcast_all(events), cursor=encode_cursor(*cursor_at))
 
 
+def _streamed_page(
+    cursor: psycopg.Cursor[Any], sql: str, params: list[Any], metadata: bool
+) -> tuple[int, list[RecordedEvent]]:
+    """read_all's (horizon, events), decoded a chunk at a time as the rows arrive: the server
+    writes the next rows meanwhile, where a fetchall leaves it idle while the page is decoded.
+    (Not prepared: psycopg streams unnamed statements only, so this is for big reads.)"""
+    horizon, events, chunk = 0, [], []
+    for row in cursor.stream(sql, params, size=_STREAM_CHUNK):
+        horizon = row[0]
+        if row[1] is not None:
+            chunk.append(row[1:])
+            if len(chunk) == _STREAM_CHUNK:
+                events += _pg_events(chunk, metadata=metadata)
+                chunk = []
+    return horizon, events + _pg_events(chunk, metadata=metadata)
+
+
 def iter_all(
     after: str | None = None,
     batch: int = 1000,
@@ -1005,17 +1045,11 @@ def iter_all(
     partition: tuple[int, int] | None = None,
     metadata: bool = True,
 ) -> Iterator[RecordedEvent]:
-    """Every committed event after the cursor, page by page (memory stays flat)."""
+    """Every committed event after the cursor, page by page (memory stays flat). Each page is
+    streamed: decoded as it arrives."""
     cursor = after
     while True:
-        page = read_all(
-            cursor,
-            batch,
-            types=types,
-            stream_id=stream_id,
-            partition=partition,
-            metadata=metadata,
-        )
+        page = _read_all(cursor, batch, types, stream_id, partition, metadata, streamed=True)
         yield from page.events
         if len(page.events) < batch:
             return

@@ -587,6 +587,23 @@ def test_events_after_per_partition_counts_like_events_after_each_partition() ->
     assert store.events_after_per_partition(start, partitions=1) == [12]
 
 
+@commits
+def test_iter_all_streams_big_pages_to_the_same_events_as_read_all() -> None:
+    # iter_all decodes a page in chunks as the rows arrive: several chunks and a partial one.
+    start = read_all(None, limit=100_000).cursor
+    written = []
+    for _ in range(3):
+        written += append(new_stream(), [started(i) for i in range(230)], NO_STREAM)
+    settle()
+    streamed = list(iter_all(start, batch=1000))
+    assert streamed == read_all(start, limit=1000).events
+    assert [e.event_id for e in streamed] == [e.event_id for e in written]
+    lean = list(iter_all(start, batch=500, metadata=False))
+    assert [(e.event_id, e.data, e.metadata) for e in lean] == [
+        (e.event_id, e.data, {}) for e in written
+    ]
+
+
 @pytest.mark.parametrize(
     "cursor", ["", "garbage!", "bm90IGEgY3Vyc29y", "YTpi", "LTE6NQ", "MTox\n", 7]
 )
