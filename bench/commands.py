@@ -11,7 +11,7 @@ Prints commands/s, p50/p99 latency, the ratio (target >= 0.5), the CPU per comma
 machine) and the time to load a 200-event quiz (read_stream + fold; target < 5 ms).
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/studyflow_bench_commands \
-        .venv/bin/python -m bench.commands [--seconds 5] [--rounds 3]
+        .venv/bin/python -m bench.commands [--seconds 5] [--rounds 3] [--one-process N]
 """
 
 from __future__ import annotations
@@ -250,6 +250,40 @@ def combine(phases: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def one_process(chapter_id: int, user_id: int, answers: dict[int, str], commands: int) -> None:
+    """The event-sourced loop in this process alone: its CPU per command, without the noise of
+    8 processes on 2 cores. Under valgrind the difference between two counts is deterministic
+    (see bench/README.md, "Instructions per command")."""
+    from django.contrib.auth.models import User
+
+    from quiz import services
+
+    rng = random.Random(user_id)
+    actor = User.objects.get(pk=user_id)
+    view = services.start_quiz(actor=actor, chapter_id=chapter_id, command_id=uuid.uuid4()).quiz
+    done = 0
+    began, cpu = time.perf_counter(), time.process_time()
+    while done < commands:
+        text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
+        view = services.answer_question(
+            actor=actor, quiz_id=view.id, answer=text, command_id=uuid.uuid4()
+        ).quiz
+        if view.status == "passed":
+            view = services.start_quiz(
+                actor=actor, chapter_id=chapter_id, command_id=uuid.uuid4()
+            ).quiz
+        else:
+            view = services.next_question(
+                actor=actor, quiz_id=view.id, command_id=uuid.uuid4()
+            ).quiz
+        done += 2
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - began
+    print(
+        f"{done} commands in one process: {1e6 * cpu / done:.0f} us CPU and"
+        f" {1e6 * wall / done:.0f} us wall per command"
+    )
+
+
 def load_time(chapter_id: int, user_id: int) -> tuple[int, float, float]:
     """Build a quiz of >= 200 events through the services; time read_stream + fold."""
     from django.contrib.auth.models import User
@@ -297,10 +331,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per side, alternating")
+    parser.add_argument(
+        "--one-process",
+        type=int,
+        metavar="N",
+        help="only run N event-sourced commands in this process and print their CPU per command",
+    )
     args = parser.parse_args()
     setup_django()
     ensure_database()
     from django.db import connection
+
+    if args.one_process is not None:
+        chapter_id, users, answers = make_content()
+        one_process(chapter_id, users[0], answers, args.one_process)
+        return
 
     with connection.cursor() as cursor:
         cursor.execute(
