@@ -264,6 +264,7 @@ def one_process(chapter_id: int, user_id: int, answers: dict[int, str], commands
     done = 0
     began, cpu = time.perf_counter(), time.process_time()
     while done < commands:
+        assert view.question is not None  # an open quiz after a start or a next question
         text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
         view = services.answer_question(
             actor=actor, quiz_id=view.id, answer=text, command_id=uuid.uuid4()
