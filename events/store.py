@@ -30,6 +30,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache, partial
+from itertools import islice
 from typing import Any, Final, NamedTuple
 
 import orjson
@@ -1025,15 +1026,12 @@ def _streamed_page(
     """read_all's (horizon, events), decoded a chunk at a time as the rows arrive: the server
     writes the next rows meanwhile, where a fetchall leaves it idle while the page is decoded.
     (Not prepared: psycopg streams unnamed statements only, so this is for big reads.)"""
-    horizon, events, chunk = 0, [], []
-    for row in cursor.stream(sql, params, size=_STREAM_CHUNK):
-        horizon = row[0]
-        if row[1] is not None:
-            chunk.append(row[1:])
-            if len(chunk) == _STREAM_CHUNK:
-                events += _pg_events(chunk, metadata=metadata)
-                chunk = []
-    return horizon, events + _pg_events(chunk, metadata=metadata)
+    horizon, events = 0, []
+    rows = cursor.stream(sql, params, size=_STREAM_CHUNK)
+    while chunk := list(islice(rows, _STREAM_CHUNK)):  # no Python loop per row
+        horizon = chunk[0][0]
+        events += _pg_events([r[1:] for r in chunk if r[1] is not None], metadata=metadata)
+    return horizon, events
 
 
 def iter_all(
