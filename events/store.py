@@ -26,12 +26,12 @@ import re
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache, partial
 from itertools import islice
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 import orjson
 import psycopg
@@ -1027,10 +1027,16 @@ def _streamed_page(
     writes the next rows meanwhile, where a fetchall leaves it idle while the page is decoded.
     (Not prepared: psycopg streams unnamed statements only, so this is for big reads.)"""
     horizon, events = 0, []
-    rows = cursor.stream(sql, params, size=_STREAM_CHUNK)
-    while chunk := list(islice(rows, _STREAM_CHUNK)):  # no Python loop per row
-        horizon = chunk[0][0]
-        events += _pg_events([r[1:] for r in chunk if r[1] is not None], metadata=metadata)
+    # A generator (psycopg types it as an Iterator). A suspended stream holds the connection's
+    # lock: left mid-page (an error, an interrupt) it must be closed at once, which cancels the
+    # rest, or the connection's next statement waits for the lock forever.
+    rows = cast(Generator[Any, None, None], cursor.stream(sql, params, size=_STREAM_CHUNK))
+    try:
+        while chunk := list(islice(rows, _STREAM_CHUNK)):  # no Python loop per row
+            horizon = chunk[0][0]
+            events += _pg_events([r[1:] for r in chunk if r[1] is not None], metadata=metadata)
+    finally:
+        rows.close()
     return horizon, events
 
 

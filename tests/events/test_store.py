@@ -7,6 +7,7 @@ Events can never be deleted: every test uses fresh stream ids.
 """
 
 import enum
+import gc
 import json
 import math
 import uuid
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -602,6 +604,37 @@ def test_iter_all_streams_big_pages_to_the_same_events_as_read_all() -> None:
     assert [(e.event_id, e.data, e.metadata) for e in lean] == [
         (e.event_id, e.data, {}) for e in written
     ]
+
+
+@commits
+def test_a_streamed_page_failing_midway_leaves_the_connection_usable(monkeypatch) -> None:
+    if not ON_POSTGRES:
+        pytest.skip("only PostgreSQL streams pages")
+    start = read_all(None, limit=100_000).cursor
+    append(new_stream(), [started(i) for i in range(600)], NO_STREAM)
+    settle()
+    decode, calls = store._pg_events, []
+
+    def failing_on_the_second_chunk(rows: Any, **kwargs: Any) -> list[store.RecordedEvent]:
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("decoding failed")
+        return decode(rows, **kwargs)
+
+    monkeypatch.setattr(store, "_pg_events", failing_on_the_second_chunk)
+    with pytest.raises(RuntimeError) as failure:
+        list(iter_all(start, batch=1000))
+    monkeypatch.undo()
+    # The error is still held (as a logger or a retry loop would hold it), and with it the frames
+    # of the failed read: the connection must be ready all the same, not locked by a suspended
+    # stream (the next statement would wait for it forever).
+    assert failure.traceback
+    locked = connection.connection.lock.locked()
+    status = connection.connection.info.transaction_status
+    del failure
+    gc.collect()  # frees a suspended stream, if any, so a failure here does not hang the teardown
+    assert not locked and status == psycopg.pq.TransactionStatus.IDLE
+    assert len(list(iter_all(start, batch=1000))) == 600
 
 
 @pytest.mark.parametrize(
