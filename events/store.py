@@ -425,9 +425,19 @@ def _loads(text: str | bytes | memoryview) -> Any:
     return json.loads(text if isinstance(text, str) else bytes(text))
 
 
+_PARSE_AT_ONCE: Final = 1000  # documents per JSON array: bounds the joined copies of a big page
+
+
 def _loads_all(texts: list[str]) -> list[Any]:
-    """[_loads(text) for text in texts], parsed as one JSON array: a Python call per document (the
-    loader's frame, the copy, the checks) cost several times the parse itself."""
+    """[_loads(text) for text in texts], parsed as JSON arrays of up to _PARSE_AT_ONCE documents: a
+    Python call per document (the loader's frame, the copy, the checks) cost several times the
+    parse itself."""
+    if len(texts) > _PARSE_AT_ONCE:
+        return [
+            value
+            for start in range(0, len(texts), _PARSE_AT_ONCE)
+            for value in _loads_all(texts[start : start + _PARSE_AT_ONCE])
+        ]
     if not texts:
         return []
     raw = ("[" + ",".join(texts) + "]").encode()

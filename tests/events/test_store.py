@@ -427,6 +427,14 @@ def test_a_page_with_one_long_number_decodes_every_event_exactly() -> None:
     assert [(e.data, e.metadata) for e in lean] == [(doc, {}) for doc in docs]
 
 
+def test_many_documents_are_parsed_in_bounded_arrays_each_exactly() -> None:
+    texts = [json.dumps({"i": i, "s": "ü"}, ensure_ascii=False) for i in range(2_500)]
+    texts.append(json.dumps({"big": 10**30}))  # the last array alone takes the exact path
+    parsed = store._loads_all(texts)
+    assert parsed == [json.loads(text) for text in texts]
+    assert type(parsed[-1]["big"]) is int
+
+
 def _reordered() -> OrderedDict[str, int]:
     ordered = OrderedDict(a=1, b=2)
     ordered.move_to_end("a")
