@@ -429,27 +429,15 @@ _PARSE_AT_ONCE: Final = 1000  # documents per JSON array: bounds the joined copi
 
 
 def _loads_all(texts: list[str]) -> list[Any]:
-    """[_loads(text) for text in texts], parsed as JSON arrays of up to _PARSE_AT_ONCE documents: a
-    Python call per document (the loader's frame, the copy, the checks) cost several times the
-    parse itself."""
-    if len(texts) > _PARSE_AT_ONCE:
-        return [
-            value
-            for start in range(0, len(texts), _PARSE_AT_ONCE)
-            for value in _loads_all(texts[start : start + _PARSE_AT_ONCE])
-        ]
-    if not texts:
-        return []
-    raw = ("[" + ",".join(texts) + "]").encode()
-    if raw.translate(_DIGITS_TO_ZERO).find(_LONG_NUMBER) < 0:
-        try:
-            values = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            if isinstance(values, list) and len(values) == len(texts):
-                return values
-    return [_loads(text) for text in texts]  # a long number or a document orjson refuses
+    """[_loads(text) for text in texts], parsed as JSON arrays of up to _PARSE_AT_ONCE documents
+    (each text is one JSON value, as PostgreSQL writes jsonb): a Python call per document (the
+    loader's frame, the copy, the checks) cost several times the parse itself. _loads decides
+    per array, so a long number sends only its array the exact way."""
+    return [
+        value
+        for start in range(0, len(texts), _PARSE_AT_ONCE)
+        for value in _loads("[" + ",".join(texts[start : start + _PARSE_AT_ONCE]) + "]")
+    ]
 
 
 # psycopg's C text loader: a result's jsonb documents arrive as str, for _loads_all.
@@ -489,8 +477,8 @@ def _pg_cursor(
 
 
 def _pg_events(rows: Sequence[Sequence[Any]], *, metadata: bool = True) -> list[RecordedEvent]:
-    """Rows of _COLUMNS (or _LEAN_COLUMNS, without metadata) from a decoding cursor as events, every
-    JSON document of them parsed in one call."""
+    """Rows of _COLUMNS (or _LEAN_COLUMNS, without metadata) from a decoding cursor as events, their
+    JSON documents parsed together (_loads_all)."""
     if metadata:
         docs = _loads_all([text for row in rows for text in (row[5], row[6])])
         return [
@@ -998,14 +986,16 @@ def _read_all(
         cursor = _pg_cursor(decoding=True)
         try:
             if streamed and _CAN_STREAM:
-                x, events = _streamed_page(cursor, sql, [t, p, *filter_params, limit], metadata)
+                oldest_running, events = _streamed_page(
+                    cursor, sql, [t, p, *filter_params, limit], metadata
+                )
             else:
                 rows = cursor.execute(sql, [t, p, *filter_params, limit], prepare=True).fetchall()
-                x = rows[0][0]
+                oldest_running = rows[0][0]
                 events = _pg_events([r[1:] for r in rows if r[1] is not None], metadata=metadata)
         finally:
             cursor.close()
-        horizon = (x - 1, _MAX_BIGINT)
+        horizon = (oldest_running - 1, _MAX_BIGINT)
     else:
         # SQLite serializes writers: everything committed is safe, in position order.
         columns = _COLUMNS if metadata else _COLUMNS.replace("metadata", "'{}' AS metadata")
