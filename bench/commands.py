@@ -143,13 +143,22 @@ def es_worker(
     clock = CpuClock(django_backend_pid())
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
-        view = timed(services.answer_question, quiz_id=view.id, answer=text).quiz
-        if view.status == "passed":
-            view = timed(services.start_quiz, chapter_id=chapter_id).quiz
-        else:
-            view = timed(services.next_question, quiz_id=view.id).quiz
+        view = practise(view, chapter_id, answers, rng, timed)
     results.put((latencies, clock.elapsed()))
+
+
+def practise(
+    view: Any, chapter_id: int, answers: dict[int, str], rng: random.Random, run: Any
+) -> Any:
+    """Two commands of the loop: answer (right RIGHT of the time), then the next question, or a
+    new quiz after passing. `run(service, **kwargs)` calls a service as the student."""
+    from quiz import services
+
+    text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
+    view = run(services.answer_question, quiz_id=view.id, answer=text).quiz
+    if view.status == "passed":
+        return run(services.start_quiz, chapter_id=chapter_id).quiz
+    return run(services.next_question, quiz_id=view.id).quiz
 
 
 def crud_worker(
@@ -260,23 +269,15 @@ def one_process(chapter_id: int, user_id: int, answers: dict[int, str], commands
 
     rng = random.Random(user_id)
     actor = User.objects.get(pk=user_id)
-    view = services.start_quiz(actor=actor, chapter_id=chapter_id, command_id=uuid.uuid4()).quiz
+
+    def run(call: Any, **kwargs: Any) -> Any:
+        return call(actor=actor, command_id=uuid.uuid4(), **kwargs)
+
+    view = run(services.start_quiz, chapter_id=chapter_id).quiz
     done = 0
     began, cpu = time.perf_counter(), time.process_time()
     while done < commands:
-        assert view.question is not None  # an open quiz after a start or a next question
-        text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
-        view = services.answer_question(
-            actor=actor, quiz_id=view.id, answer=text, command_id=uuid.uuid4()
-        ).quiz
-        if view.status == "passed":
-            view = services.start_quiz(
-                actor=actor, chapter_id=chapter_id, command_id=uuid.uuid4()
-            ).quiz
-        else:
-            view = services.next_question(
-                actor=actor, quiz_id=view.id, command_id=uuid.uuid4()
-            ).quiz
+        view = practise(view, chapter_id, answers, rng, run)
         done += 2
     cpu, wall = time.process_time() - cpu, time.perf_counter() - began
     print(
