@@ -1,6 +1,6 @@
 """Everything under /api/: each app contributes its own routes."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from events.api import EventListApi
@@ -15,6 +15,7 @@ from quiz.api import (
     QuizRevealApi,
 )
 from studyflow.api import AuthTokenApi, ClassListApi, HealthApi
+from studyflow.exceptions import api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", AuthTokenApi.as_view(), name="api-token"),
@@ -32,4 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("reporting.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path ending in a slash is the JSON 404, whatever DEBUG says. (A path without
+    # the slash still gets CommonMiddleware's redirect to it first, as the real routes do.)
+    re_path(r"^(?:.*/)?$", api_not_found),
 ]

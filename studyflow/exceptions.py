@@ -182,8 +182,14 @@ def json_403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def json_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(error_body("Not found.", "not_found"), status=404)
+        return api_not_found(request)
     return defaults.page_not_found(request, exception)
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """An /api/ path no route matches (also the last route under /api/: with DEBUG on, Django
+    would answer an unmatched path with its HTML debug page, which no API client can read)."""
+    return JsonResponse(error_body("Not found.", "not_found"), status=404)
 
 
 def json_500(request: HttpRequest) -> HttpResponse:

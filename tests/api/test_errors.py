@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError, connection
+from django.test import override_settings
 from rest_framework import exceptions
 
 from quiz import errors as quiz_errors
@@ -69,6 +70,17 @@ def test_unknown_api_path_is_json_404_and_pages_stay_html(school: School2) -> No
     page = client.get("/definitely-not-a-page/")
     assert page.status_code == 404
     assert not page["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/quizzes/not-a-uuid/", "/api/nope/", "/api/", "/api/reports/nope/x/"]
+)
+def test_unknown_api_path_is_json_404_with_debug_on_too(school: School2, path: str) -> None:
+    # `make run` has DEBUG on, where Django would answer with its HTML debug page.
+    with override_settings(DEBUG=True):
+        assert error_of(school.client("student1").get(path), 404)["code"] == "not_found"
+        # A path without its slash is still redirected to it first, as the real routes are.
+        assert school.client("student1").get("/api/nope").status_code == 301
 
 
 def test_wrong_method_is_405(school: School2) -> None:
