@@ -8,7 +8,8 @@ it), migrates, then in one run on that database:
 - store appends, one event per transaction, with 1 and 8 writer processes;
 - the same rows through plain psycopg INSERTs (autocommit) into a scratch table with the same
   columns, defaults and indexes (no triggers), with 1 and 8 processes;
-- 100-event appends (1 and 2 writers);
+- 100-event appends (1 and 2 writers), and the same rows 100 per transaction through psycopg's
+  COPY into the scratch table (a plain client's bulk insert);
 - read_all over every event (events/s) while watching the process's RSS (fills the table to
   --read-events first).
 Store and plain runs alternate, --repeat times; medians are reported (the machine is shared).
@@ -65,6 +66,10 @@ CREATE INDEX ON bench_plain_event (transaction_id, position);
 PLAIN_INSERT = (
     "INSERT INTO bench_plain_event (stream_id, stream_hash, version, type, schema_version, data, "
     "metadata, event_id, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+PLAIN_COPY = (
+    "COPY bench_plain_event (stream_id, stream_hash, version, type, schema_version, data, "
+    "metadata, event_id, recorded_at) FROM STDIN"
 )
 STREAM_LENGTH = 20  # a quiz has a few dozen events
 
@@ -192,6 +197,42 @@ def bulk_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> No
     out.put((start, time.monotonic(), appends * 100, *clock.elapsed()))
 
 
+def plain_bulk_writer(run: str, writer: int, count: int, barrier: Any, out: Any) -> None:
+    """The reference for the 100-event appends: the same rows, 100 per transaction, through
+    psycopg's COPY into the scratch table (what a plain client would do with them)."""
+    import zlib
+
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    payloads = [quiz_event(i) for i in range(100)]
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        conn.execute("SELECT 1")
+        conn.commit()
+        barrier.wait()
+        clock = CpuClock(conn.info.backend_pid)
+        start = time.monotonic()
+        for k in range(count // 100):
+            stream_id = f"{run}-bulk-{writer}-{k}"
+            stream_hash, now = zlib.crc32(stream_id.encode()), datetime.now(UTC)
+            with conn.transaction(), conn.cursor().copy(PLAIN_COPY) as copy:
+                for version, (type_, data, metadata) in enumerate(payloads, 1):
+                    copy.write_row(
+                        [
+                            stream_id,
+                            stream_hash,
+                            version,
+                            type_,
+                            1,
+                            Jsonb(data),
+                            Jsonb(metadata),
+                            uuid.uuid4(),
+                            now,
+                        ]
+                    )
+        out.put((start, time.monotonic(), count // 100 * 100, *clock.elapsed()))
+
+
 class Rate(NamedTuple):
     per_second: float
     client_us: float  # CPU per event: the writer processes
@@ -271,7 +312,7 @@ def main() -> None:
     def measure(name: str, target: Callable[..., None], writers: int, per_writer: int) -> None:
         rate = in_processes(target, writers, per_writer, f"{run}-{next(serial)}")
         figures.setdefault(name, []).append(rate.per_second)
-        line = f"  {name:<18} {rate.per_second:>9,.0f} events/s   CPU/event {rate.client_us:4.0f}"
+        line = f"  {name:<34} {rate.per_second:>9,.0f} events/s   CPU/event {rate.client_us:4.0f}"
         if rate.server_us is not None:
             cpu.setdefault(name, []).append(rate.client_us + rate.server_us)
             line += f" + {rate.server_us:4.0f} database us"
@@ -287,7 +328,9 @@ def main() -> None:
         measure("plain 8 writers", plain_writer, 8, args.events // 2)
     for _ in range(args.repeat):
         measure("store 100-event appends, 1 writer", bulk_writer, 1, args.bulk_events)
-        measure("... 2 writers", bulk_writer, 2, args.bulk_events // 2)
+        measure("plain 100-row COPY, 1 writer", plain_bulk_writer, 1, args.bulk_events)
+        measure("store 100-event appends, 2 writers", bulk_writer, 2, args.bulk_events // 2)
+        measure("plain 100-row COPY, 2 writers", plain_bulk_writer, 2, args.bulk_events // 2)
 
     from events.models import Event
     from events.store import iter_all
@@ -319,6 +362,7 @@ def main() -> None:
     ratio1 = median["store 1 writer"] / median["plain 1 writer"]
     ratio8 = median["store 8 writers"] / median["plain 8 writers"]
     bulk = median["store 100-event appends, 1 writer"]
+    bulk2 = median["store 100-event appends, 2 writers"]
     print()
     print(f"medians of {args.repeat} runs (events/s):")
     for name, value in median.items():
@@ -343,9 +387,14 @@ def main() -> None:
             f"    CPU per event (writer + database): store {store_cpu:.0f} us, plain "
             f"{plain_cpu:.0f} us (plain/store {plain_cpu / store_cpu:.2f})"
         )
+    copy1, copy2 = median["plain 100-row COPY, 1 writer"], median["plain 100-row COPY, 2 writers"]
     print(
         f"  100-event appends, 1 writer          {bulk:>9,.0f}   target >= {TARGET_BULK:,} "
-        f"({bulk / TARGET_BULK:.2f}x)"
+        f"({bulk / TARGET_BULK:.2f}x; plain COPY {copy1:,.0f}, store/COPY {bulk / copy1:.2f})"
+    )
+    print(
+        f"  100-event appends, 2 writers         {bulk2:>9,.0f}   "
+        f"({bulk2 / TARGET_BULK:.2f}x; plain COPY {copy2:,.0f}, store/COPY {bulk2 / copy2:.2f})"
     )
     print(
         f"  read_all over {count:,} events      {read_rate:>9,.0f}   target >= {TARGET_READ:,} "
