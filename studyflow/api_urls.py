@@ -33,7 +33,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("reporting.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Last: any other path ending in a slash is the JSON 404, whatever DEBUG says. (A path without
-    # the slash still gets CommonMiddleware's redirect to it first, as the real routes do.)
-    re_path(r"^(?:.*/)?$", api_not_found),
+    # Last: any other path is the JSON 404, whatever DEBUG says.
+    re_path(r"^.*$", api_not_found),
 ]

@@ -14,8 +14,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.views import defaults
+from django.views.decorators.common import no_append_slash
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -186,10 +195,31 @@ def json_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+@csrf_exempt  # it changes nothing: a POST gets the 404, not a CSRF page
+@no_append_slash  # CommonMiddleware must not redirect an unknown path to this view
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """An /api/ path no route matches (also the last route under /api/: with DEBUG on, Django
-    would answer an unmatched path with its HTML debug page, which no API client can read)."""
+    """Every /api/ path no route matches: the last route under /api/ (with DEBUG on, Django would
+    answer with its HTML debug page, which no API client can read). A path that only lacks its
+    final slash is redirected to it for GET and HEAD, as CommonMiddleware does, and otherwise
+    told so: a redirected POST would lose its body."""
+    if not request.path_info.endswith("/"):
+        match = _resolve(request.path_info + "/")
+        if match is not None and match.func is not api_not_found:
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(
+                    request.path + "/" + (f"?{query}" if query else "")
+                )
+            detail = f"Not found. API paths end with a slash: {request.path}/"
+            return JsonResponse(error_body(detail, "not_found"), status=404)
     return JsonResponse(error_body("Not found.", "not_found"), status=404)
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def json_500(request: HttpRequest) -> HttpResponse:

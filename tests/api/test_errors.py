@@ -73,14 +73,25 @@ def test_unknown_api_path_is_json_404_and_pages_stay_html(school: School2) -> No
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/quizzes/not-a-uuid/", "/api/nope/", "/api/", "/api/reports/nope/x/"]
+    "path",
+    ["/api/quizzes/not-a-uuid/", "/api/nope/", "/api/nope", "/api/", "/api/reports/x/a.csv"],
 )
-def test_unknown_api_path_is_json_404_with_debug_on_too(school: School2, path: str) -> None:
+@pytest.mark.parametrize("debug", [True, False])
+def test_unknown_api_path_is_json_404(school: School2, path: str, debug: bool) -> None:
     # `make run` has DEBUG on, where Django would answer with its HTML debug page.
-    with override_settings(DEBUG=True):
-        assert error_of(school.client("student1").get(path), 404)["code"] == "not_found"
-        # A path without its slash is still redirected to it first, as the real routes are.
-        assert school.client("student1").get("/api/nope").status_code == 301
+    with override_settings(DEBUG=debug):
+        client = school.client("student1")
+        assert error_of(client.get(path), 404)["code"] == "not_found"
+        assert error_of(client.post(path, {}), 404)["code"] == "not_found"
+
+
+def test_an_api_path_without_its_final_slash(school: School2) -> None:
+    client = school.client("student1")
+    redirect = client.get("/api/health?x=1")
+    assert redirect.status_code == 301 and redirect["Location"] == "/api/health/?x=1"
+    # A redirect would lose a POST's body: the 404 says what is wrong instead.
+    body = error_of(client.post("/api/quizzes", {"chapter_id": 1}), 404)
+    assert body["detail"] == "Not found. API paths end with a slash: /api/quizzes/"
 
 
 def test_wrong_method_is_405(school: School2) -> None:
