@@ -206,10 +206,7 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespon
         match = _resolve(request.path_info + "/")
         if match is not None and match.func is not api_not_found:
             if request.method in ("GET", "HEAD"):
-                query = request.META.get("QUERY_STRING", "")
-                return HttpResponsePermanentRedirect(
-                    request.path + "/" + (f"?{query}" if query else "")
-                )
+                return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
             detail = f"Not found. API paths end with a slash: {request.path}/"
             return JsonResponse(error_body(detail, "not_found"), status=404)
     return JsonResponse(error_body("Not found.", "not_found"), status=404)
