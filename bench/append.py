@@ -96,6 +96,9 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log or debug cursor wrapper, as in production
 
 
 def quiz_event(n: int) -> tuple[str, dict[str, Any], dict[str, Any]]:

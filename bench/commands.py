@@ -49,6 +49,9 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log or debug cursor wrapper, as in production
 
 
 def ensure_database() -> None:
