@@ -27,7 +27,17 @@ STUDENTS = "students"
 def _in_group(user: Any, group: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.groups.filter(name=group).exists())
+    return group in _group_names(user)
+
+
+def _group_names(user: Any) -> frozenset[str]:
+    # Kept on the user object, as Django's permission backend keeps permissions: one request asks
+    # its user's roles several times (the API's permission class, report access, visibility).
+    names = getattr(user, "_studyflow_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._studyflow_group_names = names
+    return names
 
 
 def is_student(user: AnyUser) -> bool:

@@ -48,6 +48,16 @@ def test_the_data_migration_creates_the_role_groups_once():
     assert sorted(names) == ["students", "teachers"]
 
 
+def test_a_users_roles_are_read_once(roster, django_assert_num_queries):
+    # A report request asks its user's roles three times (permission, access, visibility).
+    teacher = roster["teacher_a"]
+    with django_assert_num_queries(1):
+        assert is_teacher(teacher) and is_teacher(teacher) and not is_student(teacher)
+    fresh = type(teacher).objects.get(pk=teacher.pk)  # the next request's user: read again
+    with django_assert_num_queries(1):
+        assert is_teacher(fresh)
+
+
 def test_roles_follow_groups_and_is_staff(roster, make_user):
     s1 = roster["students"][0]
     assert is_student(s1)
