@@ -12,6 +12,7 @@ the `progress` read model; a moment's lag there is fine.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +21,17 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from events.store import RecordedEvent
 from quiz import selectors, services
@@ -44,6 +52,35 @@ from reporting.selectors import progress_cells
 from studyflow import roles
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
+
+View = Callable[..., HttpResponseBase]
+
+
+def post_else_go_to(page: Callable[..., str]) -> Callable[[View], View]:
+    """POST only; a GET of the URL goes on to `page(**the view's arguments)` instead of an empty
+    405. Such a GET comes from a log-in's `next`: a form sent after the session ended (logged out in
+    another tab) is redirected to log in, and then back to the form's own URL."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+            if request.method in ("GET", "HEAD"):
+                return redirect(page(**kwargs))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _dashboard_url(**kwargs: Any) -> str:
+    return reverse("quiz:dashboard")
+
+
+def _quiz_url(*, quiz_id: uuid.UUID) -> str:
+    return reverse("quiz:quiz", kwargs={"quiz_id": quiz_id})
 
 
 # --- Log in, log out, home -----------------------------------------------------------------------
@@ -127,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
+@post_else_go_to(_dashboard_url)
 @login_required
 def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
     form = StartForm(request.POST)
@@ -263,7 +300,7 @@ def _bad_form(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     return redirect("quiz:quiz", quiz_id=quiz_id)
 
 
-@require_POST
+@post_else_go_to(_quiz_url)
 @login_required
 def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     form = AnswerForm(request.POST)
@@ -291,7 +328,7 @@ def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     )
 
 
-@require_POST
+@post_else_go_to(_quiz_url)
 @login_required
 def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     form = CommandForm(request.POST)
@@ -307,7 +344,7 @@ def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     )
 
 
-@require_POST
+@post_else_go_to(_quiz_url)
 @login_required
 def next_question(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     form = CommandForm(request.POST)

@@ -249,3 +249,31 @@ def test_a_stale_tab_does_not_answer_the_new_question(
     assert "out of date" in second.locator(".message.warning").inner_text()
     assert panel_status(second) == "question_open"
     assert len(answer_events(quiz_id)) == 1
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_an_answer_sent_after_logging_out_in_another_tab_leads_back_to_the_quiz(
+    new_page: Callable[..., Any], login: Callable[..., None], js: bool
+) -> None:
+    student = make_student()
+    chapter = make_chapter()
+    page = new_page(js=js)
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    quiz_id = quiz_id_of(page)
+    other = page.context.new_page()
+    other.goto("/dashboard/")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Log out").click()
+
+    page.locator("#answer").fill(WRONG)
+    page.locator("#answer").press("Enter")
+    # With htmx the log-in page must load as a page, not inside the quiz panel.
+    page.wait_for_url(re.compile(r"/login/\?next="))
+    page.get_by_label("Username").fill(student.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/quizzes/{quiz_id}/")
+    wait_for_status(page, "question_open")
+    assert answer_events(quiz_id) == []

@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
@@ -392,10 +393,57 @@ def test_a_rejected_command_shows_the_reason(browser: Client, chapter: Any) -> N
     assert "Here is your quiz as it is now." in page(browser, quiz_id)
 
 
-def test_quiz_pages_only_take_posts(browser: Client, chapter: Any) -> None:
+def test_quiz_forms_only_take_posts_and_a_get_goes_on_to_their_page(
+    browser: Client, chapter: Any
+) -> None:
     quiz_id = start(browser, chapter)
-    assert browser.get(f"/quizzes/{quiz_id}/answer/").status_code == 405
-    assert browser.get(f"/chapters/{chapter.pk}/start/").status_code == 405
+    for action in ("answer", "reveal", "next"):
+        url = f"/quizzes/{quiz_id}/{action}/"
+        assert browser.put(url).status_code == 405
+        assert browser.get(url)["Location"] == f"/quizzes/{quiz_id}/"
+    assert browser.delete(f"/chapters/{chapter.pk}/start/").status_code == 405
+    assert browser.get(f"/chapters/{chapter.pk}/start/")["Location"] == "/dashboard/"
+    assert answer_events(quiz_id) == []
+
+
+def test_a_form_sent_after_logging_out_comes_back_to_the_quiz_after_logging_in(
+    browser: Client, chapter: Any, student: Any
+) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    form = {"command_id": hidden(html, url, "command_id"), "version": hidden(html, url, "version")}
+    browser.logout()  # as in another tab
+    sent = browser.post(url, {**form, "answer": WRONG})
+    assert sent["Location"] == f"/login/?next={url}"
+    browser.post(sent["Location"], {"username": student.username, "password": PASSWORD})
+    assert browser.get(url)["Location"] == f"/quizzes/{quiz_id}/"  # where `next` leads
+    assert answer_events(quiz_id) == []
+
+
+@pytest.mark.parametrize(
+    ("current", "next_page"),
+    [
+        ("http://testserver/quizzes/{quiz}/", "/quizzes/{quiz}/"),
+        ("http://testserver/teacher/classes/2/?sort=name", "/teacher/classes/2/?sort=name"),
+        ("https://elsewhere.example/quizzes/{quiz}/", "/"),
+        (None, "/"),
+    ],
+)
+def test_htmx_after_logging_out_loads_the_login_page_as_a_page(
+    client: Client, current: str | None, next_page: str
+) -> None:
+    # htmx would swap the log-in page into the quiz panel: it is told to load it instead.
+    quiz = uuid.uuid4()
+    headers = {"HX-Request": "true"}
+    if current is not None:
+        headers["HX-Current-URL"] = current.format(quiz=quiz)
+    response = client.post(f"/quizzes/{quiz}/answer/", {"answer": WRONG}, headers=headers)
+    assert response.status_code == 200 and response.content == b""
+    expected = next_page.format(quiz=quiz)
+    assert response["HX-Redirect"] == f"/login/?next={quote(expected, safe='/')}"
+    # Without htmx, the plain redirect.
+    assert client.post(f"/quizzes/{quiz}/answer/")["Location"].startswith("/login/?next=")
 
 
 def test_someone_elses_quiz_is_not_found(browser: Client, client: Client, chapter: Any) -> None:
