@@ -97,7 +97,8 @@ PASSED = (
     "Correct! That's {goal} in a row: you passed this chapter!",
     "Well done, {goal} in a row: chapter passed!",
 )
-STUCK_HINT = " Stuck? Reveal the answer to see a worked example."
+# After a wrong answer the question is closed: showing the answer is for the next one.
+STUCK_HINT = " Stuck? On the next question, “Show the answer” gives a worked example."
 
 
 def _choose(options: Sequence[str], quiz_id: str, version: int) -> str:

@@ -256,8 +256,16 @@ def test_a_stuck_student_gets_a_gentle_hint(browser: Client, chapter: Any) -> No
     for _ in range(3):
         answer(browser, quiz_id, WRONG)
         send(browser, quiz_id, "next")
-    html = page(browser, quiz_id)
+    html = " ".join(page(browser, quiz_id).split())
     assert "Finding this one tricky?" in html
+    assert "Try “Show the answer”" in html and "Show the answer</button>" in html
+    # After a wrong answer there is no "Show the answer" button: the hints say it is for the next.
+    answer(browser, quiz_id, WRONG)
+    html = " ".join(page(browser, quiz_id).split())
+    assert "Show the answer</button>" not in html
+    assert "On the next question, try “Show the answer”" in html
+    assert "Stuck? On the next question, “Show the answer” gives a worked example." in html
+    send(browser, quiz_id, "next")
     answer(browser, quiz_id, right_answer(quiz_id))
     assert "Finding this one tricky?" not in page(browser, quiz_id)
 
