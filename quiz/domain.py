@@ -325,9 +325,9 @@ def _seconds(since: datetime | None, now: datetime) -> int:
     return max(0, int((now - since).total_seconds()))
 
 
-def _require_open_question(state: QuizState) -> None:
+def _require_open_question(state: QuizState, to: str) -> None:
     if not state.question_open:
-        raise CommandRejected("no_open_question", "There is no open question to answer.")
+        raise CommandRejected("no_open_question", f"There is no open question to {to}.")
 
 
 def _answer(state: QuizState, answer: str, *, pool: Pool, now: datetime) -> list[DomainEvent]:
@@ -405,10 +405,10 @@ def decide(
     if not state.started:
         raise CommandRejected("quiz_not_started", "This quiz has not started.")
     if isinstance(command, AnswerQuestion):
-        _require_open_question(state)
+        _require_open_question(state, "answer")
         return _answer(state, command.answer, pool=pool, now=now)
     if isinstance(command, RevealAnswer):
-        _require_open_question(state)
+        _require_open_question(state, "reveal")
         revealed = DomainEvent(
             ANSWER_REVEALED,
             {

@@ -53,10 +53,11 @@ from tests.quiz.givens import (
 START = StartQuiz(QUIZ_ID, STUDENT, CHAPTER, COURSE, CLASSROOM, streak_goal=3)
 
 
-def rejected(code: str, state, command, **kwargs) -> None:
+def rejected(code: str, state, command, **kwargs) -> CommandRejected:
     with pytest.raises(CommandRejected) as info:
         when(state, command, **kwargs)
     assert info.value.code == code
+    return info.value
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -212,8 +213,10 @@ def test_answering_needs_an_open_question(past):
     if not past:
         assert when(state, AnswerQuestion("10"))
         return
-    rejected("no_open_question", state, AnswerQuestion("10"))
-    rejected("no_open_question", state, RevealAnswer())
+    answering = rejected("no_open_question", state, AnswerQuestion("10"))
+    assert answering.message == "There is no open question to answer."
+    revealing = rejected("no_open_question", state, RevealAnswer())
+    assert revealing.message == "There is no open question to reveal."
 
 
 # --- revealing ----------------------------------------------------------------------------------
