@@ -165,15 +165,31 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
     items = selectors.feed(classroom_id, since=since, limit=30)
     names = selectors.names(item.student_id for item in items)
     texts = selectors.question_texts({i.question_id for i in items if i.question_id})
+    now = timezone.localtime()
     return [
         {
             "item": item,
+            "when": feed_time(timezone.localtime(item.at), now),
             "name": names.get(item.student_id, f"Student {item.student_id}"),
             "label": FEED_LABELS.get(item.type, item.type),
             "question": texts.get(item.question_id, "") if item.question_id else "",
         }
         for item in items
     ]
+
+
+def feed_time(at: datetime, now: datetime) -> str:
+    """When a feed item happened, as a teacher reads it beside today's items: the time alone for
+    today, with "yesterday" or the date before that (the year too when it is not this year).
+    Both in the same (the site's) time zone."""
+    days = (now.date() - at.date()).days
+    if days <= 0:
+        return at.strftime("%H:%M:%S")
+    if days == 1:
+        return at.strftime("yesterday %H:%M")
+    if at.year == now.year:
+        return f"{at.day} {at:%b %H:%M}"
+    return f"{at.day} {at:%b %Y %H:%M}"
 
 
 @require_GET

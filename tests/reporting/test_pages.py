@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from reporting import selectors
+from reporting.views import feed_time
 from tests.reporting.world import Feeder, World, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +65,27 @@ def test_feed_partial_and_since(history):
     newest = selectors.feed(history.class_a.pk, limit=1)[0]
     later = client.get(url, {"since": newest.at.isoformat()}).content.decode()
     assert "No activity yet." in later
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        (datetime(2026, 3, 5, 0, 0, 7), "00:00:07"),
+        (datetime(2026, 3, 4, 23, 59, 59), "yesterday 23:59"),
+        (datetime(2026, 3, 3, 12, 4, 20), "3 Mar 12:04"),
+        (datetime(2025, 12, 31, 9, 15), "31 Dec 2025 09:15"),
+    ],
+)
+def test_feed_times_say_the_day_unless_it_is_today(at: datetime, shown: str) -> None:
+    assert feed_time(at, datetime(2026, 3, 5, 14, 30)) == shown
+
+
+def test_the_feed_shows_yesterdays_items_with_their_day(history):
+    html = teacher(history).get(f"/teacher/classes/{history.class_a.pk}/feed/").content.decode()
+    assert "answered" in html
+    # The simulated history is days old: no item may read as a time of today.
+    assert re.findall(r"<time [^>]*>(\d+ \w+ (?:\d{4} )?\d\d:\d\d)</time>", html)
+    assert not re.findall(r"<time [^>]*>\d\d:\d\d:\d\d</time>", html)
 
 
 def test_student_page_lists_every_answer_with_timing(history):
