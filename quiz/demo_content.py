@@ -108,12 +108,14 @@ FRACTIONS = DemoChapter(
             ("A", "C"),
             (("A", "1/4"), ("B", "2/5"), ("C", "4/100"), ("D", "1/40")),
         ),
+        # Multiple choice: an open answer is checked by its value, and "2 1/3" has the value of 7/3.
         DemoQuestion(
-            OPEN,
-            "Write 2 1/3 as an improper fraction (numerator larger than the denominator).",
-            ("7/3",),
+            CHOICE,
+            "Which improper fraction (numerator larger than the denominator) is equal to 2 1/3?",
+            ("B",),
             "2 wholes are 6/3, and 6/3 + 1/3 = 7/3.",
-            ("5/3", "3/3", "6/3"),
+            ("A", "C"),
+            (("A", "5/3"), ("B", "7/3"), ("C", "6/3"), ("D", "8/3")),
         ),
         DemoQuestion(
             OPEN,
