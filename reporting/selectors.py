@@ -23,7 +23,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from quiz.models import Chapter, Question, QuestionRevision
+from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
 from reporting import analysis
 from reporting.models import (
     Answer,
@@ -94,6 +94,23 @@ def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
             question_id__in=wanted, revision=F("question__current_revision")
         ).values_list("question_id", "text")
     )
+
+
+def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """For each multiple-choice question among them, its choices as a teacher reads a wrong answer
+    ("A: 2/5"), by the key as answers are stored (case-folded). From the current revision."""
+    rows = QuestionRevision.objects.filter(
+        question_id__in=set(question_ids),
+        question__kind=QuestionKind.CHOICE,
+        revision=F("question__current_revision"),
+    ).values_list("question_id", "choices")
+    return {
+        question: {
+            str(choice["key"]).casefold(): f"{choice['key']}: {choice['text']}"
+            for choice in choices
+        }
+        for question, choices in rows
+    }
 
 
 # --- the class progress grid --------------------------------------------------------------------

@@ -305,6 +305,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     students = selectors.student_ids(classroom) if classroom else None
     reports = selectors.question_table(chapter_id, students=students)
     wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=students)
+    labels = selectors.choice_labels(r.question for r in reports)  # "a" reads as "A: 2/5"
     spread = selectors.facility_spread(reports)
     return render(
         request,
@@ -314,7 +315,16 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "classroom": classroom,
             "classes": roles.classes_visible_to(request.user),
             "chapters": selectors.chapters(),
-            "reports": [(r, wrong.get(r.question, [])) for r in reports],
+            "reports": [
+                (
+                    r,
+                    [
+                        (labels.get(r.question, {}).get(w.answer, w.answer), w)
+                        for w in wrong.get(r.question, [])
+                    ],
+                )
+                for r in reports
+            ],
             "flagged": sum(r.needs_checking for r in reports),
             "spread_chart": charts.bar_chart(
                 "Questions by facility index",

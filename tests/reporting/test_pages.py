@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from quiz import services
+from quiz.models import Question
 from reporting import selectors
 from reporting.views import feed_time
 from tests.reporting.world import Feeder, World, make_world, simulate
@@ -112,6 +115,22 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     top = next(w[0] for w in wrong.values() if w)
     overall = teacher(history).get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
     assert f"<code>{top.answer}</code>" in overall
+
+
+def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    choice = Question.objects.get(chapter=world.chapters[0], kind="choice")  # a: 1/3, b: 2/4
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student,
+        chapter_id=world.chapters[0].pk,
+        command_id=uuid.uuid4(),
+        pick=lambda options: choice.pk,
+    ).quiz
+    services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
+    Feeder().catch_up()
+    html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
+    assert "<code>a: 1/3</code> \N{MULTIPLICATION SIGN} 1" in html.decode()
 
 
 def test_csv_and_xlsx_exports_hold_the_grid(history):
