@@ -85,6 +85,11 @@ class Streak:
         """The same for screen readers."""
         return f"Streak: {min(self.streak, self.goal)} of {self.goal} correct in a row"
 
+    @property
+    def label(self) -> str:
+        """Beside the dots on the quiz page, so a newcomer knows what they count."""
+        return f"{min(self.streak, self.goal)} of {self.goal} in a row"
+
 
 @dataclass(frozen=True)
 class ChapterCard:

@@ -191,6 +191,7 @@ def test_open_question_page(browser: Client, chapter: Any) -> None:
     assert re.search(r'<input type="text" id="answer" name="answer" value="" autofocus', html)
     assert "A decimal comma is fine" in html
     assert "Streak: 0 of 3 correct in a row" in html
+    assert '<span class="streak-label" aria-hidden="true">0 of 3 in a row</span>' in html
     assert html.count('class="dot"') == 3
     assert "Show the answer" in html
     assert "htmx.min.js" in html

@@ -63,6 +63,7 @@ def test_streak_dots_fill_from_the_left_and_never_overflow() -> None:
     assert Streak(0, 3).dots == [False, False, False]
     assert Streak(5, 3).dots == [True, True, True]
     assert Streak(2, 3).text == "Streak: 2 of 3 correct in a row"
+    assert Streak(4, 3).label == "3 of 3 in a row"
 
 
 def test_chapter_cards_by_status() -> None:
