@@ -35,7 +35,7 @@ from django.views.decorators.http import require_GET
 
 from events.store import RecordedEvent
 from quiz import selectors, services
-from quiz.domain import QUIZ_PASSED
+from quiz.domain import ANSWER_REVEALED, ANSWERED_INCORRECTLY, QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
     CommandRejected,
@@ -200,11 +200,14 @@ def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
 
 
 def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
+    # Wrong answers and shown answers apart, as the teacher's reports count them (the event's
+    # `mistakes` counts both).
     for event in reversed(events):
         if event.type == QUIZ_PASSED:
             return {
                 "questions": event.data["questions_answered"],
-                "mistakes": event.data["mistakes"],
+                "wrong": sum(e.type == ANSWERED_INCORRECTLY for e in events),
+                "revealed": sum(e.type == ANSWER_REVEALED for e in events),
                 "time": format_duration(event.data["seconds"]),
             }
     return None
