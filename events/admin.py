@@ -1,9 +1,12 @@
 """Read-only admin for the event log: look, never touch."""
 
 import json
+import uuid
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from events.models import Event
@@ -22,6 +25,7 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("position", "recorded_at", "stream_id", "version", "type", "schema_version")
     list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # exact match: uses the (stream_id, version) index
+    search_help_text = "An exact stream id (a quiz's is quiz-<quiz id>), or an event id."
     ordering = ("-position",)
     date_hierarchy = "recorded_at"
     list_per_page = 100
@@ -39,6 +43,16 @@ class EventAdmin(ReadOnlyAdmin):
         "pretty_metadata",
     )
     readonly_fields = fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Event], search_term: str
+    ) -> tuple[QuerySet[Event], bool]:
+        try:
+            event_id = uuid.UUID(search_term.strip())
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+        # A UUID: the event with that id, or a stream named by it (both lookups are indexed).
+        return queryset.filter(Q(event_id=event_id) | Q(stream_id=search_term.strip())), False
 
     @admin.display(description="data")
     def pretty_data(self, event: Event) -> str:

@@ -35,3 +35,20 @@ def test_admin_lists_and_shows_events_read_only() -> None:
     deleting = staff_client.post(f"/admin/events/event/{event.position}/delete/", {"post": "yes"})
     assert deleting.status_code == 403
     assert Event.objects.filter(position=event.position).exists()
+
+
+def test_admin_finds_an_event_by_its_id() -> None:
+    stream = f"admin-{uuid.uuid4()}"
+    [event, other] = append(
+        stream,
+        [NewEvent("quiz.QuizStarted", {"n": 1}), NewEvent("quiz.QuizStarted", {"n": 2})],
+        NO_STREAM,
+    )
+    staff_client = Client()
+    staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+    listing = staff_client.get("/admin/events/event/", {"q": f" {event.event_id} "})
+    html = listing.content.decode()
+    assert listing.status_code == 200
+    assert f"/admin/events/event/{event.position}/change/" in html
+    assert f"/admin/events/event/{other.position}/change/" not in html
+    assert "or an event id" in html  # the search box says what it finds
