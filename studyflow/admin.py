@@ -15,7 +15,19 @@ from studyflow.roles import STUDENTS, TEACHERS
 
 
 def members_of(group: str) -> QuerySet[Any]:
-    return get_user_model().objects.filter(groups__name=group).order_by("username").distinct()
+    # By name, as a class list reads (by username, student10 came before student2).
+    return (
+        get_user_model()
+        .objects.filter(groups__name=group)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def roster_label(user: Any) -> str:
+    """A person in a class picker: their name, and the username that tells namesakes apart."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else str(user.username)
 
 
 class ClassroomForm(forms.ModelForm):
@@ -76,7 +88,10 @@ class ClassroomAdmin(admin.ModelAdmin):
             kwargs["queryset"] = members_of(TEACHERS)
         elif db_field.name == "students":
             kwargs["queryset"] = members_of(STUDENTS)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("teachers", "students"):
+            field.label_from_instance = roster_label  # type: ignore[method-assign]
+        return field
 
     @admin.display(description="teachers")
     def teacher_names(self, classroom: Classroom) -> str:

@@ -26,6 +26,19 @@ def test_pickers_offer_only_teachers_and_students(staff_client, make_user):
     assert list(form.fields["students"].queryset) == [student]
 
 
+def test_pickers_list_people_by_name(staff_client, make_user):
+    make_user("student10", role="students", first_name="Anna", last_name="de Vries")
+    make_user("student2", role="students", first_name="Bram", last_name="Bakker")
+    make_user("student3", role="students")  # no name: the username alone
+    response = staff_client.get(reverse("admin:studyflow_classroom_add"))
+    field = response.context["adminform"].form.fields["students"]
+    assert [label for _, label in field.choices] == [
+        "student3",
+        "Bram Bakker (student2)",
+        "Anna de Vries (student10)",
+    ]
+
+
 def test_a_class_is_saved_with_its_teacher_and_students(staff_client, make_user, school):
     teacher = make_user("juf", role="teachers")
     students = [make_user(f"kid{n}", role="students") for n in range(3)]
