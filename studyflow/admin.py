@@ -30,6 +30,11 @@ def roster_label(user: Any) -> str:
     return f"{name} ({user.username})" if name else str(user.username)
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return roster_label(obj)
+
+
 class ClassroomForm(forms.ModelForm):
     class Meta:
         model = Classroom
@@ -84,14 +89,10 @@ class ClassroomAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(
         self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField | None:
-        if db_field.name == "teachers":
-            kwargs["queryset"] = members_of(TEACHERS)
-        elif db_field.name == "students":
-            kwargs["queryset"] = members_of(STUDENTS)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.name in ("teachers", "students"):
-            field.label_from_instance = roster_label  # type: ignore[method-assign]
-        return field
+        if db_field.name in ("teachers", "students"):
+            kwargs["queryset"] = members_of(TEACHERS if db_field.name == "teachers" else STUDENTS)
+            kwargs["form_class"] = PeopleField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="teachers")
     def teacher_names(self, classroom: Classroom) -> str:
