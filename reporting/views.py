@@ -61,6 +61,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         {
             "classes": [(c, stuck.get(c.pk, 0)) for c in visible],
             "chapters": selectors.chapters(),
+            "all_classes": roles.is_staff(request.user),  # staff see every class, not theirs
         },
     )
 

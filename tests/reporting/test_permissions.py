@@ -183,9 +183,13 @@ def test_teacher_sees_only_their_classes_in_the_list(small):
     body = page_client(small.teacher_b).get("/teacher/").content.decode()
     assert f"/teacher/classes/{small.class_b.pk}/" in body
     assert f"/teacher/classes/{small.class_a.pk}/" not in body
+    assert "<h1>Your classes</h1>" in body
     body = page_client(small.staff).get("/teacher/").content.decode()
     assert f"/teacher/classes/{small.class_a.pk}/" in body
     assert f"/teacher/classes/{small.class_b.pk}/" in body
+    assert "<h1>All classes</h1>" in body
+    # The admin's "View site" leads staff to these reports (their home is the admin itself).
+    assert 'href="/teacher/"' in page_client(small.staff).get("/admin/").content.decode()
 
 
 def test_read_models_are_read_only_in_the_admin(small):
