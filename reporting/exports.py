@@ -82,11 +82,17 @@ def to_xlsx(grid: Grid) -> bytes:
         sheet.append([_safe(value) for value in line])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    last_activity = len(lines[0])
     for r, row in enumerate(grid.rows, start=2):
         for c, grid_cell in enumerate(row.cells):
             fill = FILLS.get(grid_cell.status)
             if fill:
                 sheet.cell(row=r, column=3 + 4 * c).fill = PatternFill("solid", fgColor=fill)
+        if row.last_activity is not None:
+            # A date the spreadsheet can sort and filter, not text (a sheet has no time zones).
+            cell = sheet.cell(row=r, column=last_activity)
+            cell.value = timezone.localtime(row.last_activity).replace(tzinfo=None)
+            cell.number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -6,10 +6,11 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from quiz import services
@@ -154,6 +155,14 @@ def test_csv_and_xlsx_exports_hold_the_grid(history):
     assert sheet is not None
     assert sheet.max_row == 1 + len(grid.rows)
     assert sheet.cell(row=1, column=1).value == "student_id"
+    last = sheet.max_column
+    assert sheet.cell(row=1, column=last).value == "last activity"
+    active = [(r, row) for r, row in enumerate(grid.rows, start=2) if row.last_activity]
+    assert active
+    for r, row in active:  # dates the sheet can sort, in the school's time zone
+        value = sheet.cell(row=r, column=last).value
+        local = timezone.localtime(row.last_activity).replace(tzinfo=None)
+        assert isinstance(value, datetime) and abs(value - local) < timedelta(seconds=1)
 
 
 def test_csv_defuses_formulas():
