@@ -96,7 +96,10 @@ def cell_html(cell: selectors.Cell) -> str:
             else ""
         )
         detail = format_html(
-            '<span class="detail">{} ans · {} wrong{}</span>', cell.answered, cell.mistakes, streak
+            '<span class="detail">{} answered · {} wrong{}</span>',
+            cell.answered,
+            cell.mistakes,
+            streak,
         )
     return format_html(
         '<td class="cell {0}" data-status="{0}" data-chapter="{1}"><span class="status {0}">'
