@@ -12,7 +12,8 @@ Rules (what a maths teacher at a Dutch school would accept):
 - A comma is ALWAYS a decimal separator (the Dutch convention our students use): `1,000` is one,
   not a thousand; numbers have no thousands separators.
 - Mixed numbers are accepted: `1 1/2` is three halves and `-1 1/2` is minus three halves (the sign
-  applies to the whole number, as written in Dutch textbooks).
+  applies to the whole number, as written in Dutch textbooks). A fraction character reads as the
+  fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
 - A trailing `%` is a unit and ignored on both sides: `25%`, `25 %` and `25` are equal (the question
   says what unit it wants). `0.25` is not `25%`.
 - A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
@@ -35,6 +36,15 @@ MAX_ANSWER_LENGTH = 500
 
 # Dashes students paste from word processors all mean "minus" in an answer box.
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-"})
+# NFKC alone turns "1½" into eleven, a FRACTION SLASH and two: each fraction character first becomes
+# " n/d " (so it reads as a mixed number), and the fraction slash a plain one.
+_FRACTION_CHARACTERS = str.maketrans(
+    {
+        char: " " + unicodedata.normalize("NFKC", char).replace("\u2044", "/") + " "
+        for char in map(chr, (0xBC, 0xBD, 0xBE, *range(0x2150, 0x215F), 0x2189))
+    }
+    | {"\u2044": "/"}
+)
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(
@@ -48,7 +58,8 @@ _NUMBER = re.compile(
 
 def normalise_answer(text: str) -> str:
     """The canonical form of an answer: for comparing, and for grouping wrong answers in reports."""
-    text = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS)
+    text = unicodedata.normalize("NFKC", text.translate(_FRACTION_CHARACTERS))
+    text = text.translate(_MINUS_SIGNS)
     return " ".join(text.split()).casefold()
 
 

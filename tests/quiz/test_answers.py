@@ -36,6 +36,13 @@ OPEN_CASES = [
     ("1 1/2", ["1.5"], True),  # mixed number
     ("-1 1/2", ["-3/2"], True),  # the sign applies to the whole mixed number
     ("11/2", ["1 1/2"], False),
+    ("1½", ["1 1/2"], True),  # fraction characters read as the fraction they show
+    ("1 ½", ["3/2"], True),
+    ("½", ["0,5"], True),
+    ("-2¾", ["-11/4"], True),
+    ("3\u20444", ["0.75"], True),  # FRACTION SLASH
+    ("⅓", ["1/3"], True),
+    ("1½", ["11/2"], False),
     ("1,000", ["1"], True),  # a comma is always decimal
     ("1,000", ["1000"], False),
     ("0.333", ["1/3"], False),  # exact, no rounding
