@@ -90,13 +90,14 @@ def cell_html(cell: selectors.Cell) -> str:
     icon, text = STATUS_VIEW[cell.status]
     detail = ""
     if cell.answered or cell.reveals:
+        # Each part unbroken: a narrow column wraps between them, never inside one.
         streak = (
-            format_html(" · streak {}", cell.streak)
+            format_html(" · <span>streak {}</span>", cell.streak)
             if cell.status in ("in_progress", "stuck")
             else ""
         )
         detail = format_html(
-            '<span class="detail">{} answered · {} wrong{}</span>',
+            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}</span>',
             cell.answered,
             cell.mistakes,
             streak,

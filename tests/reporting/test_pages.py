@@ -57,7 +57,7 @@ def test_grid_lists_stuck_students_first_and_sorts(history):
     for cell in cells:
         assert f'data-status="{cell.status}" data-chapter="{cell.chapter}"' in html
     assert 'aria-sort="descending"' in html
-    assert re.search(r'<span class="detail">\d+ answered · \d+ wrong', html)
+    assert re.search(r'<span class="detail"><span>\d+ answered</span> · <span>\d+ wrong', html)
     assert "htmx.min.js" in html and 'hx-trigger="every' in html
     assert "<svg" in html  # answers per day
 
