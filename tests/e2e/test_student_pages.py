@@ -63,6 +63,20 @@ def press_next(page: Any) -> None:
     wait_for_status(page, "question_open")
 
 
+def start_a_quiz(
+    new_page: Callable[..., Any], login: Callable[..., None], *, js: bool
+) -> tuple[Any, Any, uuid.UUID]:
+    """A new student, logged in, on a new chapter's quiz with its first question open:
+    (the page, the student, the quiz id)."""
+    student = make_student()
+    chapter = make_chapter()
+    page = new_page(js=js)
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    return page, student, quiz_id_of(page)
+
+
 def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float = 30.0) -> str:
     """Poll the dashboard until the progress read model has caught up."""
     deadline = time.monotonic() + timeout
@@ -158,13 +172,7 @@ def test_a_student_practises_a_chapter_until_it_passes(
 def test_a_double_click_answers_once(
     new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
-    student = make_student()
-    chapter = make_chapter()
-    page = new_page(js=js)
-    login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
-    quiz_id = quiz_id_of(page)
+    page, _, quiz_id = start_a_quiz(new_page, login, js=js)
     page.locator("#answer").fill(WRONG)
     page.locator(".answer-form button").dblclick()
     wait_for_status(page, "answered_incorrectly")
@@ -176,12 +184,7 @@ def test_a_double_click_answers_once(
 def test_the_back_button_shows_the_quiz_as_it_is_without_js(
     new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    student = make_student()
-    chapter = make_chapter()
-    page = new_page(js=False)
-    login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    quiz_id = quiz_id_of(page)
+    page, _, quiz_id = start_a_quiz(new_page, login, js=False)
     page.locator("#answer").fill(WRONG)
     page.locator("#answer").press("Enter")
     wait_for_status(page, "answered_incorrectly")
@@ -207,13 +210,7 @@ def test_the_back_button_shows_the_quiz_as_it_is_without_js(
 def test_the_back_button_with_js_leaves_and_comes_back_to_the_current_quiz(
     new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    student = make_student()
-    chapter = make_chapter()
-    page = new_page(js=True)
-    login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
-    quiz_id = quiz_id_of(page)
+    page, _, quiz_id = start_a_quiz(new_page, login, js=True)
     submit_answer(page, WRONG)
     wait_for_status(page, "answered_incorrectly")
     press_next(page)
@@ -229,13 +226,7 @@ def test_the_back_button_with_js_leaves_and_comes_back_to_the_current_quiz(
 def test_a_stale_tab_does_not_answer_the_new_question(
     new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    student = make_student()
-    chapter = make_chapter()
-    first = new_page(js=True)
-    login(first, student.username, PASSWORD)
-    first.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(first, "question_open")
-    quiz_id = quiz_id_of(first)
+    first, _, quiz_id = start_a_quiz(new_page, login, js=True)
     second = first.context.new_page()
     second.goto(first.url)
     wait_for_status(second, "question_open")
@@ -256,13 +247,7 @@ def test_a_stale_tab_does_not_answer_the_new_question(
 def test_an_answer_sent_after_logging_out_in_another_tab_leads_back_to_the_quiz(
     new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
-    student = make_student()
-    chapter = make_chapter()
-    page = new_page(js=js)
-    login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
-    quiz_id = quiz_id_of(page)
+    page, student, quiz_id = start_a_quiz(new_page, login, js=js)
     other = page.context.new_page()
     other.goto("/dashboard/")
     with other.expect_navigation():
