@@ -39,7 +39,10 @@ class LoginRedirectMiddleware:
 def current_page(request: HttpRequest) -> str:
     """The path (and query) of the page the htmx request came from; home when unknown. Only a path
     on this site: the log-in view would refuse another host's `next` anyway."""
-    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    try:
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    except ValueError:  # a header no browser sends ("http://[x"): no page to go back to
+        return "/"
     if not page.path.startswith("/") or (page.netloc and page.netloc != request.get_host()):
         return "/"
     return page.path + (f"?{page.query}" if page.query else "")

@@ -440,6 +440,7 @@ def test_a_form_sent_after_logging_out_comes_back_to_the_quiz_after_logging_in(
         ("http://testserver/quizzes/{quiz}/", "/quizzes/{quiz}/"),
         ("http://testserver/teacher/classes/2/?sort=name", "/teacher/classes/2/?sort=name"),
         ("https://elsewhere.example/quizzes/{quiz}/", "/"),
+        ("http://[not-a-host/quizzes/{quiz}/", "/"),  # malformed: home, not a 500
         (None, "/"),
     ],
 )
