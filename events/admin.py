@@ -47,12 +47,13 @@ class EventAdmin(ReadOnlyAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Event], search_term: str
     ) -> tuple[QuerySet[Event], bool]:
+        term = search_term.strip()
         try:
-            event_id = uuid.UUID(search_term.strip())
+            event_id = uuid.UUID(term)
         except ValueError:
             return super().get_search_results(request, queryset, search_term)
         # A UUID: the event with that id, or a stream named by it (both lookups are indexed).
-        return queryset.filter(Q(event_id=event_id) | Q(stream_id=search_term.strip())), False
+        return queryset.filter(Q(event_id=event_id) | Q(stream_id=term)), False
 
     @admin.display(description="data")
     def pretty_data(self, event: Event) -> str:

@@ -299,6 +299,13 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     )
 
 
+def _labelled(
+    wrong: list[selectors.WrongAnswerReport], choices: dict[str, str] | None
+) -> list[tuple[str, selectors.WrongAnswerReport]]:
+    """Each wrong answer with the text a teacher reads: a choice's key and text, else as given."""
+    return [((choices or {}).get(w.answer, w.answer), w) for w in wrong]
+
+
 @require_GET
 @login_required
 def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
@@ -321,14 +328,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "classes": roles.classes_visible_to(request.user),
             "chapters": selectors.chapters(),
             "reports": [
-                (
-                    r,
-                    [
-                        (labels.get(r.question, {}).get(w.answer, w.answer), w)
-                        for w in wrong.get(r.question, [])
-                    ],
-                )
-                for r in reports
+                (r, _labelled(wrong.get(r.question, []), labels.get(r.question))) for r in reports
             ],
             "flagged": sum(r.needs_checking for r in reports),
             "spread_chart": charts.bar_chart(
