@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bench.cpu import CpuClock, django_backend_pid
+from bench.django_env import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,15 +91,6 @@ def ensure_database(url: str, *, fresh: bool) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django() -> None:
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log or debug cursor wrapper, as in production
 
 
 def quiz_event(n: int) -> tuple[str, dict[str, Any], dict[str, Any]]:

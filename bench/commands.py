@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cpu import CpuClock, django_backend_pid
+from bench.django_env import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,15 +44,6 @@ STUDENTS = 8
 QUESTIONS = 20
 RIGHT = 0.7
 CRUD_TABLE = "bench_crud_quiz"
-
-
-def setup_django() -> None:
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log or debug cursor wrapper, as in production
 
 
 def ensure_database() -> None:

@@ -29,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.django_env import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://root@127.0.0.1:5432/studyflow_bench_pages")
@@ -58,15 +60,6 @@ def ensure_database() -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django() -> None:
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False  # no query log, as in production
 
 
 # --- content and roster -----------------------------------------------------------------------
