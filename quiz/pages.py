@@ -100,13 +100,31 @@ class ChapterCard:
     detail: str
     action: str
     streak: Streak | None
+    # The quiz the action continues: a plain link to it. None: the action starts (or finds) one.
+    quiz_id: str | None = None
 
 
 def chapter_card(
-    *, chapter_id: int, title: str, streak_goal: int, status: str | None, streak: int
+    *,
+    chapter_id: int,
+    title: str,
+    streak_goal: int,
+    status: str | None,
+    streak: int,
+    open_quiz_id: str | None = None,
 ) -> ChapterCard:
-    """A chapter on the dashboard: its status in words and the button that fits it."""
+    """A chapter on the dashboard: its status in words and the button that fits it.
+
+    `open_quiz_id` is the quiz the student is on, when the read model knows it: "Continue" then
+    opens it instead of sending a start command that would only find it again.
+    """
     status = status or NOT_STARTED
+    if status == PASSED and open_quiz_id:
+        return ChapterCard(
+            chapter_id, title, PASSED, "Passed",
+            f"Practising again: {min(streak, streak_goal)} of {streak_goal} correct in a row.",
+            "Continue", Streak(streak, streak_goal), open_quiz_id,
+        )  # fmt: skip
     if status == PASSED:
         return ChapterCard(
             chapter_id, title, PASSED, "Passed", "Well done! You can practise again any time.",
@@ -116,13 +134,13 @@ def chapter_card(
         return ChapterCard(
             chapter_id, title, STUCK, "Needs a little help",
             "Tip: use “Show the answer” to see how it works, then try the next one.",
-            "Continue", Streak(streak, streak_goal),
+            "Continue", Streak(streak, streak_goal), open_quiz_id,
         )  # fmt: skip
     if status == IN_PROGRESS:
         return ChapterCard(
             chapter_id, title, IN_PROGRESS, "In progress",
             f"{min(streak, streak_goal)} of {streak_goal} correct in a row.",
-            "Continue", Streak(streak, streak_goal),
+            "Continue", Streak(streak, streak_goal), open_quiz_id,
         )  # fmt: skip
     return ChapterCard(
         chapter_id, title, NOT_STARTED, "Not started",

@@ -128,10 +128,12 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
-def chapter_progress(student: Any) -> dict[int, tuple[str, int]]:
-    """The student's status and streak per chapter id, from the `progress` read model."""
+def chapter_progress(student: Any) -> dict[int, tuple[str, int, str | None]]:
+    """The student's status, streak and open quiz per chapter id, from the `progress` read
+    model."""
     return {
-        chapter: (cell.status, cell.streak) for chapter, cell in progress_cells(student.pk).items()
+        chapter: (cell.status, cell.streak, str(cell.open_quiz_id) if cell.open_quiz_id else None)
+        for chapter, cell in progress_cells(student.pk).items()
     }
 
 
@@ -145,7 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for course in Course.objects.prefetch_related("chapters").order_by("order", "pk"):
         cards = []
         for chapter in course.chapters.all():
-            status, streak = progress.get(chapter.pk, (None, 0))
+            status, streak, open_quiz_id = progress.get(chapter.pk, (None, 0, None))
             cards.append(
                 {
                     "card": chapter_card(
@@ -154,6 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                         streak_goal=chapter.streak_goal,
                         status=status,
                         streak=streak,
+                        open_quiz_id=open_quiz_id,
                     ),
                     "command_id": uuid.uuid4(),
                 }

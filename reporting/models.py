@@ -86,6 +86,9 @@ class StudentProgress(models.Model):
     first_activity = models.DateTimeField(null=True)
     last_activity = models.DateTimeField(null=True)
     time_spent_ms = models.BigIntegerField(default=0)
+    open_quiz_id = models.UUIDField(
+        null=True, help_text="The quiz the student is on; empty once it passed"
+    )
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ The questions of the talk, and where they are answered:
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ class Cell:
     time_spent_seconds: int = 0
     last_activity: datetime | None = None
     passed_at: datetime | None = None
+    open_quiz_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Ce
         time_spent_seconds=progress.time_spent_ms // 1000,
         last_activity=progress.last_activity,
         passed_at=progress.passed_at,
+        open_quiz_id=progress.open_quiz_id,
     )
 
 

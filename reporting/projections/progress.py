@@ -2,13 +2,16 @@
 
 Status: `passed` once any quiz on the chapter passed (it stays passed), else `stuck` while the
 current quiz is stuck, else `in_progress`; no row means `not_started`. `answered` counts answers
-(correct + incorrect), `mistakes` the incorrect ones, `reveals` the revealed answers. Time spent
-follows common.credit_time: per student over all chapters, the capped gap before an event goes to
-that event's chapter and day. Not partitioned: a student's quizzes are separate streams.
+(correct + incorrect), `mistakes` the incorrect ones, `reveals` the revealed answers.
+`open_quiz_id` is the quiz the student is on (none once it passed), so the dashboard can open it
+and say when a passed chapter is practised again. Time spent follows common.credit_time: per
+student over all chapters, the capped gap before an event goes to that event's chapter and day.
+Not partitioned: a student's quizzes are separate streams.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
@@ -43,6 +46,7 @@ class ProgressRow:
     first_activity: datetime | None = None
     last_activity: datetime | None = None
     time_spent_ms: int = 0
+    open_quiz_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -126,6 +130,7 @@ def _apply(row: ProgressRow, event: c.EventLike) -> None:
         row.quizzes += 1
         row.streak = 0
         row.stuck = False
+        row.open_quiz_id = uuid.UUID(str(data["quiz_id"]))
         if data.get("course_id") is not None:
             row.course_id = int(data["course_id"])
     elif kind == c.ANSWERED_CORRECTLY:
@@ -148,6 +153,8 @@ def _apply(row: ProgressRow, event: c.EventLike) -> None:
         row.stuck = False
         if row.passed_at is None:
             row.passed_at = at
+        if row.open_quiz_id == uuid.UUID(str(data["quiz_id"])):
+            row.open_quiz_id = None
     row.status = status_of(row)
 
 

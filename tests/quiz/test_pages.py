@@ -505,8 +505,10 @@ def test_htmx_refusal_swaps_the_panel_with_the_message(browser: Client, chapter:
 # --- the dashboard reads the progress read model --------------------------------------------
 
 
-def dashboard_card(client: Client, chapter: Any, status: str, timeout: float = 20.0) -> str:
-    """The chapter's dashboard card once the projections show `status`.
+def dashboard_card(
+    client: Client, chapter: Any, status: str, timeout: float = 20.0, showing: str = ""
+) -> str:
+    """The chapter's dashboard card once the projections show `status` (and `showing`).
 
     The commit-safe reader only sees transactions below the server-wide snapshot horizon, so a
     catch-up may apply nothing for a moment while another transaction is open: poll.
@@ -518,7 +520,7 @@ def dashboard_card(client: Client, chapter: Any, status: str, timeout: float = 2
         html = client.get("/dashboard/").content.decode()
         match = re.search(rf'id="chapter-{chapter.pk}".*?</li>', html, re.S)
         card = match.group(0) if match else ""
-        if f'data-status="{status}"' in card:
+        if f'data-status="{status}"' in card and showing in card:
             break
         time.sleep(0.2)
     return card
@@ -533,8 +535,18 @@ def test_dashboard_shows_progress_from_the_read_model(client: Client) -> None:
     card = dashboard_card(client, chapter, "in_progress")
     assert 'data-status="in_progress"' in card
     assert "1 of 2 correct in a row" in card and "Continue" in card
+    # "Continue" opens the quiz: a link, no start command (and no record of one)
+    assert f'<a class="btn" href="/quizzes/{quiz_id}/">Continue' in card
+    assert "/start/" not in card
     send(client, quiz_id, "next")
     answer(client, quiz_id, right_answer(quiz_id))
     assert selectors.quiz_view(student, quiz_id).status == "passed"
     card = dashboard_card(client, chapter, "passed")
     assert 'data-status="passed"' in card and "Practise again" in card
+    assert f"/chapters/{chapter.pk}/start/" in card and "/quizzes/" not in card
+    # practising a passed chapter again: still passed, and the new quiz is the one to continue
+    again = start(client, chapter)
+    assert again != quiz_id
+    card = dashboard_card(client, chapter, "passed", showing="Practising again")
+    assert "Practising again: 0 of 2 correct in a row." in card
+    assert f'<a class="btn" href="/quizzes/{again}/">Continue' in card

@@ -84,3 +84,24 @@ def test_chapter_cards_by_status() -> None:
     assert card("stuck").label == "Needs a little help"
     assert "Show the answer" in card("stuck").detail
     assert (card("passed").label, card("passed").action) == ("Passed", "Practise again")
+    assert card("in_progress").quiz_id is None  # no open quiz known: the action is a start
+
+
+def test_a_chapter_card_continues_the_open_quiz_by_a_link() -> None:
+    def card(status: str, streak: int = 0):
+        return chapter_card(
+            chapter_id=1,
+            title="Fractions",
+            streak_goal=3,
+            status=status,
+            streak=streak,
+            open_quiz_id="q-1",
+        )
+
+    assert (card("in_progress").action, card("in_progress").quiz_id) == ("Continue", "q-1")
+    assert (card("stuck").action, card("stuck").quiz_id) == ("Continue", "q-1")
+    # a passed chapter practised again stays passed and says so
+    again = card("passed", 1)
+    assert (again.label, again.action, again.quiz_id) == ("Passed", "Continue", "q-1")
+    assert again.detail == "Practising again: 1 of 3 correct in a row."
+    assert again.streak == Streak(1, 3)

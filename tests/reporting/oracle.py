@@ -7,6 +7,7 @@ Events are taken in the order given (the log's commit order).
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, tzinfo
@@ -56,7 +57,13 @@ def progress(events: Sequence[Any]) -> dict[tuple[int, int], dict[str, Any]]:
                 streaks.append(streak)
             elif e.type in ("quiz.QuestionAnsweredIncorrectly", "quiz.AnswerRevealed", STARTED):
                 streak = 0
+        starts = [e for e, _ in items if e.type == STARTED]
+        latest = starts[-1].data["quiz_id"] if starts else None
+        latest_passed = any(
+            e.type == "quiz.QuizPassed" and e.data["quiz_id"] == latest for e, _ in items
+        )
         cells[key] = {
+            "open_quiz_id": uuid.UUID(latest) if latest and not latest_passed else None,
             "status": "passed" if passed else ("stuck" if stuck else "in_progress"),
             "streak": streak,
             "best_streak": max(streaks),

@@ -64,6 +64,10 @@ def check_every_report(world: World, client: APIClient) -> None:
                 assert parse(cell["last_activity"]) == want["last_activity"]
                 assert parse(cell["passed_at"]) == want["passed_at"]
 
+    # the quiz each student is on (the dashboard's "Continue"), not in the API
+    for (student_id, chapter_id), want in cells.items():
+        assert selectors.progress_cells(student_id)[chapter_id].open_quiz_id == want["open_quiz_id"]
+
     # item analysis per chapter, overall and per class (the current students of the class)
     for chapter in world.chapters:
         scopes: list[tuple[Any, set[int] | None]] = [

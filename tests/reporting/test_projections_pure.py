@@ -4,6 +4,7 @@ rows, and the rows equal the oracle's plain recomputation."""
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, timedelta
 from typing import Any
@@ -147,6 +148,24 @@ def test_progress_of_a_stuck_then_passing_student():
     assert (row.streak, row.best_streak, row.quizzes, row.classroom_id) == (3, 3, 1, 11)
     assert row.time_spent_ms == (30 * 6 + 20 * 5 + 300) * 1000  # the 600 s pause counts 300
     assert row.last_activity == t
+
+
+def test_the_open_quiz_is_the_one_started_last_until_it_passes():
+    # given a student who passed a chapter
+    log = Log()
+    first = Quiz(log, student=7, chapter=3, classroom=11)
+    first.start(T0)
+    assert run_progress(log.events).progress[(7, 3)].open_quiz_id == uuid.UUID(first.quiz_id)
+    first.passed(T0 + timedelta(minutes=5))
+    assert run_progress(log.events).progress[(7, 3)].open_quiz_id is None
+    # when they practise the chapter again
+    again = Quiz(log, student=7, chapter=3, classroom=11)
+    again.start(T0 + timedelta(minutes=6))
+    again.assign(T0 + timedelta(minutes=7), question=1)
+    # then the chapter stays passed, and the new quiz is the one to continue (in any batching)
+    for sizes in ([], [1], [2, 1], [3]):
+        row = run_progress(log.events, sizes).progress[(7, 3)]
+        assert (row.status, row.open_quiz_id) == ("passed", uuid.UUID(again.quiz_id))
 
 
 def test_time_between_chapters_goes_to_the_later_event_and_is_counted_once():
