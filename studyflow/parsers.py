@@ -34,4 +34,8 @@ class BoundedJSONParser(JSONParser):
             declared = 0
         if declared > limit:
             raise RequestTooLarge()
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # A couple of kilobytes of nested brackets exhaust the decoder's recursion limit.
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
