@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reporting import access, exports, selectors
+from studyflow.negotiation import FileDownload
 
 ERRORS: dict[int | str, Any] = {
     400: OpenApiResponse(description="Invalid query parameter: {detail, code}."),
@@ -313,6 +314,8 @@ class StudentAnswersApi(APIView):
 
 
 class ExportCsvApi(APIView):
+    content_negotiation_class = FileDownload
+
     @extend_schema(
         summary="The progress grid as CSV",
         responses={(200, "text/csv"): OpenApiTypes.BINARY, **ERRORS},
@@ -323,6 +326,8 @@ class ExportCsvApi(APIView):
 
 
 class ExportXlsxApi(APIView):
+    content_negotiation_class = FileDownload
+
     @extend_schema(
         summary="The progress grid as an Excel workbook",
         responses={(200, exports.XLSX): OpenApiTypes.BINARY, **ERRORS},

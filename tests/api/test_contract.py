@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
 
@@ -301,3 +302,25 @@ def test_schema_and_docs_are_served_with_local_assets(school: School2) -> None:
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("extension", "accept", "content_type"),
+    [
+        ("csv", "text/csv", "text/csv"),
+        ("csv", "*/*", "text/csv"),
+        ("csv", "application/json", "text/csv"),
+        ("xlsx", XLSX, XLSX),
+        ("xlsx", "text/csv", XLSX),
+    ],
+)
+def test_an_export_is_the_file_whatever_the_client_accepts(
+    school: School2, extension: str, accept: str, content_type: str
+) -> None:
+    url = f"/api/reports/classes/{school.classes['2A'].pk}/export.{extension}"
+    response = school.client("teacher").get(url, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    # and its errors stay JSON whatever was asked for
+    refused = school.client("teacher2").get(url, HTTP_ACCEPT=accept)
+    assert refused.status_code in (403, 404) and is_error(refused.json())
