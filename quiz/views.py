@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import (
     Http404,
     HttpRequest,
@@ -50,6 +49,7 @@ from quiz.pages import Streak, chapter_card, classify_submission, format_duratio
 from quiz.quiz_view import QuizView
 from reporting.selectors import progress_cells
 from studyflow import roles
+from studyflow.login_limits import LimitedAuthenticationForm
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
 
@@ -86,9 +86,9 @@ def _quiz_url(*, quiz_id: uuid.UUID) -> str:
 # --- Log in, log out, home -----------------------------------------------------------------------
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(LimitedAuthenticationForm):
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **LimitedAuthenticationForm.error_messages,
         "invalid_login": (
             "That username and password don't match. Check both and try again "
             "(the password is case-sensitive)."

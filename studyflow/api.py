@@ -18,10 +18,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from studyflow import roles
+from studyflow import login_limits, roles
 from studyflow.exceptions import ErrorSerializer
 from studyflow.permissions import IsTeacherOrStaff
 
@@ -56,8 +55,6 @@ class InvalidCredentials(exceptions.APIException):
 class AuthTokenApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
 
     @extend_schema_serializer(component_name="TokenRequest")
     class InputSerializer(serializers.Serializer):
@@ -78,12 +75,16 @@ class AuthTokenApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        address = login_limits.client_address(request)
+        wait = login_limits.wait_seconds(address, username)
+        if wait:
+            raise exceptions.Throttled(wait, detail="Too many failed log-ins for this account.")
         user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
+            request._request, username=username, password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
+            login_limits.record_failure(address, username)
             raise InvalidCredentials()
         token, _ = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)

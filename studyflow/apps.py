@@ -11,3 +11,7 @@ class StudyflowConfig(AppConfig):
         # The admin's "View site": staff's home page is the admin itself, so it leads to the
         # reports instead.
         admin.site.site_url = "/teacher/"
+        # Its log-in page counts failed log-ins as the others do.
+        from studyflow.login_limits import LimitedAdminAuthenticationForm
+
+        admin.site.login_form = LimitedAdminAuthenticationForm

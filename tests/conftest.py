@@ -23,3 +23,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
                 cursor.execute(f"ALTER DATABASE {name} SET studyflow.allow_event_truncate = 'on'")
             connection.close()  # the setting applies to new sessions: reconnect
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_log_ins_carried_over() -> Iterator[None]:
+    """Failed log-ins count in the cache per address, and every test client is 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
