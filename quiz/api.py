@@ -7,6 +7,7 @@ domain adds to its views (such as accepted answers) can leak to a student by acc
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
@@ -258,10 +259,20 @@ class QuizCommandApi(APIView):
         return Response(quiz_state(result.quiz))
 
 
+class AnswerField(serializers.CharField):
+    """Text; a JSON number is taken as the text it reads as, except one too large for a float,
+    which JSON parsing has already turned into infinity ("1e400" would be answered as "inf")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, float) and not math.isfinite(data):
+            raise serializers.ValidationError("Send the answer as text.", code="invalid")
+        return super().to_internal_value(data)
+
+
 class QuizAnswerApi(QuizCommandApi):
     @extend_schema_serializer(component_name="Answer")
     class InputSerializer(serializers.Serializer):
-        answer = serializers.CharField(min_length=1, max_length=MAX_ANSWER_LENGTH)
+        answer = AnswerField(min_length=1, max_length=MAX_ANSWER_LENGTH)
 
     @extend_schema(
         operation_id="quizzes_answer",

@@ -221,6 +221,9 @@ def test_answer_wrong_then_409s_then_next_reveal(school: School2) -> None:
         '{"answer": null}',
         '{"answer": {"x": 1}}',
         '{"answer": "' + "x" * 501 + '"}',
+        '{"answer": true}',
+        '{"answer": 1e400}',  # infinity once parsed: it was answered as "inf"
+        '{"answer": -1e400}',
     ],
 )
 def test_answer_bad_input_is_400(school: School2, raw: str) -> None:
