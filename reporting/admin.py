@@ -18,6 +18,8 @@ from studyflow.read_only_admin import ReadOnlyAdmin
 class ReadModelAdmin(ReadOnlyAdmin):
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page view is slow
+    # "Show counts" would count the table once per filter choice: per class, per chapter.
+    show_facets = admin.ShowFacets.NEVER
 
 
 class IdFilter(admin.SimpleListFilter):
@@ -27,10 +29,10 @@ class IdFilter(admin.SimpleListFilter):
     field = ""
 
     def selected_id(self) -> int | None:
-        value = self.value()
-        if not value:
+        value = self.value()  # text from the query string; an int when the admin counts facets
+        if value is None or value == "":
             return None
-        if not value.isdigit():
+        if not str(value).isdigit():
             raise IncorrectLookupParameters(f"{self.title}: not an id: {value!r}")
         return int(value)
 
