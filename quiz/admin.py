@@ -237,3 +237,9 @@ class CommandOutcomeAdmin(ReadOnlyAdmin):
     list_select_related = ["actor"]
     date_hierarchy = "recorded_at"
     show_full_result_count = False  # one row per refused command: it grows
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a student deletes their outcomes; refusing that refused the student's
+        # deletion whenever they had a recent one. An outcome is disposable: without it a
+        # re-sent command is decided afresh, as after COMMAND_OUTCOME_DAYS.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

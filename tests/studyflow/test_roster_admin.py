@@ -79,3 +79,23 @@ def test_saving_a_class_again_keeps_its_own_students(staff_client, make_user, ma
     assert response.status_code == 302, response.content
     classroom.refresh_from_db()
     assert classroom.name == "2A-renamed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_student_with_recent_commands_can_be_deleted(staff_client, make_user):
+    import uuid
+
+    from quiz import services
+    from quiz.models import CommandOutcome
+    from tests.pages_data import make_chapter
+
+    student = make_user("leaver", role="students")
+    chapter = make_chapter()
+    for _ in range(2):  # the second start only finds the open quiz: an outcome row
+        services.start_quiz(actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    assert CommandOutcome.objects.filter(actor=student).exists()
+    url = reverse("admin:auth_user_delete", args=[student.pk])
+    page = staff_client.get(url).content.decode()
+    assert "permission to delete" not in page
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not CommandOutcome.objects.filter(actor_id=student.pk).exists()
