@@ -87,3 +87,18 @@ def projection_status() -> list[dict[str, Any]]:
     """One dict per projection partition: name, partition, lag_events, lag_seconds, status,
     last_error, failed_position, cursor, updated_at (and a few more). For the health check."""
     return [asdict(status) for status in partition_statuses()]
+
+
+def rebuild_progress() -> float | None:
+    """While any projection is being rebuilt, the share of the replay done (0..1) over all the
+    partitions being rebuilt; None when none is. One query on the small checkpoint table."""
+    rows = list(
+        ProjectionCheckpoint.objects.filter(
+            status=ProjectionCheckpoint.Status.REBUILDING
+        ).values_list("events_applied", "rebuild_total")
+    )
+    if not rows:
+        return None
+    total = sum(planned or 0 for _, planned in rows)
+    applied = sum(min(done, planned or 0) for done, planned in rows)
+    return applied / total if total else 0.0

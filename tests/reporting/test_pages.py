@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -182,3 +183,27 @@ def test_xlsx_export_of_a_class_whose_name_a_sheet_title_refuses(history):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert sheet.title == "3A-B -maths--"
+
+
+def test_teacher_pages_say_while_the_reports_are_being_rebuilt(history):
+    from django.core.management import call_command
+
+    from events import runner
+
+    client = teacher(history)
+    grid = f"/teacher/classes/{history.class_a.pk}/"
+    notice = "The reports are being rebuilt from the event log (0% done)."
+    assert "being rebuilt" not in client.get(grid).content.decode()
+    # when a rebuild starts (its tables emptied, nothing replayed yet)
+    runner.reset("progress")
+    # then every teacher page says the figures are incomplete, the grid once, and its poll too
+    assert client.get(grid).content.decode().count(notice) == 1
+    assert notice in client.get(f"{grid}grid/").content.decode()
+    assert notice in client.get("/teacher/").content.decode()
+    student = history.students_a[0].pk
+    assert notice in client.get(f"/teacher/students/{student}/").content.decode()
+    # and once the replay is done, no longer (the commit-safe reader may hold back a moment)
+    deadline = time.monotonic() + 20
+    while "being rebuilt" in client.get(grid).content.decode():
+        assert time.monotonic() < deadline, "the rebuild never finished"
+        call_command("projections", "catch-up", "progress")
