@@ -97,6 +97,41 @@ def test_rebuild_equals_incremental_catch_up() -> None:
     ) == {"ok"}
 
 
+def test_an_interrupted_rebuild_says_how_it_finishes_and_catch_up_finishes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.management.base import CommandError
+
+    from events.management.commands import projections as command
+
+    append_history(30)
+    settle()
+    catch_up_all("answers", batch_size=3)
+    incremental = answers_snapshot()
+
+    def ctrl_c(self: Any, count: int) -> None:
+        raise KeyboardInterrupt
+
+    # when Ctrl-C stops a rebuild after its first batch
+    monkeypatch.setattr(command.ProgressBar, "advance", ctrl_c)
+    with pytest.raises(CommandError, match=r"Interrupted\. A rebuild under way") as stopped:
+        call_command(
+            "projections", "rebuild", "answers", "--batch-size", "5", stdout=StringIO(),
+            stderr=StringIO(),
+        )  # fmt: skip
+    assert stopped.value.returncode == 130
+    # then status shows it under way, and says what finishes it
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    assert "rebuilding" in out.getvalue() and command.RESUMES in out.getvalue()
+    # and catching up finishes it: the same read model as before
+    catch_up_all("answers")
+    assert answers_snapshot() == incremental
+    assert set(
+        ProjectionCheckpoint.objects.filter(name="answers").values_list("status", flat=True)
+    ) == {"ok"}
+
+
 class Fault:
     """The faulty test projection's controls: where it raises, what it has seen."""
 

@@ -24,6 +24,10 @@ from events import projections, replay, runner, selectors
 from events.models import ProjectionCheckpoint
 
 Status = ProjectionCheckpoint.Status
+# A rebuild's progress is on its checkpoints, so whoever catches the projection up finishes it.
+RESUMES = (
+    "A rebuild under way is finished by a running worker, or here by `projections catch-up NAME`."
+)
 
 
 class ProgressBar:
@@ -118,10 +122,14 @@ class Command(BaseCommand):
             if len(set(names)) != len(names):
                 raise CommandError("Name each projection once.")
             progress = not options["no_progress"]
-            if len(groups) == 1:
-                self.rebuild(groups[0], options["batch_size"], progress=progress)
-            else:
-                self.rebuild_side_by_side(groups, options["batch_size"])
+            try:
+                if len(groups) == 1:
+                    self.rebuild(groups[0], options["batch_size"], progress=progress)
+                else:
+                    self.rebuild_side_by_side(groups, options["batch_size"])
+            except KeyboardInterrupt:
+                self.stderr.write("")
+                raise CommandError(f"Interrupted. {RESUMES}", returncode=130) from None
         elif action == "catch-up":
             for name in self.names(options["names"], every=True, default_all=True):
                 self.catch_up(name, options["batch_size"])
@@ -142,7 +150,8 @@ class Command(BaseCommand):
     def status(self) -> None:
         header = f"{'projection':<28} {'state':<10} {'position':>10} {'behind':>9} {'seconds':>9}"
         self.stdout.write(header)
-        for row in selectors.partition_statuses():
+        rows = selectors.partition_statuses()
+        for row in rows:
             label = row.name if row.partitions == 1 else f"{row.name}[{row.partition}]"
             state = row.status
             if row.rebuild_progress is not None:
@@ -157,6 +166,8 @@ class Command(BaseCommand):
                     f"    failed on event {row.failed_position}, retry at {row.next_attempt_at}: "
                     f"{error[0]}"
                 )
+        if any(row.status == "rebuilding" for row in rows):
+            self.stdout.write(RESUMES)
 
     def rebuild(self, names: list[str], batch_size: int, *, progress: bool) -> None:
         label = ", ".join(names)
