@@ -25,7 +25,7 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("position", "recorded_at", "stream_id", "version", "type", "schema_version")
     list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # exact match: uses the (stream_id, version) index
-    search_help_text = "An exact stream id (a quiz's is quiz-<quiz id>), or an event id."
+    search_help_text = "A quiz id, an exact stream id (a quiz's is quiz-<quiz id>), or an event id."
     ordering = ("-position",)
     date_hierarchy = "recorded_at"
     list_per_page = 100
@@ -52,8 +52,10 @@ class EventAdmin(ReadOnlyAdmin):
             event_id = uuid.UUID(term)
         except ValueError:
             return super().get_search_results(request, queryset, search_term)
-        # A UUID: the event with that id, or a stream named by it (both lookups are indexed).
-        return queryset.filter(Q(event_id=event_id) | Q(stream_id=term)), False
+        # A UUID: the event with that id, or a stream named by it, or the quiz of that id (the id
+        # the pages and the API show, without the stream's prefix). All indexed lookups.
+        streams = [term, f"quiz-{term}"]
+        return queryset.filter(Q(event_id=event_id) | Q(stream_id__in=streams)), False
 
     @admin.display(description="data")
     def pretty_data(self, event: Event) -> str:

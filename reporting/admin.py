@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -73,8 +74,24 @@ class ChapterFilter(IdFilter):
         return [(c.pk, str(c)) for c in Chapter.objects.select_related("course")]
 
 
+class StudentSearch(ReadModelAdmin):
+    """Tables keyed by student id: the search box also takes a username (exactly, any case)."""
+
+    search_fields = ["=student_id"]
+    search_help_text = "A student's username or user id."
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        term = search_term.strip()
+        if not term or term.isdigit():
+            return super().get_search_results(request, queryset, search_term)
+        students = get_user_model().objects.filter(username__iexact=term).values("pk")
+        return queryset.filter(student_id__in=students), False
+
+
 @admin.register(models.StudentProgress)
-class StudentProgressAdmin(ReadModelAdmin):
+class StudentProgressAdmin(StudentSearch):
     list_display = (
         "student_id",
         "chapter_id",
@@ -88,14 +105,12 @@ class StudentProgressAdmin(ReadModelAdmin):
         "last_activity",
     )
     list_filter = ("status", ChapterFilter, StudentInClassFilter, ClassFilter)
-    search_fields = ("=student_id",)
 
 
 @admin.register(models.StudentDay)
-class StudentDayAdmin(ReadModelAdmin):
+class StudentDayAdmin(StudentSearch):
     list_display = ("student_id", "day", "answered", "correct", "reveals", "time_spent_ms")
     list_filter = (StudentInClassFilter, "day")
-    search_fields = ("=student_id",)
 
 
 @admin.register(models.QuestionStats)
@@ -115,10 +130,11 @@ class QuestionStatsAdmin(ReadModelAdmin):
     )
     list_filter = (ChapterFilter,)
     search_fields = ("=question_id",)
+    search_help_text = "A question id."
 
 
 @admin.register(models.QuestionStudent)
-class QuestionStudentAdmin(ReadModelAdmin):
+class QuestionStudentAdmin(StudentSearch):
     list_display = (
         "question_id",
         "student_id",
@@ -131,7 +147,8 @@ class QuestionStudentAdmin(ReadModelAdmin):
         "first_try_at",
     )
     list_filter = (ChapterFilter, StudentInClassFilter, "first_try_correct")
-    search_fields = ("=question_id", "=student_id")
+    search_fields = ["=question_id", "=student_id"]
+    search_help_text = "A question id, or a student's user id or username."
 
 
 @admin.register(models.WrongAnswer)
@@ -139,6 +156,7 @@ class WrongAnswerAdmin(ReadModelAdmin):
     list_display = ("question_id", "answer", "count", "students", "last_seen")
     list_filter = (ChapterFilter,)
     search_fields = ("=question_id", "answer")
+    search_help_text = "A question id, or part of a wrong answer."
 
 
 @admin.register(models.ClassDay)

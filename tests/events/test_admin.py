@@ -52,3 +52,15 @@ def test_admin_finds_an_event_by_its_id() -> None:
     assert f"/admin/events/event/{event.position}/change/" in html
     assert f"/admin/events/event/{other.position}/change/" not in html
     assert "or an event id" in html  # the search box says what it finds
+
+
+def test_admin_finds_a_quiz_by_the_id_the_pages_show() -> None:
+    quiz_id = uuid.uuid4()
+    [started] = append(f"quiz-{quiz_id}", [NewEvent("quiz.QuizStarted", {"n": 1})], NO_STREAM)
+    [elsewhere] = append(f"admin-{uuid.uuid4()}", [NewEvent("quiz.QuizStarted", {})], NO_STREAM)
+    staff_client = Client()
+    staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+    for term in (str(quiz_id), f"quiz-{quiz_id}"):
+        html = staff_client.get("/admin/events/event/", {"q": term}).content.decode()
+        assert f"/admin/events/event/{started.position}/change/" in html, term
+        assert f"/admin/events/event/{elsewhere.position}/change/" not in html, term

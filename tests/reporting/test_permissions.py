@@ -5,6 +5,7 @@ answers (API); others get 403, and a class or student outside the caller's reach
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.reporting.world import World, make_world
+from quiz import services
+from tests.reporting.world import Feeder, World, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +229,20 @@ def test_a_filter_value_that_is_no_id_is_a_notice_not_an_error(small):
         response = client.get(f"/admin/reporting/{model}/?{query}")
         assert response.status_code == 302, query  # the admin's "?e=1" redirect
         assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.django_db(transaction=True)  # an append must be its transaction's first write
+def test_read_model_admin_finds_a_student_by_username(small):
+    small.staff.is_superuser = True
+    small.staff.save()
+    client = page_client(small.staff)
+    student, other = small.students_a[0], small.students_a[1]
+    for model in ("studentprogress", "studentday", "questionstudent"):
+        page = client.get(f"/admin/reporting/{model}/", {"q": student.username.upper()})
+        assert page.status_code == 200, model
+        assert "username" in page.content.decode(), model  # the box says what it takes
+    for who in (student, other):  # a progress row each
+        services.start_quiz(actor=who, chapter_id=small.chapters[0].pk, command_id=uuid.uuid4())
+    Feeder().catch_up(("progress",))
+    rows = client.get("/admin/reporting/studentprogress/", {"q": student.username})
+    assert set(rows.context["cl"].queryset.values_list("student_id", flat=True)) == {student.pk}
