@@ -124,7 +124,7 @@ def test_home_sends_each_role_to_its_start_page(client: Client) -> None:
     client.force_login(make_user("nobody"))
     response = client.get("/")
     assert response.status_code == 200
-    assert "not part of a class yet" in response.content.decode()
+    assert "Your account has no role yet" in response.content.decode()
 
 
 def test_logout_says_goodbye(browser: Client) -> None:
