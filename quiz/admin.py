@@ -66,6 +66,11 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         question = self.instance
+        if question.pk is None:  # a new question goes last unless told otherwise
+            self.initial.pop("order", None)
+            self.fields["order"].initial = None
+            self.fields["order"].required = False
+            self.fields["order"].help_text = "Empty: after the chapter's last question."
         if question.pk is not None and question.current_revision:
             current = question.revisions.get(revision=question.current_revision)
             self.initial.update(
@@ -170,7 +175,11 @@ class QuestionAdmin(admin.ModelAdmin):
         }
         if not change:
             created = create_question(
-                chapter=obj.chapter, kind=obj.kind, order=obj.order, actor=request.user, **content
+                chapter=obj.chapter,
+                kind=obj.kind,
+                order=data.get("order"),  # None: after the chapter's last
+                actor=request.user,
+                **content,
             )
             # The admin redirects to and logs `obj`: make it the question just created.
             obj.pk = created.pk

@@ -105,6 +105,26 @@ def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     assert revision.created_by == staff_user
 
 
+def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make_question):
+    make_question(chapter=chapter, order=4)
+    form = staff_client.get(reverse("admin:quiz_question_add")).context["adminform"].form
+    assert form["order"].value() is None  # not the model's 0, which sorted before every other
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {
+            "chapter": chapter.pk,
+            "order": "",
+            "kind": "open",
+            "text": "What is 2 + 2?",
+            "accepted_answers": "4",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Question.objects.latest("pk").order == 5
+
+
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
     question = make_question()
     response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
