@@ -5,6 +5,8 @@ Users are Django's own; a user's role is a group membership (`teachers`, `studen
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 
 class School(models.Model):
@@ -12,6 +14,14 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # "demo school" beside "Demo School" is a typo, not a second school.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="school_unique_name_any_case",
+                violation_error_message="There is a school of this name already (in any case).",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -32,7 +42,15 @@ class Classroom(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "name"], name="classroom_unique_name_per_school"
-            )
+            ),
+            models.UniqueConstraint(
+                F("school"),
+                Lower("name"),
+                name="classroom_unique_name_per_school_any_case",
+                violation_error_message=(
+                    "This school has a class of this name already (in any case)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

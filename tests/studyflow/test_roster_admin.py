@@ -99,3 +99,28 @@ def test_a_student_with_recent_commands_can_be_deleted(staff_client, make_user):
     assert "permission to delete" not in page
     assert staff_client.post(url, {"post": "yes"}).status_code == 302
     assert not CommandOutcome.objects.filter(actor_id=student.pk).exists()
+
+
+def test_names_differing_only_in_case_are_refused(staff_client, make_class, school):
+    from studyflow.models import School
+
+    make_class("2A")
+    refused = staff_client.post(
+        reverse("admin:studyflow_school_add"), {"name": school.name.upper()}
+    )
+    assert refused.status_code == 200
+    assert "There is a school of this name already (in any case)." in refused.content.decode()
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"), {"school": school.pk, "name": "2a"}
+    )
+    assert response.status_code == 200
+    assert "This school has a class of this name already (in any case)." in (
+        response.content.decode()
+    )
+    assert not Classroom.objects.filter(name="2a").exists()
+    # another school may have its own 2a
+    other = School.objects.create(name="Elsewhere")
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"), {"school": other.pk, "name": "2a"}
+    )
+    assert response.status_code == 302
