@@ -49,7 +49,7 @@ from quiz.pages import Streak, chapter_card, classify_submission, format_duratio
 from quiz.quiz_view import QuizView
 from reporting.selectors import progress_cells
 from studyflow import roles
-from studyflow.login_limits import LimitedAuthenticationForm
+from studyflow.login_guard import LimitedAuthenticationForm
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
 

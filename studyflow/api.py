@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyflow import login_limits, roles
+from studyflow import login_guard, roles
 from studyflow.exceptions import ErrorSerializer
 from studyflow.permissions import IsTeacherOrStaff
 
@@ -76,16 +76,16 @@ class AuthTokenApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
-        address = login_limits.client_address(request)
-        wait = login_limits.wait_seconds(address, username)
+        address = login_guard.address_of(request)
+        wait = login_guard.begin(address, username)
         if wait:
             raise exceptions.Throttled(wait, detail="Too many failed log-ins for this account.")
         user = authenticate(
             request._request, username=username, password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
-            login_limits.record_failure(address, username)
             raise InvalidCredentials()
+        login_guard.forgive(address, username)
         token, _ = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 

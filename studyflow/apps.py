@@ -12,6 +12,6 @@ class StudyflowConfig(AppConfig):
         # reports instead.
         admin.site.site_url = "/teacher/"
         # Its log-in page counts failed log-ins as the others do.
-        from studyflow.login_limits import LimitedAdminAuthenticationForm
+        from studyflow.login_guard import LimitedAdminAuthenticationForm
 
         admin.site.login_form = LimitedAdminAuthenticationForm

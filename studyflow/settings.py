@@ -12,6 +12,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from studyflow.login_limits import parse_rate
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STUDYFLOW_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -153,20 +155,32 @@ WHITENOISE_USE_FINDERS = DEBUG
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Failed log-ins allowed per account and address (pages, admin, API token); an address gets ten
-# times as many over all accounts (studyflow/login_limits.py).
+# Failed log-ins allowed per account and address (log-in page, admin, API token): see
+# studyflow/login_limits.py. Checked here, so a bad value stops the site from starting.
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "10/min")
-# They are counted in the cache: each process's memory by default; a Redis URL shares the counts
-# between the web processes of a site.
+try:
+    parse_rate(LOGIN_THROTTLE_RATE)
+except ValueError as error:
+    raise ImproperlyConfigured(f"LOGIN_THROTTLE_RATE: {error}") from None
+# Behind reverse proxies that append the client's address to X-Forwarded-For, how many of them
+# there are (0: the peer's own address is the client's, and the header is ignored).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The counts live in the cache: each process's memory by default; a Redis URL shares them between
+# the web processes of a site.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL:
-    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(
-            f"CACHE_URL must be a Redis URL (redis://...), not {CACHE_URL!r}"
-        )
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://...), not {CACHE_URL!r}")
+CACHES: dict[str, Any] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        # Room for many counters: the default 300 entries would let a flood of them push one out.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
 
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {

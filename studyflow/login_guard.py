@@ -1,0 +1,109 @@
+"""Failed log-ins counted in Django's cache, on every way in: the log-in page, the admin's and
+`POST /api/auth/token/` (the rules: studyflow.login_limits).
+
+A try is counted before the password is checked and taken back when it was right, so a burst of
+parallel guesses cannot all pass the check before any of them is counted. The counters are the
+cache's atomic increments, one key per account, address and window. If the cache is down, log-ins
+go on unlimited (and it is logged): refusing everybody would be worse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from studyflow.login_limits import (
+    Rate,
+    address_group,
+    client_address,
+    held_back,
+    parse_rate,
+    wait_text,
+    window,
+)
+
+logger = logging.getLogger(__name__)
+TOO_MANY = "Too many failed log-ins for this account. Wait %(wait)s, then try again."
+
+
+def rate() -> Rate:
+    return parse_rate(settings.LOGIN_THROTTLE_RATE)
+
+
+def address_of(request: Any) -> str:
+    meta = getattr(request, "META", {})
+    return client_address(
+        meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"), settings.TRUSTED_PROXY_COUNT
+    )
+
+
+def _key(address: str, username: str, index: int) -> str:
+    account = f"{address_group(address)}\0{username.casefold()}"  # hashed: any name is a valid key
+    return f"login-failures:{hashlib.sha256(account.encode()).hexdigest()}:{index}"
+
+
+def begin(address: str, username: str, now: float | None = None) -> int:
+    """Count a try of `username` from `address`: 0 when it may go ahead, else the seconds until
+    its account may be tried from there again. A try that goes ahead and succeeds is forgiven."""
+    limit = rate()
+    index, left = window(time.time() if now is None else now, limit)
+    key = _key(address, username, index)
+    try:
+        cache.add(key, 0, timeout=left + 1)
+        failures = cache.incr(key)
+    except ValueError:  # the key expired between add and incr: the window has just ended
+        return 0
+    except Exception:
+        logger.exception("Counting failed log-ins is not possible; log-ins go on unlimited")
+        return 0
+    return left if held_back(failures, limit) else 0
+
+
+def forgive(address: str, username: str, now: float | None = None) -> None:
+    """Take back a counted try whose password was right."""
+    index, _ = window(time.time() if now is None else now, rate())
+    try:
+        cache.decr(_key(address, username, index))
+    except ValueError:
+        pass  # already gone with its window
+    except Exception:
+        logger.exception("Could not take back a counted log-in")
+
+
+class LimitedAuthenticationForm(AuthenticationForm):
+    """Django's log-in form, refusing an account that failed too often from this address."""
+
+    error_messages = {**AuthenticationForm.error_messages, "too_many_attempts": TOO_MANY}
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing is tried without both
+        address = address_of(self.request)
+        wait = begin(address, username)
+        if wait:
+            raise ValidationError(
+                self.error_messages["too_many_attempts"],
+                code="too_many_attempts",
+                params={"wait": wait_text(wait)},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if self.user_cache is not None:  # the right password (an inactive or no-staff user)
+                forgive(address, username)
+            raise
+        forgive(address, username)
+        return cleaned
+
+
+class LimitedAdminAuthenticationForm(LimitedAuthenticationForm, AdminAuthenticationForm):
+    error_messages = {**AdminAuthenticationForm.error_messages, "too_many_attempts": TOO_MANY}
