@@ -15,7 +15,7 @@ from reporting.models import StudentProgress
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("reporting", "0003_question_student_chapter_index")
-OPEN_QUIZ = ("reporting", "0004_progress_open_quiz")
+OPEN_QUIZ = ("reporting", "0005_fill_open_quizzes")
 
 
 def migrate(target: tuple[str, str]) -> Any:
