@@ -61,8 +61,29 @@ class ClassroomForm(forms.ModelForm):
         return students
 
 
+class SchoolClassesFormSet(forms.BaseInlineFormSet):
+    """The school page's class rows. The unique constraint on (school, lower(name)) is not checked
+    across the rows of one save (nor for the rows of a new school): checked here, or it is an
+    integrity error. Every class of the school is a row, so the rows are all there is to compare."""
+
+    def clean(self) -> None:
+        super().clean()
+        names: dict[str, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            name = str(data.get("name") or "")
+            if not name or data.get("DELETE"):
+                continue
+            if name.lower() in names:
+                raise forms.ValidationError(
+                    f"The class names {names[name.lower()]!r} and {name!r} differ only in case."
+                )
+            names[name.lower()] = name
+
+
 class ClassroomInline(admin.TabularInline):
     model = Classroom
+    formset = SchoolClassesFormSet
     extra = 0
     fields = ["name"]
     show_change_link = True

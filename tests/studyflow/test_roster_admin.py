@@ -124,3 +124,38 @@ def test_names_differing_only_in_case_are_refused(staff_client, make_class, scho
         reverse("admin:studyflow_classroom_add"), {"school": other.pk, "name": "2a"}
     )
     assert response.status_code == 302
+
+
+def inline_form(school_name: str, rows: list[tuple[int | None, str]]) -> dict[str, object]:
+    """The school admin's form with its class rows (id or None for a new one, name)."""
+    data: dict[str, object] = {
+        "name": school_name,
+        "classrooms-TOTAL_FORMS": str(len(rows)),
+        "classrooms-INITIAL_FORMS": str(sum(pk is not None for pk, _ in rows)),
+    }
+    for n, (pk, name) in enumerate(rows):
+        data[f"classrooms-{n}-name"] = name
+        if pk is not None:
+            data[f"classrooms-{n}-id"] = str(pk)
+    return data
+
+
+def test_the_school_form_refuses_class_names_differing_only_in_case(staff_client, make_class):
+    from studyflow.models import School
+
+    # two new classes at once, on a new school
+    response = staff_client.post(
+        reverse("admin:studyflow_school_add"),
+        inline_form("Nieuwe School", [(None, "2B"), (None, "2b")]),
+    )
+    assert response.status_code == 200
+    assert "differ only in case" in response.content.decode()
+    assert not School.objects.filter(name="Nieuwe School").exists()
+    # a new class beside an existing one
+    existing = make_class("2A")
+    url = reverse("admin:studyflow_school_change", args=[existing.school.pk])
+    data = inline_form(existing.school.name, [(existing.pk, "2A"), (None, "2a")])
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "differ only in case" in response.content.decode()
+    assert not Classroom.objects.filter(name="2a").exists()
