@@ -24,7 +24,7 @@ def pretty(value: Any) -> str:
 class EventAdmin(ReadOnlyAdmin):
     list_display = ("position", "recorded_at", "stream_id", "version", "type", "schema_version")
     list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
-    search_fields = ("=stream_id",)  # exact match: uses the (stream_id, version) index
+    search_fields = ("=stream_id",)  # shows the search box; get_search_results does the lookups
     search_help_text = "A quiz id, an exact stream id (a quiz's is quiz-<quiz id>), or an event id."
     ordering = ("-position",)
     date_hierarchy = "recorded_at"
@@ -47,14 +47,17 @@ class EventAdmin(ReadOnlyAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Event], search_term: str
     ) -> tuple[QuerySet[Event], bool]:
+        # Exact lookups only: the admin's own "=" search compares UPPER(...), which no index serves.
         term = search_term.strip()
+        if not term:
+            return queryset, False
         try:
             event_id = uuid.UUID(term)
         except ValueError:
-            return super().get_search_results(request, queryset, search_term)
+            return queryset.filter(stream_id=term), False
         # A UUID: the event with that id, or a stream named by it, or the quiz of that id (the id
-        # the pages and the API show, without the stream's prefix). All indexed lookups.
-        streams = [term, f"quiz-{term}"]
+        # the pages and the API show, without the stream's prefix).
+        streams = [term, str(event_id), f"quiz-{event_id}"]
         return queryset.filter(Q(event_id=event_id) | Q(stream_id__in=streams)), False
 
     @admin.display(description="data")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from quiz.models import Chapter
@@ -19,8 +19,29 @@ from studyflow.read_only_admin import ReadOnlyAdmin
 class ReadModelAdmin(ReadOnlyAdmin):
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page view is slow
-    # "Show counts" would count the table once per filter choice: per class, per chapter.
-    show_facets = admin.ShowFacets.NEVER
+    # What the search box finds, by exact, indexed lookups (the admin's own "=" search compares
+    # UPPER(column::text), which no index serves): a number in these id columns, a username in
+    # the student column, part of the text in these text columns.
+    id_search: tuple[str, ...] = ()
+    student_search = False
+    text_search: tuple[str, ...] = ()
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = Q(pk__in=[])
+        if term.isdigit():
+            for name in self.id_search:
+                found |= Q(**{name: int(term)})
+        if self.student_search:
+            users = get_user_model().objects.filter(username__iexact=term).values("pk")
+            found |= Q(student_id__in=users)
+        for name in self.text_search:
+            found |= Q(**{f"{name}__icontains": term})
+        return queryset.filter(found), False
 
 
 class IdFilter(admin.SimpleListFilter):
@@ -75,19 +96,12 @@ class ChapterFilter(IdFilter):
 
 
 class StudentSearch(ReadModelAdmin):
-    """Tables keyed by student id: the search box also takes a username (exactly, any case)."""
+    """Tables keyed by student: found by user id or username."""
 
-    search_fields = ["=student_id"]
+    search_fields = ["student_id"]  # shows the search box
     search_help_text = "A student's username or user id."
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
-        term = search_term.strip()
-        if not term or term.isdigit():
-            return super().get_search_results(request, queryset, search_term)
-        students = get_user_model().objects.filter(username__iexact=term).values("pk")
-        return queryset.filter(student_id__in=students), False
+    id_search: tuple[str, ...] = ("student_id",)
+    student_search = True
 
 
 @admin.register(models.StudentProgress)
@@ -129,8 +143,9 @@ class QuestionStatsAdmin(ReadModelAdmin):
         "mean_seconds",
     )
     list_filter = (ChapterFilter,)
-    search_fields = ("=question_id",)
+    search_fields = ("question_id",)
     search_help_text = "A question id."
+    id_search = ("question_id",)
 
 
 @admin.register(models.QuestionStudent)
@@ -147,16 +162,19 @@ class QuestionStudentAdmin(StudentSearch):
         "first_try_at",
     )
     list_filter = (ChapterFilter, StudentInClassFilter, "first_try_correct")
-    search_fields = ["=question_id", "=student_id"]
+    search_fields = ["question_id", "student_id"]
     search_help_text = "A question id, or a student's user id or username."
+    id_search = ("question_id", "student_id")
 
 
 @admin.register(models.WrongAnswer)
 class WrongAnswerAdmin(ReadModelAdmin):
     list_display = ("question_id", "answer", "count", "students", "last_seen")
     list_filter = (ChapterFilter,)
-    search_fields = ("=question_id", "answer")
+    search_fields = ("question_id", "answer")
     search_help_text = "A question id, or part of a wrong answer."
+    id_search = ("question_id",)
+    text_search = ("answer",)
 
 
 @admin.register(models.ClassDay)

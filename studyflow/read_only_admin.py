@@ -9,6 +9,9 @@ from django.http import HttpRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # "Show counts" would count these large tables once per filter choice.
+    show_facets = admin.ShowFacets.NEVER
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

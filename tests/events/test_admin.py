@@ -23,6 +23,7 @@ def test_admin_lists_and_shows_events_read_only() -> None:
     listing = staff_client.get("/admin/events/event/", {"q": stream})
     assert listing.status_code == 200
     assert stream in listing.content.decode()
+    assert 'UPPER("events_event"' not in str(listing.context["cl"].queryset.query)  # indexed
     assert "Add event" not in listing.content.decode()
 
     detail = staff_client.get(f"/admin/events/event/{event.position}/change/")
@@ -60,7 +61,7 @@ def test_admin_finds_a_quiz_by_the_id_the_pages_show() -> None:
     [elsewhere] = append(f"admin-{uuid.uuid4()}", [NewEvent("quiz.QuizStarted", {})], NO_STREAM)
     staff_client = Client()
     staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
-    for term in (str(quiz_id), f"quiz-{quiz_id}"):
+    for term in (str(quiz_id), str(quiz_id).upper(), f"quiz-{quiz_id}"):
         html = staff_client.get("/admin/events/event/", {"q": term}).content.decode()
         assert f"/admin/events/event/{started.position}/change/" in html, term
         assert f"/admin/events/event/{elsewhere.position}/change/" not in html, term
