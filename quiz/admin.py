@@ -183,6 +183,7 @@ class QuestionAdmin(admin.ModelAdmin):
             )
             # The admin redirects to and logs `obj`: make it the question just created.
             obj.pk = created.pk
+            obj.order = created.order
             obj.current_revision = created.current_revision
             obj._state.adding = False
             return

@@ -260,8 +260,9 @@ class QuizCommandApi(APIView):
 
 
 class AnswerField(serializers.CharField):
-    """Text; a JSON number is taken as the text it reads as, except one too large for a float,
-    which JSON parsing has already turned into infinity ("1e400" would be answered as "inf")."""
+    """Text. A JSON number is taken as Python writes it (1.50 as "1.5", 1e2 as "100.0", which
+    the answer checker reads as the same numbers), except one too large for a float: JSON parsing
+    has already made it infinity, and "1e400" would be answered as "inf"."""
 
     def to_internal_value(self, data: Any) -> str:
         if isinstance(data, float) and not math.isfinite(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,7 +10,14 @@ from django.http import HttpRequest
 from events.selectors import rebuild_progress
 
 
+def rebuild_percent() -> int | None:
+    """The percentage done of a projection rebuild under way (rounded down: never "100%" before
+    it ends), else None."""
+    done = rebuild_progress()
+    return None if done is None else min(99, math.floor(100 * done))
+
+
 def rebuilding(request: HttpRequest) -> dict[str, Any]:
-    """`reports_rebuilding`: the share done of a projection rebuild under way, else None. A
-    callable, so only a page that shows it (the teacher pages) reads the checkpoints."""
-    return {"reports_rebuilding": rebuild_progress}
+    """`reports_rebuilding`: see rebuild_percent. A callable, so only a page that shows it (the
+    teacher pages) reads the checkpoints."""
+    return {"reports_rebuilding": rebuild_percent}

@@ -1,6 +1,7 @@
 """The question admin: one form, and every edit is a new revision with the history kept."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
@@ -123,6 +124,8 @@ def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Question.objects.latest("pk").order == 5
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "#5" in message and "#None" not in message  # the admin's "was added" names it
 
 
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
