@@ -211,11 +211,13 @@ class Command(BaseCommand):
         self.stdout.write(f"All groups done in {time.monotonic() - started:.1f} s")
         self.raise_if_failed([name for group in groups for name in group], crashed)
 
-    def report(self, names: list[str], applied: int, seconds: float) -> None:
-        verb = "events" if len(names) == 1 else "log events"
+    def report(self, names: list[str], count: int, seconds: float) -> None:
+        # One projection counts the events it applied; a group, the events it read from the log
+        # (once for all, or once per projection where it had to go on one by one).
+        what = "events applied" if len(names) == 1 else "events read from the log"
         self.stdout.write(
-            f"Rebuilt {', '.join(names)}: {applied} {verb} in {seconds:.1f} s "
-            f"({applied / max(seconds, 1e-9):,.0f} {verb}/s)"
+            f"Rebuilt {', '.join(names)}: {count} {what} in {seconds:.1f} s "
+            f"({count / max(seconds, 1e-9):,.0f}/s)"
         )
 
     def raise_if_failed(self, names: list[str], crashed: Sequence[str] = ()) -> None:
