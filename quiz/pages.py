@@ -5,8 +5,10 @@ No Django imports: views gather the data, these functions decide, templates rend
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Literal
 
 Submission = Literal["apply", "duplicate", "stale"]
@@ -55,6 +57,17 @@ def home_role(*, is_student: bool, is_teacher: bool, is_staff: bool) -> Role | N
     if is_staff:
         return "staff"
     return None
+
+
+IDLE_CAP = timedelta(minutes=5)  # as the teachers' time spent counts it
+
+
+def time_spent(times: Sequence[datetime], idle_cap: timedelta = IDLE_CAP) -> float:
+    """Seconds spent on a quiz from its events' times: each gap up to the cap, so a quiz left
+    open overnight counts the minutes worked, not the days between (as the teacher's reports
+    count time spent)."""
+    gaps = (later - earlier for earlier, later in pairwise(times))
+    return sum(min(max(gap, timedelta(0)), idle_cap).total_seconds() for gap in gaps)
 
 
 def format_duration(seconds: int | float) -> str:

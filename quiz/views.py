@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET
 
 from events.store import RecordedEvent
 from quiz import selectors, services
-from quiz.domain import ANSWER_REVEALED, ANSWERED_INCORRECTLY, QUIZ_PASSED
+from quiz.domain import ANSWER_REVEALED, ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
     CommandRejected,
@@ -45,7 +45,14 @@ from quiz.errors import (
 )
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
-from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
+from quiz.pages import (
+    Streak,
+    chapter_card,
+    classify_submission,
+    format_duration,
+    home_role,
+    time_spent,
+)
 from quiz.quiz_view import QuizView
 from reporting.selectors import progress_cells
 from studyflow import roles
@@ -203,17 +210,17 @@ def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
 
 
 def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
-    # Wrong answers and shown answers apart, as the teacher's reports count them (the event's
-    # `mistakes` counts both).
-    for event in reversed(events):
-        if event.type == QUIZ_PASSED:
-            return {
-                "questions": event.data["questions_answered"],
-                "wrong": sum(e.type == ANSWERED_INCORRECTLY for e in events),
-                "revealed": sum(e.type == ANSWER_REVEALED for e in events),
-                "time": format_duration(event.data["seconds"]),
-            }
-    return None
+    # Counted as the teacher's reports count them: answers (right or wrong), and shown answers
+    # apart (the event's `questions_answered` and `mistakes` count them in; its `seconds` is the
+    # time since the start, days for a quiz left open).
+    if not any(event.type == QUIZ_PASSED for event in events):
+        return None
+    return {
+        "questions": sum(e.type in (ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY) for e in events),
+        "wrong": sum(e.type == ANSWERED_INCORRECTLY for e in events),
+        "revealed": sum(e.type == ANSWER_REVEALED for e in events),
+        "time": format_duration(time_spent([e.recorded_at for e in events])),
+    }
 
 
 def _render_quiz(

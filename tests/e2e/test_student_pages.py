@@ -158,7 +158,7 @@ def test_a_student_practises_a_chapter_until_it_passes(
     wait_for_status(page, "passed")
     assert page.get_by_role("heading", name="You passed this chapter!").is_visible()
     summary = page.locator(".summary").inner_text()
-    assert "Questions answered\n6" in summary
+    assert "Questions answered\n5" in summary  # the shown answer apart, as teachers count
     assert "Wrong answers\n1" in summary and "Answers shown\n1" in summary
     snap(page, f"{mode}-09-passed")
 

@@ -1,8 +1,17 @@
 """The pure decisions behind the student pages (quiz.pages): given data, then this outcome."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from quiz.pages import Streak, chapter_card, classify_submission, format_duration, home_role
+from quiz.pages import (
+    Streak,
+    chapter_card,
+    classify_submission,
+    format_duration,
+    home_role,
+    time_spent,
+)
 
 
 def never_asked() -> bool:
@@ -105,3 +114,19 @@ def test_a_chapter_card_continues_the_open_quiz_by_a_link() -> None:
     assert (again.label, again.action, again.quiz_id) == ("Passed", "Continue", "q-1")
     assert again.detail == "Practising again: 1 of 3 correct in a row."
     assert again.streak == Streak(1, 3)
+
+
+def test_time_spent_on_a_quiz_counts_each_pause_up_to_five_minutes() -> None:
+    # given a quiz started, answered 40 s later, then left overnight and passed 30 s after return
+    start = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    times = [
+        start,
+        start + timedelta(seconds=40),
+        start + timedelta(hours=16),
+        start + timedelta(hours=16, seconds=30),
+    ]
+    # then the night counts five minutes, not sixteen hours
+    assert time_spent(times) == 40 + 300 + 30
+    # and one event, or clocks out of order, count nothing
+    assert time_spent(times[:1]) == 0
+    assert time_spent([start, start - timedelta(seconds=5)]) == 0
