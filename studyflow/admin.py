@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import ManyToManyField, QuerySet
 from django.http import HttpRequest
 
-from studyflow.models import Classroom, School
+from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS
 
 
@@ -71,7 +71,7 @@ class SchoolClassesFormSet(forms.BaseInlineFormSet):
         names: dict[str, str] = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            name = str(data.get("name") or "")
+            name = one_line(str(data.get("name") or ""))
             if not name or data.get("DELETE"):
                 continue
             if name.lower() in names:

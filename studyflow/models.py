@@ -26,6 +26,14 @@ class School(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.name = one_line(self.name)
+
+
+def one_line(name: str) -> str:
+    """A name as it reads: "Demo  School" (two spaces, invisible on a page) is "Demo School"."""
+    return " ".join(name.split())
+
 
 class Classroom(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classrooms")
@@ -55,3 +63,6 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school})"
+
+    def clean(self) -> None:
+        self.name = one_line(self.name)

@@ -23,3 +23,10 @@ def test_every_admin_list_answers(client: Client, query: str) -> None:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{query}"
         response = client.get(url)
         assert response.status_code in (200, 302), url
+
+
+def test_the_site_has_an_icon(client: Client) -> None:
+    page = client.get("/login/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

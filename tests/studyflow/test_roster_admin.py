@@ -143,10 +143,10 @@ def inline_form(school_name: str, rows: list[tuple[int | None, str]]) -> dict[st
 def test_the_school_form_refuses_class_names_differing_only_in_case(staff_client, make_class):
     from studyflow.models import School
 
-    # two new classes at once, on a new school
+    # two new classes at once, on a new school (spaces as they read)
     response = staff_client.post(
         reverse("admin:studyflow_school_add"),
-        inline_form("Nieuwe School", [(None, "2B"), (None, "2b")]),
+        inline_form("Nieuwe School", [(None, "2 B"), (None, "2  b")]),
     )
     assert response.status_code == 200
     assert "differ only in case" in response.content.decode()
@@ -159,3 +159,24 @@ def test_the_school_form_refuses_class_names_differing_only_in_case(staff_client
     assert response.status_code == 200
     assert "differ only in case" in response.content.decode()
     assert not Classroom.objects.filter(name="2a").exists()
+
+
+def test_names_are_kept_on_one_line_with_single_spaces(staff_client, school):
+    from studyflow.models import School
+
+    response = staff_client.post(
+        reverse("admin:studyflow_school_add"),
+        inline_form(f"  {school.name.replace(' ', '   ')} ", []),
+    )
+    assert response.status_code == 200  # the same name as it reads: refused
+    assert "There is a school of this name already" in response.content.decode()
+    response = staff_client.post(
+        reverse("admin:studyflow_school_add"), inline_form("Het  Lyceum", [])
+    )
+    assert response.status_code == 302
+    assert School.objects.filter(name="Het Lyceum").exists()
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"), {"school": school.pk, "name": "2\tC"}
+    )
+    assert response.status_code == 302
+    assert Classroom.objects.filter(school=school, name="2 C").exists()
