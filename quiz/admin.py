@@ -90,6 +90,26 @@ class QuestionForm(forms.ModelForm):
     def clean_accepted_answers(self) -> list[str]:
         return parse_answer_lines(self.cleaned_data.get("accepted_answers") or "")
 
+    def clean_order(self) -> int | None:
+        """A number no other question of the chapter has: the chapter's order, and the demo's
+        re-seeding, tell questions apart by it."""
+        order: int | None = self.cleaned_data.get("order")
+        chapter = self.cleaned_data.get("chapter")
+        if order is None or chapter is None:
+            return order
+        taken = (
+            Question.objects.filter(chapter=chapter, order=order)
+            .exclude(pk=self.instance.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if taken is not None:
+            raise ValidationError(
+                f"Question {taken} of this chapter has number {order} already. Pick another"
+                + (", or leave it empty to put this one last." if self.instance.pk is None else ".")
+            )
+        return order
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:

@@ -128,6 +128,21 @@ def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make
     assert "#5" in message and "#None" not in message  # the admin's "was added" names it
 
 
+def test_a_number_another_question_of_the_chapter_has_is_refused(staff_client, make_question):
+    first = make_question(order=1)
+    second = make_question(order=2)
+    response = staff_client.post(change_url(second), form_data(second, order=1))
+    assert response.status_code == 200
+    assert f"Question {first.pk} of this chapter has number 1 already." in (
+        response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.order == 2
+    # saving a question under its own number is fine
+    response = staff_client.post(change_url(second), form_data(second, text="Changed."))
+    assert response.status_code == 302
+
+
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
     question = make_question()
     response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
