@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import pairwise
 from typing import Literal
+
+from quiz.study_time import gap_ms
 
 Submission = Literal["apply", "duplicate", "stale"]
 
@@ -59,15 +61,11 @@ def home_role(*, is_student: bool, is_teacher: bool, is_staff: bool) -> Role | N
     return None
 
 
-IDLE_CAP = timedelta(minutes=5)  # as the teachers' time spent counts it
-
-
-def time_spent(times: Sequence[datetime], idle_cap: timedelta = IDLE_CAP) -> float:
-    """Seconds spent on a quiz from its events' times: each gap up to the cap, so a quiz left
-    open overnight counts the minutes worked, not the days between (as the teacher's reports
-    count time spent)."""
-    gaps = (later - earlier for earlier, later in pairwise(times))
-    return sum(min(max(gap, timedelta(0)), idle_cap).total_seconds() for gap in gaps)
+def time_spent(times: Sequence[datetime]) -> float:
+    """Seconds spent on a quiz from its events' times: each gap capped as the teacher's reports
+    credit study time (quiz.study_time), so a quiz left open overnight counts the minutes worked,
+    not the days between."""
+    return sum(gap_ms(earlier, later) for earlier, later in pairwise(times)) / 1000
 
 
 def format_duration(seconds: int | float) -> str:

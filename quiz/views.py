@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -213,13 +214,14 @@ def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
     # Counted as the teacher's reports count them: answers (right or wrong), and shown answers
     # apart (the event's `questions_answered` and `mistakes` count them in; its `seconds` is the
     # time since the start, days for a quiz left open).
-    if not any(event.type == QUIZ_PASSED for event in events):
+    kinds = Counter(event.type for event in events)
+    if not kinds[QUIZ_PASSED]:
         return None
     return {
-        "questions": sum(e.type in (ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY) for e in events),
-        "wrong": sum(e.type == ANSWERED_INCORRECTLY for e in events),
-        "revealed": sum(e.type == ANSWER_REVEALED for e in events),
-        "time": format_duration(time_spent([e.recorded_at for e in events])),
+        "questions": kinds[ANSWERED_CORRECTLY] + kinds[ANSWERED_INCORRECTLY],
+        "wrong": kinds[ANSWERED_INCORRECTLY],
+        "revealed": kinds[ANSWER_REVEALED],
+        "time": format_duration(time_spent([event.recorded_at for event in events])),
     }
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 
 
 class School(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)  # unique in any case: the constraint below
 
     class Meta:
         ordering = ["name"]
@@ -48,9 +48,6 @@ class Classroom(models.Model):
     class Meta:
         ordering = ["school__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["school", "name"], name="classroom_unique_name_per_school"
-            ),
             models.UniqueConstraint(
                 F("school"),
                 Lower("name"),

@@ -164,7 +164,10 @@ except ValueError as error:
     raise ImproperlyConfigured(f"LOGIN_THROTTLE_RATE: {error}") from None
 # Behind reverse proxies that append the client's address to X-Forwarded-For, how many of them
 # there are (0: the peer's own address is the client's, and the header is ignored).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+try:
+    TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, such as 1") from None
 # The counts live in the cache: each process's memory by default; a Redis URL shares them between
 # the web processes of a site.
 CACHE_URL = os.environ.get("CACHE_URL", "")

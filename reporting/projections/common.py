@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from quiz.answers import normalise_answer
+from quiz.study_time import gap_ms
 
 QUIZ_STARTED = "quiz.QuizStarted"
 QUESTION_ASSIGNED = "quiz.QuestionAssigned"
@@ -38,10 +39,6 @@ QUIZ_EVENT_TYPES = frozenset(
 ANSWER_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY})
 TRY_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, ANSWER_REVEALED})
 
-# An idle gap longer than this is not study time: the student walked away. The gap still counts,
-# but only up to the cap (the student presumably worked a little before leaving).
-IDLE_CAP_MS = 5 * 60 * 1000
-
 # Answers repeat a lot ("12", "1/2"); normalising is pure, so the projections share a cache of the
 # recent ones.
 normalise = lru_cache(maxsize=65_536)(normalise_answer)
@@ -58,19 +55,6 @@ class EventLike(Protocol):
     def data(self) -> Mapping[str, Any]: ...
     @property
     def recorded_at(self) -> datetime: ...
-
-
-def gap_ms(previous: datetime | None, current: datetime) -> int:
-    """Study time credited to `current`: the capped gap since the student's previous event.
-
-    The first event of a student has no gap. Events are taken in the log's commit order; two
-    concurrent requests of one student may commit out of clock order, and a negative gap counts 0.
-    """
-    if previous is None:
-        return 0
-    delta = current - previous
-    ms = delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
-    return max(0, min(ms, IDLE_CAP_MS))
 
 
 @dataclass(frozen=True)
