@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from quiz.answers import is_correct
+from quiz.answers import is_correct, normalise_answer
 from quiz.errors import CommandRejected
 
 QUIZ_STARTED = "quiz.QuizStarted"
@@ -424,3 +424,19 @@ def decide(
             raise CommandRejected("question_open", "Answer or reveal the open question first.")
         return [_assign(state, pool=pool, pick=pick, number=state.question_number + 1)]
     raise TypeError(f"not a quiz command: {command!r}")
+
+
+def is_repeat_of(command: Command, first: Event) -> bool:
+    """Whether `command` asks what the command whose first event is `first` asked: a re-send may
+    be answered with the first outcome; the same command id on a different request may not (a
+    client that reused its Idempotency-Key must hear so, not get an answer to another question)."""
+    if isinstance(command, StartQuiz):
+        return first.type == QUIZ_STARTED
+    if isinstance(command, AnswerQuestion):
+        answered = first.type in (ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY)
+        given = first.data.get("answer")
+        # A retry that differs only in what checking ignores (spaces, case) is the same answer.
+        return answered and normalise_answer(str(given)) == normalise_answer(command.answer)
+    if isinstance(command, RevealAnswer):
+        return first.type == ANSWER_REVEALED
+    return first.type == QUESTION_ASSIGNED

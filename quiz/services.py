@@ -46,6 +46,7 @@ from quiz.domain import (
     StartQuiz,
     decide,
     fold,
+    is_repeat_of,
 )
 from quiz.errors import (
     ChapterNotFound,
@@ -260,6 +261,8 @@ def _handle(
             raise QuizNotFound()  # a quiz never changes hands: a cached state may say so too
         replay = _replay(events, command_id)
         if replay is not None:
+            if not is_repeat_of(command, replay.events[0]):
+                raise CommandIdReused()
             return replay
         questions = _questions_for(state, command)
         try:

@@ -105,9 +105,10 @@ def _domain_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, errors.InvalidAnswer):
         message = exc.message or "The answer must be 1 to 500 characters."
         return exceptions.ValidationError({"answer": [message]})
-    if isinstance(
-        exc, errors.CommandRejected | errors.CommandIdReused | errors.ConcurrencyConflict
-    ):
+    if isinstance(exc, errors.CommandIdReused):
+        # The API's command id is the client's Idempotency-Key: name what the client sent.
+        return Conflict("This Idempotency-Key was already used for a different request.", exc.code)
+    if isinstance(exc, errors.CommandRejected | errors.ConcurrencyConflict):
         return Conflict(exc.message, exc.code)
     if isinstance(exc, errors.QuizError):
         return exceptions.ValidationError({"non_field_errors": [exc.message]}, exc.code)

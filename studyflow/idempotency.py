@@ -21,7 +21,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     required=False,
     description=(
         "A UUID chosen by the client. Repeating the request with the same key returns the same "
-        "response and records nothing new."
+        "response and records nothing new; the same key with a different request (another "
+        "answer, say) is refused with 409 `command_id_reused`."
     ),
 )
 

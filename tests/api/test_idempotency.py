@@ -57,6 +57,20 @@ def test_answer_repeated_ten_times_is_one_answer_event(school: School2) -> None:
     )
 
 
+def test_the_same_key_with_another_answer_is_refused_and_records_nothing(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    quiz_id = start(rec, school.chapters["words"].pk)["id"]
+    key = new_key()
+    rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, key=key)
+    before = stream_types(quiz_id)
+    refused = rec.post(
+        f"/api/quizzes/{quiz_id}/answer/", {"answer": "something else"}, expect=409, key=key
+    )
+    assert refused["code"] == "command_id_reused"
+    assert "Idempotency-Key" in refused["detail"]
+    assert stream_types(quiz_id) == before
+
+
 def test_a_rejected_answer_resent_after_the_quiz_moved_on_is_rejected_again(
     school: School2,
 ) -> None:

@@ -23,6 +23,7 @@ from quiz.domain import (
     StartQuiz,
     candidates,
     evolve,
+    is_repeat_of,
     no_repeat_window,
 )
 from quiz.errors import CommandRejected
@@ -419,3 +420,36 @@ def test_state_after_a_start():
 def test_decided_events_are_plain_data():
     events = when(given(), START)
     assert all(isinstance(e, DomainEvent) and isinstance(e.data, dict) for e in events)
+
+
+# --- re-sent commands -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "first_event"),
+    [
+        (START, started()),
+        (AnswerQuestion("31"), wrong(3, "31")),
+        (AnswerQuestion(" X = 4 "), wrong(3, "x = 4")),  # what checking ignores, a retry may vary
+        (AnswerQuestion("20"), correct(2, 1)),
+        (RevealAnswer(), revealed(2)),
+        (NextQuestion(), assigned(3, 2)),
+    ],
+)
+def test_a_command_resent_is_a_repeat_of_the_first(command, first_event):
+    assert is_repeat_of(command, first_event)
+
+
+@pytest.mark.parametrize(
+    ("command", "first_event"),
+    [
+        (AnswerQuestion("32"), wrong(3, "31")),  # another answer under the same command id
+        (AnswerQuestion("20"), revealed(2)),
+        (RevealAnswer(), wrong(3, "31")),
+        (NextQuestion(), started()),
+        (NextQuestion(), correct(2, 1)),
+        (START, assigned(3, 2)),
+    ],
+)
+def test_the_same_command_id_on_a_different_request_is_no_repeat(command, first_event):
+    assert not is_repeat_of(command, first_event)

@@ -223,9 +223,21 @@ def test_a_resent_answer_returns_the_first_outcome_and_appends_nothing(world):
 
     # Still the first outcome after the quiz moved on (a late retry of a slow request).
     next_q(world, quiz.id)
-    late = answer(world, quiz.id, "whatever the retry says", command_id=command_id)
+    late = answer(world, quiz.id, right_answer(quiz), command_id=command_id)
     assert late.quiz == first.quiz
     assert late.quiz.result is not None and late.quiz.result.correct
+
+
+def test_a_command_id_used_again_for_another_answer_or_command_is_refused(world):
+    quiz = start(world).quiz
+    command_id = cid()
+    answer(world, quiz.id, "not a number", command_id=command_id)
+    version = store.stream_version(services.stream_id(quiz.id))
+    with pytest.raises(CommandIdReused):
+        answer(world, quiz.id, right_answer(quiz), command_id=command_id)
+    with pytest.raises(CommandIdReused):
+        next_q(world, quiz.id, command_id=command_id)
+    assert store.stream_version(services.stream_id(quiz.id)) == version
 
 
 def test_a_resent_start_returns_the_first_outcome(world):
