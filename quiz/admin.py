@@ -238,8 +238,30 @@ class CourseAdmin(admin.ModelAdmin):
     inlines = [ChapterInline]
 
 
+class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
+    """The chapter page's question rows: each number once (what QuestionForm.clean_order asks of
+    a single question). Every question of the chapter is a row, so numbers may be swapped."""
+
+    def clean(self) -> None:
+        super().clean()
+        numbered: dict[int, Any] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            order = data.get("order")
+            if order is None:
+                continue
+            if order in numbered:
+                first, second = numbered[order].instance.pk, form.instance.pk
+                raise forms.ValidationError(
+                    f"Questions {first} and {second} both have number {order}. "
+                    "Give each question of the chapter its own number."
+                )
+            numbered[order] = form
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
+    formset = ChapterQuestionsFormSet
     extra = 0
     fields = ["order", "kind", "current_revision"]
     readonly_fields = ["kind", "current_revision"]

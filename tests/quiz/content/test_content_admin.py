@@ -143,6 +143,45 @@ def test_a_number_another_question_of_the_chapter_has_is_refused(staff_client, m
     assert response.status_code == 302
 
 
+def chapter_form_data(chapter, numbers):
+    """The chapter page as posted: its fields and a question row per (question, number)."""
+    data = {
+        "course": chapter.course_id,
+        "title": chapter.title,
+        "order": chapter.order,
+        "streak_goal": chapter.streak_goal,
+        "questions-TOTAL_FORMS": str(len(numbers)),
+        "questions-INITIAL_FORMS": str(len(numbers)),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, (question, number) in enumerate(numbers):
+        data[f"questions-{i}-id"] = question.pk
+        data[f"questions-{i}-chapter"] = chapter.pk
+        data[f"questions-{i}-order"] = number
+    return data
+
+
+def test_the_chapter_page_refuses_two_questions_with_one_number(staff_client, make_question):
+    first = make_question(order=1)
+    second = make_question(chapter=first.chapter, order=2)
+    chapter = first.chapter
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    response = staff_client.post(url, chapter_form_data(chapter, [(first, 1), (second, 1)]))
+    assert response.status_code == 200
+    assert f"Questions {first.pk} and {second.pk} both have number 1." in (
+        response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.order == 2
+    # swapping two numbers in one save is fine
+    response = staff_client.post(url, chapter_form_data(chapter, [(first, 2), (second, 1)]))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (2, 1)
+
+
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
     question = make_question()
     response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
