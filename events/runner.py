@@ -440,29 +440,36 @@ def reset(name: str) -> int:
     projection = projections.get(name)
     now = timezone.now()
     with transaction.atomic():
-        list(ProjectionCheckpoint.objects.select_for_update().filter(name=name))
-        ProjectionCheckpoint.objects.filter(name=name).delete()
+        kept = {
+            checkpoint.partition: checkpoint
+            for checkpoint in ProjectionCheckpoint.objects.select_for_update().filter(name=name)
+        }
         projection.reset()
-        rows = []
-        total = 0
         # One scan of the log for every partition's count, not one per partition.
         counts = store.events_after_per_partition(
             None, partitions=projection.partitions, types=projection.event_types
         )
+        new = []
         for partition, pending in enumerate(counts):
-            total += pending
-            rows.append(
-                ProjectionCheckpoint(
-                    name=name,
-                    partition=partition,
-                    partitions=projection.partitions,
-                    status=Status.REBUILDING,
-                    rebuild_total=pending,
-                    rebuild_started_at=now,
-                )
+            fresh = ProjectionCheckpoint(
+                name=name,
+                partition=partition,
+                partitions=projection.partitions,
+                status=Status.REBUILDING,
+                rebuild_total=pending,
+                rebuild_started_at=now,
             )
-        ProjectionCheckpoint.objects.bulk_create(rows)
-    return total
+            old = kept.pop(partition, None)
+            if old is None:
+                new.append(fresh)
+            else:
+                # Every field back to its default, in the same row: an operator's page or link
+                # to this checkpoint stays good through the rebuild.
+                fresh.pk, fresh.created_at = old.pk, old.created_at
+                fresh.save(force_update=True)
+        ProjectionCheckpoint.objects.filter(pk__in=[c.pk for c in kept.values()]).delete()
+        ProjectionCheckpoint.objects.bulk_create(new)
+    return sum(counts)
 
 
 def replay(

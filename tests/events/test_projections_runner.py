@@ -84,6 +84,9 @@ def test_rebuild_equals_incremental_catch_up() -> None:
     settle()
     catch_up_all("answers", batch_size=3)
     incremental = answers_snapshot()
+    checkpoints = ProjectionCheckpoint.objects.filter(name="answers")
+    ids = list(checkpoints.order_by("partition").values_list("pk", flat=True))
+    checkpoints.filter(partition=1).update(failures=3, last_error="an old failure")
 
     err = StringIO()
     call_command(
@@ -92,9 +95,10 @@ def test_rebuild_equals_incremental_catch_up() -> None:
 
     assert answers_snapshot() == incremental
     assert "100.0%" in err.getvalue()
-    assert set(
-        ProjectionCheckpoint.objects.filter(name="answers").values_list("status", flat=True)
-    ) == {"ok"}
+    assert set(checkpoints.values_list("status", flat=True)) == {"ok"}
+    # The same rows, so the admin's links to them still work, with nothing of their past kept.
+    assert list(checkpoints.order_by("partition").values_list("pk", flat=True)) == ids
+    assert set(checkpoints.values_list("failures", "last_error")) == {(0, "")}
 
 
 def test_an_interrupted_rebuild_says_how_it_finishes_and_catch_up_finishes_it(
@@ -243,6 +247,22 @@ def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> N
     assert "rebuild" in ProjectionCheckpoint.objects.get(name="test_faulty", partition=0).last_error
     runner.rebuild("test_faulty")
     assert ProjectionCheckpoint.objects.filter(name="test_faulty", status="ok").count() == 2
+    # And back to one: the second partition's checkpoint goes.
+    projections.unregister("test_faulty")
+    projections.register(
+        Projection(
+            name="test_faulty",
+            event_types=frozenset(OUTCOMES),
+            apply=fault.apply,
+            reset=fault.reset,
+        )
+    )
+    runner.rebuild("test_faulty")
+    assert list(
+        ProjectionCheckpoint.objects.filter(name="test_faulty").values_list(
+            "partition", "partitions", "status"
+        )
+    ) == [(0, 1, "ok")]
 
 
 def progress_snapshot() -> list[tuple[Any, ...]]:
