@@ -29,8 +29,11 @@ def _may_read(actor: Any, state: QuizState) -> bool:
     return bool(students_visible_to(actor).filter(pk=state.student_id).exists())
 
 
-def _readable(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizState, list[RecordedEvent]]:
-    events = store.read_stream(services.stream_id(services.parse_quiz_id(quiz_id)))
+def _readable(
+    actor: Any, quiz_id: uuid.UUID | str, *, metadata: bool = False
+) -> tuple[QuizState, list[RecordedEvent]]:
+    stream = services.stream_id(services.parse_quiz_id(quiz_id))
+    events = store.read_stream(stream, metadata=metadata)
     state = fold(events)
     if not _may_read(actor, state):
         raise QuizNotFound()
@@ -49,8 +52,8 @@ def quiz_with_events(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizView, li
 
 
 def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
-    """The quiz's events in version order."""
-    _, events = _readable(actor, quiz_id)
+    """The quiz's events in version order, metadata and all."""
+    _, events = _readable(actor, quiz_id, metadata=True)
     return events
 
 
@@ -71,7 +74,7 @@ def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
         quiz_ids = quiz_ids[:limit]
     views = []
     for quiz_id in quiz_ids:
-        state = fold(store.read_stream(services.stream_id(quiz_id)))
+        state = fold(store.read_stream(services.stream_id(quiz_id), metadata=False))
         if state.started:
             views.append(services.view_of(state))
     return views

@@ -144,7 +144,7 @@ def start_quiz(
             if cached is not None and cached[1].passed:
                 state = cached[1]
             else:
-                state = fold(store.read_stream(latest))
+                state = fold(store.read_stream(latest, metadata=False))
             if state.started and not state.passed:
                 _record_outcome(
                     command_id,
@@ -254,7 +254,7 @@ def _handle(
         if cached is not None:
             events, state = cached
         else:
-            events = tuple(store.read_stream(stream))
+            events = tuple(store.read_stream(stream, metadata=False))
             state = fold(events)
         from_cache, cached = cached is not None, None  # a retry always reads the stream
         if not state.started or state.student_id != getattr(actor, "pk", None):
@@ -385,14 +385,30 @@ def _new_events(
 # --- idempotency --------------------------------------------------------------------------------
 
 
+def applied_events(
+    events: Sequence[RecordedEvent], command_id: uuid.UUID
+) -> tuple[int, list[RecordedEvent]]:
+    """Where in `events` the command appended, and what: (index of its first event, its events),
+    or (-1, []). By event id (derived from the command id), so streams read without metadata
+    will do; a command's events are appended together, so they follow one another."""
+    first = event_id(command_id, 0)
+    start = next((i for i, e in enumerate(events) if e.event_id == first), -1)
+    if start < 0:
+        return -1, []
+    applied = [events[start]]
+    for e in events[start + 1 :]:
+        if e.event_id != event_id(command_id, len(applied)):
+            break
+        applied.append(e)
+    return start, applied
+
+
 def _replay(events: Sequence[RecordedEvent], command_id: uuid.UUID) -> CommandResult | None:
     """The outcome of `command_id` as when it was first applied, if it was applied here."""
-    key = str(command_id)
-    mine = [i for i, e in enumerate(events) if (e.metadata or {}).get("command_id") == key]
-    if not mine:
+    start, applied = applied_events(events, command_id)
+    if not applied:
         return None
-    state = fold(events[: mine[-1] + 1])
-    applied = [events[i] for i in mine]
+    state = fold(events[: start + len(applied)])
     created = any(e.type == QUIZ_STARTED for e in applied)
     return CommandResult(view_of(state), events=applied, created=created)
 
@@ -485,7 +501,7 @@ def _start_lookups(
 
 
 def _replay_stream(actor: Any, command_id: uuid.UUID, stream: str) -> CommandResult:
-    events = store.read_stream(stream)
+    events = store.read_stream(stream, metadata=False)
     if fold(events).student_id != actor.pk:
         raise CommandIdReused()
     replay = _replay(events, command_id)
@@ -564,7 +580,7 @@ def _outcome_again(
         raise CommandIdReused()
     if outcome.code:
         raise CommandRejected(outcome.code, outcome.message)
-    state = fold(store.read_stream(outcome.stream_id)[: outcome.version])
+    state = fold(store.read_stream(outcome.stream_id, metadata=False)[: outcome.version])
     return CommandResult(view_of(state), events=[], created=False)
 
 

@@ -278,7 +278,7 @@ def _send(
     command_id: uuid.UUID = form.cleaned_data["command_id"]
 
     def already_applied() -> bool:
-        return any(str(event.metadata.get("command_id")) == str(command_id) for event in events)
+        return bool(services.applied_events(events, command_id)[1])
 
     decision = classify_submission(
         posted_version=form.cleaned_data["version"],

@@ -486,6 +486,15 @@ def test_read_stream_from_a_version() -> None:
     assert stream_version(new_stream()) == 0
 
 
+def test_read_stream_without_metadata_gives_the_same_events_with_empty_metadata() -> None:
+    stream = new_stream()
+    append(stream, [NewEvent("quiz.QuizStarted", {"n": i}, {"i": i}) for i in range(4)], NO_STREAM)
+    full = read_stream(stream, from_version=2)
+    lean = read_stream(stream, from_version=2, metadata=False)
+    assert [e.metadata for e in full] == [{"i": i} for i in range(1, 4)]
+    assert lean == [replace(e, metadata={}) for e in full]
+
+
 @commits
 def test_read_all_pages_through_every_event_once_in_order() -> None:
     streams = [new_stream() for _ in range(3)]
