@@ -69,7 +69,7 @@ QUIZ_NAMESPACE = uuid.UUID("5b0f6c1e-2d1a-4c8e-9a57-0d5e3f1c7a21")
 @dataclass(frozen=True)
 class CommandResult:
     quiz: QuizView
-    events: list[RecordedEvent]
+    events: list[RecordedEvent]  # what the command appended (a re-send's: read without metadata)
     created: bool = False  # start_quiz only: a new quiz (False: the open quiz was returned)
 
 
