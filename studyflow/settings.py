@@ -223,6 +223,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+    # kombu's own, but writing each message whole (see studyflow.broker_files).
+    CELERY_BROKER_TRANSPORT = "studyflow.broker_files:Transport"
 else:
     # Above the longest task (a catch-up batch runs within its time budget), so a slow task is not
     # redelivered while it still runs. Short connect timeout: publishing a nudge must not hold up a
