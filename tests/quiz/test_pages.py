@@ -270,6 +270,11 @@ def test_a_stuck_student_gets_a_gentle_hint(browser: Client, chapter: Any) -> No
     assert "Show the answer</button>" not in html
     assert "On the next question, try “Show the answer”" in html
     assert "Stuck? On the next question, “Show the answer” gives a worked example." in html
+    # After a shown answer the hint is about reading it, not about showing one.
+    send(browser, quiz_id, "next")
+    send(browser, quiz_id, "reveal")
+    html = " ".join(page(browser, quiz_id).split())
+    assert "Read the worked answer calmly" in html and "“Show the answer”" not in html
     send(browser, quiz_id, "next")
     answer(browser, quiz_id, right_answer(quiz_id))
     assert "Finding this one tricky?" not in page(browser, quiz_id)
