@@ -288,6 +288,11 @@ def test_choice_questions_are_buttons(browser: Client) -> None:
         r'<button type="submit" name="answer" value="A" class="choice" autofocus>', html
     )
     assert 'value="B" class="choice"' in html
+    wrong_choice = re.search(r'value="B" class="choice">.*?"choice-text">(.*?)</span>', html, re.S)
+    answer(browser, quiz_id, "B")  # wrong: the student reads back the choice, not just its key
+    assert wrong_choice is not None
+    assert f'<span class="answer-text">B: {wrong_choice[1]}</span>' in page(browser, quiz_id)
+    send(browser, quiz_id, "next")
     answer(browser, quiz_id, "A")
     assert 'class="result good"' in page(browser, quiz_id)
 

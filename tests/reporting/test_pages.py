@@ -105,7 +105,7 @@ def test_student_page_lists_every_answer_with_timing(history):
     # The summary counts answers and reveals apart; the table lists both, and says so.
     answered = sum(a.outcome != "revealed" for a in answers)
     assert f"<dt>Answers</dt><dd>{answered}</dd>" in html
-    assert f"Answers and reveals <span class=\"muted small\">({len(answers)}, newest" in html
+    assert f'Answers and reveals <span class="muted small">({len(answers)}, newest' in html
 
 
 def test_questions_page_shows_facility_and_wrong_answers(history):
