@@ -61,7 +61,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["chapter", "order", "kind"]
+        fields = ["chapter", "order", "kind", "live"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,13 +158,13 @@ class RevisionInline(admin.TabularInline):
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
     inlines = [RevisionInline]
-    list_display = ["id", "chapter", "order", "kind", "current_text", "current_revision"]
-    list_filter = ["chapter__course", "chapter", "kind"]
+    list_display = ["id", "chapter", "order", "kind", "live", "current_text", "current_revision"]
+    list_filter = ["chapter__course", "chapter", "kind", "live"]
     list_select_related = ["chapter__course"]
     search_fields = ["revisions__text"]
     readonly_fields = ["current_revision"]
     fieldsets = [
-        (None, {"fields": ["chapter", "order", "kind", "current_revision"]}),
+        (None, {"fields": ["chapter", "order", "kind", "live", "current_revision"]}),
         ("Content", {"fields": ["text", "choices", "accepted_answers", "worked_answer"]}),
     ]
 
@@ -198,6 +198,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 chapter=obj.chapter,
                 kind=obj.kind,
                 order=data.get("order"),  # None: after the chapter's last
+                live=data.get("live", True),
                 actor=request.user,
                 **content,
             )
@@ -207,7 +208,7 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.current_revision = created.current_revision
             obj._state.adding = False
             return
-        obj.save(update_fields=["chapter", "order"])
+        obj.save(update_fields=["chapter", "order", "live"])
         revise_question(question=obj, actor=request.user, **content)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -263,7 +264,7 @@ class QuestionInline(admin.TabularInline):
     model = Question
     formset = ChapterQuestionsFormSet
     extra = 0
-    fields = ["order", "kind", "current_revision"]
+    fields = ["order", "live", "kind", "current_revision"]
     readonly_fields = ["kind", "current_revision"]
     show_change_link = True
     can_delete = False

@@ -11,7 +11,7 @@ import math
 import uuid
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -123,7 +123,8 @@ def quiz_state(view: QuizView) -> dict[str, Any]:
 
 
 def courses_with_chapters() -> QuerySet[Course]:
-    chapters = Chapter.objects.annotate(question_count=Count("questions")).order_by("order", "id")
+    live = Count("questions", filter=Q(questions__live=True))  # what a student can be asked
+    chapters = Chapter.objects.annotate(question_count=live).order_by("order", "id")
     return Course.objects.order_by("order", "id").prefetch_related(
         Prefetch("chapters", queryset=chapters)
     )
@@ -340,9 +341,10 @@ def questions_of_chapter(chapter_id: int) -> list[dict[str, Any]]:
             "text": question.text,
             "choices": [choice.as_dict() for choice in question.choices],
             "accepted_answers": list(question.accepted_answers),
+            "live": live,
         }
-        # content.chapter_pool: one query for the current revisions, not every revision loaded.
-        for question in content.chapter_pool(chapter_id)[:MAX_QUESTIONS]
+        # One query for the current revisions, not every revision loaded.
+        for question, live in content.chapter_questions(chapter_id)[:MAX_QUESTIONS]
     ]
 
 
@@ -361,6 +363,7 @@ class ContentQuestionListApi(APIView):
         choices = ChoiceSerializer(many=True)
         accepted_answers = serializers.ListField(child=serializers.CharField())
         revision = serializers.IntegerField()
+        live = serializers.BooleanField(help_text="False: a draft, never put to students.")
 
     @extend_schema(
         operation_id="content_questions_list",

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
 
@@ -176,8 +176,10 @@ def create_question(
     worked_answer: str,
     actor: Any = None,
     order: int | None = None,
+    live: bool = True,
 ) -> Question:
-    """A new question with its first revision. `order` defaults to after the chapter's last."""
+    """A new question with its first revision. `order` defaults to after the chapter's last; a
+    question not `live` is a draft, which quizzes do not assign."""
     content = clean_content(
         kind=kind,
         text=text,
@@ -189,7 +191,7 @@ def create_question(
         if order is None:
             last = Question.objects.filter(chapter=chapter).aggregate(last=Max("order"))["last"]
             order = 1 if last is None else last + 1
-        question = Question.objects.create(chapter=chapter, kind=kind, order=order)
+        question = Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
         _add_revision(question, content, actor=actor, number=1)
     return question
 
@@ -293,14 +295,27 @@ def question_revision(question_id: int, revision: int) -> QuestionContent:
     return _snapshot(row, row.question.kind)
 
 
-def chapter_pool(chapter_id: int) -> tuple[QuestionContent, ...]:
-    """The chapter's questions at their current revisions, in chapter order (one query)."""
-    revisions = (
+def _current_revisions(chapter_id: int) -> QuerySet[QuestionRevision]:
+    return (
         QuestionRevision.objects.select_related("question")
         .filter(question__chapter_id=chapter_id, revision=F("question__current_revision"))
         .order_by("question__order", "question_id")
     )
+
+
+def chapter_pool(chapter_id: int) -> tuple[QuestionContent, ...]:
+    """The questions quizzes assign: the chapter's live ones at their current revisions, in
+    chapter order (one query)."""
+    revisions = _current_revisions(chapter_id).filter(question__live=True)
     return tuple(_snapshot(r, r.question.kind) for r in revisions)
+
+
+def chapter_questions(chapter_id: int) -> list[tuple[QuestionContent, bool]]:
+    """Every question of the chapter at its current revision, drafts too, each with whether it is
+    live (what staff see; one query)."""
+    return [
+        (_snapshot(r, r.question.kind), r.question.live) for r in _current_revisions(chapter_id)
+    ]
 
 
 def chapter_info(chapter_id: int) -> ChapterInfo | None:

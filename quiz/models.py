@@ -63,6 +63,11 @@ class Question(models.Model):
     order = models.PositiveIntegerField(default=0)
     # Number of the revision students get now; 0 only in the instant before the first revision.
     current_revision = models.PositiveIntegerField(default=0, editable=False)
+    live = models.BooleanField(
+        "live for students",
+        default=True,
+        help_text="Off: a draft, which no quiz puts to students. Check it, then switch it on.",
+    )
 
     class Meta:
         ordering = ["chapter", "order", "pk"]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from quiz.content import create_question
 from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
@@ -114,6 +115,7 @@ def test_session_auth_requires_csrf_for_posts(school: School2) -> None:
 
 
 def test_courses_list_chapters_with_question_counts(school: School2) -> None:
+    draft(school)  # not counted: no student is asked a draft
     body = school.client("student1").get("/api/courses/").json()
     course = next(c for c in body if c["id"] == school.course.pk)
     assert course["title"] == school.course.title
@@ -265,12 +267,28 @@ def test_classes_teacher_sees_own_staff_all(school: School2) -> None:
     assert {"2A", "2B"} <= names
 
 
+def draft(school: School2) -> int:
+    """A draft question in the words chapter: its id."""
+    return create_question(
+        chapter=school.chapters["words"],
+        kind="open",
+        text="Not ready yet.",
+        choices=None,
+        accepted_answers=["later"],
+        worked_answer="",
+        live=False,
+    ).pk
+
+
 def test_content_questions_for_staff_with_accepted_answers(school: School2) -> None:
     chapter = school.chapters["words"].pk
+    unfinished = draft(school)
     response = school.client("admin").get(f"/api/content/questions/?chapter={chapter}")
     assert response.status_code == 200
     body = response.json()
-    assert len(body) == 5
+    assert len(body) == 6
+    assert [q["live"] for q in body] == [True] * 5 + [False]
+    assert body[-1]["id"] == unfinished
     first = body[0]
     assert set(first) >= {
         "id",
@@ -280,6 +298,7 @@ def test_content_questions_for_staff_with_accepted_answers(school: School2) -> N
         "choices",
         "accepted_answers",
         "revision",
+        "live",
     }
     assert first["chapter"] == chapter and first["revision"] == 1
     assert first["accepted_answers"] == school.accepted[first["id"]]

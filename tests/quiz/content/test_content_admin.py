@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
-from quiz.content import revise_question
+from quiz.content import chapter_pool, revise_question
 from quiz.models import Question
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,33 @@ def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make
     assert Question.objects.latest("pk").order == 5
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "#5" in message and "#None" not in message  # the admin's "was added" names it
+
+
+def test_a_question_saved_as_a_draft_is_not_put_to_students(staff_client, chapter, make_question):
+    live = make_question(order=1)
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {
+            "chapter": chapter.pk,
+            "order": "",
+            "kind": "open",
+            "live": "",  # the box left unticked
+            "text": "What is 2 + 2?",
+            "accepted_answers": "4",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft = Question.objects.latest("pk")
+    assert draft.live is False
+    assert [q.id for q in chapter_pool(chapter.pk)] == [live.pk]
+    # Ticked on its page: students get it from now on.
+    response = staff_client.post(
+        change_url(draft), form_data(draft, live="on", text="What is 2 + 2?", accepted_answers="4")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [q.id for q in chapter_pool(chapter.pk)] == [live.pk, draft.pk]
 
 
 def test_a_number_another_question_of_the_chapter_has_is_refused(staff_client, make_question):

@@ -9,6 +9,7 @@ from quiz.content import (
     Choice,
     chapter_info,
     chapter_pool,
+    chapter_questions,
     clean_content,
     current_revision,
     question_revision,
@@ -203,6 +204,17 @@ def test_chapter_pool_has_current_revisions_in_order(chapter, make_question):
     assert pool[0].choices == (Choice("A", "1/3"), Choice("B", "1/4"), Choice("C", "2/6"))
     assert pool[0].accepted_answers == ("B",)
     assert chapter_pool(chapter.pk + 1000) == ()
+
+
+@pytest.mark.django_db
+def test_a_draft_is_never_in_the_pool_but_staff_see_it(chapter, make_question):
+    live = make_question(text="Live")
+    draft = make_question(text="Draft", live=False)
+    assert [q.id for q in chapter_pool(chapter.pk)] == [live.pk]
+    assert [(q.id, q.text, is_live) for q, is_live in chapter_questions(chapter.pk)] == [
+        (live.pk, "Live", True),
+        (draft.pk, "Draft", False),
+    ]
 
 
 @pytest.mark.django_db
