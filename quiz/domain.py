@@ -435,7 +435,8 @@ def is_repeat_of(command: Command, first: Event) -> bool:
     if isinstance(command, AnswerQuestion):
         answered = first.type in (ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY)
         given = first.data.get("answer")
-        # A retry that differs only in what checking ignores (spaces, case) is the same answer.
+        # Strict on purpose: only the surrounding and repeated spaces and the case may differ
+        # (`0,5` after `1/2` is another request, though checking takes both for a half).
         return answered and normalise_answer(str(given)) == normalise_answer(command.answer)
     if isinstance(command, RevealAnswer):
         return first.type == ANSWER_REVEALED

@@ -48,7 +48,8 @@ class InvalidAnswer(QuizError, ValueError):
 
 
 class CommandIdReused(QuizError):
-    """The command id was already used by a different command (another quiz)."""
+    """The command id was already used for a different request: another quiz, chapter, command
+    or answer."""
 
     code = "command_id_reused"
 

@@ -129,7 +129,7 @@ def start_quiz(
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
-        return _replay_stream(actor, command_id, earlier)
+        return _replay_stream(actor, command_id, earlier, chapter_id=chapter.id)
     if outcome is not None:
         return _outcome_again(outcome, actor, command="StartQuiz", chapter_id=chapter.id)
     now = now or timezone.now()
@@ -190,7 +190,7 @@ def start_quiz(
         except store.WrongExpectedVersion:
             continue  # a concurrent start created this quiz: the next round returns it
         except store.EventIdReused:
-            return _replay_elsewhere(actor, command_id)
+            return _replay_elsewhere(actor, command_id, chapter_id=chapter.id)
         state = fold(recorded)
         caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
         return CommandResult(view_of(state, questions), events=recorded, created=True)
@@ -500,22 +500,26 @@ def _start_lookups(
     return row[0], started, _outcome_from(row[2:])
 
 
-def _replay_stream(actor: Any, command_id: uuid.UUID, stream: str) -> CommandResult:
+def _replay_stream(
+    actor: Any, command_id: uuid.UUID, stream: str, *, chapter_id: int
+) -> CommandResult:
+    """A start re-sent: its first outcome, if that started this student's quiz on this chapter."""
     events = store.read_stream(stream, metadata=False)
-    if fold(events).student_id != actor.pk:
+    state = fold(events)
+    if state.student_id != actor.pk or state.chapter_id != chapter_id:
         raise CommandIdReused()
     replay = _replay(events, command_id)
-    if replay is None:
+    if replay is None or not replay.created:
         raise CommandIdReused()
     return replay
 
 
-def _replay_elsewhere(actor: Any, command_id: uuid.UUID) -> CommandResult:
+def _replay_elsewhere(actor: Any, command_id: uuid.UUID, *, chapter_id: int) -> CommandResult:
     """A start re-sent: the first outcome, found by the command's first event id (unique index)."""
     stream = _stream_of_command(command_id)
     if stream is None:
         raise CommandIdReused()
-    return _replay_stream(actor, command_id, stream)
+    return _replay_stream(actor, command_id, stream, chapter_id=chapter_id)
 
 
 def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:

@@ -21,8 +21,9 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     required=False,
     description=(
         "A UUID chosen by the client. Repeating the request with the same key returns the same "
-        "response and records nothing new; the same key with a different request (another "
-        "answer, say) is refused with 409 `command_id_reused`."
+        "response and records nothing new. The same key with a different request (another "
+        "answer, say) records nothing either: 409 `command_id_reused`, or the first request's "
+        "own 409 again when that one was refused."
     ),
 )
 

@@ -71,6 +71,17 @@ def test_the_same_key_with_another_answer_is_refused_and_records_nothing(school:
     assert stream_types(quiz_id) == before
 
 
+def test_the_same_key_to_start_another_chapter_is_refused(school: School2) -> None:
+    rec = Recorder(school.client("student1"))
+    key = new_key()
+    rec.post("/api/quizzes/", {"chapter": school.chapters["words"].pk}, expect=201, key=key)
+    refused = rec.post(
+        "/api/quizzes/", {"chapter": school.chapters["choices"].pk}, expect=409, key=key
+    )
+    assert refused["code"] == "command_id_reused"
+    assert [q["chapter"] for q in rec.get("/api/quizzes/")] == [school.chapters["words"].pk]
+
+
 def test_a_rejected_answer_resent_after_the_quiz_moved_on_is_rejected_again(
     school: School2,
 ) -> None:

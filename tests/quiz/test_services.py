@@ -585,6 +585,32 @@ def test_a_chapter_id_or_command_id_of_the_wrong_type_is_a_clear_error(world):
         )
 
 
+def test_a_start_id_used_again_on_another_chapter_or_for_an_answer_is_refused(world):
+    from quiz.models import Chapter
+
+    other = Chapter.objects.create(course=world.chapter.course, title="Other")
+    content.create_question(
+        chapter=other,
+        kind="open",
+        text="What is 1 + 1?",
+        choices=None,
+        accepted_answers=["2"],
+        worked_answer="1 + 1 = 2",
+    )
+    command_id = cid()
+    quiz = services.start_quiz(
+        actor=world.student, chapter_id=world.chapter.pk, command_id=command_id
+    ).quiz
+    with pytest.raises(CommandIdReused):
+        services.start_quiz(actor=world.student, chapter_id=other.pk, command_id=command_id)
+    assert services.quizzes_started(student_id=world.student.pk, chapter_id=other.pk) == 0
+    # An answer's command id is no start either.
+    answer_id = cid()
+    answer(world, quiz.id, "not a number", command_id=answer_id)
+    with pytest.raises(CommandIdReused):
+        services.start_quiz(actor=world.student, chapter_id=world.chapter.pk, command_id=answer_id)
+
+
 def test_a_start_refused_for_a_chapter_without_questions_is_refused_again(world):
     from quiz.models import Chapter
 
