@@ -38,6 +38,7 @@ from quiz import selectors, services
 from quiz.domain import ANSWER_REVEALED, ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
+    CommandIdReused,
     CommandRejected,
     InvalidAnswer,
     NotAStudent,
@@ -303,7 +304,9 @@ def _send(
             )
         except QuizNotFound as error:
             raise Http404("No such quiz.") from error
-        except QuizError as error:  # busy, or a command id reused elsewhere: nothing happened
+        except CommandIdReused:
+            pass  # two buttons of one form, clicked fast: the first counted; show the quiz
+        except QuizError as error:  # busy: nothing happened
             messages.warning(request, error.message)
     # A duplicate (double click, or a re-sent old form) appends nothing: just show the quiz.
     return redirect("quiz:quiz", quiz_id=quiz_id)
