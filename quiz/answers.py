@@ -110,15 +110,16 @@ def _compact(text: str) -> str:
     return normalise_answer(text).replace(" ", "")
 
 
-def _choice_key(text: str) -> str:
+def choice_key(text: str) -> str:
+    """The key a multiple-choice answer names: `b`, `B`, `b)` and `b.` all name `b`."""
     return normalise_answer(text).rstrip(").").strip()
 
 
 def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bool:
     """Whether `answer` matches any accepted answer of a question of this kind."""
     if kind == "choice":
-        key = _choice_key(answer)
-        return any(key == _choice_key(accepted) for accepted in accepted_answers)
+        key = choice_key(answer)
+        return any(key == choice_key(accepted) for accepted in accepted_answers)
     value = parse_number(answer)
     compact = _compact(answer)
     for accepted in accepted_answers:

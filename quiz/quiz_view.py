@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from quiz.answers import choice_key
 from quiz.domain import QuizState
 
 
@@ -134,6 +135,23 @@ def revealed_answer(question: QuestionContentLike) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def answer_as_read(answer: str, question: QuestionContentLike) -> str:
+    """The answer as the student reads it back: a choice with its text ("B: 2/5")."""
+    if question.kind != "choice":
+        return answer
+    key = choice_key(answer)
+    chosen = next((c for c in question.choices if choice_key(c.key) == key), None)
+    return answer if chosen is None else f"{chosen.key}: {chosen.text}"
+
+
+def _read_back(
+    result: AnswerResult | None, question: QuestionContentLike | None
+) -> AnswerResult | None:
+    if result is None or question is None:
+        return result
+    return replace(result, answer=answer_as_read(result.answer, question))
+
+
 def build_quiz_view(state: QuizState, question: QuestionContentLike | None) -> QuizView:
     """`question` is the content of the state's latest assigned revision (None when unknown)."""
     shown = None
@@ -160,7 +178,7 @@ def build_quiz_view(state: QuizState, question: QuestionContentLike | None) -> Q
         stuck=state.stuck,
         version=state.version,
         question=shown,
-        result=result_message(state),
+        result=_read_back(result_message(state), question),
         revealed_answer=reveal,
         questions_answered=state.questions_answered,
         mistakes=state.mistakes,

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from quiz.content import Choice, QuestionContent
 from quiz.pages import (
     Streak,
     chapter_card,
@@ -12,6 +13,7 @@ from quiz.pages import (
     home_role,
     time_spent,
 )
+from quiz.quiz_view import answer_as_read
 
 
 def never_asked() -> bool:
@@ -130,3 +132,25 @@ def test_time_spent_on_a_quiz_counts_each_pause_up_to_five_minutes() -> None:
     # and one event, or clocks out of order, count nothing
     assert time_spent(times[:1]) == 0
     assert time_spent([start, start - timedelta(seconds=5)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "read_back"),
+    [("B", "B: 2/5"), ("b", "B: 2/5"), ("b)", "B: 2/5"), (" b. ", "B: 2/5"), ("Z", "Z")],
+)
+def test_a_choice_answer_is_read_back_with_its_text(answer: str, read_back: str) -> None:
+    question = QuestionContent(
+        id=1,
+        revision=1,
+        kind="choice",
+        text="Which is two fifths?",
+        choices=(Choice("A", "1/5"), Choice("B", "2/5")),
+        accepted_answers=("B",),
+        worked_answer="",
+    )
+    assert answer_as_read(answer, question) == read_back
+
+
+def test_an_open_answer_is_read_back_as_given() -> None:
+    question = QuestionContent(1, 1, "open", "1 + 1?", (), ("2",), "")
+    assert answer_as_read(" 2 ", question) == " 2 "
