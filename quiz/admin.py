@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from quiz.content import clean_content, create_question, revise_question
@@ -226,11 +226,16 @@ class ChapterInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Chapter]:
         # One count per page instead of one query per chapter row.
-        return super().get_queryset(request).annotate(num_questions=Count("questions"))
+        live = Count("questions", filter=Q(questions__live=True))
+        return (
+            super().get_queryset(request).annotate(num_questions=Count("questions"), num_live=live)
+        )
 
     @admin.display(description="questions")
-    def question_count(self, chapter: Chapter) -> int:
-        return int(getattr(chapter, "num_questions", 0) or 0)
+    def question_count(self, chapter: Chapter) -> str:
+        total = int(getattr(chapter, "num_questions", 0) or 0)
+        live = int(getattr(chapter, "num_live", 0) or 0)
+        return str(total) if live == total else f"{total} ({live} live)"
 
 
 @admin.register(Course)

@@ -393,14 +393,16 @@ def question_table(
     chapter_id: int, *, students: Collection[int] | None = None
 ) -> list[QuestionReport]:
     """Every question of a chapter with its statistics, overall or for the given students (a
-    class); in the chapter's order. The median is only known overall (None for a class)."""
+    class); in the chapter's order. The median is only known overall (None for a class). A draft
+    is left out until it has statistics (it was live once)."""
     questions = list(
         Question.objects.filter(chapter_id=chapter_id)
         .order_by("order", "pk")
-        .values_list("pk", "order")
+        .values_list("pk", "order", "live")
     )
-    texts = question_texts(q for q, _ in questions)
-    reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order in questions}
+    drafts = {q for q, _, live in questions if not live}
+    texts = question_texts(q for q, _, _ in questions)
+    reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order, _ in questions}
     per_student = QuestionStudent.objects.filter(chapter_id=chapter_id)
     counters = {name: Sum(name) for name in QUESTION_COUNTERS}
     totals: Iterable[dict[str, Any]]
@@ -436,7 +438,8 @@ def question_table(
     for question_id, value in discrimination(chapter_id, students).items():
         if question_id in reports:
             reports[question_id].discrimination = value
-    return sorted(reports.values(), key=lambda r: (r.order, r.question))
+    shown = (r for r in reports.values() if r.question not in drafts or r.assigned)
+    return sorted(shown, key=lambda r: (r.order, r.question))
 
 
 # The discrimination index in one statement: per student the first-try score on the whole chapter

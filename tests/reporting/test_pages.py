@@ -127,6 +127,17 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     assert "Median time" in overall and "to see it" not in overall
 
 
+def test_a_draft_has_no_row_until_it_was_asked(history):
+    chapter = history.chapters[0]
+    asked = selectors.question_table(chapter.pk)
+    draft = Question.objects.create(chapter=chapter, order=99, live=False)
+    assert [r.question for r in selectors.question_table(chapter.pk)] == [r.question for r in asked]
+    # A question put to students once keeps its row when it goes back to being a draft.
+    Question.objects.filter(pk=asked[0].question).update(live=False)
+    assert [r.question for r in selectors.question_table(chapter.pk)] == [r.question for r in asked]
+    assert draft.pk not in [r.question for r in selectors.question_table(chapter.pk)]
+
+
 def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     world = make_world(students_a=1, students_b=1, chapters=1)
     choice = Question.objects.get(chapter=world.chapters[0], kind="choice")  # a: 1/3, b: 2/4

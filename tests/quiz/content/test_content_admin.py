@@ -186,6 +186,7 @@ def chapter_form_data(chapter, numbers):
         data[f"questions-{i}-id"] = question.pk
         data[f"questions-{i}-chapter"] = chapter.pk
         data[f"questions-{i}-order"] = number
+        data[f"questions-{i}-live"] = "on"  # ticked, as the page shows a live question
     return data
 
 
@@ -207,6 +208,7 @@ def test_the_chapter_page_refuses_two_questions_with_one_number(staff_client, ma
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.order, second.order) == (2, 1)
+    assert first.live and second.live
 
 
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
@@ -231,10 +233,14 @@ def test_the_question_list_shows_current_texts(staff_client, make_question):
     assert "First wording" not in page
 
 
-def test_the_course_page_lists_its_chapters(staff_client, chapter):
+def test_the_course_page_lists_its_chapters(staff_client, chapter, make_question):
+    make_question()
+    make_question(live=False)
     response = staff_client.get(reverse("admin:quiz_course_change", args=[chapter.course_id]))
     assert response.status_code == 200
-    assert "Fractions" in response.content.decode()
+    html = response.content.decode()
+    assert "Fractions" in html
+    assert "2 (1 live)" in html  # how many questions, and how many students can be asked
 
 
 # --- the pure line formats ------------------------------------------------------------------------
