@@ -147,7 +147,8 @@ def answer_as_read(answer: str, question: QuestionContentLike) -> str:
 def _read_back(
     result: AnswerResult | None, question: QuestionContentLike | None
 ) -> AnswerResult | None:
-    if result is None or question is None:
+    # Every answer command builds a view: an open answer reads back as given, untouched.
+    if result is None or question is None or question.kind != "choice":
         return result
     return replace(result, answer=answer_as_read(result.answer, question))
 

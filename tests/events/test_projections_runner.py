@@ -208,19 +208,26 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     assert (healed.status, healed.last_error, healed.failed_position) == ("ok", "", None)
 
 
-def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
-    projections.unregister("test_faulty")  # not there while history happens
-    append_history(15)
-    settle()
-    catch_up_all("answers")
+def register_faulty(fault: Fault, *, partitions: int) -> None:
+    """(Re-)register the test projection, as a deploy that adds or changes it would."""
+    projections.unregister("test_faulty")
     projections.register(
         Projection(
             name="test_faulty",
             event_types=frozenset(OUTCOMES),
             apply=fault.apply,
             reset=fault.reset,
+            partitions=partitions,
         )
     )
+
+
+def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
+    projections.unregister("test_faulty")  # not there while history happens
+    append_history(15)
+    settle()
+    catch_up_all("answers")
+    register_faulty(fault, partitions=1)
 
     runner.rebuild("test_faulty")
 
@@ -233,30 +240,13 @@ def test_changed_partitions_stop_the_projection_until_rebuilt(fault: Fault) -> N
     append_history(3)
     settle()
     runner.catch_up("test_faulty", budget_seconds=math.inf)
-    projections.unregister("test_faulty")
-    projections.register(
-        Projection(
-            name="test_faulty",
-            event_types=frozenset(OUTCOMES),
-            apply=fault.apply,
-            reset=fault.reset,
-            partitions=2,
-        )
-    )
+    register_faulty(fault, partitions=2)
     assert runner.catch_up("test_faulty", 0).failed
     assert "rebuild" in ProjectionCheckpoint.objects.get(name="test_faulty", partition=0).last_error
     runner.rebuild("test_faulty")
     assert ProjectionCheckpoint.objects.filter(name="test_faulty", status="ok").count() == 2
     # And back to one: the second partition's checkpoint goes.
-    projections.unregister("test_faulty")
-    projections.register(
-        Projection(
-            name="test_faulty",
-            event_types=frozenset(OUTCOMES),
-            apply=fault.apply,
-            reset=fault.reset,
-        )
-    )
+    register_faulty(fault, partitions=1)
     runner.rebuild("test_faulty")
     assert list(
         ProjectionCheckpoint.objects.filter(name="test_faulty").values_list(

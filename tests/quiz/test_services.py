@@ -585,18 +585,22 @@ def test_a_chapter_id_or_command_id_of_the_wrong_type_is_a_clear_error(world):
         )
 
 
-def test_a_start_id_used_again_on_another_chapter_or_for_an_answer_is_refused(world):
-    from quiz.models import Chapter
-
-    other = Chapter.objects.create(course=world.chapter.course, title="Other")
+def add_a_question(chapter) -> None:
     content.create_question(
-        chapter=other,
+        chapter=chapter,
         kind="open",
         text="What is 1 + 1?",
         choices=None,
         accepted_answers=["2"],
         worked_answer="1 + 1 = 2",
     )
+
+
+def test_a_start_id_used_again_on_another_chapter_or_for_an_answer_is_refused(world):
+    from quiz.models import Chapter
+
+    other = Chapter.objects.create(course=world.chapter.course, title="Other")
+    add_a_question(other)
     command_id = cid()
     quiz = services.start_quiz(
         actor=world.student, chapter_id=world.chapter.pk, command_id=command_id
@@ -618,14 +622,7 @@ def test_a_start_refused_for_a_chapter_without_questions_is_refused_again(world)
     kwargs = {"actor": world.student, "chapter_id": empty.pk, "command_id": cid()}
     with pytest.raises(CommandRejected) as first:
         services.start_quiz(**kwargs)
-    content.create_question(
-        chapter=empty,
-        kind="open",
-        text="What is 1 + 1?",
-        choices=None,
-        accepted_answers=["2"],
-        worked_answer="1 + 1 = 2",
-    )
+    add_a_question(empty)
     caches.POOLS.clear()
     with pytest.raises(CommandRejected) as again:
         services.start_quiz(**kwargs)
