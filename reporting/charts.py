@@ -1,5 +1,8 @@
 """Tiny server-side SVG bar charts (no JavaScript, no CDN): geometry computed here, drawn by the
-template reporting/_bar_chart.html. Each chart also renders as a table for screen readers."""
+template reporting/_bar_chart.html. Each chart also renders as a table for screen readers.
+
+The SVG stretches to its box, so it draws only bars and the axis: text inside it would stretch and
+shrink with it (7 px on a phone). The labels are HTML under it, one grid column per bar."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ class Bar:
     label: str
     value: int | float
     show_label: bool
+    show_label_narrow: bool  # on a phone's width, where half as many labels fit
 
 
 @dataclass(frozen=True)
@@ -39,12 +43,13 @@ def bar_chart(
     height: int = 180,
     every: int = 1,
 ) -> BarChart:
-    top, bottom = 16, 28
+    top, bottom = 4, 1
     plot = height - top - bottom
     n = max(1, len(values))
     slot = width / n
     peak = max([*values, 0]) or 1
     bars = []
+    narrow_every = every * 2 if len(values) / every > 6 else every
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot * value / peak
         bars.append(
@@ -56,6 +61,7 @@ def bar_chart(
                 label=label,
                 value=value,
                 show_label=i % every == 0,
+                show_label_narrow=i % narrow_every == 0,
             )
         )
     return BarChart(title, bars, width, height, top + plot, peak, unit)

@@ -230,7 +230,7 @@ STUDENT_ANSWERS_SHOWN = 200
 OUTCOME_VIEW = {
     "correct": ("✓", "correct"),
     "incorrect": ("✗", "wrong"),
-    "revealed": ("👁", "revealed"),
+    "revealed": ("◉", "revealed"),
 }
 
 
@@ -244,7 +244,7 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
     label = text if len(text) <= 80 else text[:79] + "…"
     return format_html(
         '<tr class="{}"><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td><td>{}</td>'
-        '<td><span aria-hidden="true">{}</span> {}</td><td class="num">{}</td></tr>',
+        '<td class="result"><span aria-hidden="true">{}</span> {}</td><td class="num">{}</td></tr>',
         answer.outcome,
         at.isoformat(),
         at.strftime("%d %b %H:%M:%S"),

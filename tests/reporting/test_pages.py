@@ -61,6 +61,8 @@ def test_grid_lists_stuck_students_first_and_sorts(history):
     assert re.search(r'<span class="detail"><span>\d+ answered</span> · <span>\d+ wrong', html)
     assert "htmx.min.js" in html and 'hx-trigger="every' in html
     assert "<svg" in html  # answers per day
+    # Its labels are HTML at the page's font size: SVG text would stretch and shrink with it.
+    assert '<div class="chart-labels"' in html and "<text" not in html
 
 
 def test_feed_partial_and_since(history):
