@@ -10,10 +10,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
+from events.admin import register_stream_finder
+from quiz import selectors, services
 from quiz.content import clean_content, create_question, revise_question
 from quiz.models import Chapter, CommandOutcome, Course, Question, QuestionRevision
 from studyflow.read_only_admin import ReadOnlyAdmin
@@ -301,3 +304,12 @@ class CommandOutcomeAdmin(ReadOnlyAdmin):
         # deletion whenever they had a recent one. An outcome is disposable: without it a
         # re-sent command is decided afresh, as after COMMAND_OUTCOME_DAYS.
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+
+@register_stream_finder
+def quizzes_of_username(term: str) -> list[str]:
+    """The event admin's search: a student's username finds the events of all their quizzes."""
+    student = User.objects.filter(username=term).values_list("pk", flat=True).first()
+    if student is None:
+        return []
+    return [services.stream_id(quiz_id) for quiz_id in selectors.quiz_ids_of(student)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db.models import QuerySet
 from django.db.models.fields.json import KT
 
 from events import store
@@ -57,19 +58,24 @@ def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
     return events
 
 
+def quiz_ids_of(student_id: int) -> QuerySet[Event, Any]:
+    """The ids of the student's quizzes, newest first (the QuizStarted-by-student index)."""
+    return (
+        Event.objects.filter(type=QUIZ_STARTED)
+        .alias(student=KT("data__student_id"))
+        .filter(student=str(student_id))
+        .order_by("-position")
+        .values_list("data__quiz_id", flat=True)
+    )
+
+
 def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
     """The student's quizzes, newest first (found through the QuizStarted-by-student index).
 
     `limit` caps the ids before any stream is read: each quiz costs a stream read."""
     if student is None or student.pk is None:
         return []
-    quiz_ids = (
-        Event.objects.filter(type=QUIZ_STARTED)
-        .alias(student=KT("data__student_id"))
-        .filter(student=str(student.pk))
-        .order_by("-position")
-        .values_list("data__quiz_id", flat=True)
-    )
+    quiz_ids = quiz_ids_of(student.pk)
     if limit is not None:
         quiz_ids = quiz_ids[:limit]
     views = []
