@@ -14,6 +14,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from events.admin import register_stream_finder
 from quiz import selectors, services
@@ -133,8 +135,8 @@ class QuestionForm(forms.ModelForm):
 REVISION_FIELDS = (
     "revision",
     "text",
-    "choices",
-    "accepted_answers",
+    "choice_lines",
+    "answer_lines",
     "worked_answer",
     "created_at",
     "created_by",
@@ -155,6 +157,19 @@ class RevisionInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # As the form above writes them, one per line, rather than as stored (JSON).
+    @admin.display(description="choices")
+    def choice_lines(self, revision: QuestionRevision) -> str:
+        return _lines(format_choice_lines(revision.choices or []).splitlines())
+
+    @admin.display(description="accepted answers")
+    def answer_lines(self, revision: QuestionRevision) -> str:
+        return _lines(revision.accepted_answers)
+
+
+def _lines(lines: list[str]) -> str:
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "-"
 
 
 @admin.register(Question)

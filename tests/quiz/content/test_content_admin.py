@@ -41,7 +41,10 @@ def test_the_form_shows_the_current_revision_and_history(staff_client, make_ques
     assert form.initial["text"] == "Calculate 1/2 + 1/4."
     assert form.initial["accepted_answers"] == "3/4\n0.75"
     assert form.fields["kind"].disabled
-    assert "Revision history" in response.content.decode()
+    html = response.content.decode()
+    assert "Revision history" in html
+    # The history writes accepted answers as the form does, one per line, not as JSON.
+    assert "3/4<br>0.75" in html and "[&quot;3/4&quot;" not in html
 
 
 def test_an_edit_creates_a_new_revision(staff_client, make_question, staff_user):
