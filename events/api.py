@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -32,7 +33,7 @@ class EventOutputSerializer(serializers.Serializer):
     data = serializers.DictField()  # type: ignore[assignment]
     metadata = serializers.DictField()
     event_id = serializers.UUIDField()
-    recorded_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField(default_timezone=UTC)  # as every moment of the API
 
 
 class EventListApi(APIView):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reporting import access, exports, selectors
+from studyflow.api import utc_time
 from studyflow.negotiation import FileDownload
 
 ERRORS: dict[int | str, Any] = {
@@ -88,10 +89,6 @@ class ProgressOut(serializers.Serializer):
     cells = CellOut(many=True)
 
 
-def _dt(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 class ClassProgressApi(APIView):
     @extend_schema(
         summary="A class's progress grid (students x chapters)",
@@ -114,8 +111,8 @@ class ClassProgressApi(APIView):
                         "mistakes": cell.mistakes,
                         "reveals": cell.reveals,
                         "time_spent_seconds": cell.time_spent_seconds,
-                        "last_activity": _dt(cell.last_activity),
-                        "passed_at": _dt(cell.passed_at),
+                        "last_activity": utc_time(cell.last_activity),
+                        "passed_at": utc_time(cell.passed_at),
                     }
                     for cell in grid.cells
                 ],
@@ -166,7 +163,7 @@ class ClassActivityApi(APIView):
         return Response(
             [
                 {
-                    "at": item.at.isoformat(),
+                    "at": utc_time(item.at),
                     "student": item.student_id,
                     "type": item.type,
                     "question": item.question_id,
@@ -262,7 +259,7 @@ class WrongAnswersApi(APIView):
                     "answer": r.answer,
                     "count": r.count,
                     "students": r.students,
-                    "last_seen": _dt(r.last_seen),
+                    "last_seen": utc_time(r.last_seen),
                 }
                 for r in rows
             ]
@@ -295,7 +292,7 @@ class StudentAnswersApi(APIView):
         return Response(
             [
                 {
-                    "at": a.answered_at.isoformat(),
+                    "at": utc_time(a.answered_at),
                     "quiz": str(a.quiz_id),
                     "question": a.question_id,
                     "answer": a.answer,

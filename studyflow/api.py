@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -27,6 +28,15 @@ from studyflow.permissions import IsTeacherOrStaff
 MAX_CLASSES = 500
 UP_DOWN = ["ok", "down"]
 BROKER_TIMEOUT_SECONDS = 0.5
+
+
+def utc_time(value: datetime | None) -> str | None:
+    """A moment as the API writes every moment: ISO 8601 in UTC, "Z" for the offset (as DRF's
+    DateTimeField(default_timezone=UTC) does), so a client compares like with like."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:

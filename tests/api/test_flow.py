@@ -58,6 +58,8 @@ def test_quiz_played_to_passed_then_events_read_back(school: School2) -> None:
     assert types.count("quiz.AnswerRevealed") == 1
     assert types.count("quiz.QuestionAnsweredCorrectly") == 3
     assert types[-1] == "quiz.QuizPassed"
+    # Every moment of the API is in UTC, as the reports write theirs.
+    assert all(event["recorded_at"].endswith("Z") for event in own)
     student_id = school.users["student1"].pk
     for event in own:
         assert event["data"]["quiz_id"] == quiz_id

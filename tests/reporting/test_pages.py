@@ -65,6 +65,27 @@ def test_grid_lists_stuck_students_first_and_sorts(history):
     assert '<div class="chart-labels"' in html and "<text" not in html
 
 
+def test_the_report_api_writes_every_moment_in_utc(history):
+    # given a class's reports and a student's answers, over the API
+    client = teacher(history)
+    base = f"/api/reports/classes/{history.class_a.pk}"
+    cells = client.get(f"{base}/progress/").json()["cells"]
+    feed = client.get(f"{base}/activity/").json()
+    student = history.students_a[0].pk
+    answers = client.get(f"/api/reports/students/{student}/answers/").json()
+    question = answers[0]["question"]
+    wrong = client.get(f"/api/reports/questions/{question}/wrong-answers/").json()
+    moments = [
+        *(c["last_activity"] for c in cells if c["last_activity"]),
+        *(item["at"] for item in feed),
+        *(a["at"] for a in answers),
+        *(w["last_seen"] for w in wrong),
+    ]
+    # then every moment is ISO 8601 in UTC, written as the event log writes them
+    assert len(moments) > 20
+    assert all(moment.endswith("Z") and "+" not in moment for moment in moments)
+
+
 def test_feed_partial_and_since(history):
     client = teacher(history)
     url = f"/teacher/classes/{history.class_a.pk}/feed/"
