@@ -204,7 +204,7 @@ class QuizListCreateApi(APIView):
             result = services.start_quiz(
                 actor=request.user,
                 chapter_id=data.validated_data["chapter"],
-                command_id=command_id_from(request, scope="quiz.start"),
+                command_id=command_id_from(request),
             )
         except quiz_errors.ChapterNotFound as error:
             raise exceptions.ValidationError({"chapter": ["No such chapter."]}) from error
@@ -254,7 +254,7 @@ class QuizCommandApi(APIView):
         result = service(
             actor=request.user,
             quiz_id=quiz_id,
-            command_id=command_id_from(request, scope=f"quiz.{action}:{quiz_id}"),
+            command_id=command_id_from(request),
             **arguments,
         )
         return Response(quiz_state(result.quiz))

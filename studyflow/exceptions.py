@@ -115,9 +115,9 @@ def _domain_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, store.WrongExpectedVersion):
         # Lost a race with a concurrent command on the same quiz; the client may simply retry.
         return Conflict("The quiz changed meanwhile; retry.", "concurrent_update")
-    if isinstance(exc, store.EventIdReused):
+    if isinstance(exc, store.EventIdReused):  # the services raise CommandIdReused for it
         return Conflict(
-            "This Idempotency-Key was already used for a different request.", "idempotency_conflict"
+            "This Idempotency-Key was already used for a different request.", "command_id_reused"
         )
     return None
 

@@ -1,8 +1,10 @@
 """`Idempotency-Key` -> command id.
 
 The quiz services are idempotent by command id (event ids derive from it), so the key only has to
-map deterministically to a command id. It is scoped per user and per endpoint, so two users (or one
-user's reveal and answer) reusing a key can never collide on the same command.
+map deterministically to a command id. It is scoped per user, so two users' keys never collide; one
+user's key names one request, whatever the endpoint: sent again with another action, quiz, chapter
+or answer, the services refuse it (`command_id_reused`), as the IETF draft on the header and
+payment APIs do, rather than apply a second command under a key the client already used.
 """
 
 import uuid
@@ -22,13 +24,13 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description=(
         "A UUID chosen by the client. Repeating the request with the same key returns the same "
         "response and records nothing new. The same key with a different request (another "
-        "answer, say) records nothing either: 409 `command_id_reused`, or the first request's "
-        "own 409 again when that one was refused."
+        "answer, action, quiz or chapter) records nothing either: 409 `command_id_reused`, or "
+        "the first request's own 409 again when that one was refused."
     ),
 )
 
 
-def command_id_for(key: str | None, *, user_id: int, scope: str) -> uuid.UUID:
+def command_id_for(key: str | None, *, user_id: int) -> uuid.UUID:
     """Pure: the command id for a client key (a fresh one when there is no key)."""
     if key is None:
         return uuid.uuid4()
@@ -38,10 +40,10 @@ def command_id_for(key: str | None, *, user_id: int, scope: str) -> uuid.UUID:
         raise exceptions.ValidationError(
             {HEADER: ["Must be a UUID, e.g. 3f2b8c1e-0d4a-4c7e-9a55-1b2c3d4e5f60."]}
         ) from error
-    return uuid.uuid5(parsed, f"user:{user_id}:{scope}")
+    return uuid.uuid5(parsed, f"user:{user_id}")
 
 
-def command_id_from(request: Request, *, scope: str) -> uuid.UUID:
+def command_id_from(request: Request) -> uuid.UUID:
     user_id = request.user.pk
     assert user_id is not None, "command endpoints require an authenticated user"
-    return command_id_for(request.headers.get(HEADER), user_id=int(user_id), scope=scope)
+    return command_id_for(request.headers.get(HEADER), user_id=int(user_id))

@@ -121,7 +121,7 @@ def test_a_start_that_returned_the_open_quiz_returns_it_again_once_that_passed(
     assert [q["id"] for q in rec.get("/api/quizzes/") if q["chapter"] == chapter] == [quiz_id]
 
 
-def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2) -> None:
+def test_the_same_key_of_another_user_does_not_collide(school: School2) -> None:
     key = new_key()
     one = Recorder(school.client("student1"))
     two = Recorder(school.client("student2"))
@@ -129,9 +129,46 @@ def test_same_key_for_another_user_or_endpoint_does_not_collide(school: School2)
     a = one.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
     b = two.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
     assert a["id"] != b["id"]
-    quiz = f"/api/quizzes/{a['id']}"
-    one.post(f"{quiz}/reveal/", expect=200, key=key)
-    one.post(f"{quiz}/next/", expect=200, key=key)
+    two.post(f"/api/quizzes/{b['id']}/reveal/", expect=200, key=new_key())
+
+
+def test_the_same_key_on_another_action_or_quiz_is_refused_and_records_nothing(
+    school: School2,
+) -> None:
+    # given a student who answered with a key, and has a second quiz open
+    rec = Recorder(school.client("student1"))
+    quiz_id = start(rec, school.chapters["words"].pk)["id"]
+    other_id = start(rec, school.chapters["choices"].pk)["id"]
+    key = new_key()
+    rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, key=key)
+    before = stream_types(quiz_id), stream_types(other_id)
+    # when the same key comes with another action, on this quiz or the other, or with a start
+    refusals = [
+        rec.post(f"/api/quizzes/{quiz_id}/next/", expect=409, key=key),
+        rec.post(f"/api/quizzes/{quiz_id}/reveal/", expect=409, key=key),
+        rec.post(f"/api/quizzes/{other_id}/reveal/", expect=409, key=key),
+        rec.post(f"/api/quizzes/{other_id}/answer/", {"answer": WRONG}, expect=409, key=key),
+        rec.post("/api/quizzes/", {"chapter": school.chapters["words"].pk}, expect=409, key=key),
+    ]
+    # then each is refused as a reused key, and nothing is recorded
+    assert {r["code"] for r in refusals} == {"command_id_reused"}
+    assert (stream_types(quiz_id), stream_types(other_id)) == before
+
+
+def test_a_key_first_refused_is_refused_as_reused_on_another_action(school: School2) -> None:
+    # given an answer refused (no open question) under a key
+    rec = Recorder(school.client("student1"))
+    quiz = f"/api/quizzes/{start(rec, school.chapters['words'].pk)['id']}"
+    rec.post(f"{quiz}/answer/", {"answer": WRONG})
+    key = new_key()
+    assert rec.post(f"{quiz}/answer/", {"answer": WRONG}, expect=409, key=key)["code"] == (
+        "no_open_question"
+    )
+    # when the key comes again with the next question, which would now be allowed
+    refused = rec.post(f"{quiz}/next/", expect=409, key=key)
+    # then it is refused as a reused key, and no question is assigned
+    assert refused["code"] == "command_id_reused"
+    assert rec.get(f"{quiz}/")["status"] == "answered_incorrectly"
 
 
 @pytest.mark.slow
