@@ -17,6 +17,13 @@ from quiz.api import (
 from studyflow.api import AuthTokenApi, ClassListApi, HealthApi
 from studyflow.exceptions import api_not_found
 
+
+class SwaggerDocs(SpectacularSwaggerView):
+    # A page, not an endpoint: DRF would answer OPTIONS with metadata rendered through the page's
+    # template, which fails (a 500); other methods get a 405 as before.
+    http_method_names = ["get", "head"]
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", AuthTokenApi.as_view(), name="api-token"),
     path("courses/", CourseListApi.as_view(), name="api-courses"),
@@ -32,7 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", HealthApi.as_view(), name="api-health"),
     path("reports/", include("reporting.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerDocs.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path is the JSON 404, whatever DEBUG says.
     re_path(r"^.*$", api_not_found),
 ]

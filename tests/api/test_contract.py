@@ -337,6 +337,8 @@ def test_schema_and_docs_are_served_with_local_assets(school: School2) -> None:
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    for method in ("options", "put", "post", "delete"):
+        assert getattr(client, method)("/api/docs/").status_code == 405, method
 
 
 @pytest.mark.parametrize(
