@@ -61,11 +61,13 @@ def home_role(*, is_student: bool, is_teacher: bool, is_staff: bool) -> Role | N
     return None
 
 
-def time_spent(times: Sequence[datetime]) -> float:
-    """Seconds spent on a quiz from its events' times: each gap capped as the teacher's reports
-    credit study time (quiz.study_time), so a quiz left open overnight counts the minutes worked,
-    not the days between."""
-    return sum(gap_ms(earlier, later) for earlier, later in pairwise(times)) / 1000
+def time_spent(events: Sequence[tuple[str, datetime]]) -> float:
+    """Seconds spent on a quiz from its events' (type, time): each gap credited as the teacher's
+    reports credit study time (quiz.study_time), so a quiz left open overnight counts the minutes
+    worked, not the days between."""
+    return (
+        sum(gap_ms(earlier, later, kind) for (_, earlier), (kind, later) in pairwise(events)) / 1000
+    )
 
 
 def format_duration(seconds: int | float) -> str:

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-# An idle gap longer than this is not study time: the student walked away. The gap still counts,
-# but only up to the cap (the student presumably worked a little before leaving).
+# An idle gap longer than this is not study time: the student walked away.
 IDLE_CAP_MS = 5 * 60 * 1000
 
+# After such a gap an answer (or a reveal) still earns the cap: the student presumably worked on
+# the question a little, before leaving or after coming back. A start or the next question is a
+# click that only moves on; after a break it earns nothing, or a return after a weekend would add
+# five minutes to a chapter nobody worked on (and the teacher's figure would exceed the student's).
+WORKED_ON = frozenset(
+    {"quiz.QuestionAnsweredCorrectly", "quiz.QuestionAnsweredIncorrectly", "quiz.AnswerRevealed"}
+)
 
-def gap_ms(previous: datetime | None, current: datetime) -> int:
-    """Study time credited to `current`: the capped gap since the student's previous event.
+
+def gap_ms(previous: datetime | None, current: datetime, event_type: str) -> int:
+    """Study time credited to an event of `event_type` at `current`: the gap since the student's
+    previous event, capped; after an idle gap only an answer or a reveal earns the cap.
 
     The first event of a student has no gap. Events are taken in the log's commit order; two
     concurrent requests of one student may commit out of clock order, and a negative gap counts 0.
@@ -20,4 +28,6 @@ def gap_ms(previous: datetime | None, current: datetime) -> int:
         return 0
     delta = current - previous
     ms = delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
-    return max(0, min(ms, IDLE_CAP_MS))
+    if ms > IDLE_CAP_MS:
+        return IDLE_CAP_MS if event_type in WORKED_ON else 0
+    return max(0, ms)

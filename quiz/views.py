@@ -222,7 +222,7 @@ def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
         "questions": kinds[ANSWERED_CORRECTLY] + kinds[ANSWERED_INCORRECTLY],
         "wrong": kinds[ANSWERED_INCORRECTLY],
         "revealed": kinds[ANSWER_REVEALED],
-        "time": format_duration(time_spent([event.recorded_at for event in events])),
+        "time": format_duration(time_spent([(e.type, e.recorded_at) for e in events])),
     }
 
 

@@ -80,7 +80,7 @@ def credit_time(
     for event in events:
         student = int(event.data["student_id"])
         previous = clocks[student] if student in clocks else last_seen.get(student)
-        timed.append(Timed(event, gap_ms(previous, event.recorded_at)))
+        timed.append(Timed(event, gap_ms(previous, event.recorded_at, event.type)))
         clocks[student] = event.recorded_at
     return timed, clocks
 

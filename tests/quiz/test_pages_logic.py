@@ -118,20 +118,33 @@ def test_a_chapter_card_continues_the_open_quiz_by_a_link() -> None:
     assert again.streak == Streak(1, 3)
 
 
-def test_time_spent_on_a_quiz_counts_each_pause_up_to_five_minutes() -> None:
-    # given a quiz started, answered 40 s later, then left overnight and passed 30 s after return
+def test_time_spent_on_a_quiz_counts_a_pause_before_an_answer_up_to_five_minutes() -> None:
+    # given a quiz started, answered 40 s later, a question left open overnight and answered
     start = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-    times = [
-        start,
-        start + timedelta(seconds=40),
-        start + timedelta(hours=16),
-        start + timedelta(hours=16, seconds=30),
+    events = [
+        ("quiz.QuizStarted", start),
+        ("quiz.QuestionAnsweredIncorrectly", start + timedelta(seconds=40)),
+        ("quiz.QuestionAssigned", start + timedelta(seconds=45)),
+        ("quiz.QuestionAnsweredCorrectly", start + timedelta(hours=16)),
     ]
     # then the night counts five minutes, not sixteen hours
-    assert time_spent(times) == 40 + 300 + 30
+    assert time_spent(events) == 40 + 5 + 300
     # and one event, or clocks out of order, count nothing
-    assert time_spent(times[:1]) == 0
-    assert time_spent([start, start - timedelta(seconds=5)]) == 0
+    assert time_spent(events[:1]) == 0
+    assert time_spent([events[0], ("quiz.QuestionAssigned", start - timedelta(seconds=5))]) == 0
+
+
+def test_a_next_question_after_a_break_counts_nothing() -> None:
+    # given an answer, then the next question asked for the morning after, and answered in 30 s
+    start = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    events = [
+        ("quiz.QuizStarted", start),
+        ("quiz.QuestionAnsweredCorrectly", start + timedelta(seconds=40)),
+        ("quiz.QuestionAssigned", start + timedelta(hours=16)),
+        ("quiz.QuestionAnsweredCorrectly", start + timedelta(hours=16, seconds=30)),
+    ]
+    # then the night is no study time: the click that came back only moved on
+    assert time_spent(events) == 40 + 30
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,13 @@ TRY = (*ANSWER, "quiz.AnswerRevealed")
 STARTED = "quiz.QuizStarted"
 
 
-def _ms(earlier: datetime, later: datetime) -> int:
+def _ms(earlier: datetime, later: datetime, kind: str) -> int:
+    """A gap over the cap is a break: an answer or reveal after it earns the cap, others 0."""
     delta = later - earlier
     ms = delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
-    return min(max(ms, 0), CAP_MS)
+    if ms > CAP_MS:
+        return CAP_MS if kind in TRY else 0
+    return max(ms, 0)
 
 
 def credited(events: Sequence[Any]) -> list[tuple[Any, int]]:
@@ -31,7 +34,7 @@ def credited(events: Sequence[Any]) -> list[tuple[Any, int]]:
     out = []
     for e in events:
         s = e.data["student_id"]
-        out.append((e, _ms(previous[s], e.recorded_at) if s in previous else 0))
+        out.append((e, _ms(previous[s], e.recorded_at, e.type) if s in previous else 0))
         previous[s] = e.recorded_at
     return out
 

@@ -119,10 +119,19 @@ def run_activity(
 
 
 def test_gap_is_capped_at_five_minutes_and_never_negative():
-    assert gap_ms(None, T0) == 0
-    assert gap_ms(T0, T0 + timedelta(seconds=42)) == 42_000
-    assert gap_ms(T0, T0 + timedelta(hours=3)) == 300_000
-    assert gap_ms(T0 + timedelta(seconds=5), T0) == 0
+    answer, start, assigned = (
+        "quiz.QuestionAnsweredCorrectly",
+        "quiz.QuizStarted",
+        "quiz.QuestionAssigned",
+    )
+    assert gap_ms(None, T0, answer) == 0
+    assert gap_ms(T0, T0 + timedelta(seconds=42), answer) == 42_000
+    assert gap_ms(T0, T0 + timedelta(seconds=42), start) == 42_000
+    assert gap_ms(T0, T0 + timedelta(hours=3), answer) == 300_000
+    assert gap_ms(T0 + timedelta(seconds=5), T0, answer) == 0
+    # after a break, a click that only moves on is no study time
+    assert gap_ms(T0, T0 + timedelta(hours=3), start) == 0
+    assert gap_ms(T0, T0 + timedelta(minutes=5, seconds=1), assigned) == 0
 
 
 def test_progress_of_a_stuck_then_passing_student():
@@ -240,7 +249,8 @@ def test_class_activity_counts_active_students_per_local_day():
         2,
         80_000,
     )
-    assert (day2.active_students, day2.quizzes_started, day2.time_spent_ms) == (1, 1, 300_000)
+    # a start an hour after the last answer: the break is not study time
+    assert (day2.active_students, day2.quizzes_started, day2.time_spent_ms) == (1, 1, 0)
     assert [item.type for item in feed][:1] == ["quiz.QuizStarted"]
     assert all(item.classroom_id == 8 for item in feed)
 
