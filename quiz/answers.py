@@ -16,6 +16,10 @@ Rules (what a maths teacher at a Dutch school would accept):
   fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
 - A trailing `%` is a unit and ignored on both sides: `25%`, `25 %` and `25` are equal (the question
   says what unit it wants). `0.25` is not `25%`.
+- So is a leading currency sign (`€`, `$`, `£`), and a price written the Dutch way for whole euros:
+  `€56,00`, `€ 56,-` and `56` are equal.
+- Superscript digits are a power, as written in the questions: `2⁷` is `2^7` (not 27, which is
+  what Unicode's NFKC alone would make of it), `10⁻³` is `10^-3`.
 - A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
 - A question may accept several answers; any one matching is enough.
 - Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
@@ -45,22 +49,31 @@ _FRACTION_CHARACTERS = str.maketrans(
     }
     | {"\u2044": "/"}
 )
+# A run of superscript digits (and signs) is an exponent: "2⁷" -> "2^7", "x⁻²" -> "x^-2".
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)\s*(?:"
+    r"^(?P<sign>[+-]?)\s*(?:[€$£]\s*)?(?:"
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
-    r"|(?P<dec>" + _DECIMAL + r")"  # integer or decimal: 3, 2.50, 0,5, .5
+    r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
     r")\s*%?$"
 )
 
 
 def normalise_answer(text: str) -> str:
     """The canonical form of an answer: for comparing, and for grouping wrong answers in reports."""
-    text = unicodedata.normalize("NFKC", text.translate(_FRACTION_CHARACTERS))
+    text = _SUPERSCRIPT_RUN.sub(_exponent, text.translate(_FRACTION_CHARACTERS))
+    text = unicodedata.normalize("NFKC", text)
     text = text.translate(_MINUS_SIGNS)
     return " ".join(text.split()).casefold()
+
+
+def _exponent(run: re.Match[str]) -> str:
+    return "^" + run[0].translate(_FROM_SUPERSCRIPT)
 
 
 def validate_answer(text: str) -> str:

@@ -52,6 +52,16 @@ OPEN_CASES = [
     ("25%", ["25"], True),  # a trailing % is a unit
     ("25 %", ["25%"], True),
     ("0.25", ["25%"], False),
+    ("€56,00", ["56"], True),  # so is a currency sign, and a Dutch price in whole euros
+    ("€ 56,-", ["€56"], True),
+    ("$ 56.00", ["56"], True),
+    ("56,-", ["56"], True),
+    ("€56,50", ["56"], False),
+    ("2⁷", ["2^7"], True),  # superscripts are a power, as the questions write it
+    ("2⁷", ["27"], False),
+    ("10⁻³", ["10^-3"], True),
+    ("x²", ["x^2"], True),
+    ("x² + 1", ["x^2+1"], True),
     ("x = 4", ["4"], True),
     ("x=4", ["x = 4"], True),
     ("4", ["x = 4"], True),
@@ -118,6 +128,7 @@ def test_normalise_answer_trims_folds_whitespace_and_case():
     assert normalise_answer("  Twee\tDERDE \n ") == "twee derde"
     assert normalise_answer("\u22123") == "-3"
     assert normalise_answer("\uff21\uff22") == "ab"  # full-width letters (NFKC)
+    assert normalise_answer("2³ * 2⁴") == "2^3 * 2^4"  # superscripts: powers, not digits
 
 
 def test_validate_answer_trims():
