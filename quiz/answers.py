@@ -128,6 +128,11 @@ def choice_key(text: str) -> str:
     return normalise_answer(text).rstrip(").").strip()
 
 
+def names_a_choice(answer: str, keys: Iterable[str]) -> bool:
+    """Whether a multiple-choice answer names one of the question's choices (right or wrong)."""
+    return choice_key(answer) in {choice_key(key) for key in keys}
+
+
 def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bool:
     """Whether `answer` matches any accepted answer of a question of this kind."""
     if kind == "choice":

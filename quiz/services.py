@@ -30,7 +30,7 @@ from events.db import server_cursor
 from events.models import Event
 from events.store import NewEvent, RecordedEvent
 from quiz import caches, content
-from quiz.answers import validate_answer
+from quiz.answers import names_a_choice, validate_answer
 from quiz.content import QuestionContent
 from quiz.domain import (
     QUIZ_STARTED,
@@ -53,6 +53,7 @@ from quiz.errors import (
     CommandIdReused,
     CommandRejected,
     ConcurrencyConflict,
+    InvalidAnswer,
     NotAStudent,
     QuizNotFound,
 )
@@ -206,7 +207,8 @@ def answer_question(
     now: datetime | None = None,
     correlation_id: uuid.UUID | None = None,
 ) -> CommandResult:
-    """Answer the open question. Raises InvalidAnswer before anything else for a bad answer."""
+    """Answer the open question. Raises InvalidAnswer for a bad answer: before anything else for
+    an empty or too long one, and for a choice question's answer that names none of its choices."""
     command = AnswerQuestion(validate_answer(answer))
     return _handle(actor, quiz_id, command, command_id, now, correlation_id, None)
 
@@ -265,6 +267,11 @@ def _handle(
                 raise CommandIdReused()
             return replay
         questions = _questions_for(state, command)
+        if isinstance(command, AnswerQuestion) and not _names_a_choice(command, questions):
+            if from_cache:
+                continue  # the open question may have changed in another process
+            keys = ", ".join(choice.key for choice in questions[0].choices)
+            raise InvalidAnswer(f"Answer with the letter of a choice: {keys}.")
         try:
             decided = decide(
                 state, command, pool=_pool(questions), pick=pick or _random_pick, now=now
@@ -333,6 +340,14 @@ def _questions_for(state: QuizState, command: Command) -> tuple[QuestionContent,
         assert state.question_revision is not None
         return (question_revision(state.question_id, state.question_revision),)
     return ()
+
+
+def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent]) -> bool:
+    """An answer to a choice question names one of its choices: anything else is a bad request,
+    not a mistake that breaks the streak (the pages only send keys; an API client may not)."""
+    if len(questions) != 1 or questions[0].kind != "choice":
+        return True
+    return names_a_choice(command.answer, (choice.key for choice in questions[0].choices))
 
 
 def question_revision(question_id: int, revision: int) -> QuestionContent:

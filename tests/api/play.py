@@ -39,6 +39,14 @@ class Recorder:
         return body
 
 
+def wrong_answer(school: School2, question: dict[str, Any]) -> str:
+    """A wrong answer to the question: WRONG, or for a choice question a key that is not right
+    (anything else is no answer to it, a 400)."""
+    right = school.correct_answer(question["id"])
+    keys = [choice["key"] for choice in question["choices"] if choice["key"] != right]
+    return keys[0] if keys else WRONG
+
+
 def start(rec: Recorder, chapter_id: int, expect: int = 201) -> dict[str, Any]:
     return rec.post("/api/quizzes/", {"chapter": chapter_id}, expect=expect)
 
@@ -53,7 +61,7 @@ def play_to_passed(rec: Recorder, school: School2, chapter_id: int) -> tuple[str
     statuses = [state["status"]]
     assert state["status"] == "question_open" and state["question"] is not None
 
-    state = rec.post(f"{quiz}/answer/", {"answer": WRONG})
+    state = rec.post(f"{quiz}/answer/", {"answer": wrong_answer(school, state["question"])})
     assert state["result"]["correct"] is False and state["streak"] == 0
     statuses.append(state["status"])
     state = rec.post(f"{quiz}/next/")

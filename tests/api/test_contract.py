@@ -150,6 +150,23 @@ def test_choice_question_has_choices(school: School2) -> None:
     assert {c["key"] for c in state["question"]["choices"]} == {"A", "B"}
 
 
+@pytest.mark.parametrize("answer", ["E", "1/2", "nope"])
+def test_a_choice_answer_that_names_no_choice_is_400_and_no_mistake(
+    school: School2, answer: str
+) -> None:
+    # given a student at a multiple-choice question (keys A and B)
+    rec = Recorder(school.client("student1"))
+    quiz = f"/api/quizzes/{start(rec, school.chapters['choices'].pk)['id']}"
+    before = rec.get(f"{quiz}/events/")
+    # when they answer with something that is no choice
+    refused = rec.post(f"{quiz}/answer/", {"answer": answer}, expect=400)
+    # then it is a bad request naming the choices, and nothing is recorded
+    assert is_error(refused, "invalid") and "A, B" in refused["errors"]["answer"][0]
+    assert rec.get(f"{quiz}/events/") == before
+    # and a key, in any case, is an answer as before
+    assert rec.post(f"{quiz}/answer/", {"answer": "b)"})["status"].startswith("answered_")
+
+
 @pytest.mark.parametrize(
     "body",
     [{}, {"chapter": "x"}, {"chapter": -1}, {"chapter": 10**30}, {"chapter": None}, [1], "null"],

@@ -9,6 +9,7 @@ import pytest
 from quiz.answers import (
     MAX_ANSWER_LENGTH,
     is_correct,
+    names_a_choice,
     normalise_answer,
     parse_number,
     validate_answer,
@@ -101,6 +102,13 @@ CHOICE_CASES = [
 @pytest.mark.parametrize(("answer", "accepted", "expected"), CHOICE_CASES)
 def test_choice_answers_compare_keys(answer, accepted, expected):
     assert is_correct(answer, kind="choice", accepted_answers=accepted) is expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"), [("B", True), (" c) ", True), ("E", False), ("0.5", False), ("", False)]
+)
+def test_an_answer_names_a_choice_only_by_its_key(answer, expected):
+    assert names_a_choice(answer, ["A", "B", "C", "D"]) is expected
 
 
 @pytest.mark.parametrize(

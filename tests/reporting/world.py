@@ -152,7 +152,9 @@ def act(world: World, student: Student, rng: random.Random, now: datetime) -> No
             )
         else:
             right = world.accepted[view.question.id]
-            answer = right if roll < 0.08 + student.skill else rng.choice(WRONG)
+            keys = [choice["key"] for choice in view.question.choices]  # a choice question's
+            wrong = [key for key in keys if key != right] or WRONG  # wrong answers are its keys
+            answer = right if roll < 0.08 + student.skill else rng.choice(wrong)
             if answer == right and rng.random() < 0.2:
                 answer = f"  {answer} "  # still right
             result = services.answer_question(

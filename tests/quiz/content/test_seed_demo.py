@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from quiz.answers import names_a_choice
 from quiz.content import clean_content, revise_question
 from quiz.demo_content import CHAPTERS
 from quiz.models import Chapter, Course, Question, QuestionRevision
@@ -41,6 +42,9 @@ def test_every_bank_question_is_valid_content_with_a_worked_answer(question):
     assert question.worked
     assert question.wrong, "the history simulator needs realistic wrong answers"
     assert not set(question.wrong) & set(question.accepted)
+    if question.kind == "choice":  # a choice question takes nothing but its keys
+        keys = [key for key, _ in question.choices]
+        assert all(names_a_choice(wrong, keys) for wrong in question.wrong)
 
 
 # --- seeding (PostgreSQL) -------------------------------------------------------------------------
