@@ -75,8 +75,11 @@ def test_feed_and_grid_show_a_new_answer_within_five_seconds(chromium, live_serv
 
     # another session: the student starts a quiz and answers wrongly
     started = services.start_quiz(actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    question = started.quiz.question
+    wrong = "a" if question.kind == "choice" else "surely wrong"  # a choice takes only its keys
+    assert wrong != world.accepted[question.id]
     services.answer_question(
-        actor=student, quiz_id=started.quiz.id, answer="surely wrong", command_id=uuid.uuid4()
+        actor=student, quiz_id=started.quiz.id, answer=wrong, command_id=uuid.uuid4()
     )
     answered_at = time.monotonic()
 
@@ -95,4 +98,38 @@ def test_feed_and_grid_show_a_new_answer_within_five_seconds(chromium, live_serv
     page.set_viewport_size({"width": 375, "height": 800})
     page.wait_for_timeout(100)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_the_grid_does_not_refresh_under_the_teachers_hands(chromium, live_server):
+    world: World = make_world(students_a=3, students_b=1, chapters=1)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    caption = page.locator("#grid-caption")
+
+    # a teacher with the order list open keeps it while the grid would refresh (every 3 s)
+    page.focus("#sort")
+    page.wait_for_timeout(4_000)
+    assert page.evaluate("document.activeElement.id") == "sort"
+    # and choosing an order applies it at once
+    with page.expect_navigation():
+        page.select_option("#sort", "name")
+    assert "sort=name" in page.url and page.locator("#sort").input_value() == "name"
+
+    # and a keyboard user keeps their place in the table
+    link = page.locator("#grid tbody th a").first
+    link.focus()
+    page.wait_for_timeout(4_000)
+    assert page.evaluate("document.activeElement.closest('#grid tbody th') !== null")
+
+    # once the teacher is elsewhere, the grid refreshes again
+    page.locator("#feed-title").click()
+    page.evaluate("document.activeElement.blur()")
+    before = caption.inner_text()
+    page.wait_for_function(
+        "text => document.querySelector('#grid-caption').innerText !== text", arg=before
+    )
     context.close()
