@@ -243,7 +243,8 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
     return format_html(
-        '<tr class="{}"><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td><td>{}</td>'
+        '<tr class="{}"><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td>'
+        '<td class="given">{}</td>'
         '<td class="result"><span aria-hidden="true">{}</span> {}</td><td class="num">{}</td></tr>',
         answer.outcome,
         at.isoformat(),

@@ -18,7 +18,7 @@ from django.test import Client
 
 from quiz import services
 from tests.reporting.conftest import worker  # noqa: F401  (the real-worker fixture)
-from tests.reporting.world import World, make_world
+from tests.reporting.world import Feeder, World, make_world
 
 # Playwright's sync API runs an asyncio loop in this thread; the test body is plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -132,4 +132,37 @@ def test_the_grid_does_not_refresh_under_the_teachers_hands(chromium, live_serve
     page.wait_for_function(
         "text => document.querySelector('#grid-caption').innerText !== text", arg=before
     )
+    context.close()
+
+
+def test_a_long_answer_wraps_in_the_teachers_tables(chromium, live_server):
+    # given a student who typed 500 characters without a space at an open question
+    world: World = make_world(students_a=2, students_b=1, chapters=1)
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4()
+    ).quiz
+    while view.question.kind != "open":  # the chapter's one choice question: another, please
+        view = services.reveal_answer(actor=student, quiz_id=view.id, command_id=uuid.uuid4()).quiz
+        view = services.next_question(actor=student, quiz_id=view.id, command_id=uuid.uuid4()).quiz
+    services.answer_question(
+        actor=student, quiz_id=view.id, answer="x" * 300 + "y" * 200, command_id=uuid.uuid4()
+    )
+    Feeder().catch_up()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    # when the teacher reads the student's answers and the chapter's wrong answers
+    for path in (
+        f"/teacher/students/{student.pk}/",
+        f"/teacher/chapters/{world.chapters[0].pk}/questions/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert "xxxxxxxx" in page.content()
+        # then every table fits its box: the answer wraps instead of pushing the columns away
+        overflowing = page.evaluate(
+            "[...document.querySelectorAll('table')]"
+            ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
+        )
+        assert overflowing == 0, path
     context.close()
