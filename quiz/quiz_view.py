@@ -55,8 +55,14 @@ class QuestionView:
 @dataclass(frozen=True)
 class AnswerResult:
     correct: bool
-    message: str
+    feedback: str  # the words on the answer
     answer: str
+    hint: str = ""  # advice for a stuck student (the pages show their own, in a banner)
+
+    @property
+    def message(self) -> str:
+        """What an API client shows: the feedback, and the hint when there is one."""
+        return self.feedback + self.hint
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ def result_message(state: QuizState) -> AnswerResult | None:
         return AnswerResult(True, text, state.last_answer)
     if state.status == "answered_incorrectly":
         text = _choose(FAIL, state.quiz_id, state.version)
-        return AnswerResult(False, text + (STUCK_HINT if state.stuck else ""), state.last_answer)
+        return AnswerResult(False, text, state.last_answer, STUCK_HINT if state.stuck else "")
     return None
 
 

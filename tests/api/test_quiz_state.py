@@ -55,6 +55,11 @@ def view(**changes: object) -> QuizView:
             revealed_answer="5 is prime",
         ),
         view(
+            status="answered_incorrectly",
+            stuck=True,
+            result=AnswerResult(False, "Not quite.", "7", " Stuck? Show the answer next."),
+        ),
+        view(
             status="passed",
             question=None,
             result=AnswerResult(True, "Well done!", "b"),
@@ -69,3 +74,12 @@ def test_quiz_state_renders_as_the_serializer_does(given: QuizView) -> None:
     rendered = quiz_state(given)
 
     assert json.dumps(rendered) == json.dumps(expected)
+
+
+def test_a_stuck_students_hint_is_in_the_result_message() -> None:
+    stuck = view(
+        status="answered_incorrectly",
+        stuck=True,
+        result=AnswerResult(False, "Not quite.", "7", " Stuck? Show the answer next."),
+    )
+    assert quiz_state(stuck)["result"]["message"] == "Not quite. Stuck? Show the answer next."
