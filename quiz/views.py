@@ -253,7 +253,7 @@ def _render_quiz(
     }
     # htmx swaps only the quiz panel; a plain browser gets the whole page.
     partial = request.headers.get("HX-Request") == "true"
-    template = "quiz/_panel.html" if partial else "quiz/quiz.html"
+    template = "quiz/_panel_response.html" if partial else "quiz/quiz.html"
     response = render(request, template, context, status=status)
     # The back button must fetch the quiz as it is now, not show an old question from the cache.
     add_never_cache_headers(response)

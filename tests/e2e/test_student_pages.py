@@ -160,6 +160,7 @@ def test_a_student_practises_a_chapter_until_it_passes(
     summary = page.locator(".summary").inner_text()
     assert "Questions answered\n5" in summary  # the shown answer apart, as teachers count
     assert "Wrong answers\n1" in summary and "Answers shown\n1" in summary
+    assert page.title() == "Passed: Adding halves · Studyflow"  # with htmx too, without a reload
     snap(page, f"{mode}-09-passed")
 
     page.get_by_role("link", name="Back to my chapters").click()
