@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from quiz import views
+from studyflow import converters  # noqa: F401  (registers <anyuuid:...>)
 
 app_name = "quiz"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,8 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("chapters/<int:chapter_id>/start/", views.start, name="start"),
-    path("quizzes/<uuid:quiz_id>/", views.quiz_page, name="quiz"),
-    path("quizzes/<uuid:quiz_id>/answer/", views.answer, name="answer"),
-    path("quizzes/<uuid:quiz_id>/reveal/", views.reveal, name="reveal"),
-    path("quizzes/<uuid:quiz_id>/next/", views.next_question, name="next"),
+    path("quizzes/<anyuuid:quiz_id>/", views.quiz_page, name="quiz"),
+    path("quizzes/<anyuuid:quiz_id>/answer/", views.answer, name="answer"),
+    path("quizzes/<anyuuid:quiz_id>/reveal/", views.reveal, name="reveal"),
+    path("quizzes/<anyuuid:quiz_id>/next/", views.next_question, name="next"),
 ]

@@ -14,6 +14,7 @@ from quiz.api import (
     QuizNextApi,
     QuizRevealApi,
 )
+from studyflow import converters  # noqa: F401  (registers <anyuuid:...>)
 from studyflow.api import AuthTokenApi, ClassListApi, HealthApi
 from studyflow.exceptions import api_not_found
 
@@ -28,11 +29,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", AuthTokenApi.as_view(), name="api-token"),
     path("courses/", CourseListApi.as_view(), name="api-courses"),
     path("quizzes/", QuizListCreateApi.as_view(), name="api-quizzes"),
-    path("quizzes/<uuid:quiz_id>/", QuizDetailApi.as_view(), name="api-quiz"),
-    path("quizzes/<uuid:quiz_id>/answer/", QuizAnswerApi.as_view(), name="api-quiz-answer"),
-    path("quizzes/<uuid:quiz_id>/reveal/", QuizRevealApi.as_view(), name="api-quiz-reveal"),
-    path("quizzes/<uuid:quiz_id>/next/", QuizNextApi.as_view(), name="api-quiz-next"),
-    path("quizzes/<uuid:quiz_id>/events/", QuizEventsApi.as_view(), name="api-quiz-events"),
+    path("quizzes/<anyuuid:quiz_id>/", QuizDetailApi.as_view(), name="api-quiz"),
+    path("quizzes/<anyuuid:quiz_id>/answer/", QuizAnswerApi.as_view(), name="api-quiz-answer"),
+    path("quizzes/<anyuuid:quiz_id>/reveal/", QuizRevealApi.as_view(), name="api-quiz-reveal"),
+    path("quizzes/<anyuuid:quiz_id>/next/", QuizNextApi.as_view(), name="api-quiz-next"),
+    path("quizzes/<anyuuid:quiz_id>/events/", QuizEventsApi.as_view(), name="api-quiz-events"),
     path("classes/", ClassListApi.as_view(), name="api-classes"),
     path("events/", EventListApi.as_view(), name="api-events"),
     path("content/questions/", ContentQuestionListApi.as_view(), name="api-content-questions"),

@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The health check's "database" and "broker" share one ok/down enum.
     "ENUM_NAME_OVERRIDES": {"ServiceStateEnum": "studyflow.api.UP_DOWN"},
+    # A quiz id in any case (studyflow.converters) is still a UUID to clients.
+    "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

@@ -199,6 +199,10 @@ def test_detail_and_404s(school: School2) -> None:
     rec = Recorder(school.client("student1"))
     state = start(rec, school.chapters["words"].pk)
     assert rec.get(f"/api/quizzes/{state['id']}/") == state
+    # a UUID in upper case (Swift's uuidString) names the same quiz, for reads and commands
+    upper = state["id"].upper()
+    assert rec.get(f"/api/quizzes/{upper}/") == state
+    assert rec.post(f"/api/quizzes/{upper}/reveal/")["id"] == state["id"]
     other = Recorder(school.client("student2"))
     for path in ("", "events/"):
         body = other.get(f"/api/quizzes/{state['id']}/{path}", expect=404)

@@ -499,6 +499,7 @@ def test_someone_elses_quiz_is_not_found(browser: Client, client: Client, chapte
     )
     assert response.status_code == 404
     assert browser.get(f"/quizzes/{uuid.uuid4()}/").status_code == 404
+    assert browser.get(f"/quizzes/{str(quiz_id).upper()}/").status_code == 200  # any case
 
 
 # --- htmx -------------------------------------------------------------------------------------
