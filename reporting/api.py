@@ -5,6 +5,7 @@ serializers document them in the OpenAPI schema.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
@@ -136,6 +137,13 @@ class ActivityOut(serializers.Serializer):
 ACTIVITY_LIMIT = 200
 
 
+def _moment(text: str) -> datetime | None:
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
+
+
 class ClassActivityApi(APIView):
     @extend_schema(
         summary="A class's recent activity, newest first",
@@ -156,10 +164,11 @@ class ClassActivityApi(APIView):
         raw = request.query_params.get("since")
         since = None
         if raw:
-            try:
-                since = parse_datetime(raw)
-            except ValueError:
-                since = None
+            since = _moment(raw)
+            if since is None and " " in raw.strip():
+                # An unescaped "+01:00" in a query string arrives as " 01:00".
+                head, _, offset = raw.strip().rpartition(" ")
+                since = _moment(f"{head}+{offset}")
             if since is None:
                 raise BadQuery("'since' must be an ISO 8601 date and time.", code="invalid")
             if since.tzinfo is None:

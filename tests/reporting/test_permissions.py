@@ -142,6 +142,10 @@ def test_activity_rejects_a_bad_since(small):
     assert_error(client.get(url + "?since=2026-02-30T10:00:00Z"), 400)
     assert_error(client.get(url + "?since=2026-02-03T10:00:00"), 400)  # no offset
     assert client.get(url + "?since=2026-02-03T10:00:00%2B01:00").status_code == 200
+    # an offset's "+" sent unescaped arrives as a space: still read as the offset it was
+    assert client.get(url + "?since=2026-02-03T10:00:00+01:00").status_code == 200
+    assert client.get(url + "?since=2026-02-03%2010:00:00+01:00").status_code == 200
+    assert_error(client.get(url + "?since=2026-02-03 10:00:00 nonsense"), 400)
 
 
 def pages(w: World) -> list[tuple[str, bool]]:
