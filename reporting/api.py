@@ -147,11 +147,6 @@ def _moment(text: str) -> datetime | None:
 class ClassActivityApi(APIView):
     @extend_schema(
         summary="A class's recent activity, newest first",
-        description=(
-            f"At most {ACTIVITY_LIMIT} items (a few more when the last moment holds several). "
-            "Without `since`: the newest. With `since`: the items right after it, so polling "
-            "with the newest `at` of each answer catches up after a gap and misses nothing."
-        ),
         parameters=[
             OpenApiParameter(
                 "since", OpenApiTypes.DATETIME, description="Only events after this instant."

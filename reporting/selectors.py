@@ -232,17 +232,11 @@ def sort_rows(rows: list[GridRow], sort: str, descending: bool = False) -> list[
 def feed(
     classroom_id: int, *, since: datetime | None = None, limit: int = 50
 ) -> list[ClassFeedItem]:
-    """The class's most recent events, newest first. With `since` (a poll): the events right after
-    it, up to `limit` (and the rest of the last moment they reach, so a poll from the newest `at`
-    it returned misses nothing), newest first: polling catches up after a gap, chunk by chunk."""
+    """The class's most recent events, newest first."""
     items = ClassFeedItem.objects.filter(classroom_id=classroom_id)
-    if since is None:
-        return list(items.order_by("-at", "-position")[:limit])
-    window = list(items.filter(at__gt=since).order_by("at", "position")[:limit])
-    if len(window) == limit:
-        last = window[-1]
-        window += items.filter(at=last.at, position__gt=last.position).order_by("position")
-    return window[::-1]
+    if since is not None:
+        items = items.filter(at__gt=since)
+    return list(items.order_by("-at", "-position")[:limit])
 
 
 @dataclass(frozen=True)
