@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reporting import access, exports, selectors
+from reporting.projections.class_activity import FEED_KEEP
 from studyflow.api import utc_time
 from studyflow.negotiation import FileDownload
 
@@ -126,6 +127,10 @@ class ClassProgressApi(APIView):
 
 class ActivityOut(serializers.Serializer):
     at = serializers.DateTimeField()
+    position = serializers.IntegerField(
+        help_text="The event's position in the log: unique, so a client polling with some "
+        "overlap can drop what it already has."
+    )
     student = serializers.IntegerField()
     type = serializers.CharField(help_text="The event type, e.g. quiz.QuestionAnsweredCorrectly.")
     question = serializers.IntegerField(allow_null=True)
@@ -134,7 +139,7 @@ class ActivityOut(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True)
 
 
-ACTIVITY_LIMIT = 200
+ACTIVITY_LIMIT = FEED_KEEP  # the feed keeps no more per class
 
 
 def _moment(text: str) -> datetime | None:
@@ -147,6 +152,12 @@ def _moment(text: str) -> datetime | None:
 class ClassActivityApi(APIView):
     @extend_schema(
         summary="A class's recent activity, newest first",
+        description=(
+            f"The newest {ACTIVITY_LIMIT} items at most (the feed keeps no more per class). "
+            "`at` is when the student acted; an item can appear a moment after newer ones (the "
+            "reports follow the log in commit order), so poll with `since` a few seconds before "
+            "the newest `at` you have and drop the positions you already hold."
+        ),
         parameters=[
             OpenApiParameter(
                 "since", OpenApiTypes.DATETIME, description="Only events after this instant."
@@ -173,6 +184,7 @@ class ClassActivityApi(APIView):
             [
                 {
                     "at": utc_time(item.at),
+                    "position": item.position,
                     "student": item.student_id,
                     "type": item.type,
                     "question": item.question_id,

@@ -216,6 +216,7 @@ def feed(events: Sequence[Any], classroom: int, keep: int = 200) -> list[dict[st
     return [
         {
             "at": e.recorded_at,
+            "position": e.position,
             "student": e.data["student_id"],
             "type": e.type,
             "question": e.data.get("question_id"),

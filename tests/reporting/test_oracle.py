@@ -163,7 +163,10 @@ def check_every_report(world: World, client: APIClient) -> None:
 
 
 def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: r[k] for k in ("at", "student", "type", "question", "correct")} for r in rows]
+    return [
+        {k: r[k] for k in ("at", "position", "student", "type", "question", "correct")}
+        for r in rows
+    ]
 
 
 def parse(value: str | None) -> datetime | None:
