@@ -18,8 +18,11 @@ Rules (what a maths teacher at a Dutch school would accept):
   says what unit it wants). `0.25` is not `25%`.
 - So is a leading currency sign (`€`, `$`, `£`), and a price written the Dutch way for whole euros:
   `€56,00`, `€ 56,-` and `56` are equal.
-- Superscript digits are a power, as written in the questions: `2⁷` is `2^7` (not 27, which is
-  what Unicode's NFKC alone would make of it), `10⁻³` is `10^-3`.
+- Superscript digits after a number, a letter or a bracket are a power, as the questions write
+  them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
+  `x²` is `x^2`. Where that changes no number, the digits as plain digits match too (`25 m²` and
+  `25 m2`, `x²` and `x2`), as they did before. A superscript numerator is a fraction: superscript 1,
+  FRACTION SLASH, subscript 2 is `1/2`.
 - A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
 - A question may accept several answers; any one matching is enough.
 - Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
@@ -32,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import NamedTuple
 
 from events.text import is_storable
 from quiz.errors import InvalidAnswer
@@ -51,12 +55,15 @@ _FRACTION_CHARACTERS = str.maketrans(
 )
 # A run of superscript digits (and signs) is an exponent: "2⁷" -> "2^7", "x⁻²" -> "x^-2".
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
-_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+# An exponent follows its base and is no fraction's numerator (before a slash or FRACTION SLASH).
+_SUPERSCRIPT_RUN = re.compile(
+    f"(?:(?<=[^\\W_])|(?<=[)\\]]))[{_SUPERSCRIPTS}]+(?![{_SUPERSCRIPTS}\u2044/])"
+)
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)\s*(?:[€$£]\s*)?(?:"
+    r"^(?P<sign>[+-]?)\s*(?:[€$£]\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
@@ -64,9 +71,12 @@ _NUMBER = re.compile(
 )
 
 
-def normalise_answer(text: str) -> str:
-    """The canonical form of an answer: for comparing, and for grouping wrong answers in reports."""
-    text = _SUPERSCRIPT_RUN.sub(_exponent, text.translate(_FRACTION_CHARACTERS))
+def normalise_answer(text: str, *, powers: bool = True) -> str:
+    """The canonical form of an answer: for comparing, and for grouping wrong answers in reports.
+    `powers=False`: superscripts as plain digits (NFKC's reading)."""
+    text = text.translate(_FRACTION_CHARACTERS)
+    if powers:
+        text = _SUPERSCRIPT_RUN.sub(_exponent, text)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_MINUS_SIGNS)
     return " ".join(text.split()).casefold()
@@ -94,9 +104,9 @@ def _decimal(text: str) -> Fraction:
     return Fraction(text.replace(",", ".").rstrip(".") or "0")
 
 
-def parse_number(text: str) -> Fraction | None:
+def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
     """The exact value of a numeric answer, or None when it is not a number we recognise."""
-    text = normalise_answer(text)
+    text = normalise_answer(text, powers=powers)
     assignment = _ASSIGNMENT.match(text)
     if assignment:
         text = assignment["rest"]
@@ -115,12 +125,14 @@ def parse_number(text: str) -> Fraction | None:
         value = _decimal(match["num"]) / denominator_value
     else:
         value = _decimal(match["dec"])
-    return -value if match["sign"] == "-" else value
+    if match["sign"] and match["after"]:
+        return None  # two signs (-€-5): not a number we read
+    return -value if "-" in (match["sign"], match["after"]) else value
 
 
-def _compact(text: str) -> str:
+def _compact(text: str, *, powers: bool = True) -> str:
     """Normalised text without whitespace: spacing in a formula is not part of the answer."""
-    return normalise_answer(text).replace(" ", "")
+    return normalise_answer(text, powers=powers).replace(" ", "")
 
 
 def choice_key(text: str) -> str:
@@ -140,17 +152,33 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         return any(key == choice_key(accepted) for accepted in accepted_answers)
     value = parse_number(answer)
     compact = _compact(answer)
+    plain: _Plain | None = None
     for accepted in accepted_answers:
-        accepted_value, accepted_compact = _accepted(accepted)
+        accepted_value, accepted_compact, accepted_plain = _accepted(accepted)
         if value is not None and accepted_value is not None:
             if value == accepted_value:
                 return True
         elif compact == accepted_compact:
             return True
+        else:
+            # Superscripts read as plain digits (m² and m2), unless that makes a number of either.
+            plain = plain or _plain(answer)
+            if plain == accepted_plain and not plain.is_number:
+                return True
     return False
 
 
+class _Plain(NamedTuple):
+    compact: str
+    is_number: bool
+
+
+def _plain(text: str) -> _Plain:
+    return _Plain(_compact(text, powers=False), parse_number(text, powers=False) is not None)
+
+
 @functools.lru_cache(maxsize=4096)
-def _accepted(text: str) -> tuple[Fraction | None, str]:
-    """An accepted answer's value and compact text: the same few are checked over and over."""
-    return parse_number(text), _compact(text)
+def _accepted(text: str) -> tuple[Fraction | None, str, _Plain]:
+    """An accepted answer's value, compact text and plain reading: the same few are checked
+    over and over."""
+    return parse_number(text), _compact(text), _plain(text)

@@ -5,7 +5,8 @@ would naturally write the same value differently), a worked answer, and `wrong`:
 really make (adding numerators and denominators, taking a percentage of the wrong amount, dividing
 exponents), which the demo-history simulator answers with.
 Minus signs are typed as "-" so that what students see is what they can type. Accepted answers
-never use superscripts: answer checking applies NFKC, which reads "2⁷" as "27".
+write powers as the questions ask students to type them (`2^7`); answer checking reads a typed or
+pasted superscript (`2⁷`) the same way.
 """
 # The multiplication sign (U+00D7) is meant: it is what the maths books print.
 # ruff: noqa: RUF001

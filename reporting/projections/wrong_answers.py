@@ -16,7 +16,8 @@ from reporting.projections import common as c
 AnswerKey = tuple[int, str]  # (question_id, normalised answer)
 StudentAnswerKey = tuple[int, str, int]  # (question_id, normalised answer, student_id)
 
-# The API caps answers at 500 characters; normalising never makes them longer.
+# The API caps answers at 500 characters; normalising can add a few (`2⁷` reads `2^7`, `½` ` 1/2 `),
+# so the key is cut to the column's size.
 MAX_ANSWER = 500
 
 

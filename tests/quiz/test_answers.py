@@ -58,11 +58,22 @@ OPEN_CASES = [
     ("$ 56.00", ["56"], True),
     ("56,-", ["56"], True),
     ("€56,50", ["56"], False),
+    ("€-5", ["-5"], True),
+    ("-€ 5", ["-5"], True),
+    ("-€-5", ["5"], False),
     ("2⁷", ["2^7"], True),  # superscripts are a power, as the questions write it
     ("2⁷", ["27"], False),
+    ("27", ["2⁷"], False),
+    ("2⁷⁸", ["2^78"], True),
     ("10⁻³", ["10^-3"], True),
     ("x²", ["x^2"], True),
     ("x² + 1", ["x^2+1"], True),
+    ("(a+b)²", ["(a+b)^2"], True),
+    ("25 m²", ["25 m2"], True),  # as plain digits too, where that changes no number
+    ("25 m2", ["25 m²"], True),
+    ("x2", ["x²"], True),
+    ("¹\u2044₂", ["1/2"], True),  # a superscript numerator is a fraction, not a power
+    ("³/₁₆", ["0,1875"], True),
     ("x = 4", ["4"], True),
     ("x=4", ["x = 4"], True),
     ("4", ["x = 4"], True),
