@@ -282,6 +282,8 @@ def _handle(
             outcome = _outcome_of(command_id)
             if outcome is not None:  # a re-send: the first outcome, whatever deciding says now
                 return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
+            if _stream_of_command(command_id) not in (None, stream):
+                raise CommandIdReused() from None  # applied on another quiz: not this refusal
             _record_outcome(
                 command_id,
                 type(command).__name__,

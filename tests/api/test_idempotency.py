@@ -129,7 +129,6 @@ def test_the_same_key_of_another_user_does_not_collide(school: School2) -> None:
     a = one.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
     b = two.post("/api/quizzes/", {"chapter": chapter}, expect=201, key=key)
     assert a["id"] != b["id"]
-    two.post(f"/api/quizzes/{b['id']}/reveal/", expect=200, key=new_key())
 
 
 def test_the_same_key_on_another_action_or_quiz_is_refused_and_records_nothing(
@@ -153,6 +152,22 @@ def test_the_same_key_on_another_action_or_quiz_is_refused_and_records_nothing(
     # then each is refused as a reused key, and nothing is recorded
     assert {r["code"] for r in refusals} == {"command_id_reused"}
     assert (stream_types(quiz_id), stream_types(other_id)) == before
+
+
+def test_a_key_applied_on_one_quiz_is_refused_as_reused_where_another_would_refuse(
+    school: School2,
+) -> None:
+    # given a key applied on one quiz, and a second quiz with an answered question
+    rec = Recorder(school.client("student1"))
+    quiz_id = start(rec, school.chapters["words"].pk)["id"]
+    other = f"/api/quizzes/{start(rec, school.chapters['choices'].pk)['id']}"
+    rec.post(f"{other}/answer/", {"answer": "A"})
+    key = new_key()
+    rec.post(f"/api/quizzes/{quiz_id}/answer/", {"answer": WRONG}, key=key)
+    # when the key comes with a command the second quiz would refuse on its own
+    refused = rec.post(f"{other}/answer/", {"answer": "B"}, expect=409, key=key)
+    # then the refusal is the reused key, not that quiz's `no_open_question`
+    assert refused["code"] == "command_id_reused"
 
 
 def test_a_key_first_refused_is_refused_as_reused_on_another_action(school: School2) -> None:
