@@ -27,6 +27,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from quiz import services
+from quiz.answers import names_a_choice
 from quiz.content import QuestionContent
 from quiz.demo import demo_classes
 from quiz.demo_content import CHAPTERS, COURSE_TITLE, DemoQuestion
@@ -157,14 +158,18 @@ def question_difficulty(question_id: int, seed: int) -> float:
 
 
 def wrong_answer(content: QuestionContent, demo: DemoQuestion | None, rng: random.Random) -> str:
-    """A realistic mistake: one of the bank's common wrong answers, else an unaccepted choice."""
-    if demo is not None and demo.wrong:
-        return rng.choice(demo.wrong)
-    if content.kind == "choice":
+    """A realistic mistake: one of the bank's common wrong answers, else an unaccepted choice.
+    A choice question takes only its keys: the bank's answers may no longer fit a question staff
+    changed since (the bank is matched by chapter and number)."""
+    choice = content.kind == "choice"
+    keys = [c.key for c in content.choices]
+    bank = [w for w in demo.wrong if not choice or names_a_choice(w, keys)] if demo else []
+    if bank:
+        return rng.choice(bank)
+    if choice:
         accepted = {a.casefold() for a in content.accepted_answers}
-        others = [c.key for c in content.choices if c.key.casefold() not in accepted]
-        if others:
-            return rng.choice(others)
+        others = [key for key in keys if key.casefold() not in accepted]
+        return rng.choice(others or keys)
     return rng.choice(["0", "1", "I don't know"])
 
 
