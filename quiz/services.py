@@ -271,7 +271,7 @@ def _handle(
             if from_cache:
                 continue  # the open question may have changed in another process
             keys = ", ".join(choice.key for choice in questions[0].choices)
-            raise InvalidAnswer(f"Answer with the letter of a choice: {keys}.")
+            raise InvalidAnswer(f"Answer with one of the choices: {keys}.")
         try:
             decided = decide(
                 state, command, pool=_pool(questions), pick=pick or _random_pick, now=now

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quiz.domain import ANSWER_REVEALED, ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY
+
 # An idle gap longer than this is not study time: the student walked away.
 IDLE_CAP_MS = 5 * 60 * 1000
 
@@ -12,9 +14,7 @@ IDLE_CAP_MS = 5 * 60 * 1000
 # the question a little, before leaving or after coming back. A start or the next question is a
 # click that only moves on; after a break it earns nothing, or a return after a weekend would add
 # five minutes to a chapter nobody worked on (and the teacher's figure would exceed the student's).
-WORKED_ON = frozenset(
-    {"quiz.QuestionAnsweredCorrectly", "quiz.QuestionAnsweredIncorrectly", "quiz.AnswerRevealed"}
-)
+WORKED_ON = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, ANSWER_REVEALED})
 
 
 def gap_ms(previous: datetime | None, current: datetime, event_type: str) -> int:
