@@ -60,6 +60,7 @@ _SUPERSCRIPT_RUN = re.compile(
     f"(?:(?<=[^\\W_])|(?<=[)\\]]))[{_SUPERSCRIPTS}]+(?![{_SUPERSCRIPTS}\u2044/])"
 )
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
+_ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(
@@ -152,6 +153,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         return any(key == choice_key(accepted) for accepted in accepted_answers)
     value = parse_number(answer)
     compact = _compact(answer)
+    superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
     for accepted in accepted_answers:
         accepted_value, accepted_compact, accepted_plain = _accepted(accepted)
@@ -160,10 +162,11 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
                 return True
         elif compact == accepted_compact:
             return True
-        else:
+        elif superscripts or accepted_plain is not None:
             # Superscripts read as plain digits (m² and m2), unless that makes a number of either.
             plain = plain or _plain(answer)
-            if plain == accepted_plain and not plain.is_number:
+            theirs = accepted_plain or _Plain(accepted_compact, accepted_value is not None)
+            if plain == theirs and not plain.is_number:
                 return True
     return False
 
@@ -178,7 +181,8 @@ def _plain(text: str) -> _Plain:
 
 
 @functools.lru_cache(maxsize=4096)
-def _accepted(text: str) -> tuple[Fraction | None, str, _Plain]:
-    """An accepted answer's value, compact text and plain reading: the same few are checked
-    over and over."""
-    return parse_number(text), _compact(text), _plain(text)
+def _accepted(text: str) -> tuple[Fraction | None, str, _Plain | None]:
+    """An accepted answer's value, compact text and, when it has superscripts, plain reading (the
+    same few are checked over and over)."""
+    plain = _plain(text) if _ANY_SUPERSCRIPT.search(text) else None
+    return parse_number(text), _compact(text), plain
