@@ -85,6 +85,9 @@ class ProgressOut(serializers.Serializer):
         time_spent_seconds = serializers.IntegerField()
         last_activity = serializers.DateTimeField(allow_null=True)
         passed_at = serializers.DateTimeField(allow_null=True)
+        stuck = serializers.BooleanField(
+            help_text="Stuck in the current quiz: with `status` passed, while practising again."
+        )
 
     students = StudentOut(many=True)
     chapters = ChapterOut(many=True)
@@ -115,6 +118,7 @@ class ClassProgressApi(APIView):
                         "time_spent_seconds": cell.time_spent_seconds,
                         "last_activity": utc_time(cell.last_activity),
                         "passed_at": utc_time(cell.passed_at),
+                        "stuck": cell.stuck,
                     }
                     for cell in grid.cells
                 ],

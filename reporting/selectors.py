@@ -131,6 +131,7 @@ class Cell:
     last_activity: datetime | None = None
     passed_at: datetime | None = None
     open_quiz_id: uuid.UUID | None = None
+    stuck: bool = False  # in the current quiz; so also while practising a passed chapter again
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Ce
         last_activity=progress.last_activity,
         passed_at=progress.passed_at,
         open_quiz_id=progress.open_quiz_id,
+        stuck=progress.stuck,
     )
 
 

@@ -96,11 +96,18 @@ def cell_html(cell: selectors.Cell) -> str:
             if cell.status in ("in_progress", "stuck")
             else ""
         )
+        # A passed chapter stays passed; a student stuck practising it again still wants help.
+        practice = (
+            mark_safe(' · <span class="stuck-again">stuck practising again</span>')
+            if cell.status == "passed" and cell.stuck
+            else ""
+        )
         detail = format_html(
-            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}</span>',
+            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}{}</span>',
             cell.answered,
             cell.mistakes,
             streak,
+            practice,
         )
     return format_html(
         '<td class="cell {0}" data-status="{0}" data-chapter="{1}"><span class="status {0}">'

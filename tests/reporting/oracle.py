@@ -68,6 +68,7 @@ def progress(events: Sequence[Any]) -> dict[tuple[int, int], dict[str, Any]]:
         cells[key] = {
             "open_quiz_id": uuid.UUID(latest) if latest and not latest_passed else None,
             "status": "passed" if passed else ("stuck" if stuck else "in_progress"),
+            "stuck": stuck,
             "streak": streak,
             "best_streak": max(streaks),
             "answered": sum(k in ANSWER for k in kinds),

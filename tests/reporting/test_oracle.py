@@ -63,6 +63,7 @@ def check_every_report(world: World, client: APIClient) -> None:
                 assert cell["time_spent_seconds"] == want["time_spent_ms"] // 1000
                 assert parse(cell["last_activity"]) == want["last_activity"]
                 assert parse(cell["passed_at"]) == want["passed_at"]
+                assert cell["stuck"] is want["stuck"]
 
     # the quiz each student is on (the dashboard's "Continue"), not in the API
     for (student_id, chapter_id), want in cells.items():
