@@ -33,7 +33,7 @@ class EventOutputSerializer(serializers.Serializer):
     data = serializers.DictField()  # type: ignore[assignment]
     metadata = serializers.DictField()
     event_id = serializers.UUIDField()
-    recorded_at = serializers.DateTimeField(default_timezone=UTC)  # as every moment of the API
+    recorded_at = serializers.DateTimeField(default_timezone=UTC)  # as studyflow.api.UTC_TIME
 
 
 class EventListApi(APIView):

@@ -162,11 +162,10 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
                 return True
         elif compact == accepted_compact:
             return True
-        elif superscripts or accepted_plain is not None:
+        elif superscripts or accepted_plain.compact != accepted_compact:
             # Superscripts read as plain digits (m² and m2), unless that makes a number of either.
             plain = plain or _plain(answer)
-            theirs = accepted_plain or _Plain(accepted_compact, accepted_value is not None)
-            if plain == theirs and not plain.is_number:
+            if plain == accepted_plain and not plain.is_number:
                 return True
     return False
 
@@ -181,8 +180,7 @@ def _plain(text: str) -> _Plain:
 
 
 @functools.lru_cache(maxsize=4096)
-def _accepted(text: str) -> tuple[Fraction | None, str, _Plain | None]:
-    """An accepted answer's value, compact text and, when it has superscripts, plain reading (the
-    same few are checked over and over)."""
-    plain = _plain(text) if _ANY_SUPERSCRIPT.search(text) else None
-    return parse_number(text), _compact(text), plain
+def _accepted(text: str) -> tuple[Fraction | None, str, _Plain]:
+    """An accepted answer's value, compact text and plain reading: the same few are checked over
+    and over."""
+    return parse_number(text), _compact(text), _plain(text)

@@ -5,11 +5,9 @@ serializers document them in the OpenAPI schema.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -146,13 +144,6 @@ class ActivityOut(serializers.Serializer):
 ACTIVITY_LIMIT = FEED_KEEP  # the feed keeps no more per class
 
 
-def _moment(text: str) -> datetime | None:
-    try:
-        return parse_datetime(text)
-    except ValueError:
-        return None
-
-
 class ClassActivityApi(APIView):
     @extend_schema(
         summary="A class's recent activity, newest first",
@@ -174,11 +165,7 @@ class ClassActivityApi(APIView):
         raw = request.query_params.get("since")
         since = None
         if raw:
-            since = _moment(raw)
-            if since is None and " " in raw.strip():
-                # An unescaped "+01:00" in a query string arrives as " 01:00".
-                head, _, offset = raw.strip().rpartition(" ")
-                since = _moment(f"{head}+{offset}")
+            since = selectors.read_moment(raw)
             if since is None:
                 raise BadQuery("'since' must be an ISO 8601 date and time.", code="invalid")
             if since.tzinfo is None:

@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
 from reporting import analysis
@@ -229,6 +230,24 @@ def sort_rows(rows: list[GridRow], sort: str, descending: bool = False) -> list[
 
 
 # --- activity -----------------------------------------------------------------------------------
+
+
+def read_moment(text: str) -> datetime | None:
+    """A `since` as a client or the page sends it, or None when it is no date and time (month 13
+    included). An unescaped "+01:00" in a query string arrives as " 01:00": read as meant."""
+    text = text.strip()
+    moment = _datetime(text)
+    if moment is None and " " in text:
+        head, _, offset = text.rpartition(" ")
+        moment = _datetime(f"{head}+{offset}")
+    return moment
+
+
+def _datetime(text: str) -> datetime | None:
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
 
 
 def feed(

@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -208,10 +207,7 @@ def feed_time(at: datetime, now: datetime) -> str:
 @login_required
 def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
     access.classroom_for(request.user, classroom_id)
-    try:
-        since = parse_datetime(request.GET.get("since", "") or "")
-    except ValueError:  # well-formed but impossible, e.g. month 13: show the latest items
-        since = None
+    since = selectors.read_moment(request.GET.get("since", ""))  # unreadable: the latest items
     return render(
         request,
         "reporting/_feed.html",

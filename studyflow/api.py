@@ -30,13 +30,13 @@ UP_DOWN = ["ok", "down"]
 BROKER_TIMEOUT_SECONDS = 0.5
 
 
+# How the API writes every moment: ISO 8601 in UTC with "Z", so a client compares like with like.
+UTC_TIME = serializers.DateTimeField(default_timezone=UTC)
+
+
 def utc_time(value: datetime | None) -> str | None:
-    """A moment as the API writes every moment: ISO 8601 in UTC, "Z" for the offset (as DRF's
-    DateTimeField(default_timezone=UTC) does), so a client compares like with like."""
-    if value is None:
-        return None
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    """A moment as UTC_TIME writes it, for the responses built as dicts."""
+    return None if value is None else UTC_TIME.to_representation(value)
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:

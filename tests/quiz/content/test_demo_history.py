@@ -41,6 +41,19 @@ def content_of(demo, pk=1):
     )
 
 
+def choice_question_a_of_a_b() -> QuestionContent:
+    """A choice question outside the bank: A is right, B wrong."""
+    return QuestionContent(
+        id=9,
+        revision=1,
+        kind="choice",
+        text="?",
+        choices=(Choice("A", "x"), Choice("B", "y")),
+        accepted_answers=("A",),
+        worked_answer="",
+    )
+
+
 # --- pure planning --------------------------------------------------------------------------------
 
 
@@ -87,30 +100,14 @@ def test_simulated_answers_are_checked_as_intended(demo):
 
 
 def test_a_question_outside_the_bank_gets_a_wrong_choice():
-    content = QuestionContent(
-        id=9,
-        revision=1,
-        kind="choice",
-        text="?",
-        choices=(Choice("A", "x"), Choice("B", "y")),
-        accepted_answers=("A",),
-        worked_answer="",
-    )
+    content = choice_question_a_of_a_b()
     assert wrong_answer(content, None, random.Random(1)) == "B"
 
 
 def test_a_bank_mistake_that_is_no_choice_of_the_question_now_is_not_given():
     # given a bank question with open-answer mistakes, now a choice question (staff changed it)
     open_question = next(q for q in BANK if q.kind == "open")
-    content = QuestionContent(
-        id=9,
-        revision=2,
-        kind="choice",
-        text="?",
-        choices=(Choice("A", "x"), Choice("B", "y")),
-        accepted_answers=("A",),
-        worked_answer="",
-    )
+    content = choice_question_a_of_a_b()
     # then the simulated mistake is one of its choices, which the services take
     assert {wrong_answer(content, open_question, random.Random(n)) for n in range(20)} == {"B"}
 
