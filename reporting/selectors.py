@@ -142,7 +142,8 @@ class GridRow:
 
     @property
     def stuck(self) -> int:
-        return sum(cell.status == STUCK for cell in self.cells)
+        """Chapters this student is stuck on now, practising a passed one again included."""
+        return sum(cell.status == STUCK or cell.stuck for cell in self.cells)
 
     @property
     def passed(self) -> int:

@@ -66,15 +66,16 @@ def classes(request: HttpRequest) -> HttpResponse:
 
 
 def _stuck_students(classes: list[Any]) -> dict[int, int]:
-    """Per class, how many of its students are stuck somewhere: two queries for any number of
-    classes (the roster through table, then the stuck students)."""
+    """Per class, how many of its students are stuck somewhere, practising a passed chapter again
+    included: two queries for any number of classes (the roster through table, then the stuck
+    students)."""
     members: dict[int, set[int]] = {classroom.pk: set() for classroom in classes}
     roster = Classroom.students.through.objects.filter(classroom_id__in=list(members))
     for classroom_id, student_id in roster.values_list("classroom_id", "user_id"):
         members[classroom_id].add(student_id)
     everyone = set().union(*members.values())
     stuck = set(
-        StudentProgress.objects.filter(student_id__in=everyone, status="stuck").values_list(
+        StudentProgress.objects.filter(student_id__in=everyone, stuck=True).values_list(
             "student_id", flat=True
         )
     )

@@ -245,3 +245,32 @@ def test_teacher_pages_say_while_the_reports_are_being_rebuilt(history):
     while "being rebuilt" in client.get(grid).content.decode():
         assert time.monotonic() < deadline, "the rebuild never finished"
         call_command("projections", "catch-up", "progress")
+
+
+def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
+    # given a student who passed the chapter, started it again and got stuck
+    world = make_world(students_a=3, students_b=1, chapters=1)
+    pupil, chapter = world.students_a[2], world.chapters[0]
+    now = START
+
+    def command(action, **kwargs):
+        nonlocal now
+        now += timedelta(seconds=20)
+        return action(actor=pupil, command_id=uuid.uuid4(), now=now, **kwargs).quiz
+
+    for attempt in ("pass", "practise again"):
+        quiz = command(services.start_quiz, chapter_id=chapter.pk)
+        for _ in range(3):
+            right = world.accepted[quiz.question.id]
+            answer = right if attempt == "pass" else ("a" if right == "b" else "0")
+            quiz = command(services.answer_question, quiz_id=quiz.id, answer=answer)
+            if quiz.status in ("answered_correctly", "answered_incorrectly"):
+                quiz = command(services.next_question, quiz_id=quiz.id)
+    Feeder().catch_up()
+    # when the teacher reads the class list and the grid
+    grid = selectors.grid(world.class_a)
+    classes = teacher(world).get("/teacher/").content.decode()
+    # then the student is counted as stuck and listed first, on a chapter still shown as passed
+    assert grid.rows[0].student.id == pupil.pk
+    assert grid.rows[0].stuck == 1 and grid.rows[0].cells[0].status == "passed"
+    assert "1 student stuck" in classes
