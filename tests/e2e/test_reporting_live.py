@@ -9,6 +9,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.test import Client
 
 from quiz import services
 from tests.reporting.conftest import worker  # noqa: F401  (the real-worker fixture)
-from tests.reporting.world import Feeder, World, make_world
+from tests.reporting.world import Feeder, World, make_world, simulate
 
 # Playwright's sync API runs an asyncio loop in this thread; the test body is plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -166,4 +167,37 @@ def test_a_long_answer_wraps_in_the_teachers_tables(chromium, live_server):
             ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
         )
         assert overflowing == 0, path
+    context.close()
+
+
+def test_a_refresh_keeps_where_the_teacher_scrolled(chromium, live_server):
+    # given a class with a long activity feed, its grid read on a phone
+    world: World = make_world(students_a=6, students_b=1, chapters=3)
+    simulate(world, seed=5, steps=80, start=datetime(2026, 2, 2, 7, 30, tzinfo=UTC))
+    Feeder().catch_up()
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    # when the teacher scrolls the grid sideways and the feed down, and both refresh
+    page.evaluate(
+        """() => {
+        window.oldGrid = document.querySelector('#grid-wrap');
+        window.oldFeed = document.querySelector('#feed');
+        oldGrid.scrollLeft = 120;
+        oldFeed.scrollTop = 150;
+    }"""
+    )
+    assert page.evaluate("[oldGrid.scrollLeft, oldFeed.scrollTop]") == [120, 150]
+    page.wait_for_function(
+        "document.querySelector('#grid-wrap') !== oldGrid"
+        " && document.querySelector('#feed') !== oldFeed"
+    )
+    # then both are still where the teacher left them
+    kept = page.evaluate(
+        "[document.querySelector('#grid-wrap').scrollLeft,"
+        " document.querySelector('#feed').scrollTop]"
+    )
+    assert kept == [120, 150]
     context.close()
