@@ -5,11 +5,11 @@ No Django imports: views gather the data, these functions decide, templates rend
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, Protocol
 
 from quiz.study_time import gap_ms
 
@@ -102,6 +102,46 @@ class Streak:
     def label(self) -> str:
         """Beside the dots on the quiz page, so a newcomer knows what they count."""
         return f"{min(self.streak, self.goal)} of {self.goal} in a row"
+
+
+Progress = tuple[str | None, int, str | None]  # a chapter's status, streak and open quiz id
+
+
+class OwnQuiz(Protocol):
+    """The fields of a QuizView that the dashboard reads."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def chapter(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def streak(self) -> int: ...
+    @property
+    def stuck(self) -> bool: ...
+
+
+def with_own_quizzes(
+    progress: Mapping[int, Progress], quizzes: Sequence[OwnQuiz]
+) -> dict[int, Progress]:
+    """The dashboard's progress per chapter (from the read model) with the student's current
+    quizzes, oldest first, folded in.
+
+    The read model follows the student's last command by a moment; the quiz's own events do not.
+    So a student who just passed, answered or started sees that on the dashboard they open next,
+    not "In progress" or "Not started" until the projection caught up. A chapter once passed stays
+    passed, as in the read model."""
+    fresh = dict(progress)
+    for quiz in quizzes:
+        status = fresh.get(quiz.chapter, (None, 0, None))[0]
+        if quiz.status == PASSED:
+            fresh[quiz.chapter] = (PASSED, quiz.streak, None)
+        elif status == PASSED:
+            fresh[quiz.chapter] = (PASSED, quiz.streak, quiz.id)
+        else:
+            fresh[quiz.chapter] = (STUCK if quiz.stuck else IN_PROGRESS, quiz.streak, quiz.id)
+    return fresh
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ A quiz that is not the reader's to see raises QuizNotFound, exactly like a quiz 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -82,5 +83,24 @@ def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
     for quiz_id in quiz_ids:
         state = fold(store.read_stream(services.stream_id(quiz_id), metadata=False))
         if state.started:
+            views.append(services.view_of(state))
+    return views
+
+
+# A student's last moments of work: quizzes started this recently are read as they are now on the
+# dashboard, though the read model may not show them yet (it follows a moment behind).
+RECENT_QUIZZES = 3
+
+
+def current_quizzes(student: Any, open_quiz_ids: Iterable[str]) -> list[QuizView]:
+    """The student's open quizzes the read model knows of and their newest quizzes, as they are
+    now, in the order they were started (one stream read each): what the dashboard lays over the
+    read model."""
+    newest = [str(quiz_id) for quiz_id in quiz_ids_of(student.pk)[:RECENT_QUIZZES]][::-1]
+    older = [str(quiz_id) for quiz_id in open_quiz_ids if str(quiz_id) not in newest]
+    views = []
+    for quiz_id in [*dict.fromkeys(older), *newest]:
+        state = fold(store.read_stream(services.stream_id(quiz_id), metadata=False))
+        if state.started and state.student_id == student.pk:
             views.append(services.view_of(state))
     return views

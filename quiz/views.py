@@ -48,12 +48,14 @@ from quiz.errors import (
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter, Course
 from quiz.pages import (
+    Progress,
     Streak,
     chapter_card,
     classify_submission,
     format_duration,
     home_role,
     time_spent,
+    with_own_quizzes,
 )
 from quiz.quiz_view import QuizView
 from reporting.selectors import progress_cells
@@ -137,13 +139,15 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
-def chapter_progress(student: Any) -> dict[int, tuple[str, int, str | None]]:
-    """The student's status, streak and open quiz per chapter id, from the `progress` read
-    model."""
-    return {
+def chapter_progress(student: Any) -> dict[int, Progress]:
+    """The student's status, streak and open quiz per chapter id: the `progress` read model, with
+    the student's current quizzes as they are now laid over it."""
+    progress: dict[int, Progress] = {
         chapter: (cell.status, cell.streak, str(cell.open_quiz_id) if cell.open_quiz_id else None)
         for chapter, cell in progress_cells(student.pk).items()
     }
+    open_ids = [quiz_id for _, _, quiz_id in progress.values() if quiz_id]
+    return with_own_quizzes(progress, selectors.current_quizzes(student, open_ids))
 
 
 @require_GET

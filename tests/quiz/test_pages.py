@@ -16,6 +16,7 @@ from django.test import Client
 from quiz import selectors, views
 from quiz.forms import EMPTY_ANSWER, LONG_ANSWER
 from quiz.views import STALE_PAGE
+from reporting.models import StudentProgress
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -580,3 +581,27 @@ def test_dashboard_shows_progress_from_the_read_model(client: Client) -> None:
     card = dashboard_card(client, chapter, "passed", showing="Practising again")
     assert "Practising again: 0 of 2 correct in a row." in card
     assert f'<a class="btn" href="/quizzes/{again}/">Continue' in card
+
+
+def test_the_dashboard_shows_the_students_last_steps_before_the_reports_catch_up(
+    client: Client,
+) -> None:
+    # given a student who passed one chapter and started another, the projections not yet run
+    student = make_student()
+    client.force_login(student)
+    passed, started = make_chapter(streak_goal=1), make_chapter(streak_goal=2)
+    first = start(client, passed)
+    answer(client, first, right_answer(first))
+    second = start(client, started)
+    assert not StudentProgress.objects.filter(student_id=student.pk).exists()
+    # when they open the dashboard
+    html = client.get("/dashboard/").content.decode()
+    # then it shows both as they are now
+    cards = {
+        chapter: re.search(rf'id="chapter-{chapter.pk}".*?</li>', html, re.S)
+        for chapter in (passed, started)
+    }
+    passed_card, started_card = (match.group(0) if match else "" for match in cards.values())
+    assert 'data-status="passed"' in passed_card and "Practise again" in passed_card
+    assert 'data-status="in_progress"' in started_card
+    assert f'<a class="btn" href="/quizzes/{second}/">Continue' in started_card

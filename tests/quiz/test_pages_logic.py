@@ -1,5 +1,6 @@
 """The pure decisions behind the student pages (quiz.pages): given data, then this outcome."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from quiz.pages import (
     format_duration,
     home_role,
     time_spent,
+    with_own_quizzes,
 )
 from quiz.quiz_view import answer_as_read
 
@@ -167,3 +169,56 @@ def test_a_choice_answer_is_read_back_with_its_text(answer: str, read_back: str)
 def test_an_open_answer_is_read_back_as_given() -> None:
     question = QuestionContent(1, 1, "open", "1 + 1?", (), ("2",), "")
     assert answer_as_read(" 2 ", question) == " 2 "
+
+
+# --- the dashboard lays the student's own quizzes over the read model ---------------------------
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    chapter: int
+    status: str
+    streak: int = 0
+    stuck: bool = False
+
+
+def test_a_quiz_just_passed_shows_as_passed_before_the_read_model_knows() -> None:
+    # given the read model still shows the quiz in progress
+    progress = {1: ("in_progress", 2, "q1")}
+    # when the quiz itself has passed
+    fresh = with_own_quizzes(progress, [Quiz("q1", 1, "passed", streak=3)])
+    # then the chapter is passed, with no quiz to continue
+    assert fresh == {1: ("passed", 3, None)}
+
+
+def test_a_chapter_just_started_can_be_continued_before_the_read_model_knows() -> None:
+    fresh = with_own_quizzes({}, [Quiz("q2", 7, "answered_correctly", streak=1)])
+    assert fresh == {7: ("in_progress", 1, "q2")}
+
+
+def test_a_stuck_quiz_shows_stuck() -> None:
+    fresh = with_own_quizzes(
+        {4: ("in_progress", 0, "q3")}, [Quiz("q3", 4, "question_open", 0, True)]
+    )
+    assert fresh == {4: ("stuck", 0, "q3")}
+
+
+def test_a_passed_chapter_stays_passed_while_practised_again() -> None:
+    # given a chapter passed earlier, then a new quiz on it, stuck
+    progress = {2: ("passed", 3, None)}
+    fresh = with_own_quizzes(progress, [Quiz("q5", 2, "question_open", 0, True)])
+    # then it still says passed, and the new quiz is the one to continue
+    assert fresh == {2: ("passed", 0, "q5")}
+
+
+def test_the_newer_quiz_of_a_chapter_wins() -> None:
+    # given the passed quiz and then the practice quiz of the same chapter, oldest first
+    quizzes = [Quiz("old", 2, "passed", 3), Quiz("new", 2, "question_open", 1)]
+    # then the chapter is passed and practised again in the new quiz
+    assert with_own_quizzes({}, quizzes) == {2: ("passed", 1, "new")}
+
+
+def test_chapters_without_a_current_quiz_keep_the_read_models_word() -> None:
+    progress = {1: ("passed", 3, None), 2: ("in_progress", 1, "q9")}
+    assert with_own_quizzes(progress, []) == progress
