@@ -129,6 +129,12 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own cap, met while DRF reads the body: a 413 here, not Django's 400 (with DEBUG
+        # on, its HTML debug page) further out.
+        from studyflow.parsers import RequestTooLarge
+
+        return RequestTooLarge()
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
         return ServiceUnavailable("The database is unavailable; try again shortly.")

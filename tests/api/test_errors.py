@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -123,14 +124,15 @@ def test_malformed_bodies(school: School2, raw: str, content_type: str, status: 
     error_of(anonymous, status)
 
 
-def test_huge_body_is_413(school: School2) -> None:
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize("path", [f"quizzes/{uuid.UUID(int=1)}/answer/", "quizzes/"])
+def test_huge_body_is_413(school: School2, settings: Any, debug: bool, path: str) -> None:
+    settings.DEBUG = debug  # `make run` has DEBUG on: still JSON, not Django's debug page
     raw = '{"answer": "' + "x" * 3_000_000 + '"}'
-    response = school.client("student1").post(
-        "/api/quizzes/00000000-0000-4000-8000-000000000000/answer/",
-        raw,
-        content_type="application/json",
-    )
+    response = school.client("student1").post(f"/api/{path}", raw, content_type="application/json")
     assert error_of(response, 413)["code"] == "request_too_large"
+    anonymous = school.client(None).post("/api/auth/token/", raw, content_type="application/json")
+    assert error_of(anonymous, 413)["code"] == "request_too_large"
 
 
 @pytest.mark.parametrize("key", ["not-a-uuid", "", "123", "x" * 500])
