@@ -126,8 +126,9 @@ def test_student_answers_endpoint(small):
             assert response.json() == []
         else:
             assert_error(response, expected[name])
-    # another student's answers: a student is no reporter
-    assert_error(api_client(small.students_a[1]).get(url), 403)
+    # another student's answers, or no one's: not theirs, so not found (as for a quiz)
+    assert_error(api_client(small.students_a[1]).get(url), 404)
+    assert_error(api_client(student).get(url.replace(str(student.pk), "999999")), 404)
     # a teacher cannot look up a student of another class, nor the student without a class
     assert_error(api_client(small.teacher_a).get(url.replace(str(student.pk), "999999")), 404)
     lonely = f"/api/reports/students/{small.lonely.pk}/answers/"
