@@ -14,10 +14,12 @@ Rules (what a maths teacher at a Dutch school would accept):
 - Mixed numbers are accepted: `1 1/2` is three halves and `-1 1/2` is minus three halves (the sign
   applies to the whole number, as written in Dutch textbooks). A fraction character reads as the
   fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
-- A trailing `%` is a unit and ignored on both sides: `25%`, `25 %` and `25` are equal (the question
-  says what unit it wants). `0.25` is not `25%`.
-- So is a leading currency sign (`€`, `$`, `£`), and a price written the Dutch way for whole euros:
-  `€56,00`, `€ 56,-` and `56` are equal.
+- A trailing `%` is a unit and ignored on both sides: `25%`, `25 %`, `25 procent` and `25` are equal
+  (the question says what unit it wants). `0.25` is not `25%`.
+- So is a currency sign before or after the number (`€`, `$`, `£`), the words `euro`, `euros` and
+  `eur`, and a price written the Dutch way for whole euros: `€56,00`, `€ 56,-`, `56 €`, `56,00 euro`
+  and `56` are equal; and a degree sign: `6°`, `6 °C` and `6` are equal.
+- A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
   `x²` is `x^2`. Where that changes no number, the digits as plain digits match too (`25 m²` and
@@ -68,7 +70,7 @@ _NUMBER = re.compile(
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
-    r")\s*%?$"
+    r")\s*(?:%|procent|percent|[€$£]|euros?|eur|°c?)?$"  # a unit the question already names
 )
 
 
@@ -111,6 +113,8 @@ def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
     assignment = _ASSIGNMENT.match(text)
     if assignment:
         text = assignment["rest"]
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()  # (-15)
     match = _NUMBER.match(text)
     if match is None:
         return None

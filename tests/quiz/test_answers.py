@@ -61,6 +61,23 @@ OPEN_CASES = [
     ("€-5", ["-5"], True),
     ("-€ 5", ["-5"], True),
     ("-€-5", ["5"], False),
+    ("56 €", ["56"], True),  # the sign after the number, or the word
+    ("56€", ["€56"], True),
+    ("56,00 euro", ["56"], True),
+    ("56 euros", ["€ 56"], True),
+    ("56 eur", ["56"], True),
+    ("56 dollar", ["56"], False),
+    ("25 procent", ["25%"], True),  # Dutch for percent
+    ("25 percent", ["25"], True),
+    ("6°", ["6"], True),  # degrees
+    ("6 °C", ["6"], True),
+    ("6 \u2103", ["6"], True),  # DEGREE CELSIUS
+    ("6 cm", ["6"], False),  # any other unit is not ignored
+    ("(-15)", ["-15"], True),  # a number in brackets, as negative numbers are written
+    ("( -4 )", ["-4"], True),
+    ("x = (-3)", ["-3"], True),
+    ("(15)", ["-15"], False),
+    ("((-15))", ["-15"], False),
     ("2⁷", ["2^7"], True),  # superscripts are a power, as the questions write it
     ("2⁷", ["27"], False),
     ("27", ["2⁷"], False),
