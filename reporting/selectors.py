@@ -174,7 +174,7 @@ class Grid:
 GRID_SORTS = ("stuck", "name", "passed", "time", "activity")
 
 
-def grid(classroom: Classroom, *, sort: str = "stuck", descending: bool = False) -> Grid:
+def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) -> Grid:
     """Students x chapters. Default order: students with a stuck chapter first, then by name."""
     students = class_students(classroom)
     chapter_list = chapters()
@@ -191,7 +191,7 @@ def grid(classroom: Classroom, *, sort: str = "stuck", descending: bool = False)
             progress = found.get((student.id, ch.id))
             cells.append(_cell(student.id, ch.id, progress))
         rows.append(GridRow(student, cells))
-    return Grid(classroom, students, chapter_list, sort_rows(rows, sort, descending))
+    return Grid(classroom, students, chapter_list, sort_rows(rows, sort, reverse))
 
 
 def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Cell:
@@ -214,20 +214,28 @@ def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Ce
     )
 
 
-def sort_rows(rows: list[GridRow], sort: str, descending: bool = False) -> list[GridRow]:
+def sort_rows(rows: list[GridRow], sort: str, reverse: bool = False) -> list[GridRow]:
+    """Names A to Z; by any other key the most first (most stuck, most chapters passed, most time,
+    most recently active), which is what a teacher looks for. `reverse` turns it round; ties stay
+    in name order."""
     by_name = sorted(rows, key=lambda r: (r.student.name.casefold(), r.student.id))
     if sort == "name":
-        return list(reversed(by_name)) if descending else by_name
+        return list(reversed(by_name)) if reverse else by_name
     epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
     keys: dict[str, Any] = {
-        "stuck": lambda r: -r.stuck,
+        "stuck": lambda r: r.stuck,
         "passed": lambda r: r.passed,
         "time": lambda r: r.time_spent_seconds,
         "activity": lambda r: r.last_activity or epoch,
     }
     key = keys.get(sort, keys["stuck"])
-    # sorted is stable: ties stay in name order.
-    return sorted(by_name, key=key, reverse=descending)
+    # sorted is stable, also when it reverses: ties stay in name order.
+    return sorted(by_name, key=key, reverse=not reverse)
+
+
+def sorted_descending(sort: str, reverse: bool) -> bool:
+    """Whether the rows run from high to low (for aria-sort)."""
+    return (sort != "name") != reverse
 
 
 # --- activity -----------------------------------------------------------------------------------

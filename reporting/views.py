@@ -126,27 +126,31 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
     sort = request.GET.get("sort", "stuck")
     if sort not in selectors.GRID_SORTS:
         sort = "stuck"
-    descending = request.GET.get("dir") == "desc"
-    grid = selectors.grid(classroom, sort=sort, descending=descending)
+    reverse = request.GET.get("reverse") == "1"
+    grid = selectors.grid(classroom, sort=sort, reverse=reverse)
     rows = [(row, [cell_html(cell) for cell in row.cells]) for row in grid.rows]
     totals = {key: 0 for key in STATUS_VIEW}
     for cell in grid.cells:
         totals[cell.status] += 1
+    # Counted apart: those cells are Passed in the totals, and the totals add up to the cells.
+    stuck_again = sum(cell.status == "passed" and cell.stuck for cell in grid.cells)
     return {
         "classroom": classroom,
         "grid": grid,
         "rows": rows,
         "sort": sort,
-        "descending": descending,
+        "reverse": reverse,
+        "direction": "descending" if selectors.sorted_descending(sort, reverse) else "ascending",
         "sorts": [
             ("stuck", "Stuck first"),
             ("name", "Name"),
-            ("passed", "Chapters passed"),
-            ("time", "Time spent"),
-            ("activity", "Last active"),
+            ("passed", "Most chapters passed"),
+            ("time", "Most time spent"),
+            ("activity", "Most recently active"),
         ],
         "status_view": STATUS_VIEW,
         "totals": [(STATUS_VIEW[key], n, key) for key, n in totals.items()],
+        "stuck_again": stuck_again,
         "updated": timezone.now(),
     }
 

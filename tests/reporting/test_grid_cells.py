@@ -1,6 +1,9 @@
 """A grid cell as the teacher reads it (pure: no database)."""
 
+import pytest
+
 from reporting.selectors import Cell
+from reporting.templatetags.reporting_format import minutes
 from reporting.views import cell_html
 
 
@@ -16,3 +19,18 @@ def test_a_passed_chapter_shows_a_student_stuck_practising_it_again() -> None:
 def test_a_passed_chapter_not_being_struggled_with_says_only_passed() -> None:
     html = cell_html(Cell(student=1, chapter=2, status="passed", answered=5, mistakes=1))
     assert "Passed" in html and "stuck" not in html
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0 min"),
+        (None, "0 min"),
+        (15, "< 1 min"),
+        (29, "< 1 min"),
+        (30, "1 min"),
+        (150, "3 min"),
+    ],
+)
+def test_time_is_whole_minutes_and_a_little_time_is_not_none(seconds, shown) -> None:
+    assert minutes(seconds) == shown

@@ -44,10 +44,10 @@ def test_grid_lists_stuck_students_first_and_sorts(history):
     grid = selectors.grid(classroom)
     stuck = [row.stuck > 0 for row in grid.rows]
     assert stuck == sorted(stuck, reverse=True), "stuck students first"
-    by_time = selectors.grid(classroom, sort="time", descending=True)
+    by_time = selectors.grid(classroom, sort="time")  # the most first
     times = [row.time_spent_seconds for row in by_time.rows]
     assert times == sorted(times, reverse=True)
-    page = teacher(history).get(f"/teacher/classes/{classroom.pk}/?sort=name&dir=desc")
+    page = teacher(history).get(f"/teacher/classes/{classroom.pk}/?sort=name&reverse=1")
     html = page.content.decode()
     assert page.status_code == 200
     names = [row.student.name for row in selectors.grid(classroom, sort="name").rows]
@@ -274,3 +274,9 @@ def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
     assert grid.rows[0].student.id == pupil.pk
     assert grid.rows[0].stuck == 1 and grid.rows[0].cells[0].status == "passed"
     assert "1 student stuck" in classes
+    # and the grid's totals and the student's page say it too
+    client = teacher(world)
+    grid_page = client.get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
+    assert "of the passed, stuck practising again 1" in grid_page
+    student_page = client.get(f"/teacher/students/{pupil.pk}/").content.decode()
+    assert '<span class="stuck-again">stuck practising again</span>' in student_page
