@@ -6,8 +6,14 @@ shrink with it (7 px on a phone). The labels are HTML under it, one grid column 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# The labels are HTML at .8rem: about 7 px a character, and a gap between two. Every k-th label is
+# shown, as many as fit a desktop's column (~600 px) and, fewer, a phone's width (~300 px).
+LABEL_CHAR_PX, LABEL_GAP_PX = 7, 10
+WIDE_PX, NARROW_PX = 600, 300
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,9 @@ def bar_chart(
     slot = width / n
     peak = max([*values, 0]) or 1
     bars = []
-    narrow_every = every * 2 if len(values) / every > 6 else every
+    label_px = LABEL_CHAR_PX * max(map(len, labels), default=0) + LABEL_GAP_PX
+    every = _label_step(n, label_px, WIDE_PX, every)
+    narrow_every = _label_step(n, label_px, NARROW_PX, every * 2 if n / every > 6 else every)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot * value / peak
         bars.append(
@@ -65,3 +73,10 @@ def bar_chart(
             )
         )
     return BarChart(title, bars, width, height, top + plot, peak, unit)
+
+
+def _label_step(n: int, label_px: int, room: int, at_least: int) -> int:
+    """Label every k-th bar so that the labels fit in `room`; k a multiple of `at_least`, so the
+    labels shown on a phone are among those shown wider."""
+    fits = max(1, math.ceil(n * label_px / room))
+    return max(1, math.ceil(fits / at_least)) * at_least

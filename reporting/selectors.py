@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -276,6 +276,19 @@ class DayTotals:
     correct: int = 0
     active_students: int = 0
     time_spent_seconds: int = 0
+
+
+def every_day(active: Sequence[DayTotals], *, last: int) -> list[DayTotals]:
+    """The calendar days up to the last active one (at most `last` of them, from the first active
+    one), those without work as zeros: a chart of only the active days would draw a week off as
+    if it were a night."""
+    if not active:
+        return []
+    end = active[-1].day
+    start = max(active[0].day, end - timedelta(days=last - 1))
+    found = {totals.day: totals for totals in active}
+    span = (end - start).days + 1
+    return [found.get(day) or DayTotals(day) for day in (start + timedelta(n) for n in range(span))]
 
 
 def class_days(classroom_id: int, *, days: int = 14, today: date | None = None) -> list[DayTotals]:

@@ -31,3 +31,22 @@ def test_a_short_axis_keeps_its_labels_on_a_phone() -> None:
 def test_no_values_draws_an_empty_axis() -> None:
     chart = bar_chart("Nothing", [], [])
     assert chart.bars == [] and chart.max_value == 1
+
+
+def test_long_labels_are_thinned_until_they_fit() -> None:
+    # given thirty days with dates for labels ("13 Nov")
+    labels = [f"{d:02d} Nov" for d in range(1, 31)]
+    chart = bar_chart("Minutes", labels, [1] * 30)
+    wide = [b for b in chart.bars if b.show_label]
+    narrow = [b for b in wide if b.show_label_narrow]
+    # then the labels shown fit a desktop column and a phone, the phone's among the desktop's
+    label_px = 7 * 6 + 10
+    assert len(wide) * label_px <= 600 and len(narrow) * label_px <= 300
+    assert len(narrow) >= 4
+
+
+def test_the_facility_ranges_all_show_on_a_desktop() -> None:
+    labels = [f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10)]
+    chart = bar_chart("Facility", labels, [1] * 10)
+    assert all(b.show_label for b in chart.bars)
+    assert sum(b.show_label_narrow for b in chart.bars) == 5
