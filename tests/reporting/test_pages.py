@@ -280,3 +280,17 @@ def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
     assert "of the passed, stuck practising again 1" in grid_page
     student_page = client.get(f"/teacher/students/{pupil.pk}/").content.decode()
     assert '<span class="stuck-again">stuck practising again</span>' in student_page
+
+
+def test_no_teacher_page_repeats_an_id(history):
+    # aria-labelledby and the skip links name elements by id: two with one id confuse both
+    client = teacher(history)
+    student, chapter = history.students_a[0], history.chapters[0]
+    for path in (
+        "/teacher/",
+        f"/teacher/classes/{history.class_a.pk}/",
+        f"/teacher/students/{student.pk}/",
+        f"/teacher/chapters/{chapter.pk}/questions/?class={history.class_a.pk}",
+    ):
+        ids = re.findall(r'\sid="([^"]+)"', client.get(path).content.decode())
+        assert ids and len(ids) == len(set(ids)), (path, sorted(ids))
