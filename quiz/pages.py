@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from quiz.study_time import gap_ms
 
@@ -104,7 +104,13 @@ class Streak:
         return f"{min(self.streak, self.goal)} of {self.goal} in a row"
 
 
-Progress = tuple[str | None, int, str | None]  # a chapter's status, streak and open quiz id
+class Progress(NamedTuple):
+    """A chapter on a student's dashboard: as the read model has it, or as their quiz is now."""
+
+    status: str | None = None
+    streak: int = 0
+    open_quiz_id: str | None = None
+    stuck: bool = False  # in the open quiz: so also while practising a passed chapter again
 
 
 class OwnQuiz(Protocol):
@@ -134,14 +140,18 @@ def with_own_quizzes(
     passed, as in the read model."""
     fresh = dict(progress)
     for quiz in quizzes:
-        status = fresh.get(quiz.chapter, (None, 0, None))[0]
+        status = fresh.get(quiz.chapter, Progress()).status
         if quiz.status == PASSED:
-            fresh[quiz.chapter] = (PASSED, quiz.streak, None)
+            fresh[quiz.chapter] = Progress(PASSED, quiz.streak)
         elif status == PASSED:
-            fresh[quiz.chapter] = (PASSED, quiz.streak, quiz.id)
+            fresh[quiz.chapter] = Progress(PASSED, quiz.streak, quiz.id, quiz.stuck)
         else:
-            fresh[quiz.chapter] = (STUCK if quiz.stuck else IN_PROGRESS, quiz.streak, quiz.id)
+            status = STUCK if quiz.stuck else IN_PROGRESS
+            fresh[quiz.chapter] = Progress(status, quiz.streak, quiz.id, quiz.stuck)
     return fresh
+
+
+STUCK_TIP = "Tip: use “Show the answer” to see how it works, then try the next one."
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ def chapter_card(
     status: str | None,
     streak: int,
     open_quiz_id: str | None = None,
+    stuck: bool = False,
 ) -> ChapterCard:
     """A chapter on the dashboard: its status in words and the button that fits it.
 
@@ -175,7 +186,8 @@ def chapter_card(
     if status == PASSED and open_quiz_id:
         return ChapterCard(
             chapter_id, title, PASSED, "Passed",
-            f"Practising again: {min(streak, streak_goal)} of {streak_goal} correct in a row.",
+            f"Practising again: {min(streak, streak_goal)} of {streak_goal} correct in a row."
+            + (f" {STUCK_TIP}" if stuck else ""),
             "Continue", Streak(streak, streak_goal), open_quiz_id,
         )  # fmt: skip
     if status == PASSED:
@@ -186,7 +198,7 @@ def chapter_card(
     if status == STUCK:
         return ChapterCard(
             chapter_id, title, STUCK, "Needs a little help",
-            "Tip: use “Show the answer” to see how it works, then try the next one.",
+            STUCK_TIP,
             "Continue", Streak(streak, streak_goal), open_quiz_id,
         )  # fmt: skip
     if status == IN_PROGRESS:

@@ -142,11 +142,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def chapter_progress(student: Any) -> dict[int, Progress]:
     """The student's status, streak and open quiz per chapter id: the `progress` read model, with
     the student's current quizzes as they are now laid over it."""
-    progress: dict[int, Progress] = {
-        chapter: (cell.status, cell.streak, str(cell.open_quiz_id) if cell.open_quiz_id else None)
+    progress = {
+        chapter: Progress(
+            cell.status,
+            cell.streak,
+            str(cell.open_quiz_id) if cell.open_quiz_id else None,
+            cell.stuck,
+        )
         for chapter, cell in progress_cells(student.pk).items()
     }
-    open_ids = [quiz_id for _, _, quiz_id in progress.values() if quiz_id]
+    open_ids = [p.open_quiz_id for p in progress.values() if p.open_quiz_id]
     return with_own_quizzes(progress, selectors.current_quizzes(student, open_ids))
 
 
@@ -160,16 +165,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for course in Course.objects.prefetch_related("chapters").order_by("order", "pk"):
         cards = []
         for chapter in course.chapters.all():
-            status, streak, open_quiz_id = progress.get(chapter.pk, (None, 0, None))
+            chapter_now = progress.get(chapter.pk, Progress())
             cards.append(
                 {
                     "card": chapter_card(
                         chapter_id=chapter.pk,
                         title=chapter.title,
                         streak_goal=chapter.streak_goal,
-                        status=status,
-                        streak=streak,
-                        open_quiz_id=open_quiz_id,
+                        status=chapter_now.status,
+                        streak=chapter_now.streak,
+                        open_quiz_id=chapter_now.open_quiz_id,
+                        stuck=chapter_now.stuck,
                     ),
                     "command_id": uuid.uuid4(),
                 }

@@ -7,6 +7,7 @@ import pytest
 
 from quiz.content import Choice, QuestionContent
 from quiz.pages import (
+    Progress,
     Streak,
     chapter_card,
     classify_submission,
@@ -185,40 +186,52 @@ class Quiz:
 
 def test_a_quiz_just_passed_shows_as_passed_before_the_read_model_knows() -> None:
     # given the read model still shows the quiz in progress
-    progress = {1: ("in_progress", 2, "q1")}
+    progress = {1: Progress("in_progress", 2, "q1")}
     # when the quiz itself has passed
     fresh = with_own_quizzes(progress, [Quiz("q1", 1, "passed", streak=3)])
     # then the chapter is passed, with no quiz to continue
-    assert fresh == {1: ("passed", 3, None)}
+    assert fresh == {1: Progress("passed", 3, None)}
 
 
 def test_a_chapter_just_started_can_be_continued_before_the_read_model_knows() -> None:
     fresh = with_own_quizzes({}, [Quiz("q2", 7, "answered_correctly", streak=1)])
-    assert fresh == {7: ("in_progress", 1, "q2")}
+    assert fresh == {7: Progress("in_progress", 1, "q2")}
 
 
 def test_a_stuck_quiz_shows_stuck() -> None:
-    fresh = with_own_quizzes(
-        {4: ("in_progress", 0, "q3")}, [Quiz("q3", 4, "question_open", 0, True)]
-    )
-    assert fresh == {4: ("stuck", 0, "q3")}
+    quiz = Quiz("q3", 4, "question_open", 0, True)
+    fresh = with_own_quizzes({4: Progress("in_progress", 0, "q3")}, [quiz])
+    assert fresh == {4: Progress("stuck", 0, "q3", stuck=True)}
 
 
 def test_a_passed_chapter_stays_passed_while_practised_again() -> None:
     # given a chapter passed earlier, then a new quiz on it, stuck
-    progress = {2: ("passed", 3, None)}
+    progress = {2: Progress("passed", 3, None)}
     fresh = with_own_quizzes(progress, [Quiz("q5", 2, "question_open", 0, True)])
     # then it still says passed, and the new quiz is the one to continue
-    assert fresh == {2: ("passed", 0, "q5")}
+    assert fresh == {2: Progress("passed", 0, "q5", stuck=True)}
 
 
 def test_the_newer_quiz_of_a_chapter_wins() -> None:
     # given the passed quiz and then the practice quiz of the same chapter, oldest first
     quizzes = [Quiz("old", 2, "passed", 3), Quiz("new", 2, "question_open", 1)]
     # then the chapter is passed and practised again in the new quiz
-    assert with_own_quizzes({}, quizzes) == {2: ("passed", 1, "new")}
+    assert with_own_quizzes({}, quizzes) == {2: Progress("passed", 1, "new")}
 
 
 def test_chapters_without_a_current_quiz_keep_the_read_models_word() -> None:
-    progress = {1: ("passed", 3, None), 2: ("in_progress", 1, "q9")}
+    progress = {1: Progress("passed", 3, None), 2: Progress("in_progress", 1, "q9")}
     assert with_own_quizzes(progress, []) == progress
+
+
+def test_a_student_stuck_practising_a_passed_chapter_gets_the_tip() -> None:
+    card = chapter_card(
+        chapter_id=2, title="Powers", streak_goal=3, status="passed", streak=0,
+        open_quiz_id="q5", stuck=True,
+    )  # fmt: skip
+    assert card.label == "Passed" and card.action == "Continue"
+    assert "Practising again: 0 of 3" in card.detail and "Show the answer" in card.detail
+    calm = chapter_card(
+        chapter_id=2, title="Powers", streak_goal=3, status="passed", streak=1, open_quiz_id="q5"
+    )
+    assert "Show the answer" not in calm.detail
