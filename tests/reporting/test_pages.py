@@ -294,3 +294,23 @@ def test_no_teacher_page_repeats_an_id(history):
     ):
         ids = re.findall(r'\sid="([^"]+)"', client.get(path).content.decode())
         assert ids and len(ids) == len(set(ids)), (path, sorted(ids))
+
+
+def test_a_right_to_left_override_in_an_answer_stays_inside_it():
+    # given a wrong answer that turns the text after it round (U+202E RIGHT-TO-LEFT OVERRIDE)
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    pupil, chapter = world.students_a[0], world.chapters[0]
+    quiz = services.start_quiz(actor=pupil, chapter_id=chapter.pk, command_id=uuid.uuid4()).quiz
+    while quiz.question is None or quiz.question.kind != "open":  # one question is a choice
+        quiz = services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4()).quiz
+        quiz = services.next_question(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4()).quiz
+    services.answer_question(
+        actor=pupil, quiz_id=quiz.id, answer="\u202e21", command_id=uuid.uuid4()
+    )
+    Feeder().catch_up()
+    client = teacher(world)
+    # then the teacher's pages isolate it, so it cannot reorder what follows it
+    feed = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
+    assert "<bdi>\u202e21</bdi>" in feed
+    questions = client.get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
+    assert "<bdi><code>\u202e21</code></bdi>" in questions
