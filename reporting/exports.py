@@ -35,13 +35,17 @@ def table(grid: Grid) -> list[list[Any]]:
             f"{chapter.title}: mistakes",
             f"{chapter.title}: minutes",
         ]
-    header += ["total minutes", "last activity"]
+    # The school's time, as the teacher's pages show it; the header says which zone that is.
+    header += ["total minutes", f"last activity ({timezone.get_current_timezone_name()})"]
     rows = [header]
     for row in grid.rows:
         line: list[Any] = [row.student.id, row.student.name]
         for cell in row.cells:
+            status = STATUS_LABELS[cell.status]
+            if cell.status == "passed" and cell.stuck:
+                status += ", stuck practising again"  # as the grid says
             line += [
-                STATUS_LABELS[cell.status],
+                status,
                 cell.answered,
                 cell.mistakes,
                 round(cell.time_spent_seconds / 60, 1),

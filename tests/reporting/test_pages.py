@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -174,7 +175,7 @@ def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
-    assert "<code>a: 1/3</code> 1 time <span" in html.decode()
+    assert "<bdi><code>a: 1/3</code></bdi> 1 time <span" in html.decode()
 
 
 def test_csv_and_xlsx_exports_hold_the_grid(history):
@@ -196,7 +197,7 @@ def test_csv_and_xlsx_exports_hold_the_grid(history):
     assert sheet.max_row == 1 + len(grid.rows)
     assert sheet.cell(row=1, column=1).value == "student_id"
     last = sheet.max_column
-    assert sheet.cell(row=1, column=last).value == "last activity"
+    assert sheet.cell(row=1, column=last).value == f"last activity ({settings.TIME_ZONE})"
     active = [(r, row) for r, row in enumerate(grid.rows, start=2) if row.last_activity]
     assert active
     for r, row in active:  # dates the sheet can sort, in the school's time zone
@@ -274,6 +275,8 @@ def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
     assert grid.rows[0].student.id == pupil.pk
     assert grid.rows[0].stuck == 1 and grid.rows[0].cells[0].status == "passed"
     assert "1 student stuck" in classes
+    export = teacher(world).get(f"/teacher/classes/{world.class_a.pk}/export.csv")
+    assert "passed, stuck practising again" in export.content.decode("utf-8-sig")
     # and the grid's totals and the student's page say it too
     client = teacher(world)
     grid_page = client.get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
