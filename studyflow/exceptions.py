@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import (
     Http404,
@@ -129,12 +129,18 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, SuspiciousOperation):
+        # Django's security log records these when they reach it; answered here, so here.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
     if isinstance(exc, RequestDataTooBig):
         # Django's own cap, met while DRF reads the body: a 413 here, not Django's 400 (with DEBUG
         # on, its HTML debug page) further out.
         from studyflow.parsers import RequestTooLarge
 
         return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        # e.g. more than 1,000 query parameters: a 400 of the API's shape, also with DEBUG on.
+        return exceptions.ParseError("Bad request.", "bad_request")
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
         return ServiceUnavailable("The database is unavailable; try again shortly.")

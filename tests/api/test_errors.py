@@ -135,6 +135,14 @@ def test_huge_body_is_413(school: School2, settings: Any, debug: bool, path: str
     assert error_of(anonymous, 413)["code"] == "request_too_large"
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_too_many_query_parameters_is_a_400(school: School2, settings: Any, debug: bool) -> None:
+    settings.DEBUG = debug
+    query = "&".join(f"p{n}=1" for n in range(1_001))  # Django's cap is 1,000 fields
+    response = school.client("student1").get(f"/api/quizzes/?{query}")
+    assert error_of(response, 400)["code"] == "bad_request"
+
+
 @pytest.mark.parametrize("key", ["not-a-uuid", "", "123", "x" * 500])
 def test_idempotency_key_must_be_a_uuid(school: School2, key: str) -> None:
     response = school.client("student1").post(
