@@ -7,13 +7,29 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from quiz.models import Chapter
 from reporting import models
 from studyflow.models import Classroom
 from studyflow.read_only_admin import ReadOnlyAdmin
+
+
+def _name_of(model: Any, field: str, column: str) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef(column)).values(field)[:1])
+
+
+# The ids of the read models, shown with what they name: a staff member reads "anna (12)", not 12.
+NAMES = {
+    "student": lambda: _name_of(get_user_model(), "username", "student_id"),
+    "chapter": lambda: _name_of(Chapter, "title", "chapter_id"),
+    "classroom": lambda: _name_of(Classroom, "name", "classroom_id"),
+}
+
+
+def _named(name: str | None, pk: int | None) -> str:
+    return f"{name} ({pk})" if name else str(pk)
 
 
 class ReadModelAdmin(ReadOnlyAdmin):
@@ -25,6 +41,27 @@ class ReadModelAdmin(ReadOnlyAdmin):
     id_search: tuple[str, ...] = ()
     student_search = False
     text_search: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        shown = [name for name in NAMES if name in self.list_display]
+        # One subquery a row, on the page's rows only: no join of the whole table.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(**{f"{name}_name": NAMES[name]() for name in shown})
+        )
+
+    @admin.display(description="student", ordering="student_id")
+    def student(self, row: Any) -> str:
+        return _named(getattr(row, "student_name", None), row.student_id)
+
+    @admin.display(description="chapter", ordering="chapter_id")
+    def chapter(self, row: Any) -> str:
+        return _named(getattr(row, "chapter_name", None), row.chapter_id)
+
+    @admin.display(description="class", ordering="classroom_id")
+    def classroom(self, row: Any) -> str:
+        return _named(getattr(row, "classroom_name", None), row.classroom_id)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -107,8 +144,8 @@ class StudentSearch(ReadModelAdmin):
 @admin.register(models.StudentProgress)
 class StudentProgressAdmin(StudentSearch):
     list_display = (
-        "student_id",
-        "chapter_id",
+        "student",
+        "chapter",
         "status",
         "streak",
         "best_streak",
@@ -123,7 +160,7 @@ class StudentProgressAdmin(StudentSearch):
 
 @admin.register(models.StudentDay)
 class StudentDayAdmin(StudentSearch):
-    list_display = ("student_id", "day", "answered", "correct", "reveals", "time_spent_ms")
+    list_display = ("student", "day", "answered", "correct", "reveals", "time_spent_ms")
     list_filter = (StudentInClassFilter, "day")
 
 
@@ -132,7 +169,7 @@ class QuestionStatsAdmin(ReadModelAdmin):
     list_display = (
         "question_id",
         "revision",
-        "chapter_id",
+        "chapter",
         "assigned",
         "answered",
         "correct",
@@ -152,8 +189,8 @@ class QuestionStatsAdmin(ReadModelAdmin):
 class QuestionStudentAdmin(StudentSearch):
     list_display = (
         "question_id",
-        "student_id",
-        "chapter_id",
+        "student",
+        "chapter",
         "answered",
         "correct",
         "incorrect",
@@ -180,7 +217,7 @@ class WrongAnswerAdmin(ReadModelAdmin):
 @admin.register(models.ClassDay)
 class ClassDayAdmin(ReadModelAdmin):
     list_display = (
-        "classroom_id",
+        "classroom",
         "day",
         "answered",
         "correct",
@@ -192,5 +229,5 @@ class ClassDayAdmin(ReadModelAdmin):
 
 @admin.register(models.ClassFeedItem)
 class ClassFeedItemAdmin(ReadModelAdmin):
-    list_display = ("classroom_id", "at", "student_id", "type", "question_id", "correct")
+    list_display = ("classroom", "at", "student", "type", "question_id", "correct")
     list_filter = (ClassFilter, ChapterFilter, "type")

@@ -255,3 +255,7 @@ def test_read_model_admin_finds_a_student_by_username(small):
         assert found == {student.pk}, term
         sql = str(rows.context["cl"].queryset.query)
         assert 'UPPER("reporting_studentprogress"' not in sql  # an indexed lookup
+    # a row names its student and chapter, not only their ids
+    listing = client.get("/admin/reporting/studentprogress/").content.decode()
+    assert f"{student.username} ({student.pk})" in listing
+    assert f"{small.chapters[0].title} ({small.chapters[0].pk})" in listing
