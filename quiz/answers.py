@@ -18,7 +18,9 @@ Rules (what a maths teacher at a Dutch school would accept):
   (the question says what unit it wants). `0.25` is not `25%`.
 - So is a currency sign before or after the number (`€`, `$`, `£`), the words `euro`, `euros` and
   `eur`, and a price written the Dutch way for whole euros: `€56,00`, `€ 56,-`, `56 €`, `56,00 euro`
-  and `56` are equal; and a degree sign: `6°`, `6 °C` and `6` are equal.
+  and `56` are equal; and a degree sign: `6°`, `6 °C` and `6` are equal. Only the kind of unit the
+  accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, nor `€56 €` a
+  number.
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
@@ -66,12 +68,15 @@ _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)\s*(?:[€$£]\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
+    r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£])\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
-    r")\s*(?:%|procent|percent|[€$£]|euros?|eur|°c?)?$"  # a unit the question already names
+    r")\s*(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?)?$"  # a unit the question names
 )
+PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
+_UNITS = {"%": PERCENT, "procent": PERCENT, "percent": PERCENT, "°": DEGREES, "°c": DEGREES}
+_UNITS |= {sign: MONEY for sign in ("€", "$", "£", "euro", "euros", "eur")}
 
 
 def normalise_answer(text: str, *, powers: bool = True) -> str:
@@ -107,8 +112,20 @@ def _decimal(text: str) -> Fraction:
     return Fraction(text.replace(",", ".").rstrip(".") or "0")
 
 
+class Number(NamedTuple):
+    value: Fraction
+    unit: str | None  # PERCENT, MONEY or DEGREES: the kind of unit written with it, if any
+
+
 def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
     """The exact value of a numeric answer, or None when it is not a number we recognise."""
+    number = read_number(text, powers=powers)
+    return None if number is None else number.value
+
+
+def read_number(text: str, *, powers: bool = True) -> Number | None:
+    """A numeric answer's value and the kind of unit written with it; None when it is not a
+    number we recognise."""
     text = normalise_answer(text, powers=powers)
     assignment = _ASSIGNMENT.match(text)
     if assignment:
@@ -132,7 +149,10 @@ def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
         value = _decimal(match["dec"])
     if match["sign"] and match["after"]:
         return None  # two signs (-€-5): not a number we read
-    return -value if "-" in (match["sign"], match["after"]) else value
+    if match["currency"] and match["unit"]:
+        return None  # two units (€56 €): not a number we read
+    unit = MONEY if match["currency"] else _UNITS.get(match["unit"] or "")
+    return Number(-value if "-" in (match["sign"], match["after"]) else value, unit)
 
 
 def _compact(text: str, *, powers: bool = True) -> str:
@@ -152,17 +172,22 @@ def names_a_choice(answer: str, keys: Iterable[str]) -> bool:
 
 def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bool:
     """Whether `answer` matches any accepted answer of a question of this kind."""
+    accepted_answers = tuple(accepted_answers)
     if kind == "choice":
         key = choice_key(answer)
         return any(key == choice_key(accepted) for accepted in accepted_answers)
-    value = parse_number(answer)
+    number = read_number(answer)
     compact = _compact(answer)
     superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
+    units = {n.unit for n in (_accepted(a)[0] for a in accepted_answers) if n and n.unit}
     for accepted in accepted_answers:
-        accepted_value, accepted_compact, accepted_plain = _accepted(accepted)
-        if value is not None and accepted_value is not None:
-            if value == accepted_value:
+        accepted_number, accepted_compact, accepted_plain = _accepted(accepted)
+        if number is not None and accepted_number is not None:
+            # A unit is ignored when the question names it, or names none: 60 euro is not 60%.
+            if number.value == accepted_number.value and (
+                not units or number.unit in {None, *units}
+            ):
                 return True
         elif compact == accepted_compact:
             return True
@@ -184,7 +209,7 @@ def _plain(text: str) -> _Plain:
 
 
 @functools.lru_cache(maxsize=4096)
-def _accepted(text: str) -> tuple[Fraction | None, str, _Plain]:
-    """An accepted answer's value, compact text and plain reading: the same few are checked over
+def _accepted(text: str) -> tuple[Number | None, str, _Plain]:
+    """An accepted answer's number, compact text and plain reading: the same few are checked over
     and over."""
-    return parse_number(text), _compact(text), _plain(text)
+    return read_number(text), _compact(text), _plain(text)

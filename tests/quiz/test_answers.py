@@ -73,6 +73,13 @@ OPEN_CASES = [
     ("6 °C", ["6"], True),
     ("6 \u2103", ["6"], True),  # DEGREE CELSIUS
     ("6 cm", ["6"], False),  # any other unit is not ignored
+    ("60 euro", ["60%", "60"], False),  # nor a unit of another kind than the question's
+    ("60 procent", ["60%", "60"], True),
+    ("6 %", ["6", "6 °C"], False),
+    ("56%", ["56", "€56"], False),
+    ("25°", ["25%"], False),
+    ("€ 56 €", ["56"], False),  # two units
+    ("$56 €", ["56"], False),
     ("(-15)", ["-15"], True),  # a number in brackets, as negative numbers are written
     ("( -4 )", ["-4"], True),
     ("x = (-3)", ["-3"], True),
