@@ -28,7 +28,9 @@ def insert_rows(
             with transaction.atomic():  # a savepoint: a failed COPY leaves the batch usable
                 _copy(model, fields, rows)
             return
-        except IntegrityError:
+        # COPY runs on psycopg's own cursor, outside Django's error wrapping: its error is
+        # psycopg's, not Django's IntegrityError.
+        except (IntegrityError, psycopg.errors.UniqueViolation):
             pass
     model._default_manager.bulk_create(
         [model(**dict(zip(fields, row, strict=True))) for row in rows],
