@@ -174,7 +174,8 @@ def test_a_refresh_keeps_where_the_teacher_scrolled(chromium, live_server):
     # given a class with a long activity feed, its grid read on a phone
     world: World = make_world(students_a=6, students_b=1, chapters=3)
     simulate(world, seed=5, steps=80, start=datetime(2026, 2, 2, 7, 30, tzinfo=UTC))
-    Feeder().catch_up()
+    feeder = Feeder()
+    feeder.catch_up()
     context = chromium.new_context(viewport={"width": 390, "height": 800})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -200,4 +201,30 @@ def test_a_refresh_keeps_where_the_teacher_scrolled(chromium, live_server):
         " document.querySelector('#feed').scrollTop]"
     )
     assert kept == [120, 150]
+
+    # and when a new item arrives at the top of the feed, the item the teacher reads stays put
+    reading = """() => {
+        const feed = document.querySelector('#feed');
+        const item = [...feed.querySelectorAll('[data-key]')]
+            .find(li => li.offsetTop + li.offsetHeight > feed.scrollTop);
+        return [item.dataset.key, item.offsetTop - feed.scrollTop];
+    }"""
+    before = page.evaluate(reading)
+    newest = page.evaluate("document.querySelector('#feed [data-key]').dataset.key")
+    pupil = world.students_a[0]
+    quiz = services.start_quiz(
+        actor=pupil, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4()
+    ).quiz
+    services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
+    feeder.catch_up()
+    page.wait_for_function(
+        "key => document.querySelector('#feed [data-key]').dataset.key !== key", arg=newest
+    )
+    assert page.evaluate(reading) == before
+
+    # a keyboard user on the grid's box keeps their focus through a refresh
+    page.focus("#grid-wrap")
+    page.evaluate("window.oldGrid = document.querySelector('#grid-wrap')")
+    page.wait_for_function("document.querySelector('#grid-wrap') !== oldGrid")
+    assert page.evaluate("document.activeElement.id") == "grid-wrap"
     context.close()

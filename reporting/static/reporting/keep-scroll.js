@@ -1,25 +1,45 @@
 // A polled region is replaced every few seconds. Without this, a teacher who scrolled the grid
-// sideways (a phone) or the feed down to older items is sent back to the start at every refresh.
-// Regions to keep have an id and `data-keep-scroll`; the new copy gets the old one's offsets.
+// sideways (a phone) or the feed down to older items is sent back to the start at every refresh,
+// and a keyboard user on the region loses their focus.
+// Regions to keep have an id and `data-keep-scroll`. The new copy gets the old one's offsets; in a
+// list whose items have a `data-key` (the feed, where new items arrive at the top) the item at the
+// top of the view stays at the top, however many arrived above it.
 (function () {
   "use strict";
   const kept = new Map();
+
+  function topItem(region) {
+    for (const item of region.querySelectorAll("[data-key]")) {
+      if (item.offsetTop + item.offsetHeight > region.scrollTop) {
+        return { key: item.dataset.key, offset: item.offsetTop - region.scrollTop };
+      }
+    }
+    return null;
+  }
+
   document.addEventListener("htmx:beforeSwap", (event) => {
+    if (!event.detail.shouldSwap) return; // an error reply swaps nothing: nothing to restore
     const target = event.detail.target;
-    const regions = [target, ...target.querySelectorAll("[data-keep-scroll]")];
-    for (const region of regions) {
+    for (const region of [target, ...target.querySelectorAll("[data-keep-scroll]")]) {
       if (region.id && region.hasAttribute("data-keep-scroll")) {
-        kept.set(region.id, [region.scrollLeft, region.scrollTop]);
+        kept.set(region.id, {
+          left: region.scrollLeft,
+          top: region.scrollTop,
+          anchor: region.scrollTop > 0 ? topItem(region) : null,
+          focused: document.activeElement === region,
+        });
       }
     }
   });
+
   document.addEventListener("htmx:afterSwap", () => {
-    for (const [id, [left, top]] of kept) {
+    for (const [id, place] of kept) {
       const region = document.getElementById(id);
-      if (region) {
-        region.scrollLeft = left;
-        region.scrollTop = top;
-      }
+      if (!region) continue;
+      region.scrollLeft = place.left;
+      const anchor = place.anchor && region.querySelector(`[data-key="${CSS.escape(place.anchor.key)}"]`);
+      region.scrollTop = anchor ? anchor.offsetTop - place.anchor.offset : place.top;
+      if (place.focused) region.focus({ preventScroll: true });
     }
     kept.clear();
   });
