@@ -128,6 +128,16 @@ class OwnQuiz(Protocol):
     def stuck(self) -> bool: ...
 
 
+# The quizzes a student worked on last, newest first, kept in their session: the dashboard reads
+# these few as they are now, because the read model may not show the latest step yet.
+RECENT_QUIZZES = 3
+
+
+def remembered(recent: Sequence[str], quiz_id: str) -> list[str]:
+    """The session's recent quizzes once the student opened `quiz_id`: it first, the rest after."""
+    return [quiz_id, *(other for other in recent if other != quiz_id)][:RECENT_QUIZZES]
+
+
 def with_own_quizzes(
     progress: Mapping[int, Progress], quizzes: Sequence[OwnQuiz]
 ) -> dict[int, Progress]:

@@ -87,20 +87,16 @@ def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
     return views
 
 
-# A student's last moments of work: quizzes started this recently are read as they are now on the
-# dashboard, though the read model may not show them yet (it follows a moment behind).
-RECENT_QUIZZES = 3
-
-
-def current_quizzes(student: Any, open_quiz_ids: Iterable[str]) -> list[QuizView]:
-    """The student's open quizzes the read model knows of and their newest quizzes, as they are
-    now, in the order they were started (one stream read each): what the dashboard lays over the
-    read model."""
-    newest = [str(quiz_id) for quiz_id in quiz_ids_of(student.pk)[:RECENT_QUIZZES]][::-1]
-    older = [str(quiz_id) for quiz_id in open_quiz_ids if str(quiz_id) not in newest]
+def current_quizzes(student: Any, quiz_ids: Iterable[str]) -> list[QuizView]:
+    """The student's quizzes among `quiz_ids` as they are now, in the given order (one stream read
+    each): what the dashboard lays over the read model, which may lag a moment behind."""
     views = []
-    for quiz_id in [*dict.fromkeys(older), *newest]:
-        state = fold(store.read_stream(services.stream_id(quiz_id), metadata=False))
+    for quiz_id in quiz_ids:
+        try:
+            stream = services.stream_id(services.parse_quiz_id(quiz_id))
+        except QuizNotFound:
+            continue  # not a quiz id: nothing to show
+        state = fold(store.read_stream(stream, metadata=False))
         if state.started and state.student_id == student.pk:
             views.append(services.view_of(state))
     return views

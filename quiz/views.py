@@ -54,6 +54,7 @@ from quiz.pages import (
     classify_submission,
     format_duration,
     home_role,
+    remembered,
     time_spent,
     with_own_quizzes,
 )
@@ -139,9 +140,12 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
-def chapter_progress(student: Any) -> dict[int, Progress]:
+RECENT_QUIZZES_KEY = "recent_quizzes"
+
+
+def chapter_progress(student: Any, recent: list[str]) -> dict[int, Progress]:
     """The student's status, streak and open quiz per chapter id: the `progress` read model, with
-    the student's current quizzes as they are now laid over it."""
+    the quizzes they worked on last (`recent`, newest first) as they are now laid over it."""
     progress = {
         chapter: Progress(
             cell.status,
@@ -151,8 +155,19 @@ def chapter_progress(student: Any) -> dict[int, Progress]:
         )
         for chapter, cell in progress_cells(student.pk).items()
     }
-    open_ids = [p.open_quiz_id for p in progress.values() if p.open_quiz_id]
-    return with_own_quizzes(progress, selectors.current_quizzes(student, open_ids))
+    return with_own_quizzes(progress, selectors.current_quizzes(student, reversed(recent)))
+
+
+def _remember_quiz(request: HttpRequest, quiz_id: str) -> None:
+    """Keep the quiz among the session's recent ones (a session write only when it changes)."""
+    recent = _recent_quizzes(request)
+    if recent[:1] != [quiz_id]:
+        request.session[RECENT_QUIZZES_KEY] = remembered(recent, quiz_id)
+
+
+def _recent_quizzes(request: HttpRequest) -> list[str]:
+    recent = request.session.get(RECENT_QUIZZES_KEY)
+    return [str(q) for q in recent] if isinstance(recent, list) else []
 
 
 @require_GET
@@ -160,7 +175,7 @@ def chapter_progress(student: Any) -> dict[int, Progress]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not roles.is_student(request.user):
         return redirect("quiz:home")
-    progress = chapter_progress(request.user)
+    progress = chapter_progress(request.user, _recent_quizzes(request))
     courses = []
     for course in Course.objects.prefetch_related("chapters").order_by("order", "pk"):
         cards = []
@@ -205,6 +220,7 @@ def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
     except QuizError as error:  # e.g. a command id reused for another chapter
         messages.error(request, error.message)
         return redirect("quiz:dashboard")
+    _remember_quiz(request, result.quiz.id)
     return redirect("quiz:quiz", quiz_id=result.quiz.id)
 
 
@@ -274,7 +290,10 @@ def _render_quiz(
 @require_GET
 @login_required
 def quiz_page(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponse:
-    return _render_quiz(request, _quiz_or_404(request, quiz_id))
+    loaded = _quiz_or_404(request, quiz_id)
+    if loaded[0].student == request.user.pk:  # not when their teacher looks at it
+        _remember_quiz(request, loaded[0].id)
+    return _render_quiz(request, loaded)
 
 
 def _send(

@@ -13,6 +13,7 @@ from quiz.pages import (
     classify_submission,
     format_duration,
     home_role,
+    remembered,
     time_spent,
     with_own_quizzes,
 )
@@ -235,3 +236,10 @@ def test_a_student_stuck_practising_a_passed_chapter_gets_the_tip() -> None:
         chapter_id=2, title="Powers", streak_goal=3, status="passed", streak=1, open_quiz_id="q5"
     )
     assert "Show the answer" not in calm.detail
+
+
+def test_the_quiz_opened_last_comes_first_among_the_recent_ones() -> None:
+    assert remembered([], "a") == ["a"]
+    assert remembered(["a", "b"], "b") == ["b", "a"]
+    # and only the last few are kept
+    assert remembered(["a", "b", "c"], "d") == ["d", "a", "b"]
