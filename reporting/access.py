@@ -34,10 +34,11 @@ def classroom_for(user: Any, classroom_id: int) -> Classroom:
 
 def student_for(user: Any, student_id: int, *, allow_self: bool = False) -> Any:
     """The student (a User) if the caller may see their answers."""
-    if allow_self and user.is_authenticated and roles.is_student(user) and not is_reporter(user):
+    if allow_self and user.is_authenticated and roles.is_student(user):
         if user.pk == student_id:
             return user
-        raise Http404("No such student.")  # API.md: not yours is a 404, as for a quiz
+        if not is_reporter(user):
+            raise Http404("No such student.")  # not theirs: a 404, as for another's quiz
     require_reporter(user)
     # Staff see every student, not every user: a teacher's or an admin's id is no student page.
     student = roles.students_visible_to(user).filter(pk=student_id).first()

@@ -278,15 +278,16 @@ class DayTotals:
     time_spent_seconds: int = 0
 
 
-def every_day(active: Sequence[DayTotals], *, last: int) -> list[DayTotals]:
-    """The calendar days up to the last active one (at most `last` of them, from the first active
-    one), those without work as zeros: a chart of only the active days would draw a week off as
-    if it were a night."""
-    if not active:
+def every_day(active: Sequence[DayTotals], *, last: int, end: date) -> list[DayTotals]:
+    """The calendar days from the first active one (at most the `last` days up to `end`, today),
+    days without work as zeros: a chart of only the active days would draw a week off as if it
+    were a night, and one ending at the last active day would make an old one look recent. Empty
+    when no work falls in those days."""
+    start = end - timedelta(days=last - 1)
+    found = {totals.day: totals for totals in active if start <= totals.day <= end}
+    if not found:
         return []
-    end = active[-1].day
-    start = max(active[0].day, end - timedelta(days=last - 1))
-    found = {totals.day: totals for totals in active}
+    start = max(start, min(totals.day for totals in active))
     span = (end - start).days + 1
     return [found.get(day) or DayTotals(day) for day in (start + timedelta(n) for n in range(span))]
 

@@ -275,7 +275,9 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
         student_id, None if show_all else STUDENT_ANSWERS_SHOWN
     )
     texts = selectors.question_texts({a.question_id for a in shown})
-    days = selectors.every_day(selectors.student_days(student_id), last=30)
+    days = selectors.every_day(
+        selectors.student_days(student_id), last=30, end=timezone.localdate()
+    )
     progress = [
         (ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in selectors.student_progress(student_id)
     ]

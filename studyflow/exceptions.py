@@ -30,6 +30,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from studyflow.parsers import RequestTooLarge
+
 logger = logging.getLogger(__name__)
 
 
@@ -130,16 +132,12 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, SuspiciousOperation):
-        # Django's security log records these when they reach it; answered here, so here.
-        logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
-    if isinstance(exc, RequestDataTooBig):
-        # Django's own cap, met while DRF reads the body: a 413 here, not Django's 400 (with DEBUG
-        # on, its HTML debug page) further out.
-        from studyflow.parsers import RequestTooLarge
-
-        return RequestTooLarge()
-    if isinstance(exc, SuspiciousOperation):
-        # e.g. more than 1,000 query parameters: a 400 of the API's shape, also with DEBUG on.
+        # Django's own refusals met while DRF reads the request (a body over the size cap, over
+        # 1,000 query parameters): answered here in the API's shape, also with DEBUG on, where
+        # Django would show its HTML debug page. Its security log still hears of them.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+        if isinstance(exc, RequestDataTooBig):
+            return RequestTooLarge()
         return exceptions.ParseError("Bad request.", "bad_request")
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)

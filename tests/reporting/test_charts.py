@@ -1,6 +1,6 @@
 """Bar chart geometry (pure): bars in their slots, labels thinned for a phone's width."""
 
-from reporting.charts import bar_chart
+from reporting.charts import LABEL_CHAR_PX, LABEL_GAP_PX, NARROW_PX, WIDE_PX, bar_chart
 
 
 def test_bars_fill_their_slots_up_to_the_tallest() -> None:
@@ -40,8 +40,8 @@ def test_long_labels_are_thinned_until_they_fit() -> None:
     wide = [b for b in chart.bars if b.show_label]
     narrow = [b for b in wide if b.show_label_narrow]
     # then the labels shown fit a desktop column and a phone, the phone's among the desktop's
-    label_px = 7 * 6 + 10
-    assert len(wide) * label_px <= 600 and len(narrow) * label_px <= 300
+    label_px = LABEL_CHAR_PX * len("01 Nov") + LABEL_GAP_PX
+    assert len(wide) * label_px <= WIDE_PX and len(narrow) * label_px <= NARROW_PX
     assert len(narrow) >= 4
 
 

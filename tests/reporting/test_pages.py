@@ -125,7 +125,8 @@ def test_student_page_lists_every_answer_with_timing(history):
     html = teacher(history).get(f"/teacher/students/{student.pk}/", {"all": "1"}).content.decode()
     assert html.count('<tr class="correct">') == sum(a.outcome == "correct" for a in answers)
     assert html.count('<tr class="incorrect">') == sum(a.outcome == "incorrect" for a in answers)
-    assert "Time spent per day" in html and "<svg" in html
+    # The history is from February: nothing in the chart's last 30 days
+    assert "Time spent per day" in html and "No work in the last 30 days." in html
     # The summary counts answers and reveals apart; the table lists both, and says so.
     answered = sum(a.outcome != "revealed" for a in answers)
     assert f"<dt>Answers</dt><dd>{answered}</dd>" in html
@@ -280,7 +281,7 @@ def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
     # and the grid's totals and the student's page say it too
     client = teacher(world)
     grid_page = client.get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
-    assert "of the passed, stuck practising again 1" in grid_page
+    assert "Stuck practising again (passed) 1" in grid_page
     student_page = client.get(f"/teacher/students/{pupil.pk}/").content.decode()
     assert '<span class="stuck-again">stuck practising again</span>' in student_page
 
@@ -317,3 +318,19 @@ def test_a_right_to_left_override_in_an_answer_stays_inside_it():
     assert "<bdi>\u202e21</bdi>" in feed
     questions = client.get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
     assert "<bdi><code>\u202e21</code></bdi>" in questions
+
+
+def test_a_students_page_charts_their_last_30_days():
+    # given a student who practised today
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    pupil = world.students_a[0]
+    quiz = services.start_quiz(
+        actor=pupil, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4()
+    ).quiz
+    services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    # then their page charts the days up to today
+    html = teacher(world).get(f"/teacher/students/{pupil.pk}/").content.decode()
+    today = timezone.localdate().strftime("%d %b")
+    assert '<svg viewBox="0 0 600 180" role="img" aria-labelledby="time-chart-title"' in html
+    assert f"<td>{today}</td>" in html  # the chart's table, for screen readers
