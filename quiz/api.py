@@ -11,7 +11,6 @@ import math
 import uuid
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,7 +28,6 @@ from events.api import EventOutputSerializer
 from quiz import content, selectors, services
 from quiz import errors as quiz_errors
 from quiz.answers import MAX_ANSWER_LENGTH
-from quiz.models import Chapter, Course
 from quiz.quiz_view import QuizView
 from studyflow import roles
 from studyflow.api import errors
@@ -122,14 +120,6 @@ def quiz_state(view: QuizView) -> dict[str, Any]:
 # --- student: courses -----------------------------------------------------------------------------
 
 
-def courses_with_chapters() -> QuerySet[Course]:
-    live = Count("questions", filter=Q(questions__live=True))  # what a student can be asked
-    chapters = Chapter.objects.annotate(question_count=live).order_by("order", "id")
-    return Course.objects.order_by("order", "id").prefetch_related(
-        Prefetch("chapters", queryset=chapters)
-    )
-
-
 class CourseListApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -152,7 +142,7 @@ class CourseListApi(APIView):
         responses={200: OutputSerializer(many=True), **errors(401, 503)},
     )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(courses_with_chapters(), many=True).data)
+        return Response(self.OutputSerializer(content.courses_with_chapters(), many=True).data)
 
 
 # --- student: quizzes -----------------------------------------------------------------------------

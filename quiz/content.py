@@ -14,9 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
+from quiz.models import Chapter, Course, Question, QuestionKind, QuestionRevision
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
@@ -330,4 +330,14 @@ def chapter_info(chapter_id: int) -> ChapterInfo | None:
         course_id=row["course_id"],
         title=row["title"],
         streak_goal=row["streak_goal"],
+    )
+
+
+def courses_with_chapters() -> QuerySet[Course]:
+    """Courses in order, each with its chapters in order, a chapter's `question_count` the live
+    questions a student can be asked (drafts left out)."""
+    live = Count("questions", filter=Q(questions__live=True))
+    chapters = Chapter.objects.annotate(question_count=live).order_by("order", "id")
+    return Course.objects.order_by("order", "id").prefetch_related(
+        Prefetch("chapters", queryset=chapters)
     )

@@ -34,7 +34,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from events.store import RecordedEvent
-from quiz import selectors, services
+from quiz import content, selectors, services
 from quiz.domain import ANSWER_REVEALED, ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
@@ -46,7 +46,7 @@ from quiz.errors import (
     QuizNotFound,
 )
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
-from quiz.models import Chapter, Course
+from quiz.models import Chapter
 from quiz.pages import (
     Progress,
     Streak,
@@ -177,10 +177,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("quiz:home")
     progress = chapter_progress(request.user, _recent_quizzes(request))
     courses = []
-    for course in Course.objects.prefetch_related("chapters").order_by("order", "pk"):
+    for course in content.courses_with_chapters():
         cards = []
         for chapter in course.chapters.all():
             chapter_now = progress.get(chapter.pk, Progress())
+            if not getattr(chapter, "question_count", 0) and chapter_now.status is None:
+                continue  # nothing to ask yet (a chapter being written, all drafts): not shown
             cards.append(
                 {
                     "card": chapter_card(
@@ -195,7 +197,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "command_id": uuid.uuid4(),
                 }
             )
-        courses.append({"course": course, "chapters": cards})
+        if cards:
+            courses.append({"course": course, "chapters": cards})
     response = render(request, "quiz/dashboard.html", {"courses": courses})
     add_never_cache_headers(response)
     return response

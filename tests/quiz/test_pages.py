@@ -152,6 +152,17 @@ def test_dashboard_lists_courses_and_chapters_not_started(browser: Client, chapt
     assert "Not started" in html and ">Start<" in html
 
 
+def test_a_chapter_with_nothing_to_ask_yet_is_not_on_the_dashboard(
+    browser: Client, chapter: Any
+) -> None:
+    # given a chapter being written: its only question still a draft
+    drafts = make_chapter(title="Being written", questions=1)
+    drafts.questions.update(live=False)
+    # then students do not see it (its Start could only say there is nothing to ask)
+    html = browser.get("/dashboard/").content.decode()
+    assert "Adding up" in html and "Being written" not in html
+
+
 def test_a_teacher_on_the_dashboard_goes_home(client: Client) -> None:
     client.force_login(make_user("t2", group="teachers"))
     assert client.get("/dashboard/")["Location"] == "/"
