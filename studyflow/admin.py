@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import ManyToManyField, QuerySet
+from django.db.models import ManyToManyField, Max, QuerySet
 from django.http import HttpRequest
 
 from studyflow.models import Classroom, School, one_line
@@ -32,7 +32,9 @@ def roster_label(user: Any) -> str:
 
 class PeopleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return roster_label(obj)
+        # A student's class in the label: one in another class cannot be added to this one.
+        in_class = getattr(obj, "class_name", None)
+        return f"{roster_label(obj)}, in {in_class}" if in_class else roster_label(obj)
 
 
 class ClassroomForm(forms.ModelForm):
@@ -110,10 +112,25 @@ class ClassroomAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(
         self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "teachers":
+            kwargs["queryset"] = members_of(TEACHERS)
+        if db_field.name == "students":
+            kwargs["queryset"] = members_of(STUDENTS).annotate(class_name=Max("classes__name"))
         if db_field.name in ("teachers", "students"):
-            kwargs["queryset"] = members_of(TEACHERS if db_field.name == "teachers" else STUDENTS)
             kwargs["form_class"] = PeopleField
+            kwargs["help_text"] = (
+                f"Only accounts in the {db_field.name} group are listed. To add a new "
+                f"person, add the user under Users with that group first."
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("teachers", "students") and formfield is not None:
+            # An account made in the "+" window is in no group, so it could never be chosen
+            # here: the form refused it as "not one of the available choices".
+            formfield.widget.can_add_related = False
+        return formfield
 
     @admin.display(description="teachers")
     def teacher_names(self, classroom: Classroom) -> str:

@@ -39,6 +39,21 @@ def test_pickers_list_people_by_name(staff_client, make_user):
     ]
 
 
+def test_the_student_picker_says_who_is_in_another_class_and_makes_no_accounts(
+    staff_client, make_user, make_class
+):
+    busy = make_user("busy", role="students", first_name="Anna", last_name="Bos")
+    make_user("free", role="students")
+    make_class("2A", students=(busy,))
+    response = staff_client.get(reverse("admin:studyflow_classroom_add"))
+    field = response.context["adminform"].form.fields["students"]
+    assert [label for _, label in field.choices] == ["free", "Anna Bos (busy), in 2A"]
+    # no "+" beside the pickers: an account made there is in no group, so never a choice
+    html = response.content.decode()
+    assert 'id="add_id_students"' not in html and 'id="add_id_teachers"' not in html
+    assert "add the user under Users with that group first" in html
+
+
 def test_a_class_is_saved_with_its_teacher_and_students(staff_client, make_user, school):
     teacher = make_user("juf", role="teachers")
     students = [make_user(f"kid{n}", role="students") for n in range(3)]
