@@ -220,6 +220,15 @@ def test_the_newer_quiz_of_a_chapter_wins() -> None:
     assert with_own_quizzes({}, quizzes) == {2: Progress("passed", 1, "new")}
 
 
+def test_an_old_passed_quiz_does_not_hide_a_later_practice_quiz() -> None:
+    # given the read model knows the chapter is practised again in a later quiz
+    progress = {2: Progress("passed", 1, "later")}
+    # when the student's session still holds the quiz that passed it
+    fresh = with_own_quizzes(progress, [Quiz("old", 2, "passed", 3)])
+    # then the later quiz is still the one to continue
+    assert fresh == progress
+
+
 def test_chapters_without_a_current_quiz_keep_the_read_models_word() -> None:
     progress = {1: Progress("passed", 3, None), 2: Progress("in_progress", 1, "q9")}
     assert with_own_quizzes(progress, []) == progress
