@@ -143,6 +143,20 @@ REVISION_FIELDS = (
 )
 
 
+def with_current_text(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """Each question with its current revision's wording as `text` (one subquery, no query a
+    row)."""
+    current = QuestionRevision.objects.filter(
+        question=OuterRef("pk"), revision=OuterRef("current_revision")
+    )
+    return questions.annotate(text=Subquery(current.values("text")[:1]))
+
+
+def short_text(question: Question) -> str:
+    text: str = getattr(question, "text", "") or ""
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 class RevisionInline(admin.TabularInline):
     model = QuestionRevision
     extra = 0
@@ -187,15 +201,11 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        current = QuestionRevision.objects.filter(
-            question=OuterRef("pk"), revision=OuterRef("current_revision")
-        )
-        return super().get_queryset(request).annotate(text=Subquery(current.values("text")[:1]))
+        return with_current_text(super().get_queryset(request))
 
     @admin.display(description="text")
     def current_text(self, question: Question) -> str:
-        text: str = getattr(question, "text", "") or ""
-        return text if len(text) <= 80 else text[:77] + "..."
+        return short_text(question)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Question], search_term: str
@@ -287,8 +297,17 @@ class QuestionInline(admin.TabularInline):
     model = Question
     formset = ChapterQuestionsFormSet
     extra = 0
-    fields = ["order", "live", "kind", "current_revision"]
-    readonly_fields = ["kind", "current_revision"]
+    # The wording beside the number: "Question 61" alone did not say which to renumber or draft.
+    fields = ["order", "live", "current_text", "kind", "current_revision"]
+    readonly_fields = ["current_text", "kind", "current_revision"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return with_current_text(super().get_queryset(request))
+
+    @admin.display(description="text")
+    def current_text(self, question: Question) -> str:
+        return short_text(question)
+
     show_change_link = True
     can_delete = False
 

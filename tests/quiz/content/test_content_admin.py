@@ -236,6 +236,12 @@ def test_the_question_list_shows_current_texts(staff_client, make_question):
     assert "First wording" not in page
 
 
+def test_the_chapter_page_names_its_questions_by_their_wording(staff_client, make_question):
+    question = make_question(text="How much is 7 times 8?")
+    url = reverse("admin:quiz_chapter_change", args=[question.chapter.pk])
+    assert "How much is 7 times 8?" in staff_client.get(url).content.decode()
+
+
 def test_the_course_page_lists_its_chapters(staff_client, chapter, make_question):
     make_question()
     make_question(live=False)
