@@ -63,6 +63,15 @@ class ReadModelAdmin(ReadOnlyAdmin):
     def classroom(self, row: Any) -> str:
         return _named(getattr(row, "classroom_name", None), row.classroom_id)
 
+    # Stored as exact numbers; read as a person reads them.
+    @admin.display(description="time spent", ordering="time_spent_ms")
+    def time_spent(self, row: Any) -> str:
+        return f"{row.time_spent_ms / 60000:.1f} min"
+
+    @admin.display(description="mean time")
+    def mean_time(self, row: Any) -> str:
+        return "-" if row.mean_seconds is None else f"{row.mean_seconds:.1f} s"
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
@@ -152,7 +161,7 @@ class StudentProgressAdmin(StudentSearch):
         "answered",
         "mistakes",
         "reveals",
-        "time_spent_ms",
+        "time_spent",
         "last_activity",
     )
     list_filter = ("status", ChapterFilter, StudentInClassFilter, ClassFilter)
@@ -160,7 +169,7 @@ class StudentProgressAdmin(StudentSearch):
 
 @admin.register(models.StudentDay)
 class StudentDayAdmin(StudentSearch):
-    list_display = ("student", "day", "answered", "correct", "reveals", "time_spent_ms")
+    list_display = ("student", "day", "answered", "correct", "reveals", "time_spent")
     list_filter = (StudentInClassFilter, "day")
 
 
@@ -177,7 +186,7 @@ class QuestionStatsAdmin(ReadModelAdmin):
         "revealed",
         "first_tries",
         "first_try_correct",
-        "mean_seconds",
+        "mean_time",
     )
     list_filter = (ChapterFilter,)
     search_fields = ("question_id",)
@@ -222,7 +231,7 @@ class ClassDayAdmin(ReadModelAdmin):
         "answered",
         "correct",
         "active_students",
-        "time_spent_ms",
+        "time_spent",
     )
     list_filter = (ClassFilter, "day")
 

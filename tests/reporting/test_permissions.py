@@ -259,3 +259,4 @@ def test_read_model_admin_finds_a_student_by_username(small):
     listing = client.get("/admin/reporting/studentprogress/").content.decode()
     assert f"{student.username} ({student.pk})" in listing
     assert f"{small.chapters[0].title} ({small.chapters[0].pk})" in listing
+    assert " min</td>" in listing  # time spent in minutes, not raw milliseconds
