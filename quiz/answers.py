@@ -180,7 +180,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
     compact = _compact(answer)
     superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
-    units = {n.unit for n in (_accepted(a)[0] for a in accepted_answers) if n and n.unit}
+    units = _units(accepted_answers) if number is not None else frozenset()
     for accepted in accepted_answers:
         accepted_number, accepted_compact, accepted_plain = _accepted(accepted)
         if number is not None and accepted_number is not None:
@@ -206,6 +206,13 @@ class _Plain(NamedTuple):
 
 def _plain(text: str) -> _Plain:
     return _Plain(_compact(text, powers=False), parse_number(text, powers=False) is not None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _units(accepted_answers: tuple[str, ...]) -> frozenset[str]:
+    """The kinds of unit a question's accepted answers write (cached like _accepted)."""
+    numbers = (_accepted(accepted)[0] for accepted in accepted_answers)
+    return frozenset(number.unit for number in numbers if number and number.unit)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -79,24 +79,25 @@ def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
     quiz_ids = quiz_ids_of(student.pk)
     if limit is not None:
         quiz_ids = quiz_ids[:limit]
-    views = []
-    for quiz_id in quiz_ids:
-        state = fold(store.read_stream(services.stream_id(quiz_id), metadata=False))
-        if state.started:
-            views.append(services.view_of(state))
-    return views
+    states = (_state_now(quiz_id) for quiz_id in quiz_ids)
+    return [services.view_of(state) for state in states if state.started]
 
 
 def current_quizzes(student: Any, quiz_ids: Iterable[str]) -> list[QuizView]:
     """The student's quizzes among `quiz_ids` as they are now, in the given order (one stream read
     each): what the dashboard lays over the read model, which may lag a moment behind."""
-    views = []
-    for quiz_id in quiz_ids:
-        try:
-            stream = services.stream_id(services.parse_quiz_id(quiz_id))
-        except QuizNotFound:
-            continue  # not a quiz id: nothing to show
-        state = fold(store.read_stream(stream, metadata=False))
-        if state.started and state.student_id == student.pk:
-            views.append(services.view_of(state))
-    return views
+    states = (_state_now(quiz_id) for quiz_id in quiz_ids)
+    return [
+        services.view_of(state)
+        for state in states
+        if state.started and state.student_id == student.pk
+    ]
+
+
+def _state_now(quiz_id: uuid.UUID | str) -> QuizState:
+    """A quiz as its events say now (no metadata read); an empty state for a bad id."""
+    try:
+        stream = services.stream_id(services.parse_quiz_id(quiz_id))
+    except QuizNotFound:
+        return QuizState()
+    return fold(store.read_stream(stream, metadata=False))

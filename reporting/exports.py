@@ -42,7 +42,7 @@ def table(grid: Grid) -> list[list[Any]]:
         line: list[Any] = [row.student.id, row.student.name]
         for cell in row.cells:
             status = STATUS_LABELS[cell.status]
-            if cell.status == "passed" and cell.stuck:
+            if cell.stuck_again:
                 status += ", stuck practising again"  # as the grid says
             line += [
                 status,

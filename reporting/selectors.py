@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -133,6 +133,11 @@ class Cell:
     passed_at: datetime | None = None
     open_quiz_id: uuid.UUID | None = None
     stuck: bool = False  # in the current quiz; so also while practising a passed chapter again
+
+    @property
+    def stuck_again(self) -> bool:
+        """Passed, and stuck now while practising the chapter again."""
+        return self.status == PASSED and self.stuck
 
 
 @dataclass(frozen=True)
@@ -287,9 +292,13 @@ def every_day(active: Sequence[DayTotals], *, last: int, end: date) -> list[DayT
     found = {totals.day: totals for totals in active if start <= totals.day <= end}
     if not found:
         return []
-    start = max(start, min(totals.day for totals in active))
-    span = (end - start).days + 1
-    return [found.get(day) or DayTotals(day) for day in (start + timedelta(n) for n in range(span))]
+    return _zero_filled(found, max(start, min(totals.day for totals in active)), end)
+
+
+def _zero_filled(found: Mapping[date, DayTotals], start: date, end: date) -> list[DayTotals]:
+    """Every day from `start` to `end`, oldest first; a day without totals is zeros."""
+    days = (start + timedelta(n) for n in range((end - start).days + 1))
+    return [found.get(day) or DayTotals(day) for day in days]
 
 
 def class_days(classroom_id: int, *, days: int = 14, today: date | None = None) -> list[DayTotals]:
@@ -297,23 +306,14 @@ def class_days(classroom_id: int, *, days: int = 14, today: date | None = None) 
     today = today or timezone.localdate()
     start = today - timedelta(days=days - 1)
     found = {
-        row.day: row
+        row.day: DayTotals(
+            row.day, row.answered, row.correct, row.active_students, row.time_spent_ms // 1000
+        )
         for row in ClassDay.objects.filter(
             classroom_id=classroom_id, day__gte=start, day__lte=today
         )
     }
-    out = []
-    for i in range(days):
-        day = start + timedelta(days=i)
-        row = found.get(day)
-        out.append(
-            DayTotals(
-                day, row.answered, row.correct, row.active_students, row.time_spent_ms // 1000
-            )
-            if row
-            else DayTotals(day)
-        )
-    return out
+    return _zero_filled(found, start, today)
 
 
 # --- a student ----------------------------------------------------------------------------------

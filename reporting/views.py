@@ -99,7 +99,7 @@ def cell_html(cell: selectors.Cell) -> str:
         # A passed chapter stays passed; a student stuck practising it again still wants help.
         practice = (
             mark_safe(' · <span class="stuck-again">stuck practising again</span>')
-            if cell.status == "passed" and cell.stuck
+            if cell.stuck_again
             else ""
         )
         detail = format_html(
@@ -133,7 +133,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
     for cell in grid.cells:
         totals[cell.status] += 1
     # Counted apart: those cells are Passed in the totals, and the totals add up to the cells.
-    stuck_again = sum(cell.status == "passed" and cell.stuck for cell in grid.cells)
+    stuck_again = sum(cell.stuck_again for cell in grid.cells)
     return {
         "classroom": classroom,
         "grid": grid,

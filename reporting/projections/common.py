@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from quiz.answers import normalise_answer
-from quiz.study_time import gap_ms
+from quiz.study_time import WORKED_ON, gap_ms
 
 QUIZ_STARTED = "quiz.QuizStarted"
 QUESTION_ASSIGNED = "quiz.QuestionAssigned"
@@ -37,7 +37,7 @@ QUIZ_EVENT_TYPES = frozenset(
     }
 )
 ANSWER_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY})
-TRY_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, ANSWER_REVEALED})
+TRY_TYPES = WORKED_ON  # an answer or a reveal: a try at a question, and study time's own set
 
 # Answers repeat a lot ("12", "1/2"); normalising is pure, so the projections share a cache of the
 # recent ones.
