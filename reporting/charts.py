@@ -37,6 +37,7 @@ class BarChart:
     baseline: float
     max_value: int | float
     unit: str
+    columns: tuple[str, str]  # the headings of its table: what a bar is, what its value counts
 
 
 def bar_chart(
@@ -48,6 +49,7 @@ def bar_chart(
     width: int = 600,
     height: int = 180,
     every: int = 1,
+    columns: tuple[str, str] = ("Label", "Value"),
 ) -> BarChart:
     top, bottom = 4, 1
     plot = height - top - bottom
@@ -72,7 +74,7 @@ def bar_chart(
                 show_label_narrow=i % narrow_every == 0,
             )
         )
-    return BarChart(title, bars, width, height, top + plot, peak, unit)
+    return BarChart(title, bars, width, height, top + plot, peak, unit, columns)
 
 
 def _label_step(n: int, label_px: int, room: int, at_least: int) -> int:

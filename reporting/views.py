@@ -88,7 +88,7 @@ def cell_html(cell: selectors.Cell) -> str:
     Built here rather than in the template: 300 cells through the template engine cost more than
     every query of the page together."""
     icon, text = STATUS_VIEW[cell.status]
-    detail = ""
+    detail = mark_safe("")
     if cell.answered or cell.reveals:
         # Each part unbroken: a narrow column wraps between them, never inside one.
         streak = (
@@ -96,18 +96,18 @@ def cell_html(cell: selectors.Cell) -> str:
             if cell.status in ("in_progress", "stuck")
             else ""
         )
-        # A passed chapter stays passed; a student stuck practising it again still wants help.
-        practice = (
-            mark_safe(' · <span class="stuck-again">stuck practising again</span>')
-            if cell.stuck_again
-            else ""
-        )
         detail = format_html(
-            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}{}</span>',
+            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}</span>',
             cell.answered,
             cell.mistakes,
             streak,
-            practice,
+        )
+    if cell.stuck_again:
+        # A passed chapter stays passed; a student stuck practising it again still wants help.
+        # Not part of the detail, which a phone hides: there it would be left to a red border.
+        detail += mark_safe(
+            '<span class="again stuck-again"><span aria-hidden="true">⚠</span>'
+            " stuck practising again</span>"
         )
     return format_html(
         '<td class="cell {0}" data-status="{0}" data-chapter="{1}"><span class="status {0}">'
@@ -165,6 +165,7 @@ def class_grid(request: HttpRequest, classroom_id: int) -> HttpResponse:
         [d.day.strftime("%d %b") for d in days],
         [d.answered for d in days],
         every=2,
+        columns=("Day", "Answers"),
     )
     context["days"] = days
     context["feed"] = _feed_items(classroom_id, None)
@@ -251,9 +252,9 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
     return format_html(
-        '<tr class="{}"><td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td>'
-        '<td class="given">{}</td>'
-        '<td class="result"><span aria-hidden="true">{}</span> {}</td><td class="num">{}</td></tr>',
+        '<tr class="{}"><th scope="row"><time datetime="{}">{}</time></th><td>{}</td><td>{}</td>'
+        '<td class="given">{}</td><td class="outcome"><span aria-hidden="true">{}</span> {}</td>'
+        '<td class="num">{}</td></tr>',
         answer.outcome,
         at.isoformat(),
         at.strftime("%d %b %H:%M:%S"),
@@ -305,6 +306,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
                 [round(d.time_spent_seconds / 60, 1) for d in days],
                 unit="min",
                 every=max(1, len(days) // 10),
+                columns=("Day", "Minutes"),
             ),
         },
     )
@@ -348,6 +350,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
                 spread,
                 width=500,
                 height=160,
+                columns=("Facility", "Questions"),
             ),
         },
     )

@@ -110,16 +110,16 @@ def test_the_grid_does_not_refresh_under_the_teachers_hands(chromium, live_serve
     page = context.new_page()
     log_in(context, page, live_server, world.teacher_a)
     page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
-    caption = page.locator("#grid-caption")
+    updated = page.locator("#grid-updated")
 
     # a teacher who chose another order keeps it while the grid refreshes (every 3 s), also
     # when they click elsewhere before sending it
     page.focus("#sort")
     page.select_option("#sort", "name")
     page.locator("h1").click()
-    before = caption.inner_text()
+    before = updated.inner_text()
     page.wait_for_function(
-        "text => document.querySelector('#grid-caption').innerText !== text", arg=before
+        "text => document.querySelector('#grid-updated').innerText !== text", arg=before
     )
     assert page.locator("#sort").input_value() == "name"
     with page.expect_navigation():
@@ -134,9 +134,9 @@ def test_the_grid_does_not_refresh_under_the_teachers_hands(chromium, live_serve
 
     # once the teacher is elsewhere, or only scrolled the table's box, it refreshes again
     page.locator(".table-wrap").focus()
-    before = caption.inner_text()
+    before = updated.inner_text()
     page.wait_for_function(
-        "text => document.querySelector('#grid-caption').innerText !== text", arg=before
+        "text => document.querySelector('#grid-updated').innerText !== text", arg=before
     )
     context.close()
 
@@ -232,4 +232,61 @@ def test_a_refresh_keeps_where_the_teacher_scrolled(chromium, live_server):
     page.evaluate("window.oldGrid = document.querySelector('#grid-wrap')")
     page.wait_for_function("document.querySelector('#grid-wrap') !== oldGrid")
     assert page.evaluate("document.activeElement.id") == "grid-wrap"
+    context.close()
+
+
+def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromium, live_server):
+    # given a class with some activity, its grid open
+    world: World = make_world(students_a=3, students_b=1, chapters=1)
+    simulate(world, seed=3, steps=20, start=datetime(2026, 2, 2, 7, 30, tzinfo=UTC))
+    feeder = Feeder()
+    feeder.catch_up()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    pupil = world.students_a[0]
+
+    def new_activity() -> None:
+        quiz = services.start_quiz(
+            actor=pupil, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4()
+        ).quiz
+        if quiz.status == "question_open":
+            services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
+        else:
+            services.next_question(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
+        feeder.catch_up()
+
+    # when a keyboard user is on a link of the feed and new activity arrives
+    page.locator("#feed a").nth(1).focus()
+    page.evaluate("window.oldFeed = document.querySelector('#feed')")
+    new_activity()
+    page.wait_for_timeout(4_500)
+    # then the feed waits for them: their place and their focus stay
+    assert page.evaluate("document.querySelector('#feed') === oldFeed")
+    assert page.evaluate("document.activeElement.closest('#feed') !== null")
+
+    # when the teacher pauses live updates, nothing refreshes, whatever happens
+    pause = page.get_by_role("button", name="Pause live updates")
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true"
+    assert page.locator("#live-state").inner_text() == "Live updates paused."
+    page.evaluate(
+        "window.oldFeed = document.querySelector('#feed');"
+        " window.oldGrid = document.querySelector('#grid')"
+    )
+    new_activity()
+    page.wait_for_timeout(4_500)
+    assert page.evaluate(
+        "document.querySelector('#feed') === oldFeed && document.querySelector('#grid') === oldGrid"
+    )
+    # and pressing it again brings both up to date at once
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "false"
+    page.wait_for_function(
+        "document.querySelector('#feed') !== oldFeed"
+        " && document.querySelector('#grid') !== oldGrid",
+        timeout=1_500,
+    )
     context.close()

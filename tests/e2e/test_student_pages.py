@@ -264,3 +264,52 @@ def test_an_answer_sent_after_logging_out_in_another_tab_leads_back_to_the_quiz(
     page.wait_for_url(f"**/quizzes/{quiz_id}/")
     wait_for_status(page, "question_open")
     assert answer_events(quiz_id) == []
+
+
+def test_focus_reads_the_question_and_a_choice_is_named_by_its_letter(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    # given a student on a multiple-choice chapter
+    student = make_student()
+    chapter = make_chapter(kind="choice")
+    page = new_page()
+    login(page, student.username, PASSWORD)
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    # then where focus starts, the question is read with it (after "Next" nothing else says it)
+    page.wait_for_selector("fieldset.choices:focus")
+    described = page.evaluate("document.activeElement.getAttribute('aria-describedby')").split()
+    assert "question-text" in described
+    assert page.locator("#question-text").inner_text().startswith("Which is")
+    # and each choice is named with its letter, as the worked answer and a voice command name it
+    assert page.get_by_role("button", name=re.compile(r"^A\s*:\s*\d+$")).count() == 1
+    assert page.get_by_role("button", name=re.compile(r"^B\s*:\s*\d+$")).count() == 1
+
+
+def test_an_answer_that_does_not_go_through_says_so(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    page, _, quiz_id = start_a_quiz(new_page, login, js=True)
+    alert = page.locator("#quiz-alert")
+    assert alert.inner_text() == ""
+    # when the server fails the answer
+    page.route("**/answer/", lambda route: route.fulfill(status=500, body="broken"))
+    submit_answer(page, WRONG)
+    # then the student is told, and nothing was answered
+    page.wait_for_function("document.querySelector('#quiz-alert').innerText.length > 0")
+    assert alert.inner_text() == "That did not go through. Please try again."
+    assert alert.get_attribute("role") == "alert"
+    assert panel_status(page) == "question_open" and answer_events(quiz_id) == []
+    # when the connection is lost
+    page.unroute("**/answer/")
+    page.route("**/answer/", lambda route: route.abort())
+    page.locator("#answer").press("Enter")
+    page.wait_for_function(
+        "document.querySelector('#quiz-alert').innerText.includes('could not be reached')"
+    )
+    # and when it goes through again, the alert is gone
+    page.unroute("**/answer/")
+    page.locator("#answer").press("Enter")
+    wait_for_status(page, "answered_incorrectly")
+    assert alert.inner_text() == ""
+    assert len(answer_events(quiz_id)) == 1

@@ -298,7 +298,8 @@ def test_choice_questions_are_buttons(browser: Client) -> None:
     html = page(browser, quiz_id)
     assert "<legend>Choose your answer</legend>" in html
     # focus starts on the group of choices (Tab goes to A), not on A, which looked chosen
-    assert '<fieldset class="choices" tabindex="-1" autofocus>' in html
+    fieldset = '<fieldset class="choices" tabindex="-1" autofocus aria-describedby="question-text">'
+    assert fieldset in html
     assert re.search(r'<button type="submit" name="answer" value="A" class="choice">', html)
     assert 'value="B" class="choice"' in html
     wrong_choice = re.search(r'value="B" class="choice">.*?"choice-text">(.*?)</span>', html, re.S)

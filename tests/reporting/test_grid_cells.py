@@ -14,6 +14,9 @@ def test_a_passed_chapter_shows_a_student_stuck_practising_it_again() -> None:
     html = cell_html(stuck_again)
     assert 'data-status="passed"' in html and "Passed" in html
     assert "stuck practising again" in html
+    # and says it outside the numbers, which a phone's narrow grid leaves out
+    detail = html[html.index('class="detail"') :]
+    assert "stuck" not in detail[: detail.index("</span></span>")]
 
 
 def test_a_passed_chapter_not_being_struggled_with_says_only_passed() -> None:

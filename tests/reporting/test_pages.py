@@ -333,4 +333,4 @@ def test_a_students_page_charts_their_last_30_days():
     html = teacher(world).get(f"/teacher/students/{pupil.pk}/").content.decode()
     today = timezone.localdate().strftime("%d %b")
     assert '<svg viewBox="0 0 600 180" role="img" aria-labelledby="time-chart-title"' in html
-    assert f"<td>{today}</td>" in html  # the chart's table, for screen readers
+    assert f'<th scope="row">{today}</th>' in html  # the chart's table, for screen readers
