@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -248,12 +248,20 @@ def sorted_descending(sort: str, reverse: bool) -> bool:
 
 def read_moment(text: str) -> datetime | None:
     """A `since` as a client or the page sends it, or None when it is no date and time (month 13
-    included). An unescaped "+01:00" in a query string arrives as " 01:00": read as meant."""
+    included, and a moment at the very edge of the calendar that UTC cannot hold: the first hours
+    of year 1 east of Greenwich). An unescaped "+01:00" in a query string arrives as " 01:00":
+    read as meant."""
     text = text.strip()
     moment = _datetime(text)
     if moment is None and " " in text:
         head, _, offset = text.rpartition(" ")
         moment = _datetime(f"{head}+{offset}")
+    if moment is None:
+        return None
+    try:  # the database compares in UTC
+        (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
     return moment
 
 

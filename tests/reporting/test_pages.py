@@ -95,6 +95,9 @@ def test_feed_partial_and_since(history):
     newest = selectors.feed(history.class_a.pk, limit=1)[0]
     later = client.get(url, {"since": newest.at.isoformat()}).content.decode()
     assert "No activity yet." in later
+    # a moment UTC cannot hold is no moment: the latest items, not a crash
+    edge = client.get(url, {"since": "0001-01-01T00:00:00+14:00"})
+    assert edge.status_code == 200 and "answered" in edge.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,10 @@ def test_activity_rejects_a_bad_since(small):
     assert client.get(url + "?since=2026-02-03T10:00:00+01:00").status_code == 200
     assert client.get(url + "?since=2026-02-03%2010:00:00+01:00").status_code == 200
     assert_error(client.get(url + "?since=2026-02-03 10:00:00 nonsense"), 400)
+    # the calendar's edges, where UTC cannot hold the moment: an error, not a crash
+    assert_error(client.get(url + "?since=0001-01-01T00:00:00%2B14:00"), 400)
+    assert_error(client.get(url + "?since=9999-12-31T23:59:59-14:00"), 400)
+    assert client.get(url + "?since=0001-01-01T00:00:00Z").status_code == 200
 
 
 def pages(w: World) -> list[tuple[str, bool]]:
