@@ -1,5 +1,9 @@
-"""Admin for the projection checkpoints (staff only): where each projection stands, how far behind
-it is, why it stopped; and the actions an operator needs, queued to the workers."""
+"""Admin for the projection checkpoints: where each projection stands, how far behind it is, why it
+stopped; and the actions an operator needs, queued to the workers.
+
+Seeing them takes Django's "view" permission on checkpoints; the actions take "operate
+projections" (superusers have both): a content editor with the staff flag neither sees nor
+rebuilds the teachers' reports. A rebuild asks first, since it empties the reports until done."""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import threading
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from events import projections, selectors
 from events.models import ProjectionCheckpoint
@@ -28,6 +34,7 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
         "short_error",
         "progress",
         "next_attempt_at",
+        "failures",
         "failed_position",
         "position",
         "updated_at",
@@ -40,11 +47,8 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     actions = ["catch_up_now", "rebuild"]
     readonly_fields = [field.name for field in ProjectionCheckpoint._meta.fields]
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("events.operate_projections"))
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -88,7 +92,7 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
         lines = obj.last_error.strip().splitlines()
         return lines[-1][:200] if lines else ""
 
-    @admin.action(description="Catch up now (queued to a worker)")
+    @admin.action(description="Catch up now (queued to a worker)", permissions=["operate"])
     def catch_up_now(self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]) -> None:
         from events.tasks import catch_up_projection
 
@@ -110,15 +114,19 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
                 return
         self.message_user(request, f"Queued a catch-up of {queued} checkpoint(s).")
 
-    @admin.action(description="Rebuild (queued to a worker)")
-    def rebuild(self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]) -> None:
+    @admin.action(description="Rebuild (queued to a worker)…", permissions=["operate"])
+    def rebuild(
+        self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]
+    ) -> TemplateResponse | None:
         from events.tasks import rebuild_projection
 
         found = set(queryset.values_list("name", flat=True))
-        self._warn_unregistered(request, found)
         names = sorted(name for name in found if self._registered(name))
+        if names and request.POST.get("confirmed") != "yes":
+            return self._confirm_rebuild(request, queryset, names)
+        self._warn_unregistered(request, found)
         if not names:
-            return
+            return None
         for name in names:
             try:
                 rebuild_projection.apply_async(args=(name,), retry=False)
@@ -128,6 +136,20 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
         self.message_user(
             request, f"Queued a rebuild of {', '.join(names)}; progress shows on this page."
         )
+        return None
+
+    def _confirm_rebuild(
+        self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint], names: list[str]
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Rebuild projections?",
+            "opts": self.model._meta,
+            "names": names,
+            "checkpoints": list(queryset),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/rebuild_confirm.html", context)
 
     @staticmethod
     def _registered(name: str) -> bool:

@@ -100,6 +100,9 @@ class ProjectionCheckpoint(models.Model):
                 fields=["name", "partition"], name="checkpoint_unique_partition"
             )
         ]
+        # Seeing where the projections stand is Django's own "view" permission; acting on them
+        # (a rebuild empties the teachers' reports until it is done) takes this one.
+        permissions = [("operate_projections", "Can catch up and rebuild projections")]
 
     def __str__(self) -> str:
         if self.partitions == 1:

@@ -1,4 +1,5 @@
-"""The checkpoint admin: staff only; lag, state and errors per projection; actions queue tasks."""
+"""The checkpoint admin: for operators only; lag, state and errors per projection; actions queue
+tasks, a rebuild after a confirmation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 import pytest
 import redis
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from events.models import ProjectionCheckpoint
@@ -15,6 +16,14 @@ from tests.projection_support import RedisServer, append_history, postgres_only,
 pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
 
 URL = "/admin/events/projectioncheckpoint/"
+
+
+def operator(username: str, *codenames: str) -> Client:
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def queued_tasks(server: RedisServer) -> list[str]:
@@ -33,9 +42,7 @@ def test_staff_see_each_projection_with_lag_and_queue_actions(broker: RedisServe
         last_error="Traceback ...\nValueError: no such question",
         failed_position=17,
     )
-    staff = User.objects.create_user("operator", password="pw", is_staff=True)
-    client = Client()
-    client.force_login(staff)
+    client = operator("operator", "view_projectioncheckpoint", "operate_projections")
 
     page = client.get(URL)
 
@@ -47,12 +54,33 @@ def test_staff_see_each_projection_with_lag_and_queue_actions(broker: RedisServe
     assert "Add projection checkpoint" not in html
 
     pk = ProjectionCheckpoint.objects.get(partition=1).pk
-    done = client.post(URL, {"action": "rebuild", "_selected_action": [pk]}, follow=True)
+    # a rebuild empties the teachers' reports until it is done: it asks first
+    asked = client.post(URL, {"action": "rebuild", "_selected_action": [pk]})
+    assert asked.status_code == 200 and "Rebuild <strong>answers</strong>" in asked.content.decode()
+    assert "events.rebuild_projection" not in queued_tasks(broker)
+    done = client.post(
+        URL, {"action": "rebuild", "_selected_action": [pk], "confirmed": "yes"}, follow=True
+    )
     assert "Queued a rebuild of answers" in done.content.decode()
     client.post(URL, {"action": "catch_up_now", "_selected_action": [pk]}, follow=True)
     tasks = queued_tasks(broker)
     assert "events.rebuild_projection" in tasks
     assert "events.catch_up_projection" in tasks
+
+
+def test_staff_without_the_permissions_neither_see_nor_rebuild(broker: RedisServer) -> None:
+    checkpoint = ProjectionCheckpoint.objects.create(name="answers")
+    # a content editor: staff, with permissions on questions only
+    editor = operator("editor", "view_question", "change_question")
+    assert editor.get(URL).status_code == 403
+    assert "Projection checkpoints" not in editor.get("/admin/").content.decode()
+    # someone who may look but not act: no actions offered, none carried out
+    viewer = operator("viewer", "view_projectioncheckpoint")
+    page = viewer.get(URL).content.decode()
+    assert page.count("answers") >= 1 and "Rebuild (queued" not in page
+    sent = {"action": "rebuild", "_selected_action": [checkpoint.pk], "confirmed": "yes"}
+    viewer.post(URL, sent, follow=True)
+    assert "events.rebuild_projection" not in queued_tasks(broker)
 
 
 def test_people_who_are_not_staff_are_kept_out() -> None:
