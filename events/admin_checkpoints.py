@@ -132,7 +132,7 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
                 rebuild_projection.apply_async(args=(name,), retry=False)
             except Exception as error:
                 self.message_user(request, f"Broker unavailable: {error}", messages.ERROR)
-                return
+                return None
         self.message_user(
             request, f"Queued a rebuild of {', '.join(names)}; progress shows on this page."
         )
