@@ -89,6 +89,32 @@ def projection_status() -> list[dict[str, Any]]:
     return [asdict(status) for status in partition_statuses()]
 
 
+@dataclass(frozen=True)
+class Stall:
+    """Projections that stopped on an event (they retry, with a back-off, until it is fixed)."""
+
+    names: list[str]
+    since: datetime | None  # the newest event all of them took in; None: not even the first
+
+
+def stall() -> Stall | None:
+    """The registered projections whose checkpoint has failed, or None when none has. One query
+    on the small checkpoint table."""
+    registered = {projection.name for projection in projections.all_projections()}
+    rows = [
+        (name, last)
+        for name, last in ProjectionCheckpoint.objects.filter(
+            status=ProjectionCheckpoint.Status.FAILED
+        ).values_list("name", "last_event_at")
+        if name in registered
+    ]
+    if not rows:
+        return None
+    lasts = [last for _, last in rows]
+    since = None if None in lasts else min(last for last in lasts if last is not None)
+    return Stall(sorted({name for name, _ in rows}), since)
+
+
 def rebuild_progress() -> float | None:
     """While any projection is being rebuilt, the share of the replay done (0..1) over all the
     partitions being rebuilt; None when none is. One query on the small checkpoint table."""

@@ -252,6 +252,33 @@ def test_teacher_pages_say_while_the_reports_are_being_rebuilt(history):
         call_command("projections", "catch-up", "progress")
 
 
+def test_teacher_pages_say_when_the_reports_stopped_taking_in_work(history):
+    from events.models import ProjectionCheckpoint
+
+    client = teacher(history)
+    grid = f"/teacher/classes/{history.class_a.pk}/"
+    assert "stopped taking in new work" not in client.get(grid).content.decode()
+    # a checkpoint left by a projection no longer registered says nothing to teachers
+    ProjectionCheckpoint.objects.create(name="retired_projection", status="failed")
+    assert "stopped taking in new work" not in client.get(grid).content.decode()
+    # when a projection the pages read stops on an event (it retries until that is fixed)
+    checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name="progress", partition=0)
+    last = timezone.make_aware(datetime(2026, 3, 4, 10, 15))
+    checkpoint.status, checkpoint.last_event_at = "failed", last
+    checkpoint.save()
+    # then every teacher page says since when their figures miss work, the grid's poll too
+    notice = "The reports stopped taking in new work after 04 Mar 10:15: a technical problem."
+    assert client.get(grid).content.decode().count(notice) == 1
+    assert notice in client.get(f"{grid}grid/").content.decode()
+    assert notice in client.get("/teacher/").content.decode()
+    student = history.students_a[0].pk
+    assert notice in client.get(f"/teacher/students/{student}/").content.decode()
+    # and once it runs again, no longer
+    checkpoint.status = "ok"
+    checkpoint.save()
+    assert "stopped taking in new work" not in client.get(grid).content.decode()
+
+
 def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
     # given a student who passed the chapter, started it again and got stuck
     world = make_world(students_a=3, students_b=1, chapters=1)
