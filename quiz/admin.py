@@ -56,7 +56,8 @@ class QuestionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="One per line. Open questions: every answer that counts as correct "
         "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2). "
-        "Multiple choice: the key(s) of the correct choice(s).",
+        "Multiple choice: the key of the correct choice (a student picks one; list a "
+        "second key only if that choice is right too).",
     )
     worked_answer = forms.CharField(
         required=False,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
+from quiz.answers import choice_key
 from quiz.models import Chapter, Course, Question, QuestionKind, QuestionRevision
 
 MAX_ANSWER_LENGTH = 500
@@ -101,15 +102,15 @@ def clean_content(
         if errors_for_choices:
             errors.setdefault("choices", []).extend(errors_for_choices)
         else:
-            # Accept a key in any case, store it as the choice spells it.
-            keys = {c.key.casefold(): c.key for c in clean_choices}
-            unknown = [a for a in answers if a.casefold() not in keys]
+            # Accept a key as a student may name it ("b", "B)"), store it as the choice spells it.
+            keys = {choice_key(c.key): c.key for c in clean_choices}
+            unknown = [a for a in answers if choice_key(a) not in keys]
             if unknown:
                 errors.setdefault("accepted_answers", []).append(
                     "The accepted answers of a multiple-choice question are choice keys; "
                     f"not a choice key: {', '.join(unknown)} (keys: {', '.join(keys.values())})."
                 )
-            answers = _unique(keys.get(a.casefold(), a) for a in answers)
+            answers = _unique(keys.get(choice_key(a), a) for a in answers)
     if not answers:
         errors.setdefault("accepted_answers", []).append("Give at least one accepted answer.")
     # Answer checking compares NFKC forms, where "2⁷" becomes "27": refuse what would mislead.
@@ -150,12 +151,19 @@ def _choice_errors(choices: tuple[Choice, ...]) -> list[str]:
             errors.append(
                 f"A choice key is a short word without spaces or colons, not {choice.key!r}."
             )
+        elif not choice_key(choice.key):
+            errors.append(f"A choice key needs a letter or a digit, not {choice.key!r}.")
         if not choice.text:
             errors.append(f"The choice {choice.key!r} has no text.")
-    folded = [c.key.casefold() for c in choices if c.key]
-    duplicates = sorted({c.key for c in choices if c.key and folded.count(c.key.casefold()) > 1})
+    # Keys compare as a student names them: "A", "a", "A)" and "a." are one key, so two of them
+    # would make choosing either count for both.
+    named = [choice_key(c.key) for c in choices if c.key]
+    duplicates = sorted({c.key for c in choices if c.key and named.count(choice_key(c.key)) > 1})
     if duplicates:
-        errors.append(f"Choice keys must be unique; repeated: {', '.join(duplicates)}.")
+        errors.append(
+            f"Choice keys must be unique (a student's “a”, “A)” and “A.” all name A); "
+            f"these name the same choice: {', '.join(duplicates)}."
+        )
     return errors
 
 

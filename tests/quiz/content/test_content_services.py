@@ -50,6 +50,24 @@ def errors_of(**content):
             "choices",
             "unique",
         ),
+        (  # a student's "A" would name both: choosing the wrong one would count as right
+            {
+                "kind": "choice",
+                "choices": [{"key": "A", "text": "1"}, {"key": "A)", "text": "2"}],
+                "accepted_answers": ["A)"],
+            },
+            "choices",
+            "these name the same choice: A, A)",
+        ),
+        (
+            {
+                "kind": "choice",
+                "choices": [{"key": ")", "text": "x"}, *ABC],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "needs a letter or a digit",
+        ),
         (
             {
                 "kind": "choice",
@@ -112,6 +130,11 @@ def test_choice_answers_take_the_keys_spelling():
     )
     assert clean.accepted_answers == ("B",)
     assert clean.choices[1] == Choice(key="B", text="1/4")
+    # also as a student may write it
+    named = clean_content(
+        kind="choice", text="Which?", choices=ABC, accepted_answers=["c)"], worked_answer=""
+    )
+    assert named.accepted_answers == ("C",)
 
 
 # --- writes and reads (database) -----------------------------------------------------------------
