@@ -55,7 +55,9 @@ class QuestionForm(forms.ModelForm):
     accepted_answers = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="One per line. Open questions: every answer that counts as correct "
-        "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2). "
+        "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2; a unit such as "
+        "16 cm, 15 cm^2, 25% or €5 accepts the number with that unit or alone, never with "
+        "another unit). "
         "Multiple choice: the key of the correct choice (a student picks one; list a "
         "second key only if that choice is right too).",
     )

@@ -21,6 +21,12 @@ Rules (what a maths teacher at a Dutch school would accept):
   and `56` are equal; and a degree sign: `6°`, `6 °C` and `6` are equal. Only the kind of unit the
   accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, nor `€56 €` a
   number.
+- So is a unit of measure (length, area and volume as `cm`, `cm2`, `cm²` or `cm^2`; mass; litres;
+  time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them): `16`,
+  `16 cm`, `16cm`, `16,0 centimeter` are equal when the question accepts `16 cm` (or `16`). Only a
+  unit the accepted answers write is ignored, so `16 m` is not `16 cm`, and nothing is converted
+  (`0.16 m` is not `16 cm` either). A single-letter unit (`m`, `g`, `l`, `s`, `h`) only after a
+  space: `2h` and `6m^2` are algebra, compared as text.
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
@@ -67,16 +73,35 @@ _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
+# Units of measure a number may carry, written right after it or after a space. A single-letter
+# unit only after a space: "2 h" is two hours, but "2h" (like "6m^2") is algebra, compared as text.
+_MEASURES = (
+    r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|(?:milli|centi|kilo)?meters?|mg|kg|kilo(?:grams?)?|grams?"
+    r"|[mcd]l|lit(?:er|re)s?|sec(?:onds?|onden?)?|min(?:utes?|uten|uut)?|uur|uren|hours?|ton)"
+)
+_SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£])\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
-    r")\s*(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?)?$"  # a unit the question names
+    r")(?:\s*(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?|" + _MEASURES + r")"  # a unit
+    r"|\s+(?P<single>" + _SINGLE_LETTER + r"))?$"
 )
 PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
 _UNITS = {"%": PERCENT, "procent": PERCENT, "percent": PERCENT, "°": DEGREES, "°c": DEGREES}
 _UNITS |= {sign: MONEY for sign in ("€", "$", "£", "euro", "euros", "eur")}
+# Units of measure as their symbol: "16 centimeter" is "16 cm", "80 km/u" (Dutch) "80 km/h".
+_MEASURE_SYMBOLS = {
+    "meter": "m", "meters": "m", "millimeter": "mm", "millimeters": "mm",
+    "centimeter": "cm", "centimeters": "cm", "kilometer": "km", "kilometers": "km",
+    "gram": "g", "grams": "g", "kilogram": "kg", "kilograms": "kg", "kilo": "kg",
+    "liter": "l", "liters": "l", "litre": "l", "litres": "l",
+    "sec": "s", "second": "s", "seconds": "s", "seconde": "s", "seconden": "s",
+    "minute": "min", "minutes": "min", "minuut": "min", "minuten": "min",
+    "uur": "h", "uren": "h", "hour": "h", "hours": "h", "km/u": "km/h",
+}  # fmt: skip
+_POWER = re.compile(r"\^?([23])$")
 
 
 def normalise_answer(text: str, *, powers: bool = True) -> str:
@@ -114,7 +139,9 @@ def _decimal(text: str) -> Fraction:
 
 class Number(NamedTuple):
     value: Fraction
-    unit: str | None  # PERCENT, MONEY or DEGREES: the kind of unit written with it, if any
+    # PERCENT, MONEY or DEGREES: the kind of unit written with it; a unit of measure's symbol
+    # ("cm", "m^2", "km/h"); None when it has none
+    unit: str | None
 
 
 def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
@@ -151,8 +178,17 @@ def read_number(text: str, *, powers: bool = True) -> Number | None:
         return None  # two signs (-€-5): not a number we read
     if match["currency"] and match["unit"]:
         return None  # two units (€56 €): not a number we read
-    unit = MONEY if match["currency"] else _UNITS.get(match["unit"] or "")
+    written = match["unit"] or match["single"]
+    unit = MONEY if match["currency"] else _unit(written) if written else None
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit)
+
+
+def _unit(written: str) -> str:
+    """The kind of a %, money or degrees unit; a unit of measure as its symbol, powers as ^:
+    "cm2", "cm²" and "cm^2" are all "cm^2"."""
+    if written in _UNITS:
+        return _UNITS[written]
+    return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
 
 
 def _compact(text: str, *, powers: bool = True) -> str:

@@ -72,7 +72,29 @@ OPEN_CASES = [
     ("6°", ["6"], True),  # degrees
     ("6 °C", ["6"], True),
     ("6 \u2103", ["6"], True),  # DEGREE CELSIUS
-    ("6 cm", ["6"], False),  # any other unit is not ignored
+    ("6 cm", ["6"], True),  # so is a unit of measure, when the question names none
+    ("16", ["16 cm"], True),  # or names it
+    ("16 cm", ["16 cm"], True),
+    ("16cm", ["16 cm"], True),
+    ("16,0 cm", ["16 cm"], True),
+    ("16 centimeter", ["16 cm"], True),
+    ("16 m", ["16 cm"], False),  # but not another unit: no conversions either
+    ("0.16 m", ["16 cm"], False),
+    ("15 cm2", ["15 cm^2"], True),  # a unit's power, however written
+    ("15 cm²", ["15 cm^2"], True),
+    ("15 cm^2", ["15 cm²"], True),
+    ("15 cm", ["15 cm^2"], False),
+    ("6", ["6 m²"], True),
+    ("6 m3", ["6 m^3"], True),
+    ("80 km/u", ["80 km/h"], True),  # Dutch "uur"
+    ("90 minuten", ["90 min"], True),
+    ("1 1/2 uur", ["1.5 h"], True),
+    ("2,5 liter", ["2.5 l"], True),
+    ("3 kg", ["3000 g"], False),
+    ("6", ["6m^2"], False),  # a single letter right after a number is algebra, not a unit
+    ("2", ["2h"], False),
+    ("2 h", ["2h"], True),  # compared as text, where spacing does not matter
+    ("5 dollar", ["5"], False),  # a word that is no unit we know: text
     ("60 euro", ["60%", "60"], False),  # nor a unit of another kind than the question's
     ("60 procent", ["60%", "60"], True),
     ("6 %", ["6", "6 °C"], False),
