@@ -302,7 +302,9 @@ def candidates(pool: Pool, assigned: Sequence[int]) -> list[int]:
 def _assign(state: QuizState, *, pool: Pool, pick: Pick, number: int) -> DomainEvent:
     options = candidates(pool, state.assigned)
     if not options:
-        raise CommandRejected("no_questions", "This chapter has no questions yet.")
+        raise CommandRejected(
+            "no_questions", "This chapter has no questions to practise right now."
+        )
     question_id = pick(options)
     question = pool.current(question_id)
     if question_id not in options or question is None:

@@ -62,8 +62,9 @@ class CommandIdReused(QuizError):
 class CommandRejected(QuizError):
     """The command is not allowed in the quiz's current state (HTTP 409).
 
-    Codes: `no_open_question`, `question_open`, `quiz_passed`; and, only for misuse that the
-    services never let through, `quiz_started`, `quiz_not_started`, `no_questions`.
+    Codes: `no_open_question`, `question_open`, `quiz_passed`; `no_questions` when the chapter has
+    no live question to ask (none written yet, or all made drafts while a quiz was open); and, only
+    for misuse that the services never let through, `quiz_started`, `quiz_not_started`.
     """
 
     def __init__(self, code: str, message: str) -> None:

@@ -299,6 +299,13 @@ def quiz_page(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponse:
     return _render_quiz(request, loaded)
 
 
+def _rejection_message(error: CommandRejected) -> str:
+    if error.code == "no_questions":  # the chapter's questions were made drafts meanwhile
+        return f"{error.message} Try again later, or practise another chapter."
+    # The quiz was changed in between (another tab); show it as it is, with the reason.
+    return f"{error.message} Here is your quiz as it is now."
+
+
 def _send(
     request: HttpRequest,
     quiz_id: uuid.UUID,
@@ -324,8 +331,7 @@ def _send(
         try:
             send(command_id)
         except CommandRejected as error:
-            # The quiz was changed in between (another tab); show it as it is, with the reason.
-            messages.warning(request, f"{error.message} Here is your quiz as it is now.")
+            messages.warning(request, _rejection_message(error))
         except InvalidAnswer as error:
             return _render_quiz(
                 request,

@@ -163,6 +163,23 @@ def test_a_chapter_with_nothing_to_ask_yet_is_not_on_the_dashboard(
     assert "Adding up" in html and "Being written" not in html
 
 
+def test_a_chapter_made_all_drafts_during_a_quiz_says_so_on_next(browser: Client) -> None:
+    # given a student who answered a question of a chapter whose questions then all became drafts
+    chapter = make_chapter(title="Being rewritten", questions=2)
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, "surely wrong")
+    for question in chapter.questions.all():  # as the admin does: saved, so caches hear of it
+        question.live = False
+        question.save()
+    # when they go on
+    send(browser, quiz_id, "next")
+    # then they are told there is nothing to practise now and what to do, not to wait for "yet"
+    html = page(browser, quiz_id)
+    assert "This chapter has no questions to practise right now." in html
+    assert "Try again later, or practise another chapter." in html
+    assert "as it is now" not in html
+
+
 def test_a_teacher_on_the_dashboard_goes_home(client: Client) -> None:
     client.force_login(make_user("t2", group="teachers"))
     assert client.get("/dashboard/")["Location"] == "/"
