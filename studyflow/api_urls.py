@@ -1,7 +1,13 @@
 """Everything under /api/: each app contributes its own routes."""
 
+from typing import Any
+
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from events.api import EventListApi
 from quiz.api import (
@@ -19,10 +25,29 @@ from studyflow.api import AuthTokenApi, ClassListApi, HealthApi
 from studyflow.exceptions import api_not_found
 
 
-class SwaggerDocs(SpectacularSwaggerView):
-    # A page, not an endpoint: DRF would answer OPTIONS with metadata rendered through the page's
-    # template, which fails (a 500); other methods get a 405 as before.
+class JsonErrors(APIView):
+    """Errors as every other /api/ error, {"detail", "code"} in JSON: DRF would render them with
+    the view's own renderer, the docs page's HTML or the schema's YAML. GET and HEAD only."""
+
     http_method_names = ["get", "head"]
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class Schema(JsonErrors, SpectacularAPIView):
+    pass
+
+
+class SwaggerDocs(JsonErrors, SpectacularSwaggerView):
+    # A page, not an endpoint: DRF would answer OPTIONS with metadata rendered through the page's
+    # template, which fails (a 500); so OPTIONS is a 405 like any other method but GET and HEAD.
+    pass
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -39,8 +64,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("content/questions/", ContentQuestionListApi.as_view(), name="api-content-questions"),
     path("health/", HealthApi.as_view(), name="api-health"),
     path("reports/", include("reporting.api_urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", Schema.as_view(), name="api-schema"),
     path("docs/", SwaggerDocs.as_view(url_name="api-schema"), name="api-docs"),
-    # Last: any other path is the JSON 404, whatever DEBUG says.
-    re_path(r"^.*$", api_not_found),
+    # Last: any other path is the JSON 404, whatever DEBUG says (a newline in it included).
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -358,8 +358,20 @@ def test_schema_and_docs_are_served_with_local_assets(school: School2) -> None:
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
-    for method in ("options", "put", "post", "delete"):
-        assert getattr(client, method)("/api/docs/").status_code == 405, method
+    # any other method is a 405 in the API's own JSON, not the page's HTML nor the schema's YAML
+    for url in ("/api/docs/", "/api/schema/"):
+        for method in ("options", "put", "post", "delete"):
+            refused = getattr(client, method)(url)
+            assert refused.status_code == 405, (url, method)
+            assert refused["Content-Type"] == "application/json", (url, method)
+            assert refused.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/api/foo%0Abar/", "/api/quizzes/x%0Ay/next/", "/api/%0A"])
+def test_a_path_with_a_newline_is_the_json_404_too(school: School2, path: str, settings) -> None:
+    settings.DEBUG = True  # the catch-all route answers, not Django's HTML debug page
+    response = school.client(None).get(path)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize(
