@@ -15,7 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from studyflow.login_limits import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("STUDYFLOW_VAR_DIR", BASE_DIR / "var"))
+# A relative STUDYFLOW_VAR_DIR is under the project, wherever manage.py or a worker is started.
+VAR_DIR = BASE_DIR / (os.environ.get("STUDYFLOW_VAR_DIR") or "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -28,6 +29,28 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int) -> int:
+    text = os.environ.get(name, "").strip()
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {text!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def env_seconds(name: str, default: float, *, minimum: float) -> float:
+    text = os.environ.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {text!r}") from None
+    if not minimum <= value < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} seconds, not {text}")
+    return value
 
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-studyflow-development-key-do-not-use-in-production"
@@ -248,28 +271,28 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # --- Projections (events/runner.py) ---------------------------------------------------------------
 # A catch-up task applies batches for at most this long, then re-queues itself (far below the
 # visibility timeout); a batch is one short transaction.
-PROJECTION_BATCH_SIZE = int(os.environ.get("PROJECTION_BATCH_SIZE", "1000"))
+PROJECTION_BATCH_SIZE = env_int("PROJECTION_BATCH_SIZE", 1000, minimum=1)
 # Batches shrink below that size to keep each batch transaction near this long: a writing
 # transaction holds back the event log's read horizon for every reader until it commits.
-PROJECTION_BATCH_SECONDS = float(os.environ.get("PROJECTION_BATCH_SECONDS", "0.5"))
+PROJECTION_BATCH_SECONDS = env_seconds("PROJECTION_BATCH_SECONDS", 0.5, minimum=0.01)
 # Short, so live partitions get a worker process soon even while long replays run: each replay
 # re-queues itself behind them every second (at 10 s, four rebuilds running at once held the
 # live `answers` lag at p50 10 s / p99 26 s; at 1 s, p50 1.0 s / p99 2.2 s; idle cost: none).
-PROJECTION_TIME_BUDGET_SECONDS = float(os.environ.get("PROJECTION_TIME_BUDGET_SECONDS", "1"))
+PROJECTION_TIME_BUDGET_SECONDS = env_seconds("PROJECTION_TIME_BUDGET_SECONDS", 1, minimum=0.01)
 # A failing projection retries after 2, 4, 8 ... seconds, at most 5 minutes apart.
-PROJECTION_RETRY_BASE_SECONDS = float(os.environ.get("PROJECTION_RETRY_BASE_SECONDS", "2"))
-PROJECTION_RETRY_MAX_SECONDS = float(os.environ.get("PROJECTION_RETRY_MAX_SECONDS", "300"))
+PROJECTION_RETRY_BASE_SECONDS = env_seconds("PROJECTION_RETRY_BASE_SECONDS", 2, minimum=0.01)
+PROJECTION_RETRY_MAX_SECONDS = env_seconds("PROJECTION_RETRY_MAX_SECONDS", 300, minimum=0.01)
 # Projections besides the apps' own `<app>/projections.py` (modules that call register()).
 PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
 # How long a re-sent quiz command that changed nothing (a rejection, a start that returned the
 # open quiz) still gets its first outcome back; later it is decided afresh. Retries come within
 # minutes; a week leaves room for a phone that was offline over a weekend.
-COMMAND_OUTCOME_DAYS = int(os.environ.get("COMMAND_OUTCOME_DAYS", "7"))
+COMMAND_OUTCOME_DAYS = env_int("COMMAND_OUTCOME_DAYS", 7, minimum=1)
 # The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
 CELERY_BEAT_SCHEDULE = {
     "sweep-projections": {
         "task": "events.sweep_projections",
-        "schedule": float(os.environ.get("PROJECTION_SWEEP_SECONDS", "2")),
+        "schedule": env_seconds("PROJECTION_SWEEP_SECONDS", 2, minimum=0.1),
         "options": {"expires": 10},
     },
     "forget-old-command-outcomes": {

@@ -1,0 +1,65 @@
+"""Settings from the environment: a bad value stops the start with a message that names it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in env}
+    return subprocess.run(
+        [sys.executable, "-c", "import studyflow.settings as s; print(s.VAR_DIR)"],
+        cwd=cwd,
+        env={**clean, **env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "PROJECTION_BATCH_SIZE",
+            "lots",
+            "PROJECTION_BATCH_SIZE must be a whole number, not 'lots'",
+        ),
+        ("PROJECTION_BATCH_SIZE", "0", "PROJECTION_BATCH_SIZE must be at least 1, not 0"),
+        ("COMMAND_OUTCOME_DAYS", "7.5", "COMMAND_OUTCOME_DAYS must be a whole number"),
+        (
+            "PROJECTION_SWEEP_SECONDS",
+            "often",
+            "PROJECTION_SWEEP_SECONDS must be a number of seconds",
+        ),
+        ("PROJECTION_RETRY_MAX_SECONDS", "-1", "must be at least 0.01 seconds, not -1"),
+        ("PROJECTION_BATCH_SECONDS", "inf", "PROJECTION_BATCH_SECONDS must be at least"),
+        ("SECRET_KEY", "", "no error"),  # empty: the development key, DEBUG on
+    ],
+)
+def test_a_bad_number_is_refused_by_name(name: str, value: str, message: str) -> None:
+    loaded = load_settings(**{name: value})
+    if message == "no error":
+        assert loaded.returncode == 0, loaded.stderr
+        return
+    assert loaded.returncode != 0
+    assert "ImproperlyConfigured" in loaded.stderr and message in loaded.stderr
+
+
+def test_a_relative_var_dir_is_under_the_project_wherever_it_starts(tmp_path: Path) -> None:
+    name = f"var-test-{os.getpid()}"
+    loaded = load_settings(tmp_path, STUDYFLOW_VAR_DIR=name)  # started from another directory
+    try:
+        assert loaded.returncode == 0, loaded.stderr
+        assert loaded.stdout.strip() == str(ROOT / name)
+    finally:
+        shutil.rmtree(ROOT / name, ignore_errors=True)
+    assert load_settings(STUDYFLOW_VAR_DIR=str(tmp_path)).stdout.strip() == str(tmp_path)
