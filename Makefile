@@ -9,6 +9,8 @@ PY := $(BIN)/python
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/studyflow
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 CHROMIUM ?= /usr/bin/chromium
+# `make run WEB_PORT=8001` when 8000 is taken (honcho sets PORT itself, so the Procfile reads this).
+WEB_PORT ?= 8000
 
 .PHONY: run test lint typecheck pytest install install-dev chromium seed bench clean
 
@@ -37,7 +39,7 @@ chromium:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --history 14
-	$(BIN)/honcho start -f studyflow/Procfile -d .
+	WEB_PORT=$(WEB_PORT) $(BIN)/honcho start -f studyflow/Procfile -d .
 
 seed: install
 	$(PY) manage.py migrate --noinput
