@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -243,12 +244,72 @@ class QuestionAdmin(admin.ModelAdmin):
         revise_question(question=obj, actor=request.user, **content)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Events refer to questions by id and revision; retire a question by moving it instead.
+        # Events refer to questions by id and revision; retire a question by making it a draft.
         return False
+
+    def response_add(
+        self, request: HttpRequest, obj: Question, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return _same_chapter_next(
+            request, obj, super().response_add(request, obj, post_url_continue)
+        )
+
+    def response_change(self, request: HttpRequest, obj: Question) -> HttpResponse:
+        return _same_chapter_next(request, obj, super().response_change(request, obj))
+
+
+def _same_chapter_next(
+    request: HttpRequest, question: Question, response: HttpResponse
+) -> HttpResponse:
+    """ "Save and add another" opens the next question's form in the same chapter: questions are
+    written a chapter at a time, and an empty chapter picker was one more thing to get wrong."""
+    if "_addanother" in request.POST and isinstance(response, HttpResponseRedirect):
+        joiner = "&" if "?" in response["Location"] else "?"
+        response["Location"] += f"{joiner}chapter={question.chapter_id}"
+    return response
+
+
+def _refuse_deleting_questions(
+    request: HttpRequest, questions: QuerySet[Question], what: str, change_url: str
+) -> HttpResponse | None:
+    """Deleting a chapter or course deletes its questions, which past answers refer to: refuse it
+    with the reason and what to do instead (Django's own page blamed missing permissions)."""
+    count = questions.count()
+    if not count:
+        return None
+    messages.error(
+        request,
+        f"This {what} has {count} question{'s' if count != 1 else ''}, so it cannot be deleted: "
+        "students' past answers refer to them. To take it away from students, untick "
+        "“live for students” on its questions (the chapter then leaves their dashboards).",
+    )
+    return HttpResponseRedirect(change_url)
+
+
+class CourseChaptersFormSet(forms.BaseInlineFormSet):
+    """The course page's chapter rows: titles that differ in more than case. The rows' forms leave
+    the course out of their checks (it is the page's), so the database's constraint would be the
+    first to notice; every chapter of the course is a row, so comparing the rows is enough."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[str, str] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            title = data.get("title")
+            if not title or data.get("DELETE"):
+                continue
+            if title.lower() in seen:
+                raise forms.ValidationError(
+                    f"The chapters “{seen[title.lower()]}” and “{title}” have one title "
+                    "(in any case): give each chapter of the course its own."
+                )
+            seen[title.lower()] = title
 
 
 class ChapterInline(admin.TabularInline):
     model = Chapter
+    formset = CourseChaptersFormSet
     extra = 0
     fields = ["order", "title", "streak_goal", "question_count"]
     readonly_fields = ["question_count"]
@@ -273,6 +334,22 @@ class ChapterInline(admin.TabularInline):
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "order"]
     inlines = [ChapterInline]
+    actions = None  # no bulk delete: a course with questions cannot be deleted
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        refused = _refuse_deleting_questions(
+            request,
+            Question.objects.filter(chapter__course_id=_pk(object_id)),
+            "course",
+            reverse("admin:quiz_course_change", args=[object_id]),
+        )
+        return refused or super().delete_view(request, object_id, extra_context)
+
+
+def _pk(object_id: str) -> int:
+    return int(object_id) if object_id.isdigit() else 0
 
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
@@ -323,6 +400,20 @@ class ChapterAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course"]
     inlines = [QuestionInline]
+    actions = None  # no bulk delete: a chapter with questions cannot be deleted
+    # The page's "Add a question to this chapter" button (questions are added through their form).
+    change_form_template = "admin/quiz/chapter/change_form.html"
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        refused = _refuse_deleting_questions(
+            request,
+            Question.objects.filter(chapter_id=_pk(object_id)),
+            "chapter",
+            reverse("admin:quiz_chapter_change", args=[object_id]),
+        )
+        return refused or super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(CommandOutcome)

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 MIN_STREAK_GOAL = 1
@@ -22,6 +23,14 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = [
+            # "wiskunde KLAS 1" beside "Wiskunde klas 1" is a typo, not a second course.
+            models.UniqueConstraint(
+                Lower("title"),
+                name="course_unique_title_any_case",
+                violation_error_message="There is a course of this title already (in any case).",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -41,6 +50,14 @@ class Chapter(models.Model):
         ordering = ["course__order", "course_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["course", "title"], name="chapter_unique_title"),
+            models.UniqueConstraint(
+                models.F("course"),
+                Lower("title"),
+                name="chapter_unique_title_any_case",
+                violation_error_message=(
+                    "This course has a chapter of this title already (in any case)."
+                ),
+            ),
             models.CheckConstraint(
                 condition=models.Q(streak_goal__gte=MIN_STREAK_GOAL)
                 & models.Q(streak_goal__lte=MAX_STREAK_GOAL),

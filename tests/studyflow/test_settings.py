@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+def load_settings(env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in env}
     return subprocess.run(
         [sys.executable, "-c", "import studyflow.settings as s; print(s.VAR_DIR)"],
@@ -46,7 +46,7 @@ def load_settings(cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[s
     ],
 )
 def test_a_bad_number_is_refused_by_name(name: str, value: str, message: str) -> None:
-    loaded = load_settings(**{name: value})
+    loaded = load_settings({name: value})
     if message == "no error":
         assert loaded.returncode == 0, loaded.stderr
         return
@@ -56,10 +56,10 @@ def test_a_bad_number_is_refused_by_name(name: str, value: str, message: str) ->
 
 def test_a_relative_var_dir_is_under_the_project_wherever_it_starts(tmp_path: Path) -> None:
     name = f"var-test-{os.getpid()}"
-    loaded = load_settings(tmp_path, STUDYFLOW_VAR_DIR=name)  # started from another directory
+    loaded = load_settings({"STUDYFLOW_VAR_DIR": name}, tmp_path)  # started from another directory
     try:
         assert loaded.returncode == 0, loaded.stderr
         assert loaded.stdout.strip() == str(ROOT / name)
     finally:
         shutil.rmtree(ROOT / name, ignore_errors=True)
-    assert load_settings(STUDYFLOW_VAR_DIR=str(tmp_path)).stdout.strip() == str(tmp_path)
+    assert load_settings({"STUDYFLOW_VAR_DIR": str(tmp_path)}).stdout.strip() == str(tmp_path)

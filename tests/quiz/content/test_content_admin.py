@@ -252,6 +252,105 @@ def test_the_course_page_lists_its_chapters(staff_client, chapter, make_question
     assert "2 (1 live)" in html  # how many questions, and how many students can be asked
 
 
+def test_questions_are_added_a_chapter_at_a_time(staff_client, chapter):
+    # the chapter page links to a new question's form with the chapter chosen
+    page = staff_client.get(reverse("admin:quiz_chapter_change", args=[chapter.pk]))
+    add = f"{reverse('admin:quiz_question_add')}?chapter={chapter.pk}"
+    assert f'href="{add}"' in page.content.decode()
+    # and "Save and add another" opens the next one's form in the same chapter
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {
+            "chapter": chapter.pk,
+            "kind": "open",
+            "text": "What is 2 + 2?",
+            "accepted_answers": "4",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+            "_addanother": "Save and add another",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?chapter={chapter.pk}")
+    next_form = staff_client.get(response["Location"]).content.decode()
+    assert f'<option value="{chapter.pk}" selected>' in next_form
+
+
+def test_a_chapter_or_course_with_questions_is_not_deleted_and_says_why(
+    staff_client, chapter, make_question
+):
+    make_question()
+    for model, pk in (("chapter", chapter.pk), ("course", chapter.course_id)):
+        response = staff_client.get(reverse(f"admin:quiz_{model}_delete", args=[pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse(f"admin:quiz_{model}_change", args=[pk])
+        said = [str(m) for m in get_messages(response.wsgi_request)]
+        assert any("cannot be deleted: students' past answers refer to them" in m for m in said)
+        assert "permission" not in " ".join(said)
+    assert Question.objects.count() == 1
+    # an empty chapter is deleted as usual
+    empty = chapter.course.chapters.create(title="Empty", order=9)
+    url = reverse("admin:quiz_chapter_delete", args=[empty.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not chapter.course.chapters.filter(title="Empty").exists()
+
+
+def test_titles_that_differ_only_in_case_are_refused(staff_client, chapter):
+    # a second chapter "fractions" beside "Fractions", on the chapter page
+    response = staff_client.post(
+        reverse("admin:quiz_chapter_add"),
+        {
+            "course": chapter.course_id,
+            "title": "fractions",
+            "order": 2,
+            "streak_goal": 3,
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "This course has a chapter of this title already (in any case)." in (
+        response.content.decode()
+    )
+    # and on the course page's chapter rows
+    course = chapter.course
+    response = staff_client.post(
+        reverse("admin:quiz_course_change", args=[course.pk]),
+        {
+            "title": course.title,
+            "order": course.order,
+            "chapters-TOTAL_FORMS": "2",
+            "chapters-INITIAL_FORMS": "1",
+            "chapters-0-id": chapter.pk,
+            "chapters-0-course": course.pk,
+            "chapters-0-title": chapter.title,
+            "chapters-0-order": 1,
+            "chapters-0-streak_goal": 3,
+            "chapters-1-course": course.pk,
+            "chapters-1-title": "FRACTIONS",
+            "chapters-1-order": 2,
+            "chapters-1-streak_goal": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert "The chapters “Fractions” and “FRACTIONS” have one title (in any case)" in (
+        response.content.decode()
+    )
+    # a course "test COURSE" beside "Test course"
+    response = staff_client.post(
+        reverse("admin:quiz_course_add"),
+        {
+            "title": "test COURSE",
+            "order": 2,
+            "chapters-TOTAL_FORMS": "0",
+            "chapters-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is a course of this title already (in any case)." in response.content.decode()
+    assert course.chapters.count() == 1
+
+
 # --- the pure line formats ------------------------------------------------------------------------
 
 
