@@ -115,6 +115,16 @@ def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
     }
 
 
+def accepted_now(question_ids: Iterable[int]) -> dict[int, tuple[str, list[str]]]:
+    """Each question's kind and the answers its current revision accepts: a wrong answer of the
+    past that the question now accepts is marked so (it stays wrong in the figures: it was judged
+    by the question as it was)."""
+    rows = QuestionRevision.objects.filter(
+        question_id__in=set(question_ids), revision=F("question__current_revision")
+    ).values_list("question_id", "question__kind", "accepted_answers")
+    return {question: (kind, list(accepted)) for question, kind, accepted in rows}
+
+
 # --- the class progress grid --------------------------------------------------------------------
 
 
@@ -189,6 +199,13 @@ def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) ->
             student_id__in=[s.id for s in students], chapter_id__in=[c.id for c in chapter_list]
         )
     }
+    # A chapter nobody can practise yet (no live question) and nobody of the class worked on is
+    # left out, as the students' dashboards leave it out: a column of "not started" says nothing.
+    askable = set(
+        Question.objects.filter(live=True).values_list("chapter_id", flat=True).distinct()
+    )
+    worked_on = {chapter for _, chapter in found}
+    chapter_list = [c for c in chapter_list if c.id in askable or c.id in worked_on]
     rows = []
     for student in students:
         cells = []

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from quiz.answers import is_correct
 from reporting import access, charts, exports, selectors
 from reporting.models import Answer, StudentProgress
 from studyflow import roles
@@ -313,10 +314,22 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
 
 
 def _labelled(
-    wrong: list[selectors.WrongAnswerReport], choices: dict[str, str] | None
-) -> list[tuple[str, selectors.WrongAnswerReport]]:
-    """Each wrong answer with the text a teacher reads: a choice's key and text, else as given."""
-    return [((choices or {}).get(w.answer, w.answer), w) for w in wrong]
+    wrong: list[selectors.WrongAnswerReport],
+    choices: dict[str, str] | None,
+    accepted: tuple[str, list[str]] | None,
+) -> list[tuple[str, selectors.WrongAnswerReport, bool]]:
+    """Each wrong answer with the text a teacher reads (a choice's key and text, else as given),
+    and whether the question accepts it now: a teacher who added it as an accepted answer sees
+    that it took, while the figures keep it wrong (it was judged by the question as it was)."""
+    kind, answers = accepted or ("open", [])
+    return [
+        (
+            (choices or {}).get(w.answer, w.answer),
+            w,
+            bool(answers) and is_correct(w.answer, kind=kind, accepted_answers=answers),
+        )
+        for w in wrong
+    ]
 
 
 @require_GET
@@ -331,6 +344,11 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     reports = selectors.question_table(chapter_id, students=students)
     wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=students)
     labels = selectors.choice_labels(r.question for r in reports)  # "a" reads as "A: 2/5"
+    accepted = selectors.accepted_now(r.question for r in reports)
+    rows = [
+        (r, _labelled(wrong.get(r.question, []), labels.get(r.question), accepted.get(r.question)))
+        for r in reports
+    ]
     spread = selectors.facility_spread(reports)
     return render(
         request,
@@ -340,9 +358,8 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "classroom": classroom,
             "classes": roles.classes_visible_to(request.user),
             "chapters": selectors.chapters(),
-            "reports": [
-                (r, _labelled(wrong.get(r.question, []), labels.get(r.question))) for r in reports
-            ],
+            "reports": rows,
+            "now_accepted": any(now for _, labelled in rows for _, _, now in labelled),
             "flagged": sum(r.needs_checking for r in reports),
             "spread_chart": charts.bar_chart(
                 "Questions by facility index",

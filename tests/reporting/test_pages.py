@@ -16,7 +16,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from quiz import services
-from quiz.models import Question
+from quiz.content import revise_question
+from quiz.models import Chapter, Question
 from reporting import selectors
 from reporting.views import feed_time
 from tests.reporting.world import Feeder, World, make_world, simulate
@@ -180,6 +181,60 @@ def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
     assert "<bdi><code>a: 1/3</code></bdi> 1 time <span" in html.decode()
+
+
+def test_a_wrong_answer_the_question_now_accepts_is_marked_and_stays_wrong() -> None:
+    # given a student's wrong answer to an open question
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    question = Question.objects.filter(chapter=world.chapters[0], kind="open").first()
+    assert question is not None
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student,
+        chapter_id=world.chapters[0].pk,
+        command_id=uuid.uuid4(),
+        pick=lambda options: question.pk,
+    ).quiz
+    services.answer_question(
+        actor=student, quiz_id=view.id, answer="7 1/2", command_id=uuid.uuid4()
+    )
+    Feeder().catch_up()
+    url = f"/teacher/chapters/{world.chapters[0].pk}/questions/"
+    assert "accepted now" not in teacher(world).get(url).content.decode()
+    # when the teacher makes the question accept it (as 7.5)
+    current = question.revisions.get(revision=question.current_revision)
+    revise_question(
+        question=question,
+        text=current.text,
+        choices=[],
+        accepted_answers=[*current.accepted_answers, "7.5"],
+        worked_answer=current.worked_answer,
+    )
+    # then the wrong answer says so, and the figures still count it wrong
+    html = teacher(world).get(url).content.decode()
+    assert re.search(r"<code>7 1/2</code></bdi> 1 time .*?accepted now", html)
+    assert "“Accepted now”: the question was changed to accept this answer." in html
+    assert selectors.question_table(world.chapters[0].pk)[0].incorrect >= 1
+
+
+def test_the_grid_leaves_out_a_chapter_nobody_can_practise_or_worked_on() -> None:
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    course = world.chapters[0].course
+    empty = Chapter.objects.create(course=course, title="Being written", order=98)
+    drafts = Chapter.objects.create(course=course, title="All drafts", order=99)
+    Question.objects.create(chapter=drafts, order=1, live=False)
+    columns = [c.id for c in selectors.grid(world.class_a).chapters]
+    assert world.chapters[0].pk in columns
+    assert empty.pk not in columns and drafts.pk not in columns
+    # a chapter a student of the class worked on stays, also when its questions became drafts
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4()
+    ).quiz
+    services.reveal_answer(actor=student, quiz_id=view.id, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    Question.objects.filter(chapter=world.chapters[0]).update(live=False)
+    assert world.chapters[0].pk in [c.id for c in selectors.grid(world.class_a).chapters]
 
 
 def test_csv_and_xlsx_exports_hold_the_grid(history):
