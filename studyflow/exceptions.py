@@ -124,13 +124,21 @@ def _domain_exception(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
+def _own_words(exc: Exception) -> str | None:
+    """The message our code gave a 404 or 403 ("No such class.", "Reports are for teachers and
+    staff."), else None for DRF's default. Only a plain sentence: the URL resolver's 404 carries a
+    dict of the patterns it tried, which is nobody's business."""
+    message = exc.args[0] if exc.args else None
+    return message if isinstance(message, str) and message else None
+
+
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, Http404):
-        return exceptions.NotFound()
+        return exceptions.NotFound(_own_words(exc))
     if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
+        return exceptions.PermissionDenied(_own_words(exc))
     if isinstance(exc, SuspiciousOperation):
         # Django's own refusals met while DRF reads the request (a body over the size cap, over
         # 1,000 query parameters): answered here in the API's shape, also with DEBUG on, where

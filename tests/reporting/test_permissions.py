@@ -81,6 +81,22 @@ def test_class_endpoints(small, endpoint):
     assert_error(api_client(small.staff).get(missing), 404)
 
 
+def test_a_refusal_says_why_in_the_apis_words(small):
+    url = f"/api/reports/classes/{small.class_a.pk}/progress/"
+    refused = api_client(small.students_a[0]).get(url)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "detail": "Reports are for teachers and staff.",
+        "code": "permission_denied",
+    }
+    missing = api_client(small.teacher_b).get(url)  # another teacher's class: as if none
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "No such class.", "code": "not_found"}
+    # and a path no route knows keeps the plain message, not what the resolver tried
+    unknown = api_client(small.teacher_a).get("/api/reports/nothing-here/")
+    assert unknown.json() == {"detail": "Not found.", "code": "not_found"}
+
+
 def test_question_endpoints(small):
     chapter = small.chapters[0].pk
     question = next(iter(small.accepted))
