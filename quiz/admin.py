@@ -404,6 +404,18 @@ class ChapterAdmin(admin.ModelAdmin):
     # The page's "Add a question to this chapter" button (questions are added through their form).
     change_form_template = "admin/quiz/chapter/change_form.html"
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        chapter = form.instance
+        live = chapter.questions.filter(live=True).count()
+        if 0 < live < chapter.streak_goal:
+            messages.warning(
+                request,
+                f"“{chapter.title}” has {live} live question{'s' if live != 1 else ''} and a "
+                f"streak goal of {chapter.streak_goal}: on the way to passing, a student gets "
+                "the same question more than once. Add questions or lower the goal.",
+            )
+
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:

@@ -43,7 +43,10 @@ class Chapter(models.Model):
     streak_goal = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(MIN_STREAK_GOAL), MaxValueValidator(MAX_STREAK_GOAL)],
-        help_text="Correct answers in a row that pass the chapter's quiz.",
+        help_text=(
+            "Correct answers in a row that pass the chapter's quiz. A change applies to quizzes "
+            "started after it; a quiz already open keeps the goal it started with."
+        ),
     )
 
     class Meta:

@@ -214,6 +214,21 @@ def test_the_chapter_page_refuses_two_questions_with_one_number(staff_client, ma
     assert first.live and second.live
 
 
+def test_saving_a_chapter_with_fewer_questions_than_its_goal_warns(staff_client, make_question):
+    only = make_question(order=1)
+    chapter = only.chapter
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    response = staff_client.post(url, chapter_form_data(chapter, [(only, 1)]))
+    assert response.status_code == 302
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("has 1 live question and a streak goal of 3" in m for m in said), said
+    staff_client.get(url)  # the page shows the message, which is then gone
+    # enough questions: no warning
+    more = [only, *(make_question(order=n) for n in (2, 3))]
+    response = staff_client.post(url, chapter_form_data(chapter, [(q, q.order) for q in more]))
+    assert not any("streak goal" in str(m) for m in get_messages(response.wsgi_request))
+
+
 def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
     question = make_question()
     response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
