@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import ManyToManyField, Max, QuerySet
+from django.db.models import Case, ManyToManyField, Max, QuerySet, Value, When
+from django.db.models.functions import Concat
 from django.http import HttpRequest
 
 from studyflow.models import Classroom, School, one_line
@@ -115,7 +116,14 @@ class ClassroomAdmin(admin.ModelAdmin):
         if db_field.name == "teachers":
             kwargs["queryset"] = members_of(TEACHERS)
         if db_field.name == "students":
-            kwargs["queryset"] = members_of(STUDENTS).annotate(class_name=Max("classes__name"))
+            # "2A (Demo School)": names of classes repeat from school to school.
+            class_name = Case(
+                When(
+                    classes__isnull=False,
+                    then=Concat("classes__name", Value(" ("), "classes__school__name", Value(")")),
+                )
+            )
+            kwargs["queryset"] = members_of(STUDENTS).annotate(class_name=Max(class_name))
         if db_field.name in ("teachers", "students"):
             kwargs["form_class"] = PeopleField
             kwargs["help_text"] = (
