@@ -79,6 +79,25 @@ def test_status_shows_what_is_behind() -> None:
     assert "answers[0]" in out.getvalue()
 
 
+def test_status_gives_a_failed_projections_retry_in_the_sites_time_zone() -> None:
+    from datetime import UTC, datetime
+
+    ProjectionCheckpoint.objects.create(
+        name="answers",
+        partition=0,
+        partitions=4,
+        status="failed",
+        failed_position=17,
+        last_error="Traceback ...\nValueError: no such question",
+        next_attempt_at=datetime(2026, 3, 4, 10, 15, tzinfo=UTC),
+    )
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    # Europe/Amsterdam, as the admin shows it: 11:15 CET, not 10:15+00:00
+    expected = "failed on event 17, retry at 2026-03-04 11:15:00 CET: ValueError: no such question"
+    assert expected in out.getvalue()
+
+
 def test_rebuild_equals_incremental_catch_up() -> None:
     append_history(30)
     settle()

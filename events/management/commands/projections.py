@@ -19,6 +19,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.utils import timezone
 
 from events import projections, replay, runner, selectors
 from events.models import ProjectionCheckpoint
@@ -162,9 +163,14 @@ class Command(BaseCommand):
             )
             if row.status == "failed":
                 error = row.last_error.strip().splitlines()[-1:] or [""]
+                # In the site's time zone, as the admin shows it.
+                retry = (
+                    f"{timezone.localtime(row.next_attempt_at):%Y-%m-%d %H:%M:%S %Z}"
+                    if row.next_attempt_at
+                    else "-"
+                )
                 self.stdout.write(
-                    f"    failed on event {row.failed_position}, retry at {row.next_attempt_at}: "
-                    f"{error[0]}"
+                    f"    failed on event {row.failed_position}, retry at {retry}: {error[0]}"
                 )
         if any(row.status == "rebuilding" for row in rows):
             self.stdout.write(RESUMES)
