@@ -22,11 +22,13 @@ Rules (what a maths teacher at a Dutch school would accept):
   accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, nor `€56 €` a
   number.
 - So is a unit of measure (length, area and volume as `cm`, `cm2`, `cm²` or `cm^2`; mass; litres;
-  time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them): `16`,
-  `16 cm`, `16cm`, `16,0 centimeter` are equal when the question accepts `16 cm` (or `16`). Only a
-  unit the accepted answers write is ignored, so `16 m` is not `16 cm`, and nothing is converted
-  (`0.16 m` is not `16 cm` either). A single-letter unit (`m`, `g`, `l`, `s`, `h`) only after a
-  space: `2h` and `6m^2` are algebra, compared as text.
+  time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them with their
+  prefixes: `centimetre`, `kilo`, `minuten`, `uur`): `16`, `16 cm`, `16cm`, `16,0 centimeter` are
+  equal when the question accepts `16 cm` (or `16`). An accepted answer with a unit takes only
+  that unit: `16 m` is not `16 cm`, and a question accepting `1 km` and `1000 m` does not accept
+  `1 m`. Nothing is converted (`0.16 m` is not `16 cm`). A single-letter unit (`m`, `g`, `l`,
+  `s`, `h`) only after a space: `2h` and `6m^2` are algebra, compared as text; and in an accepted
+  answer every unit of measure only after a space, so a teacher's `3km` stays algebra too.
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
@@ -73,30 +75,34 @@ _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
-# Units of measure a number may carry, written right after it or after a space. A single-letter
-# unit only after a space: "2 h" is two hours, but "2h" (like "6m^2") is algebra, compared as text.
-_MEASURES = (
-    r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|(?:milli|centi|kilo)?meters?|mg|kg|kilo(?:grams?)?|grams?"
-    r"|[mcd]l|lit(?:er|re)s?|sec(?:onds?|onden?)?|min(?:utes?|uten|uut)?|uur|uren|hours?|ton)"
+# Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
+# Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
+# number or after a space; a single-letter one (m, g, l, s, h) only after a space, since "2h" and
+# "6m^2" are algebra. An accepted answer is read strictly: any unit of measure after a space, so
+# a teacher's "3km" or "-3cm" stays algebra, compared as text.
+_MEASURE_WORDS = (
+    r"(?:milli|centi|deci|kilo)?(?:met(?:er|re)|lit(?:er|re))s?|(?:milli|kilo)?grams?|kilo"
+    r"|sec(?:onds?|onden?)?|min(?:utes?|uten|uut)?|uur|uren|hours?|ton"
 )
+_MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS + ")"
 _SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£])\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
-    r")(?:\s*(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?|" + _MEASURES + r")"  # a unit
+    r")(?:(?P<gap>\s*)(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?|" + _MEASURES + r")"  # unit
     r"|\s+(?P<single>" + _SINGLE_LETTER + r"))?$"
 )
 PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
 _UNITS = {"%": PERCENT, "procent": PERCENT, "percent": PERCENT, "°": DEGREES, "°c": DEGREES}
 _UNITS |= {sign: MONEY for sign in ("€", "$", "£", "euro", "euros", "eur")}
 # Units of measure as their symbol: "16 centimeter" is "16 cm", "80 km/u" (Dutch) "80 km/h".
+_PREFIXED_WORD = re.compile(r"^(milli|centi|deci|kilo)?(met(?:er|re)|lit(?:er|re)|gram)s?$")
+_PREFIXES = {"milli": "m", "centi": "c", "deci": "d", "kilo": "k", None: ""}
+_BASES = {"met": "m", "lit": "l", "gra": "g"}  # by the word's first three letters
 _MEASURE_SYMBOLS = {
-    "meter": "m", "meters": "m", "millimeter": "mm", "millimeters": "mm",
-    "centimeter": "cm", "centimeters": "cm", "kilometer": "km", "kilometers": "km",
-    "gram": "g", "grams": "g", "kilogram": "kg", "kilograms": "kg", "kilo": "kg",
-    "liter": "l", "liters": "l", "litre": "l", "litres": "l",
+    "kilo": "kg",
     "sec": "s", "second": "s", "seconds": "s", "seconde": "s", "seconden": "s",
     "minute": "min", "minutes": "min", "minuut": "min", "minuten": "min",
     "uur": "h", "uren": "h", "hour": "h", "hours": "h", "km/u": "km/h",
@@ -150,9 +156,9 @@ def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
     return None if number is None else number.value
 
 
-def read_number(text: str, *, powers: bool = True) -> Number | None:
+def read_number(text: str, *, powers: bool = True, strict: bool = False) -> Number | None:
     """A numeric answer's value and the kind of unit written with it; None when it is not a
-    number we recognise."""
+    number we recognise. `strict` (an accepted answer): a unit of measure only after a space."""
     text = normalise_answer(text, powers=powers)
     assignment = _ASSIGNMENT.match(text)
     if assignment:
@@ -179,6 +185,8 @@ def read_number(text: str, *, powers: bool = True) -> Number | None:
     if match["currency"] and match["unit"]:
         return None  # two units (€56 €): not a number we read
     written = match["unit"] or match["single"]
+    if strict and match["unit"] and not match["gap"] and match["unit"] not in _UNITS:
+        return None  # "3km" written by a teacher: algebra, not three kilometres
     unit = MONEY if match["currency"] else _unit(written) if written else None
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit)
 
@@ -188,6 +196,9 @@ def _unit(written: str) -> str:
     "cm2", "cm²" and "cm^2" are all "cm^2"."""
     if written in _UNITS:
         return _UNITS[written]
+    word = _PREFIXED_WORD.match(written)
+    if word:
+        return _PREFIXES[word[1]] + _BASES[word[2][:3]]
     return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
 
 
@@ -220,9 +231,8 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
     for accepted in accepted_answers:
         accepted_number, accepted_compact, accepted_plain = _accepted(accepted)
         if number is not None and accepted_number is not None:
-            # A unit is ignored when the question names it, or names none: 60 euro is not 60%.
-            if number.value == accepted_number.value and (
-                not units or number.unit in {None, *units}
+            if number.value == accepted_number.value and _unit_fits(
+                number.unit, accepted_number.unit, units
             ):
                 return True
         elif compact == accepted_compact:
@@ -233,6 +243,19 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
             if plain == accepted_plain and not plain.is_number:
                 return True
     return False
+
+
+def _unit_fits(given: str | None, accepted: str | None, units: frozenset[str]) -> bool:
+    """Whether the unit written with a number may stand beside an accepted answer of equal value.
+    None always does (the question names the unit). Beside an answer with a unit, only that unit:
+    a question accepting "1 km" and "1000 m" does not accept "1 m". Beside one without, any
+    unit when no accepted answer writes one, else none: "60 euro" is not the "60" of a question
+    that also accepts "60%"."""
+    if given is None:
+        return True
+    if accepted is not None:
+        return given == accepted
+    return not units
 
 
 class _Plain(NamedTuple):
@@ -255,4 +278,4 @@ def _units(accepted_answers: tuple[str, ...]) -> frozenset[str]:
 def _accepted(text: str) -> tuple[Number | None, str, _Plain]:
     """An accepted answer's number, compact text and plain reading: the same few are checked over
     and over."""
-    return read_number(text), _compact(text), _plain(text)
+    return read_number(text, strict=True), _compact(text), _plain(text)

@@ -95,6 +95,23 @@ OPEN_CASES = [
     ("2", ["2h"], False),
     ("2 h", ["2h"], True),  # compared as text, where spacing does not matter
     ("5 dollar", ["5"], False),  # a word that is no unit we know: text
+    ("16 metre", ["16 m"], True),  # the words, English and Dutch, with their prefixes
+    ("16 decimeter", ["16 dm"], True),
+    ("5 milligram", ["5 mg"], True),
+    ("2 milliliter", ["2 ml"], True),
+    ("3 kilo", ["3 kg"], True),
+    ("1 m", ["1 km", "1000 m"], False),  # each accepted answer with its own unit
+    ("1000 m", ["1 km", "1000 m"], True),
+    ("90 uur", ["1,5 uur", "90 min"], False),
+    ("1,5 min", ["1,5 uur", "90 min"], False),
+    ("16 m", ["16 cm", "0,16 m"], False),
+    ("0,16 cm", ["16 cm", "0,16 m"], False),
+    ("0.5%", ["50%", "0.5"], False),  # nor a unit beside a unitless answer of another form
+    ("3", ["3km"], False),  # a teacher's unit right after the number is algebra: text
+    ("4", ["4kg"], False),
+    ("-3", ["-3cm"], False),
+    ("3 km", ["3km"], True),  # compared as text, where spacing does not matter
+    ("25%", ["25 %"], True),  # %, money and degrees may stand right after a number anywhere
     ("60 euro", ["60%", "60"], False),  # nor a unit of another kind than the question's
     ("60 procent", ["60%", "60"], True),
     ("6 %", ["6", "6 °C"], False),
