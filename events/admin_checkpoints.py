@@ -2,8 +2,8 @@
 stopped; and the actions an operator needs, queued to the workers.
 
 Seeing them takes Django's "view" permission on checkpoints; the actions take "operate
-projections" (superusers have both): a content editor with the staff flag neither sees nor
-rebuilds the teachers' reports. A rebuild asks first, since it empties the reports until done."""
+projections" (superusers have both): a content editor with the staff flag neither sees the
+checkpoints nor rebuilds them. A rebuild asks first, since it empties the reports until done."""
 
 from __future__ import annotations
 

@@ -151,7 +151,7 @@ def _choice_errors(choices: tuple[Choice, ...]) -> list[str]:
             errors.append(
                 f"A choice key is a short word without spaces or colons, not {choice.key!r}."
             )
-        elif not choice_key(choice.key):
+        elif not any(ch.isalnum() for ch in choice_key(choice.key)):
             errors.append(f"A choice key needs a letter or a digit, not {choice.key!r}.")
         if not choice.text:
             errors.append(f"The choice {choice.key!r} has no text.")

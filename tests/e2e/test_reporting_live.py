@@ -290,3 +290,13 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
         timeout=1_500,
     )
     context.close()
+
+
+def test_without_javascript_there_is_no_pause_button_that_does_nothing(chromium, live_server):
+    world: World = make_world(students_a=1, students_b=1, chapters=1)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    assert page.locator("#live-pause").count() == 1 and not page.locator("#live-pause").is_visible()
+    context.close()

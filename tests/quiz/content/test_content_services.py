@@ -71,6 +71,15 @@ def errors_of(**content):
         (
             {
                 "kind": "choice",
+                "choices": [{"key": "*", "text": "x"}, *ABC],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "needs a letter or a digit, not '*'",
+        ),
+        (
+            {
+                "kind": "choice",
                 "choices": [{"key": "", "text": "x"}, *ABC],
                 "accepted_answers": ["A"],
             },
