@@ -21,7 +21,15 @@ from django.utils.safestring import mark_safe
 from events.admin import register_stream_finder
 from quiz import selectors, services
 from quiz.content import clean_content, create_question, revise_question
-from quiz.models import Chapter, CommandOutcome, Course, Question, QuestionRevision
+from quiz.models import (
+    MAX_STREAK_GOAL,
+    MIN_STREAK_GOAL,
+    Chapter,
+    CommandOutcome,
+    Course,
+    Question,
+    QuestionRevision,
+)
 from studyflow.read_only_admin import ReadOnlyAdmin
 
 
@@ -263,9 +271,14 @@ def _same_chapter_next(
 ) -> HttpResponse:
     """ "Save and add another" opens the next question's form in the same chapter: questions are
     written a chapter at a time, and an empty chapter picker was one more thing to get wrong."""
-    if "_addanother" in request.POST and isinstance(response, HttpResponseRedirect):
-        joiner = "&" if "?" in response["Location"] else "?"
-        response["Location"] += f"{joiner}chapter={question.chapter_id}"
+    if not isinstance(response, HttpResponseRedirect):
+        return response
+    if "_addanother" in request.POST:
+        path = response["Location"].split("?")[0]
+        response["Location"] = f"{path}?chapter={question.chapter_id}"
+    elif "_save" in request.POST and request.GET.get("chapter"):
+        # Opened from the chapter page ("Add a question to this chapter"): back to it.
+        response["Location"] = reverse("admin:quiz_chapter_change", args=[question.chapter_id])
     return response
 
 
@@ -280,8 +293,9 @@ def _refuse_deleting_questions(
     messages.error(
         request,
         f"This {what} has {count} question{'s' if count != 1 else ''}, so it cannot be deleted: "
-        "students' past answers refer to them. To take it away from students, untick "
-        "“live for students” on its questions (the chapter then leaves their dashboards).",
+        "questions are kept, so that every answer ever given to them stays readable. To take it "
+        "away from students, untick “live for students” on its questions (the chapter then "
+        "leaves their dashboards).",
     )
     return HttpResponseRedirect(change_url)
 
@@ -307,7 +321,17 @@ class CourseChaptersFormSet(forms.BaseInlineFormSet):
             seen[title.lower()] = title
 
 
-class ChapterInline(admin.TabularInline):
+class StreakGoalBounds:
+    """The streak goal's field says its bounds (1..20) to the browser too: the number input's
+    arrows went down to 0, which only the server then refused."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "streak_goal":
+            kwargs.update(min_value=MIN_STREAK_GOAL, max_value=MAX_STREAK_GOAL)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ChapterInline(StreakGoalBounds, admin.TabularInline):
     model = Chapter
     formset = CourseChaptersFormSet
     extra = 0
@@ -396,7 +420,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(StreakGoalBounds, admin.ModelAdmin):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course"]
     inlines = [QuestionInline]

@@ -86,7 +86,10 @@ class Question(models.Model):
     live = models.BooleanField(
         "live for students",
         default=True,
-        help_text="Off: a draft, which no quiz puts to students. Check it, then switch it on.",
+        help_text=(
+            "Ticked: quizzes put this question to students. Untick it to keep the question a "
+            "draft while you write or check it."
+        ),
     )
 
     class Meta:

@@ -87,6 +87,19 @@ def chapters() -> list[ChapterRef]:
     return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
 
 
+def reported_chapters() -> list[ChapterRef]:
+    """The chapters a question-difficulty page has something to say about: a live question, or an
+    answer given to one of its questions. A chapter being written (drafts only) is left out."""
+    askable = Question.objects.filter(live=True).values("chapter_id")
+    answered = Answer.objects.values("chapter_id")
+    query = (
+        Chapter.objects.filter(Q(pk__in=askable) | Q(pk__in=answered))
+        .select_related("course")
+        .order_by("course__order", "course_id", "order")
+    )
+    return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
+
+
 def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
     """The current wording of each question (for labels)."""
     wanted = set(question_ids)

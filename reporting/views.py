@@ -60,7 +60,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         "reporting/classes.html",
         {
             "classes": [(c, stuck.get(c.pk, 0)) for c in visible],
-            "chapters": selectors.chapters(),
+            "chapters": selectors.reported_chapters(),
             "all_classes": roles.is_staff(request.user),  # staff see every class, not theirs
         },
     )
@@ -357,7 +357,6 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "chapter": chapter,
             "classroom": classroom,
             "classes": roles.classes_visible_to(request.user),
-            "chapters": selectors.chapters(),
             "reports": rows,
             "now_accepted": any(now for _, labelled in rows for _, _, now in labelled),
             "flagged": sum(r.needs_checking for r in reports),

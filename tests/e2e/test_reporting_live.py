@@ -272,6 +272,7 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
     pause.click()
     assert pause.get_attribute("aria-pressed") == "true"
     assert page.locator("#live-state").inner_text() == "Live updates paused."
+    assert page.locator("#live-state").is_visible()  # seen too, not only heard
     page.evaluate(
         "window.oldFeed = document.querySelector('#feed');"
         " window.oldGrid = document.querySelector('#grid')"

@@ -284,6 +284,14 @@ def test_focus_reads_the_question_and_a_choice_is_named_by_its_letter(
     # and each choice is named with its letter, as the worked answer and a voice command name it
     assert page.get_by_role("button", name=re.compile(r"^A\s*:\s*\d+$")).count() == 1
     assert page.get_by_role("button", name=re.compile(r"^B\s*:\s*\d+$")).count() == 1
+    # and a choice sent when the server fails keeps the keyboard user's place
+    page.route("**/answer/", lambda route: route.fulfill(status=500, body="broken"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "B"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#quiz-alert').innerText.length > 0")
+    page.wait_for_function("document.activeElement.value === 'B'")
 
 
 def test_an_answer_that_does_not_go_through_says_so(
@@ -307,6 +315,11 @@ def test_an_answer_that_does_not_go_through_says_so(
     page.wait_for_function(
         "document.querySelector('#quiz-alert').innerText.includes('could not be reached')"
     )
+    # when the session has ended (the server refuses the request): trying again won't do
+    page.unroute("**/answer/")
+    page.route("**/answer/", lambda route: route.fulfill(status=403, body="no"))
+    page.locator("#answer").press("Enter")
+    page.wait_for_function("document.querySelector('#quiz-alert').innerText.includes('expired')")
     # and when it goes through again, the alert is gone
     page.unroute("**/answer/")
     page.locator("#answer").press("Enter")

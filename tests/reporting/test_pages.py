@@ -226,6 +226,10 @@ def test_the_grid_leaves_out_a_chapter_nobody_can_practise_or_worked_on() -> Non
     columns = [c.id for c in selectors.grid(world.class_a).chapters]
     assert world.chapters[0].pk in columns
     assert empty.pk not in columns and drafts.pk not in columns
+    # nor does the class list's question difficulty name them
+    classes = teacher(world).get("/teacher/").content.decode()
+    assert world.chapters[0].title in classes
+    assert "Being written" not in classes and "All drafts" not in classes
     # a chapter a student of the class worked on stays, also when its questions became drafts
     student = world.students_a[0]
     view = services.start_quiz(
@@ -235,6 +239,7 @@ def test_the_grid_leaves_out_a_chapter_nobody_can_practise_or_worked_on() -> Non
     Feeder().catch_up()
     Question.objects.filter(chapter=world.chapters[0]).update(live=False)
     assert world.chapters[0].pk in [c.id for c in selectors.grid(world.class_a).chapters]
+    assert world.chapters[0].pk in [c.id for c in selectors.reported_chapters()]
 
 
 def test_csv_and_xlsx_exports_hold_the_grid(history):

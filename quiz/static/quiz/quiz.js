@@ -3,17 +3,36 @@
 // panel, so it is in the page before anything is said in it, and the next good answer clears it.
 (function () {
   "use strict";
+  let sentFrom = null; // the control the student used: htmx disables it while the request runs
 
   function say(text) {
     const alert = document.getElementById("quiz-alert");
     if (alert) alert.textContent = text;
   }
 
-  document.addEventListener("htmx:responseError", () => {
-    say("That did not go through. Please try again.");
+  function failed(text) {
+    say(text);
+    // A disabled button loses focus to the page; give it back once htmx enables it again.
+    const control = sentFrom;
+    setTimeout(() => {
+      if (control && control.isConnected && !control.disabled) control.focus();
+    }, 0);
+  }
+
+  document.addEventListener("htmx:beforeRequest", () => {
+    sentFrom = document.activeElement;
+  });
+  document.addEventListener("htmx:responseError", (event) => {
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403) {
+      // Most often the session ended or the page is from before a log-in: trying again won't do.
+      failed("This page has expired. Reload it (you may need to log in again) and try once more.");
+    } else {
+      failed("That did not go through. Please try again.");
+    }
   });
   document.addEventListener("htmx:sendError", () => {
-    say("Studyflow could not be reached. Check your connection and try again.");
+    failed("Studyflow could not be reached. Check your connection and try again.");
   });
   document.addEventListener("htmx:afterSwap", () => say(""));
 })();

@@ -13,7 +13,7 @@
       const pausing = button.getAttribute("aria-pressed") !== "true";
       button.setAttribute("aria-pressed", String(pausing));
       document.body.dataset.live = pausing ? "paused" : "on";
-      if (state) state.textContent = pausing ? "Live updates paused." : "Live updates on.";
+      if (state) state.textContent = pausing ? "Live updates paused." : "";
       if (!pausing && window.htmx) {
         for (const id of ["grid", "feed"]) {
           const region = document.getElementById(id);

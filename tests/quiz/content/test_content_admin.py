@@ -1,5 +1,7 @@
 """The question admin: one form, and every edit is a new revision with the history kept."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -289,6 +291,24 @@ def test_questions_are_added_a_chapter_at_a_time(staff_client, chapter):
     assert response["Location"].endswith(f"?chapter={chapter.pk}")
     next_form = staff_client.get(response["Location"]).content.decode()
     assert f'<option value="{chapter.pk}" selected>' in next_form
+    # and again from there: the chapter once in the address, not once more each time
+    data = {
+        "chapter": chapter.pk,
+        "kind": "open",
+        "text": "What is 3 + 3?",
+        "accepted_answers": "6",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+    }
+    again = staff_client.post(response["Location"], {**data, "_addanother": "1"})
+    assert again["Location"].count("chapter=") == 1
+    # and a plain "Save" of a question opened from the chapter goes back to the chapter
+    data["text"] = "What is 4 + 4?"
+    saved = staff_client.post(response["Location"], {**data, "_save": "Save"})
+    assert saved["Location"] == reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    # the streak goal says its bounds to the browser too
+    chapter_page = staff_client.get(reverse("admin:quiz_chapter_change", args=[chapter.pk]))
+    assert re.search(r'name="streak_goal" [^>]*min="1" max="20"', chapter_page.content.decode())
 
 
 def test_a_chapter_or_course_with_questions_is_not_deleted_and_says_why(
@@ -300,7 +320,7 @@ def test_a_chapter_or_course_with_questions_is_not_deleted_and_says_why(
         assert response.status_code == 302
         assert response["Location"] == reverse(f"admin:quiz_{model}_change", args=[pk])
         said = [str(m) for m in get_messages(response.wsgi_request)]
-        assert any("cannot be deleted: students' past answers refer to them" in m for m in said)
+        assert any("cannot be deleted: questions are kept, so that every answer" in m for m in said)
         assert "permission" not in " ".join(said)
     assert Question.objects.count() == 1
     # an empty chapter is deleted as usual
