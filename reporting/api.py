@@ -16,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from events.selectors import stall
 from reporting import access, exports, selectors
+from reporting.context_processors import rebuild_percent
 from reporting.projections.class_activity import FEED_KEEP
 from studyflow.api import utc_time
 from studyflow.negotiation import FileDownload
@@ -87,9 +89,24 @@ class ProgressOut(serializers.Serializer):
             help_text="Stuck in the current quiz: with `status` passed, while practising again."
         )
 
+    class ReportsOut(serializers.Serializer):
+        rebuilding_percent = serializers.IntegerField(
+            allow_null=True,
+            help_text="While the reports are rebuilt from the event log, how far (0-99); the "
+            "figures are incomplete until it is null again.",
+        )
+        stopped = serializers.BooleanField(
+            help_text="The reports stopped taking in new work (a technical problem, being "
+            "retried): the figures miss what students did since `stopped_after`."
+        )
+        stopped_after = serializers.DateTimeField(
+            allow_null=True, help_text="The newest work the reports hold, when stopped."
+        )
+
     students = StudentOut(many=True)
     chapters = ChapterOut(many=True)
     cells = CellOut(many=True)
+    reports = ReportsOut(help_text="Whether the figures are complete (as the pages say it).")
 
 
 class ClassProgressApi(APIView):
@@ -120,8 +137,18 @@ class ClassProgressApi(APIView):
                     }
                     for cell in grid.cells
                 ],
+                "reports": reports_status(),
             }
         )
+
+
+def reports_status() -> dict[str, Any]:
+    stalled = stall()
+    return {
+        "rebuilding_percent": rebuild_percent(),
+        "stopped": stalled is not None,
+        "stopped_after": utc_time(stalled.since) if stalled else None,
+    }
 
 
 # --- activity -----------------------------------------------------------------------------------

@@ -305,6 +305,8 @@ def test_teacher_pages_say_while_the_reports_are_being_rebuilt(history):
     assert notice in client.get("/teacher/").content.decode()
     student = history.students_a[0].pk
     assert notice in client.get(f"/teacher/students/{student}/").content.decode()
+    progress = client.get(f"/api/reports/classes/{history.class_a.pk}/progress/").json()
+    assert progress["reports"]["rebuilding_percent"] == 0
     # and once the replay is done, no longer (the commit-safe reader may hold back a moment)
     deadline = time.monotonic() + 20
     while "being rebuilt" in client.get(grid).content.decode():
@@ -333,10 +335,18 @@ def test_teacher_pages_say_when_the_reports_stopped_taking_in_work(history):
     assert notice in client.get("/teacher/").content.decode()
     student = history.students_a[0].pk
     assert notice in client.get(f"/teacher/students/{student}/").content.decode()
+    # and so does the API's progress grid
+    api = f"/api/reports/classes/{history.class_a.pk}/progress/"
+    assert client.get(api).json()["reports"] == {
+        "rebuilding_percent": None,
+        "stopped": True,
+        "stopped_after": "2026-03-04T09:15:00Z",
+    }
     # and once it runs again, no longer
     checkpoint.status = "ok"
     checkpoint.save()
     assert "stopped taking in new work" not in client.get(grid).content.decode()
+    assert client.get(api).json()["reports"]["stopped"] is False
 
 
 def test_a_student_stuck_practising_a_passed_chapter_again_counts_as_stuck():
