@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # The labels are HTML at .8rem: about 7 px a character, and a gap between two. Every k-th label is
-# shown, as many as fit a desktop's column (~600 px) and, fewer, a phone's width (~300 px).
+# shown, as many as fit a desktop's column (~600 px) and, fewer, a phone's width: 375 px less the
+# page's and the card's padding leaves ~280 px, and wider glyphs than 7 px need room: 240.
 LABEL_CHAR_PX, LABEL_GAP_PX = 7, 10
-WIDE_PX, NARROW_PX = 600, 300
+WIDE_PX, NARROW_PX = 600, 240
 
 
 @dataclass(frozen=True)

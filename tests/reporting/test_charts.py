@@ -42,11 +42,12 @@ def test_long_labels_are_thinned_until_they_fit() -> None:
     # then the labels shown fit a desktop column and a phone, the phone's among the desktop's
     label_px = LABEL_CHAR_PX * len("01 Nov") + LABEL_GAP_PX
     assert len(wide) * label_px <= WIDE_PX and len(narrow) * label_px <= NARROW_PX
-    assert len(narrow) >= 4
+    assert len(narrow) >= 3
 
 
 def test_the_facility_ranges_all_show_on_a_desktop() -> None:
     labels = [f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10)]
     chart = bar_chart("Facility", labels, [1] * 10)
     assert all(b.show_label for b in chart.bars)
-    assert sum(b.show_label_narrow for b in chart.bars) == 5
+    # three on a phone: five ran into each other (~59 px a label in ~28 px columns)
+    assert [b.label for b in chart.bars if b.show_label_narrow] == ["0.0-0.1", "0.4-0.5", "0.8-0.9"]

@@ -8,10 +8,12 @@
   function say(text) {
     const alert = document.getElementById("quiz-alert");
     if (alert) alert.textContent = text;
+    return alert;
   }
 
   function failed(text) {
-    say(text);
+    const alert = say(text);
+    if (alert) alert.scrollIntoView({ block: "nearest" }); // above the panel: maybe off screen
     // A disabled button loses focus to the page; give it back once htmx enables it again.
     const control = sentFrom;
     setTimeout(() => {

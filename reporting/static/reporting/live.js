@@ -1,19 +1,43 @@
 // "Pause live updates": the grid and the feed refresh every few seconds, which moves what a
 // screen-reader user is reading and what anyone is looking at. Their polls skip while the page's
 // `data-live` says "paused" (see their hx-trigger filters); pressing again brings both up to date.
+// A pause holds for the browser tab (sessionStorage), through a new sort or a reload.
 (function () {
   "use strict";
+  const KEY = "studyflow-live-paused";
+
+  function remembered() {
+    try {
+      return window.sessionStorage.getItem(KEY) === "1";
+    } catch (error) {
+      return false; // storage refused (private mode): a pause lasts for this page only
+    }
+  }
+
+  function remember(paused) {
+    try {
+      window.sessionStorage.setItem(KEY, paused ? "1" : "0");
+    } catch (error) {
+      // as above
+    }
+  }
+
+  function show(button, paused) {
+    button.setAttribute("aria-pressed", String(paused));
+    document.body.dataset.live = paused ? "paused" : "on";
+    const state = document.getElementById("live-state");
+    if (state) state.textContent = paused ? "Live updates paused." : "";
+  }
 
   function setUp() {
     const button = document.getElementById("live-pause");
     if (!button) return;
-    const state = document.getElementById("live-state");
     button.hidden = false; // without JavaScript nothing polls, and the button would do nothing
+    if (remembered()) show(button, true);
     button.addEventListener("click", () => {
       const pausing = button.getAttribute("aria-pressed") !== "true";
-      button.setAttribute("aria-pressed", String(pausing));
-      document.body.dataset.live = pausing ? "paused" : "on";
-      if (state) state.textContent = pausing ? "Live updates paused." : "";
+      show(button, pausing);
+      remember(pausing);
       if (!pausing && window.htmx) {
         for (const id of ["grid", "feed"]) {
           const region = document.getElementById(id);
