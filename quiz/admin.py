@@ -356,7 +356,8 @@ class ChapterInline(StreakGoalBounds, admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "order"]
+    list_display = ["title", "school", "order"]
+    list_filter = ["school"]
     inlines = [ChapterInline]
     actions = None  # no bulk delete: a course with questions cannot be deleted
 
@@ -422,7 +423,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(Chapter)
 class ChapterAdmin(StreakGoalBounds, admin.ModelAdmin):
     list_display = ["title", "course", "order", "streak_goal"]
-    list_filter = ["course"]
+    list_filter = ["course__school", "course"]
     inlines = [QuestionInline]
     actions = None  # no bulk delete: a chapter with questions cannot be deleted
     # The page's "Add a question to this chapter" button (questions are added through their form).

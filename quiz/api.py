@@ -142,7 +142,8 @@ class CourseListApi(APIView):
         responses={200: OutputSerializer(many=True), **errors(401, 503)},
     )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(content.courses_with_chapters(), many=True).data)
+        courses = content.courses_with_chapters(roles.schools_of(request.user))
+        return Response(self.OutputSerializer(courses, many=True).data)
 
 
 # --- student: quizzes -----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from django.db.models.signals import post_delete, post_save
 from events.store import RecordedEvent
 from quiz.content import ChapterInfo, QuestionContent
 from quiz.domain import QuizState
-from quiz.models import Chapter, Question, QuestionRevision
+from quiz.models import Chapter, Course, Question, QuestionRevision
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -163,4 +163,6 @@ def _content_changed(sender: Any, **kwargs: Any) -> None:
 post_save.connect(_content_changed, sender=Question, dispatch_uid="quiz.caches.question")
 post_save.connect(_content_changed, sender=QuestionRevision, dispatch_uid="quiz.caches.revision")
 post_save.connect(_content_changed, sender=Chapter, dispatch_uid="quiz.caches.chapter")
+# A course's school is part of its chapters' info (whose students may start them).
+post_save.connect(_content_changed, sender=Course, dispatch_uid="quiz.caches.course")
 post_delete.connect(_content_changed, sender=Chapter, dispatch_uid="quiz.caches.chapter_gone")

@@ -8,7 +8,7 @@ services and the pure domain never touch model instances.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,7 @@ class ChapterInfo:
     course_id: int
     title: str
     streak_goal: int
+    school_id: int | None = None  # its course's school; None: a course for every school
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def chapter_questions(chapter_id: int) -> list[tuple[QuestionContent, bool]]:
 
 def chapter_info(chapter_id: int) -> ChapterInfo | None:
     chapter = Chapter.objects.filter(pk=chapter_id).values(
-        "id", "course_id", "title", "streak_goal"
+        "id", "course_id", "title", "streak_goal", "course__school_id"
     )
     row = chapter.first()
     if row is None:
@@ -338,14 +339,28 @@ def chapter_info(chapter_id: int) -> ChapterInfo | None:
         course_id=row["course_id"],
         title=row["title"],
         streak_goal=row["streak_goal"],
+        school_id=row["course__school_id"],
     )
 
 
-def courses_with_chapters() -> QuerySet[Course]:
+def courses_with_chapters(schools: Collection[int] | None = None) -> QuerySet[Course]:
     """Courses in order, each with its chapters in order, a chapter's `question_count` the live
-    questions a student can be asked (drafts left out)."""
+    questions a student can be asked (drafts left out). `schools`: the courses for every school
+    and those schools' own (None: every course)."""
     live = Count("questions", filter=Q(questions__live=True))
     chapters = Chapter.objects.annotate(question_count=live).order_by("order", "id")
-    return Course.objects.order_by("order", "id").prefetch_related(
-        Prefetch("chapters", queryset=chapters)
+    return (
+        for_schools(Course.objects.all(), schools, "school")
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("chapters", queryset=chapters))
     )
+
+
+def for_schools(
+    query: QuerySet[Any], schools: Collection[int] | None, school: str
+) -> QuerySet[Any]:
+    """`query` kept to what belongs to every school (its `school` field empty) or to one of
+    `schools`; None: everything (staff)."""
+    if schools is None:
+        return query
+    return query.filter(Q(**{f"{school}__isnull": True}) | Q(**{f"{school}__in": list(schools)}))

@@ -20,6 +20,18 @@ MAX_STREAK_GOAL = 20
 class Course(models.Model):
     title = models.CharField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=0)
+    # A school's own course is for that school's classes only; most courses are for every school.
+    school = models.ForeignKey(
+        "studyflow.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        help_text=(
+            "Empty: every school's students practise it and every teacher sees it. A school: only "
+            "the students and teachers of that school's classes do."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "pk"]

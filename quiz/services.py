@@ -59,7 +59,7 @@ from quiz.errors import (
 )
 from quiz.models import CommandOutcome
 from quiz.quiz_view import QuizView, build_quiz_view
-from studyflow.roles import student_and_classroom_id
+from studyflow.roles import school_of_class, student_and_classroom_id
 
 MAX_ATTEMPTS = 5
 # Quiz ids are derived, not random: the n-th quiz of a student on a chapter has a known id, so two
@@ -127,6 +127,8 @@ def start_quiz(
     chapter = caches.chapter(chapter_id, content.chapter_info)
     if chapter is None:
         raise ChapterNotFound()
+    if chapter.school_id is not None and school_of_class(classroom_id) != chapter.school_id:
+        raise ChapterNotFound()  # another school's own course: as if there were no such chapter
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:

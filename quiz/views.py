@@ -177,7 +177,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("quiz:home")
     progress = chapter_progress(request.user, _recent_quizzes(request))
     courses = []
-    for course in content.courses_with_chapters():
+    for course in content.courses_with_chapters(roles.schools_of(request.user)):
         cards = []
         for chapter in course.chapters.all():
             chapter_now = progress.get(chapter.pk, Progress())

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from quiz.content import for_schools
 from quiz.models import Chapter, Question
 from studyflow import roles
 from studyflow.models import Classroom
@@ -49,7 +50,9 @@ def student_for(user: Any, student_id: int, *, allow_self: bool = False) -> Any:
 
 def chapter_for(user: Any, chapter_id: int) -> Chapter:
     require_reporter(user)
-    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    # Another school's own course is as unknown as a chapter that does not exist.
+    mine = for_schools(Chapter.objects.all(), roles.schools_of(user), "course__school")
+    chapter = mine.filter(pk=chapter_id).first()
     if chapter is None:
         raise Http404("No such chapter.")
     return chapter
@@ -57,7 +60,8 @@ def chapter_for(user: Any, chapter_id: int) -> Chapter:
 
 def question_for(user: Any, question_id: int) -> Question:
     require_reporter(user)
-    question = Question.objects.filter(pk=question_id).first()
+    mine = for_schools(Question.objects.all(), roles.schools_of(user), "chapter__course__school")
+    question = mine.filter(pk=question_id).first()
     if question is None:
         raise Http404("No such question.")
     return question

@@ -25,6 +25,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from quiz.content import for_schools
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
 from reporting import analysis
 from reporting.models import (
@@ -82,18 +83,22 @@ def names(user_ids: Iterable[int]) -> dict[int, str]:
     return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}
 
 
-def chapters() -> list[ChapterRef]:
-    query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
+def chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:
+    """Every chapter in course order; `schools`: of the courses for every school and those
+    schools' own (see quiz.content.for_schools)."""
+    query = for_schools(Chapter.objects.all(), schools, "course__school")
+    query = query.select_related("course").order_by("course__order", "course_id", "order")
     return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
 
 
-def reported_chapters() -> list[ChapterRef]:
+def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:
     """The chapters a question-difficulty page has something to say about: a live question, or an
     answer given to one of its questions. A chapter being written (drafts only) is left out."""
     askable = Question.objects.filter(live=True).values("chapter_id")
     answered = Answer.objects.values("chapter_id")
     query = (
-        Chapter.objects.filter(Q(pk__in=askable) | Q(pk__in=answered))
+        for_schools(Chapter.objects.all(), schools, "course__school")
+        .filter(Q(pk__in=askable) | Q(pk__in=answered))
         .select_related("course")
         .order_by("course__order", "course_id", "order")
     )
@@ -205,7 +210,7 @@ GRID_SORTS = ("stuck", "name", "passed", "time", "activity")
 def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) -> Grid:
     """Students x chapters. Default order: students with a stuck chapter first, then by name."""
     students = class_students(classroom)
-    chapter_list = chapters()
+    chapter_list = chapters({classroom.school_id})
     found = {
         (p.student_id, p.chapter_id): p
         for p in StudentProgress.objects.filter(
@@ -381,8 +386,16 @@ def progress_cells(student_id: int) -> dict[int, Cell]:
 
 
 def student_progress(student_id: int) -> list[tuple[ChapterRef, Cell]]:
+    """A student's cell per chapter they may practise (their class's school's and every school's
+    courses), and per chapter they worked on besides."""
     found = progress_cells(student_id)
-    return [(ch, found.get(ch.id) or _cell(student_id, ch.id, None)) for ch in chapters()]
+    schools = set(Classroom.objects.filter(students=student_id).values_list("school_id", flat=True))
+    theirs = {chapter.id for chapter in chapters(schools)}
+    return [
+        (ch, found.get(ch.id) or _cell(student_id, ch.id, None))
+        for ch in chapters()
+        if ch.id in found or ch.id in theirs
+    ]
 
 
 def student_days(student_id: int) -> list[DayTotals]:

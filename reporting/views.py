@@ -60,7 +60,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         "reporting/classes.html",
         {
             "classes": [(c, stuck.get(c.pk, 0)) for c in visible],
-            "chapters": selectors.reported_chapters(),
+            "chapters": selectors.reported_chapters(roles.schools_of(request.user)),
             "all_classes": roles.is_staff(request.user),  # staff see every class, not theirs
         },
     )

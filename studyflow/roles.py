@@ -93,6 +93,26 @@ def _student_and_classroom_sql() -> str:
     )
 
 
+def schools_of(user: AnyUser) -> set[int] | None:
+    """The schools whose own courses the user may see: None for staff (every school), a teacher's
+    the schools of the classes they teach, a student's their class's school; no school for
+    anyone else. Courses without a school are for everyone."""
+    if is_staff(user):
+        return None
+    schools: set[int] = set()
+    if is_teacher(user):
+        schools |= set(Classroom.objects.filter(teachers=user).values_list("school_id", flat=True))
+    if is_student(user):
+        schools |= set(Classroom.objects.filter(students=user).values_list("school_id", flat=True))
+    return schools
+
+
+def school_of_class(classroom_id: int | None) -> int | None:
+    if classroom_id is None:
+        return None
+    return Classroom.objects.filter(pk=classroom_id).values_list("school_id", flat=True).first()
+
+
 def classes_visible_to(user: AnyUser) -> QuerySet[Classroom]:
     """Staff see every class, a teacher the classes they teach, anyone else none."""
     classes = Classroom.objects.select_related("school")
