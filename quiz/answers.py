@@ -27,8 +27,9 @@ Rules (what a maths teacher at a Dutch school would accept):
   equal when the question accepts `16 cm` (or `16`). An accepted answer with a unit takes only
   that unit: `16 m` is not `16 cm`, and a question accepting `1 km` and `1000 m` does not accept
   `1 m`. Nothing is converted (`0.16 m` is not `16 cm`). A single-letter unit (`m`, `g`, `l`,
-  `s`, `h`) only after a space: `2h` and `6m^2` are algebra, compared as text; and in an accepted
-  answer every unit of measure only after a space, so a teacher's `3km` stays algebra too.
+  `s`, `h`) only after a space: `2h` and `6m^2` are algebra, compared as text; and a teacher's
+  accepted `3km` (the unit right after the number) takes `3 km`, `3km` and `3 kilometer`, never
+  `3` alone: it may be algebra.
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
@@ -148,6 +149,9 @@ class Number(NamedTuple):
     # PERCENT, MONEY or DEGREES: the kind of unit written with it; a unit of measure's symbol
     # ("cm", "m^2", "km/h"); None when it has none
     unit: str | None
+    # An accepted answer's unit of measure written right after the number ("3km"): maybe algebra,
+    # so only an answer with that very unit matches it, never the number alone.
+    tight: bool = False
 
 
 def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
@@ -158,7 +162,8 @@ def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
 
 def read_number(text: str, *, powers: bool = True, strict: bool = False) -> Number | None:
     """A numeric answer's value and the kind of unit written with it; None when it is not a
-    number we recognise. `strict` (an accepted answer): a unit of measure only after a space."""
+    number we recognise. `strict` (an accepted answer): a unit of measure right after the number
+    is marked `tight`."""
     text = normalise_answer(text, powers=powers)
     assignment = _ASSIGNMENT.match(text)
     if assignment:
@@ -185,10 +190,9 @@ def read_number(text: str, *, powers: bool = True, strict: bool = False) -> Numb
     if match["currency"] and match["unit"]:
         return None  # two units (€56 €): not a number we read
     written = match["unit"] or match["single"]
-    if strict and match["unit"] and not match["gap"] and match["unit"] not in _UNITS:
-        return None  # "3km" written by a teacher: algebra, not three kilometres
+    tight = bool(strict and match["unit"] and not match["gap"] and match["unit"] not in _UNITS)
     unit = MONEY if match["currency"] else _unit(written) if written else None
-    return Number(-value if "-" in (match["sign"], match["after"]) else value, unit)
+    return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight)
 
 
 def _unit(written: str) -> str:
@@ -232,7 +236,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         accepted_number, accepted_compact, accepted_plain = _accepted(accepted)
         if number is not None and accepted_number is not None:
             if number.value == accepted_number.value and _unit_fits(
-                number.unit, accepted_number.unit, units
+                number.unit, accepted_number, units
             ):
                 return True
         elif compact == accepted_compact:
@@ -245,16 +249,17 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
     return False
 
 
-def _unit_fits(given: str | None, accepted: str | None, units: frozenset[str]) -> bool:
+def _unit_fits(given: str | None, accepted: Number, units: frozenset[str]) -> bool:
     """Whether the unit written with a number may stand beside an accepted answer of equal value.
-    None always does (the question names the unit). Beside an answer with a unit, only that unit:
-    a question accepting "1 km" and "1000 m" does not accept "1 m". Beside one without, any
-    unit when no accepted answer writes one, else none: "60 euro" is not the "60" of a question
-    that also accepts "60%"."""
+    None does (the question names the unit), unless the accepted answer wrote its unit right
+    after the number ("3km", maybe algebra). Beside an answer with a unit, only that unit: a
+    question accepting "1 km" and "1000 m" does not accept "1 m". Beside one without, any unit
+    when no accepted answer writes one, else none: "60 euro" is not the "60" of a question that
+    also accepts "60%"."""
     if given is None:
-        return True
-    if accepted is not None:
-        return given == accepted
+        return not accepted.tight
+    if accepted.unit is not None:
+        return given == accepted.unit
     return not units
 
 

@@ -107,10 +107,16 @@ OPEN_CASES = [
     ("16 m", ["16 cm", "0,16 m"], False),
     ("0,16 cm", ["16 cm", "0,16 m"], False),
     ("0.5%", ["50%", "0.5"], False),  # nor a unit beside a unitless answer of another form
-    ("3", ["3km"], False),  # a teacher's unit right after the number is algebra: text
-    ("4", ["4kg"], False),
+    ("3", ["3km"], False),  # a teacher's unit right after the number may be algebra: never
+    ("4", ["4kg"], False),  # the number alone
     ("-3", ["-3cm"], False),
-    ("3 km", ["3km"], True),  # compared as text, where spacing does not matter
+    ("3 km", ["3km"], True),  # but that unit, however written
+    ("3,0 kilometer", ["3km"], True),
+    ("16 cm2", ["16cm²"], True),
+    ("80 km/u", ["80km/h"], True),
+    ("16 m", ["16cm", "16"], False),  # and its unit is the question's: not another one
+    ("3 m", ["3km", "3"], False),
+    ("2 h", ["2min", "2"], False),
     ("25%", ["25 %"], True),  # %, money and degrees may stand right after a number anywhere
     ("60 euro", ["60%", "60"], False),  # nor a unit of another kind than the question's
     ("60 procent", ["60%", "60"], True),
