@@ -276,7 +276,11 @@ def _same_chapter_next(
     if "_addanother" in request.POST:
         path = response["Location"].split("?")[0]
         response["Location"] = f"{path}?chapter={question.chapter_id}"
-    elif "_save" in request.POST and request.GET.get("chapter"):
+    elif (
+        "_save" in request.POST
+        and request.GET.get("chapter")
+        and request.user.has_perm("quiz.view_chapter")
+    ):
         # Opened from the chapter page ("Add a question to this chapter"): back to it.
         response["Location"] = reverse("admin:quiz_chapter_change", args=[question.chapter_id])
     return response

@@ -142,7 +142,10 @@ class CourseListApi(APIView):
         responses={200: OutputSerializer(many=True), **errors(401, 503)},
     )
     def get(self, request: Request) -> Response:
-        courses = content.courses_with_chapters(roles.schools_of(request.user))
+        user = request.user
+        student = roles.is_student(user)
+        schools = roles.schools_of_student(user) if student else roles.schools_of(user)
+        courses = content.courses_with_chapters(schools)
         return Response(self.OutputSerializer(courses, many=True).data)
 
 

@@ -4,8 +4,10 @@
 - A chapter's pool (its questions at their current revisions) is kept a few seconds: an answer is
   always checked against the revision that was assigned (recorded in the event), so assigning a
   revision that was edited a moment ago is still consistent. Saves in this process clear it.
-- A chapter's info (course, streak goal) likewise: a quiz records both when it starts, so a start
-  a few seconds after an edit uses the previous goal, as a start just before the edit would.
+- A chapter's info (course, streak goal, the course's school) likewise: a quiz records the first
+  two when it starts, so a start a few seconds after an edit uses the previous goal, as a start
+  just before the edit would; and for those seconds another process may still let a student of
+  another school start a course that was just made one school's own.
 - A quiz stream's events and folded state, after a command of this process: the next command on the
   quiz decides on it without reading the stream. The append's expected version rejects a decision
   on a stale state (another process moved the quiz on), and the service then reads the stream and

@@ -127,8 +127,6 @@ def start_quiz(
     chapter = caches.chapter(chapter_id, content.chapter_info)
     if chapter is None:
         raise ChapterNotFound()
-    if chapter.school_id is not None and school_of_class(classroom_id) != chapter.school_id:
-        raise ChapterNotFound()  # another school's own course: as if there were no such chapter
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
@@ -159,6 +157,10 @@ def start_quiz(
                     chapter_id=chapter.id,
                 )
                 return CommandResult(view_of(state), events=[], created=False)
+        if chapter.school_id is not None and school_of_class(classroom_id) != chapter.school_id:
+            # Another school's own course: as if there were no such chapter. Checked only here,
+            # for a new quiz: a re-sent start and a quiz already open stay as they were.
+            raise ChapterNotFound()
         quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
         command = StartQuiz(
             quiz_id=str(quiz_id),

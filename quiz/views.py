@@ -176,11 +176,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not roles.is_student(request.user):
         return redirect("quiz:home")
     progress = chapter_progress(request.user, _recent_quizzes(request))
+    schools = roles.schools_of_student(request.user)
     courses = []
-    for course in content.courses_with_chapters(roles.schools_of(request.user)):
+    for course in content.courses_with_chapters():
+        ours = course.school_id is None or course.school_id in schools
         cards = []
         for chapter in course.chapters.all():
             chapter_now = progress.get(chapter.pk, Progress())
+            if not ours and not chapter_now.open_quiz_id:
+                # Another school's own course: not theirs to start. A quiz they opened before
+                # it became that school's (or in a former class) they may still finish.
+                continue
             if not getattr(chapter, "question_count", 0) and chapter_now.status is None:
                 continue  # nothing to ask yet (a chapter being written, all drafts): not shown
             cards.append(

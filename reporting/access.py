@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from quiz.content import for_schools
 from quiz.models import Chapter, Question
+from reporting.models import StudentProgress
 from studyflow import roles
 from studyflow.models import Classroom
 
@@ -50,9 +52,13 @@ def student_for(user: Any, student_id: int, *, allow_self: bool = False) -> Any:
 
 def chapter_for(user: Any, chapter_id: int) -> Chapter:
     require_reporter(user)
-    # Another school's own course is as unknown as a chapter that does not exist.
+    # Another school's own course is as unknown as a chapter that does not exist, unless the
+    # caller's students worked on it (before it became that school's, or in a former class).
     mine = for_schools(Chapter.objects.all(), roles.schools_of(user), "course__school")
-    chapter = mine.filter(pk=chapter_id).first()
+    worked_on = StudentProgress.objects.filter(
+        chapter_id=OuterRef("pk"), student_id__in=roles.students_visible_to(user).values("pk")
+    )
+    chapter = (mine | Chapter.objects.filter(Exists(worked_on))).filter(pk=chapter_id).first()
     if chapter is None:
         raise Http404("No such chapter.")
     return chapter

@@ -210,20 +210,21 @@ GRID_SORTS = ("stuck", "name", "passed", "time", "activity")
 def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) -> Grid:
     """Students x chapters. Default order: students with a stuck chapter first, then by name."""
     students = class_students(classroom)
-    chapter_list = chapters({classroom.school_id})
     found = {
         (p.student_id, p.chapter_id): p
-        for p in StudentProgress.objects.filter(
-            student_id__in=[s.id for s in students], chapter_id__in=[c.id for c in chapter_list]
-        )
+        for p in StudentProgress.objects.filter(student_id__in=[s.id for s in students])
     }
-    # A chapter nobody can practise yet (no live question) and nobody of the class worked on is
-    # left out, as the students' dashboards leave it out: a column of "not started" says nothing.
+    # A column for each chapter the class may practise (every school's courses and its school's
+    # own) that has a live question, and for each chapter a student of the class worked on, also
+    # one they may no longer practise: a column of "not started" says nothing, work done stays.
+    ours = {chapter.id for chapter in chapters({classroom.school_id})}
     askable = set(
         Question.objects.filter(live=True).values_list("chapter_id", flat=True).distinct()
     )
     worked_on = {chapter for _, chapter in found}
-    chapter_list = [c for c in chapter_list if c.id in askable or c.id in worked_on]
+    chapter_list = [
+        c for c in chapters() if (c.id in ours and c.id in askable) or c.id in worked_on
+    ]
     rows = []
     for student in students:
         cells = []

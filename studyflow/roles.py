@@ -107,6 +107,13 @@ def schools_of(user: AnyUser) -> set[int] | None:
     return schools
 
 
+def schools_of_student(user: AnyUser) -> set[int]:
+    """The school of a student's class (none when in no class), whatever else they are."""
+    if user is None or not user.is_authenticated or user.pk is None:
+        return set()
+    return set(Classroom.objects.filter(students=user).values_list("school_id", flat=True))
+
+
 def school_of_class(classroom_id: int | None) -> int | None:
     if classroom_id is None:
         return None

@@ -131,3 +131,65 @@ def test_teachers_see_their_schools_own_course_and_no_other(schools: Schools) ->
     student_b = f"/teacher/students/{schools.student_b.pk}/"
     page = teacher_b.get(student_b).content.decode()
     assert "Shared chapter" in page and "Own chapter" not in page
+
+
+def test_a_course_made_one_schools_own_keeps_the_work_others_did_on_it(schools: Schools) -> None:
+    from tests.reporting.world import Feeder
+
+    # given school B's student in the middle of a quiz on a course for everyone
+    first_start = uuid.uuid4()
+    quiz = services.start_quiz(
+        actor=schools.student_b, chapter_id=schools.shared.pk, command_id=first_start
+    ).quiz
+    Feeder().catch_up()
+    # when the course becomes school A's own
+    course = schools.shared.course
+    course.school = schools.class_a.school
+    course.save()
+    # then school B's student may finish the open quiz, from the dashboard too
+    dashboard = logged_in(schools.student_b).get("/dashboard/").content.decode()
+    assert "Shared chapter" in dashboard and f"/quizzes/{quiz.id}/" in dashboard
+    answered = services.answer_question(
+        actor=schools.student_b, quiz_id=quiz.id, answer="4", command_id=uuid.uuid4()
+    )
+    assert answered.quiz.status == "answered_correctly"
+    # a start re-sent with its first command id gives back its first outcome, and a start
+    # that finds the open quiz returns it; only a new quiz is refused
+    again = services.start_quiz(
+        actor=schools.student_b, chapter_id=schools.shared.pk, command_id=first_start
+    )
+    assert again.quiz.id == quiz.id
+    assert (
+        services.start_quiz(
+            actor=schools.student_b, chapter_id=schools.shared.pk, command_id=uuid.uuid4()
+        ).quiz.id
+        == quiz.id
+    )
+    api = APIClient()
+    api.force_authenticate(schools.student_a)  # school A's: theirs now
+    assert (
+        api.post("/api/quizzes/", {"chapter": schools.shared.pk}, format="json").status_code == 201
+    )
+    assert "For everyone" not in api_courses(schools.student_b)  # not to start anew
+    # and school B's teacher still sees the work done: the grid's column and the question page
+    Feeder().catch_up()
+    columns = [c.id for c in selectors.grid(schools.class_b).chapters]
+    assert schools.shared.pk in columns
+    teacher_b = logged_in(schools.teacher_b)
+    assert teacher_b.get(f"/teacher/chapters/{schools.shared.pk}/questions/").status_code == 200
+    assert teacher_b.get(f"/teacher/chapters/{schools.own.pk}/questions/").status_code == 404
+
+
+def test_another_schools_own_course_is_unknown_to_the_reports_api(schools: Schools) -> None:
+    client = APIClient()
+    client.force_authenticate(schools.teacher_b)
+    own = client.get("/api/reports/questions/", {"chapter": schools.own.pk})
+    assert own.status_code == 404 and own.json()["code"] == "not_found"
+    shared = client.get("/api/reports/questions/", {"chapter": schools.shared.pk})
+    assert shared.status_code == 200
+    api = APIClient()
+    api.force_authenticate(schools.student_b)
+    refused = api.post("/api/quizzes/", {"chapter": schools.own.pk}, format="json")
+    assert refused.status_code == 400 and refused.json()["errors"] == {
+        "chapter": ["No such chapter."]
+    }
