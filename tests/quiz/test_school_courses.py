@@ -187,6 +187,11 @@ def test_another_schools_own_course_is_unknown_to_the_reports_api(schools: Schoo
     assert own.status_code == 404 and own.json()["code"] == "not_found"
     shared = client.get("/api/reports/questions/", {"chapter": schools.shared.pk})
     assert shared.status_code == 200
+    question = schools.own.questions.get()
+    wrong = client.get(f"/api/reports/questions/{question.pk}/wrong-answers/")
+    assert wrong.status_code == 404 and wrong.json()["detail"] == "No such question."
+    client.force_authenticate(schools.teacher_a)
+    assert client.get(f"/api/reports/questions/{question.pk}/wrong-answers/").status_code == 200
     api = APIClient()
     api.force_authenticate(schools.student_b)
     refused = api.post("/api/quizzes/", {"chapter": schools.own.pk}, format="json")
