@@ -106,6 +106,9 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["chapter", "order", "pk"]
+        # No "delete": past quiz events name questions, so they are kept (a draft retires one);
+        # a "Can delete question" among a user's permissions would promise what never happens.
+        default_permissions = ("add", "change", "view")
 
     def __str__(self) -> str:
         return f"Question {self.pk} ({self.chapter.title} #{self.order})"
