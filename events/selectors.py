@@ -97,34 +97,43 @@ class Stall:
     since: datetime | None  # the newest event all of them took in; None: not even the first
 
 
-def stall() -> Stall | None:
-    """The registered projections whose checkpoint has failed, or None when none has. One query
-    on the small checkpoint table."""
+@dataclass(frozen=True)
+class CheckpointState:
+    """What readers of the read models should know: a rebuild under way, a projection stopped."""
+
+    # While any projection is being rebuilt, the share of the replay done (0..1) over all the
+    # partitions being rebuilt; None when none is.
+    rebuild_progress: float | None
+    # The registered projections whose checkpoint has failed; None when none has.
+    stall: Stall | None
+
+
+def checkpoint_state() -> CheckpointState:
+    """One query on the small checkpoint table (every teacher page and grid poll asks)."""
+    rows = ProjectionCheckpoint.objects.filter(
+        status__in=[ProjectionCheckpoint.Status.REBUILDING, ProjectionCheckpoint.Status.FAILED]
+    ).values_list("status", "name", "last_event_at", "events_applied", "rebuild_total")
+    rebuilding = [(done, planned) for status, _, _, done, planned in rows if status != "failed"]
     registered = {projection.name for projection in projections.all_projections()}
-    rows = [
+    failed = [
         (name, last)
-        for name, last in ProjectionCheckpoint.objects.filter(
-            status=ProjectionCheckpoint.Status.FAILED
-        ).values_list("name", "last_event_at")
-        if name in registered
+        for status, name, last, _, _ in rows
+        if status == "failed" and name in registered
     ]
-    if not rows:
-        return None
-    lasts = [last for _, last in rows]
-    since = None if None in lasts else min(last for last in lasts if last is not None)
-    return Stall(sorted({name for name, _ in rows}), since)
+    return CheckpointState(_progress(rebuilding), _stall(failed))
 
 
-def rebuild_progress() -> float | None:
-    """While any projection is being rebuilt, the share of the replay done (0..1) over all the
-    partitions being rebuilt; None when none is. One query on the small checkpoint table."""
-    rows = list(
-        ProjectionCheckpoint.objects.filter(
-            status=ProjectionCheckpoint.Status.REBUILDING
-        ).values_list("events_applied", "rebuild_total")
-    )
+def _progress(rows: list[tuple[int, int | None]]) -> float | None:
     if not rows:
         return None
     total = sum(planned or 0 for _, planned in rows)
     applied = sum(min(done, planned or 0) for done, planned in rows)
     return applied / total if total else 0.0
+
+
+def _stall(rows: list[tuple[str, datetime | None]]) -> Stall | None:
+    if not rows:
+        return None
+    lasts = [last for _, last in rows]
+    since = None if None in lasts else min(last for last in lasts if last is not None)
+    return Stall(sorted({name for name, _ in rows}), since)

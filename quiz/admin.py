@@ -286,22 +286,30 @@ def _same_chapter_next(
     return response
 
 
-def _refuse_deleting_questions(
-    request: HttpRequest, questions: QuerySet[Question], what: str, change_url: str
-) -> HttpResponse | None:
-    """Deleting a chapter or course deletes its questions, which past answers refer to: refuse it
-    with the reason and what to do instead (Django's own page blamed missing permissions)."""
-    count = questions.count()
-    if not count:
-        return None
-    messages.error(
-        request,
-        f"This {what} has {count} question{'s' if count != 1 else ''}, so it cannot be deleted: "
-        "questions are kept, so that every answer ever given to them stays readable. To take it "
-        "away from students, untick “live for students” on its questions (the chapter then "
-        "leaves their dashboards).",
-    )
-    return HttpResponseRedirect(change_url)
+class KeepsItsQuestions(admin.ModelAdmin):
+    """Deleting a course or chapter deletes its questions, which past answers refer to: the
+    delete page refuses it with the reason and what to do instead (Django's own page blamed
+    missing permissions), and there is no bulk delete. An empty one is deleted as usual."""
+
+    actions = None
+    questions_of: str  # the Question lookup naming the course or chapter: "chapter_id"
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        pk = int(object_id) if object_id.isdigit() else 0
+        count = Question.objects.filter(**{self.questions_of: pk}).count()
+        if not count:
+            return super().delete_view(request, object_id, extra_context)
+        what = self.model._meta.model_name
+        messages.error(
+            request,
+            f"This {what} has {count} question{'s' if count != 1 else ''}, so it cannot be "
+            "deleted: questions are kept, so that every answer ever given to them stays readable. "
+            "To take it away from students, untick “live for students” on its questions (the "
+            "chapter then leaves their dashboards).",
+        )
+        return HttpResponseRedirect(reverse(f"admin:quiz_{what}_change", args=[object_id]))
 
 
 class CourseChaptersFormSet(forms.BaseInlineFormSet):
@@ -359,26 +367,11 @@ class ChapterInline(StreakGoalBounds, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(KeepsItsQuestions):
     list_display = ["title", "school", "order"]
     list_filter = ["school"]
     inlines = [ChapterInline]
-    actions = None  # no bulk delete: a course with questions cannot be deleted
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        refused = _refuse_deleting_questions(
-            request,
-            Question.objects.filter(chapter__course_id=_pk(object_id)),
-            "course",
-            reverse("admin:quiz_course_change", args=[object_id]),
-        )
-        return refused or super().delete_view(request, object_id, extra_context)
-
-
-def _pk(object_id: str) -> int:
-    return int(object_id) if object_id.isdigit() else 0
+    questions_of = "chapter__course_id"
 
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
@@ -425,11 +418,11 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(StreakGoalBounds, admin.ModelAdmin):
+class ChapterAdmin(StreakGoalBounds, KeepsItsQuestions):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]
     inlines = [QuestionInline]
-    actions = None  # no bulk delete: a chapter with questions cannot be deleted
+    questions_of = "chapter_id"
     # The page's "Add a question to this chapter" button (questions are added through their form).
     change_form_template = "admin/quiz/chapter/change_form.html"
 
@@ -444,17 +437,6 @@ class ChapterAdmin(StreakGoalBounds, admin.ModelAdmin):
                 f"streak goal of {chapter.streak_goal}: on the way to passing, a student gets "
                 "the same question more than once. Add questions or lower the goal.",
             )
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        refused = _refuse_deleting_questions(
-            request,
-            Question.objects.filter(chapter_id=_pk(object_id)),
-            "chapter",
-            reverse("admin:quiz_chapter_change", args=[object_id]),
-        )
-        return refused or super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(CommandOutcome)

@@ -16,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.selectors import stall
 from reporting import access, exports, selectors
-from reporting.context_processors import rebuild_percent
+from reporting.context_processors import reports_status
 from reporting.projections.class_activity import FEED_KEEP
 from studyflow.api import utc_time
 from studyflow.negotiation import FileDownload
@@ -137,17 +136,17 @@ class ClassProgressApi(APIView):
                     }
                     for cell in grid.cells
                 ],
-                "reports": reports_status(),
+                "reports": reports_status_body(),
             }
         )
 
 
-def reports_status() -> dict[str, Any]:
-    stalled = stall()
+def reports_status_body() -> dict[str, Any]:
+    status = reports_status()
     return {
-        "rebuilding_percent": rebuild_percent(),
-        "stopped": stalled is not None,
-        "stopped_after": utc_time(stalled.since) if stalled else None,
+        "rebuilding_percent": status.rebuilding_percent,
+        "stopped": status.stall is not None,
+        "stopped_after": utc_time(status.stall.since) if status.stall else None,
     }
 
 

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from events.selectors import Stall, rebuild_progress, stall
-
-
-def rebuild_percent() -> int | None:
-    """The percentage done of a projection rebuild under way (rounded down: never "100%" before
-    it ends), else None."""
-    done = rebuild_progress()
-    return None if done is None else min(99, math.floor(100 * done))
+from events.selectors import Stall, checkpoint_state
 
 
-def reports_stalled() -> Stall | None:
-    return stall()
+@dataclass(frozen=True)
+class ReportsStatus:
+    """Whether the reports' figures are complete, as the teacher pages and the API say it."""
+
+    # The percentage done of a rebuild under way (rounded down: never "100%" before it ends).
+    rebuilding_percent: int | None
+    stall: Stall | None  # projections stopped on an event
+
+
+def reports_status() -> ReportsStatus:
+    state = checkpoint_state()
+    done = state.rebuild_progress
+    percent = None if done is None else min(99, math.floor(100 * done))
+    return ReportsStatus(percent, state.stall)
 
 
 def rebuilding(request: HttpRequest) -> dict[str, Any]:
-    """`reports_rebuilding` (see rebuild_percent) and `reports_stalled` (events.selectors.stall).
-    Callables, so only a page that shows them (the teacher pages) reads the checkpoints."""
-    return {"reports_rebuilding": rebuild_percent, "reports_stalled": reports_stalled}
+    """`reports_status`, read once per page and only by a page that shows it (the teacher pages)."""
+    return {"reports_status": SimpleLazyObject(reports_status)}

@@ -61,6 +61,10 @@ class ChapterRef:
     id: int
     title: str
     course: str = ""
+    school_id: int | None = None  # its course's school; None: a course for every school
+
+    def for_school(self, schools: Collection[int]) -> bool:
+        return self.school_id is None or self.school_id in schools
 
 
 def display_name(user: Any) -> str:
@@ -83,12 +87,10 @@ def names(user_ids: Iterable[int]) -> dict[int, str]:
     return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}
 
 
-def chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:
-    """Every chapter in course order; `schools`: of the courses for every school and those
-    schools' own (see quiz.content.for_schools)."""
-    query = for_schools(Chapter.objects.all(), schools, "course__school")
-    query = query.select_related("course").order_by("course__order", "course_id", "order")
-    return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
+def chapters() -> list[ChapterRef]:
+    """Every chapter in course order, with its course's school (see ChapterRef.for_school)."""
+    query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
+    return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
 
 
 def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:
@@ -102,7 +104,7 @@ def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef
         .select_related("course")
         .order_by("course__order", "course_id", "order")
     )
-    return [ChapterRef(c.pk, c.title, c.course.title) for c in query]
+    return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
 
 
 def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
@@ -217,13 +219,13 @@ def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) ->
     # A column for each chapter the class may practise (every school's courses and its school's
     # own) that has a live question, and for each chapter a student of the class worked on, also
     # one they may no longer practise: a column of "not started" says nothing, work done stays.
-    ours = {chapter.id for chapter in chapters({classroom.school_id})}
     askable = set(
         Question.objects.filter(live=True).values_list("chapter_id", flat=True).distinct()
     )
     worked_on = {chapter for _, chapter in found}
+    school = {classroom.school_id}
     chapter_list = [
-        c for c in chapters() if (c.id in ours and c.id in askable) or c.id in worked_on
+        c for c in chapters() if (c.for_school(school) and c.id in askable) or c.id in worked_on
     ]
     rows = []
     for student in students:
@@ -386,16 +388,18 @@ def progress_cells(student_id: int) -> dict[int, Cell]:
     }
 
 
-def student_progress(student_id: int) -> list[tuple[ChapterRef, Cell]]:
+def student_progress(
+    student_id: int, every_chapter: list[ChapterRef] | None = None
+) -> list[tuple[ChapterRef, Cell]]:
     """A student's cell per chapter they may practise (their class's school's and every school's
-    courses), and per chapter they worked on besides."""
+    courses), and per chapter they worked on besides. `every_chapter`: chapters() if the caller
+    has read it already."""
     found = progress_cells(student_id)
     schools = set(Classroom.objects.filter(students=student_id).values_list("school_id", flat=True))
-    theirs = {chapter.id for chapter in chapters(schools)}
     return [
         (ch, found.get(ch.id) or _cell(student_id, ch.id, None))
-        for ch in chapters()
-        if ch.id in found or ch.id in theirs
+        for ch in (chapters() if every_chapter is None else every_chapter)
+        if ch.id in found or ch.for_school(schools)
     ]
 
 

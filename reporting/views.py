@@ -280,11 +280,13 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     days = selectors.every_day(
         selectors.student_days(student_id), last=30, end=timezone.localdate()
     )
+    every_chapter = selectors.chapters()
     progress = [
-        (ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in selectors.student_progress(student_id)
+        (ch, cell, *STATUS_VIEW[cell.status])
+        for ch, cell in selectors.student_progress(student_id, every_chapter)
     ]
     # Every chapter's title: an answer may be to one the progress table leaves out.
-    chapter_titles = {ch.id: ch.title for ch in selectors.chapters()}
+    chapter_titles = {ch.id: ch.title for ch in every_chapter}
     return render(
         request,
         "reporting/student.html",
