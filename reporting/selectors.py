@@ -107,6 +107,13 @@ def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef
     return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
 
 
+def chapter_titles(chapter_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(chapter_ids)
+    if not ids:
+        return {}
+    return dict(Chapter.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+
 def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
     """The current wording of each question (for labels)."""
     wanted = set(question_ids)
@@ -313,8 +320,13 @@ def _datetime(text: str) -> datetime | None:
 def feed(
     classroom_id: int, *, since: datetime | None = None, limit: int = 50
 ) -> list[ClassFeedItem]:
-    """The class's most recent events, newest first."""
-    items = ClassFeedItem.objects.filter(classroom_id=classroom_id)
+    """The class's most recent events, newest first: of its current students only. An item is
+    filed under the class the student was in when the quiz started, so a student who moved to
+    another class (or school) would otherwise go on showing here until that quiz is passed."""
+    students = Classroom.students.through.objects.filter(classroom_id=classroom_id)
+    items = ClassFeedItem.objects.filter(
+        classroom_id=classroom_id, student_id__in=students.values("user_id")
+    )
     if since is not None:
         items = items.filter(at__gt=since)
     return list(items.order_by("-at", "-position")[:limit])

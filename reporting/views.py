@@ -30,13 +30,13 @@ STATUS_VIEW = {
     "passed": ("✓", "Passed"),
 }
 FEED_LABELS = {
-    "quiz.QuizStarted": "started a quiz",
+    "quiz.QuizStarted": "started a quiz on",
     "quiz.QuestionAnsweredCorrectly": "answered correctly",
     "quiz.QuestionAnsweredIncorrectly": "answered incorrectly",
     "quiz.AnswerRevealed": "revealed the answer",
-    "quiz.StudentGotStuck": "got stuck",
-    "quiz.StudentGotUnstuck": "got unstuck",
-    "quiz.QuizPassed": "passed the chapter",
+    "quiz.StudentGotStuck": "got stuck on",
+    "quiz.StudentGotUnstuck": "got unstuck on",
+    "quiz.QuizPassed": "passed",
 }
 
 
@@ -183,6 +183,9 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
     items = selectors.feed(classroom_id, since=since, limit=30)
     names = selectors.names(item.student_id for item in items)
     texts = selectors.question_texts({i.question_id for i in items if i.question_id})
+    # An item without a question (started, stuck, unstuck, passed) names its chapter instead:
+    # "got stuck" alone would send the teacher to the grid to find out where.
+    titles = selectors.chapter_titles({i.chapter_id for i in items if not i.question_id})
     now = timezone.localtime()
     return [
         {
@@ -191,6 +194,7 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
             "name": names.get(item.student_id, f"Student {item.student_id}"),
             "label": FEED_LABELS.get(item.type, item.type),
             "question": texts.get(item.question_id, "") if item.question_id else "",
+            "chapter": "" if item.question_id else titles.get(item.chapter_id, ""),
         }
         for item in items
     ]

@@ -438,3 +438,25 @@ def test_a_students_page_charts_their_last_30_days():
     today = timezone.localdate().strftime("%d %b")
     assert '<svg viewBox="0 0 600 180" role="img" aria-labelledby="time-chart-title"' in html
     assert f'<th scope="row">{today}</th>' in html  # the chart's table, for screen readers
+
+
+def test_a_student_who_moved_class_leaves_the_old_class_feed():
+    # given a student of class A with a quiz open, who then moves to class B (another teacher)
+    world = make_world(students_a=2, students_b=1, chapters=1)
+    mover, stayer, chapter = world.students_a[0], world.students_a[1], world.chapters[0]
+    for pupil in (mover, stayer):
+        services.start_quiz(actor=pupil, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    world.class_a.students.remove(mover)
+    world.class_b.students.add(mover)
+    # when they go on in the quiz opened in class A
+    quiz = services.start_quiz(actor=mover, chapter_id=chapter.pk, command_id=uuid.uuid4()).quiz
+    services.reveal_answer(actor=mover, quiz_id=quiz.id, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    # then class A's teacher no longer sees anything of them, on the page or over the API
+    client = teacher(world)
+    page = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
+    api = client.get(f"/api/reports/classes/{world.class_a.pk}/activity/").json()
+    assert mover.first_name not in page
+    assert {item["student"] for item in api} == {stayer.pk}
+    # and what stays names the chapter it happened in
+    assert f'started a quiz on <span class="q">{chapter.title}</span>' in page
