@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from studyflow.models import one_line
+
 MIN_STREAK_GOAL = 1
 MAX_STREAK_GOAL = 20
 
@@ -46,6 +48,9 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        self.title = one_line(self.title)
 
 
 class Chapter(models.Model):
@@ -82,6 +87,9 @@ class Chapter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} / {self.title}"
+
+    def clean(self) -> None:
+        self.title = one_line(self.title)
 
 
 class QuestionKind(models.TextChoices):

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
@@ -69,9 +70,18 @@ def to_csv(grid: Grid) -> bytes:
 
 
 def _safe(value: Any) -> Any:
-    """Defuse spreadsheet formulas in free text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Defuse spreadsheet formulas in free text (CSV injection): also after a tab or carriage
+    return, which some spreadsheet programs skip before reading a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
+    return value
+
+
+def _cell_text(value: Any) -> Any:
+    """A value a worksheet cell takes: openpyxl refuses control characters (a vertical tab is how
+    a word processor writes a soft line break, so a name pasted from one carries it)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -83,7 +93,7 @@ def to_xlsx(grid: Grid) -> bytes:
     sheet.title = INVALID_TITLE_REGEX.sub("-", grid.classroom.name)[:31] or "Progress"
     lines = table(grid)
     for line in lines:
-        sheet.append([_safe(value) for value in line])
+        sheet.append([_safe(_cell_text(value)) for value in line])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     last_activity = len(lines[0])

@@ -280,6 +280,24 @@ def test_csv_defuses_formulas():
     assert _safe("=HYPERLINK()") == "'=HYPERLINK()"
     assert _safe("Ann") == "Ann"
     assert _safe(3) == 3
+    assert _safe("\t=1+2") == "'\t=1+2"  # some programs skip a leading tab or return
+
+
+def test_xlsx_export_drops_control_characters_a_sheet_refuses(history):
+    # given a name pasted from a word processor (a vertical tab) and a chapter title with one
+    pupil = history.students_a[0]
+    pupil.last_name = "de\x0bWit"
+    pupil.save()
+    Chapter.objects.filter(pk=history.chapters[0].pk).update(title="Powers\x0bII")
+    # then both exports still download, the sheet without the character
+    for base in ("/teacher/classes", "/api/reports/classes"):
+        response = teacher(history).get(f"{base}/{history.class_a.pk}/export.xlsx")
+        assert response.status_code == 200, base
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet is not None
+        values = {cell.value for row in sheet.iter_rows() for cell in row}
+        assert f"{pupil.first_name} deWit" in values
+        assert any(isinstance(v, str) and v.startswith("PowersII") for v in values)
 
 
 def test_xlsx_export_of_a_class_whose_name_a_sheet_title_refuses(history):

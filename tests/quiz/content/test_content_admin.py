@@ -386,6 +386,24 @@ def test_titles_that_differ_only_in_case_are_refused(staff_client, chapter):
     assert course.chapters.count() == 1
 
 
+def test_titles_are_kept_on_one_line(staff_client, chapter):
+    # given a title pasted from a word processor: a soft line break (vertical tab), two spaces
+    response = staff_client.post(
+        reverse("admin:quiz_chapter_add"),
+        {
+            "course": chapter.course_id,
+            "title": "Powers\x0bof  ten",
+            "order": 2,
+            "streak_goal": 3,
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+        },
+    )
+    # then it is stored as it reads (a spreadsheet export refuses the control character)
+    assert response.status_code == 302
+    assert chapter.course.chapters.filter(title="Powers of ten").exists()
+
+
 # --- the pure line formats ------------------------------------------------------------------------
 
 
