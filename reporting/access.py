@@ -77,3 +77,13 @@ def question_for(user: Any, question_id: int) -> Question:
     except Http404:
         raise Http404("No such question.") from None
     return question
+
+
+def wrong_answer_students(user: Any, class_students: list[int] | None) -> list[int] | None:
+    """Whose wrong answers the caller reads: a chosen class's students; with no class chosen,
+    staff everyone's (None) and a teacher their own students'. A wrong answer is free text a
+    student typed (a name, a remark), not for the teachers of other classes and schools, unlike
+    the counts of the question table."""
+    if class_students is not None or roles.is_staff(user):
+        return class_students
+    return list(roles.students_visible_to(user).values_list("pk", flat=True))

@@ -289,7 +289,7 @@ class WrongAnswersApi(APIView):
     )
     def get(self, request: Request, question_id: int) -> Response:
         access.question_for(request.user, question_id)
-        students = _class_students(request)
+        students = access.wrong_answer_students(request.user, _class_students(request))
         rows = selectors.wrong_answers(question_id, students=students)
         return Response(
             [

@@ -349,7 +349,8 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     )
     students = selectors.student_ids(classroom) if classroom else None
     reports = selectors.question_table(chapter_id, students=students)
-    wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=students)
+    authors = access.wrong_answer_students(request.user, students)
+    wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=authors)
     labels = selectors.choice_labels(r.question for r in reports)  # "a" reads as "A: 2/5"
     accepted = selectors.accepted_now(r.question for r in reports)
     rows = [
@@ -363,6 +364,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
         {
             "chapter": chapter,
             "classroom": classroom,
+            "own_students_only": authors is not None and classroom is None,
             "classes": roles.classes_visible_to(request.user),
             "reports": rows,
             "now_accepted": any(now for _, labelled in rows for _, _, now in labelled),

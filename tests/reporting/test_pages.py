@@ -478,3 +478,38 @@ def test_a_student_who_moved_class_leaves_the_old_class_feed():
     assert {item["student"] for item in api} == {stayer.pk}
     # and what stays names the chapter it happened in
     assert f'started a quiz on <span class="q">{chapter.title}</span>' in page
+
+
+def test_a_teacher_reads_only_their_own_students_wrong_answers():
+    # given one wrong answer typed in class A and one in class B, to the same open question
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    chapter = world.chapters[0]
+    question = Question.objects.filter(chapter=chapter, kind="open").first()
+    assert question is not None
+    typed = {world.students_a[0]: "ours 777", world.students_b[0]: "zoe of 2b 888"}
+    for pupil, answer in typed.items():
+        quiz = services.start_quiz(actor=pupil, chapter_id=chapter.pk, command_id=uuid.uuid4())
+        view = quiz.quiz
+        while view.question is None or view.question.id != question.pk:
+            view = services.reveal_answer(
+                actor=pupil, quiz_id=view.id, command_id=uuid.uuid4()
+            ).quiz
+            view = services.next_question(
+                actor=pupil, quiz_id=view.id, command_id=uuid.uuid4()
+            ).quiz
+        services.answer_question(
+            actor=pupil, quiz_id=view.id, answer=answer, command_id=uuid.uuid4()
+        )
+    Feeder().catch_up()
+    # then class A's teacher, with no class chosen, reads only their own student's answer
+    client = teacher(world)
+    page = client.get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
+    api = client.get(f"/api/reports/questions/{question.pk}/wrong-answers/").json()
+    assert "ours 777" in page and "zoe of 2b" not in page
+    assert "(your students)" in page
+    assert [row["answer"] for row in api] == ["ours 777"]
+    # and staff read every student's
+    staff = Client()
+    staff.force_login(world.staff)
+    api = staff.get(f"/api/reports/questions/{question.pk}/wrong-answers/").json()
+    assert sorted(row["answer"] for row in api) == ["ours 777", "zoe of 2b 888"]
