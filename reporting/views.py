@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from quiz.answers import is_correct
-from reporting import access, charts, exports, selectors
+from reporting import access, analysis, charts, exports, selectors
 from reporting.models import Answer, StudentProgress
 from studyflow import roles
 from studyflow.models import Classroom
@@ -369,6 +369,8 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "reports": rows,
             "now_accepted": any(now for _, labelled in rows for _, _, now in labelled),
             "flagged": sum(r.needs_checking for r in reports),
+            "flag_tries": analysis.MIN_TRIES_FOR_FLAG,
+            "flag_below": analysis.FLAG_BELOW,
             "spread_chart": charts.bar_chart(
                 "Questions by facility index",
                 [f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10)],

@@ -145,11 +145,13 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
         .content.decode()
     )
     assert "Facility spread" in html
+    assert "Needs checking: from 10 first tries on, a facility or a discrimination" in html
     # A class has no median (it is kept for all students): no column of dashes, but a note.
     assert "Median time" not in html and "choose “All students” to see it" in html
     reports = selectors.question_table(chapter.pk)
     assert any(r.facility is not None for r in reports)
-    wrong = selectors.wrong_answers_by_question([r.question for r in reports])
+    ours = [s.pk for s in history.students_a]  # a teacher reads their own students' answers
+    wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=ours)
     top = next(w[0] for w in wrong.values() if w)
     overall = teacher(history).get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
     assert f"<code>{top.answer}</code>" in overall
