@@ -212,6 +212,27 @@ class Grid:
     def cells(self) -> list[Cell]:
         return [cell for row in self.rows for cell in row.cells]
 
+    def column_totals(self) -> list[ColumnTotals]:
+        """Per chapter: how many of the class passed it and how many are stuck on it now (is the
+        class ready to move on?)."""
+        return [
+            ColumnTotals(
+                chapter,
+                passed=sum(row.cells[i].status == PASSED for row in self.rows),
+                stuck=sum(row.cells[i].status == STUCK or row.cells[i].stuck for row in self.rows),
+                students=len(self.rows),
+            )
+            for i, chapter in enumerate(self.chapters)
+        ]
+
+
+@dataclass(frozen=True)
+class ColumnTotals:
+    chapter: ChapterRef
+    passed: int
+    stuck: int  # stuck practising a passed chapter again too, as GridRow.stuck counts it
+    students: int
+
 
 GRID_SORTS = ("stuck", "name", "passed", "time", "activity")
 

@@ -129,7 +129,11 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         sort = "stuck"
     reverse = request.GET.get("reverse") == "1"
     grid = selectors.grid(classroom, sort=sort, reverse=reverse)
-    rows = [(row, [cell_html(cell) for cell in row.cells]) for row in grid.rows]
+    now = timezone.localtime()
+    rows = [
+        (row, [cell_html(cell) for cell in row.cells], last_active(row.last_activity, now))
+        for row in grid.rows
+    ]
     totals = {key: 0 for key in STATUS_VIEW}
     for cell in grid.cells:
         totals[cell.status] += 1
@@ -139,6 +143,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         "classroom": classroom,
         "grid": grid,
         "rows": rows,
+        "column_totals": grid.column_totals(),
         "sort": sort,
         "reverse": reverse,
         "direction": "descending" if selectors.sorted_descending(sort, reverse) else "ascending",
@@ -198,6 +203,27 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
         }
         for item in items
     ]
+
+
+QUIET_DAYS = 7
+
+
+def last_active(at: datetime | None, now: datetime) -> tuple[str, bool]:
+    """When a student last did anything, as a teacher scans a column for who has gone quiet, and
+    whether that is QUIET_DAYS or more ago (or never). By calendar day in the site's time zone."""
+    if at is None:
+        return "never", True
+    local = timezone.localtime(at) if timezone.is_aware(at) else at
+    days = (now.date() - local.date()).days
+    if days <= 0:
+        return "today", False
+    if days == 1:
+        return "yesterday", False
+    if days < QUIET_DAYS:
+        return f"{days} days ago", False
+    if local.year == now.year:
+        return f"{local.day} {local:%b}", True
+    return f"{local.day} {local:%b %Y}", True
 
 
 def feed_time(at: datetime, now: datetime) -> str:

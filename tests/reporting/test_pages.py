@@ -19,7 +19,7 @@ from quiz import services
 from quiz.content import revise_question
 from quiz.models import Chapter, Question
 from reporting import selectors
-from reporting.views import feed_time
+from reporting.views import feed_time, last_active
 from tests.reporting.world import Feeder, World, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -112,6 +112,39 @@ def test_feed_partial_and_since(history):
 )
 def test_feed_times_say_the_day_unless_it_is_today(at: datetime, shown: str) -> None:
     assert feed_time(at, datetime(2026, 3, 5, 14, 30)) == shown
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        (None, ("never", True)),
+        (datetime(2026, 3, 5, 0, 0, 7), ("today", False)),
+        (datetime(2026, 3, 4, 23, 59), ("yesterday", False)),
+        (datetime(2026, 2, 27, 9, 0), ("6 days ago", False)),
+        (datetime(2026, 2, 26, 9, 0), ("26 Feb", True)),  # a week or more: gone quiet
+        (datetime(2025, 12, 31, 9, 15), ("31 Dec 2025", True)),
+    ],
+)
+def test_last_active_says_how_long_ago_by_calendar_day(
+    at: datetime | None, shown: tuple[str, bool]
+) -> None:
+    assert last_active(at, datetime(2026, 3, 5, 14, 30)) == shown
+
+
+def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter(history):
+    # given the simulated class (its work two years back, so every student has gone quiet)
+    classroom = history.class_a
+    html = teacher(history).get(f"/teacher/classes/{classroom.pk}/").content.decode()
+    grid = selectors.grid(classroom)
+    # then each row says when, and the footer counts passed and stuck per chapter
+    assert ">Last active</a></th>" in html
+    assert html.count('data-quiet="1"') + html.count('data-quiet="0"') == len(grid.rows)
+    for totals in grid.column_totals():
+        cell = re.search(rf'<td class="num" data-chapter="{totals.chapter.id}">(.*?)</td>', html)
+        assert cell is not None
+        assert f"{totals.passed}/{len(grid.rows)}" in cell[1]
+        assert (f"{totals.stuck}<span" in cell[1]) == bool(totals.stuck)
+    assert sum(t.passed for t in grid.column_totals()) == sum(r.passed for r in grid.rows)
 
 
 def test_the_feed_shows_yesterdays_items_with_their_day(history):
