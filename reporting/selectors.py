@@ -666,6 +666,35 @@ def wrong_answers_by_question(
     return out
 
 
+def who_gave(
+    answers: Collection[tuple[int, str]], *, students: Collection[int] | None, limit: int = 10
+) -> dict[tuple[int, str], tuple[list[Person], int]]:
+    """Per (question, normalised wrong answer): the students who gave it, by name (at most
+    `limit`), and how many they are; of `students` only, unless None. A teacher who sees "35%, 6
+    students" wants to know whom to talk to."""
+    if not answers:
+        return {}
+    wanted = set(answers)
+    rows = WrongAnswerStudent.objects.filter(
+        question_id__in={q for q, _ in wanted}, answer__in={a for _, a in wanted}
+    )
+    if students is not None:
+        rows = rows.filter(student_id__in=list(students))
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for question_id, answer, student_id in rows.values_list("question_id", "answer", "student_id"):
+        if (question_id, answer) in wanted:
+            found[(question_id, answer)].append(student_id)
+    known = names(student for ids in found.values() for student in ids)
+    out = {}
+    for key, ids in found.items():
+        people = sorted(
+            (Person(i, known.get(i, f"Student {i}")) for i in ids),
+            key=lambda p: (p.name.casefold(), p.id),
+        )
+        out[key] = (people[:limit], len(people))
+    return out
+
+
 def facility_spread(reports: Iterable[QuestionReport], bins: int = 10) -> list[int]:
     """How many questions fall in each facility band [0, 0.1), ..., [0.9, 1.0]."""
     counts = [0] * bins

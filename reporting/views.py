@@ -346,20 +346,27 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     )
 
 
+Who = dict[tuple[int, str], tuple[list[selectors.Person], int]]
+
+
 def _labelled(
+    question: int,
     wrong: list[selectors.WrongAnswerReport],
     choices: dict[str, str] | None,
     accepted: tuple[str, list[str]] | None,
-) -> list[tuple[str, selectors.WrongAnswerReport, bool]]:
+    who: Who,
+) -> list[tuple[str, selectors.WrongAnswerReport, bool, tuple[list[selectors.Person], int]]]:
     """Each wrong answer with the text a teacher reads (a choice's key and text, else as given),
-    and whether the question accepts it now: a teacher who added it as an accepted answer sees
-    that it took, while the figures keep it wrong (it was judged by the question as it was)."""
+    whether the question accepts it now (a teacher who added it as an accepted answer sees that
+    it took, while the figures keep it wrong: it was judged by the question as it was), and who
+    gave it."""
     kind, answers = accepted or ("open", [])
     return [
         (
             (choices or {}).get(w.answer, w.answer),
             w,
             bool(answers) and is_correct(w.answer, kind=kind, accepted_answers=answers),
+            who.get((question, w.answer), ([], 0)),
         )
         for w in wrong
     ]
@@ -379,8 +386,20 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=authors)
     labels = selectors.choice_labels(r.question for r in reports)  # "a" reads as "A: 2/5"
     accepted = selectors.accepted_now(r.question for r in reports)
+    who = selectors.who_gave(
+        [(q, w.answer) for q, answers in wrong.items() for w in answers], students=authors
+    )
     rows = [
-        (r, _labelled(wrong.get(r.question, []), labels.get(r.question), accepted.get(r.question)))
+        (
+            r,
+            _labelled(
+                r.question,
+                wrong.get(r.question, []),
+                labels.get(r.question),
+                accepted.get(r.question),
+                who,
+            ),
+        )
         for r in reports
     ]
     spread = selectors.facility_spread(reports)
@@ -393,7 +412,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
             "own_students_only": authors is not None and classroom is None,
             "classes": roles.classes_visible_to(request.user),
             "reports": rows,
-            "now_accepted": any(now for _, labelled in rows for _, _, now in labelled),
+            "now_accepted": any(now for _, labelled in rows for _, _, now, _ in labelled),
             "flagged": sum(r.needs_checking for r in reports),
             "flag_tries": analysis.MIN_TRIES_FOR_FLAG,
             "flag_below": analysis.FLAG_BELOW,

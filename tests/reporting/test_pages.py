@@ -542,9 +542,15 @@ def test_a_teacher_reads_only_their_own_students_wrong_answers():
     api = client.get(f"/api/reports/questions/{question.pk}/wrong-answers/").json()
     assert "ours 777" in page and "zoe of 2b" not in page
     assert "(your students)" in page
+    ours = world.students_a[0]
+    theirs = selectors.display_name(world.students_b[0])
+    who = f'<summary>Who</summary><a href="/teacher/students/{ours.pk}/"><bdi>{ours.first_name}'
+    assert who in page and f"<bdi>{theirs}</bdi>" not in page
     assert [row["answer"] for row in api] == ["ours 777"]
     # and staff read every student's
     staff = Client()
     staff.force_login(world.staff)
     api = staff.get(f"/api/reports/questions/{question.pk}/wrong-answers/").json()
     assert sorted(row["answer"] for row in api) == ["ours 777", "zoe of 2b 888"]
+    page = staff.get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
+    assert f"<bdi>{theirs}</bdi>" in page and "(your students)" not in page
