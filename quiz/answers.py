@@ -3,14 +3,18 @@
 Rules (what a maths teacher at a Dutch school would accept):
 
 - Text is compared after `normalise_answer`: Unicode NFKC, trimmed, runs of whitespace folded to one
-  space, case folded. Text answers then compare without any whitespace (`x = 4` equals `x=4`,
-  `2 x + 3` equals `2x+3`).
+  space, case folded. Text answers then compare without whitespace (`x = 4` equals `x=4`,
+  `2 x + 3` equals `2x+3`), except a space between two digits, which separates numbers: `1 5` is
+  not `15`, nor `x = 1 2` `x = 12`.
 - When both the answer and an accepted answer read as a number they compare by value
   (`fractions.Fraction`, exact), so `0,5`, `0.5`, `.5`, `,5` and `1/2` are all one half, `2.50`
   equals `2.5`, `-3` is minus three (so is U+2212 MINUS SIGN 3, as pasted from a word
   processor), and `+3` is `3`.
 - A comma is ALWAYS a decimal separator (the Dutch convention our students use): `1,000` is one,
-  not a thousand; numbers have no thousands separators.
+  not a thousand. Thousands may be grouped with spaces only, the Dutch and SI way: 1 to 3 digits
+  (the first not 0), then groups of exactly three: `10 000`, `1 000 000` and `12 345,5` are
+  numbers; `1 5`, `12 34`, `1 0000` and `0 500` are not (nor, as text, `15`, `1234`, `10000`
+  or `500`).
 - Mixed numbers are accepted: `1 1/2` is three halves and `-1 1/2` is minus three halves (the sign
   applies to the whole number, as written in Dutch textbooks). A fraction character reads as the
   fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
@@ -76,6 +80,10 @@ _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
+# A number may group its thousands with spaces, the Dutch and SI way: 1 to 3 digits (not starting
+# with 0), then groups of exactly three ("10 000", "12 345,5"). Only as a number on its own: in a
+# fraction "1 000/2" stays the mixed number it always was.
+_GROUPED = r"(?:[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d*)?)"
 # Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
 # Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
 # number or after a space; a single-letter one (m, g, l, s, h) only after a space, since "2h" and
@@ -91,7 +99,7 @@ _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£])\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
-    r"|(?P<dec>" + _DECIMAL + r")(?:[.,]-)?"  # integer or decimal: 3, 2.50, 0,5, .5, 56,-
+    r"|(?P<dec>" + _GROUPED + "|" + _DECIMAL + r")(?:[.,]-)?"  # 3, 2.50, 0,5, .5, 56,-, 10 000
     r")(?:(?P<gap>\s*)(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?|" + _MEASURES + r")"  # unit
     r"|\s+(?P<single>" + _SINGLE_LETTER + r"))?$"
 )
@@ -141,7 +149,7 @@ def validate_answer(text: str) -> str:
 
 
 def _decimal(text: str) -> Fraction:
-    return Fraction(text.replace(",", ".").rstrip(".") or "0")
+    return Fraction(text.replace(" ", "").replace(",", ".").rstrip(".") or "0")
 
 
 class Number(NamedTuple):
@@ -206,9 +214,14 @@ def _unit(written: str) -> str:
     return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
 
 
+# A space that is not between two digits: "1 5" is two numbers (or a slip), never fifteen.
+_LOOSE_SPACE = re.compile(r"(?<!\d) | (?!\d)")
+
+
 def _compact(text: str, *, powers: bool = True) -> str:
-    """Normalised text without whitespace: spacing in a formula is not part of the answer."""
-    return normalise_answer(text, powers=powers).replace(" ", "")
+    """Normalised text without whitespace: spacing in a formula is not part of the answer. A space
+    between two digits is, though: it separates numbers (`1 5` is not `15`)."""
+    return _LOOSE_SPACE.sub("", normalise_answer(text, powers=powers))
 
 
 def choice_key(text: str) -> str:

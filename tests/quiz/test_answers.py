@@ -46,6 +46,21 @@ OPEN_CASES = [
     ("1½", ["11/2"], False),
     ("1,000", ["1"], True),  # a comma is always decimal
     ("1,000", ["1000"], False),
+    ("10 000", ["10000"], True),  # thousands grouped by spaces, the Dutch and SI way
+    ("1 000 000", ["1000000"], True),
+    ("12 345,5", ["12345.5"], True),
+    ("-1 000", ["-1000"], True),
+    ("€ 1 000,-", ["1000"], True),
+    ("10000", ["10 000"], True),
+    ("1 000", ["1"], False),
+    ("1 5", ["15"], False),  # but digits apart are no number, nor one number as text
+    ("4 8", ["48"], False),
+    ("1 2", ["12"], False),
+    ("12 34", ["1234"], False),  # groups of exactly three
+    ("1 0000", ["10000"], False),
+    ("0 500", ["500"], False),  # after 1 to 3 digits not starting with 0
+    ("1 5", ["1 5"], True),  # as text, the space between the digits counts
+    ("x = 1 2", ["x = 12"], False),
     ("0.333", ["1/3"], False),  # exact, no rounding
     ("7.", ["7"], True),
     ("007", ["7"], True),
@@ -155,6 +170,8 @@ OPEN_CASES = [
     # text: trimmed, whitespace and case folded
     ("  Evenredig ", ["evenredig"], True),
     ("2 X  + 3", ["2x+3"], True),  # spacing in a formula does not matter
+    ("x = 4", ["x=4"], True),
+    ("3 x", ["3x"], True),  # nor between a digit and a letter
     ("2x + 3", ["2x+3"], True),
     ("x^2", ["X^2"], True),
     ("x^3", ["x^2"], False),
@@ -203,6 +220,11 @@ def test_an_answer_names_a_choice_only_by_its_key(answer, expected):
         ("y = 0,2", Fraction(1, 5)),
         ("1/0", None),
         ("1 2", None),
+        ("12 34", None),
+        ("1 0000", None),
+        ("10 000", Fraction(10_000)),
+        ("12 345,5", Fraction(24_691, 2)),
+        ("1 000/2", Fraction(1)),  # a mixed number, as before: no grouping inside a fraction
         ("1.2.3", None),
         ("half", None),
         ("", None),
