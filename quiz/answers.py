@@ -43,6 +43,10 @@ Rules (what a maths teacher at a Dutch school would accept):
 - A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
 - A question may accept several answers; any one matching is enough.
 - Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
+
+Reports group wrong answers by `answer_group`: `normalise_answer`, with a decimal number and its
+unit in one spelling (`0,6`, `.6` and `0.6` are one wrong answer; `35 %` and `35%` too), but
+fractions as written (`3/5` is not `0.6`: it shows another misconception).
 """
 
 from __future__ import annotations
@@ -172,15 +176,27 @@ def read_number(text: str, *, powers: bool = True, strict: bool = False) -> Numb
     """A numeric answer's value and the kind of unit written with it; None when it is not a
     number we recognise. `strict` (an accepted answer): a unit of measure right after the number
     is marked `tight`."""
-    text = normalise_answer(text, powers=powers)
-    assignment = _ASSIGNMENT.match(text)
-    if assignment:
-        text = assignment["rest"]
-    if text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()  # (-15)
-    match = _NUMBER.match(text)
-    if match is None:
-        return None
+    match = _NUMBER.match(_unwrap(normalise_answer(text, powers=powers)).inner)
+    return None if match is None else _number(match, strict=strict)
+
+
+class _Wrapped(NamedTuple):
+    assignment: str  # the letter of "x = ...", or ""
+    inner: str
+    bracketed: bool
+
+
+def _unwrap(normalised: str) -> _Wrapped:
+    """A normalised answer without its assignment prefix (`x = 4`) and brackets (`(-15)`)."""
+    assignment = _ASSIGNMENT.match(normalised)
+    text = assignment["rest"] if assignment else normalised
+    bracketed = text.startswith("(") and text.endswith(")")
+    return _Wrapped(
+        normalised[0] if assignment else "", text[1:-1].strip() if bracketed else text, bracketed
+    )
+
+
+def _number(match: re.Match[str], *, strict: bool = False) -> Number | None:
     if match["whole"] is not None:
         denominator = int(match["mden"])
         if denominator == 0:
@@ -201,6 +217,49 @@ def read_number(text: str, *, powers: bool = True, strict: bool = False) -> Numb
     tight = bool(strict and match["unit"] and not match["gap"] and match["unit"] not in _UNITS)
     unit = MONEY if match["currency"] else _unit(written) if written else None
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight)
+
+
+# The one way each kind of unit is written in a group of wrong answers.
+_GROUP_SIGNS = {PERCENT: "%", DEGREES: "°"}
+_CURRENCY_SIGNS = {"€": "€", "$": "$", "£": "£", "euro": "€", "euros": "€", "eur": "€"}
+
+
+def answer_group(text: str) -> str:
+    """The form wrong answers are grouped by in reports: `normalise_answer`, and a decimal number
+    in one spelling, so a teacher sees one row per answer rather than per way of typing it.
+
+    A decimal point for a comma, a leading zero, no thousands spaces (`0,6`, `.6` and `0.6` are
+    `0.6`; `10 000` is `10000`), and its unit as one symbol in one place (`35 %`, `35 procent`:
+    `35%`; `16cm`, `16 centimeter`: `16 cm`; `56 euro`, `€ 56,-`: `€56`). The digits stay as
+    written (`2,50` is `2.50`, and `1,000` is `1.000`, not `1`: that student likely meant a
+    thousand). Fractions and mixed numbers stay as written: `3/5` for `0.6` is another
+    misconception. So does anything that is not a number."""
+    normalised = normalise_answer(text)
+    wrapped = _unwrap(normalised)
+    match = _NUMBER.match(wrapped.inner)
+    if match is None or match["dec"] is None or _number(match) is None:
+        return normalised
+    spelled = _spelling(match)
+    if wrapped.bracketed:
+        spelled = f"({spelled})"
+    return f"{wrapped.assignment} = {spelled}" if wrapped.assignment else spelled
+
+
+def _spelling(match: re.Match[str]) -> str:
+    """A decimal number's one spelling (see answer_group)."""
+    digits = match["dec"].replace(" ", "").replace(",", ".").rstrip(".")  # "7." is 7
+    if digits.startswith("."):
+        digits = "0" + digits
+    sign = "-" if "-" in (match["sign"], match["after"]) else ""
+    written = match["unit"] or match["single"]
+    if match["currency"] or written in _CURRENCY_SIGNS:
+        return f"{sign}{_CURRENCY_SIGNS[match['currency'] or written]}{digits}"
+    if written is None:
+        return sign + digits
+    unit = _unit(written)
+    if unit in _GROUP_SIGNS:
+        return f"{sign}{digits}{_GROUP_SIGNS[unit]}"
+    return f"{sign}{digits} {unit}"
 
 
 def _unit(written: str) -> str:
