@@ -275,7 +275,10 @@ class QuestionReportApi(APIView):
 
 
 class WrongAnswerOut(serializers.Serializer):
-    answer = serializers.CharField(help_text="The normalised wrong answer.")
+    answer = serializers.CharField(
+        help_text="The wrong answer, normalised, a decimal number and its unit in one spelling "
+        "(`0,6` and `.6` read `0.6`, `35 %` reads `35%`)."
+    )
     count = serializers.IntegerField()
     students = serializers.IntegerField(help_text="How many different students gave it.")
     last_seen = serializers.DateTimeField(allow_null=True)

@@ -224,7 +224,7 @@ class QuestionStudent(models.Model):
 
 
 class WrongAnswer(models.Model):
-    """One question x normalised wrong answer."""
+    """One question x wrong answer, grouped by quiz.answers.answer_group."""
 
     question_id = models.IntegerField()
     answer = models.CharField(max_length=500)

@@ -625,7 +625,8 @@ class WrongAnswerReport:
 def wrong_answers(
     question_id: int, *, students: Collection[int] | None = None, limit: int | None = None
 ) -> list[WrongAnswerReport]:
-    """The normalised wrong answers given to a question, most common first."""
+    """The wrong answers given to a question (as quiz.answers.answer_group groups them), most
+    common first."""
     return wrong_answers_by_question([question_id], students=students, per_question=limit).get(
         question_id, []
     )

@@ -37,7 +37,7 @@ register(
         event_types=frozenset({c.ANSWERED_INCORRECTLY}),
         apply=wrong_answers.apply,
         reset=wrong_answers.reset,
-        description="Question x normalised wrong answer: count, distinct students, last seen.",
+        description="Question x wrong answer (grouped): count, distinct students, last seen.",
         reads_metadata=False,
     )
 )

@@ -12,7 +12,7 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Protocol
 
-from quiz.answers import normalise_answer
+from quiz.answers import answer_group, normalise_answer
 from quiz.study_time import WORKED_ON, gap_ms
 
 QUIZ_STARTED = "quiz.QuizStarted"
@@ -39,9 +39,10 @@ QUIZ_EVENT_TYPES = frozenset(
 ANSWER_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY})
 TRY_TYPES = WORKED_ON  # an answer or a reveal: a try at a question, and study time's own set
 
-# Answers repeat a lot ("12", "1/2"); normalising is pure, so the projections share a cache of the
-# recent ones.
+# Answers repeat a lot ("12", "1/2"); normalising and grouping are pure, so the projections share a
+# cache of the recent ones.
 normalise = lru_cache(maxsize=65_536)(normalise_answer)
+group = lru_cache(maxsize=65_536)(answer_group)
 
 
 class EventLike(Protocol):

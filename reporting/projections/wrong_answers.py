@@ -1,8 +1,13 @@
-"""`wrong_answers`: per question x normalised wrong answer, with who gave it.
+"""`wrong_answers`: per question x wrong answer (as grouped), with who gave it.
 
-Answers are grouped by quiz.answers.normalise_answer (so " 0,5 " and "0.5" are one answer) across
-all revisions of a question. The per-student side table makes "distinct students" incremental and
-lets a teacher narrow the list to the students of one class. Not partitioned (per student).
+Answers are grouped by quiz.answers.answer_group across all revisions of a question: " 0,5 ", ".5"
+and "0.5" are one answer, so are "35 %" and "35%", but "1/2" is another. `example` keeps the last
+answer as typed. The per-student side table makes "distinct students" incremental and lets a
+teacher narrow the list to the students of one class. Not partitioned (per student).
+
+A change to the grouping changes the keys, so rows written before it no longer meet the answers
+they count: ship it with a migration that empties the tables and starts the checkpoint over (as
+reporting/migrations/0006_regroup_wrong_answers does).
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ from datetime import datetime
 
 from reporting.projections import common as c
 
-AnswerKey = tuple[int, str]  # (question_id, normalised answer)
-StudentAnswerKey = tuple[int, str, int]  # (question_id, normalised answer, student_id)
+AnswerKey = tuple[int, str]  # (question_id, answer group)
+StudentAnswerKey = tuple[int, str, int]  # (question_id, answer group, student_id)
 
-# The API caps answers at 500 characters; normalising can add a few (`2⁷` reads `2^7`, `½` ` 1/2 `),
+# The API caps answers at 500 characters; grouping can add a few (`2⁷` reads `2^7`, `½` ` 1/2 `),
 # so the key is cut to the column's size.
 MAX_ANSWER = 500
 
@@ -47,24 +52,24 @@ class WrongAnswerChanges:
     students: dict[StudentAnswerKey, WrongAnswerStudentRow]
 
 
-Normalise = Callable[[str], str]
+Group = Callable[[str], str]  # an answer as typed -> its group (quiz.answers.answer_group)
 
 
 def wrong(events: Sequence[c.EventLike]) -> list[c.EventLike]:
     return [e for e in events if e.type == c.ANSWERED_INCORRECTLY]
 
 
-def normalised(event: c.EventLike, normalise: Normalise) -> str:
-    return normalise(str(event.data.get("answer", "")))[:MAX_ANSWER]
+def grouped(event: c.EventLike, group: Group) -> str:
+    return group(str(event.data.get("answer", "")))[:MAX_ANSWER]
 
 
 def keys(
-    events: Sequence[c.EventLike], normalise: Normalise
+    events: Sequence[c.EventLike], group: Group
 ) -> tuple[set[AnswerKey], set[StudentAnswerKey]]:
     answer_keys: set[AnswerKey] = set()
     student_keys: set[StudentAnswerKey] = set()
     for event in wrong(events):
-        answer = normalised(event, normalise)
+        answer = grouped(event, group)
         question = int(event.data["question_id"])
         answer_keys.add((question, answer))
         student_keys.add((question, answer, int(event.data["student_id"])))
@@ -76,14 +81,14 @@ def project(
     *,
     answers: Mapping[AnswerKey, WrongAnswerRow],
     students: Mapping[StudentAnswerKey, WrongAnswerStudentRow],
-    normalise: Normalise,
+    group: Group,
 ) -> WrongAnswerChanges:
     out: dict[AnswerKey, WrongAnswerRow] = {}
     out_students: dict[StudentAnswerKey, WrongAnswerStudentRow] = {}
     for event in wrong(events):
         data = event.data
         question = int(data["question_id"])
-        answer = normalised(event, normalise)
+        answer = grouped(event, group)
         row = out.get((question, answer))
         if row is None:
             current = answers.get((question, answer))
@@ -125,7 +130,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
     events = wrong(events)
     if not events:
         return
-    answer_keys, student_keys = keys(events, c.normalise)
+    answer_keys, student_keys = keys(events, c.group)
     changes = project(
         events,
         answers=db.load(WrongAnswer, ("question_id", "answer"), answer_keys, WrongAnswerRow),
@@ -135,7 +140,7 @@ def apply(events: Sequence[c.EventLike]) -> None:
             student_keys,
             WrongAnswerStudentRow,
         ),
-        normalise=c.normalise,
+        group=c.group,
     )
     db.upsert(WrongAnswer, changes.answers.values(), ("question_id", "answer"))
     db.upsert(

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from quiz.answers import normalise_answer
+from quiz.answers import answer_group
 from reporting import models, selectors
 from tests.reporting import oracle
 from tests.reporting.world import (
@@ -102,21 +102,21 @@ def check_every_report(world: World, client: APIClient) -> None:
     for question in sorted(questions):
         body = client.get(f"/api/reports/questions/{question}/wrong-answers/").json()
         assert [{k: r[k] for k in ("answer", "count", "students")} for r in body] == (
-            oracle.wrong_answers(events, question, normalise_answer)
+            oracle.wrong_answers(events, question, answer_group)
         )
         in_b = {s.pk for s in world.students_b}
         body = client.get(
             f"/api/reports/questions/{question}/wrong-answers/?class={world.class_b.pk}"
         ).json()
         assert [{k: r[k] for k in ("answer", "count", "students")} for r in body] == (
-            oracle.wrong_answers(events, question, normalise_answer, in_b)
+            oracle.wrong_answers(events, question, answer_group, in_b)
         )
     # the chapter page's top two per question, ranked in the database: the head of each full list
     in_b = {s.pk for s in world.students_b}
     for students in (None, in_b):
         top = selectors.wrong_answers_by_question(questions, students=students, per_question=2)
         for question in questions:
-            head = oracle.wrong_answers(events, question, normalise_answer, students)[:2]
+            head = oracle.wrong_answers(events, question, answer_group, students)[:2]
             top_rows = [
                 {"answer": r.answer, "count": r.count, "students": r.students}
                 for r in top.get(question, [])

@@ -14,16 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz.answers import answer_group
 from reporting.projections import class_activity, progress, question_stats, wrong_answers
 from reporting.projections.common import gap_ms
 from tests.reporting import oracle
 from tests.reporting.histories import T0, Log, Quiz, random_history
 
 AMS = ZoneInfo("Europe/Amsterdam")
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold().replace(",", ".")
 
 
 def batches(events: list[Any], sizes: list[int]) -> list[list[Any]]:
@@ -78,12 +75,12 @@ def run_wrong(events: list[Any], sizes: Sequence[int] = ()) -> wrong_answers.Wro
     answers: dict = {}
     students: dict = {}
     for batch in batches(events, list(sizes)):
-        answer_keys, student_keys = wrong_answers.keys(batch, normalise)
+        answer_keys, student_keys = wrong_answers.keys(batch, answer_group)
         changes = wrong_answers.project(
             batch,
             answers={k: v for k, v in answers.items() if k in answer_keys},
             students={k: v for k, v in students.items() if k in student_keys},
-            normalise=normalise,
+            group=answer_group,
         )
         answers.update(changes.answers)
         students.update(changes.students)
@@ -217,7 +214,7 @@ def test_first_try_is_per_student_and_question_across_quizzes():
     assert result.students[(9, 2)].revealed == 1
 
 
-def test_wrong_answers_group_by_normalised_answer_and_count_students_once():
+def test_wrong_answers_group_by_answer_group_and_count_students_once():
     log = Log()
     for student, answer in [(1, "0,5"), (1, " 0.5"), (2, "0.5 "), (3, "7")]:
         quiz = Quiz(log, student=student, chapter=1, classroom=None)
@@ -226,6 +223,26 @@ def test_wrong_answers_group_by_normalised_answer_and_count_students_once():
     assert (rows[(4, "0.5")].count, rows[(4, "0.5")].students) == (3, 2)
     assert rows[(4, "0.5")].last_seen == T0 + timedelta(minutes=2)
     assert (rows[(4, "7")].count, rows[(4, "7")].students) == (1, 1)
+
+
+def test_wrong_answers_spelled_differently_are_one_row_keeping_the_last_as_typed():
+    # given wrong answers to one question: one decimal and one percentage in several spellings,
+    # and the decimal as a fraction
+    log = Log()
+    typed = ["0.6", "0,6", "0.6", ".6", "35 %", "35%", "35 procent", "3/5"]
+    for minute, answer in enumerate(typed):
+        quiz = Quiz(log, student=minute % 3 + 1, chapter=1, classroom=None)
+        quiz.wrong(T0 + timedelta(minutes=minute), 4, answer=answer)
+    # when they are projected, in batches of any size
+    for sizes in ([], [1] * len(typed), [3, 2]):
+        rows = run_wrong(log.events, sizes).answers
+        # then each reads as one answer, counted once per student, with its last spelling typed
+        got = {a: (r.count, r.students, r.example) for (_, a), r in rows.items()}
+        assert got == {
+            "0.6": (4, 3, ".6"),
+            "35%": (3, 3, "35 procent"),
+            "3/5": (1, 1, "3/5"),  # a fraction stays apart: another misconception
+        }
 
 
 def test_class_activity_counts_active_students_per_local_day():
@@ -301,7 +318,7 @@ def compare_with_oracle(events: list[Any], sizes: list[int]) -> None:
             ),
             key=lambda r: (-r["count"], -r["students"], r["answer"]),
         )
-        assert mine == oracle.wrong_answers(events, question, normalise)
+        assert mine == oracle.wrong_answers(events, question, answer_group)
 
     activity, _ = run_activity(events, sizes)
     want_days = oracle.class_days(events, AMS)
