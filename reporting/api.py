@@ -359,8 +359,7 @@ class ExportCsvApi(APIView):
         responses={(200, "text/csv"): OpenApiTypes.BINARY, **ERRORS},
     )
     def get(self, request: Request, classroom_id: int) -> HttpResponse:
-        grid = selectors.grid(access.classroom_for(request.user, classroom_id), sort="name")
-        return exports.download(grid, "csv")
+        return exports.download(exports.grid_to_export(request.user, classroom_id), "csv")
 
 
 class ExportXlsxApi(APIView):
@@ -371,5 +370,4 @@ class ExportXlsxApi(APIView):
         responses={(200, exports.XLSX): OpenApiTypes.BINARY, **ERRORS},
     )
     def get(self, request: Request, classroom_id: int) -> HttpResponse:
-        grid = selectors.grid(access.classroom_for(request.user, classroom_id), sort="name")
-        return exports.download(grid, "xlsx")
+        return exports.download(exports.grid_to_export(request.user, classroom_id), "xlsx")

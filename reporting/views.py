@@ -255,15 +255,13 @@ def feed_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def export_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    grid = selectors.grid(access.classroom_for(request.user, classroom_id))
-    return exports.download(grid, "csv")
+    return exports.download(exports.grid_to_export(request.user, classroom_id), "csv")
 
 
 @require_GET
 @login_required
 def export_xlsx(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    grid = selectors.grid(access.classroom_for(request.user, classroom_id))
-    return exports.download(grid, "xlsx")
+    return exports.download(exports.grid_to_export(request.user, classroom_id), "xlsx")
 
 
 STUDENT_ANSWERS_SHOWN = 200
