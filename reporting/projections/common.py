@@ -12,30 +12,20 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Protocol
 
+from quiz import domain
 from quiz.answers import answer_group, normalise_answer
 from quiz.study_time import WORKED_ON, gap_ms
 
-QUIZ_STARTED = "quiz.QuizStarted"
-QUESTION_ASSIGNED = "quiz.QuestionAssigned"
-ANSWERED_CORRECTLY = "quiz.QuestionAnsweredCorrectly"
-ANSWERED_INCORRECTLY = "quiz.QuestionAnsweredIncorrectly"
-ANSWER_REVEALED = "quiz.AnswerRevealed"
-GOT_STUCK = "quiz.StudentGotStuck"
-GOT_UNSTUCK = "quiz.StudentGotUnstuck"
-QUIZ_PASSED = "quiz.QuizPassed"
-
-QUIZ_EVENT_TYPES = frozenset(
-    {
-        QUIZ_STARTED,
-        QUESTION_ASSIGNED,
-        ANSWERED_CORRECTLY,
-        ANSWERED_INCORRECTLY,
-        ANSWER_REVEALED,
-        GOT_STUCK,
-        GOT_UNSTUCK,
-        QUIZ_PASSED,
-    }
-)
+# The quiz domain's event catalogue, under the names the projections use: one source of the names.
+QUIZ_STARTED = domain.QUIZ_STARTED
+QUESTION_ASSIGNED = domain.QUESTION_ASSIGNED
+ANSWERED_CORRECTLY = domain.ANSWERED_CORRECTLY
+ANSWERED_INCORRECTLY = domain.ANSWERED_INCORRECTLY
+ANSWER_REVEALED = domain.ANSWER_REVEALED
+GOT_STUCK = domain.STUDENT_GOT_STUCK
+GOT_UNSTUCK = domain.STUDENT_GOT_UNSTUCK
+QUIZ_PASSED = domain.QUIZ_PASSED
+QUIZ_EVENT_TYPES = domain.EVENT_TYPES
 ANSWER_TYPES = frozenset({ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY})
 TRY_TYPES = WORKED_ON  # an answer or a reveal: a try at a question, and study time's own set
 
