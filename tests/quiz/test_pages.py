@@ -108,6 +108,10 @@ def test_bad_credentials_get_a_clear_message(client: Client, student: Any) -> No
     assert response.status_code == 200
     assert "username and password don" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # the username stays, and the cursor waits in the password field for another try
+    html = response.content.decode()
+    assert re.search(r'<input type="password"[^>]* autofocus', html)
+    assert not re.search(r'<input type="text" name="username"[^>]* autofocus', html)
 
 
 def test_a_student_logs_in_and_lands_on_the_dashboard(client: Client, student: Any) -> None:
