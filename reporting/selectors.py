@@ -244,17 +244,8 @@ def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) ->
         (p.student_id, p.chapter_id): p
         for p in StudentProgress.objects.filter(student_id__in=[s.id for s in students])
     }
-    # A column for each chapter the class may practise (every school's courses and its school's
-    # own) that has a live question, and for each chapter a student of the class worked on, also
-    # one they may no longer practise: a column of "not started" says nothing, work done stays.
-    askable = set(
-        Question.objects.filter(live=True).values_list("chapter_id", flat=True).distinct()
-    )
     worked_on = {chapter for _, chapter in found}
-    school = {classroom.school_id}
-    chapter_list = [
-        c for c in chapters() if (c.for_school(school) and c.id in askable) or c.id in worked_on
-    ]
+    chapter_list = shown_chapters(chapters(), {classroom.school_id}, worked_on)
     rows = []
     for student in students:
         cells = []
@@ -263,6 +254,21 @@ def grid(classroom: Classroom, *, sort: str = "stuck", reverse: bool = False) ->
             cells.append(_cell(student.id, ch.id, progress))
         rows.append(GridRow(student, cells))
     return Grid(classroom, students, chapter_list, sort_rows(rows, sort, reverse))
+
+
+def shown_chapters(
+    every_chapter: Sequence[ChapterRef], schools: Collection[int], worked_on: Collection[int]
+) -> list[ChapterRef]:
+    """The chapters a grid or a student's page has a column for: each one the students may
+    practise (every school's courses and their school's own) that has a live question, and each
+    one they worked on, also one they may no longer practise. A column of "not started" for a
+    chapter with nothing to ask says nothing; work done stays."""
+    askable = set(
+        Question.objects.filter(live=True).values_list("chapter_id", flat=True).distinct()
+    )
+    return [
+        c for c in every_chapter if (c.for_school(schools) and c.id in askable) or c.id in worked_on
+    ]
 
 
 def _cell(student: int, chapter_id: int, progress: StudentProgress | None) -> Cell:
@@ -424,15 +430,14 @@ def progress_cells(student_id: int) -> dict[int, Cell]:
 def student_progress(
     student_id: int, every_chapter: list[ChapterRef] | None = None
 ) -> list[tuple[ChapterRef, Cell]]:
-    """A student's cell per chapter they may practise (their class's school's and every school's
-    courses), and per chapter they worked on besides. `every_chapter`: chapters() if the caller
-    has read it already."""
+    """A student's cell per chapter of shown_chapters, as the grid has them. `every_chapter`:
+    chapters() if the caller has read it already."""
     found = progress_cells(student_id)
     schools = set(Classroom.objects.filter(students=student_id).values_list("school_id", flat=True))
+    every_chapter = chapters() if every_chapter is None else every_chapter
     return [
         (ch, found.get(ch.id) or _cell(student_id, ch.id, None))
-        for ch in (chapters() if every_chapter is None else every_chapter)
-        if ch.id in found or ch.for_school(schools)
+        for ch in shown_chapters(every_chapter, schools, found)
     ]
 
 
