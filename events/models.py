@@ -28,7 +28,7 @@ class Event(models.Model):
     # (writers are serialized there, so position order is commit order).
     transaction_id = models.BigIntegerField(db_default=0, editable=False)
     stream_id = models.CharField(max_length=200)
-    # crc32 of stream_id: lets projections split the event stream into partitions by stream.
+    # events.partitioning.stream_hash(stream_id): lets projections split the log by stream.
     stream_hash = models.BigIntegerField()
     version = models.PositiveIntegerField()
     type = models.CharField(max_length=200)

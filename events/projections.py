@@ -8,10 +8,11 @@ with its checkpoint, so a projection never sees an event twice and never misses 
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from events.partitioning import stream_partition
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
@@ -66,11 +67,6 @@ class Projection:
                 part = parts[stream_partition(stream, self.partitions)]
             part.append(event)
         return parts
-
-
-def stream_partition(stream_id: str, partitions: int) -> int:
-    """The partition of a stream; the same hash the store keeps in `events_event.stream_hash`."""
-    return zlib.crc32(stream_id.encode("utf-8")) % partitions
 
 
 class ProjectionNotFound(KeyError):

@@ -25,7 +25,6 @@ import os
 import re
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from events import db
+from events.partitioning import stream_hash
 from events.signals import events_committed
 from events.text import is_storable, is_valid_unicode
 
@@ -363,10 +363,6 @@ def _matches(expected: ExpectedVersion, actual: int) -> bool:
     if expected is NO_STREAM:
         return actual == 0
     return actual == expected
-
-
-def stream_hash(stream_id: str) -> int:
-    return zlib.crc32(stream_id.encode())
 
 
 # --- cursors (pure) -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.http import QueryDict
 
 from events import store
 from events.models import Event, EventIsImmutable
+from events.projections import Projection
 from events.signals import events_committed
 from events.store import (
     ANY,
@@ -567,6 +568,33 @@ def test_partitions_split_the_streams_without_overlap() -> None:
         assert all(store.stream_hash(e.stream_id) % 3 == k for e in part)
     assert {e.stream_id for p in parts for e in p} == streams
     assert read_everything(partition=(0, 1)) == read_everything()
+
+
+@commits
+def test_a_projection_splits_streams_as_read_all_partitions_them() -> None:
+    # The runner reads one partition with read_all(partition=...) (SQL on the stored stream_hash)
+    # but splits a shared page with Projection.split (the hash in Python): they must agree.
+    start = read_all(None, limit=100_000).cursor
+    streams = {new_stream() for _ in range(16)} | {f"test-ü-日本-{uuid.uuid4()}" for _ in range(4)}
+    for stream in streams:
+        append(stream, [started(1), started(2)], NO_STREAM)
+    written = [e for e in read_everything(start) if e.stream_id in streams]
+    assert len(written) == 40
+
+    for n in (1, 2, 3, 7):
+        projection = Projection(
+            name="test_split",
+            event_types=frozenset({"quiz.QuizStarted"}),
+            apply=lambda events: None,
+            reset=lambda: None,
+            partitions=n,
+        )
+        split = projection.split(written)
+        for k in range(n):
+            part = read_everything(start, partition=(k, n))
+            selected = [e for e in part if e.stream_id in streams]
+            assert split[k] == selected
+            assert all(projection.partition_of(e.stream_id) == k for e in selected)
 
 
 @commits
