@@ -47,9 +47,6 @@ class Projection:
         if not 1 <= self.partitions <= 256:
             raise ValueError(f"Projection {self.name!r}: partitions must be within 1..256.")
 
-    def handles(self, event_type: str) -> bool:
-        return event_type in self.event_types
-
     def partition_of(self, stream_id: str) -> int:
         return stream_partition(stream_id, self.partitions)
 
