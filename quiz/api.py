@@ -240,11 +240,10 @@ class QuizCommandApi(APIView):
             exc = exceptions.PermissionDenied(IsStudent.message, IsStudent.code)
         return super().handle_exception(exc)
 
-    def run(
-        self, request: Request, quiz_id: uuid.UUID, action: str, service: Any, **arguments: Any
-    ) -> Response:
-        """Send the command (its Idempotency-Key scoped to this action on this quiz); reply with
-        the quiz's new state."""
+    def run(self, request: Request, quiz_id: uuid.UUID, service: Any, **arguments: Any) -> Response:
+        """Send the command and reply with the quiz's new state. Its command id comes from the
+        Idempotency-Key, scoped to the user only: a key names one request whatever the endpoint,
+        and reusing it for another action, quiz or answer is refused (studyflow.idempotency)."""
         result = service(
             actor=request.user,
             quiz_id=quiz_id,
@@ -281,7 +280,7 @@ class QuizAnswerApi(QuizCommandApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = data.validated_data["answer"]
-        return self.run(request, quiz_id, "answer", services.answer_question, answer=answer)
+        return self.run(request, quiz_id, services.answer_question, answer=answer)
 
 
 class QuizRevealApi(QuizCommandApi):
@@ -293,7 +292,7 @@ class QuizRevealApi(QuizCommandApi):
         responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        return self.run(request, quiz_id, "reveal", services.reveal_answer)
+        return self.run(request, quiz_id, services.reveal_answer)
 
 
 class QuizNextApi(QuizCommandApi):
@@ -305,7 +304,7 @@ class QuizNextApi(QuizCommandApi):
         responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        return self.run(request, quiz_id, "next", services.next_question)
+        return self.run(request, quiz_id, services.next_question)
 
 
 class QuizEventsApi(APIView):
