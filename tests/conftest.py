@@ -1,10 +1,57 @@
 """Project-wide test setup. App-specific fixtures live in tests/<app>/conftest.py."""
 
+import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.db import connections
+
+# Set by `make test`'s PostgreSQL run, which promises PostgreSQL, Redis and chromium.
+REQUIRE_SERVICES = "STUDYFLOW_REQUIRE_SERVICES"
+
+
+def services_required() -> bool:
+    return os.environ.get(REQUIRE_SERVICES, "") not in ("", "0")
+
+
+def skip_without_service(reason: str) -> NoReturn:
+    """Skip a test for want of PostgreSQL, Redis or chromium (a developer's bare pytest on SQLite).
+
+    Under STUDYFLOW_REQUIRE_SERVICES=1 (make test) fail instead: that run has every service, so a
+    skip there would only hide lost coverage. Use this, never pytest.skip, for such a skip.
+    """
+    if services_required():
+        pytest.fail(
+            f"{reason}: failing instead of skipping, since {REQUIRE_SERVICES}=1 (make test) "
+            "requires PostgreSQL (DATABASE_URL=postgres://...), Redis "
+            "(CELERY_BROKER_URL=redis://...) and chromium; provide them, or unset "
+            f"{REQUIRE_SERVICES} to skip",
+            pytrace=False,
+        )
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A `skipif` mark that holds goes through skip_without_service: every skipif of this suite
+    (test_concurrency, test_store_postgres, projection_support.postgres_only...) is for want of
+    PostgreSQL; a skip for any other reason belongs in pytest.skip or pytest.mark.skip. This hook
+    runs before pytest's own, which would skip the test."""
+    if not services_required():
+        return
+    for mark in item.iter_markers(name="skipif"):
+        conditions = mark.args if "condition" not in mark.kwargs else (mark.kwargs["condition"],)
+        if not conditions or any(_holds(item, mark, condition) for condition in conditions):
+            skip_without_service(mark.kwargs.get("reason", "skipif"))
+
+
+def _holds(item: pytest.Item, mark: pytest.Mark, condition: object) -> bool:
+    if isinstance(condition, str):  # pytest's string conditions, evaluated as pytest does
+        from _pytest.skipping import evaluate_condition
+
+        return evaluate_condition(item, mark, condition)[0]
+    return bool(condition)
 
 
 @pytest.fixture(scope="session")

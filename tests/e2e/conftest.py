@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import skip_without_service
+
 # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse ORM calls
 # from the test body ("async context"); the test body is plain synchronous code, so this is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,10 +35,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Every browser test (here, and the ones with a browser fixture of their own) skips without
+    chromium, or fails under STUDYFLOW_REQUIRE_SERVICES=1."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        skip_without_service(f"no chromium at {CHROMIUM} (make chromium installs it)")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

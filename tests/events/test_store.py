@@ -44,6 +44,7 @@ from events.store import (
     stream_version,
     upcaster,
 )
+from tests.conftest import skip_without_service
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = pytest.mark.django_db
@@ -654,7 +655,7 @@ def test_iter_all_streams_big_pages_to_the_same_events_as_read_all() -> None:
 @commits
 def test_a_streamed_page_failing_midway_leaves_the_connection_usable(monkeypatch) -> None:
     if not ON_POSTGRES:
-        pytest.skip("only PostgreSQL streams pages")
+        skip_without_service("only PostgreSQL streams pages")
     start = read_all(None, limit=100_000).cursor
     append(new_stream(), [started(i) for i in range(600)], NO_STREAM)
     settle()

@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.conftest import skip_without_service
 from tests.reporting.world import WorkerProjector, World, make_world
 
 
@@ -24,7 +25,7 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProjector]:
 
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
-        pytest.skip("the worker tests need CELERY_BROKER_URL=redis://...")
+        skip_without_service("the worker tests need CELERY_BROKER_URL=redis://...")
     redis.Redis.from_url(broker).flushdb()
     workers = Workers(broker, tmp_path, PROJECTION_SWEEP_SECONDS="1")
     workers.start(1, beat=True)
