@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,8 +63,19 @@ class InvalidCredentials(exceptions.APIException):
 
 
 class AuthTokenApi(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
+    # POST: a username and password for the user's token (the same one each time). DELETE: the
+    # caller's token is revoked (a lost laptop, an ended integration); the next POST makes another.
+
+    def _revoking(self) -> bool:
+        # (No request while the schema is generated for the view as a whole.)
+        return getattr(getattr(self, "request", None), "method", None) == "DELETE"
+
+    def get_authenticators(self) -> list[Any]:
+        # Logging in takes no credentials but the body's; revoking takes the token to revoke.
+        return super().get_authenticators() if self._revoking() else []
+
+    def get_permissions(self) -> Sequence[Any]:
+        return super().get_permissions() if self._revoking() else [AllowAny()]
 
     @extend_schema_serializer(component_name="TokenRequest")
     class InputSerializer(serializers.Serializer):
@@ -98,6 +109,18 @@ class AuthTokenApi(APIView):
         login_guard.forgive(address, username)
         token, _ = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        summary="Revoke the caller's API token",
+        description="It stops working at once; the next POST gives the user a new token.",
+        request=None,
+        responses={204: None, **errors(401, 503)},
+    )
+    def delete(self, request: Request) -> Response:
+        assert request.user.pk is not None  # authenticated: IsAuthenticated
+        Token.objects.filter(user_id=request.user.pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ClassListApi(APIView):

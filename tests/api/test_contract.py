@@ -47,6 +47,26 @@ def test_token_for_good_credentials_authenticates_later_requests(school: School2
     assert client.get("/api/courses/").status_code == 200
 
 
+def test_a_revoked_token_stops_working_and_the_next_log_in_makes_a_new_one(
+    school: School2,
+) -> None:
+    # given a student's token
+    old = school.tokens["student1"]
+    client = school.client("student1")
+    # when they revoke it
+    response = client.delete("/api/auth/token/")
+    assert response.status_code == 204
+    # then it no longer authenticates, and revoking again needs a token
+    assert client.get("/api/courses/").status_code == 401
+    again = client.delete("/api/auth/token/")
+    assert again.status_code == 401 and is_error(again.json())
+    assert school.client(None).delete("/api/auth/token/").status_code == 401
+    # and logging in again gives a new token; other users' tokens still work
+    new = token(school.client(None), "student1", PASSWORD).json()["token"]
+    assert new != old
+    assert school.client("student2").get("/api/courses/").status_code == 200
+
+
 @pytest.mark.parametrize(
     "body",
     [
