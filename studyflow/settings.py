@@ -177,6 +177,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTP Strict Transport Security: browsers then refuse plain HTTP to this host for that long. Off
+# until an operator sets it, once HTTPS works: a wrong value locks users out for its duration.
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 
 # Failed log-ins allowed per account and address (log-in page, admin, API token): see
 # studyflow/login_limits.py. Checked here, so a bad value stops the site from starting.

@@ -63,3 +63,11 @@ def test_a_relative_var_dir_is_under_the_project_wherever_it_starts(tmp_path: Pa
     finally:
         shutil.rmtree(ROOT / name, ignore_errors=True)
     assert load_settings({"STUDYFLOW_VAR_DIR": str(tmp_path)}).stdout.strip() == str(tmp_path)
+
+
+def test_hsts_is_an_operators_whole_number_of_seconds() -> None:
+    production = {"SECRET_KEY": "k" * 50, "DEBUG": "0", "ALLOWED_HOSTS": "example.org"}
+    bad = load_settings({**production, "SECURE_HSTS_SECONDS": "a year"})
+    assert bad.returncode != 0
+    assert "SECURE_HSTS_SECONDS must be a whole number, not 'a year'" in bad.stderr
+    assert load_settings({**production, "SECURE_HSTS_SECONDS": "31536000"}).returncode == 0
