@@ -17,22 +17,14 @@ Appends run as one SQL statement on the fast path; only a conflict costs extra q
 
 from __future__ import annotations
 
-import base64
-import binascii
-import enum
-import json
-import os
-import re
 import time
 import uuid
-from collections.abc import Callable, Collection, Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache, partial
 from itertools import islice
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, cast
 
-import orjson
 import psycopg
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -40,9 +32,37 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from events import db
+from events.encoding import (
+    MAX_BIGINT,
+    Batch,
+    Prepared,
+    decode_cursor,
+    dump,
+    encode_cursor,
+    loads,
+    loads_all,
+    matches,
+    prepare,
+    validate_stream_id,
+)
 from events.partitioning import stream_hash
+from events.records import (
+    ANY,
+    NO_STREAM,
+    Absent,
+    AppendOrderError,
+    EventIdReused,
+    ExpectedVersion,
+    InvalidCursor,
+    InvalidEvent,
+    NewEvent,
+    Page,
+    PreconditionFailed,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
 from events.signals import events_committed
-from events.text import is_storable, is_valid_unicode
+from events.upcasting import upcast_all, upcaster
 
 __all__ = [
     "ANY",
@@ -58,338 +78,20 @@ __all__ = [
     "RecordedEvent",
     "WrongExpectedVersion",
     "append",
+    "decode_cursor",
+    "encode_cursor",
     "events_after",
     "events_after_per_partition",
     "iter_all",
     "read_all",
     "read_stream",
     "settle",
+    "stream_hash",
     "stream_version",
     "upcaster",
 ]
 
-
-class Expect(enum.Enum):
-    NO_STREAM = "no stream"
-    ANY = "any"
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-NO_STREAM: Final = Expect.NO_STREAM  # the stream must have no events (same as expected_version=0)
-ANY: Final = Expect.ANY  # append whatever the stream's version
-
-ExpectedVersion = int | Expect
-
-MAX_STREAM_ID_LENGTH: Final = 200
-MAX_TYPE_LENGTH: Final = 200
-TYPE_PATTERN: Final = re.compile(r"^[a-z][a-z0-9_]*\.[A-Z][A-Za-z0-9]*$")
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # PostgreSQL's jsonb refuses \u0000
-_MAX_BIGINT: Final = 2**63 - 1
 _ANY_RETRIES: Final = 10
-
-
-@dataclass(frozen=True, slots=True)
-class NewEvent:
-    type: str
-    data: dict[str, Any]
-    metadata: dict[str, Any] | None = None
-    event_id: uuid.UUID | None = None  # None: a new random id; derive it (uuid5) for idempotency
-    schema_version: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedEvent:
-    position: int
-    stream_id: str
-    version: int
-    type: str
-    schema_version: int
-    data: dict[str, Any]
-    metadata: dict[str, Any]
-    event_id: uuid.UUID
-    recorded_at: datetime
-    transaction_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    events: list[RecordedEvent]
-    cursor: str  # opaque; pass back as read_all(after=...)
-
-
-class WrongExpectedVersion(Exception):
-    def __init__(self, stream_id: str, expected: ExpectedVersion, actual: int) -> None:
-        self.stream_id = stream_id
-        self.expected = expected
-        self.actual = actual
-        super().__init__(
-            f"stream {stream_id!r}: expected version {expected!r}, but it is at version {actual}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Absent:
-    """A precondition of `append`: no row of `model` has `field` equal to `value` (not None).
-
-    The append's own statement checks it (on PostgreSQL no extra round trip), so a caller can make
-    an append depend on a row it keeps elsewhere, e.g. that the command being applied has no
-    recorded outcome yet. `field` is a column of the model's own table, best unique or indexed.
-    On PostgreSQL the check sees the rows committed when the statement starts: it neither waits
-    for nor excludes a concurrent transaction that inserts such a row (no lock).
-    """
-
-    model: type[models.Model]
-    field: str
-    value: object
-
-
-class PreconditionFailed(Exception):
-    """The append's precondition did not hold (the row exists); nothing was stored."""
-
-    def __init__(self, stream_id: str, precondition: Absent) -> None:
-        self.stream_id = stream_id
-        self.precondition = precondition
-        meta = precondition.model._meta
-        super().__init__(
-            f"stream {stream_id!r}: not appended, {meta.label} has a row with "
-            f"{precondition.field}={precondition.value!r}"
-        )
-
-
-class EventIdReused(Exception):
-    """An event id that is already stored, for other content, another stream or another order."""
-
-
-class InvalidEvent(ValueError):
-    """Bad input to append; raised before anything is written."""
-
-
-class InvalidCursor(ValueError):
-    """A read_all cursor that this store did not hand out."""
-
-
-class AppendOrderError(Exception):
-    """The append would break commit-safe order (PostgreSQL).
-
-    Either the transaction wrote something else before its first append, or it appends to a stream
-    that another, later transaction appended to in the meantime. Retry in a new transaction.
-    """
-
-
-# --- upcasters ------------------------------------------------------------------------------------
-
-Upcaster = Callable[[dict[str, Any]], tuple[dict[str, Any], int]]
-_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
-_UPCAST_TYPES: set[str] = set()
-
-
-def upcaster(type: str, schema_version: int) -> Callable[[Upcaster], Upcaster]:
-    """Register fn(data) -> (data, new_schema_version) for events of (type, schema_version)."""
-
-    def register(fn: Upcaster) -> Upcaster:
-        key = (type, schema_version)
-        if key in _UPCASTERS and _UPCASTERS[key] is not fn:
-            raise ValueError(f"an upcaster for {type} v{schema_version} is already registered")
-        _UPCASTERS[key] = fn
-        _UPCAST_TYPES.add(type)
-        return fn
-
-    return register
-
-
-def _upcast(event: RecordedEvent) -> RecordedEvent:
-    data, version = event.data, event.schema_version
-    while (fn := _UPCASTERS.get((event.type, version))) is not None:
-        data, new_version = fn(data)
-        if new_version <= version:
-            raise ValueError(f"upcaster for {event.type} v{version} must raise the version")
-        version = new_version
-    if version == event.schema_version:
-        return event
-    return replace(event, data=data, schema_version=version)
-
-
-def _upcast_all(events: list[RecordedEvent]) -> list[RecordedEvent]:
-    if not _UPCAST_TYPES:
-        return events
-    return [_upcast(e) if e.type in _UPCAST_TYPES else e for e in events]
-
-
-# --- validation (pure) ----------------------------------------------------------------------------
-
-
-class _Prepared(NamedTuple):  # internal; a tuple builds faster than a frozen dataclass
-    type: str
-    schema_version: int
-    event_id: uuid.UUID
-    data: dict[str, Any]  # as JSON gives it back (what readers will see)
-    metadata: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Batch:
-    events: list[_Prepared]
-    payload: str  # one JSON array [{"t", "v", "i", "d", "m"}, ...]: one parameter, one parse
-
-
-_VALID_TYPES: set[str] = set()  # types that passed the pattern: skip the regex next time
-
-
-def _dump(value: object, what: str) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except (TypeError, ValueError) as error:
-        raise InvalidEvent(f"{what} is not JSON-serialisable: {error}") from error
-    if "\\u0000" in text and _NUL_ESCAPE.search(text):
-        raise InvalidEvent(f"{what} contains a NUL character, which JSON storage refuses")
-    if not is_valid_unicode(text):
-        raise InvalidEvent(f"{what} contains a lone surrogate, which is not valid Unicode text")
-    return text
-
-
-def _validate_stream_id(stream_id: object) -> str:
-    if not isinstance(stream_id, str) or not stream_id.strip():
-        raise InvalidEvent(f"stream id must be a non-empty string, not {stream_id!r}")
-    if len(stream_id) > MAX_STREAM_ID_LENGTH:
-        raise InvalidEvent(f"stream id is longer than {MAX_STREAM_ID_LENGTH} characters")
-    if not is_storable(stream_id):
-        raise InvalidEvent("stream id must be valid text without NUL characters")
-    return stream_id
-
-
-def _check_type(event_type: object) -> None:
-    if isinstance(event_type, str) and event_type in _VALID_TYPES:
-        return
-    if (
-        not isinstance(event_type, str)
-        or len(event_type) > MAX_TYPE_LENGTH
-        or not TYPE_PATTERN.match(event_type)
-    ):
-        raise InvalidEvent(
-            f"event type {event_type!r} is not of the form app.PastTenseName "
-            "(e.g. quiz.QuestionAnsweredCorrectly)"
-        )
-    _VALID_TYPES.add(event_type)
-
-
-def _prepare(stream_id: str, events: Sequence[NewEvent], expected: object) -> _Batch:
-    _validate_stream_id(stream_id)
-    if not (
-        expected in (NO_STREAM, ANY)
-        or (isinstance(expected, int) and not isinstance(expected, bool) and expected >= 0)
-    ):
-        raise InvalidEvent(
-            f"expected_version must be a version >= 0, NO_STREAM or ANY, not {expected!r}"
-        )
-    if isinstance(events, NewEvent) or not events:
-        raise InvalidEvent("append needs a non-empty sequence of NewEvent")
-    docs: list[dict[str, Any]] = []
-    ids: list[uuid.UUID] = []
-    events = events if isinstance(events, list | tuple) else list(events)
-    # Random (version 4) ids for the events without one, from one read of the OS's randomness.
-    randomness = b""
-    for index, event in enumerate(events):
-        if not isinstance(event, NewEvent):
-            raise InvalidEvent(f"event {index} is a {type(event).__name__}, not a NewEvent")
-        _check_type(event.type)
-        sv = event.schema_version
-        if not isinstance(sv, int) or isinstance(sv, bool) or not 1 <= sv <= 32767:
-            raise InvalidEvent(f"schema_version must be an int from 1, not {sv!r}")
-        event_id = event.event_id
-        if event_id is None:
-            randomness = randomness or os.urandom(16 * len(events))
-            event_id = uuid.UUID(bytes=randomness[16 * index : 16 * index + 16], version=4)
-        if not isinstance(event_id, uuid.UUID):
-            raise InvalidEvent(f"event_id must be a uuid.UUID, not {event_id!r}")
-        metadata = {} if event.metadata is None else event.metadata
-        for value, what in ((event.data, "data"), (metadata, "metadata")):
-            if not isinstance(value, dict):
-                raise InvalidEvent(f"{what} of {event.type} must be a dict, not {type(value)}")
-        ids.append(event_id)
-        docs.append({"t": event.type, "v": sv, "i": str(event_id), "d": event.data, "m": metadata})
-    if len(set(ids)) != len(ids):
-        raise InvalidEvent("the same event id appears twice in one append")
-    payload, stored = _encode(docs)
-    prepared = [
-        _Prepared(doc["t"], doc["v"], event_id, doc["d"], doc["m"])
-        for doc, event_id in zip(stored, ids, strict=True)
-    ]
-    return _Batch(prepared, payload)
-
-
-# Without a `default`, these make orjson refuse what it would otherwise encode its own way.
-_PLAIN_VALUES_ONLY: Final = (
-    orjson.OPT_PASSTHROUGH_SUBCLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-)
-
-
-def _encode(docs: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    """The events as one JSON text (one parameter, one parse in the database), and that text parsed
-    back: the returned events carry exactly what readers will see (str keys, lists).
-
-    orjson encodes ~15 times faster than json.dumps, but it writes NaN as null, encodes values json
-    refuses (UUIDs, enums) and reads a dict subclass's storage where json calls its items() (a
-    QueryDict's lists, an OrderedDict's insertion order). Its text is used only for plain values:
-    subclasses, datetimes and dataclasses are handed back to it as unknown, and the text must parse
-    back to the docs. Otherwise (and for what orjson refuses: lone surrogates, integers beyond 64
-    bits, non-str keys) the standard library's encoder decides, and names the culprit.
-    """
-    try:
-        raw = orjson.dumps(docs, option=_PLAIN_VALUES_ONLY)
-    except orjson.JSONEncodeError:
-        pass
-    else:
-        if b"\\u0000" not in raw:  # a NUL, or text that looks like one: the precise check below
-            stored = orjson.loads(raw)
-            if stored == docs:
-                return raw.decode(), stored
-    try:
-        payload = _dump(docs, "the events")
-    except InvalidEvent:
-        for doc in docs:  # find the culprit for a precise message
-            _dump(doc["d"], f"data of {doc['t']}")
-            _dump(doc["m"], f"metadata of {doc['t']}")
-        raise
-    return payload, _loads(payload)
-
-
-def _matches(expected: ExpectedVersion, actual: int) -> bool:
-    if expected is ANY:
-        return True
-    if expected is NO_STREAM:
-        return actual == 0
-    return actual == expected
-
-
-# --- cursors (pure) -------------------------------------------------------------------------------
-
-_START: Final = (0, 0)
-_CURSOR_TEXT: Final = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def encode_cursor(transaction_id: int, position: int) -> str:
-    return base64.urlsafe_b64encode(f"{transaction_id}:{position}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[int, int]:
-    if cursor is None:
-        return _START
-    if not isinstance(cursor, str) or len(cursor) > 64 or not _CURSOR_TEXT.fullmatch(cursor):
-        raise InvalidCursor(f"not a read_all cursor: {cursor!r}")
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        t_text, p_text = raw.split(":")
-        t, p = int(t_text), int(p_text)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidCursor(f"not a read_all cursor: {cursor!r}") from error
-    if not (0 <= t <= _MAX_BIGINT and 0 <= p <= _MAX_BIGINT) or raw != f"{t}:{p}":
-        raise InvalidCursor(f"not a read_all cursor: {cursor!r}")
-    return t, p
-
 
 # --- database access ------------------------------------------------------------------------------
 
@@ -401,44 +103,7 @@ _COLUMNS = (
 _LEAN_COLUMNS = _COLUMNS.replace(" metadata,", "")
 # On SQLite the rows keep the metadata column's place (one row reader for both).
 _SQLITE_LEAN_COLUMNS = _COLUMNS.replace("metadata", "'{}' AS metadata")
-# orjson parses JSON several times faster than the standard library, and exactly like it except
-# for integers beyond 64 bits (it turns them into floats) and inputs it refuses (lone surrogates,
-# numbers out of float range): a document with a run of 19 digits, or one orjson refuses, goes
-# through json.loads, so every document decodes exactly as json.loads decodes it. (translate +
-# find is C-speed; a regex search costs more than the parse.)
-_DIGITS_TO_ZERO: Final = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER: Final = b"0" * 19
-
-
-def _loads(text: str | bytes | memoryview) -> Any:
-    try:
-        raw = text.encode() if isinstance(text, str) else bytes(text)
-    except UnicodeEncodeError:
-        raw = None
-    if raw is not None and raw.translate(_DIGITS_TO_ZERO).find(_LONG_NUMBER) < 0:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text if isinstance(text, str) else bytes(text))
-
-
-_PARSE_AT_ONCE: Final = 1000  # documents per JSON array: bounds the joined copies of a big page
-
-
-def _loads_all(texts: list[str]) -> list[Any]:
-    """[_loads(text) for text in texts], parsed as JSON arrays of up to _PARSE_AT_ONCE documents
-    (each text is one JSON value, as PostgreSQL writes jsonb): a Python call per document (the
-    loader's frame, the copy, the checks) cost several times the parse itself. _loads decides
-    per array, so a long number sends only its array the exact way."""
-    return [
-        value
-        for start in range(0, len(texts), _PARSE_AT_ONCE)
-        for value in _loads("[" + ",".join(texts[start : start + _PARSE_AT_ONCE]) + "]")
-    ]
-
-
-# psycopg's C text loader: a result's jsonb documents arrive as str, for _loads_all.
+# psycopg's C text loader: a result's jsonb documents arrive as str, for loads_all.
 _TEXT_LOADER: Final = (
     psycopg.adapters.get_loader(psycopg.postgres.types["text"].oid, psycopg.pq.Format.TEXT)
     or psycopg.types.string.TextLoader
@@ -476,14 +141,14 @@ def _pg_cursor(
 
 def _pg_events(rows: Sequence[Sequence[Any]], *, metadata: bool = True) -> list[RecordedEvent]:
     """Rows of _COLUMNS (or _LEAN_COLUMNS, without metadata) from a decoding cursor as events, their
-    JSON documents parsed together (_loads_all)."""
+    JSON documents parsed together (loads_all)."""
     if metadata:
-        docs = _loads_all([text for row in rows for text in (row[5], row[6])])
+        docs = loads_all([text for row in rows for text in (row[5], row[6])])
         return [
             RecordedEvent(r[0], r[1], r[2], r[3], r[4], data, meta, r[7], r[8], r[9])
             for r, data, meta in zip(rows, docs[0::2], docs[1::2], strict=True)
         ]
-    docs = _loads_all([row[5] for row in rows])
+    docs = loads_all([row[5] for row in rows])
     return [
         RecordedEvent(r[0], r[1], r[2], r[3], r[4], data, {}, r[6], r[7], r[8])
         for r, data in zip(rows, docs, strict=True)
@@ -503,8 +168,8 @@ def _event_from_sqlite(row: Sequence[Any]) -> RecordedEvent:
         row[2],
         row[3],
         row[4],
-        _loads(data) if isinstance(data, str | bytes) else data,
-        _loads(metadata) if isinstance(metadata, str | bytes) else metadata,
+        loads(data) if isinstance(data, str | bytes) else data,
+        loads(metadata) if isinstance(metadata, str | bytes) else metadata,
         row[7] if isinstance(row[7], uuid.UUID) else uuid.UUID(row[7]),
         recorded_at,
         row[9],
@@ -577,7 +242,7 @@ def append(
     wins over a version conflict). Appending events whose ids are already stored in this stream, in
     the same order and with the same content, stores nothing and returns the stored events.
     """
-    batch = _prepare(stream_id, events, expected_version)
+    batch = prepare(stream_id, events, expected_version)
     if precondition is not None and not isinstance(precondition, Absent):
         raise InvalidEvent(f"precondition must be an Absent, not {precondition!r}")
     at = timezone.now() if recorded_at is None else recorded_at
@@ -633,7 +298,7 @@ def _send_committed(events: list[RecordedEvent]) -> None:
 def _append_pg(
     conn: BaseDatabaseWrapper,
     stream_id: str,
-    batch: _Batch,
+    batch: Batch,
     expected: ExpectedVersion,
     at: datetime,
     precondition: Absent | None,
@@ -732,7 +397,7 @@ def _exists(precondition: Absent) -> bool:
 
 def _append_sqlite(
     stream_id: str,
-    prepared: list[_Prepared],
+    prepared: list[Prepared],
     expected: ExpectedVersion,
     at: datetime,
     precondition: Absent | None,
@@ -748,7 +413,7 @@ def _append_sqlite(
                 [stream_id],
             )
             current = cursor.fetchone()[0]
-            if not _matches(expected, current):
+            if not matches(expected, current):
                 raise _Conflict(unique=False)
             at_db = connection.ops.adapt_datetimefield_value(at)
             for offset, p in enumerate(prepared, start=1):
@@ -762,8 +427,8 @@ def _append_sqlite(
                         current + offset,
                         p.type,
                         p.schema_version,
-                        _dump(p.data, "data"),
-                        _dump(p.metadata, "metadata"),
+                        dump(p.data, "data"),
+                        dump(p.metadata, "metadata"),
                         p.event_id.hex,
                         at_db,
                     ],
@@ -789,7 +454,7 @@ def _append_sqlite(
 
 
 def _resolve_conflict(
-    stream_id: str, prepared: list[_Prepared], expected: ExpectedVersion, unique: bool
+    stream_id: str, prepared: list[Prepared], expected: ExpectedVersion, unique: bool
 ) -> list[RecordedEvent] | None:
     """Work out why the fast path stored nothing.
 
@@ -817,7 +482,7 @@ def _resolve_conflict(
             "another stream or in another order"
         )
     actual = stream_version(stream_id)
-    if not _matches(expected, actual):
+    if not matches(expected, actual):
         raise WrongExpectedVersion(stream_id, expected, actual)
     if not unique:
         raise AppendOrderError(
@@ -872,7 +537,7 @@ def read_stream(
     """The stream's events from `from_version` on, in version order, upcast. Without `metadata`
     the events arrive with metadata={}: a reader that does not look at it (folding a quiz) saves
     reading and parsing a document per event, about a third of the read."""
-    _validate_stream_id(stream_id)
+    validate_stream_id(stream_id)
     lean = _LEAN_COLUMNS if _is_pg() else _SQLITE_LEAN_COLUMNS
     columns = _COLUMNS if metadata else lean
     events = _query(
@@ -881,7 +546,7 @@ def read_stream(
         [stream_id, from_version],
         metadata=metadata,
     )
-    return _upcast_all(events)
+    return upcast_all(events)
 
 
 def stream_version(stream_id: str) -> int:
@@ -1002,7 +667,7 @@ def _read_all(
                 events = _pg_events([r[1:] for r in rows if r[1] is not None], metadata=metadata)
         finally:
             cursor.close()
-        horizon = (oldest_running - 1, _MAX_BIGINT)
+        horizon = (oldest_running - 1, MAX_BIGINT)
     else:
         # SQLite serializes writers: everything committed is safe, in position order.
         columns = _COLUMNS if metadata else _SQLITE_LEAN_COLUMNS
@@ -1024,7 +689,7 @@ def _read_all(
         cursor_at = (last.transaction_id, last.position)
     else:
         cursor_at = max((t, p), horizon)
-    return Page(events=_upcast_all(events), cursor=encode_cursor(*cursor_at))
+    return Page(events=upcast_all(events), cursor=encode_cursor(*cursor_at))
 
 
 def _streamed_page(

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
 
-from events import store
+from events import encoding, store, upcasting
 from events.models import Event, EventIsImmutable
 from events.projections import Projection
 from events.signals import events_committed
@@ -432,7 +432,7 @@ def test_a_page_with_one_long_number_decodes_every_event_exactly() -> None:
 def test_many_documents_are_parsed_in_bounded_arrays_each_exactly() -> None:
     texts = [json.dumps({"i": i, "s": "ü"}, ensure_ascii=False) for i in range(2_500)]
     texts.append(json.dumps({"big": 10**30}))  # the last array alone takes the exact path
-    parsed = store._loads_all(texts)
+    parsed = encoding.loads_all(texts)
     assert parsed == [json.loads(text) for text in texts]
     assert type(parsed[-1]["big"]) is int
 
@@ -703,8 +703,8 @@ def test_bad_paging_arguments_are_rejected() -> None:
 
 @commits
 def test_upcasters_apply_on_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "_UPCASTERS", {})  # registrations are global: keep them to this test
-    monkeypatch.setattr(store, "_UPCAST_TYPES", set())
+    monkeypatch.setattr(upcasting, "_UPCASTERS", {})  # registrations are global: keep them here
+    monkeypatch.setattr(upcasting, "_UPCAST_TYPES", set())
 
     @upcaster("upcasting.ThingNamed", 1)
     def split_name(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
