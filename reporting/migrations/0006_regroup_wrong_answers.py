@@ -41,22 +41,33 @@ def regroup_wrong_answers(apps: Any, schema_editor: Any) -> None:
             schema_editor.execute(f"DELETE FROM {table}")
     now = timezone.now()
     for checkpoint in checkpoints:
-        # Every field as a fresh checkpoint has it (the row stays: an operator's link to it stays
-        # good), and "rebuilding" until the replay catches up (events.runner._advance).
+        # The row stays (an operator's link to it stays good), every field as a fresh one has it.
         Checkpoint.objects.filter(pk=checkpoint.pk).update(
-            cursor="",
-            position=None,
-            last_event_at=None,
-            events_applied=0,
-            status="rebuilding",
-            last_error="",
-            failed_position=None,
-            failures=0,
-            next_attempt_at=None,
-            rebuild_total=total if checkpoint.partition == 0 else 0,
-            rebuild_started_at=now,
-            updated_at=now,
+            **started_over(total, checkpoint.partition, now)
         )
+
+
+def started_over(total: int, partition: int, now: Any) -> dict[str, Any]:
+    """A checkpoint's fields, started over to replay `total` events: "rebuilding" until the replay
+    catches up (events.runner._advance). With no wrong answer in the log there is nothing to
+    replay, and nothing would end a "rebuilding" (the sweep wakes a projection only for events it
+    has to apply): the teacher pages would say "being rebuilt, 0% done" until the first wrong
+    answer came. So then it is simply "ok"."""
+    fresh = {
+        "cursor": "",
+        "position": None,
+        "last_event_at": None,
+        "events_applied": 0,
+        "last_error": "",
+        "failed_position": None,
+        "failures": 0,
+        "next_attempt_at": None,
+        "updated_at": now,
+    }
+    if not total:
+        return {**fresh, "status": "ok", "rebuild_total": None, "rebuild_started_at": None}
+    planned = total if partition == 0 else 0  # one partition: the projection has just one
+    return {**fresh, "status": "rebuilding", "rebuild_total": planned, "rebuild_started_at": now}
 
 
 class Migration(migrations.Migration):

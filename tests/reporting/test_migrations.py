@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -157,3 +158,22 @@ def test_regrouping_without_a_checkpoint_empties_the_tables_and_makes_none() -> 
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_regrouping_an_empty_log_leaves_the_checkpoint_ok_not_rebuilding() -> None:
+    # (the suite's log is never empty: the function that starts a checkpoint over, on its own)
+    regroup = importlib.import_module("reporting.migrations.0006_regroup_wrong_answers")
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    empty = regroup.started_over(0, 0, now)
+    assert (empty["status"], empty["rebuild_total"], empty["rebuild_started_at"]) == (
+        "ok",
+        None,
+        None,
+    )
+    some = regroup.started_over(5, 0, now)
+    assert (some["status"], some["rebuild_total"], some["rebuild_started_at"]) == (
+        "rebuilding",
+        5,
+        now,
+    )
+    assert empty["cursor"] == some["cursor"] == "" and empty["events_applied"] == 0
