@@ -30,6 +30,7 @@ from quiz.models import (
     Question,
     QuestionRevision,
 )
+from studyflow.models import one_line
 from studyflow.read_only_admin import ReadOnlyAdmin
 
 
@@ -333,17 +334,28 @@ class CourseChaptersFormSet(forms.BaseInlineFormSet):
             seen[title.lower()] = title
 
 
-class StreakGoalBounds:
+class OneLineField(forms.CharField):
+    """A title as it reads, in the form's own data: "Powers  of ten" (or with a soft line break
+    pasted from a word processor) is "Powers of ten" before the rows are compared with each other,
+    not only when the model saves it."""
+
+    def to_python(self, value: Any) -> str:
+        return one_line(super().to_python(value) or "")
+
+
+class ChapterFields:
     """The streak goal's field says its bounds (1..20) to the browser too: the number input's
-    arrows went down to 0, which only the server then refused."""
+    arrows went down to 0, which only the server then refused. Titles are kept on one line."""
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "streak_goal":
             kwargs.update(min_value=MIN_STREAK_GOAL, max_value=MAX_STREAK_GOAL)
+        if db_field.name == "title":
+            kwargs.update(form_class=OneLineField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class ChapterInline(StreakGoalBounds, admin.TabularInline):
+class ChapterInline(ChapterFields, admin.TabularInline):
     model = Chapter
     formset = CourseChaptersFormSet
     extra = 0
@@ -418,7 +430,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(StreakGoalBounds, KeepsItsQuestions):
+class ChapterAdmin(ChapterFields, KeepsItsQuestions):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]
     inlines = [QuestionInline]

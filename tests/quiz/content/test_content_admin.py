@@ -402,6 +402,34 @@ def test_titles_are_kept_on_one_line(staff_client, chapter):
     # then it is stored as it reads (a spreadsheet export refuses the control character)
     assert response.status_code == 302
     assert chapter.course.chapters.filter(title="Powers of ten").exists()
+    # and on the course page, a row that reads the same as another is refused, not a 500
+    course = chapter.course
+    ten = course.chapters.get(title="Powers of ten")
+    response = staff_client.post(
+        reverse("admin:quiz_course_change", args=[course.pk]),
+        {
+            "title": course.title,
+            "order": course.order,
+            "chapters-TOTAL_FORMS": "3",
+            "chapters-INITIAL_FORMS": "2",
+            "chapters-0-id": chapter.pk,
+            "chapters-0-course": course.pk,
+            "chapters-0-title": chapter.title,
+            "chapters-0-order": 1,
+            "chapters-0-streak_goal": 3,
+            "chapters-1-id": ten.pk,
+            "chapters-1-course": course.pk,
+            "chapters-1-title": ten.title,
+            "chapters-1-order": 2,
+            "chapters-1-streak_goal": 3,
+            "chapters-2-course": course.pk,
+            "chapters-2-title": "Powers  OF\x0bten",
+            "chapters-2-order": 3,
+            "chapters-2-streak_goal": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert "have one title (in any case)" in response.content.decode()
 
 
 # --- the pure line formats ------------------------------------------------------------------------
