@@ -674,10 +674,11 @@ def wrong_answers_by_question(
 
 def who_gave(
     answers: Collection[tuple[int, str]], *, students: Collection[int] | None, limit: int = 10
-) -> dict[tuple[int, str], tuple[list[Person], int]]:
-    """Per (question, normalised wrong answer): the students who gave it, by name (at most
-    `limit`), and how many they are; of `students` only, unless None. A teacher who sees "35%, 6
-    students" wants to know whom to talk to."""
+) -> dict[tuple[int, str], list[Person]]:
+    """Per (question, wrong answer as grouped): up to `limit` of the students who gave it (the
+    latest to give it), by name; of `students` only, unless None. A teacher who sees "35%, 6
+    students" wants to know whom to talk to. The database picks them: for staff, with no class
+    chosen, a common answer may have thousands of students."""
     if not answers:
         return {}
     wanted = set(answers)
@@ -686,19 +687,27 @@ def who_gave(
     )
     if students is not None:
         rows = rows.filter(student_id__in=list(students))
+    latest = rows.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("question_id"), F("answer")],
+            order_by=(F("last_seen").desc(nulls_last=True), F("student_id").asc()),
+        )
+    ).filter(rank__lte=limit)
     found: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for question_id, answer, student_id in rows.values_list("question_id", "answer", "student_id"):
+    for question_id, answer, student_id in latest.values_list(
+        "question_id", "answer", "student_id"
+    ):
         if (question_id, answer) in wanted:
             found[(question_id, answer)].append(student_id)
     known = names(student for ids in found.values() for student in ids)
-    out = {}
-    for key, ids in found.items():
-        people = sorted(
+    return {
+        key: sorted(
             (Person(i, known.get(i, f"Student {i}")) for i in ids),
             key=lambda p: (p.name.casefold(), p.id),
         )
-        out[key] = (people[:limit], len(people))
-    return out
+        for key, ids in found.items()
+    }
 
 
 def facility_spread(reports: Iterable[QuestionReport], bins: int = 10) -> list[int]:

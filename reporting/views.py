@@ -344,7 +344,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     )
 
 
-Who = dict[tuple[int, str], tuple[list[selectors.Person], int]]
+Who = dict[tuple[int, str], list[selectors.Person]]
 
 
 def _labelled(
@@ -353,7 +353,7 @@ def _labelled(
     choices: dict[str, str] | None,
     accepted: tuple[str, list[str]] | None,
     who: Who,
-) -> list[tuple[str, selectors.WrongAnswerReport, bool, tuple[list[selectors.Person], int]]]:
+) -> list[tuple[str, selectors.WrongAnswerReport, bool, list[selectors.Person]]]:
     """Each wrong answer with the text a teacher reads (a choice's key and text, else as given),
     whether the question accepts it now (a teacher who added it as an accepted answer sees that
     it took, while the figures keep it wrong: it was judged by the question as it was), and who
@@ -364,7 +364,7 @@ def _labelled(
             (choices or {}).get(w.answer, w.answer),
             w,
             bool(answers) and is_correct(w.answer, kind=kind, accepted_answers=answers),
-            who.get((question, w.answer), ([], 0)),
+            who.get((question, w.answer), []),
         )
         for w in wrong
     ]

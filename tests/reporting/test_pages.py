@@ -188,6 +188,12 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     top = next(w[0] for w in wrong.values() if w)
     overall = teacher(history).get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
     assert f"<code>{top.answer}</code>" in overall
+    # who gave an answer: at most `limit` of them, the database choosing
+    everyone = selectors.wrong_answers_by_question([r.question for r in reports])
+    shared = [(q, w.answer) for q, answers in everyone.items() for w in answers if w.students > 1]
+    assert shared, "the simulation gives some wrong answers more than once"
+    picked = selectors.who_gave(shared, students=None, limit=1)
+    assert set(picked) == set(shared) and all(len(people) == 1 for people in picked.values())
     assert "Median time" in overall and "to see it" not in overall
 
 
@@ -558,3 +564,8 @@ def test_a_teacher_reads_only_their_own_students_wrong_answers():
     assert sorted(row["answer"] for row in api) == ["ours 777", "zoe of 2b 888"]
     page = staff.get(f"/teacher/chapters/{chapter.pk}/questions/").content.decode()
     assert f"<bdi>{theirs}</bdi>" in page and "(your students)" not in page
+    # (the database picks the names: at most `limit` for an answer, whoever asks)
+    keys = [(question.pk, "ours 777"), (question.pk, "zoe of 2b 888")]
+    both = selectors.who_gave(keys, students=None)
+    assert [[p.id for p in both[key]] for key in keys] == [[ours.pk], [world.students_b[0].pk]]
+    assert selectors.who_gave(keys, students=[ours.pk], limit=1) == {keys[0]: both[keys[0]]}
