@@ -275,11 +275,15 @@ def _unit(written: str) -> str:
 
 # A space that is not between two digits: "1 5" is two numbers (or a slip), never fifteen.
 _LOOSE_SPACE = re.compile(r"(?<!\d) | (?!\d)")
+# A space before a superscript goes before the superscript becomes a plain digit: "10 ⁴" read
+# with plain digits is "104", as "10⁴" is, not two numbers.
+_SPACE_BEFORE_SUPERSCRIPT = re.compile(f"\\s+(?=[{_SUPERSCRIPTS}])")
 
 
 def _compact(text: str, *, powers: bool = True) -> str:
     """Normalised text without whitespace: spacing in a formula is not part of the answer. A space
     between two digits is, though: it separates numbers (`1 5` is not `15`)."""
+    text = _SPACE_BEFORE_SUPERSCRIPT.sub("", text)
     return _LOOSE_SPACE.sub("", normalise_answer(text, powers=powers))
 
 

@@ -97,7 +97,8 @@ def to_xlsx(grid: Grid) -> bytes:
     sheet = book.active
     assert sheet is not None
     # Sheet titles refuse some characters (\ * ? : / [ ]): a class called "3A/B" was a 500.
-    sheet.title = INVALID_TITLE_REGEX.sub("-", grid.classroom.name)[:31] or "Progress"
+    title = INVALID_TITLE_REGEX.sub("-", _cell_text(grid.classroom.name))[:31]
+    sheet.title = title or "Progress"
     lines = table(grid)
     for line in lines:
         sheet.append([_safe(_cell_text(value)) for value in line])

@@ -34,10 +34,11 @@ def skip_without_service(reason: str) -> NoReturn:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A `skipif` mark that holds goes through skip_without_service: every skipif of this suite
-    (test_concurrency, test_store_postgres, projection_support.postgres_only...) is for want of
-    PostgreSQL; a skip for any other reason belongs in pytest.skip or pytest.mark.skip. This hook
-    runs before pytest's own, which would skip the test."""
+    """A `skipif` mark that holds goes through skip_without_service. Under make test's PostgreSQL
+    run every skipif of this suite is false, or for want of PostgreSQL (test_concurrency,
+    test_store_postgres, projection_support.postgres_only...); the ones for SQLite only hold in
+    the SQLite run, which sets the variable to 0. A skip for another reason belongs in pytest.skip
+    or pytest.mark.skip. This hook runs before pytest's own, which would skip the test."""
     if not services_required():
         return
     for mark in item.iter_markers(name="skipif"):

@@ -61,6 +61,7 @@ OPEN_CASES = [
     ("1 0000", ["10000"], False),
     ("0 500", ["500"], False),  # after 1 to 3 digits not starting with 0
     ("1 5", ["1 5"], True),  # as text, the space between the digits counts
+    ("3 · 10 ⁴", ["3 · 10⁴"], True),  # a space before a superscript joins no two numbers
     ("x = 1 2", ["x = 12"], False),
     ("0.333", ["1/3"], False),  # exact, no rounding
     ("7.", ["7"], True),
