@@ -213,13 +213,13 @@ class Grid:
         return [cell for row in self.rows for cell in row.cells]
 
     def column_totals(self) -> list[ColumnTotals]:
-        """Per chapter: how many of the class passed it and how many are stuck on it now (is the
-        class ready to move on?)."""
+        """Per chapter: how many of the class passed it and how many are stuck on it, not having
+        passed it (is the class ready to move on?). Apart, so they add up to at most the class."""
         return [
             ColumnTotals(
                 chapter,
                 passed=sum(row.cells[i].status == PASSED for row in self.rows),
-                stuck=sum(row.cells[i].status == STUCK or row.cells[i].stuck for row in self.rows),
+                stuck=sum(row.cells[i].status == STUCK for row in self.rows),
                 students=len(self.rows),
             )
             for i, chapter in enumerate(self.chapters)
@@ -229,8 +229,8 @@ class Grid:
 @dataclass(frozen=True)
 class ColumnTotals:
     chapter: ChapterRef
-    passed: int
-    stuck: int  # stuck practising a passed chapter again too, as GridRow.stuck counts it
+    passed: int  # stuck practising again after passing too: they passed
+    stuck: int  # stuck, not having passed
     students: int
 
 

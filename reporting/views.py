@@ -144,6 +144,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         "grid": grid,
         "rows": rows,
         "column_totals": grid.column_totals(),
+        "quiet": sum(quiet for _, _, (_, quiet) in rows),
         "sort": sort,
         "reverse": reverse,
         "direction": "descending" if selectors.sorted_descending(sort, reverse) else "ascending",

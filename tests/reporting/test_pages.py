@@ -145,6 +145,9 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
         assert f"⚠</span> {totals.stuck}<span" in cell[1] if totals.stuck else "⚠" not in cell[1]
         assert f"✓</span> {totals.passed}/{len(grid.rows)}<span" in cell[1]
     assert sum(t.passed for t in grid.column_totals()) == sum(r.passed for r in grid.rows)
+    assert all(t.passed + t.stuck <= t.students for t in grid.column_totals())
+    quiet = html.count('data-quiet="1"')
+    assert quiet and f"Quiet a week or more (students) {quiet}</li>" in html
 
 
 def test_the_feed_shows_yesterdays_items_with_their_day(history):
