@@ -314,6 +314,27 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
         " && document.querySelector('#grid') !== oldGrid",
         timeout=1_500,
     )
+
+    # and a refresh already on its way when a keyboard user moves into its region does not land
+    # there either (the polls' filters only decide whether a request starts)
+    swaps = page.evaluate(
+        """() => {
+            const swaps = (id) => {
+                const region = document.getElementById(id);
+                const detail = {target: region, shouldSwap: true};
+                region.dispatchEvent(new CustomEvent("htmx:beforeSwap", {bubbles: true, detail}));
+                return detail.shouldSwap;
+            };
+            const both = () => [swaps("grid"), swaps("feed")];
+            document.querySelector("#grid tbody th a").focus();
+            const onGrid = both();
+            document.querySelector("#feed a").focus();
+            const onFeed = both();
+            document.activeElement.blur();
+            return [onGrid, onFeed, both()];
+        }"""
+    )
+    assert swaps == [[False, True], [True, False], [True, True]]
     context.close()
 
 

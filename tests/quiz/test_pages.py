@@ -112,6 +112,14 @@ def test_bad_credentials_get_a_clear_message(client: Client, student: Any) -> No
     html = response.content.decode()
     assert re.search(r'<input type="password"[^>]* autofocus', html)
     assert not re.search(r'<input type="text" name="username"[^>]* autofocus', html)
+    assert html.count('aria-describedby="login-error"') == 2 and 'id="login-error"' in html
+    # a username of spaces: its own error, tied to it, and the cursor back in it
+    html = client.post("/login/", {"username": "   ", "password": "nope"}).content.decode()
+    assert re.search(
+        r'name="username"[^>]* autofocus[^>]*aria-describedby="id_username-error"', html
+    )
+    assert '<div id="id_username-error"><p class="field-error">' in html
+    assert 'aria-describedby="login-error"' not in html
 
 
 def test_a_student_logs_in_and_lands_on_the_dashboard(client: Client, student: Any) -> None:

@@ -563,7 +563,10 @@ def test_a_teacher_reads_only_their_own_students_wrong_answers():
     assert "(your students)" in page
     ours = world.students_a[0]
     theirs = selectors.display_name(world.students_b[0])
-    who = f'<summary>Who</summary><a href="/teacher/students/{ours.pk}/"><bdi>{ours.first_name}'
+    who = (
+        '<summary>Who<span class="visually-hidden"> gave “ours 777”</span></summary>'
+        f'<a href="/teacher/students/{ours.pk}/"><bdi>{ours.first_name}'
+    )
     assert who in page and f"<bdi>{theirs}</bdi>" not in page
     assert [row["answer"] for row in api] == ["ours 777"]
     # and staff read every student's

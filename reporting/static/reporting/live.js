@@ -47,6 +47,24 @@
     });
   }
 
+  // The hx-trigger filters decide whether a poll starts. A poll already on its way when a
+  // keyboard user moves into the region (or the teacher pauses) must not replace it either: the
+  // swap would drop their place. The same conditions as the filters.
+  const HOLDS_FOCUS = {
+    grid: (focused) => focused.matches("a, button, input, select, :focus-visible"),
+    feed: () => true,
+  };
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const region = event.detail.target;
+    const holds = region && HOLDS_FOCUS[region.id];
+    if (!holds) return;
+    const focused = document.activeElement;
+    const paused = document.body.dataset.live === "paused";
+    if (paused || (focused && region.contains(focused) && holds(focused))) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
 })();
