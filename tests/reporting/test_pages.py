@@ -143,7 +143,8 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
         cell = re.search(rf'<td class="num" data-chapter="{totals.chapter.id}">(.*?)</td>', html)
         assert cell is not None
         assert f"⚠</span> {totals.stuck}<span" in cell[1] if totals.stuck else "⚠" not in cell[1]
-        assert f"✓</span> {totals.passed}/{len(grid.rows)}<span" in cell[1]
+        of = '<span aria-hidden="true">/</span><span class="visually-hidden"> of </span>'
+        assert f"✓</span> {totals.passed}{of}{len(grid.rows)}<span" in cell[1]
     assert sum(t.passed for t in grid.column_totals()) == sum(r.passed for r in grid.rows)
     assert all(t.passed + t.stuck <= t.students for t in grid.column_totals())
     quiet = html.count('data-quiet="1"')
