@@ -79,6 +79,8 @@ class ProjectionCheckpoint(models.Model):
     name = models.CharField(max_length=100)
     partition = models.PositiveSmallIntegerField(default=0)
     partitions = models.PositiveSmallIntegerField(default=1)
+    # The projection's `version` its rows were computed by (events.projections.Projection).
+    version = models.PositiveIntegerField(default=1)
     cursor = models.TextField(blank=True, default="")  # the store's opaque cursor; "" = the start
     position = models.BigIntegerField(null=True, blank=True)  # last event applied
     last_event_at = models.DateTimeField(null=True, blank=True)  # its recorded_at

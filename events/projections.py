@@ -34,6 +34,10 @@ class Projection:
     apply: Callable[[Sequence[RecordedEvent]], None]
     reset: Callable[[], None]
     partitions: int = 1
+    # Raise it when a release changes what `apply` computes from the events: a worker running
+    # this code finds the checkpoints of an older version and rebuilds the projection on its own,
+    # and a worker still running older code stands down before a newer version's rows.
+    version: int = 1
     description: str = field(default="", compare=False)
     # False: the runner reads the log without the events' metadata (they arrive with metadata={}),
     # which saves its transfer and decoding on every event replayed.
@@ -46,6 +50,8 @@ class Projection:
             raise ValueError(f"Projection {self.name!r} handles no event types.")
         if not 1 <= self.partitions <= 256:
             raise ValueError(f"Projection {self.name!r}: partitions must be within 1..256.")
+        if self.version < 1:
+            raise ValueError(f"Projection {self.name!r}: version must be 1 or more.")
 
     def partition_of(self, stream_id: str) -> int:
         return stream_partition(stream_id, self.partitions)

@@ -78,7 +78,9 @@ class CatchUpResult:
     applied: int = 0
     batches: int = 0
     more: bool = False  # stopped at the time budget with work left
-    skipped: str = ""  # "locked", "backing_off" or "missing": nothing was tried
+    # "locked", "backing_off", "missing" or "newer_version" (this process runs older code than
+    # the checkpoint's): nothing was tried
+    skipped: str = ""
     failed: bool = False  # a handler raised; the checkpoint records where
 
     @property
@@ -126,7 +128,10 @@ def ensure_checkpoints(projection: Projection) -> None:
         ProjectionCheckpoint.objects.bulk_create(
             [
                 ProjectionCheckpoint(
-                    name=projection.name, partition=p, partitions=projection.partitions
+                    name=projection.name,
+                    partition=p,
+                    partitions=projection.partitions,
+                    version=projection.version,
                 )
                 for p in missing
             ],
@@ -202,7 +207,7 @@ def catch_up(
     target = batch_seconds_setting()
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
     applied = batches = 0
-    created = False
+    created = upgraded = False
     while True:
         started = time.monotonic()
         outcome = _run_batch(projection, partition, min(size, ceiling), force=force)
@@ -210,6 +215,18 @@ def catch_up(
             ensure_checkpoints(projection)  # deleted since this process last looked
             created = True
             continue
+        if outcome.skipped == "outdated" and not upgraded:
+            _rebuild_for_version(projection)
+            upgraded = True
+            continue
+        if outcome.skipped == "newer_version":
+            logger.warning(
+                "Projection %s[%d] was built by a newer version than this process runs (%d): "
+                "not applying events; restart this worker with the new code.",
+                name,
+                partition,
+                projection.version,
+            )
         if outcome.skipped:
             return CatchUpResult(name, partition, applied, batches, skipped=outcome.skipped)
         if outcome.stopped:
@@ -256,6 +273,11 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
                 ).exists():
                     return _Batch(skipped="missing")
                 return _Batch(skipped="locked")
+            if checkpoint.version != projection.version:
+                # Rows computed by other code: a newer version's are not this process's to touch
+                # (it runs old code: an upgrade under way); an older version's are rebuilt.
+                newer = checkpoint.version > projection.version
+                return _Batch(skipped="newer_version" if newer else "outdated")
             if not force and backing_off(checkpoint, timezone.now()):
                 return _Batch(skipped="backing_off")
             if checkpoint.partitions != projection.partitions:
@@ -434,16 +456,22 @@ def describe(error: BaseException) -> str:
 # --- rebuild --------------------------------------------------------------------------------------
 
 
-def reset(name: str) -> int:
+def reset(name: str, *, outdated_only: bool = False) -> int:
     """Empty a projection's tables and start its checkpoints from the beginning, in one transaction
-    (it waits for a running batch to finish). Returns how many events a replay will apply."""
+    (it waits for a running batch to finish). Returns how many events a replay will apply.
+    `outdated_only`: only if a checkpoint is of an older version than the projection's code (the
+    other workers that found it so may have rebuilt it meanwhile)."""
     projection = projections.get(name)
     now = timezone.now()
     with transaction.atomic():
         kept = {
             checkpoint.partition: checkpoint
-            for checkpoint in ProjectionCheckpoint.objects.select_for_update().filter(name=name)
+            for checkpoint in ProjectionCheckpoint.objects.select_for_update()
+            .filter(name=name)
+            .order_by("partition")  # one lock order for every worker: no deadlock
         }
+        if outdated_only and all(c.version >= projection.version for c in kept.values()):
+            return 0
         projection.reset()
         # One scan of the log for every partition's count, not one per partition.
         counts = store.events_after_per_partition(
@@ -455,9 +483,12 @@ def reset(name: str) -> int:
                 name=name,
                 partition=partition,
                 partitions=projection.partitions,
-                status=Status.REBUILDING,
-                rebuild_total=pending,
-                rebuild_started_at=now,
+                version=projection.version,
+                # A partition with nothing to replay is done: "rebuilding" would wait for an event
+                # to end it (the sweep wakes a partition only for events to apply).
+                status=Status.REBUILDING if pending else Status.OK,
+                rebuild_total=pending if pending else None,
+                rebuild_started_at=now if pending else None,
             )
             old = kept.pop(partition, None)
             if old is None:
@@ -499,6 +530,20 @@ def replay(
                 continue
             break
     return applied
+
+
+def _rebuild_for_version(projection: Projection) -> None:
+    """A worker running a newer version of the projection than its rows were computed by: empty
+    them and start over, once (whoever gets the checkpoints' locks first); the catch-up that found
+    it goes on replaying from the start, and the sweep wakes the other partitions."""
+    total = reset(projection.name, outdated_only=True)
+    if total:
+        logger.warning(
+            "Projection %s changed to version %d: rebuilding it from the log (%d events).",
+            projection.name,
+            projection.version,
+            total,
+        )
 
 
 def rebuild(

@@ -60,17 +60,21 @@ def catch_up_projection(
 
 @shared_task(name="events.sweep_projections", ignore_result=True)
 def sweep_projections() -> int:
-    """Nudge every projection partition that has events to apply (and is not backing off).
-    Beat runs it every few seconds, so a lost nudge or a broker outage only delays."""
+    """Nudge every projection partition that has events to apply (and is not backing off), or
+    that an older version of its projection built (the catch-up rebuilds it). Beat runs it every
+    few seconds, so a lost nudge or a broker outage only delays."""
     nudges.resume_broker()  # we run on a worker: the broker answers again
     now = timezone.now()
     queued = 0
     for projection in projections.all_projections():
         runner.ensure_checkpoints(projection)
         for checkpoint in runner.checkpoints_of(projection):
-            if runner.backing_off(checkpoint, now):
+            if checkpoint.version > projection.version:
+                continue  # built by newer code than this worker's: not for it (an upgrade)
+            outdated = checkpoint.version < projection.version  # a catch-up will rebuild it
+            if not outdated and runner.backing_off(checkpoint, now):
                 continue
-            if runner.has_pending(projection, checkpoint):
+            if outdated or runner.has_pending(projection, checkpoint):
                 queued += nudges.nudge(projection.name, checkpoint.partition)
     return queued
 

@@ -37,6 +37,7 @@ register(
         event_types=frozenset({c.ANSWERED_INCORRECTLY}),
         apply=wrong_answers.apply,
         reset=wrong_answers.reset,
+        version=2,  # 2: grouped by answer_group ("0,6" and "0.6" one answer), not by spelling
         description="Question x wrong answer (grouped): count, distinct students, last seen.",
         reads_metadata=False,
     )

@@ -6,8 +6,8 @@ answer as typed. The per-student side table makes "distinct students" incrementa
 teacher narrow the list to the students of one class. Not partitioned (per student).
 
 A change to the grouping changes the keys, so rows written before it no longer meet the answers
-they count: ship it with a migration that empties the tables and starts the checkpoint over (as
-reporting/migrations/0006_regroup_wrong_answers does).
+they count: ship it with a new `version` of the projection (reporting/projections/__init__.py), and
+the workers rebuild it on their own.
 """
 
 from __future__ import annotations

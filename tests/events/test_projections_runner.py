@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from events import projections, runner, selectors
+from events import nudges, projections, runner, selectors, tasks
 from events.models import ProjectionCheckpoint
 from events.projections import Projection
 from reporting.models import Answer
@@ -227,7 +228,7 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     assert (healed.status, healed.last_error, healed.failed_position) == ("ok", "", None)
 
 
-def register_faulty(fault: Fault, *, partitions: int) -> None:
+def register_faulty(fault: Fault, *, partitions: int, version: int = 1) -> None:
     """(Re-)register the test projection, as a deploy that adds or changes it would."""
     projections.unregister("test_faulty")
     projections.register(
@@ -237,8 +238,43 @@ def register_faulty(fault: Fault, *, partitions: int) -> None:
             apply=fault.apply,
             reset=fault.reset,
             partitions=partitions,
+            version=version,
         )
     )
+
+
+def test_a_new_version_of_a_projection_rebuilds_itself_and_old_code_stands_down(
+    fault: Fault,
+) -> None:
+    # given a projection caught up by version 1, whose rows the test then spoils (wrong rows, as
+    # code that computed them differently would have left them)
+    register_faulty(fault, partitions=1)
+    append_history(3)
+    settle()
+    catch_up_all("test_faulty")
+    seen = fault.seen_positions()
+    assert seen
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO test_fault_seen (position) VALUES (-1)")
+    # when a worker runs version 2 of it
+    register_faulty(fault, partitions=1, version=2)
+    result = runner.catch_up("test_faulty", budget_seconds=math.inf)
+    # then it rebuilt it from the log on its own: the old rows are gone, each event once
+    assert result.done and fault.seen_positions() == seen
+    checkpoint = ProjectionCheckpoint.objects.get(name="test_faulty")
+    assert (checkpoint.version, checkpoint.status) == (2, "ok")
+    # and a worker still running version 1 (an upgrade under way) applies nothing
+    register_faulty(fault, partitions=1, version=1)
+    append_history(2)
+    settle()
+    stale = runner.catch_up("test_faulty", budget_seconds=math.inf)
+    assert (stale.skipped, stale.applied) == ("newer_version", 0)
+    assert fault.seen_positions() == seen
+    assert ProjectionCheckpoint.objects.get(name="test_faulty").version == 2
+    # until version 2 runs again and goes on where it was, without another rebuild
+    register_faulty(fault, partitions=1, version=2)
+    assert runner.catch_up("test_faulty", budget_seconds=math.inf).applied > 0
+    assert fault.seen_positions()[: len(seen)] == seen
 
 
 def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
@@ -336,3 +372,35 @@ def test_a_failing_handler_in_a_group_rebuild_is_recorded_and_reported(fault: Fa
     assert Answer.objects.count() == answer_count(histories)
     failed = ProjectionCheckpoint.objects.get(name="test_faulty")
     assert (failed.status, failed.failed_position) == ("failed", fault_at)
+
+
+def test_the_sweep_wakes_an_outdated_projection_and_leaves_a_newer_one_alone(
+    fault: Fault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nudged: list[tuple[str, int]] = []
+
+    def nudge(name: str, partition: int, **_: Any) -> int:  # which partitions, not the broker
+        nudged.append((name, partition))
+        return 1
+
+    monkeypatch.setattr(nudges, "nudge", nudge)
+    # given a projection caught up by version 1: nothing to apply
+    register_faulty(fault, partitions=1)
+    append_history(2)
+    settle()
+    catch_up_all("test_faulty")
+    tasks.sweep_projections()
+    assert ("test_faulty", 0) not in nudged
+    # when the workers run version 2, the sweep wakes it (its catch-up rebuilds it)
+    register_faulty(fault, partitions=1, version=2)
+    tasks.sweep_projections()
+    assert ("test_faulty", 0) in nudged
+    # and once version 2 built it, a sweep on a worker still running version 1 leaves it alone,
+    # new events or not
+    runner.catch_up("test_faulty", budget_seconds=math.inf)
+    register_faulty(fault, partitions=1, version=1)
+    append_history(1)
+    settle()
+    nudged.clear()
+    tasks.sweep_projections()
+    assert ("test_faulty", 0) not in nudged
