@@ -80,7 +80,7 @@ class ProjectionCheckpoint(models.Model):
     partition = models.PositiveSmallIntegerField(default=0)
     partitions = models.PositiveSmallIntegerField(default=1)
     # The projection's `version` its rows were computed by (events.projections.Projection).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)  # an old worker inserts none
     cursor = models.TextField(blank=True, default="")  # the store's opaque cursor; "" = the start
     position = models.BigIntegerField(null=True, blank=True)  # last event applied
     last_event_at = models.DateTimeField(null=True, blank=True)  # its recorded_at

@@ -6,6 +6,7 @@ ALLOWED_HOSTS.
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "studyflow.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'studyflow.sqlite3'}"
+# Persistent connections, except under the development server: it runs each request in a new
+# thread, and each thread's connection would stay open for the minute (a burst of requests ran
+# PostgreSQL out of connections).
+DEV_SERVER = sys.argv[1:2] == ["runserver"]
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True))
+    "default": dict(
+        dj_database_url.parse(
+            DATABASE_URL, conn_max_age=0 if DEV_SERVER else 60, conn_health_checks=True
+        )
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: wait for the lock instead of failing, and take the

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils.timezone import now as timezone_now
 
 from events import nudges, projections, runner, selectors, tasks
 from events.models import ProjectionCheckpoint
@@ -404,3 +405,22 @@ def test_the_sweep_wakes_an_outdated_projection_and_leaves_a_newer_one_alone(
     nudged.clear()
     tasks.sweep_projections()
     assert ("test_faulty", 0) not in nudged
+
+
+def test_a_checkpoint_row_written_without_a_version_is_of_version_1() -> None:
+    # given a worker of a release before versions, which inserts every column it knows but this
+    fields = [
+        f for f in ProjectionCheckpoint._meta.concrete_fields if f.name not in ("id", "version")
+    ]
+    values = {f.column: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    values.update(name="test_versionless", created_at=timezone_now(), updated_at=timezone_now())
+    columns = ", ".join(values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ProjectionCheckpoint._meta.db_table} ({columns})"
+            f" VALUES ({', '.join(['%s'] * len(values))})",
+            list(values.values()),
+        )
+    # then the database gives it version 1, the version every projection had before
+    assert ProjectionCheckpoint.objects.get(name="test_versionless").version == 1
+    ProjectionCheckpoint.objects.filter(name="test_versionless").delete()

@@ -71,3 +71,25 @@ def test_hsts_is_an_operators_whole_number_of_seconds() -> None:
     assert bad.returncode != 0
     assert "SECURE_HSTS_SECONDS must be a whole number, not 'a year'" in bad.stderr
     assert load_settings({**production, "SECURE_HSTS_SECONDS": "31536000"}).returncode == 0
+
+
+def test_the_development_server_keeps_no_connection_open() -> None:
+    # (it runs every request in a new thread: a persistent connection per thread would pile up)
+    code = "import studyflow.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://root@127.0.0.1:5432/x",
+        "PYTHONPATH": str(ROOT),
+    }
+    ages = [
+        subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = {argv!r}; {code}"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        for argv in (["manage.py", "runserver"], ["manage.py", "migrate"])
+    ]
+    assert ages == ["0", "60"]
