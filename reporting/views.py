@@ -222,9 +222,12 @@ def last_active(at: datetime | None, now: datetime) -> tuple[str, bool]:
         return "yesterday", False
     if days < QUIET_DAYS:
         return f"{days} days ago", False
-    if local.year == now.year:
-        return f"{local.day} {local:%b}", True
-    return f"{local.day} {local:%b %Y}", True
+    return _day(local, now), True
+
+
+def _day(at: datetime, now: datetime) -> str:
+    """A day as the teacher pages write it: "3 Mar", with the year when it is not this year's."""
+    return f"{at.day} {at:%b}" if at.year == now.year else f"{at.day} {at:%b %Y}"
 
 
 def feed_time(at: datetime, now: datetime) -> str:
@@ -236,9 +239,7 @@ def feed_time(at: datetime, now: datetime) -> str:
         return at.strftime("%H:%M:%S")
     if days == 1:
         return at.strftime("yesterday %H:%M")
-    if at.year == now.year:
-        return f"{at.day} {at:%b %H:%M}"
-    return f"{at.day} {at:%b %Y %H:%M}"
+    return f"{_day(at, now)} {at:%H:%M}"
 
 
 @require_GET
