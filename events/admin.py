@@ -17,7 +17,7 @@ from studyflow.read_only_admin import ReadOnlyAdmin
 
 def pretty(value: Any) -> str:
     return format_html(
-        "<pre style='margin:0;white-space:pre-wrap'>{}</pre>",
+        '<pre class="event-json">{}</pre>',
         json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
     )
 

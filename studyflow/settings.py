@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from studyflow.csp import DEFAULT_POLICY
 from studyflow.login_limits import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers for static files itself: an SVG opened alone is a page too.
+    "studyflow.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,6 +192,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTP Strict Transport Security: browsers then refuse plain HTTP to this host for that long. Off
 # until an operator sets it, once HTTPS works: a wrong value locks users out for its duration.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# What a page may load and run (studyflow/csp.py): by default this site's own files only, never
+# inline script or style. An empty value sends no policy.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", DEFAULT_POLICY).strip()
+if any(char in CONTENT_SECURITY_POLICY for char in "\r\n"):
+    raise ImproperlyConfigured("CONTENT_SECURITY_POLICY must be one line")
 
 # Failed log-ins allowed per account and address (log-in page, admin, API token): see
 # studyflow/login_limits.py. Checked here, so a bad value stops the site from starting.

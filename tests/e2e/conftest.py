@@ -1,7 +1,8 @@
 """Browser test fixtures: Debian's chromium driven by Playwright, against the live server.
 
 Generic on purpose, so every e2e test shares them: `browser` (one chromium per session),
-`new_page(js=True, width=1280)` (a fresh context and page on the live server),
+`new_page(js=True, width=1280)` (a fresh context and page on the live server; the test fails if
+a page did what the Content-Security-Policy forbids, tests/e2e/policy.py),
 `login(page, username, password)`, and `snap(page, name)` (screenshots at 375 px and 1280 px,
 asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR
 (default test-output/screenshots).
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import skip_without_service
+from tests.e2e.policy import PolicyWatch
 
 # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse ORM calls
 # from the test body ("async context"); the test body is plain synchronous code, so this is safe.
@@ -54,11 +56,13 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """Open a page on the live server in a fresh context (its own cookies)."""
+    """Open a page on the live server in a fresh context (its own cookies). The test fails if any
+    of its pages did something the site's Content-Security-Policy forbids."""
     contexts: list[Any] = []
+    watch = PolicyWatch(browser)
 
     def open_page(*, js: bool = True, width: int = WIDE) -> Any:
-        context = browser.new_context(
+        context = watch.new_context(
             base_url=live_server.url,
             java_script_enabled=js,
             viewport={"width": width, "height": 900},
@@ -70,6 +74,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     yield open_page
     for context in contexts:
         context.close()
+    watch.assert_nothing_blocked()
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ another session; a real Celery worker projects the events. The feed and the grid
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,28 +16,24 @@ from django.conf import settings
 from django.test import Client
 
 from quiz import services
+from tests.e2e.policy import PolicyWatch
 from tests.reporting.conftest import worker  # noqa: F401  (the real-worker fixture)
 from tests.reporting.world import Feeder, World, make_world, simulate
 
 # Playwright's sync API runs an asyncio loop in this thread; the test body is plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"no chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def chromium(browser: Any) -> Iterator[Any]:
+    """The session's browser (tests/e2e/conftest.py), its contexts watched for what the site's
+    Content-Security-Policy blocks."""
+    watch = PolicyWatch(browser)
+    yield watch
+    watch.assert_nothing_blocked()
 
 
 def log_in(context: Any, page: Any, live_server: Any, user: Any) -> None:
@@ -212,7 +206,7 @@ def test_a_refresh_keeps_where_the_teacher_scrolled(chromium, live_server):
     )
     assert page.evaluate("[oldGrid.scrollLeft, oldFeed.scrollTop]") == [120, 150]
     page.wait_for_function(
-        "document.querySelector('#grid-wrap') !== oldGrid"
+        "() => document.querySelector('#grid-wrap') !== oldGrid"
         " && document.querySelector('#feed') !== oldFeed"
     )
     # then both are still where the teacher left them
@@ -310,7 +304,7 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
     pause.click()
     assert pause.get_attribute("aria-pressed") == "false"
     page.wait_for_function(
-        "document.querySelector('#feed') !== oldFeed"
+        "() => document.querySelector('#feed') !== oldFeed"
         " && document.querySelector('#grid') !== oldGrid",
         timeout=1_500,
     )

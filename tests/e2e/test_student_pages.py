@@ -290,8 +290,8 @@ def test_focus_reads_the_question_and_a_choice_is_named_by_its_letter(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.value") == "B"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#quiz-alert').innerText.length > 0")
-    page.wait_for_function("document.activeElement.value === 'B'")
+    page.wait_for_function("() => document.querySelector('#quiz-alert').innerText.length > 0")
+    page.wait_for_function("() => document.activeElement.value === 'B'")
 
 
 def test_an_answer_that_does_not_go_through_says_so(
@@ -304,7 +304,7 @@ def test_an_answer_that_does_not_go_through_says_so(
     page.route("**/answer/", lambda route: route.fulfill(status=500, body="broken"))
     submit_answer(page, WRONG)
     # then the student is told, and nothing was answered
-    page.wait_for_function("document.querySelector('#quiz-alert').innerText.length > 0")
+    page.wait_for_function("() => document.querySelector('#quiz-alert').innerText.length > 0")
     assert alert.inner_text() == "That did not go through. Please try again."
     assert alert.get_attribute("role") == "alert"
     assert panel_status(page) == "question_open" and answer_events(quiz_id) == []
@@ -313,13 +313,15 @@ def test_an_answer_that_does_not_go_through_says_so(
     page.route("**/answer/", lambda route: route.abort())
     page.locator("#answer").press("Enter")
     page.wait_for_function(
-        "document.querySelector('#quiz-alert').innerText.includes('could not be reached')"
+        "() => document.querySelector('#quiz-alert').innerText.includes('could not be reached')"
     )
     # when the session has ended (the server refuses the request): trying again won't do
     page.unroute("**/answer/")
     page.route("**/answer/", lambda route: route.fulfill(status=403, body="no"))
     page.locator("#answer").press("Enter")
-    page.wait_for_function("document.querySelector('#quiz-alert').innerText.includes('expired')")
+    page.wait_for_function(
+        "() => document.querySelector('#quiz-alert').innerText.includes('expired')"
+    )
     # and when it goes through again, the alert is gone
     page.unroute("**/answer/")
     page.locator("#answer").press("Enter")

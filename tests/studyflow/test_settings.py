@@ -42,6 +42,12 @@ def load_settings(env: dict[str, str], cwd: Path = ROOT) -> subprocess.Completed
         ),
         ("PROJECTION_RETRY_MAX_SECONDS", "-1", "must be at least 0.01 seconds, not -1"),
         ("PROJECTION_BATCH_SECONDS", "inf", "PROJECTION_BATCH_SECONDS must be at least"),
+        (
+            "CONTENT_SECURITY_POLICY",
+            "default-src 'self'\nscript-src 'unsafe-inline'",
+            "CONTENT_SECURITY_POLICY must be one line",
+        ),
+        ("CONTENT_SECURITY_POLICY", "", "no error"),  # empty: no policy sent
         ("SECRET_KEY", "", "no error"),  # empty: the development key, DEBUG on
     ],
 )

@@ -1,0 +1,43 @@
+"""The Content-Security-Policy header: on every response unless a view set its own; none when an
+operator empties the setting. (tests/e2e checks that the pages keep to it in a browser.)"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
+from django.views import defaults
+
+from studyflow.csp import DEFAULT_POLICY, HEADER, ContentSecurityPolicyMiddleware
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<p>a page</p>")
+
+
+def page_with_its_own_policy(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("<p>a page</p>")
+    response[HEADER] = "default-src 'none'"
+    return response
+
+
+def test_a_response_gets_the_sites_policy() -> None:
+    response = ContentSecurityPolicyMiddleware(page)(RequestFactory().get("/"))
+    assert response[HEADER] == DEFAULT_POLICY
+    assert "script-src 'self'" in DEFAULT_POLICY and "unsafe" not in DEFAULT_POLICY
+
+
+def test_a_view_that_sets_its_own_policy_keeps_it() -> None:
+    middleware = ContentSecurityPolicyMiddleware(page_with_its_own_policy)
+    assert middleware(RequestFactory().get("/"))[HEADER] == "default-src 'none'"
+
+
+@override_settings(CONTENT_SECURITY_POLICY="")
+def test_an_empty_setting_sends_no_policy() -> None:
+    response = ContentSecurityPolicyMiddleware(page)(RequestFactory().get("/"))
+    assert HEADER not in response
+
+
+def test_the_error_page_styles_itself_from_the_sites_stylesheet() -> None:
+    html = defaults.server_error(RequestFactory().get("/")).content.decode()
+    assert "style=" not in html and "<style" not in html
+    assert 'href="/static/studyflow/site.css"' in html
