@@ -1,4 +1,5 @@
-"""Student pages, plus the site-wide log in / log out and the role-based home page."""
+"""Student pages, plus the site-wide log in / log out / password change and the role-based home
+page."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -10,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("chapters/<int:chapter_id>/start/", views.start, name="start"),
     path("quizzes/<anyuuid:quiz_id>/", views.quiz_page, name="quiz"),

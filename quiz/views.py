@@ -29,7 +29,7 @@ from django.http import (
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -61,7 +61,7 @@ from quiz.pages import (
 from quiz.quiz_view import QuizView
 from reporting.selectors import progress_cells
 from studyflow import roles
-from studyflow.login_guard import LimitedAuthenticationForm
+from studyflow.login_guard import LimitedAuthenticationForm, LimitedPasswordChangeForm
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
 
@@ -117,6 +117,33 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You have logged out. See you next time!")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Anyone logged in changes their own password (a student's first one is given out by the
+    school). Django keeps this session and ends the others; the API token is revoked with the old
+    password (studyflow.tokens)."""
+
+    form_class = LimitedPasswordChangeForm
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("quiz:home")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        # The cursor starts where the student has something to do: the first field in error.
+        context["focus"] = next(
+            (name for name in form.fields if name in form.errors), "old_password"
+        )
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed.")
         return response
 
 

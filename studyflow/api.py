@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyflow import login_guard, roles
+from studyflow import login_guard, roles, tokens
 from studyflow.exceptions import ErrorSerializer
 from studyflow.permissions import IsTeacherOrStaff
 
@@ -63,8 +63,9 @@ class InvalidCredentials(exceptions.APIException):
 
 
 class AuthTokenApi(APIView):
-    # POST: a username and password for the user's token (the same one each time). DELETE: the
-    # caller's token is revoked (a lost laptop, an ended integration); the next POST makes another.
+    # POST: a username and password for the user's token (the same one each time, until it expires:
+    # studyflow/tokens.py). DELETE: the caller's token is revoked (a lost laptop, an ended
+    # integration); the next POST makes another.
 
     def _revoking(self) -> bool:
         # (No request while the schema is generated for the view as a whole.)
@@ -107,7 +108,7 @@ class AuthTokenApi(APIView):
         if user is None or not user.is_active:
             raise InvalidCredentials()
         login_guard.forgive(address, username)
-        token, _ = Token.objects.get_or_create(user=user)
+        token = tokens.token_for(user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 
     @extend_schema(

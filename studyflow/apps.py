@@ -15,3 +15,14 @@ class StudyflowConfig(AppConfig):
         from studyflow.login_guard import LimitedAdminAuthenticationForm
 
         admin.site.login_form = LimitedAdminAuthenticationForm
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from studyflow.tokens import revoke_when_password_changes
+
+        pre_save.connect(
+            revoke_when_password_changes,
+            sender=get_user_model(),
+            dispatch_uid="studyflow.tokens.revoke_when_password_changes",
+        )

@@ -1,5 +1,6 @@
 """Failed log-ins counted in Django's cache, on every way in: the log-in page, the admin's and
-`POST /api/auth/token/` (the rules: studyflow.login_limits).
+`POST /api/auth/token/` (the rules: studyflow.login_limits); and the old password asked for by the
+password change page, which a borrowed session could otherwise guess at without limit.
 
 A try is counted before the password is checked and taken back when it was right, so a burst of
 parallel guesses cannot all pass the check before any of them is counted. The counters are the
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
@@ -107,3 +108,28 @@ class LimitedAuthenticationForm(AuthenticationForm):
 
 class LimitedAdminAuthenticationForm(LimitedAuthenticationForm, AdminAuthenticationForm):
     error_messages = {**AdminAuthenticationForm.error_messages, "too_many_attempts": TOO_MANY}
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change form; a wrong old password counts as a failed log-in of the
+    account from this address (the same limit), so the form cannot be used to guess it."""
+
+    error_messages = {**PasswordChangeForm.error_messages, "too_many_attempts": TOO_MANY}
+
+    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        address = address_of(self.request)
+        username = self.user.get_username()
+        wait = begin(address, username)
+        if wait:
+            raise ValidationError(
+                self.error_messages["too_many_attempts"],
+                code="too_many_attempts",
+                params={"wait": wait_text(wait)},
+            )
+        old_password: str = super().clean_old_password()
+        forgive(address, username)
+        return old_password

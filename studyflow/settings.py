@@ -192,6 +192,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTP Strict Transport Security: browsers then refuse plain HTTP to this host for that long. Off
 # until an operator sets it, once HTTPS works: a wrong value locks users out for its duration.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# How long an API token works after it was issued (studyflow/tokens.py); then the client logs in
+# again for a new one.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 # What a page may load and run (studyflow/csp.py): by default this site's own files only, never
 # inline script or style. An empty value sends no policy.
 CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", DEFAULT_POLICY).strip()
@@ -231,7 +234,7 @@ CACHES: dict[str, Any] = {
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "studyflow.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

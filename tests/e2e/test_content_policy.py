@@ -80,3 +80,6 @@ def test_the_teacher_pages_keep_to_the_policy(
     assert chapter is not None
     page.goto(f"/teacher/chapters/{chapter.pk}/questions/")
     page.wait_for_load_state("load")
+    page.get_by_role("link", name="Password").click()
+    page.get_by_role("button", name="Change password").click()  # empty: the form says why
+    page.wait_for_selector(".field-error")

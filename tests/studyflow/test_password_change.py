@@ -1,0 +1,83 @@
+"""Anyone logged in changes their own password on /password/: the rules' messages on the form, this
+session kept and the others ended, the API token revoked, and the old password not guessable
+there (it counts as a failed log-in)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.pages_data import PASSWORD, make_student
+
+NEW = "green-Kettle-41"
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def change(client: Client, old: str, new: str, again: str | None = None) -> object:
+    body = {"old_password": old, "new_password1": new, "new_password2": again or new}
+    return client.post("/password/", body)
+
+
+def test_a_student_changes_their_password_and_stays_logged_in_here_only() -> None:
+    # given a student logged in on two computers, with an API token
+    student = make_student()
+    here, there = logged_in(student), logged_in(student)
+    Token.objects.create(user=student)
+    # when they change their password here
+    page = here.get("/password/")
+    assert page.status_code == 200 and "Change your password" in page.content.decode()
+    response = change(here, PASSWORD, NEW)
+    # then they are back on their start page, told so, still logged in here
+    assert response.status_code == 302 and response["Location"] == "/"  # type: ignore[attr-defined]
+    dashboard = here.get("/", follow=True)
+    assert "Your password is changed." in dashboard.content.decode()
+    assert here.get("/dashboard/").status_code == 200
+    # and the other computer and the token are logged out; the new password logs in
+    assert there.get("/dashboard/").status_code == 302
+    assert not Token.objects.filter(user=student).exists()
+    assert Client().login(username=student.username, password=NEW)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "message"),
+    [
+        ("wrong", NEW, None, "Your old password was entered incorrectly."),
+        (PASSWORD, NEW, NEW + "x", "The two password fields didn"),
+        (PASSWORD, "12345678", None, "This password is entirely numeric."),
+        (PASSWORD, "abc", None, "This password is too short."),
+    ],
+)
+def test_a_refused_change_says_why_on_the_form_and_changes_nothing(
+    old: str, new: str, again: str | None, message: str
+) -> None:
+    student = make_student()
+    client = logged_in(student)
+    page = change(client, old, new, again)
+    html = page.content.decode()  # type: ignore[attr-defined]
+    assert page.status_code == 200 and message in html  # type: ignore[attr-defined]
+    assert 'aria-invalid="true"' in html
+    assert Client().login(username=student.username, password=PASSWORD)
+
+
+def test_the_old_password_cannot_be_guessed_on_the_form() -> None:
+    student = make_student()
+    client = logged_in(student)
+    for _ in range(10):
+        change(client, "guess", NEW)
+    # the right old password is held back too, as on the log-in page
+    html = change(client, PASSWORD, NEW).content.decode()  # type: ignore[attr-defined]
+    assert "Too many failed log-ins for this account." in html
+    assert Client().login(username=student.username, password=PASSWORD)
+
+
+def test_someone_logged_out_is_sent_to_log_in() -> None:
+    response = Client().get("/password/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
