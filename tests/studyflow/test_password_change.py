@@ -4,6 +4,8 @@ there (it counts as a failed log-in)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -15,13 +17,13 @@ NEW = "green-Kettle-41"
 pytestmark = pytest.mark.django_db
 
 
-def logged_in(user: object) -> Client:
+def logged_in(user: Any) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)
     return client
 
 
-def change(client: Client, old: str, new: str, again: str | None = None) -> object:
+def change(client: Client, old: str, new: str, again: str | None = None) -> Any:
     body = {"old_password": old, "new_password1": new, "new_password2": again or new}
     return client.post("/password/", body)
 
@@ -36,7 +38,7 @@ def test_a_student_changes_their_password_and_stays_logged_in_here_only() -> Non
     assert page.status_code == 200 and "Change your password" in page.content.decode()
     response = change(here, PASSWORD, NEW)
     # then they are back on their start page, told so, still logged in here
-    assert response.status_code == 302 and response["Location"] == "/"  # type: ignore[attr-defined]
+    assert response.status_code == 302 and response["Location"] == "/"
     dashboard = here.get("/", follow=True)
     assert "Your password is changed." in dashboard.content.decode()
     assert here.get("/dashboard/").status_code == 200
@@ -61,8 +63,8 @@ def test_a_refused_change_says_why_on_the_form_and_changes_nothing(
     student = make_student()
     client = logged_in(student)
     page = change(client, old, new, again)
-    html = page.content.decode()  # type: ignore[attr-defined]
-    assert page.status_code == 200 and message in html  # type: ignore[attr-defined]
+    html = page.content.decode()
+    assert page.status_code == 200 and message in html
     assert 'aria-invalid="true"' in html
     assert Client().login(username=student.username, password=PASSWORD)
 
@@ -73,7 +75,7 @@ def test_the_old_password_cannot_be_guessed_on_the_form() -> None:
     for _ in range(10):
         change(client, "guess", NEW)
     # the right old password is held back too, as on the log-in page
-    html = change(client, PASSWORD, NEW).content.decode()  # type: ignore[attr-defined]
+    html = change(client, PASSWORD, NEW).content.decode()
     assert "Too many failed log-ins for this account." in html
     assert Client().login(username=student.username, password=PASSWORD)
 
