@@ -40,7 +40,8 @@ Rules (what a maths teacher at a Dutch school would accept):
   `x²` is `x^2`. Where that changes no number, the digits as plain digits match too (`25 m²` and
   `25 m2`, `x²` and `x2`), as they did before. A superscript numerator is a fraction: superscript 1,
   FRACTION SLASH, subscript 2 is `1/2`.
-- A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`.
+- A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`. Where the
+  accepted answer names its letter, another letter is wrong: `y = 4` is not `x = 4`.
 - A question may accept several answers; any one matching is enough.
 - Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
 
@@ -304,15 +305,18 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         key = choice_key(answer)
         return any(key == choice_key(accepted) for accepted in accepted_answers)
     number = read_number(answer)
+    letter = _letter(answer) if number is not None else ""
     compact = _compact(answer)
     superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
     units = _units(accepted_answers) if number is not None else frozenset()
     for accepted in accepted_answers:
-        accepted_number, accepted_compact, accepted_plain = _accepted(accepted)
+        accepted_number, accepted_compact, accepted_plain, accepted_letter = _accepted(accepted)
         if number is not None and accepted_number is not None:
-            if number.value == accepted_number.value and _unit_fits(
-                number.unit, accepted_number, units
+            if (
+                number.value == accepted_number.value
+                and _unit_fits(number.unit, accepted_number, units)
+                and _letters_agree(letter, accepted_letter)
             ):
                 return True
         elif compact == accepted_compact:
@@ -339,6 +343,17 @@ def _unit_fits(given: str | None, accepted: Number, units: frozenset[str]) -> bo
     return not units
 
 
+def _letters_agree(given: str, accepted: str) -> bool:
+    """The letters of `x = 4` and an accepted answer: either may leave it out (`4`), but a letter
+    written on both sides is the same one (`y = 4` does not solve for x)."""
+    return not (given and accepted and given != accepted)
+
+
+def _letter(text: str) -> str:
+    """The letter an answer assigns to (`x` of `x = 4`), or ""."""
+    return _unwrap(normalise_answer(text)).assignment
+
+
 class _Plain(NamedTuple):
     compact: str
     is_number: bool
@@ -356,7 +371,7 @@ def _units(accepted_answers: tuple[str, ...]) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _accepted(text: str) -> tuple[Number | None, str, _Plain]:
-    """An accepted answer's number, compact text and plain reading: the same few are checked over
-    and over."""
-    return read_number(text, strict=True), _compact(text), _plain(text)
+def _accepted(text: str) -> tuple[Number | None, str, _Plain, str]:
+    """An accepted answer's number, compact text, plain reading and letter: the same few are
+    checked over and over."""
+    return read_number(text, strict=True), _compact(text), _plain(text), _letter(text)

@@ -163,6 +163,10 @@ OPEN_CASES = [
     ("x = 4", ["4"], True),
     ("x=4", ["x = 4"], True),
     ("4", ["x = 4"], True),
+    ("X = 4", ["x = 4"], True),
+    ("y = 4", ["x = 4"], False),  # the accepted answer names its letter: another does not solve it
+    ("y = 4", ["4"], True),  # no letter named: the question's text says which (not read here)
+    ("y = 4", ["x = 4", "y = 4"], True),
     ("0.5", ["0.6"], False),
     # several accepted answers
     ("3", ["2", "3"], True),
