@@ -62,7 +62,10 @@ def test_the_api_docs_run_their_script_from_a_file(
 
 
 def test_the_teacher_pages_keep_to_the_policy(
-    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
 ) -> None:
     page = new_page()
     login(page, "teacher", "teacher")
@@ -83,3 +86,4 @@ def test_the_teacher_pages_keep_to_the_policy(
     page.get_by_role("link", name="Password").click()
     page.get_by_role("button", name="Change password").click()  # empty: the form says why
     page.wait_for_selector(".field-error")
+    snap(page, "password-change-refused")
