@@ -28,7 +28,7 @@ from django.utils import timezone
 from events import store
 from events.db import server_cursor
 from events.models import Event
-from events.store import NewEvent, RecordedEvent
+from events.store import RecordedEvent
 from quiz import caches, content
 from quiz.answers import names_a_choice, validate_answer
 from quiz.content import QuestionContent
@@ -36,7 +36,6 @@ from quiz.domain import (
     QUIZ_STARTED,
     AnswerQuestion,
     Command,
-    DomainEvent,
     NextQuestion,
     Pick,
     Pool,
@@ -59,12 +58,39 @@ from quiz.errors import (
 )
 from quiz.models import CommandOutcome
 from quiz.quiz_view import QuizView, build_quiz_view
+from quiz.streams import (
+    QUIZ_NAMESPACE,
+    applied_events,
+    check_command_id,
+    event_id,
+    new_events,
+    nth_quiz_id,
+    parse_quiz_id,
+    stream_id,
+)
 from studyflow.roles import school_of_class, student_and_classroom_id
 
+__all__ = [
+    "MAX_ATTEMPTS",
+    "NEXT_QUIZZES_CHECKED",
+    "QUIZ_NAMESPACE",
+    "CommandResult",
+    "answer_question",
+    "applied_events",
+    "event_id",
+    "forget_old_outcomes",
+    "next_question",
+    "nth_quiz_id",
+    "parse_quiz_id",
+    "question_revision",
+    "quizzes_started",
+    "reveal_answer",
+    "start_quiz",
+    "stream_id",
+    "view_of",
+]
+
 MAX_ATTEMPTS = 5
-# Quiz ids are derived, not random: the n-th quiz of a student on a chapter has a known id, so two
-# concurrent starts race for the same stream and the loser finds the winner's quiz.
-QUIZ_NAMESPACE = uuid.UUID("5b0f6c1e-2d1a-4c8e-9a57-0d5e3f1c7a21")
 
 
 @dataclass(frozen=True)
@@ -72,33 +98,6 @@ class CommandResult:
     quiz: QuizView
     events: list[RecordedEvent]  # what the command appended (a re-send's: read without metadata)
     created: bool = False  # start_quiz only: a new quiz (False: the open quiz was returned)
-
-
-def stream_id(quiz_id: uuid.UUID | str) -> str:
-    return f"quiz-{quiz_id}"
-
-
-def nth_quiz_id(*, student_id: int, chapter_id: int, n: int) -> uuid.UUID:
-    return uuid.uuid5(QUIZ_NAMESPACE, f"{student_id}:{chapter_id}:{n}")
-
-
-def event_id(command_id: uuid.UUID, index: int) -> uuid.UUID:
-    return uuid.uuid5(command_id, str(index))
-
-
-def parse_quiz_id(quiz_id: uuid.UUID | str) -> uuid.UUID:
-    if isinstance(quiz_id, uuid.UUID):
-        return quiz_id
-    try:
-        return uuid.UUID(str(quiz_id))
-    except ValueError:
-        raise QuizNotFound() from None
-
-
-def _check_command_id(command_id: object) -> None:
-    # A programming error, not a client's: the API and the pages always pass a UUID.
-    if not isinstance(command_id, uuid.UUID):
-        raise TypeError(f"command_id must be a uuid.UUID, not {command_id!r}")
 
 
 def _random_pick(candidates: Sequence[int]) -> int:
@@ -118,7 +117,7 @@ def start_quiz(
     pick: Pick | None = None,
 ) -> CommandResult:
     """Start a quiz on the chapter, or return the student's open quiz on it (created=False)."""
-    _check_command_id(command_id)
+    check_command_id(command_id)
     student, classroom_id = student_and_classroom_id(actor)
     if not student:
         raise NotAStudent()
@@ -187,7 +186,7 @@ def start_quiz(
                 rejection=rejection,
             )
             raise
-        new = _new_events(decided, actor, command_id, correlation_id)
+        new = new_events(decided, actor, command_id, correlation_id)
         try:
             recorded = store.append(
                 stream_id(quiz_id), new, expected_version=store.NO_STREAM, recorded_at=now
@@ -252,7 +251,7 @@ def _handle(
     correlation_id: uuid.UUID | None,
     pick: Pick | None,
 ) -> CommandResult:
-    _check_command_id(command_id)
+    check_command_id(command_id)
     stream = stream_id(parse_quiz_id(quiz_id))
     now = now or timezone.now()
     cached = caches.stream(stream)
@@ -298,7 +297,7 @@ def _handle(
                 rejection=rejection,
             )
             raise
-        new = _new_events(decided, actor, command_id, correlation_id)
+        new = new_events(decided, actor, command_id, correlation_id)
         try:
             recorded = store.append(
                 stream,
@@ -384,44 +383,7 @@ def _pool(questions: Sequence[QuestionContent]) -> Pool:
     return pool
 
 
-def _new_events(
-    decided: Sequence[DomainEvent],
-    actor: Any,
-    command_id: uuid.UUID,
-    correlation_id: uuid.UUID | None,
-) -> list[NewEvent]:
-    command = str(command_id)
-    metadata = {
-        "command_id": command,
-        "correlation_id": str(correlation_id) if correlation_id else command,
-        "causation_id": command,
-        "actor_id": actor.pk,
-    }
-    return [
-        NewEvent(type=e.type, data=e.data, metadata=metadata, event_id=event_id(command_id, i))
-        for i, e in enumerate(decided)
-    ]
-
-
 # --- idempotency --------------------------------------------------------------------------------
-
-
-def applied_events(
-    events: Sequence[RecordedEvent], command_id: uuid.UUID
-) -> tuple[int, list[RecordedEvent]]:
-    """Where in `events` the command appended, and what: (index of its first event, its events),
-    or (-1, []). By event id (derived from the command id), so streams read without metadata
-    will do; a command's events are appended together, so they follow one another."""
-    first = event_id(command_id, 0)
-    start = next((i for i, e in enumerate(events) if e.event_id == first), -1)
-    if start < 0:
-        return -1, []
-    applied = [events[start]]
-    for e in events[start + 1 :]:
-        if e.event_id != event_id(command_id, len(applied)):
-            break
-        applied.append(e)
-    return start, applied
 
 
 def _replay(events: Sequence[RecordedEvent], command_id: uuid.UUID) -> CommandResult | None:
