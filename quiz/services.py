@@ -66,6 +66,7 @@ from quiz.streams import (
     new_events,
     nth_quiz_id,
     parse_quiz_id,
+    read,
     stream_id,
 )
 from studyflow.roles import school_of_class, student_and_classroom_id
@@ -144,7 +145,7 @@ def start_quiz(
             if cached is not None and cached[1].passed:
                 state = cached[1]
             else:
-                state = fold(store.read_stream(latest, metadata=False))
+                _, state = read(latest)
             if state.started and not state.passed:
                 _record_outcome(
                     command_id,
@@ -256,11 +257,7 @@ def _handle(
     now = now or timezone.now()
     cached = caches.stream(stream)
     for _ in range(MAX_ATTEMPTS):
-        if cached is not None:
-            events, state = cached
-        else:
-            events = tuple(store.read_stream(stream, metadata=False))
-            state = fold(events)
+        events, state = cached if cached is not None else read(stream)
         from_cache, cached = cached is not None, None  # a retry always reads the stream
         if not state.started or state.student_id != getattr(actor, "pk", None):
             raise QuizNotFound()  # a quiz never changes hands: a cached state may say so too
@@ -487,8 +484,7 @@ def _replay_stream(
     actor: Any, command_id: uuid.UUID, stream: str, *, chapter_id: int
 ) -> CommandResult:
     """A start re-sent: its first outcome, if that started this student's quiz on this chapter."""
-    events = store.read_stream(stream, metadata=False)
-    state = fold(events)
+    events, state = read(stream)
     if state.student_id != actor.pk or state.chapter_id != chapter_id:
         raise CommandIdReused()
     replay = _replay(events, command_id)

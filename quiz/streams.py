@@ -1,4 +1,4 @@
-"""A quiz's stream: its id, and the events a command appends to it.
+"""A quiz's stream: its id, reading it, and the events a command appends to it.
 
 A command's event ids derive from its command id (uuid5): the store's unique event id keeps a
 re-sent command from appending twice, and finds what it appended the first time.
@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from events import store
 from events.store import NewEvent, RecordedEvent
-from quiz.domain import DomainEvent
+from quiz.domain import DomainEvent, QuizState, fold
 from quiz.errors import QuizNotFound
 
 # Quiz ids are derived, not random: the n-th quiz of a student on a chapter has a known id, so two
@@ -34,6 +35,13 @@ def parse_quiz_id(quiz_id: uuid.UUID | str) -> uuid.UUID:
         return uuid.UUID(str(quiz_id))
     except ValueError:
         raise QuizNotFound() from None
+
+
+def read(stream: str) -> tuple[tuple[RecordedEvent, ...], QuizState]:
+    """The quiz's events and its state (the shape quiz.caches keeps). Without the events'
+    metadata: folding does not look at it."""
+    events = tuple(store.read_stream(stream, metadata=False))
+    return events, fold(events)
 
 
 # --- a command's events ---------------------------------------------------------------------------
