@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import functools
 import json
-import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,8 +36,6 @@ from quiz.domain import (
     Command,
     NextQuestion,
     Pick,
-    Pool,
-    PoolQuestion,
     QuizState,
     RevealAnswer,
     StartQuiz,
@@ -57,7 +53,8 @@ from quiz.errors import (
     QuizNotFound,
 )
 from quiz.models import CommandOutcome
-from quiz.quiz_view import QuizView, build_quiz_view
+from quiz.pools import pool_of, random_pick
+from quiz.results import CommandResult, question_revision, view_of
 from quiz.streams import (
     QUIZ_NAMESPACE,
     applied_events,
@@ -92,17 +89,6 @@ __all__ = [
 ]
 
 MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    quiz: QuizView
-    events: list[RecordedEvent]  # what the command appended (a re-send's: read without metadata)
-    created: bool = False  # start_quiz only: a new quiz (False: the open quiz was returned)
-
-
-def _random_pick(candidates: Sequence[int]) -> int:
-    return random.choice(candidates)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -173,7 +159,7 @@ def start_quiz(
         questions = caches.pool(chapter.id, content.chapter_pool)
         try:
             decided = decide(
-                QuizState(), command, pool=_pool(questions), pick=pick or _random_pick, now=now
+                QuizState(), command, pool=pool_of(questions), pick=pick or random_pick, now=now
             )
         except CommandRejected as rejection:  # e.g. a chapter without questions (yet)
             _record_outcome(
@@ -274,7 +260,7 @@ def _handle(
             raise InvalidAnswer(f"Answer with one of the choices: {keys}.")
         try:
             decided = decide(
-                state, command, pool=_pool(questions), pick=pick or _random_pick, now=now
+                state, command, pool=pool_of(questions), pick=pick or random_pick, now=now
             )
         except CommandRejected as rejection:
             if from_cache:
@@ -350,34 +336,6 @@ def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent
     if len(questions) != 1 or questions[0].kind != "choice":
         return True
     return names_a_choice(command.answer, (choice.key for choice in questions[0].choices))
-
-
-def question_revision(question_id: int, revision: int) -> QuestionContent:
-    """quiz.content.question_revision, cached (a saved revision never changes)."""
-    return caches.revision(question_id, revision, content.question_revision)
-
-
-# The Pool last built from each cached chapter pool (caches.pool hands out the same tuple for a
-# few seconds): every NextQuestion decides on the whole chapter. Keyed by the tuple's id, and the
-# entry holds the tuple, so the id cannot be reused while the entry exists.
-_POOLS_BUILT: dict[int, tuple[Sequence[QuestionContent], Pool]] = {}
-_POOLS_BUILT_MAX = 256
-
-
-def _pool(questions: Sequence[QuestionContent]) -> Pool:
-    built = _POOLS_BUILT.get(id(questions))
-    if built is not None and built[0] is questions:
-        return built[1]
-    pooled = tuple(
-        PoolQuestion(q.id, q.revision, q.kind, tuple(q.accepted_answers)) for q in questions
-    )
-    # Deciding looks an answer's revision up in both, so one tuple serves assign and check.
-    pool = Pool(questions=pooled)
-    if len(questions) > 1:  # a chapter's pool (an answer's single question is cheap to wrap)
-        if len(_POOLS_BUILT) >= _POOLS_BUILT_MAX:
-            _POOLS_BUILT.clear()
-        _POOLS_BUILT[id(questions)] = (questions, pool)
-    return pool
 
 
 # --- idempotency --------------------------------------------------------------------------------
@@ -585,14 +543,3 @@ def quizzes_started(*, student_id: int, chapter_id: int) -> int:
         .filter(student=str(student_id), data__chapter_id=chapter_id)
         .count()
     )
-
-
-def view_of(state: QuizState, questions: Sequence[QuestionContent] = ()) -> QuizView:
-    """The view of a state; `questions` may already hold the content it shows (saves a query)."""
-    question = None
-    if state.question_id is not None and state.question_revision is not None:
-        key = (state.question_id, state.question_revision)
-        question = next((q for q in questions if (q.id, q.revision) == key), None)
-        if question is None and not state.passed:
-            question = question_revision(*key)
-    return build_quiz_view(state, question)
