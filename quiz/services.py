@@ -16,7 +16,7 @@ import functools
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -26,7 +26,6 @@ from django.utils import timezone
 from events import store
 from events.db import server_cursor
 from events.models import Event
-from events.store import RecordedEvent
 from quiz import caches, content
 from quiz.answers import names_a_choice, validate_answer
 from quiz.content import QuestionContent
@@ -41,7 +40,6 @@ from quiz.domain import (
     StartQuiz,
     decide,
     fold,
-    is_repeat_of,
 )
 from quiz.errors import (
     ChapterNotFound,
@@ -54,6 +52,17 @@ from quiz.errors import (
 )
 from quiz.models import CommandOutcome
 from quiz.pools import pool_of, random_pick
+from quiz.resends import (
+    forget_old_outcomes,
+    outcome_again,
+    outcome_of,
+    record_outcome,
+    recorded_outcome,
+    replay_of,
+    replay_start,
+    replay_start_elsewhere,
+    stream_of_command,
+)
 from quiz.results import CommandResult, question_revision, view_of
 from quiz.streams import (
     QUIZ_NAMESPACE,
@@ -116,9 +125,9 @@ def start_quiz(
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
-        return _replay_stream(actor, command_id, earlier, chapter_id=chapter.id)
+        return replay_start(actor, command_id, earlier, chapter_id=chapter.id)
     if outcome is not None:
-        return _outcome_again(outcome, actor, command="StartQuiz", chapter_id=chapter.id)
+        return outcome_again(outcome, actor, command="StartQuiz", chapter_id=chapter.id)
     now = now or timezone.now()
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
@@ -133,7 +142,7 @@ def start_quiz(
             else:
                 _, state = read(latest)
             if state.started and not state.passed:
-                _record_outcome(
+                record_outcome(
                     command_id,
                     "StartQuiz",
                     actor,
@@ -162,7 +171,7 @@ def start_quiz(
                 QuizState(), command, pool=pool_of(questions), pick=pick or random_pick, now=now
             )
         except CommandRejected as rejection:  # e.g. a chapter without questions (yet)
-            _record_outcome(
+            record_outcome(
                 command_id,
                 "StartQuiz",
                 actor,
@@ -181,7 +190,7 @@ def start_quiz(
         except store.WrongExpectedVersion:
             continue  # a concurrent start created this quiz: the next round returns it
         except store.EventIdReused:
-            return _replay_elsewhere(actor, command_id, chapter_id=chapter.id)
+            return replay_start_elsewhere(actor, command_id, chapter_id=chapter.id)
         state = fold(recorded)
         caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
         return CommandResult(view_of(state, questions), events=recorded, created=True)
@@ -247,10 +256,8 @@ def _handle(
         from_cache, cached = cached is not None, None  # a retry always reads the stream
         if not state.started or state.student_id != getattr(actor, "pk", None):
             raise QuizNotFound()  # a quiz never changes hands: a cached state may say so too
-        replay = _replay(events, command_id)
+        replay = replay_of(command, events, command_id)
         if replay is not None:
-            if not is_repeat_of(command, replay.events[0]):
-                raise CommandIdReused()
             return replay
         questions = _questions_for(state, command)
         if isinstance(command, AnswerQuestion) and not _names_a_choice(command, questions):
@@ -265,14 +272,15 @@ def _handle(
         except CommandRejected as rejection:
             if from_cache:
                 continue  # the quiz may have moved on in another process: check on a fresh read
-            outcome = _outcome_of(command_id)
-            if outcome is not None:  # a re-send: the first outcome, whatever deciding says now
-                return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
-            if _stream_of_command(command_id) not in (None, stream):
+            name = type(command).__name__
+            again = recorded_outcome(command_id, actor, command=name, stream=stream)
+            if again is not None:  # a re-send: the first outcome, whatever deciding says now
+                return again
+            if stream_of_command(command_id) not in (None, stream):
                 raise CommandIdReused() from None  # applied on another quiz: not this refusal
-            _record_outcome(
+            record_outcome(
                 command_id,
-                type(command).__name__,
+                name,
                 actor,
                 stream,
                 state.version,
@@ -293,10 +301,11 @@ def _handle(
         except store.PreconditionFailed:
             # A re-send of a command that appended nothing the first time: that outcome again,
             # where deciding afresh would now apply it.
-            outcome = _outcome_of(command_id)
-            if outcome is None:  # forgotten since (retention): decide afresh
+            name = type(command).__name__
+            again = recorded_outcome(command_id, actor, command=name, stream=stream)
+            if again is None:  # forgotten since (retention): decide afresh
                 continue
-            return _outcome_again(outcome, actor, command=type(command).__name__, stream=stream)
+            return again
         except store.WrongExpectedVersion:
             caches.forget_stream(stream)
             continue  # decide again on the fresh state
@@ -304,7 +313,7 @@ def _handle(
             # Either this very command won a race against itself (the next round replays it) or
             # the id was used for a command on another quiz.
             caches.forget_stream(stream)
-            if _stream_of_command(command_id) != stream:
+            if stream_of_command(command_id) != stream:
                 raise CommandIdReused() from None
             continue
         if recorded[0].version != state.version + 1:
@@ -339,24 +348,6 @@ def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent
 
 
 # --- idempotency --------------------------------------------------------------------------------
-
-
-def _replay(events: Sequence[RecordedEvent], command_id: uuid.UUID) -> CommandResult | None:
-    """The outcome of `command_id` as when it was first applied, if it was applied here."""
-    start, applied = applied_events(events, command_id)
-    if not applied:
-        return None
-    state = fold(events[: start + len(applied)])
-    created = any(e.type == QUIZ_STARTED for e in applied)
-    return CommandResult(view_of(state), events=applied, created=created)
-
-
-def _stream_of_command(command_id: uuid.UUID) -> str | None:
-    return (
-        Event.objects.filter(event_id=event_id(command_id, 0))
-        .values_list("stream_id", flat=True)
-        .first()
-    )
 
 
 # A command that appended nothing leaves a CommandOutcome. start_quiz reads it by hand, in one
@@ -399,14 +390,14 @@ def _count_next_sql(streams: int) -> str:
 def _start_lookups(
     command_id: uuid.UUID, *, student_id: int, chapter_id: int
 ) -> tuple[str | None, int, CommandOutcome | None]:
-    """(_stream_of_command, quizzes_started, _outcome_of), on PostgreSQL in one query (a second
+    """(stream_of_command, quizzes_started, outcome_of), on PostgreSQL in one query (a second
     when the count must be made afresh): the ORM's compiling of them took more CPU than the
     queries themselves."""
     if connection.vendor != "postgresql":
         return (
-            _stream_of_command(command_id),
+            stream_of_command(command_id),
             quizzes_started(student_id=student_id, chapter_id=chapter_id),
-            _outcome_of(command_id),
+            outcome_of(command_id),
         )
     known = caches.known_quizzes_started(student_id, chapter_id)
     if known is None:
@@ -438,98 +429,10 @@ def _start_lookups(
     return row[0], started, _outcome_from(row[2:])
 
 
-def _replay_stream(
-    actor: Any, command_id: uuid.UUID, stream: str, *, chapter_id: int
-) -> CommandResult:
-    """A start re-sent: its first outcome, if that started this student's quiz on this chapter."""
-    events, state = read(stream)
-    if state.student_id != actor.pk or state.chapter_id != chapter_id:
-        raise CommandIdReused()
-    replay = _replay(events, command_id)
-    if replay is None or not replay.created:
-        raise CommandIdReused()
-    return replay
-
-
-def _replay_elsewhere(actor: Any, command_id: uuid.UUID, *, chapter_id: int) -> CommandResult:
-    """A start re-sent: the first outcome, found by the command's first event id (unique index)."""
-    stream = _stream_of_command(command_id)
-    if stream is None:
-        raise CommandIdReused()
-    return _replay_stream(actor, command_id, stream, chapter_id=chapter_id)
-
-
 def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
     if row[0] is None:  # no outcome: the LEFT JOIN of _start_lookups gave NULLs
         return None
     return CommandOutcome(**dict(zip(_OUTCOME_FIELDS, row, strict=True)))
-
-
-def _outcome_of(command_id: uuid.UUID) -> CommandOutcome | None:
-    """Asked when a command is rejected or its append finds an outcome (and by start_quiz on
-    SQLite): the other commands have their append check that none exists (store.Absent)."""
-    return CommandOutcome.objects.filter(command_id=command_id).first()
-
-
-def _record_outcome(
-    command_id: uuid.UUID,
-    command: str,
-    actor: Any,
-    stream: str,
-    version: int,
-    now: datetime,
-    *,
-    chapter_id: int | None = None,
-    rejection: CommandRejected | None = None,
-) -> None:
-    """Remember a command that appended nothing. The first outcome stays (a re-send that raced
-    this one to a different decision does not overwrite it). This is a write: inside a caller's
-    transaction, append nothing after it (an append must be its transaction's first write)."""
-    CommandOutcome.objects.bulk_create(
-        [
-            CommandOutcome(
-                command_id=command_id,
-                command=command,
-                actor_id=actor.pk,
-                stream_id=stream,
-                version=version,
-                chapter_id=chapter_id,
-                code=rejection.code if rejection else "",
-                message=rejection.message[:300] if rejection else "",
-                recorded_at=now,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _outcome_again(
-    outcome: CommandOutcome,
-    actor: Any,
-    *,
-    command: str,
-    stream: str | None = None,
-    chapter_id: int | None = None,
-) -> CommandResult:
-    """A re-sent command that appended nothing the first time: the same rejection, or the same
-    view of the open quiz a start returned."""
-    if outcome.actor_id != actor.pk or outcome.command != command:
-        raise CommandIdReused()
-    if stream is not None and outcome.stream_id != stream:
-        raise CommandIdReused()
-    if chapter_id is not None and outcome.chapter_id != chapter_id:
-        raise CommandIdReused()
-    if outcome.code:
-        raise CommandRejected(outcome.code, outcome.message)
-    state = fold(store.read_stream(outcome.stream_id, metadata=False)[: outcome.version])
-    return CommandResult(view_of(state), events=[], created=False)
-
-
-def forget_old_outcomes(*, days: int, now: datetime | None = None) -> int:
-    """Delete the outcomes recorded more than `days` ago; how many."""
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    deleted, _ = CommandOutcome.objects.filter(recorded_at__lt=cutoff).delete()
-    return deleted
 
 
 # --- reads the commands share with selectors --------------------------------------------------
