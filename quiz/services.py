@@ -12,25 +12,18 @@ before it, and reads (stream, content, roster) happen outside any transaction.
 
 from __future__ import annotations
 
-import functools
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from events import store
-from events.db import server_cursor
-from events.models import Event
 from quiz import caches, content
 from quiz.answers import names_a_choice, validate_answer
 from quiz.content import QuestionContent
 from quiz.domain import (
-    QUIZ_STARTED,
     AnswerQuestion,
     Command,
     NextQuestion,
@@ -55,7 +48,6 @@ from quiz.pools import pool_of, random_pick
 from quiz.resends import (
     forget_old_outcomes,
     outcome_again,
-    outcome_of,
     record_outcome,
     recorded_outcome,
     replay_of,
@@ -64,6 +56,7 @@ from quiz.resends import (
     stream_of_command,
 )
 from quiz.results import CommandResult, question_revision, view_of
+from quiz.start_lookups import NEXT_QUIZZES_CHECKED, quizzes_started, recount, start_lookups
 from quiz.streams import (
     QUIZ_NAMESPACE,
     applied_events,
@@ -123,7 +116,7 @@ def start_quiz(
     if chapter is None:
         raise ChapterNotFound()
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
-    earlier, n, outcome = _start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
+    earlier, n, outcome = start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
         return replay_start(actor, command_id, earlier, chapter_id=chapter.id)
     if outcome is not None:
@@ -131,8 +124,7 @@ def start_quiz(
     now = now or timezone.now()
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
-            n = quizzes_started(student_id=actor.pk, chapter_id=chapter.id)
-            caches.remember_quizzes_started(actor.pk, chapter.id, n)
+            n = recount(student_id=actor.pk, chapter_id=chapter.id)
         if n:
             latest = stream_id(nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n))
             cached = caches.stream(latest)
@@ -345,104 +337,3 @@ def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent
     if len(questions) != 1 or questions[0].kind != "choice":
         return True
     return names_a_choice(command.answer, (choice.key for choice in questions[0].choices))
-
-
-# --- idempotency --------------------------------------------------------------------------------
-
-
-# A command that appended nothing leaves a CommandOutcome. start_quiz reads it by hand, in one
-# query with its other lookups (the ORM's compiling of them cost more than the queries).
-_OUTCOME_TABLE = CommandOutcome._meta.db_table
-_OUTCOME_FIELDS = ("command", "actor_id", "stream_id", "version", "chapter_id", "code", "message")
-_OUTCOME_COLUMNS = ", ".join(f"o.{name}" for name in _OUTCOME_FIELDS)
-
-_START_LOOKUPS = (
-    "SELECT (SELECT stream_id FROM events_event WHERE event_id = %s), ({count}), "
-    f"{_OUTCOME_COLUMNS} FROM (SELECT 1) AS one LEFT JOIN {_OUTCOME_TABLE} AS o "
-    "ON o.command_id = %s"
-)
-# All of the student's quizzes on the chapter: the type is a literal so the partial index on
-# QuizStarted events qualifies; the conditions are those of quizzes_started (student id as text,
-# chapter id as JSON).
-_COUNT_ALL = _START_LOOKUPS.format(
-    count="SELECT count(*) FROM events_event WHERE type = 'quiz.QuizStarted' "
-    "AND (data ->> 'student_id') = %s AND (data -> 'chapter_id') = %s::jsonb"
-)
-# Which of the quizzes from a known count on exist. Quiz n + 1 is only ever started by a start that
-# found n quizzes, so the quizzes that exist are always 1..n, without gaps. The known count's own
-# quiz is checked too: a database that lost events (restored, or a test's rolled back) while this
-# process kept its count must not have quizzes started past a gap.
-NEXT_QUIZZES_CHECKED = 4
-
-
-@functools.cache
-def _count_next_sql(streams: int) -> str:
-    # One scalar parameter per stream, not an array: the planner prices an array parameter at ten
-    # elements, so the prepared statement's generic plan never won and every start was planned
-    # afresh (about a tenth of a start's database CPU).
-    placeholders = ", ".join(["%s"] * streams)
-    return _START_LOOKUPS.format(
-        count=f"SELECT count(*) FROM events_event WHERE stream_id IN ({placeholders}) "
-        "AND version = 1"
-    )
-
-
-def _start_lookups(
-    command_id: uuid.UUID, *, student_id: int, chapter_id: int
-) -> tuple[str | None, int, CommandOutcome | None]:
-    """(stream_of_command, quizzes_started, outcome_of), on PostgreSQL in one query (a second
-    when the count must be made afresh): the ORM's compiling of them took more CPU than the
-    queries themselves."""
-    if connection.vendor != "postgresql":
-        return (
-            stream_of_command(command_id),
-            quizzes_started(student_id=student_id, chapter_id=chapter_id),
-            outcome_of(command_id),
-        )
-    known = caches.known_quizzes_started(student_id, chapter_id)
-    if known is None:
-        sql, first = _COUNT_ALL, 1
-        count: list[Any] = [str(student_id), json.dumps(chapter_id)]
-    else:
-        first = max(known, 1)  # the known count's quiz, then the next ones
-        count = [
-            stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=n))
-            for n in range(first, known + NEXT_QUIZZES_CHECKED + 1)
-        ]
-        # Always as many parameters (one statement to prepare): a repeated stream counts once.
-        count += count[-1:] * (NEXT_QUIZZES_CHECKED + 1 - len(count))
-        sql = _count_next_sql(len(count))
-    # Prepared (Django's cursors bind on the client, so the server would plan it every time).
-    with server_cursor() as cursor:
-        row = cursor.execute(
-            sql, [event_id(command_id, 0), *count, command_id], prepare=True
-        ).fetchone()
-    assert row is not None
-    started = int(row[1])
-    if known is not None:
-        found, started = started, first - 1 + started
-        if (known and not found) or started == known + NEXT_QUIZZES_CHECKED:
-            # The known count's quiz is gone (a wrong count), or there may be more: count them all.
-            caches.forget_quizzes_started(student_id, chapter_id)
-            started = quizzes_started(student_id=student_id, chapter_id=chapter_id)
-    caches.remember_quizzes_started(student_id, chapter_id, started)
-    return row[0], started, _outcome_from(row[2:])
-
-
-def _outcome_from(row: Sequence[Any]) -> CommandOutcome | None:
-    if row[0] is None:  # no outcome: the LEFT JOIN of _start_lookups gave NULLs
-        return None
-    return CommandOutcome(**dict(zip(_OUTCOME_FIELDS, row, strict=True)))
-
-
-# --- reads the commands share with selectors --------------------------------------------------
-
-
-def quizzes_started(*, student_id: int, chapter_id: int) -> int:
-    """How many quizzes the student started on the chapter (uses the QuizStarted index)."""
-    return (
-        Event.objects.filter(type=QUIZ_STARTED)
-        .alias(student=KT("data__student_id"))
-        .filter(student=str(student_id), data__chapter_id=chapter_id)
-        .count()
-    )

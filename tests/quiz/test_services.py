@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from events import store
-from quiz import caches, content, selectors, services
+from quiz import caches, content, selectors, services, start_lookups
 from quiz.domain import fold
 from quiz.errors import (
     ChapterNotFound,
@@ -142,7 +142,7 @@ def test_start_returns_the_open_quiz_and_a_new_one_after_passing(world):
 def test_a_start_finds_quizzes_another_process_started(world, monkeypatch, checked, known):
     real_append = store.append
     # This process last saw `known` quizzes; more were passed since (elsewhere) and a third is open.
-    monkeypatch.setattr(services, "NEXT_QUIZZES_CHECKED", checked)
+    monkeypatch.setattr(start_lookups, "NEXT_QUIZZES_CHECKED", checked)
     world.chapter.streak_goal = 1
     world.chapter.save()
     for _ in range(2):
@@ -179,8 +179,8 @@ def test_a_start_in_a_process_that_knows_the_count_does_not_count_them_all(world
     def counted_all(**kwargs):
         raise AssertionError("counted all quizzes")
 
-    monkeypatch.setattr(services, "_COUNT_ALL", "SELECT counted all quizzes")
-    monkeypatch.setattr(services, "quizzes_started", counted_all)
+    monkeypatch.setattr(start_lookups, "_COUNT_ALL", "SELECT counted all quizzes")
+    monkeypatch.setattr(start_lookups, "quizzes_started", counted_all)
     second = start(world)
     answer(world, second.quiz.id, right_answer(second.quiz))
     third = start(world)
