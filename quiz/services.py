@@ -13,7 +13,6 @@ before it, and reads (stream, content, roster) happen outside any transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,11 +20,10 @@ from django.utils import timezone
 
 from events import store
 from quiz import caches, content
-from quiz.answers import names_a_choice, validate_answer
-from quiz.content import QuestionContent
+from quiz.answers import validate_answer
+from quiz.command_loop import MAX_ATTEMPTS, handle
 from quiz.domain import (
     AnswerQuestion,
-    Command,
     NextQuestion,
     Pick,
     QuizState,
@@ -36,24 +34,17 @@ from quiz.domain import (
 )
 from quiz.errors import (
     ChapterNotFound,
-    CommandIdReused,
     CommandRejected,
     ConcurrencyConflict,
-    InvalidAnswer,
     NotAStudent,
-    QuizNotFound,
 )
-from quiz.models import CommandOutcome
 from quiz.pools import pool_of, random_pick
 from quiz.resends import (
     forget_old_outcomes,
     outcome_again,
     record_outcome,
-    recorded_outcome,
-    replay_of,
     replay_start,
     replay_start_elsewhere,
-    stream_of_command,
 )
 from quiz.results import CommandResult, question_revision, view_of
 from quiz.start_lookups import NEXT_QUIZZES_CHECKED, quizzes_started, recount, start_lookups
@@ -89,8 +80,6 @@ __all__ = [
     "stream_id",
     "view_of",
 ]
-
-MAX_ATTEMPTS = 5
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -201,7 +190,7 @@ def answer_question(
     """Answer the open question. Raises InvalidAnswer for a bad answer: before anything else for
     an empty or too long one, and for a choice question's answer that names none of its choices."""
     command = AnswerQuestion(validate_answer(answer))
-    return _handle(actor, quiz_id, command, command_id, now, correlation_id, None)
+    return handle(actor, quiz_id, command, command_id, now, correlation_id, None)
 
 
 def reveal_answer(
@@ -212,7 +201,7 @@ def reveal_answer(
     now: datetime | None = None,
     correlation_id: uuid.UUID | None = None,
 ) -> CommandResult:
-    return _handle(actor, quiz_id, RevealAnswer(), command_id, now, correlation_id, None)
+    return handle(actor, quiz_id, RevealAnswer(), command_id, now, correlation_id, None)
 
 
 def next_question(
@@ -224,116 +213,4 @@ def next_question(
     correlation_id: uuid.UUID | None = None,
     pick: Pick | None = None,
 ) -> CommandResult:
-    return _handle(actor, quiz_id, NextQuestion(), command_id, now, correlation_id, pick)
-
-
-# --- the command loop ---------------------------------------------------------------------------
-
-
-def _handle(
-    actor: Any,
-    quiz_id: uuid.UUID | str,
-    command: Command,
-    command_id: uuid.UUID,
-    now: datetime | None,
-    correlation_id: uuid.UUID | None,
-    pick: Pick | None,
-) -> CommandResult:
-    check_command_id(command_id)
-    stream = stream_id(parse_quiz_id(quiz_id))
-    now = now or timezone.now()
-    cached = caches.stream(stream)
-    for _ in range(MAX_ATTEMPTS):
-        events, state = cached if cached is not None else read(stream)
-        from_cache, cached = cached is not None, None  # a retry always reads the stream
-        if not state.started or state.student_id != getattr(actor, "pk", None):
-            raise QuizNotFound()  # a quiz never changes hands: a cached state may say so too
-        replay = replay_of(command, events, command_id)
-        if replay is not None:
-            return replay
-        questions = _questions_for(state, command)
-        if isinstance(command, AnswerQuestion) and not _names_a_choice(command, questions):
-            if from_cache:
-                continue  # the open question may have changed in another process
-            keys = ", ".join(choice.key for choice in questions[0].choices)
-            raise InvalidAnswer(f"Answer with one of the choices: {keys}.")
-        try:
-            decided = decide(
-                state, command, pool=pool_of(questions), pick=pick or random_pick, now=now
-            )
-        except CommandRejected as rejection:
-            if from_cache:
-                continue  # the quiz may have moved on in another process: check on a fresh read
-            name = type(command).__name__
-            again = recorded_outcome(command_id, actor, command=name, stream=stream)
-            if again is not None:  # a re-send: the first outcome, whatever deciding says now
-                return again
-            if stream_of_command(command_id) not in (None, stream):
-                raise CommandIdReused() from None  # applied on another quiz: not this refusal
-            record_outcome(
-                command_id,
-                name,
-                actor,
-                stream,
-                state.version,
-                now,
-                rejection=rejection,
-            )
-            raise
-        new = new_events(decided, actor, command_id, correlation_id)
-        try:
-            recorded = store.append(
-                stream,
-                new,
-                expected_version=state.version,
-                recorded_at=now,
-                # In the append's own statement, not a lookup before it: a round trip less.
-                precondition=store.Absent(CommandOutcome, "command_id", command_id),
-            )
-        except store.PreconditionFailed:
-            # A re-send of a command that appended nothing the first time: that outcome again,
-            # where deciding afresh would now apply it.
-            name = type(command).__name__
-            again = recorded_outcome(command_id, actor, command=name, stream=stream)
-            if again is None:  # forgotten since (retention): decide afresh
-                continue
-            return again
-        except store.WrongExpectedVersion:
-            caches.forget_stream(stream)
-            continue  # decide again on the fresh state
-        except store.EventIdReused:
-            # Either this very command won a race against itself (the next round replays it) or
-            # the id was used for a command on another quiz.
-            caches.forget_stream(stream)
-            if stream_of_command(command_id) != stream:
-                raise CommandIdReused() from None
-            continue
-        if recorded[0].version != state.version + 1:
-            # The store found these very events already stored (an identical re-append): the
-            # command was applied before; read the stream to return that first outcome.
-            caches.forget_stream(stream)
-            continue
-        state = fold(recorded, state)
-        caches.remember_stream(stream, (*events, *recorded), state)
-        return CommandResult(view_of(state, questions), events=list(recorded))
-    raise ConcurrencyConflict()
-
-
-def _questions_for(state: QuizState, command: Command) -> tuple[QuestionContent, ...]:
-    """The question content deciding needs (and the view shows): only what the command uses."""
-    if isinstance(command, NextQuestion):
-        return (
-            caches.pool(state.chapter_id, content.chapter_pool) if not state.question_open else ()
-        )
-    if state.question_open and state.question_id is not None:
-        assert state.question_revision is not None
-        return (question_revision(state.question_id, state.question_revision),)
-    return ()
-
-
-def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent]) -> bool:
-    """An answer to a choice question names one of its choices: anything else is a bad request,
-    not a mistake that breaks the streak (the pages only send keys; an API client may not)."""
-    if len(questions) != 1 or questions[0].kind != "choice":
-        return True
-    return names_a_choice(command.answer, (choice.key for choice in questions[0].choices))
+    return handle(actor, quiz_id, NextQuestion(), command_id, now, correlation_id, pick)
