@@ -8,6 +8,11 @@ of times.
 
 The append is the first write of its transaction (the event store requires it): nothing is written
 before it, and reads (stream, content, roster) happen outside any transaction.
+
+This module is the commands' import point; their parts live beside it: quiz.command_loop (the
+commands on a started quiz), quiz.start_lookups (what a start looks up first), quiz.resends (a
+re-sent command's first outcome), quiz.streams (ids, reading a quiz, a command's events),
+quiz.pools and quiz.results.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from django.utils import timezone
 from events import store
 from quiz import caches, content
 from quiz.answers import validate_answer
-from quiz.command_loop import MAX_ATTEMPTS, handle
+from quiz.command_loop import MAX_ATTEMPTS, Stale, handle
+from quiz.content import ChapterInfo
 from quiz.domain import (
     AnswerQuestion,
     NextQuestion,
@@ -32,12 +38,7 @@ from quiz.domain import (
     decide,
     fold,
 )
-from quiz.errors import (
-    ChapterNotFound,
-    CommandRejected,
-    ConcurrencyConflict,
-    NotAStudent,
-)
+from quiz.errors import ChapterNotFound, CommandRejected, ConcurrencyConflict, NotAStudent
 from quiz.pools import pool_of, random_pick
 from quiz.resends import (
     forget_old_outcomes,
@@ -82,9 +83,6 @@ __all__ = [
 ]
 
 
-# --- commands -----------------------------------------------------------------------------------
-
-
 def start_quiz(
     *,
     actor: Any,
@@ -99,11 +97,7 @@ def start_quiz(
     student, classroom_id = student_and_classroom_id(actor)
     if not student:
         raise NotAStudent()
-    if not isinstance(chapter_id, int) or isinstance(chapter_id, bool):
-        raise ChapterNotFound()
-    chapter = caches.chapter(chapter_id, content.chapter_info)
-    if chapter is None:
-        raise ChapterNotFound()
+    chapter = _chapter(chapter_id)
     # Usually one round trip for the idempotency lookups and the count of the student's quizzes.
     earlier, n, outcome = start_lookups(command_id, student_id=actor.pk, chapter_id=chapter.id)
     if earlier is not None:
@@ -114,67 +108,19 @@ def start_quiz(
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             n = recount(student_id=actor.pk, chapter_id=chapter.id)
-        if n:
-            latest = stream_id(nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n))
-            cached = caches.stream(latest)
-            # A passed quiz stays passed, so a cached passed state is as good as a fresh read.
-            if cached is not None and cached[1].passed:
-                state = cached[1]
-            else:
-                _, state = read(latest)
-            if state.started and not state.passed:
-                record_outcome(
-                    command_id,
-                    "StartQuiz",
-                    actor,
-                    latest,
-                    state.version,
-                    now,
-                    chapter_id=chapter.id,
-                )
-                return CommandResult(view_of(state), events=[], created=False)
-        if chapter.school_id is not None and school_of_class(classroom_id) != chapter.school_id:
-            # Another school's own course: as if there were no such chapter. Checked only here,
-            # for a new quiz: a re-sent start and a quiz already open stay as they were.
-            raise ChapterNotFound()
-        quiz_id = nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n + 1)
-        command = StartQuiz(
-            quiz_id=str(quiz_id),
-            student_id=actor.pk,
-            chapter_id=chapter.id,
-            course_id=chapter.course_id,
-            classroom_id=classroom_id,
-            streak_goal=chapter.streak_goal,
-        )
-        questions = caches.pool(chapter.id, content.chapter_pool)
-        try:
-            decided = decide(
-                QuizState(), command, pool=pool_of(questions), pick=pick or random_pick, now=now
-            )
-        except CommandRejected as rejection:  # e.g. a chapter without questions (yet)
+        open_quiz = _open_quiz(student_id=actor.pk, chapter_id=chapter.id, n=n)
+        if open_quiz is not None:
+            stream, state = open_quiz
             record_outcome(
-                command_id,
-                "StartQuiz",
-                actor,
-                stream_id(quiz_id),
-                0,
-                now,
-                chapter_id=chapter.id,
-                rejection=rejection,
+                command_id, "StartQuiz", actor, stream, state.version, now, chapter_id=chapter.id
             )
-            raise
-        new = new_events(decided, actor, command_id, correlation_id)
+            return CommandResult(view_of(state), events=[], created=False)
+        _check_school(chapter, classroom_id)
+        command = _start_command(actor, chapter, classroom_id, n=n + 1)
         try:
-            recorded = store.append(
-                stream_id(quiz_id), new, expected_version=store.NO_STREAM, recorded_at=now
-            )
-        except store.WrongExpectedVersion:
+            return _start_new(command, actor, command_id, now, correlation_id, pick)
+        except Stale:
             continue  # a concurrent start created this quiz: the next round returns it
-        except store.EventIdReused:
-            return replay_start_elsewhere(actor, command_id, chapter_id=chapter.id)
-        state = fold(recorded)
-        caches.remember_stream(stream_id(quiz_id), tuple(recorded), state)
-        return CommandResult(view_of(state, questions), events=recorded, created=True)
     raise ConcurrencyConflict()
 
 
@@ -214,3 +160,86 @@ def next_question(
     pick: Pick | None = None,
 ) -> CommandResult:
     return handle(actor, quiz_id, NextQuestion(), command_id, now, correlation_id, pick)
+
+
+# --- starting a quiz ------------------------------------------------------------------------------
+
+
+def _chapter(chapter_id: int) -> ChapterInfo:
+    if not isinstance(chapter_id, int) or isinstance(chapter_id, bool):
+        raise ChapterNotFound()
+    chapter = caches.chapter(chapter_id, content.chapter_info)
+    if chapter is None:
+        raise ChapterNotFound()
+    return chapter
+
+
+def _open_quiz(*, student_id: int, chapter_id: int, n: int) -> tuple[str, QuizState] | None:
+    """The stream and state of the student's n-th quiz on the chapter, if that quiz is open."""
+    if not n:
+        return None
+    stream = stream_id(nth_quiz_id(student_id=student_id, chapter_id=chapter_id, n=n))
+    cached = caches.stream(stream)
+    if cached is not None and cached[1].passed:
+        return None  # a passed quiz stays passed: a cached passed state is as good as a fresh read
+    _, state = read(stream)
+    return (stream, state) if state.started and not state.passed else None
+
+
+def _check_school(chapter: ChapterInfo, classroom_id: int | None) -> None:
+    """Another school's own course: as if there were no such chapter. Checked only for a new
+    quiz: a re-sent start and a quiz already open stay as they were."""
+    if chapter.school_id is not None and school_of_class(classroom_id) != chapter.school_id:
+        raise ChapterNotFound()
+
+
+def _start_command(
+    actor: Any, chapter: ChapterInfo, classroom_id: int | None, *, n: int
+) -> StartQuiz:
+    return StartQuiz(
+        quiz_id=str(nth_quiz_id(student_id=actor.pk, chapter_id=chapter.id, n=n)),
+        student_id=actor.pk,
+        chapter_id=chapter.id,
+        course_id=chapter.course_id,
+        classroom_id=classroom_id,
+        streak_goal=chapter.streak_goal,
+    )
+
+
+def _start_new(
+    command: StartQuiz,
+    actor: Any,
+    command_id: uuid.UUID,
+    now: datetime,
+    correlation_id: uuid.UUID | None,
+    pick: Pick | None,
+) -> CommandResult:
+    """Start the quiz `command` names. Stale when a concurrent start created it first."""
+    stream = stream_id(command.quiz_id)
+    questions = caches.pool(command.chapter_id, content.chapter_pool)
+    try:
+        decided = decide(
+            QuizState(), command, pool=pool_of(questions), pick=pick or random_pick, now=now
+        )
+    except CommandRejected as rejection:  # e.g. a chapter without questions (yet)
+        record_outcome(
+            command_id,
+            "StartQuiz",
+            actor,
+            stream,
+            0,
+            now,
+            chapter_id=command.chapter_id,
+            rejection=rejection,
+        )
+        raise
+    new = new_events(decided, actor, command_id, correlation_id)
+    try:
+        recorded = store.append(stream, new, expected_version=store.NO_STREAM, recorded_at=now)
+    except store.WrongExpectedVersion:
+        raise Stale() from None
+    except store.EventIdReused:
+        return replay_start_elsewhere(actor, command_id, chapter_id=command.chapter_id)
+    state = fold(recorded)
+    caches.remember_stream(stream, tuple(recorded), state)
+    return CommandResult(view_of(state, questions), events=recorded, created=True)
