@@ -1,0 +1,216 @@
+"""A class list as staff paste it: one student per line, and the usernames made from the names.
+
+Pure (no Django, no database): the admin's "Add students from a list" reads the list here, checks
+what needs the database (usernames taken, the user model's own username rule) itself, then has the
+usernames it must make chosen here against the ones it found taken.
+
+- A line is "First name, Last name" or "First name, Last name, username"; a line with a tab is
+  split on tabs instead (columns pasted from a spreadsheet). Blank lines are skipped; spaces inside
+  a name are folded as a name reads ("de  Vries" is "de Vries"); empty trailing cells are dropped.
+- A username not given is made from the names: lower-case ASCII, accents folded, the first name and
+  the last name each without spaces or punctuation, joined by a dot ("Zoë de Vries" is
+  "zoe.devries"); when that one is taken, by an existing account or an earlier line, 2, 3, ... is
+  appended ("zoe.devries2"). Usernames compare in any case: "Anna" and "anna" are one username to a
+  person reading a class list, though not to Django.
+- Every wrong line is named in one go, so that staff fix the list once; nothing is added from a
+  list with a wrong line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+MAX_STUDENTS = 200  # a class is ~30; a list far longer is a whole school pasted by mistake
+FALLBACK_USERNAME = "student"  # for names with no letter that folds to ASCII (e.g. "李 明")
+SUFFIX_ROOM = 6  # a made username keeps room for a number of up to 6 digits within the maximum
+
+# Letters that Unicode does not decompose into an ASCII letter and a mark, folded as people write
+# them without the letter: Strauß is strauss, Søren soren.
+_FOLDS = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "\u0131": "i",  # dotless i (Turkish)
+    }
+)
+_NOT_USERNAME = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True)
+class ListedStudent:
+    """One line of the list: a student to add, with the username given there (or None)."""
+
+    line: int  # 1-based, counting blank lines, as the list reads in its text box
+    first_name: str
+    last_name: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class NameLimits:
+    """The user model's field lengths (Django's own: 150 each)."""
+
+    first_name: int = 150
+    last_name: int = 150
+    username: int = 150
+
+
+class ClassListProblems(ValueError):
+    """The list has wrong lines; `problems` names each, with its line number."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def parse_class_list(
+    text: str, *, limits: NameLimits = NameLimits(), max_students: int = MAX_STUDENTS
+) -> list[ListedStudent]:
+    """The students of a pasted list, or ClassListProblems naming every wrong line."""
+    numbered = [
+        (number, line)
+        for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1)
+        if line.strip()
+    ]
+    if not numbered:
+        raise ClassListProblems(["The list is empty: write one student per line."])
+    if len(numbered) > max_students:
+        raise ClassListProblems(
+            [f"The list has {len(numbered)} students; add at most {max_students} at a time."]
+        )
+    students: list[ListedStudent] = []
+    problems: list[str] = []
+    for number, line in numbered:
+        try:
+            students.append(parse_line(number, line, limits))
+        except ClassListProblems as wrong:
+            problems.extend(wrong.problems)
+    problems.extend(repeated_usernames(students))
+    if problems:
+        raise ClassListProblems(problems)
+    return students
+
+
+def parse_line(number: int, line: str, limits: NameLimits = NameLimits()) -> ListedStudent:
+    """One non-blank line, or ClassListProblems naming what is wrong with it."""
+    cells = split_line(line)
+    where = f"Line {number} ({quoted(line)})"
+    if len(cells) > 3:
+        raise ClassListProblems(
+            [
+                f"{where} has {len(cells)} parts; write “First name, Last name” or "
+                f"“First name, Last name, username”."
+            ]
+        )
+    first_name, last_name, username = (*cells, "", "")[:3]
+    problems = []
+    if not first_name:
+        problems.append(f"{where} has no first name.")
+    if not last_name:
+        problems.append(f"{where} has no last name; write “First name, Last name”.")
+    for field, value, limit in (
+        ("first name", first_name, limits.first_name),
+        ("last name", last_name, limits.last_name),
+        ("username", username, limits.username),
+    ):
+        if len(value) > limit:
+            problems.append(f"{where}: the {field} is longer than {limit} characters.")
+    if problems:
+        raise ClassListProblems(problems)
+    return ListedStudent(number, first_name, last_name, username or None)
+
+
+def split_line(line: str) -> list[str]:
+    """A line's cells: on tabs if it has one, else on commas; spaces folded, empty ends dropped."""
+    cells = [" ".join(cell.split()) for cell in line.split("\t" if "\t" in line else ",")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def quoted(line: str, width: int = 40) -> str:
+    text = " ".join(line.split())
+    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+
+
+def repeated_usernames(students: Sequence[ListedStudent]) -> list[str]:
+    """A problem for each username given on more than one line (in any case)."""
+    by_username: dict[str, list[ListedStudent]] = {}
+    for student in students:
+        if student.username:
+            by_username.setdefault(student.username.casefold(), []).append(student)
+    return [
+        f"Lines {and_list([str(s.line) for s in same])} give the same username "
+        f"“{same[0].username}”."
+        for same in by_username.values()
+        if len(same) > 1
+    ]
+
+
+def and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def fold_to_ascii(text: str) -> str:
+    """Lower-case ASCII letters and digits as a name's letters read without their accents."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDS))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return _NOT_USERNAME.sub("", ascii_text)
+
+
+def username_base(first_name: str, last_name: str, *, max_length: int = 150) -> str:
+    """The username a student's names make, before any number: "Zoë", "de Vries" is zoe.devries."""
+    parts = [part for part in (fold_to_ascii(first_name), fold_to_ascii(last_name)) if part]
+    base = ".".join(parts) or FALLBACK_USERNAME
+    return base[: max_length - SUFFIX_ROOM].rstrip(".")
+
+
+def assign_usernames(
+    students: Sequence[ListedStudent], *, is_taken: Callable[[str], bool], max_length: int = 150
+) -> list[str]:
+    """Each student's username, in list order: the given one, or one made from the names that is
+    neither taken (`is_taken`, asked in lower case) nor given or made for another line."""
+    in_list = {s.username.casefold() for s in students if s.username}
+    usernames = []
+    for student in students:
+        if student.username:
+            usernames.append(student.username)
+            continue
+        base = username_base(student.first_name, student.last_name, max_length=max_length)
+        made = first_free(base, lambda name: name in in_list or is_taken(name))
+        in_list.add(made)
+        usernames.append(made)
+    return usernames
+
+
+def first_free(base: str, is_used: Callable[[str], bool]) -> str:
+    """base, or base2, base3, ... : the first one not used."""
+    number = 1
+    name = base
+    while is_used(name):
+        number += 1
+        name = f"{base}{number}"
+    return name
+
+
+def taken_in_any_case(taken: Collection[str]) -> Callable[[str], bool]:
+    """`is_taken` for assign_usernames from the usernames that exist (in any case)."""
+    folded = {name.casefold() for name in taken}
+    return lambda name: name.casefold() in folded

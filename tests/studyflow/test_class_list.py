@@ -1,0 +1,136 @@
+"""A pasted class list read and its usernames made (studyflow.class_list): given a list, when it
+is read, then these students or these problems. No database."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyflow.class_list import (
+    ClassListProblems,
+    ListedStudent,
+    NameLimits,
+    assign_usernames,
+    fold_to_ascii,
+    parse_class_list,
+    taken_in_any_case,
+    username_base,
+)
+
+NOTHING_TAKEN = taken_in_any_case(())
+
+
+def problems_of(text: str, **options: object) -> tuple[str, ...]:
+    with pytest.raises(ClassListProblems) as refused:
+        parse_class_list(text, **options)  # type: ignore[arg-type]
+    return refused.value.problems
+
+
+def test_a_list_of_names_with_commas_tabs_and_blank_lines() -> None:
+    given = "Zoë, de Vries\n\n  Sem ,Bakker , sem.b \nNoor\tEl  Amrani\t\t\n"
+    then = [
+        ListedStudent(1, "Zoë", "de Vries"),
+        ListedStudent(3, "Sem", "Bakker", "sem.b"),
+        ListedStudent(4, "Noor", "El Amrani"),
+    ]
+    assert parse_class_list(given) == then
+
+
+def test_a_line_with_a_tab_is_split_on_tabs_only() -> None:
+    # a spreadsheet cell may hold a comma; the tab is the column
+    assert parse_class_list("Anna\tBakker, jr.") == [ListedStudent(1, "Anna", "Bakker, jr.")]
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_read_as_lines() -> None:
+    assert parse_class_list("\ufeffAnna, Bos\r\nBram, Bos\r\n") == [
+        ListedStudent(1, "Anna", "Bos"),
+        ListedStudent(2, "Bram", "Bos"),
+    ]
+
+
+def test_every_wrong_line_is_named_with_its_number() -> None:
+    given = "Anna, Bos\nBram\n, Jansen\nCas, Dijk, cas, extra\n"
+    assert problems_of(given) == (
+        "Line 2 (“Bram”) has no last name; write “First name, Last name”.",
+        "Line 3 (“, Jansen”) has no first name.",
+        "Line 4 (“Cas, Dijk, cas, extra”) has 4 parts; write “First name, Last name” or "
+        "“First name, Last name, username”.",
+    )
+
+
+def test_a_name_too_long_for_the_user_model_is_refused() -> None:
+    given = f"Anna, {'x' * 11}\n{'y' * 11}, Bos, {'z' * 6}"
+    assert problems_of(given, limits=NameLimits(first_name=10, last_name=10, username=5)) == (
+        f"Line 1 (“Anna, {'x' * 11}”): the last name is longer than 10 characters.",
+        f"Line 2 (“{'y' * 11}, Bos, {'z' * 6}”): the first name is longer than 10 characters.",
+        f"Line 2 (“{'y' * 11}, Bos, {'z' * 6}”): the username is longer than 5 characters.",
+    )
+
+
+def test_a_long_line_is_quoted_shortened() -> None:
+    (problem,) = problems_of("A" * 60)
+    assert problem.startswith(f"Line 1 (“{'A' * 39}…”) has no last name")
+
+
+def test_a_username_given_on_two_lines_is_refused_in_any_case() -> None:
+    given = "Anna, Bos, anna\nBram, Bos, bram\nAnja, Bos, ANNA\nAnn, Bos, Anna"
+    assert problems_of(given) == ("Lines 1, 3 and 4 give the same username “anna”.",)
+
+
+def test_a_list_over_the_maximum_is_refused_as_a_whole() -> None:
+    given = "\n".join(f"Kid, Number{n}" for n in range(4))
+    assert problems_of(given, max_students=3) == (
+        "The list has 4 students; add at most 3 at a time.",
+    )
+    assert len(parse_class_list(given, max_students=4)) == 4
+
+
+@pytest.mark.parametrize("given", ["", "\n  \n\t\n"])
+def test_an_empty_list_is_refused(given: str) -> None:
+    assert problems_of(given) == ("The list is empty: write one student per line.",)
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "username"),
+    [
+        ("Zoë", "de Vries", "zoe.devries"),
+        ("Jan-Willem", "O'Brien", "janwillem.obrien"),
+        ("Søren", "Strauß", "soren.strauss"),
+        ("Łukasz", "Żółć", "lukasz.zolc"),
+        ("\uff21\uff4e\uff4e\uff41", "Bos", "anna.bos"),  # full-width letters are letters
+        ("I\u015f\u0131k", "Y\u0131lmaz", "isik.yilmaz"),  # Turkish dotless i
+        ("Mei", "李", "mei"),
+        ("李", "明", "student"),  # nothing folds to ASCII: a plain word, then a number
+    ],
+)
+def test_a_username_is_made_from_the_names(first_name: str, last_name: str, username: str) -> None:
+    assert username_base(first_name, last_name) == username
+
+
+def test_a_made_username_leaves_room_for_a_number_within_the_maximum() -> None:
+    base = username_base("a" * 150, "b" * 150, max_length=150)
+    assert base == "a" * 144 and len(base) + len("999999") == 150
+
+
+def test_folding_keeps_letters_and_digits_only() -> None:
+    assert fold_to_ascii("Émile 3 d'Ørsted-Ångström!") == "emile3dorstedangstrom"
+
+
+def test_made_usernames_are_numbered_past_existing_accounts_and_earlier_lines() -> None:
+    given = [
+        ListedStudent(1, "Anna", "Bos"),
+        ListedStudent(2, "Anna", "Bos"),
+        ListedStudent(3, "Bram", "Bos", "Anna.Bos3"),  # given on a later line: still not made
+        ListedStudent(4, "Anna", "Bos"),
+    ]
+    taken = taken_in_any_case(["anna.bos", "ANNA.BOS2", "someone"])
+    assert assign_usernames(given, is_taken=taken) == [
+        "anna.bos4",
+        "anna.bos5",
+        "Anna.Bos3",
+        "anna.bos6",
+    ]
+
+
+def test_a_username_free_everywhere_is_the_plain_one() -> None:
+    given = [ListedStudent(1, "Zoë", "de Vries"), ListedStudent(2, "Sem", "Bakker")]
+    assert assign_usernames(given, is_taken=NOTHING_TAKEN) == ["zoe.devries", "sem.bakker"]
