@@ -73,11 +73,13 @@ class NameLimits:
 
 
 class ClassListProblems(ValueError):
-    """The list has wrong lines; `problems` names each, with its line number."""
+    """The list has wrong lines; `problems` names each, with its line number. `students` are the
+    lines read without a problem, for what else is checked of them (all wrong lines in one go)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], students: Sequence[ListedStudent] = ()) -> None:
         super().__init__("; ".join(problems))
         self.problems = tuple(problems)
+        self.students = tuple(students)
 
 
 def parse_class_list(
@@ -104,7 +106,7 @@ def parse_class_list(
             problems.extend(wrong.problems)
     problems.extend(repeated_usernames(students))
     if problems:
-        raise ClassListProblems(problems)
+        raise ClassListProblems(problems, students)
     return students
 
 

@@ -57,6 +57,16 @@ def test_every_wrong_line_is_named_with_its_number() -> None:
     )
 
 
+def test_the_lines_read_well_come_with_the_problems() -> None:
+    # for what else is checked of them, so that every problem is told in one go
+    with pytest.raises(ClassListProblems) as refused:
+        parse_class_list("Anna, Bos, anna\nBram\nCas, Dijk")
+    assert refused.value.students == (
+        ListedStudent(1, "Anna", "Bos", "anna"),
+        ListedStudent(3, "Cas", "Dijk"),
+    )
+
+
 def test_a_name_too_long_for_the_user_model_is_refused() -> None:
     given = f"Anna, {'x' * 11}\n{'y' * 11}, Bos, {'z' * 6}"
     assert problems_of(given, limits=NameLimits(first_name=10, last_name=10, username=5)) == (
