@@ -11,6 +11,7 @@ from django.db.models import Case, ManyToManyField, Max, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.http import HttpRequest
 
+from studyflow.admin_class_list import ClassListAdminMixin
 from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS
 
@@ -100,7 +101,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(admin.ModelAdmin):
+class ClassroomAdmin(ClassListAdminMixin):
     form = ClassroomForm
     list_display = ["name", "school", "teacher_names", "student_count"]
     list_filter = ["school"]

@@ -1,0 +1,174 @@
+"""The class page's "Add students from a list": staff paste a class list, and every student on it
+gets an account in the `students` group and in this class, with an initial password shown once.
+
+It takes what adding users takes in Django's admin (add and change users: one who may add users
+but not change them could otherwise make superusers) and changing this class. The page of
+passwords is the answer to the post itself (kept by no cache, no session, no log); sending the same
+form again (reloading that page) adds nobody a second time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.debug import sensitive_variables
+
+from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent, parse_class_list
+from studyflow.models import Classroom
+from studyflow.services import (
+    NewStudent,
+    add_students_from_list,
+    given_username_problems,
+    name_limits,
+)
+
+# The ids of the lists this session added (the newest few), to refuse the same form sent twice.
+ADDED_LISTS_KEY = "studyflow.class_lists_added"
+ADDED_LISTS_KEPT = 20
+
+
+class ClassListForm(forms.Form):
+    class_list = forms.CharField(
+        label="Students, one per line",
+        # Not stripped: the line numbers in the problems are the box's own.
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 20,
+                "cols": 70,
+                "class": "vLargeTextField",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "placeholder": "Zoë, de Vries\nSem, Bakker, sem.b",
+            }
+        ),
+        help_text=(
+            "“First name, Last name”, or “First name, Last name, username”; columns pasted "
+            "from a spreadsheet work too. Without a username one is made from the names "
+            f"(zoe.devries). At most {MAX_STUDENTS} students at a time."
+        ),
+    )
+    list_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean_class_list(self) -> list[ListedStudent]:
+        """The listed students, or every problem of the list: its wrong lines, and the usernames
+        given on its other lines that are taken or not valid."""
+        try:
+            students = parse_class_list(self.cleaned_data["class_list"], limits=name_limits())
+        except ClassListProblems as wrong:
+            problems = [*wrong.problems, *given_username_problems(wrong.students)]
+        else:
+            problems = given_username_problems(students)
+        if problems:
+            raise forms.ValidationError(problems)
+        return students
+
+
+class ClassListAdminMixin(admin.ModelAdmin):
+    """For the Classroom admin: the page <class>/add-students/, and its link on the class page."""
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.add_students_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_add_students"
+        return [path("<path:object_id>/add-students/", view, name=name), *super().get_urls()]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Classroom | None = None,
+    ) -> HttpResponse:
+        context["may_add_students_from_list"] = obj is not None and self.may_add_students(
+            request, obj
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def may_add_students(self, request: HttpRequest, classroom: Classroom) -> bool:
+        users = get_user_model()._meta
+        return (
+            self.has_change_permission(request, classroom)
+            and request.user.has_perm(f"{users.app_label}.{get_permission_codename('add', users)}")
+            and request.user.has_perm(
+                f"{users.app_label}.{get_permission_codename('change', users)}"
+            )
+        )
+
+    def add_students_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        classroom = self.get_object(request, unquote(object_id))
+        if classroom is None:
+            raise Http404("No such class.")
+        if not self.may_add_students(request, classroom):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self._class_list_page(request, classroom, ClassListForm())
+        form = ClassListForm(request.POST)
+        if not form.is_valid():
+            return self._class_list_page(request, classroom, form)
+        if form.cleaned_data["list_id"] in added_lists(request):
+            messages.warning(request, "That list was added already: nobody was added again.")
+            return HttpResponseRedirect(self._class_url(classroom))
+        try:
+            added = add_students_from_list(
+                classroom=classroom, students=form.cleaned_data["class_list"], actor=request.user
+            )
+        except ClassListProblems as refused:
+            form.add_error("class_list", list(refused.problems))
+            return self._class_list_page(request, classroom, form)
+        remember_added(request, form.cleaned_data["list_id"])
+        return self._students_added_page(request, classroom, added)
+
+    def _class_list_page(
+        self, request: HttpRequest, classroom: Classroom, form: ClassListForm
+    ) -> HttpResponse:
+        context = {
+            **self._context(request, classroom),
+            "title": f"Add students to {classroom} from a list",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/studyflow/classroom/add_students.html", context)
+
+    @sensitive_variables("added", "context")
+    def _students_added_page(
+        self, request: HttpRequest, classroom: Classroom, added: list[NewStudent]
+    ) -> HttpResponse:
+        context = {
+            **self._context(request, classroom),
+            "title": f"{len(added)} students added to {classroom}",
+            "added": added,
+            "login_url": request.build_absolute_uri(reverse("quiz:login")),
+            "class_url": self._class_url(classroom),
+        }
+        return TemplateResponse(request, "admin/studyflow/classroom/students_added.html", context)
+
+    def _context(self, request: HttpRequest, classroom: Classroom) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": classroom,
+            "has_view_permission": self.has_view_permission(request, classroom),
+        }
+
+    def _class_url(self, classroom: Classroom) -> str:
+        opts = self.opts
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[classroom.pk])
+
+
+def added_lists(request: HttpRequest) -> list[uuid.UUID]:
+    return [uuid.UUID(text) for text in request.session.get(ADDED_LISTS_KEY, [])]
+
+
+def remember_added(request: HttpRequest, list_id: uuid.UUID) -> None:
+    kept = [str(old) for old in added_lists(request)][-(ADDED_LISTS_KEPT - 1) :]
+    request.session[ADDED_LISTS_KEY] = [*kept, str(list_id)]

@@ -1,0 +1,269 @@
+"""The class page's "Add students from a list", through the admin: who may, what is made, and that
+a list with a wrong line makes nothing."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from studyflow import services
+from studyflow.class_list import MAX_STUDENTS
+from studyflow.roles import STUDENTS
+from studyflow.services import (
+    INITIAL_PASSWORD_ALPHABET,
+    INITIAL_PASSWORD_LENGTH,
+    initial_password,
+)
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+@pytest.fixture
+def classroom(make_class: Any) -> Any:
+    return make_class("1A")
+
+
+@pytest.fixture
+def staff_client(client: Any, make_user: Any) -> Any:
+    client.force_login(make_user("boss", role="staff", is_superuser=True))
+    return client
+
+
+def page_url(classroom: Any) -> str:
+    return reverse("admin:studyflow_classroom_add_students", args=[classroom.pk])
+
+
+def send(client: Any, classroom: Any, text: str, list_id: str | None = None) -> Any:
+    return client.post(
+        page_url(classroom), {"class_list": text, "list_id": list_id or str(uuid.uuid4())}
+    )
+
+
+def shown_rows(response: Any) -> list[tuple[str, str, str]]:
+    """(name, username, password) of each row of the page of passwords."""
+    html = response.content.decode()
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    cells = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", body)]
+    return [tuple(cells[n : n + 3]) for n in range(0, len(cells), 3)]  # type: ignore[misc]
+
+
+def staff_with(make_user: Any, *codenames: str) -> Any:
+    user = make_user("clerk", role="staff")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_the_students_are_added_with_their_passwords_shown_once(staff_client, classroom):
+    given = "Zoë, de Vries\n\nSem\tBakker\nNoor, El Amrani, noor.ea\n"
+    response = send(staff_client, classroom, given)
+    assert response.status_code == 200
+    assert "admin/studyflow/classroom/students_added.html" in [t.name for t in response.templates]
+    rows = shown_rows(response)
+    assert [(name, username) for name, username, _ in rows] == [
+        ("Zoë de Vries", "zoe.devries"),
+        ("Sem Bakker", "sem.bakker"),
+        ("Noor El Amrani", "noor.ea"),
+    ]
+    for _, username, password in rows:
+        student = User.objects.get(username=username)
+        assert student.check_password(password)
+        assert password not in student.password
+        assert list(student.groups.values_list("name", flat=True)) == [STUDENTS]
+        assert list(student.classes.all()) == [classroom]
+        assert not student.is_staff
+    assert User.objects.get(username="zoe.devries").last_name == "de Vries"
+    # kept by no cache: the page is the only copy of the passwords
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "shown on this page only" in html and "http://testserver/login/" in html
+    assert "Studyflow has no page for that" in html
+
+
+def test_the_admin_log_has_each_new_account_and_the_class_without_a_password(
+    staff_client, classroom
+):
+    response = send(staff_client, classroom, "Anna, Bos\nBram, Bos")
+    passwords = [password for _, _, password in shown_rows(response)]
+    entries = LogEntry.objects.order_by("pk")
+    assert [(e.action_flag, e.object_repr) for e in entries] == [
+        (ADDITION, "anna.bos"),
+        (ADDITION, "bram.bos"),
+        (CHANGE, str(classroom)),
+    ]
+    assert entries[0].get_change_message() == f"Added from a class list to {classroom}."
+    assert entries[2].get_change_message() == "Added 2 students from a list."
+    assert not [e for e in entries for p in passwords if p in e.change_message + e.object_repr]
+
+
+def test_no_password_reaches_the_log(staff_client, classroom, caplog):
+    with caplog.at_level(logging.DEBUG):
+        response = send(staff_client, classroom, "Anna, Bos\nBram, Bos")
+    passwords = [password for _, _, password in shown_rows(response)]
+    assert passwords and not [p for p in passwords if p in caplog.text]
+
+
+def test_a_list_with_a_wrong_line_adds_nobody(staff_client, classroom):
+    users_before = User.objects.count()
+    response = send(staff_client, classroom, "Anna, Bos\nBram\nCas, Dijk\n, Jansen")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nobody was added" in html
+    assert "Line 2 (“Bram”) has no last name" in html
+    assert "Line 4 (“, Jansen”) has no first name." in html
+    assert User.objects.count() == users_before
+    assert not classroom.students.exists() and not LogEntry.objects.exists()
+    # the list comes back as sent, to be corrected
+    assert "Anna, Bos\nBram\nCas, Dijk\n, Jansen</textarea>" in html
+
+
+def test_a_given_username_of_an_existing_account_is_refused_in_any_case(
+    staff_client, classroom, make_user
+):
+    make_user("Anna", role="students")
+    response = send(staff_client, classroom, "Bram, Bos\nAnna, Bos, anna\nCas, Dijk, c d\nDirk")
+    html = response.content.decode()
+    # every problem in one go, the wrong lines' and the usernames' of the others
+    assert "Line 4 (“Dirk”) has no last name" in html
+    assert "Line 2: the username “anna” belongs to an account already." in html
+    assert "Line 3: the username “c d” may contain only letters, digits" in html
+    assert not User.objects.filter(username__in=["bram.bos", "anna", "c d"]).exists()
+
+
+def test_a_username_given_twice_in_the_list_is_refused(staff_client, classroom):
+    response = send(staff_client, classroom, "Anna, Bos, ab\nBram, Bos\nAnja, Bos, AB")
+    assert "Lines 1 and 3 give the same username “ab”." in response.content.decode()
+    assert not classroom.students.exists()
+
+
+def test_made_usernames_are_numbered_past_existing_accounts(staff_client, classroom, make_user):
+    make_user("anna.bos", role="students")
+    make_user("Anna.Bos2")
+    response = send(staff_client, classroom, "Anna, Bos\nAnna, Bos\nÄnna, Bøs")
+    assert [username for _, username, _ in shown_rows(response)] == [
+        "anna.bos3",
+        "anna.bos4",
+        "anna.bos5",
+    ]
+
+
+def test_a_list_over_the_maximum_adds_nobody(staff_client, classroom):
+    given = "\n".join(f"Kid, Number{n}" for n in range(MAX_STUDENTS + 1))
+    response = send(staff_client, classroom, given)
+    assert (
+        f"The list has {MAX_STUDENTS + 1} students; add at most {MAX_STUDENTS} at a time."
+        in response.content.decode()
+    )
+    assert not classroom.students.exists()
+
+
+def test_an_empty_list_is_refused(staff_client, classroom):
+    assert send(staff_client, classroom, "").status_code == 200
+    response = send(staff_client, classroom, "\n \n")
+    assert "The list is empty" in response.content.decode()
+
+
+def test_the_same_form_sent_again_adds_nobody_again(staff_client, classroom):
+    list_id = str(uuid.uuid4())
+    assert send(staff_client, classroom, "Anna, Bos", list_id).status_code == 200
+    again = send(staff_client, classroom, "Anna, Bos", list_id)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("admin:studyflow_classroom_change", args=[classroom.pk])
+    assert list(classroom.students.values_list("username", flat=True)) == ["anna.bos"]
+    page = staff_client.get(again["Location"]).content.decode()
+    assert "That list was added already: nobody was added again." in page
+
+
+def test_a_username_taken_meanwhile_adds_nobody(staff_client, classroom, make_user, monkeypatch):
+    # Another account gets the username between the check and the insert.
+    make_user("bram.bos")
+    monkeypatch.setattr(services, "existing_usernames", lambda students: set())
+    response = send(staff_client, classroom, "Anna, Bos\nBram, Bos")
+    assert response.status_code == 200
+    assert "was added meanwhile: send the list again" in response.content.decode()
+    assert not User.objects.filter(username="anna.bos").exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_a_teacher_or_student_is_sent_to_the_admin_log_in(client, classroom, make_user):
+    for role in ("teachers", STUDENTS):
+        client.force_login(make_user(f"a-{role}", role=role))
+        assert client.get(page_url(classroom)).status_code == 302
+        response = send(client, classroom, "Anna, Bos")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not User.objects.filter(username="anna.bos").exists()
+
+
+@pytest.mark.parametrize(
+    "codenames",
+    [
+        ("change_classroom", "add_user"),  # adding users takes changing them too (as in Django)
+        ("change_classroom", "change_user"),
+        ("view_classroom", "add_user", "change_user"),
+    ],
+)
+def test_staff_without_the_permissions_are_refused(client, classroom, make_user, codenames):
+    client.force_login(staff_with(make_user, *codenames))
+    assert client.get(page_url(classroom)).status_code == 403
+    assert send(client, classroom, "Anna, Bos").status_code == 403
+    assert not User.objects.filter(username="anna.bos").exists()
+    page = client.get(reverse("admin:studyflow_classroom_change", args=[classroom.pk]))
+    assert "Add students from a list" not in page.content.decode()
+
+
+def test_staff_with_the_permissions_see_the_link_and_add(client, classroom, make_user):
+    client.force_login(staff_with(make_user, "change_classroom", "add_user", "change_user"))
+    page = client.get(reverse("admin:studyflow_classroom_change", args=[classroom.pk]))
+    assert f'href="{page_url(classroom)}"' in page.content.decode()
+    assert client.get(page_url(classroom)).status_code == 200
+    assert send(client, classroom, "Anna, Bos").status_code == 200
+    assert classroom.students.filter(username="anna.bos").exists()
+
+
+def test_a_class_that_does_not_exist_is_not_found(staff_client, classroom):
+    url = reverse("admin:studyflow_classroom_add_students", args=[classroom.pk + 1000])
+    assert staff_client.get(url).status_code == 404
+
+
+def test_the_new_students_can_be_picked_no_more_for_another_class(
+    staff_client, classroom, make_class, school
+):
+    send(staff_client, classroom, "Anna, Bos")
+    response = staff_client.post(
+        reverse("admin:studyflow_classroom_add"),
+        {"school": school.pk, "name": "1B", "students": [User.objects.get(username="anna.bos").pk]},
+    )
+    assert "anna.bos is already in class 1A" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["form", "errors", "passwords"])
+def test_the_pages_have_no_inline_script_or_style(staff_client, classroom, page):
+    # A Content-Security-Policy without 'unsafe-inline' is coming: behaviour and looks are files.
+    if page == "form":
+        response = staff_client.get(page_url(classroom))
+    else:
+        response = send(staff_client, classroom, "Anna" if page == "errors" else "Anna, Bos")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html)
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html)
+    if page == "passwords":
+        assert "studyflow/print_button.js" in html and "studyflow/class_list.css" in html
+
+
+def test_an_initial_password_is_ten_characters_without_look_alikes() -> None:
+    passwords = {initial_password() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        assert len(password) == INITIAL_PASSWORD_LENGTH
+        assert set(password) <= set(INITIAL_PASSWORD_ALPHABET)
+    assert not set("0o1liIO") & set(INITIAL_PASSWORD_ALPHABET)
