@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 from django.urls import reverse
 
 from studyflow import services
@@ -19,6 +21,7 @@ from studyflow.class_list import MAX_STUDENTS
 from studyflow.roles import STUDENTS
 from studyflow.services import (
     INITIAL_PASSWORD_ALPHABET,
+    INITIAL_PASSWORD_ITERATIONS,
     INITIAL_PASSWORD_LENGTH,
     initial_password,
 )
@@ -258,6 +261,18 @@ def test_the_pages_have_no_inline_script_or_style(staff_client, classroom, page)
     assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html)
     if page == "passwords":
         assert "studyflow/print_button.js" in html and "studyflow/class_list.css" in html
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+def test_an_initial_password_is_hashed_at_full_strength_at_the_first_log_in(
+    staff_client, classroom
+):
+    ((_, username, password),) = shown_rows(send(staff_client, classroom, "Anna, Bos"))
+    stored = User.objects.get(username=username).password
+    assert stored.startswith(f"pbkdf2_sha256${INITIAL_PASSWORD_ITERATIONS}$")
+    assert authenticate(username=username, password=password) is not None
+    rehashed = User.objects.get(username=username).password
+    assert rehashed.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
 
 
 def test_an_initial_password_is_ten_characters_without_look_alikes() -> None:
