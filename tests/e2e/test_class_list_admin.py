@@ -1,0 +1,79 @@
+"""Staff add a class list in the admin, in a real browser: the link, the form, the page of
+passwords with its print button and its printed look, all under a Content-Security-Policy that
+forbids inline script and style (the site is getting one)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from studyflow.models import Classroom, School
+from tests.pages_data import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STRICT_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'"
+
+
+def with_strict_csp(route: Any) -> None:
+    """The page as the server sent it, with a Content-Security-Policy without 'unsafe-inline'."""
+    if route.request.resource_type != "document":
+        route.continue_()
+        return
+    response = route.fetch(max_redirects=0)
+    route.fulfill(
+        response=response, headers={**response.headers, "content-security-policy": STRICT_CSP}
+    )
+
+
+def test_staff_add_a_class_list_and_print_its_passwords(
+    new_page: Callable[..., Any],
+    login: Callable[[Any, str, str], None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    boss = make_user("boss", staff=True)
+    boss.is_superuser = True
+    boss.save()
+    classroom = Classroom.objects.create(school=School.objects.create(name="E2E School"), name="1A")
+    page = new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.route(re.compile(r"/add-students/$"), with_strict_csp)
+    login(page, "boss", PASSWORD)
+
+    page.goto(f"/admin/studyflow/classroom/{classroom.pk}/change/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add students from a list").click()
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries\nSem\tBakker\nNoor")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    assert "Line 3 (“Noor”) has no last name" in page.locator(".errorlist").inner_text()
+
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries\nSem\tBakker")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    rows = page.locator("table.class-list-passwords tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("td").nth(1).inner_text() == "zoe.devries"
+    assert classroom.students.count() == 2
+
+    # the print button is the static script's (hidden without it) and opens the print dialog
+    page.evaluate("window.print = () => { window.printAsked = true; }")
+    page.get_by_role("button", name="Print this page").click()
+    assert page.evaluate("window.printAsked") is True
+    snap(page, "admin-class-list-passwords")
+
+    # on paper: the list and where to log in, none of the admin around it
+    page.emulate_media(media="print")
+    assert page.locator("table.class-list-passwords").is_visible()
+    assert page.locator(".class-list-login").is_visible()
+    for around in ("#header", ".breadcrumbs", ".class-list-note", ".class-list-actions", "h1"):
+        assert not page.locator(around).first.is_visible(), around
+    border = rows.nth(0).locator("td").first.evaluate("td => getComputedStyle(td).borderTopStyle")
+    assert border == "dashed"  # lines to cut along
+    page.emulate_media(media="screen")
+
+    assert not [text for text in refused if "Content Security Policy" in text], refused
