@@ -113,12 +113,17 @@ class ClassListAdminMixin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return self._class_list_page(request, classroom, ClassListForm())
+        if already_added(request, request.POST.get("list_id", "")):
+            # Before the list is checked: its usernames belong to accounts now, its own.
+            messages.warning(
+                request,
+                "That list was added already, so nobody was added again. To add another list, "
+                "open “Add students from a list” again.",
+            )
+            return HttpResponseRedirect(self._class_url(classroom))
         form = ClassListForm(request.POST)
         if not form.is_valid():
             return self._class_list_page(request, classroom, form)
-        if form.cleaned_data["list_id"] in added_lists(request):
-            messages.warning(request, "That list was added already: nobody was added again.")
-            return HttpResponseRedirect(self._class_url(classroom))
         try:
             added = add_students_from_list(
                 classroom=classroom, students=form.cleaned_data["class_list"], actor=request.user
@@ -167,6 +172,13 @@ class ClassListAdminMixin(admin.ModelAdmin):
 
 def added_lists(request: HttpRequest) -> list[uuid.UUID]:
     return [uuid.UUID(text) for text in request.session.get(ADDED_LISTS_KEY, [])]
+
+
+def already_added(request: HttpRequest, list_id: str) -> bool:
+    try:
+        return uuid.UUID(list_id) in added_lists(request)
+    except ValueError:
+        return False  # not a list id: the form says so
 
 
 def remember_added(request: HttpRequest, list_id: uuid.UUID) -> None:
