@@ -153,6 +153,7 @@ class ClassListAdminMixin(admin.ModelAdmin):
             "title": f"{len(added)} students added to {classroom}",
             "added": added,
             "login_url": request.build_absolute_uri(reverse("quiz:login")),
+            "password_url": request.build_absolute_uri(reverse("quiz:password_change")),
             "class_url": self._class_url(classroom),
         }
         return TemplateResponse(request, "admin/studyflow/classroom/students_added.html", context)

@@ -89,7 +89,7 @@ def test_the_students_are_added_with_their_passwords_shown_once(staff_client, cl
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "shown on this page only" in html and "http://testserver/login/" in html
-    assert "Studyflow has no page for that" in html
+    assert "students change their password" in html and "http://testserver/password/" in html
 
 
 def test_the_admin_log_has_each_new_account_and_the_class_without_a_password(
