@@ -283,3 +283,16 @@ def test_an_initial_password_is_ten_characters_without_look_alikes() -> None:
         assert len(password) == INITIAL_PASSWORD_LENGTH
         assert set(password) <= set(INITIAL_PASSWORD_ALPHABET)
     assert not set("0o1liIO") & set(INITIAL_PASSWORD_ALPHABET)
+
+
+@override_settings(
+    AUTH_PASSWORD_VALIDATORS=[
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 14},
+        }
+    ]
+)
+def test_a_site_that_wants_longer_passwords_gets_longer_initial_ones() -> None:
+    password = initial_password()
+    assert len(password) >= 14 and set(password) <= set(INITIAL_PASSWORD_ALPHABET)
