@@ -91,6 +91,8 @@ def parse_class_list(
         for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1)
         if line.strip()
     ]
+    if numbered and is_heading(numbered[0][1]):
+        numbered = numbered[1:]  # a spreadsheet's column headings, pasted with its rows
     if not numbered:
         raise ClassListProblems(["The list is empty: write one student per line."])
     if len(numbered) > max_students:
@@ -137,6 +139,20 @@ def parse_line(number: int, line: str, limits: NameLimits = NameLimits()) -> Lis
     if problems:
         raise ClassListProblems(problems)
     return ListedStudent(number, first_name, last_name, username or None)
+
+
+_FIRST_NAME_HEADINGS = frozenset(
+    {"first name", "firstname", "given name", "name", "voornaam", "naam"}
+)
+_LAST_NAME_HEADINGS = frozenset(
+    {"last name", "lastname", "surname", "family name", "achternaam", "tussenvoegsel en achternaam"}
+)
+
+
+def is_heading(line: str) -> bool:
+    """Whether a line is a spreadsheet's column headings ("First name, Last name"), not a pupil."""
+    cells = [cell.casefold() for cell in split_line(line)]
+    return len(cells) >= 2 and cells[0] in _FIRST_NAME_HEADINGS and cells[1] in _LAST_NAME_HEADINGS
 
 
 def split_line(line: str) -> list[str]:

@@ -40,6 +40,18 @@ def test_a_line_with_a_tab_is_split_on_tabs_only() -> None:
     assert parse_class_list("Anna\tBakker, jr.") == [ListedStudent(1, "Anna", "Bakker, jr.")]
 
 
+def test_a_spreadsheets_heading_row_is_not_a_student() -> None:
+    # given a list pasted with its column headings, English or Dutch
+    for heading in ("First name\tLast name\tUsername", "Voornaam, Achternaam"):
+        # then the heading is skipped and the pupils keep their line numbers
+        assert parse_class_list(f"{heading}\nAnna\tBos") == [ListedStudent(2, "Anna", "Bos")]
+    # but a pupil who happens to be called Name is one, after the first line
+    assert parse_class_list("Anna, Bos\nName, Surname")[1] == ListedStudent(2, "Name", "Surname")
+    assert problems_of("First name, Last name") == (
+        "The list is empty: write one student per line.",
+    )
+
+
 def test_windows_line_ends_and_a_byte_order_mark_are_read_as_lines() -> None:
     assert parse_class_list("\ufeffAnna, Bos\r\nBram, Bos\r\n") == [
         ListedStudent(1, "Anna", "Bos"),
