@@ -11,5 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("classes/<int:classroom_id>/export.csv", views.export_csv, name="export-csv"),
     path("classes/<int:classroom_id>/export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("students/<int:student_id>/", views.student, name="student"),
+    path("students/<int:student_id>/password/", views.new_password, name="new-password"),
     path("chapters/<int:chapter_id>/questions/", views.chapter_questions, name="questions"),
 ]

@@ -10,17 +10,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from quiz.answers import is_correct
 from reporting import access, analysis, charts, exports, selectors
 from reporting.models import Answer, StudentProgress
 from studyflow import roles
+from studyflow import services as roster
 from studyflow.models import Classroom
 
 STATUS_VIEW = {
@@ -298,6 +300,25 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
     )
 
 
+@login_required
+@never_cache
+def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
+    """A teacher gives a student of their class a new password (they forgot theirs): GET asks to
+    confirm, POST sets it and shows it this once. Never cached: the page holds a password."""
+    user = access.student_for(request.user, student_id)
+    student = selectors.Person(user.pk, selectors.display_name(user))
+    context = {
+        "student": student,
+        "username": user.get_username(),
+        "classroom": roles.classroom_of(user),
+    }
+    if request.method == "POST":
+        context["password"] = roster.give_new_password(user, actor=request.user)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "reporting/new_password.html", context)
+
+
 @require_GET
 @login_required
 def student(request: HttpRequest, student_id: int) -> HttpResponse:
@@ -322,6 +343,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
         "reporting/student.html",
         {
             "student": selectors.Person(user.pk, selectors.display_name(user)),
+            "username": user.get_username(),
             "classroom": roles.classroom_of(user),
             "summary": selectors.student_summary(student_id),
             "progress": progress,

@@ -5,6 +5,7 @@ page that needs something the policy blocks fails the test (`new_page`, tests/e2
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,12 @@ def test_the_teacher_pages_keep_to_the_policy(
     assert len(set(tops)) == 1, tops
     page.locator("#grid tbody th a").first.click()
     page.wait_for_load_state("load")
+    # a pupil forgot their password: the teacher gives them a new one, shown once
+    page.get_by_role("link", name=re.compile("^Give .* a new password$")).click()
+    page.get_by_role("button", name="Make a new password").click()
+    page.wait_for_selector(".credentials")
+    snap(page, "teacher-new-password")
+    page.get_by_role("link", name=re.compile("^Back to ")).click()
     chapter = Chapter.objects.order_by("pk").first()
     assert chapter is not None
     page.goto(f"/teacher/chapters/{chapter.pk}/questions/")
