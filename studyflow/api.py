@@ -86,6 +86,10 @@ class AuthTokenApi(APIView):
     @extend_schema_serializer(component_name="Token")
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        expires_at = serializers.DateTimeField(
+            default_timezone=UTC,
+            help_text="When the token stops working (401 token_expired); then log in again.",
+        )
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -109,7 +113,8 @@ class AuthTokenApi(APIView):
             raise InvalidCredentials()
         login_guard.forgive(address, username)
         token = tokens.token_for(user)
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        expires_at = token.created + tokens.lifetime()
+        return Response(self.OutputSerializer({"token": token.key, "expires_at": expires_at}).data)
 
     @extend_schema(
         operation_id="auth_token_destroy",

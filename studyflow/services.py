@@ -182,6 +182,7 @@ def give_new_password(student: Any, *, actor: Any) -> str:
     sessions elsewhere end (Django's session hash follows the password) and their API token is
     revoked (studyflow.tokens)."""
     password = initial_password()
+    student.set_password(password)  # marks the password as changed (studyflow.tokens)
     student.password = initial_password_hash(password)
     student.save(update_fields=["password"])
     logger.info("%s gave student %s a new password", actor.get_username(), student.get_username())

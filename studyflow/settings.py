@@ -33,7 +33,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int, *, minimum: int) -> int:
+def env_int(name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
     text = os.environ.get(name, "").strip()
     try:
         value = int(text) if text else default
@@ -41,6 +41,8 @@ def env_int(name: str, default: int, *, minimum: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {text!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -194,7 +196,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 # How long an API token works after it was issued (studyflow/tokens.py); then the client logs in
 # again for a new one.
-API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1, maximum=3650)
 # What a page may load and run (studyflow/csp.py): by default this site's own files only, never
 # inline script or style. An empty value sends no policy.
 CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", DEFAULT_POLICY).strip()

@@ -29,15 +29,16 @@ def lifetime() -> timedelta:
 
 
 def has_expired(token: Token) -> bool:
-    return token.created <= timezone.now() - lifetime()
+    return token.created + lifetime() <= timezone.now()
 
 
 def token_for(user: AbstractBaseUser) -> Token:
     """The user's token: the one they have while it works, else a new one."""
     token, created = Token.objects.get_or_create(user_id=user.pk)
     if not created and has_expired(token):
-        token.delete()
-        token = Token.objects.create(user_id=user.pk)
+        # By key, then get_or_create: two log-ins renewing at once end with one new token.
+        Token.objects.filter(key=token.key).delete()
+        token, _ = Token.objects.get_or_create(user_id=user.pk)
     return token
 
 
@@ -58,6 +59,10 @@ def revoke_when_password_changes(
     """pre_save of the user model: a new password hash revokes the user's token."""
     if instance.pk is None or (update_fields is not None and "password" not in update_fields):
         return  # a new user has no token; a log-in saves only last_login
+    if getattr(instance, "_password", None) is None and instance.has_usable_password():
+        # No new password was set: at most the same one hashed afresh (Django does that at a
+        # log-in after an upgrade raised its hashing cost), which is no change of password.
+        return
     stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
     if stored.first() != instance.password:
         Token.objects.filter(user_id=instance.pk).delete()

@@ -36,6 +36,7 @@ def load_settings(env: dict[str, str], cwd: Path = ROOT) -> subprocess.Completed
         ("PROJECTION_BATCH_SIZE", "0", "PROJECTION_BATCH_SIZE must be at least 1, not 0"),
         ("COMMAND_OUTCOME_DAYS", "7.5", "COMMAND_OUTCOME_DAYS must be a whole number"),
         ("API_TOKEN_DAYS", "0", "API_TOKEN_DAYS must be at least 1, not 0"),
+        ("API_TOKEN_DAYS", "999999", "API_TOKEN_DAYS must be at most 3650, not 999999"),
         (
             "PROJECTION_SWEEP_SECONDS",
             "often",
