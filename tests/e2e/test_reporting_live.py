@@ -288,11 +288,22 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
         "window.oldFeed = document.querySelector('#feed');"
         " window.oldGrid = document.querySelector('#grid')"
     )
+    polls: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            polls.append(request.url)
+            if "/grid/" in request.url or "/feed/" in request.url
+            else None
+        ),
+    )
     new_activity()
     page.wait_for_timeout(4_500)
     assert page.evaluate(
         "document.querySelector('#feed') === oldFeed && document.querySelector('#grid') === oldGrid"
     )
+    # nor does it ask the server: a paused page sends no polls
+    assert polls == []
     # and the pause holds through a reload of the page (a new sort, say)
     page.reload()
     assert pause.get_attribute("aria-pressed") == "true"
@@ -310,7 +321,7 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
     )
 
     # and a refresh already on its way when a keyboard user moves into its region does not land
-    # there either (the polls' filters only decide whether a request starts)
+    # there either (live.js's htmx:confirm only decides whether a request starts)
     swaps = page.evaluate(
         """() => {
             const swaps = (id) => {

@@ -1,6 +1,6 @@
 // "Pause live updates": the grid and the feed refresh every few seconds, which moves what a
 // screen-reader user is reading and what anyone is looking at. Their polls skip while the page's
-// `data-live` says "paused" (see their hx-trigger filters); pressing again brings both up to date.
+// `data-live` says "paused" (below); pressing again brings both up to date.
 // A pause holds for the browser tab (sessionStorage), through a new sort or a reload.
 (function () {
   "use strict";
@@ -47,22 +47,33 @@
     });
   }
 
-  // The hx-trigger filters decide whether a poll starts. A poll already on its way when a
-  // keyboard user moves into the region (or the teacher pauses) must not replace it either: the
-  // swap would drop their place. The same conditions as the filters.
+  // A region keeps still while the teacher paused live updates, or while a keyboard user is in it:
+  // a swap would drop their place, and a screen reader would read the grid's scroll box's name
+  // again. On the grid, only a link or control, or the box reached by keyboard (:focus-visible),
+  // holds it: a mouse click on a cell focuses the box too, but must not stop the refresh unseen.
   const HOLDS_FOCUS = {
     grid: (focused) => focused.matches("a, button, input, select, :focus-visible"),
     feed: () => true,
   };
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const region = event.detail.target;
+
+  function keepsStill(region) {
     const holds = region && HOLDS_FOCUS[region.id];
-    if (!holds) return;
+    if (!holds) return false;
     const focused = document.activeElement;
     const paused = document.body.dataset.live === "paused";
-    if (paused || (focused && region.contains(focused) && holds(focused))) {
-      event.detail.shouldSwap = false;
-    }
+    return paused || Boolean(focused && region.contains(focused) && holds(focused));
+  }
+
+  // A poll does not even start then. (Not as hx-trigger filters: htmx runs those through eval,
+  // which the site's Content-Security-Policy forbids.) "Resume" always brings a region up to date.
+  document.addEventListener("htmx:confirm", (event) => {
+    const trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.type === "resume") return;
+    if (keepsStill(event.detail.elt)) event.preventDefault();
+  });
+  // A poll already on its way when the teacher pauses or a keyboard user moves in is not swapped.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (keepsStill(event.detail.target)) event.detail.shouldSwap = false;
   });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
