@@ -133,17 +133,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = context["form"]
-        # The cursor starts where the student has something to do: the first field in error.
-        context["focus"] = next(
-            (name for name in form.fields if name in form.errors), "old_password"
-        )
-        return context
+        # Every field comes back empty after an error, so the cursor always starts at the top.
+        return {**super().get_context_data(**kwargs), "focus": "old_password"}
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, "Your password has been changed.")
         return response
 
 

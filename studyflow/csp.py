@@ -35,9 +35,15 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.policy: str = settings.CONTENT_SECURITY_POLICY
+        # With DEBUG on, Django's own error pages (the traceback, the list of URLs) style and
+        # script themselves inline: a developer's error page keeps working.
+        self.debug: bool = settings.DEBUG
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if self.policy and HEADER not in response:
-            response[HEADER] = self.policy
+        if not self.policy or HEADER in response:
+            return response
+        if self.debug and response.status_code >= 400:
+            return response
+        response[HEADER] = self.policy
         return response

@@ -1,6 +1,7 @@
 """Failed log-ins counted in Django's cache, on every way in: the log-in page, the admin's and
 `POST /api/auth/token/` (the rules: studyflow.login_limits); and the old password asked for by the
-password change page, which a borrowed session could otherwise guess at without limit.
+password change page, which a borrowed session could otherwise guess at without limit (the admin's
+own password change, for staff only, is Django's and not limited).
 
 A try is counted before the password is checked and taken back when it was right, so a burst of
 parallel guesses cannot all pass the check before any of them is counted. The counters are the
@@ -114,11 +115,22 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
     """Django's password change form; a wrong old password counts as a failed log-in of the
     account from this address (the same limit), so the form cannot be used to guess it."""
 
-    error_messages = {**PasswordChangeForm.error_messages, "too_many_attempts": TOO_MANY}
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": (
+            "Your current password was entered incorrectly. Please enter it again."
+        ),
+        "too_many_attempts": TOO_MANY,
+    }
 
     def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.request = request
+        self.fields["old_password"].label = "Current password"
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "") -> None:
+        # The rules judge the new password: their messages go beside it, not its confirmation.
+        super().validate_password_for_user(user, "new_password1")
 
     def clean_old_password(self) -> str:
         address = address_of(self.request)

@@ -4,6 +4,7 @@ there (it counts as a failed log-in)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ def test_a_student_changes_their_password_and_stays_logged_in_here_only() -> Non
     # then they are back on their start page, told so, still logged in here
     assert response.status_code == 302 and response["Location"] == "/"
     dashboard = here.get("/", follow=True)
-    assert "Your password is changed." in dashboard.content.decode()
+    assert "Your password has been changed." in dashboard.content.decode()
     assert here.get("/dashboard/").status_code == 200
     # and the other computer and the token are logged out; the new password logs in
     assert there.get("/dashboard/").status_code == 302
@@ -51,7 +52,7 @@ def test_a_student_changes_their_password_and_stays_logged_in_here_only() -> Non
 @pytest.mark.parametrize(
     ("old", "new", "again", "message"),
     [
-        ("wrong", NEW, None, "Your old password was entered incorrectly."),
+        ("wrong", NEW, None, "Your current password was entered incorrectly."),
         (PASSWORD, NEW, NEW + "x", "The two password fields didn"),
         (PASSWORD, "12345678", None, "This password is entirely numeric."),
         (PASSWORD, "abc", None, "This password is too short."),
@@ -65,7 +66,12 @@ def test_a_refused_change_says_why_on_the_form_and_changes_nothing(
     page = change(client, old, new, again)
     html = page.content.decode()
     assert page.status_code == 200 and message in html
-    assert 'aria-invalid="true"' in html
+    assert "Your password was not changed." in html
+    # said beside the field it is about: the rules' messages beside the new password
+    field = "old_password" if old == "wrong" else "new_password2" if again else "new_password1"
+    errors = re.search(f'<div id="id_{field}-error">(.*?)</div>', html, re.S)
+    assert errors is not None and message in errors[1]
+    assert re.search(f'id="id_{field}"[^>]*aria-invalid="true"', html)
     assert Client().login(username=student.username, password=PASSWORD)
 
 
