@@ -80,6 +80,13 @@ def forgive(address: str, username: str, now: float | None = None) -> None:
         logger.exception("Could not take back a counted log-in")
 
 
+def count_try(address: str, username: str) -> None:
+    """begin() for a form: the form's error when the account is held back from this address."""
+    wait = begin(address, username)
+    if wait:
+        raise ValidationError(TOO_MANY, code="too_many_attempts", params={"wait": wait_text(wait)})
+
+
 class LimitedAuthenticationForm(AuthenticationForm):
     """Django's log-in form, refusing an account that failed too often from this address."""
 
@@ -90,13 +97,7 @@ class LimitedAuthenticationForm(AuthenticationForm):
         if not username or not self.cleaned_data.get("password"):
             return super().clean()  # nothing is tried without both
         address = address_of(self.request)
-        wait = begin(address, username)
-        if wait:
-            raise ValidationError(
-                self.error_messages["too_many_attempts"],
-                code="too_many_attempts",
-                params={"wait": wait_text(wait)},
-            )
+        count_try(address, username)
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -135,13 +136,7 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
     def clean_old_password(self) -> str:
         address = address_of(self.request)
         username = self.user.get_username()
-        wait = begin(address, username)
-        if wait:
-            raise ValidationError(
-                self.error_messages["too_many_attempts"],
-                code="too_many_attempts",
-                params={"wait": wait_text(wait)},
-            )
+        count_try(address, username)
         old_password: str = super().clean_old_password()
         forgive(address, username)
         return old_password
