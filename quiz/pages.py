@@ -61,6 +61,14 @@ def home_role(*, is_student: bool, is_teacher: bool, is_staff: bool) -> Role | N
     return None
 
 
+# The header's way back to each role's pages, on the pages everyone shares (the password page).
+HOME_LINKS: dict[Role, tuple[str, str]] = {
+    "student": ("My chapters", "/dashboard/"),
+    "teacher": ("Classes", "/teacher/"),
+    "staff": ("Admin", "/admin/"),
+}
+
+
 def time_spent(events: Sequence[tuple[str, datetime]]) -> float:
     """Seconds spent on a quiz from its events' (type, time): each gap credited as the teacher's
     reports credit study time (quiz.study_time), so a quiz left open overnight counts the minutes

@@ -48,6 +48,7 @@ from quiz.errors import (
 from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter
 from quiz.pages import (
+    HOME_LINKS,
     Progress,
     Streak,
     chapter_card,
@@ -133,8 +134,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # Every field comes back empty after an error, so the cursor always starts at the top.
-        return {**super().get_context_data(**kwargs), "focus": "old_password"}
+        role = home_role(
+            is_student=roles.is_student(self.request.user),
+            is_teacher=roles.is_teacher(self.request.user),
+            is_staff=roles.is_staff(self.request.user),
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            # Every field comes back empty after an error, so the cursor always starts at the top.
+            "focus": "old_password",
+            "home_link": HOME_LINKS.get(role) if role else None,
+        }
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from tests.pages_data import PASSWORD, make_student
+from tests.pages_data import PASSWORD, make_student, make_user
 
 NEW = "green-Kettle-41"
 
@@ -89,3 +89,15 @@ def test_the_old_password_cannot_be_guessed_on_the_form() -> None:
 def test_someone_logged_out_is_sent_to_log_in() -> None:
     response = Client().get("/password/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_header_leads_back_to_each_roles_pages() -> None:
+    student = make_student()
+    teacher = make_user(f"teacher-{student.pk}", group="teachers")
+    assert (
+        '<a href="/dashboard/">My chapters</a>'
+        in logged_in(student).get("/password/").content.decode()
+    )
+    assert (
+        '<a href="/teacher/">Classes</a>' in logged_in(teacher).get("/password/").content.decode()
+    )
