@@ -50,6 +50,7 @@ from quiz.models import Chapter
 from quiz.pages import (
     HOME_LINKS,
     Progress,
+    Role,
     Streak,
     chapter_card,
     classify_submission,
@@ -121,6 +122,15 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+def role_of(user: Any) -> Role | None:
+    """The role whose start page is the user's home (quiz.pages.home_role)."""
+    return home_role(
+        is_student=roles.is_student(user),
+        is_teacher=roles.is_teacher(user),
+        is_staff=roles.is_staff(user),
+    )
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Anyone logged in changes their own password (a student's first one is given out by the
     school). Django keeps this session and ends the others; the API token is revoked with the old
@@ -134,11 +144,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        role = home_role(
-            is_student=roles.is_student(self.request.user),
-            is_teacher=roles.is_teacher(self.request.user),
-            is_staff=roles.is_staff(self.request.user),
-        )
+        role = role_of(self.request.user)
         return {
             **super().get_context_data(**kwargs),
             # Every field comes back empty after an error, so the cursor always starts at the top.
@@ -155,11 +161,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("quiz:login")
-    role = home_role(
-        is_student=roles.is_student(request.user),
-        is_teacher=roles.is_teacher(request.user),
-        is_staff=roles.is_staff(request.user),
-    )
+    role = role_of(request.user)
     if role == "student":
         return redirect("quiz:dashboard")
     if role == "teacher":

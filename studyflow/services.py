@@ -71,20 +71,15 @@ def name_limits() -> NameLimits:
     )
 
 
-def check_given_usernames(students: Sequence[ListedStudent]) -> None:
-    """ClassListProblems unless every username given on the list is free and valid."""
-    problems = given_username_problems(students)
-    if problems:
-        raise ClassListProblems(problems)
-
-
-def given_username_problems(students: Sequence[ListedStudent]) -> list[str]:
+def given_username_problems(
+    students: Sequence[ListedStudent], existing: set[str] | None = None
+) -> list[str]:
     """A problem for each username given on the list that is not valid for the user model, or
-    belongs to an account already (in any case)."""
+    belongs to an account already (in any case; `existing`: existing_usernames, when read)."""
     if not any(student.username for student in students):
         return []
     validate = get_user_model().username_validator
-    taken = taken_in_any_case(existing_usernames(students))
+    taken = taken_in_any_case(existing_usernames(students) if existing is None else existing)
     problems = []
     for student in students:
         if not student.username:
@@ -126,10 +121,13 @@ def add_students_from_list(
     New accounts are in no class, so the one-class-per-student rule (ClassroomForm) holds. The
     admin log gets an addition per account and a change on the class, with no password.
     """
-    check_given_usernames(students)
     try:
         with transaction.atomic():
-            taken = taken_in_any_case(existing_usernames(students))
+            existing = existing_usernames(students)
+            problems = given_username_problems(students, existing)
+            if problems:
+                raise ClassListProblems(problems)
+            taken = taken_in_any_case(existing)
             limit = name_limits().username
             usernames = assign_usernames(students, is_taken=taken, max_length=limit)
             passwords = [initial_password() for _ in students]
@@ -182,8 +180,10 @@ def give_new_password(student: Any, *, actor: Any) -> str:
     sessions elsewhere end (Django's session hash follows the password) and their API token is
     revoked (studyflow.tokens)."""
     password = initial_password()
-    student.set_password(password)  # marks the password as changed (studyflow.tokens)
     student.password = initial_password_hash(password)
+    # What set_password() leaves for save(): the mark of a new password (studyflow.tokens revokes
+    # the token on it), without set_password's own hash at full cost, thrown away at once.
+    student._password = password
     student.save(update_fields=["password"])
     logger.info("%s gave student %s a new password", actor.get_username(), student.get_username())
     return password
