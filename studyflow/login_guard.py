@@ -1,7 +1,7 @@
 """Failed log-ins counted in Django's cache, on every way in: the log-in page, the admin's and
 `POST /api/auth/token/` (the rules: studyflow.login_limits); and the old password asked for by the
 password change page, which a borrowed session could otherwise guess at without limit (the admin's
-own password change, for staff only, is Django's and not limited).
+own "Change password" leads there too: studyflow/urls.py).
 
 A try is counted before the password is checked and taken back when it was right, so a burst of
 parallel guesses cannot all pass the check before any of them is counted. The counters are the

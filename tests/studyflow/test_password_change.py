@@ -101,3 +101,17 @@ def test_the_header_leads_back_to_each_roles_pages() -> None:
     assert (
         '<a href="/teacher/">Classes</a>' in logged_in(teacher).get("/password/").content.decode()
     )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_admins_change_password_leads_to_the_limited_page(method: str) -> None:
+    # given a staff member in the admin
+    staff = make_user("ops", staff=True)
+    client = logged_in(staff)
+    # when they follow the admin's "Change password" (or post to its address)
+    response = getattr(client, method)("/admin/password_change/", {"old_password": "wrong"})
+    # then they are sent to the site's page, where a wrong current password counts as a failed
+    # log-in, and nothing was changed
+    assert response.status_code == 302 and response["Location"] == "/password/"
+    assert Client().login(username="ops", password=PASSWORD)
+    assert "/admin/password_change/" in client.get("/admin/").content.decode()
