@@ -105,11 +105,19 @@ def make_content() -> tuple[int, list[int], dict[int, str]]:
     return chapter.pk, users, answers
 
 
+def student_dice(index: int) -> random.Random:
+    """The n-th student's right-or-wrong answers and question picks: the same in every run (the
+    users and questions are new each run; their order is not), so runs and instruction counts
+    compare like with like."""
+    return random.Random(f"student-{index}")
+
+
 # --- the two workers ------------------------------------------------------------------------------
 
 
 def es_worker(
     user_id: int,
+    index: int,
     chapter_id: int,
     answers: dict[int, str],
     seconds: float,
@@ -122,7 +130,7 @@ def es_worker(
 
     from quiz import services
 
-    rng = random.Random(user_id)
+    rng = student_dice(index)
     actor = User.objects.get(pk=user_id)
     latencies: list[float] = []
 
@@ -132,7 +140,7 @@ def es_worker(
         latencies.append(time.perf_counter() - began)
         return result
 
-    view = timed(services.start_quiz, chapter_id=chapter_id).quiz
+    view = timed(services.start_quiz, chapter_id=chapter_id, pick=rng.choice).quiz
     latencies.clear()
     ready.put(user_id)
     go.wait()
@@ -153,12 +161,13 @@ def practise(
     text = answers[view.question.id] if rng.random() < RIGHT else "wrong"
     view = run(services.answer_question, quiz_id=view.id, answer=text).quiz
     if view.status == "passed":
-        return run(services.start_quiz, chapter_id=chapter_id).quiz
-    return run(services.next_question, quiz_id=view.id).quiz
+        return run(services.start_quiz, chapter_id=chapter_id, pick=rng.choice).quiz
+    return run(services.next_question, quiz_id=view.id, pick=rng.choice).quiz
 
 
 def crud_worker(
     user_id: int,
+    index: int,
     chapter_id: int,
     answers: dict[int, str],
     seconds: float,
@@ -169,7 +178,7 @@ def crud_worker(
     setup_django()
     from django.db import connection
 
-    rng = random.Random(user_id)
+    rng = student_dice(index)
     ids = sorted(answers)
     latencies: list[float] = []
     with connection.cursor() as cursor:
@@ -219,8 +228,8 @@ def run_phase(
     ctx = mp.get_context("spawn")  # fresh interpreters: no shared database connections
     ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     processes = [
-        ctx.Process(target=worker, args=(u, chapter_id, answers, seconds, ready, go, results))
-        for u in users
+        ctx.Process(target=worker, args=(u, i, chapter_id, answers, seconds, ready, go, results))
+        for i, u in enumerate(users)
     ]
     for process in processes:
         process.start()
@@ -263,13 +272,13 @@ def one_process(chapter_id: int, user_id: int, answers: dict[int, str], commands
 
     from quiz import services
 
-    rng = random.Random(user_id)
+    rng = student_dice(0)
     actor = User.objects.get(pk=user_id)
 
     def run(call: Any, **kwargs: Any) -> Any:
         return call(actor=actor, command_id=uuid.uuid4(), **kwargs)
 
-    view = run(services.start_quiz, chapter_id=chapter_id).quiz
+    view = run(services.start_quiz, chapter_id=chapter_id, pick=rng.choice).quiz
     done = 0
     began, cpu = time.perf_counter(), time.process_time()
     while done < commands:
