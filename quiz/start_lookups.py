@@ -67,11 +67,7 @@ def start_lookups(
     """(the stream the command appended to, quizzes started, the command's outcome): on
     PostgreSQL in one query, a second when the count must be made afresh."""
     if connection.vendor != "postgresql":
-        return (
-            stream_of_command(command_id),
-            quizzes_started(student_id=student_id, chapter_id=chapter_id),
-            outcome_of(command_id),
-        )
+        return lookups_one_by_one(command_id, student_id=student_id, chapter_id=chapter_id)
     known = caches.known_quizzes_started(student_id, chapter_id)
     sql, count = _count_query(known, student_id=student_id, chapter_id=chapter_id)
     # Prepared (Django's cursors bind on the client, so the server would plan it every time).
@@ -83,6 +79,16 @@ def start_lookups(
     started = _started(int(row[1]), known, student_id=student_id, chapter_id=chapter_id)
     caches.remember_quizzes_started(student_id, chapter_id, started)
     return row[0], started, _outcome_from(row[2:])
+
+
+def lookups_one_by_one(
+    command_id: uuid.UUID, *, student_id: int, chapter_id: int
+) -> tuple[str | None, int, CommandOutcome | None]:
+    """start_lookups in three queries, each seeing what has committed by then. The count comes
+    first: a quiz it counts that this very command started (a re-send racing its first sending)
+    is then found as the command's own, and the re-send answers "created" as the first did."""
+    started = quizzes_started(student_id=student_id, chapter_id=chapter_id)
+    return stream_of_command(command_id), started, outcome_of(command_id)
 
 
 def recount(*, student_id: int, chapter_id: int) -> int:

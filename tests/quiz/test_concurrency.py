@@ -91,6 +91,26 @@ def test_concurrent_starts_give_one_quiz(attempt):
     assert store.stream_version(services.stream_id(outcomes[0].quiz.id)) == 2
 
 
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_start_sent_several_times_at_once_creates_its_quiz_in_every_answer(attempt):
+    # given a student's start, re-sent (one command id) before the first sending was answered
+    world = make_world()
+    command_id = uuid.uuid4()
+
+    def start() -> Any:
+        return services.start_quiz(
+            actor=world.student, chapter_id=world.chapter.pk, command_id=command_id
+        )
+
+    # when the sendings arrive at the same moment
+    outcomes = race(*[start] * 6)
+    # then each answer is the first one's: the quiz it created, not "your open quiz"
+    assert all(isinstance(o, services.CommandResult) for o in outcomes), outcomes
+    assert len({o.quiz.id for o in outcomes}) == 1
+    assert [o.created for o in outcomes] == [True] * 6
+    assert store.stream_version(services.stream_id(outcomes[0].quiz.id)) == 2
+
+
 def test_the_same_command_sent_twice_at_once_is_applied_once():
     world = make_world()
     quiz = services.start_quiz(

@@ -645,3 +645,32 @@ def test_outcomes_are_kept_for_the_retention_days_then_forgotten(world):
     assert services.forget_old_outcomes(days=7, now=at(60) + timedelta(days=6)) == 0
     assert services.forget_old_outcomes(days=7, now=at(60) + timedelta(days=8)) == 1
     assert not CommandOutcome.objects.filter(pk=command_id).exists()
+
+
+def test_a_start_looked_up_query_by_query_finds_its_own_quiz_started_meanwhile(world, monkeypatch):
+    # given a start re-sent while its first sending is still running, on a database whose lookups
+    # are separate queries (SQLite): the first commits its quiz between two of the re-send's
+    # lookups
+    command_id = cid()
+    real_count = start_lookups.quizzes_started
+    first: list[services.CommandResult] = []
+
+    def count_after_the_first_commits(**kwargs: Any) -> int:
+        if not first:
+            monkeypatch.setattr(start_lookups, "quizzes_started", real_count)
+            first.append(
+                services.start_quiz(
+                    actor=world.student, chapter_id=world.chapter.pk, command_id=command_id
+                )
+            )
+        return real_count(**kwargs)
+
+    monkeypatch.setattr(start_lookups, "quizzes_started", count_after_the_first_commits)
+    # when the re-send looks up what its command did and how many quizzes there are
+    stream, started, outcome = start_lookups.lookups_one_by_one(
+        command_id, student_id=world.student.pk, chapter_id=world.chapter.pk
+    )
+    # then it finds the quiz it counted as its own: it replays "created", not "your open quiz"
+    assert first and first[0].created
+    assert started == 1 and outcome is None
+    assert stream == services.stream_id(first[0].quiz.id)
