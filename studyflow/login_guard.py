@@ -6,7 +6,7 @@ own "Change password" leads there too: studyflow/urls.py).
 A try is counted before the password is checked and taken back when it was right, so a burst of
 parallel guesses cannot all pass the check before any of them is counted. The counters are the
 cache's atomic increments, one key per account, address and window. If the cache is down, log-ins
-go on unlimited (and it is logged): refusing everybody would be worse.
+go on unlimited (and it is logged): refusing everybody would be worse (studyflow.window_counts).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from studyflow import window_counts
 from studyflow.login_limits import (
     Rate,
     address_group,
     client_address,
-    held_back,
     parse_rate,
     wait_text,
     window,
@@ -47,33 +47,22 @@ def address_of(request: Any) -> str:
     )
 
 
-def _key(address: str, username: str, index: int) -> str:
+def _name(address: str, username: str) -> str:
     account = f"{address_group(address)}\0{username.casefold()}"  # hashed: any name is a valid key
-    return f"login-failures:{hashlib.sha256(account.encode()).hexdigest()}:{index}"
+    return f"login-failures:{hashlib.sha256(account.encode()).hexdigest()}"
 
 
 def begin(address: str, username: str, now: float | None = None) -> int:
     """Count a try of `username` from `address`: 0 when it may go ahead, else the seconds until
     its account may be tried from there again. A try that goes ahead and succeeds is forgiven."""
-    limit = rate()
-    index, left = window(time.time() if now is None else now, limit)
-    key = _key(address, username, index)
-    try:
-        cache.add(key, 0, timeout=left + 1)
-        failures = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: the window has just ended
-        return 0
-    except Exception:
-        logger.exception("Counting failed log-ins is not possible; log-ins go on unlimited")
-        return 0
-    return left if held_back(failures, limit) else 0
+    return window_counts.count(_name(address, username), rate(), now=now, what="failed log-ins")
 
 
 def forgive(address: str, username: str, now: float | None = None) -> None:
     """Take back a counted try whose password was right."""
     index, _ = window(time.time() if now is None else now, rate())
     try:
-        cache.decr(_key(address, username, index))
+        cache.decr(window_counts.window_key(_name(address, username), index))
     except ValueError:
         pass  # already gone with its window
     except Exception:

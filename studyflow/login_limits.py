@@ -19,7 +19,9 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 
 @dataclass(frozen=True)
 class Rate:
-    failures: int
+    """So many (failed log-ins, quiz commands) per so many seconds."""
+
+    allowed: int
     seconds: int
 
 
@@ -65,9 +67,9 @@ def window(now: float, rate: Rate) -> tuple[int, int]:
     return index, max(1, math.ceil((index + 1) * rate.seconds - now))
 
 
-def held_back(failures: int, rate: Rate) -> bool:
+def held_back(counted: int, rate: Rate) -> bool:
     """After counting this try: is it one more than the window allows?"""
-    return failures > rate.failures
+    return counted > rate.allowed
 
 
 def wait_text(seconds: int) -> str:

@@ -1,0 +1,41 @@
+"""Counting in fixed windows in Django's cache, for the limits on failed log-ins
+(studyflow.login_guard) and on quiz commands (quiz.command_guard); the arithmetic of the windows
+is pure, in studyflow.login_limits.
+
+A count is the cache's atomic increment of one key per name and window, so parallel requests
+never both slip through on a read-then-write. The cache is each process's memory by default and
+a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is logged): refusing
+everybody would be worse.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+
+from studyflow.login_limits import Rate, held_back, window
+
+logger = logging.getLogger(__name__)
+
+
+def window_key(name: str, index: int) -> str:
+    return f"{name}:{index}"
+
+
+def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requests") -> int:
+    """Count one more for `name` in the window of `limit` that `now` falls in: 0 while the window
+    allows it, else the whole seconds until the window ends. `what` names the counted thing in
+    the log when the cache cannot count."""
+    index, left = window(time.time() if now is None else now, limit)
+    key = window_key(name, index)
+    try:
+        cache.add(key, 0, timeout=left + 1)
+        counted = cache.incr(key)
+    except ValueError:  # the key expired between add and incr: the window has just ended
+        return 0
+    except Exception:
+        logger.exception("Counting %s is not possible; they go on unlimited", what)
+        return 0
+    return left if held_back(counted, limit) else 0
