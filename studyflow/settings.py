@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from quiz.command_limits import command_rate
 from studyflow.csp import DEFAULT_POLICY
 from studyflow.login_limits import parse_rate
 
@@ -210,14 +211,27 @@ try:
     parse_rate(LOGIN_THROTTLE_RATE)
 except ValueError as error:
     raise ImproperlyConfigured(f"LOGIN_THROTTLE_RATE: {error}") from None
+# Quiz commands (start, answer, reveal, next) allowed per student account, the pages and the API
+# together: see quiz/command_limits.py. Reads are never counted, and "0" turns the limit off (an
+# empty value is the default, as for the numbers above). Why 120 a minute: every question takes
+# two commands (an answer, then "next"; a shown answer one more), and the fastest student, tapping
+# a multiple-choice answer as it appears and "next" at once, manages a question every 2 to 3
+# seconds: 40 to 60 commands a minute. The htmx requests that refresh the panel are reads, and a
+# double click is recognised before it counts. Twice the fastest pace leaves room for a burst; a
+# script is held to 2 commands a second instead of as many as the server takes.
+COMMAND_THROTTLE_RATE = os.environ.get("COMMAND_THROTTLE_RATE", "").strip() or "120/min"
+try:
+    command_rate(COMMAND_THROTTLE_RATE)
+except ValueError as error:
+    raise ImproperlyConfigured(f"COMMAND_THROTTLE_RATE: {error}") from None
 # Behind reverse proxies that append the client's address to X-Forwarded-For, how many of them
 # there are (0: the peer's own address is the client's, and the header is ignored).
 try:
     TRUSTED_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
 except ValueError:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, such as 1") from None
-# The counts live in the cache: each process's memory by default; a Redis URL shares them between
-# the web processes of a site.
+# The counts (failed log-ins, quiz commands) live in the cache: each process's memory by default;
+# a Redis URL shares them between the web processes of a site.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://...), not {CACHE_URL!r}")

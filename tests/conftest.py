@@ -73,3 +73,11 @@ def _no_failed_log_ins_carried_over() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _quiz_commands_unlimited(settings: Any) -> None:
+    """The tests send quiz commands as fast as a script would (hypothesis runs, whole quizzes
+    in a loop), so the limit on them is off here; tests/quiz/test_command_limits.py turns it on
+    with a small rate."""
+    settings.COMMAND_THROTTLE_RATE = "0"

@@ -13,10 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def load_settings(
+    env: dict[str, str], cwd: Path = ROOT, show: str = "VAR_DIR"
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in env}
     return subprocess.run(
-        [sys.executable, "-c", "import studyflow.settings as s; print(s.VAR_DIR)"],
+        [sys.executable, "-c", f"import studyflow.settings as s; print(s.{show})"],
         cwd=cwd,
         env={**clean, **env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -49,6 +51,11 @@ def load_settings(env: dict[str, str], cwd: Path = ROOT) -> subprocess.Completed
             "default-src 'self'\nscript-src 'unsafe-inline'",
             "CONTENT_SECURITY_POLICY must be one line",
         ),
+        ("COMMAND_THROTTLE_RATE", "lots", "COMMAND_THROTTLE_RATE: a rate looks like 120/min"),
+        ("COMMAND_THROTTLE_RATE", "0/min", "or 0 for no limit, not '0/min'"),
+        ("COMMAND_THROTTLE_RATE", "0", "no error"),  # no limit
+        ("COMMAND_THROTTLE_RATE", "", "no error"),  # empty: the default
+        ("LOGIN_THROTTLE_RATE", "10", "LOGIN_THROTTLE_RATE: a rate looks like 10/min"),
         ("CONTENT_SECURITY_POLICY", "", "no error"),  # empty: no policy sent
         ("SECRET_KEY", "", "no error"),  # empty: the development key, DEBUG on
     ],
@@ -101,3 +108,13 @@ def test_the_development_server_keeps_no_connection_open() -> None:
         for argv in (["manage.py", "runserver"], ["manage.py", "migrate"])
     ]
     assert ages == ["0", "60"]
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"), [(None, "120/min"), ("", "120/min"), ("30/m", "30/m"), ("0", "0")]
+)
+def test_quiz_commands_are_limited_unless_turned_off(value: str | None, rate: str) -> None:
+    env = {} if value is None else {"COMMAND_THROTTLE_RATE": value}
+    loaded = load_settings(env, show="COMMAND_THROTTLE_RATE")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == rate

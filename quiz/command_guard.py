@@ -1,0 +1,48 @@
+"""Quiz commands counted per student account in Django's cache (the rules:
+quiz.command_limits), on the REST API and the student pages alike, one count for both.
+
+The API's command endpoints refuse with 429 `throttled` and Retry-After (CommandThrottle); the
+pages show a message on the quiz page or the dashboard (quiz.views). A refused command is not
+sent: nothing is appended. Only commands are counted: a GET never is.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+
+from quiz.command_limits import API_DETAIL, command_rate, counter_name
+from studyflow import window_counts
+from studyflow.login_limits import Rate
+
+
+@functools.lru_cache(maxsize=8)
+def _rate(text: str) -> Rate | None:
+    return command_rate(text)  # checked when the settings load: never raises here
+
+
+def wait_before_command(user: Any, now: float | None = None) -> int:
+    """Count a command of `user`: 0 when it may be sent, else the seconds until their account
+    may send one again. With the limit off (COMMAND_THROTTLE_RATE=0), always 0, counting nothing."""
+    limit = _rate(settings.COMMAND_THROTTLE_RATE)
+    if limit is None or user.pk is None:
+        return 0
+    return window_counts.count(counter_name(user.pk), limit, now=now, what="quiz commands")
+
+
+class CommandThrottle(BaseThrottle):
+    """For the API views that take quiz commands: a POST counts; any other method is a read."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method != "POST":
+            return True
+        wait = wait_before_command(request.user)
+        if wait:
+            # Raised here, not left to DRF's generic message: the project's detail, same code.
+            raise exceptions.Throttled(wait, detail=API_DETAIL)
+        return True
