@@ -28,6 +28,7 @@ from events.api import EventOutputSerializer
 from quiz import content, selectors, services
 from quiz import errors as quiz_errors
 from quiz.answers import MAX_ANSWER_LENGTH
+from quiz.command_guard import CommandThrottle
 from quiz.quiz_view import QuizView
 from studyflow import roles
 from studyflow.api import errors
@@ -154,6 +155,7 @@ class CourseListApi(APIView):
 
 class QuizListCreateApi(APIView):
     permission_classes = [IsStudent]
+    throttle_classes = [CommandThrottle]  # a start counts; the list is a read
 
     @extend_schema_serializer(component_name="StartQuiz")
     class InputSerializer(serializers.Serializer):
@@ -188,7 +190,7 @@ class QuizListCreateApi(APIView):
             200: OpenApiResponse(
                 QuizStateSerializer, description="The student's open quiz on that chapter."
             ),
-            **errors(400, 401, 403, 409, 413, 503),
+            **errors(400, 401, 403, 409, 413, 429, 503),
         },
     )
     def post(self, request: Request) -> Response:
@@ -228,6 +230,7 @@ class QuizCommandApi(APIView):
     is not a student still gets 403 (wrong role) rather than that quiz's 404 or 400."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [CommandThrottle]
 
     def handle_exception(self, exc: Exception) -> Response:
         user = self.request.user if self.request is not None else None
@@ -274,7 +277,7 @@ class QuizAnswerApi(QuizCommandApi):
         summary="Answer the open question",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=InputSerializer,
-        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 413, 503)},
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 413, 429, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -289,7 +292,7 @@ class QuizRevealApi(QuizCommandApi):
         summary="Reveal the worked answer (counts as not correct)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=None,
-        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 429, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
         return self.run(request, quiz_id, services.reveal_answer)
@@ -301,7 +304,7 @@ class QuizNextApi(QuizCommandApi):
         summary="Go on to the next question",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=None,
-        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 503)},
+        responses={200: QuizStateSerializer, **errors(400, 401, 403, 404, 409, 429, 503)},
     )
     def post(self, request: Request, quiz_id: uuid.UUID) -> Response:
         return self.run(request, quiz_id, services.next_question)

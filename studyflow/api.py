@@ -48,7 +48,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         404: "Not found, or not yours.",
         409: "Not allowed in the quiz's current state.",
         413: "The request body is too large.",
-        429: "Too many attempts; retry later.",
+        429: "Too many attempts or commands; retry after Retry-After seconds.",
         503: "A backing service is down.",
     }
     return {
