@@ -34,7 +34,8 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from events.store import RecordedEvent
-from quiz import content, selectors, services
+from quiz import command_guard, content, selectors, services
+from quiz.command_limits import page_message
 from quiz.domain import ANSWER_REVEALED, ANSWERED_CORRECTLY, ANSWERED_INCORRECTLY, QUIZ_PASSED
 from quiz.errors import (
     ChapterNotFound,
@@ -244,12 +245,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _held_back(request: HttpRequest) -> bool:
+    """Count a command of the student toward their limit (quiz.command_guard). Over it, the
+    page says so and how long to wait, and nothing is sent."""
+    wait = command_guard.wait_before_command(request.user)
+    if wait:
+        messages.warning(request, page_message(wait))
+    return bool(wait)
+
+
 @post_else_go_to(_dashboard_url)
 @login_required
 def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Something went wrong with that button. Please try again.")
+        return redirect("quiz:dashboard")
+    if _held_back(request):
         return redirect("quiz:dashboard")
     try:
         result = services.start_quiz(
@@ -367,7 +379,8 @@ def _send(
     )
     if decision == "stale":
         messages.warning(request, STALE_PAGE)
-    elif decision == "apply":
+    # Only a command about to be sent counts: a double click or an old form sends nothing.
+    elif decision == "apply" and not _held_back(request):
         try:
             send(command_id)
         except CommandRejected as error:

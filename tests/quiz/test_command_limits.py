@@ -1,0 +1,155 @@
+"""The limit on quiz commands: the rules (pure), the counting per account, and the student pages
+(plain forms and htmx). The API: tests/api/test_command_limits.py."""
+
+from __future__ import annotations
+
+import re
+import types
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from quiz import command_guard
+from quiz.command_limits import command_rate, counter_name, page_message
+from studyflow import window_counts
+from studyflow.login_limits import Rate
+from tests.pages_data import WRONG, make_chapter, make_student, quiz_stream
+from tests.quiz.test_pages import hidden, page, send, start
+
+T = 1_000_040.0  # 20 s into a minute (1,000,020 is a whole number of minutes)
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def test_a_command_rate_reads_as_the_log_in_rate_does_and_0_is_no_limit() -> None:
+    assert command_rate("120/min") == Rate(120, 60)
+    assert command_rate(" 2/s ") == Rate(2, 1)
+    assert command_rate("0") is command_rate(" 0 ") is None
+    for bad in ("0/min", "120", "lots/min", "", "off"):
+        with pytest.raises(ValueError, match=r"120/min .*or 0 for no limit"):
+            command_rate(bad)
+
+
+def test_each_account_counts_under_its_own_name_and_the_message_says_how_long_to_wait() -> None:
+    assert counter_name(7) != counter_name(8)
+    assert page_message(35).endswith("Wait 35 seconds, then try again.")
+    assert "not sent" in page_message(1) and "1 second," in page_message(1)
+
+
+# --- the counting ---------------------------------------------------------------------------------
+
+
+def test_commands_are_counted_per_account_in_fixed_windows(settings: Any) -> None:
+    settings.COMMAND_THROTTLE_RATE = "3/min"
+    anna, bram = types.SimpleNamespace(pk=1), types.SimpleNamespace(pk=2)
+    # given three commands of one account in a minute
+    assert [command_guard.wait_before_command(anna, now=T) for _ in range(3)] == [0, 0, 0]
+    # then the fourth waits for the minute's end, and another account is not held back
+    assert command_guard.wait_before_command(anna, now=T + 5) == 35
+    assert command_guard.wait_before_command(bram, now=T + 5) == 0
+    # and in the next minute the account goes on
+    assert command_guard.wait_before_command(anna, now=T + 40) == 0
+
+
+def test_with_the_limit_off_nothing_is_counted(settings: Any) -> None:
+    settings.COMMAND_THROTTLE_RATE = "0"
+    anna = types.SimpleNamespace(pk=1)
+    assert {command_guard.wait_before_command(anna, now=T) for _ in range(500)} == {0}
+
+
+def test_with_the_cache_down_commands_go_on(settings: Any) -> None:
+    settings.COMMAND_THROTTLE_RATE = "1/min"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    anna = types.SimpleNamespace(pk=1)
+    assert [command_guard.wait_before_command(anna, now=T) for _ in range(3)] == [0, 0, 0]
+
+
+# --- the student pages ----------------------------------------------------------------------------
+
+
+class Clock:
+    """Stands in for the `time` module of the counting: the time is what the test says."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def time(self) -> float:
+        return self.at
+
+
+@pytest.fixture
+def limited(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
+    """Three commands a minute, on a clock the test moves."""
+    settings.COMMAND_THROTTLE_RATE = "3/min"
+    clock = Clock(T)
+    monkeypatch.setattr(window_counts, "time", clock)
+    return clock
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_quiz_page_says_to_wait_and_sends_nothing(client: Client, limited: Clock) -> None:
+    student, chapter = make_student(), make_chapter(title="Adding up", streak_goal=3)
+    client.force_login(student)
+    # given three commands: a start, a wrong answer, the next question
+    quiz_id = start(client, chapter)
+    assert send(client, quiz_id, "answer", answer=WRONG).status_code == 302
+    assert send(client, quiz_id, "next").status_code == 302
+    before = quiz_stream(quiz_id)
+    # when the student answers again, 5 s later, with a plain form
+    limited.at = T + 5
+    response = send(client, quiz_id, "answer", answer=WRONG)
+    # then the quiz page comes back with the message, and nothing was appended
+    assert response.status_code == 302 and response["Location"] == f"/quizzes/{quiz_id}/"
+    assert page_message(35) in page(client, quiz_id)
+    assert quiz_stream(quiz_id) == before
+    # and with htmx: the panel is swapped in with the message (htmx follows the redirect)
+    html = page(client, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    fields = {
+        "command_id": hidden(html, url, "command_id"),
+        "version": hidden(html, url, "version"),
+    }
+    htmx = {"HX-Request": "true"}
+    response = client.post(url, {**fields, "answer": WRONG}, headers=htmx, follow=True)
+    assert response.status_code == 200
+    panel = response.content.decode()
+    assert re.match(r'\s*<title>.*</title>\s*<section id="quiz-panel"', panel)
+    assert page_message(35) in panel
+    assert quiz_stream(quiz_id) == before
+    # and in the next minute the same form is sent
+    limited.at = T + 40
+    assert client.post(url, {**fields, "answer": WRONG}).status_code == 302
+    assert len(quiz_stream(quiz_id)) == len(before) + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_is_not_counted_and_a_start_over_the_limit_stays_on_the_dashboard(
+    client: Client, limited: Clock
+) -> None:
+    student, chapter = make_student(), make_chapter(title="Adding up", streak_goal=3)
+    client.force_login(student)
+    quiz_id = start(client, chapter)
+    html = page(client, quiz_id)
+    url = f"/quizzes/{quiz_id}/answer/"
+    fields = {
+        "command_id": hidden(html, url, "command_id"),
+        "version": hidden(html, url, "version"),
+        "answer": WRONG,
+    }
+    # the same form sent three times is one command (the page sees it was applied): two counted
+    for _ in range(3):
+        assert client.post(url, fields).status_code == 302
+    assert "Too many" not in page(client, quiz_id)
+    # one more command is allowed in this minute, then a start is refused on the dashboard
+    assert send(client, quiz_id, "next").status_code == 302
+    response = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    assert page_message(40) in client.get("/dashboard/").content.decode()
