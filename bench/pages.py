@@ -331,13 +331,14 @@ def main() -> int:
     total = Event.objects.count()
     student = get_user_model().objects.get(username=BENCH_STUDENT)
     history = Event.objects.filter(metadata__actor_id=student.pk).count()
-    open_quiz = next(q for q in selectors.quizzes_of(student) if q.status != "passed")
+    quizzes = selectors.quiz_page(student, limit=10_000).quizzes
+    open_quiz = next(q for q in quizzes if q.status != "passed")
     quiz_events = len(selectors.quiz_events(student, open_quiz.id))
     client = Client()
     client.force_login(student)
     # The dashboard reads the student's last few quizzes as they are now (kept in the session when
     # a quiz page opens): open three, the open quiz last, so every dashboard below reads three.
-    for quiz in [*selectors.quizzes_of(student, limit=2), open_quiz]:
+    for quiz in [*selectors.quiz_page(student, limit=2).quizzes, open_quiz]:
         client.get(f"/quizzes/{quiz.id}/")
     results = {
         "dashboard": time_page(client, "/dashboard/", args.requests),

@@ -532,21 +532,25 @@ def _query(sql: str, params: Sequence[Any], *, metadata: bool = True) -> list[Re
 
 
 def read_stream(
-    stream_id: str, from_version: int = 1, *, metadata: bool = True
+    stream_id: str, from_version: int = 1, *, metadata: bool = True, limit: int | None = None
 ) -> list[RecordedEvent]:
-    """The stream's events from `from_version` on, in version order, upcast. Without `metadata`
-    the events arrive with metadata={}: a reader that does not look at it (folding a quiz) saves
-    reading and parsing a document per event, about a third of the read."""
+    """The stream's events from `from_version` on, in version order, upcast; at most `limit` of
+    them when given. Without `metadata` the events arrive with metadata={}: a reader that does not
+    look at it (folding a quiz) saves reading and parsing a document per event, about a third of
+    the read."""
     validate_stream_id(stream_id)
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit!r}")
     lean = _LEAN_COLUMNS if _is_pg() else _SQLITE_LEAN_COLUMNS
     columns = _COLUMNS if metadata else lean
-    events = _query(
+    sql = (
         f"SELECT {columns} FROM events_event WHERE stream_id = %s AND version >= %s "
-        "ORDER BY version",
-        [stream_id, from_version],
-        metadata=metadata,
+        "ORDER BY version"
     )
-    return upcast_all(events)
+    params: list[Any] = [stream_id, from_version]
+    if limit is not None:
+        sql, params = f"{sql} LIMIT %s", [*params, limit]
+    return upcast_all(_query(sql, params, metadata=metadata))
 
 
 def stream_version(stream_id: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -40,6 +41,7 @@ MAX_QUIZZES = 500
 DEFAULT_QUIZZES = 100
 MAX_QUESTIONS = 1000
 MAX_QUIZ_EVENTS = 1000
+MAX_VERSION = 2**31 - 1  # the event table's version column
 QUIZ_STATUSES = [
     "question_open",
     "answered_correctly",
@@ -47,6 +49,25 @@ QUIZ_STATUSES = [
     "answer_revealed",
     "passed",
 ]
+
+
+# --- paging ---------------------------------------------------------------------------------------
+
+
+def next_page_link(request: Request, **params: Any) -> str:
+    """An RFC 8288 Link header to the same list with `params` for its next page."""
+    url = request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
+    return f'<{url}>; rel="next"'
+
+
+def next_page_header(what: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "Link",
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        response=[200],
+        description=f'Only when there is more: `<url>; rel="next"`, the URL of {what}.',
+    )
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -165,20 +186,35 @@ class QuizListCreateApi(APIView):
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_QUIZZES, default=DEFAULT_QUIZZES
         )
+        before = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     @extend_schema(
         operation_id="quizzes_list",
         summary="The caller's quizzes, newest first",
+        description=(
+            "Up to `limit` quizzes. When there are older ones, the `Link` header names the next "
+            'page (`rel="next"`): the same list from `before` on.'
+        ),
         parameters=[
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1..500, default 100.")
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1..500, default 100."),
+            OpenApiParameter(
+                "before", OpenApiTypes.INT, description="From the next page's Link: older quizzes."
+            ),
+            next_page_header("the older quizzes"),
         ],
         responses={200: QuizStateSerializer(many=True), **errors(400, 401, 403, 503)},
     )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        quizzes = selectors.quizzes_of(request.user, limit=filters.validated_data["limit"])
-        return Response([quiz_state(quiz) for quiz in quizzes])
+        limit = filters.validated_data["limit"]
+        page = selectors.quiz_page(
+            request.user, limit=limit, before=filters.validated_data.get("before")
+        )
+        response = Response([quiz_state(quiz) for quiz in page.quizzes])
+        if page.next_before is not None:
+            response["Link"] = next_page_link(request, limit=limit, before=page.next_before)
+        return response
 
     @extend_schema(
         operation_id="quizzes_create",
@@ -313,14 +349,39 @@ class QuizNextApi(QuizCommandApi):
 class QuizEventsApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    class FilterSerializer(serializers.Serializer):
+        from_version = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_VERSION, default=1
+        )
+
     @extend_schema(
         operation_id="quizzes_events",
         summary="The quiz's events, in version order (same readers as the quiz)",
-        responses={200: EventOutputSerializer(many=True), **errors(401, 404, 503)},
+        description=(
+            f"Up to {MAX_QUIZ_EVENTS} events. When the quiz has more, the `Link` header names the "
+            'next page (`rel="next"`): the events from `from_version` on.'
+        ),
+        parameters=[
+            OpenApiParameter(
+                "from_version", OpenApiTypes.INT, description="The first version to list; 1."
+            ),
+            next_page_header("the quiz's later events"),
+        ],
+        responses={200: EventOutputSerializer(many=True), **errors(400, 401, 404, 503)},
     )
     def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        events = list(selectors.quiz_events(request.user, quiz_id))[:MAX_QUIZ_EVENTS]
-        return Response(EventOutputSerializer(events, many=True).data)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        events = selectors.quiz_events(
+            request.user,
+            quiz_id,
+            from_version=filters.validated_data["from_version"],
+            limit=MAX_QUIZ_EVENTS + 1,  # one more: is there a next page?
+        )
+        response = Response(EventOutputSerializer(events[:MAX_QUIZ_EVENTS], many=True).data)
+        if len(events) > MAX_QUIZ_EVENTS:
+            response["Link"] = next_page_link(request, from_version=events[-1].version)
+        return response
 
 
 # --- staff: content -------------------------------------------------------------------------------

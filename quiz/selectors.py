@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,11 +32,9 @@ def _may_read(actor: Any, state: QuizState) -> bool:
     return bool(students_visible_to(actor).filter(pk=state.student_id).exists())
 
 
-def _readable(
-    actor: Any, quiz_id: uuid.UUID | str, *, metadata: bool = False
-) -> tuple[QuizState, list[RecordedEvent]]:
+def _readable(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizState, list[RecordedEvent]]:
     stream = services.stream_id(services.parse_quiz_id(quiz_id))
-    events = store.read_stream(stream, metadata=metadata)
+    events = store.read_stream(stream, metadata=False)
     state = fold(events)
     if not _may_read(actor, state):
         raise QuizNotFound()
@@ -53,34 +52,54 @@ def quiz_with_events(actor: Any, quiz_id: uuid.UUID | str) -> tuple[QuizView, li
     return services.view_of(state), events
 
 
-def quiz_events(actor: Any, quiz_id: uuid.UUID | str) -> list[RecordedEvent]:
-    """The quiz's events in version order, metadata and all."""
-    _, events = _readable(actor, quiz_id, metadata=True)
-    return events
+def quiz_events(
+    actor: Any, quiz_id: uuid.UUID | str, *, from_version: int = 1, limit: int | None = None
+) -> list[RecordedEvent]:
+    """The quiz's events from `from_version` on (at most `limit`), in version order, metadata and
+    all. Who may read them is decided by the quiz's first event alone: it names the student."""
+    stream = services.stream_id(services.parse_quiz_id(quiz_id))
+    if not _may_read(actor, fold(store.read_stream(stream, metadata=False, limit=1))):
+        raise QuizNotFound()
+    return store.read_stream(stream, from_version, limit=limit)
 
 
-def quiz_ids_of(student_id: int) -> QuerySet[Event, Any]:
-    """The ids of the student's quizzes, newest first (the QuizStarted-by-student index)."""
+def _started_by(student_id: int) -> QuerySet[Event, Any]:
+    """The student's QuizStarted events, newest first (the QuizStarted-by-student index)."""
     return (
         Event.objects.filter(type=QUIZ_STARTED)
         .alias(student=KT("data__student_id"))
         .filter(student=str(student_id))
         .order_by("-position")
-        .values_list("data__quiz_id", flat=True)
     )
 
 
-def quizzes_of(student: Any, limit: int | None = None) -> list[QuizView]:
-    """The student's quizzes, newest first (found through the QuizStarted-by-student index).
+def quiz_ids_of(student_id: int) -> QuerySet[Event, Any]:
+    """The ids of the student's quizzes, newest first."""
+    return _started_by(student_id).values_list("data__quiz_id", flat=True)
 
-    `limit` caps the ids before any stream is read: each quiz costs a stream read."""
+
+@dataclass(frozen=True)
+class QuizPage:
+    quizzes: list[QuizView]
+    # Where the next (older) page begins: pass it back as `before`. None on the last page.
+    next_before: int | None
+
+
+def quiz_page(student: Any, *, limit: int, before: int | None = None) -> QuizPage:
+    """The student's quizzes, newest first: `limit` of those started before the position
+    `before` (from the newest when None). Each quiz on the page costs a stream read."""
     if student is None or student.pk is None:
-        return []
-    quiz_ids = quiz_ids_of(student.pk)
-    if limit is not None:
-        quiz_ids = quiz_ids[:limit]
-    states = (_state_now(quiz_id) for quiz_id in quiz_ids)
-    return [services.view_of(state) for state in states if state.started]
+        return QuizPage([], None)
+    started = _started_by(student.pk)
+    if before is not None:
+        started = started.filter(position__lt=before)
+    found = list(started.values_list("position", "data__quiz_id")[: limit + 1])
+    page = found[:limit]
+    states = (_state_now(quiz_id) for _, quiz_id in page)
+    return QuizPage(
+        [services.view_of(state) for state in states if state.started],
+        page[-1][0] if len(found) > limit else None,
+    )
 
 
 def current_quizzes(student: Any, quiz_ids: Iterable[str]) -> list[QuizView]:

@@ -215,6 +215,60 @@ def test_list_is_the_callers_quizzes_newest_first(school: School2) -> None:
     rec.get("/api/quizzes/?limit=abc", expect=400)
 
 
+def next_link(response: Any) -> str | None:
+    """The path and query of a `Link: <url>; rel="next"` header, if there is one."""
+    link = response.headers.get("Link")
+    if link is None:
+        return None
+    url, rel = link.split(";")
+    assert rel.strip() == 'rel="next"' and url.startswith("<http://testserver/api/"), link
+    return url.strip("<>").removeprefix("http://testserver")
+
+
+def test_a_long_list_of_quizzes_links_to_its_next_page(school: School2) -> None:
+    # given a student with two quizzes
+    rec = Recorder(school.client("student1"))
+    older, newer = (start(rec, school.chapters[name].pk)["id"] for name in ("words", "choices"))
+    client = school.client("student1")
+    # when they list one at a time
+    first = client.get("/api/quizzes/?limit=1")
+    # then the first page is the newest, and its Link leads to the rest
+    assert [q["id"] for q in first.json()] == [newer]
+    path = next_link(first)
+    assert path is not None and "limit=1" in path
+    second = client.get(path)
+    assert [q["id"] for q in second.json()] == [older]
+    assert next_link(second) is None
+    # and a list that fits on its page has no Link
+    assert next_link(client.get("/api/quizzes/")) is None
+    rec.get("/api/quizzes/?before=0", expect=400)
+
+
+def test_a_long_quiz_lists_its_events_a_page_at_a_time(
+    school: School2, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a quiz of four events, and pages of three
+    monkeypatch.setattr("quiz.api.MAX_QUIZ_EVENTS", 3)
+    rec = Recorder(school.client("student1"))
+    quiz = f"/api/quizzes/{start(rec, school.chapters['words'].pk)['id']}"
+    rec.post(f"{quiz}/reveal/")
+    rec.post(f"{quiz}/next/")
+    client = school.client("student1")
+    # when the student lists them
+    first = client.get(f"{quiz}/events/")
+    # then the first three come, and the Link leads to the others
+    assert [e["version"] for e in first.json()] == [1, 2, 3]
+    path = next_link(first)
+    assert path == f"{quiz}/events/?from_version=4"
+    second = client.get(path)
+    assert [e["version"] for e in second.json()] == [4]
+    assert next_link(second) is None
+    assert client.get(f"{quiz}/events/?from_version=5").json() == []
+    rec.get(f"{quiz}/events/?from_version=0", expect=400)
+    # and another student still does not see the quiz at all, from any version
+    assert school.client("student2").get(f"{quiz}/events/?from_version=2").status_code == 404
+
+
 def test_detail_and_404s(school: School2) -> None:
     rec = Recorder(school.client("student1"))
     state = start(rec, school.chapters["words"].pk)

@@ -488,6 +488,15 @@ def test_read_stream_from_a_version() -> None:
     assert stream_version(new_stream()) == 0
 
 
+def test_read_stream_at_most_a_limit_of_events() -> None:
+    stream = new_stream()
+    append(stream, [started(i) for i in range(1, 6)], NO_STREAM)
+    assert [e.version for e in read_stream(stream, from_version=2, limit=2)] == [2, 3]
+    assert [e.version for e in read_stream(stream, limit=9, metadata=False)] == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="limit"):
+        read_stream(stream, limit=0)
+
+
 def test_read_stream_without_metadata_gives_the_same_events_with_empty_metadata() -> None:
     stream = new_stream()
     append(stream, [NewEvent("quiz.QuizStarted", {"n": i}, {"i": i}) for i in range(4)], NO_STREAM)

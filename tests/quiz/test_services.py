@@ -414,6 +414,8 @@ def test_quiz_events_in_version_order(world):
     events = selectors.quiz_events(world.student, quiz.id)
     assert [e.version for e in events] == [1, 2, 3]
     assert events[-1].type == "quiz.QuestionAnsweredIncorrectly"
+    later = selectors.quiz_events(world.teacher, quiz.id, from_version=2, limit=1)
+    assert [e.version for e in later] == [2]
 
 
 def test_quizzes_of_a_student_newest_first(world):
@@ -423,8 +425,13 @@ def test_quizzes_of_a_student_newest_first(world):
     answer(world, first.id, right_answer(first))
     second = start(world).quiz
     services.start_quiz(actor=world.other_student, chapter_id=world.chapter.pk, command_id=cid())
-    assert [q.id for q in selectors.quizzes_of(world.student)] == [second.id, first.id]
-    assert [q.status for q in selectors.quizzes_of(world.student)] == ["question_open", "passed"]
+    page = selectors.quiz_page(world.student, limit=2)
+    assert [q.id for q in page.quizzes] == [second.id, first.id] and page.next_before is None
+    assert [q.status for q in page.quizzes] == ["question_open", "passed"]
+    newest = selectors.quiz_page(world.student, limit=1)
+    assert [q.id for q in newest.quizzes] == [second.id] and newest.next_before is not None
+    older = selectors.quiz_page(world.student, limit=1, before=newest.next_before)
+    assert [q.id for q in older.quizzes] == [first.id] and older.next_before is None
 
 
 # --- caches: stale is safe ------------------------------------------------------------------------
