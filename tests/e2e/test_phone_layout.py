@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from quiz.models import Chapter
+from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,3 +68,21 @@ def test_a_long_name_does_not_push_the_header_to_three_lines(
     assert header_lines(page) == 2
     # The whole name is still there, for a screen reader; only the view of it is cut short.
     assert "Oosterhuis" in page.locator(".site-header .site-user").inner_text()
+
+
+def test_the_question_difficulty_page_does_not_scroll_sideways_on_a_phone(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """Its wide table scrolls in its own box; nothing in it (the hidden words of a "Who" button
+    among them) may stretch the page itself."""
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    assert page.locator(".questions .wrong details.who").count() > 0
+    snap(page, "teacher-question-difficulty")  # fails if the page scrolls sideways at 375 px
