@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.e2e.conftest import NARROW, WIDE
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -61,6 +62,14 @@ def press_next(page: Any) -> None:
     page.wait_for_selector(".next-form button:focus")
     page.keyboard.press("Enter")
     wait_for_status(page, "question_open")
+
+
+def summary_rows(page: Any) -> list[int]:
+    """How many figures each row of the passed card's summary holds, top to bottom."""
+    tops = page.eval_on_selector_all(
+        ".summary > div", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+    )
+    return [tops.count(top) for top in sorted(set(tops))]
 
 
 def start_a_quiz(
@@ -161,6 +170,11 @@ def test_a_student_practises_a_chapter_until_it_passes(
     assert "Questions answered\n5" in summary  # the shown answer apart, as teachers count
     assert "Wrong answers\n1" in summary and "Answers shown\n1" in summary
     assert page.title() == "Passed: Adding halves · Studyflow"  # with htmx too, without a reload
+    # Its four figures in one row on a desktop and two by two on a phone, none left alone.
+    assert summary_rows(page) == [4]
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    assert summary_rows(page) == [2, 2]
+    page.set_viewport_size({"width": WIDE, "height": 900})
     snap(page, f"{mode}-09-passed")
 
     page.get_by_role("link", name="Back to my chapters").click()
