@@ -39,6 +39,9 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "A backing service is unavailable; try again shortly."
     default_code = "service_unavailable"
+    # Sent as Retry-After: a client's retries then wait for the database to come back, rather
+    # than each one waiting on the database's timeout.
+    wait = 5
 
 
 class Conflict(exceptions.APIException):

@@ -191,8 +191,9 @@ def test_database_down_is_503() -> None:
         assert response.json()["database"] == "down"
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION="Token abc")
-        body = error_of(client.get("/api/courses/"), 503)
-        assert body["code"] == "service_unavailable"
+        response = client.get("/api/courses/")
+        assert error_of(response, 503)["code"] == "service_unavailable"
+        assert response["Retry-After"] == "5"
     finally:
         connection.close()
         connection.settings_dict.clear()
