@@ -192,6 +192,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The site's "page out of date", with a log line naming the cause when a Secure cookie met HTTP.
+CSRF_FAILURE_VIEW = "studyflow.csrf.csrf_failure"
 # HTTP Strict Transport Security: browsers then refuse plain HTTP to this host for that long. Off
 # until an operator sets it, once HTTPS works: a wrong value locks users out for its duration.
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
