@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from rest_framework.views import APIView
 from studyflow import login_guard, roles, tokens
 from studyflow.exceptions import ErrorSerializer
 from studyflow.permissions import IsTeacherOrStaff
+
+logger = logging.getLogger(__name__)
 
 MAX_CLASSES = 500
 UP_DOWN = ["ok", "down"]
@@ -163,7 +166,9 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except DatabaseError:
+    except DatabaseError as error:
+        # The 503 alone says "down"; the operator reading the log needs to know why.
+        logger.warning("Health check: the database is down: %s", error)
         return False
 
 
@@ -193,7 +198,9 @@ def broker_ok(url: str | None = None) -> bool:
         with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
             broker.ensure_connection(max_retries=1, timeout=1)
         return True
-    except Exception:  # any failure to reach the broker means "down", whatever the transport
+    # Any failure to reach the broker means "down", whatever the transport.
+    except Exception as error:
+        logger.warning("Health check: the broker is down: %s", error)
         return False
 
 

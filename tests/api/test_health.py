@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from rest_framework.test import APIClient
 
 from studyflow.api import broker_ok
@@ -37,3 +40,23 @@ def test_broker_down_is_reported_but_still_200(settings: Any) -> None:
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] == "down"
+
+
+def test_database_down_is_a_503_and_the_log_says_why(caplog: pytest.LogCaptureFixture) -> None:
+    broken = mock.MagicMock()
+    broken.cursor.side_effect = OperationalError('database "studyflow" does not exist')
+    with mock.patch("studyflow.api.connection", broken), caplog.at_level(logging.WARNING):
+        response = APIClient().get("/api/health/")
+    assert response.status_code == 503 and response.json()["database"] == "down"
+    assert any(
+        r.name == "studyflow.api" and 'database "studyflow" does not exist' in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_broker_down_says_why_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert broker_ok("redis://127.0.0.1:1/0") is False
+    assert any(
+        r.name == "studyflow.api" and "broker is down" in r.getMessage() for r in caplog.records
+    )
