@@ -55,9 +55,11 @@ QUIZ_STATUSES = [
 
 
 def next_page_link(request: Request, **params: Any) -> str:
-    """An RFC 8288 Link header to the same list with `params` for its next page."""
-    url = request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
-    return f'<{url}>; rel="next"'
+    """An RFC 8288 Link header to the same list with `params` for its next page. A path, not an
+    absolute URL: the client resolves it against the URL it asked for. Behind the site's HTTPS
+    proxy this server sees plain HTTP, and an http:// link would have the client send its token
+    in the clear."""
+    return f'<{request.path}?{urlencode(params)}>; rel="next"'
 
 
 def next_page_header(what: str) -> OpenApiParameter:
@@ -66,7 +68,10 @@ def next_page_header(what: str) -> OpenApiParameter:
         OpenApiTypes.STR,
         location=OpenApiParameter.HEADER,
         response=[200],
-        description=f'Only when there is more: `<url>; rel="next"`, the URL of {what}.',
+        description=(
+            f'Only when there is more: `<path>; rel="next"`, the path of {what} on this site '
+            "(resolve it against the request's URL)."
+        ),
     )
 
 
