@@ -380,7 +380,13 @@ def _send(
     if decision == "stale":
         messages.warning(request, STALE_PAGE)
     # Only a command about to be sent counts: a double click or an old form sends nothing.
-    elif decision == "apply" and not _held_back(request):
+    elif decision == "apply" and _held_back(request):
+        if "answer" in request.POST:
+            # The page again, with what the student typed still in its box: a redirect would
+            # empty it. 429, which htmx swaps in too (quiz.html's htmx-config).
+            answer = request.POST.get("answer", "")
+            return _render_quiz(request, loaded, answer=answer, status=429)
+    elif decision == "apply":
         try:
             send(command_id)
         except CommandRejected as error:

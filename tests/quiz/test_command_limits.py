@@ -105,24 +105,32 @@ def test_the_quiz_page_says_to_wait_and_sends_nothing(client: Client, limited: C
     before = quiz_stream(quiz_id)
     # when the student answers again, 5 s later, with a plain form
     limited.at = T + 5
-    response = send(client, quiz_id, "answer", answer=WRONG)
-    # then the quiz page comes back with the message, and nothing was appended
-    assert response.status_code == 302 and response["Location"] == f"/quizzes/{quiz_id}/"
-    assert page_message(35) in page(client, quiz_id)
+    response = send(client, quiz_id, "answer", answer="my typed answer")
+    # then the quiz page comes back with the message and the answer they typed still in its
+    # box (a redirect would empty it), and nothing was appended
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert page_message(35) in html and 'value="my typed answer"' in html
     assert quiz_stream(quiz_id) == before
-    # and with htmx: the panel is swapped in with the message (htmx follows the redirect)
-    html = page(client, quiz_id)
+    # and with htmx: the panel is swapped in with the message and the answer (htmx swaps a 429:
+    # quiz.html's htmx-config)
     url = f"/quizzes/{quiz_id}/answer/"
     fields = {
         "command_id": hidden(html, url, "command_id"),
         "version": hidden(html, url, "version"),
     }
     htmx = {"HX-Request": "true"}
-    response = client.post(url, {**fields, "answer": WRONG}, headers=htmx, follow=True)
-    assert response.status_code == 200
+    response = client.post(url, {**fields, "answer": WRONG}, headers=htmx)
+    assert response.status_code == 429
     panel = response.content.decode()
     assert re.match(r'\s*<title>.*</title>\s*<section id="quiz-panel"', panel)
-    assert page_message(35) in panel
+    assert page_message(35) in panel and f'value="{WRONG}"' in panel
+    assert '{"code":"429","swap":true}' in page(client, quiz_id)
+    assert quiz_stream(quiz_id) == before
+    # and the other commands, with nothing typed, lead back to the quiz page with the message
+    response = send(client, quiz_id, "reveal")
+    assert response.status_code == 302 and response["Location"] == f"/quizzes/{quiz_id}/"
+    assert page_message(35) in page(client, quiz_id)
     assert quiz_stream(quiz_id) == before
     # and in the next minute the same form is sent
     limited.at = T + 40
