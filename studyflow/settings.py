@@ -239,7 +239,13 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a Redis URL (redis://...), not {CACHE_URL!r}")
 CACHES: dict[str, Any] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Every quiz command and failed log-in asks the cache: a Redis that hangs may cost a
+            # request a second, not the client's default 5 s per call (then the count is skipped).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if CACHE_URL
         # Room for many counters: the default 300 entries would let a flood of them push one out.
         else {

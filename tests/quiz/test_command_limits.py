@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import socket
+import threading
 import types
 import uuid
 from typing import Any
@@ -17,6 +20,7 @@ from studyflow import window_counts
 from studyflow.login_limits import Rate
 from tests.pages_data import WRONG, make_chapter, make_student, quiz_stream
 from tests.quiz.test_pages import hidden, page, send, start
+from tests.studyflow.test_settings import load_settings
 
 T = 1_000_040.0  # 20 s into a minute (1,000,020 is a whole number of minutes)
 
@@ -70,6 +74,31 @@ def test_with_the_cache_down_commands_go_on(settings: Any) -> None:
     }
     anna = types.SimpleNamespace(pk=1)
     assert [command_guard.wait_before_command(anna, now=T) for _ in range(3)] == [0, 0, 0]
+
+
+def test_with_the_cache_hanging_commands_go_on_after_a_moment(settings: Any) -> None:
+    """A Redis that takes connections and never answers (overloaded, or half down): every quiz
+    command asks it, and the client's own default (5 s a call) would hold every command, and
+    with them the web processes, for that long."""
+    silent = socket.create_server(("127.0.0.1", 0))  # listens, never accepts nor answers
+    try:
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        loaded = load_settings({"CACHE_URL": url}, show="CACHES")
+        assert loaded.returncode == 0, loaded.stderr
+        settings.CACHES = ast.literal_eval(loaded.stdout)
+        settings.COMMAND_THROTTLE_RATE = "1/min"
+        waits: list[int] = []
+        counting = threading.Thread(
+            target=lambda: waits.append(
+                command_guard.wait_before_command(types.SimpleNamespace(pk=1))
+            ),
+            daemon=True,
+        )
+        counting.start()
+        counting.join(timeout=3)
+        assert waits == [0], "the command waited on the cache"
+    finally:
+        silent.close()
 
 
 # --- the student pages ----------------------------------------------------------------------------
