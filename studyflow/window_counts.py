@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
+from time import monotonic
 
 from django.core.cache import cache
 
 from studyflow.login_limits import Rate, held_back, window
 
 logger = logging.getLogger(__name__)
+
+# While the cache is down every count fails: its traceback once a minute (per process) shows it,
+# one for every request would bury the rest of the log.
+CACHE_DOWN_LOG_SECONDS = 60.0
+_cache_down_logged_at: float | None = None
 
 
 def window_key(name: str, index: int) -> str:
@@ -36,6 +42,18 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     except ValueError:  # the key expired between add and incr: the window has just ended
         return 0
     except Exception:
-        logger.exception("Counting %s is not possible; they go on unlimited", what)
+        _log_cache_down(what)
         return 0
     return left if held_back(counted, limit) else 0
+
+
+def _log_cache_down(what: str) -> None:
+    global _cache_down_logged_at
+    now = monotonic()
+    if _cache_down_logged_at is not None and now - _cache_down_logged_at < CACHE_DOWN_LOG_SECONDS:
+        return
+    _cache_down_logged_at = now
+    logger.exception(
+        "Counting %s is not possible; they go on unlimited (logged once a minute while it lasts)",
+        what,
+    )

@@ -64,7 +64,10 @@ def test_with_the_limit_off_nothing_is_counted(settings: Any) -> None:
     assert {command_guard.wait_before_command(anna, now=T) for _ in range(500)} == {0}
 
 
-def test_with_the_cache_down_commands_go_on(settings: Any) -> None:
+def test_with_the_cache_down_commands_go_on(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(window_counts, "_cache_down_logged_at", None)
     settings.COMMAND_THROTTLE_RATE = "1/min"
     settings.CACHES = {
         "default": {
@@ -74,6 +77,10 @@ def test_with_the_cache_down_commands_go_on(settings: Any) -> None:
     }
     anna = types.SimpleNamespace(pk=1)
     assert [command_guard.wait_before_command(anna, now=T) for _ in range(3)] == [0, 0, 0]
+    # and the log says so once, with its cause, not once a command
+    said = [r for r in caplog.records if r.name == "studyflow.window_counts"]
+    assert len(said) == 1 and said[0].levelname == "ERROR" and said[0].exc_info
+    assert "Counting quiz commands is not possible" in said[0].getMessage()
 
 
 def test_with_the_cache_hanging_commands_go_on_after_a_moment(settings: Any) -> None:
