@@ -379,7 +379,8 @@ def _send(
     )
     if decision == "stale":
         messages.warning(request, STALE_PAGE)
-    # Only a command about to be sent counts: a double click or an old form sends nothing.
+    # Only a command about to be sent counts: a double click or an old form sends nothing. It is
+    # counted here, once; one not held back is sent in the next branch.
     elif decision == "apply" and _held_back(request):
         if "answer" in request.POST:
             # The page again, with what the student typed still in its box: a redirect would
