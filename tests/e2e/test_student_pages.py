@@ -342,3 +342,25 @@ def test_an_answer_that_does_not_go_through_says_so(
     wait_for_status(page, "answered_incorrectly")
     assert alert.inner_text() == ""
     assert len(answer_events(quiz_id)) == 1
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_an_answer_over_the_command_limit_waits_in_its_box(
+    new_page: Callable[..., Any], login: Callable[..., None], settings: Any, js: bool
+) -> None:
+    # given a site that allows one quiz command a day, used up by starting the quiz
+    settings.COMMAND_THROTTLE_RATE = "1/day"
+    page, _, quiz_id = start_a_quiz(new_page, login, js=js)
+    # when the student answers
+    submit_answer(page, "42")
+    # then they are told to wait, nothing is sent, and their answer is still in its box
+    message = page.get_by_text("Too many answers and clicks in a short time")
+    message.wait_for()
+    assert message.is_visible()
+    assert page.locator("#answer").input_value() == "42"
+    assert panel_status(page) == "question_open" and answer_events(quiz_id) == []
+    # and once the limit allows it again, the same answer goes through
+    settings.COMMAND_THROTTLE_RATE = "0"
+    page.locator("#answer").press("Enter")
+    wait_for_status(page, "answered_incorrectly")
+    assert len(answer_events(quiz_id)) == 1
