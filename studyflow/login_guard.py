@@ -12,14 +12,11 @@ go on unlimited (and it is logged): refusing everybody would be worse (studyflow
 from __future__ import annotations
 
 import hashlib
-import logging
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from studyflow import window_counts
@@ -29,10 +26,8 @@ from studyflow.login_limits import (
     client_address,
     parse_rate,
     wait_text,
-    window,
 )
 
-logger = logging.getLogger(__name__)
 TOO_MANY = "Too many failed log-ins for this account. Wait %(wait)s, then try again."
 
 
@@ -60,13 +55,7 @@ def begin(address: str, username: str, now: float | None = None) -> int:
 
 def forgive(address: str, username: str, now: float | None = None) -> None:
     """Take back a counted try whose password was right."""
-    index, _ = window(time.time() if now is None else now, rate())
-    try:
-        cache.decr(window_counts.window_key(_name(address, username), index))
-    except ValueError:
-        pass  # already gone with its window
-    except Exception:
-        logger.exception("Could not take back a counted log-in")
+    window_counts.take_back(_name(address, username), rate(), now=now, what="failed log-ins")
 
 
 def count_try(address: str, username: str) -> None:

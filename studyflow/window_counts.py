@@ -47,6 +47,17 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     return left if held_back(counted, limit) else 0
 
 
+def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "requests") -> None:
+    """Uncount one for `name` in the window `now` falls in (a counted try that turned out fine)."""
+    index, _ = window(time.time() if now is None else now, limit)
+    try:
+        cache.decr(window_key(name, index))
+    except ValueError:
+        pass  # already gone with its window
+    except Exception:
+        _log_cache_down(what)
+
+
 def _log_cache_down(what: str) -> None:
     global _cache_down_logged_at
     now = monotonic()
