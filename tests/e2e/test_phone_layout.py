@@ -1,4 +1,5 @@
-"""The pages on a phone (375 px) and on a desktop: the header, and pages whose tables scroll."""
+"""The pages on a phone (375 px) and on a desktop: the header, pages whose tables scroll, and the
+question difficulty table as cards."""
 
 from __future__ import annotations
 
@@ -86,3 +87,73 @@ def test_the_question_difficulty_page_does_not_scroll_sideways_on_a_phone(
     page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
     assert page.locator(".questions .wrong details.who").count() > 0
     snap(page, "teacher-question-difficulty")  # fails if the page scrolls sideways at 375 px
+
+
+def table_roles(page: Any) -> dict[str, int]:
+    """How many tables, rows, header cells and cells chromium's accessibility tree holds: what a
+    screen reader is given, after the page's CSS (a table laid out as blocks may lose them)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    counts = dict.fromkeys(("table", "row", "columnheader", "rowheader", "cell"), 0)
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if role in counts:
+            counts[role] += 1
+    return counts
+
+
+QUESTION_ROWS = """rows => rows.map(row => {
+    const box = row.getBoundingClientRect();
+    const cells = [...row.children].map(cell => cell.getBoundingClientRect());
+    return {
+        top: box.top, height: box.height,
+        questionTop: row.querySelector('.q').getBoundingClientRect().top,
+        cellTops: cells.map(cell => cell.top),
+        left: Math.min(...cells.map(cell => cell.left)),
+        right: Math.max(...cells.map(cell => cell.right)),
+    };
+})"""
+
+
+def test_each_question_is_a_card_on_a_phone_and_a_row_on_a_desktop(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """On a phone a question's figures and common wrong answers are under its text, all in view:
+    not nine columns, the last far off to the right, stretching every row around a few words."""
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    for url in (
+        f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}",
+        f"/teacher/chapters/{chapter.pk}/questions/",
+    ):
+        page.set_viewport_size({"width": NARROW, "height": 900})
+        page.goto(url)
+        rows = page.eval_on_selector_all(".questions tbody tr", QUESTION_ROWS)
+        assert len(rows) >= 5
+        # Nothing to scroll to sideways, in the page or in the table's box.
+        assert page.eval_on_selector(".questions", "t => t.parentElement.scrollWidth") <= NARROW
+        for row in rows:
+            assert row["left"] >= 0 and row["right"] <= NARROW, row
+            # The question heads its card: not in the middle of a tall row.
+            assert row["questionTop"] - row["top"] < 24, row
+        # Each figure under its column's name: the header row is out of sight.
+        assert page.locator(".questions thead").bounding_box()["height"] <= 1
+        assert page.locator(".questions td.wrong-cell .wrong li").first.is_visible()
+        # A table still, to a screen reader: a row for the header and one for each question.
+        roles = table_roles(page)
+        assert roles["table"] >= 1 and roles["row"] >= len(rows) + 1, roles
+        assert roles["columnheader"] >= 10 and roles["rowheader"] >= len(rows), roles
+
+        page.set_viewport_size({"width": WIDE, "height": 900})
+        rows = page.eval_on_selector_all(".questions tbody tr", QUESTION_ROWS)
+        for row in rows:  # one line of cells per question, as a table
+            assert max(row["cellTops"]) - min(row["cellTops"]) <= 2, row
+        assert page.locator(".questions thead").bounding_box()["height"] > 20
+    snap(page, "teacher-question-cards")
