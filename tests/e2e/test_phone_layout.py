@@ -1,5 +1,5 @@
-"""The pages on a phone (375 px) and on a desktop: the header, pages whose tables scroll, and the
-question difficulty table as cards."""
+"""The pages on a phone (375 px) and on a desktop: the header, pages whose tables scroll, the
+question difficulty table as cards, and the class page's toolbar."""
 
 from __future__ import annotations
 
@@ -89,6 +89,15 @@ def test_the_question_difficulty_page_does_not_scroll_sideways_on_a_phone(
     snap(page, "teacher-question-difficulty")  # fails if the page scrolls sideways at 375 px
 
 
+def line_count(tops: list[int]) -> int:
+    """How many lines items at these tops take (items of one line differ by a few pixels only)."""
+    lines: list[int] = []
+    for top in sorted(tops):
+        if not lines or top - lines[-1] > 8:
+            lines.append(top)
+    return len(lines)
+
+
 def table_roles(page: Any) -> dict[str, int]:
     """How many tables, rows, header cells and cells chromium's accessibility tree holds: what a
     screen reader is given, after the page's CSS (a table laid out as blocks may lose them)."""
@@ -157,3 +166,30 @@ def test_each_question_is_a_card_on_a_phone_and_a_row_on_a_desktop(
             assert max(row["cellTops"]) - min(row["cellTops"]) <= 2, row
         assert page.locator(".questions thead").bounding_box()["height"] > 20
     snap(page, "teacher-question-cards")
+
+
+def test_the_class_toolbar_takes_at_most_two_lines_on_a_phone(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """Download CSV, Download Excel and Pause: two lines on a phone (not a full line each, before
+    the table), one on a desktop; each still big enough to tap."""
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    page.locator("#live-pause").wait_for(state="visible")  # shown by live.js
+    buttons = ".actions .btn"
+    for width, most in ((NARROW, 2), (WIDE, 1)):
+        page.set_viewport_size({"width": width, "height": 900})
+        boxes = page.eval_on_selector_all(
+            buttons,
+            "bs => bs.map(b => [b.getBoundingClientRect().top, b.offsetHeight,"
+            " b.getBoundingClientRect().right])",
+        )
+        assert len(boxes) == 3
+        assert line_count([round(top) for top, _, _ in boxes]) <= most, (width, boxes)
+        assert all(height >= 44 and right <= width for _, height, right in boxes), (width, boxes)
+    snap(page, "teacher-class-toolbar")
