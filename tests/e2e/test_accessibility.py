@@ -1,0 +1,173 @@
+"""The site's pages pass axe-core's WCAG 2.1 A and AA rules on a phone and on a desktop: a student's
+and a teacher's walk through theirs, each page checked at 375 px and 1280 px in every state it
+shows (an error, an answer right or wrong, the passed card). tests/e2e/accessibility.py runs axe;
+the pages' Content-Security-Policy is watched all along, as in every browser test."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from quiz.models import Chapter
+from studyflow.models import Classroom
+from tests.e2e.accessibility import AxeCheck
+from tests.pages_data import PASSWORD, WRONG, make_chapter, make_student, right_answer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for_status(page: Any, status: str) -> None:
+    page.wait_for_selector(f'#quiz-panel[data-status="{status}"]')
+    page.wait_for_load_state("load")
+
+
+def answer(page: Any, text: str, status: str) -> None:
+    page.locator("#answer").fill(text)
+    page.get_by_role("button", name="Check").click()
+    wait_for_status(page, status)
+
+
+def quiz_id_of(page: Any) -> str:
+    match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def next_question(page: Any) -> None:
+    page.get_by_role("button", name="Next question").click()
+    wait_for_status(page, "question_open")
+
+
+def test_a_students_pages_are_accessible(
+    new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    # given a student with two chapters to practise (open answers, and a choice of answers)
+    student = make_student()
+    chapter = make_chapter(title="Adding halves", streak_goal=2)
+    choices = make_chapter(title="Doubling", kind="choice")
+    axe = AxeCheck()
+    page = new_page()
+
+    # when they log in, once with a wrong password
+    page.goto("/login/")
+    axe.check(page, "log-in")
+    login(page, student.username, "wrong password")
+    page.get_by_role("alert").wait_for()
+    axe.check(page, "log-in, wrong password")
+    login(page, student.username, PASSWORD)
+    axe.check(page, "dashboard")
+
+    # and practise a chapter: an empty answer, wrong, the answer shown, wrong again (stuck),
+    # then right until it is passed
+    page.locator(f"#chapter-{chapter.pk} button").click()
+    wait_for_status(page, "question_open")
+    quiz_id = quiz_id_of(page)
+    axe.check(page, "quiz, question open")
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_selector("#answer-error")
+    axe.check(page, "quiz, empty answer")
+    answer(page, WRONG, "answered_incorrectly")
+    axe.check(page, "quiz, wrong answer")
+    next_question(page)
+    page.get_by_role("button", name="Show the answer").click()
+    wait_for_status(page, "answer_revealed")
+    axe.check(page, "quiz, answer shown")
+    next_question(page)
+    answer(page, WRONG, "answered_incorrectly")
+    page.wait_for_selector("#stuck-hint")
+    axe.check(page, "quiz, stuck after a wrong answer")
+    next_question(page)
+    axe.check(page, "quiz, stuck, question open")
+    answer(page, right_answer(quiz_id), "answered_correctly")
+    axe.check(page, "quiz, right answer")
+    next_question(page)
+    answer(page, right_answer(quiz_id), "passed")
+    axe.check(page, "quiz, passed")
+
+    # and open a question with a choice of answers
+    page.goto("/dashboard/")
+    page.locator(f"#chapter-{choices.pk} button").click()
+    wait_for_status(page, "question_open")
+    axe.check(page, "quiz, choice question open")
+
+    # and change their password, once sending the form empty
+    page.get_by_role("link", name="Password").click()
+    page.wait_for_load_state("load")
+    axe.check(page, "password")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_selector(".field-error")
+    axe.check(page, "password, errors")
+    page.locator("#id_old_password").fill(PASSWORD)
+    page.locator("#id_new_password1").fill("a-new-s3cret-pass")
+    page.locator("#id_new_password2").fill("a-new-s3cret-pass")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change password").click()
+    page.wait_for_selector(".message.success")
+    axe.check(page, "dashboard, password changed")
+
+    # and follow a link to nowhere, then log out
+    page.goto("/no-such-page/")
+    axe.check(page, "404")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
+    page.wait_for_selector(".message.info")
+    axe.check(page, "log-in, logged out")
+
+    # then axe found nothing on any of them
+    axe.assert_no_violations()
+
+
+@pytest.fixture
+def demo_school() -> None:
+    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
+    call_command("projections", "catch-up", stdout=io.StringIO())
+
+
+def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    # given the demo school's teacher, and axe
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    axe = AxeCheck()
+    page = new_page()
+
+    # when they look at their classes, a class's grid with its live feed, and a student
+    login(page, "teacher", "teacher")
+    axe.check(page, "classes")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    page.wait_for_selector("#feed .feed-item")
+    axe.check(page, "class grid and live feed")
+    page.locator("#grid tbody th a").first.click()
+    page.wait_for_load_state("load")
+    axe.check(page, "student")
+
+    # and give that student a new password
+    page.get_by_role("link", name=re.compile("^Give .* a new password$")).click()
+    page.wait_for_load_state("load")
+    axe.check(page, "new password, asked")
+    page.get_by_role("button", name="Make a new password").click()
+    page.wait_for_selector(".credentials")
+    axe.check(page, "new password, shown")
+
+    # and look at a chapter's question difficulty, and a link to nowhere
+    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    page.wait_for_load_state("load")
+    axe.check(page, "question difficulty")
+    page.goto("/teacher/classes/0/")
+    axe.check(page, "404, teacher")
+
+    # and a demo student, whose chapters are in every state, looks at theirs
+    page = new_page()
+    login(page, "student1", "student")
+    page.wait_for_url("**/dashboard/")
+    axe.check(page, "dashboard, chapters in every state")
+
+    # then axe found nothing on any of them
+    axe.assert_no_violations()
