@@ -56,11 +56,14 @@ def quiz_events(
     actor: Any, quiz_id: uuid.UUID | str, *, from_version: int = 1, limit: int | None = None
 ) -> list[RecordedEvent]:
     """The quiz's events from `from_version` on (at most `limit`), in version order, metadata and
-    all. Who may read them is decided by the quiz's first event alone: it names the student."""
+    all. Who may read them is decided by the quiz's first event alone: it names the student (on
+    the first page it is read with the rest, not again)."""
     stream = services.stream_id(services.parse_quiz_id(quiz_id))
-    if not _may_read(actor, fold(store.read_stream(stream, metadata=False, limit=1))):
+    events = store.read_stream(stream, from_version, limit=limit)
+    first = events[:1] if from_version <= 1 else store.read_stream(stream, metadata=False, limit=1)
+    if not _may_read(actor, fold(first)):
         raise QuizNotFound()
-    return store.read_stream(stream, from_version, limit=limit)
+    return events
 
 
 def _started_by(student_id: int) -> QuerySet[Event, Any]:
