@@ -7,6 +7,8 @@ from typing import Any, NoReturn
 import pytest
 from django.db import connections
 
+from tests.command_clock import Clock, T
+
 # Set by `make test`'s PostgreSQL run, which promises PostgreSQL, Redis and chromium.
 REQUIRE_SERVICES = "STUDYFLOW_REQUIRE_SERVICES"
 
@@ -81,3 +83,14 @@ def _quiz_commands_unlimited(settings: Any) -> None:
     in a loop), so the limit on them is off here; tests/quiz/test_command_limits.py turns it on
     with a small rate."""
     settings.COMMAND_THROTTLE_RATE = "0"
+
+
+@pytest.fixture
+def limited(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
+    """Three quiz commands a minute, on a clock the test moves (the limit's own tests)."""
+    from studyflow import window_counts
+
+    settings.COMMAND_THROTTLE_RATE = "3/min"
+    clock = Clock(T)
+    monkeypatch.setattr(window_counts, "time", clock)
+    return clock

@@ -5,22 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from events.store import read_stream
-from studyflow import window_counts
 from tests.api.conftest import School2
 from tests.api.play import WRONG, new_key
-from tests.quiz.test_command_limits import Clock, T
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
-    """Three commands a minute, on a clock the test moves."""
-    settings.COMMAND_THROTTLE_RATE = "3/min"
-    now = Clock(T)
-    monkeypatch.setattr(window_counts, "time", now)
-    return now
+from tests.command_clock import Clock, T
 
 
 def events_of(quiz_id: str) -> list[Any]:
@@ -28,7 +16,7 @@ def events_of(quiz_id: str) -> list[Any]:
 
 
 def test_over_the_limit_a_command_is_refused_and_nothing_is_appended(
-    school: School2, clock: Clock
+    school: School2, limited: Clock
 ) -> None:
     student = school.client("student1")
     # given three commands in this minute: a start, a wrong answer, the next question
@@ -39,7 +27,7 @@ def test_over_the_limit_a_command_is_refused_and_nothing_is_appended(
     assert student.post(f"{url}/next/").status_code == 200
     before = events_of(quiz.json()["id"])
     # when a fourth comes 5 s later
-    clock.at = T + 5
+    limited.at = T + 5
     refused = student.post(f"{url}/answer/", {"answer": WRONG}, format="json")
     # then it is refused in the API's error shape, with the seconds left in the minute
     assert refused.status_code == 429
@@ -55,13 +43,13 @@ def test_over_the_limit_a_command_is_refused_and_nothing_is_appended(
     for path in (f"{url}/", f"{url}/events/", "/api/quizzes/", "/api/courses/"):
         assert student.get(path).status_code == 200, path
     # and in the next minute the student goes on
-    clock.at = T + 40
+    limited.at = T + 40
     answered = student.post(f"{url}/answer/", {"answer": WRONG}, format="json")
     assert answered.status_code == 200 and answered.json()["result"]["correct"] is False
     assert len(events_of(quiz.json()["id"])) == len(before) + 1
 
 
-def test_the_limit_is_per_student_account_not_per_address(school: School2, clock: Clock) -> None:
+def test_the_limit_is_per_student_account_not_per_address(school: School2, limited: Clock) -> None:
     chapter = {"chapter": school.chapters["words"].pk}
     first = school.client("student1")
     for _ in range(3):
@@ -72,7 +60,7 @@ def test_the_limit_is_per_student_account_not_per_address(school: School2, clock
     assert classmate.post("/api/quizzes/", chapter, format="json").status_code == 201
 
 
-def test_a_re_sent_command_counts_like_any_other(school: School2, clock: Clock) -> None:
+def test_a_re_sent_command_counts_like_any_other(school: School2, limited: Clock) -> None:
     """A replay of an Idempotency-Key is a request the server answers: it counts (a client
     retrying a lost response sends a few, never a minute's worth)."""
     student = school.client("student1")

@@ -18,12 +18,10 @@ from quiz import command_guard
 from quiz.command_limits import command_rate, counter_name, page_message
 from studyflow import window_counts
 from studyflow.login_limits import Rate
+from tests.command_clock import Clock, T
 from tests.pages_data import WRONG, make_chapter, make_student, quiz_stream
 from tests.quiz.test_pages import hidden, page, send, start
 from tests.studyflow.test_settings import load_settings
-
-T = 1_000_040.0  # 20 s into a minute (1,000,020 is a whole number of minutes)
-
 
 # --- the rules ------------------------------------------------------------------------------------
 
@@ -109,25 +107,6 @@ def test_with_the_cache_hanging_commands_go_on_after_a_moment(settings: Any) -> 
 
 
 # --- the student pages ----------------------------------------------------------------------------
-
-
-class Clock:
-    """Stands in for the `time` module of the counting: the time is what the test says."""
-
-    def __init__(self, at: float) -> None:
-        self.at = at
-
-    def time(self) -> float:
-        return self.at
-
-
-@pytest.fixture
-def limited(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Clock:
-    """Three commands a minute, on a clock the test moves."""
-    settings.COMMAND_THROTTLE_RATE = "3/min"
-    clock = Clock(T)
-    monkeypatch.setattr(window_counts, "time", clock)
-    return clock
 
 
 @pytest.mark.django_db(transaction=True)
