@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -23,13 +26,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from studyflow import login_guard, roles, tokens
-from studyflow.exceptions import ErrorSerializer
+from studyflow.exceptions import ErrorSerializer, ServiceUnavailable
 from studyflow.permissions import IsTeacherOrStaff
 
 logger = logging.getLogger(__name__)
 
 MAX_CLASSES = 500
 UP_DOWN = ["ok", "down"]
+# "local": no CACHE_URL, so each web process counts in its own memory and there is nothing to reach.
+CACHE_STATES = ["ok", "down", "local"]
 BROKER_TIMEOUT_SECONDS = 0.5
 
 
@@ -204,6 +209,29 @@ def broker_ok(url: str | None = None) -> bool:
         return False
 
 
+def cache_state() -> str:
+    """The state of CACHE_URL's Redis, "ok" or "down" (a set and a get of one key, each within the
+    client's 1 s timeouts from settings.CACHES), or "local" for each process's own memory; never
+    raises."""
+    cache = caches["default"]
+    # The backend in use, not CACHE_URL itself: what the log-in and command limits count in.
+    if not isinstance(cache, RedisCache):
+        return "local"
+    key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=10)
+        if cache.get(key) != value:
+            # A Redis that takes writes and loses them counts nothing either.
+            logger.warning("Health check: the cache did not keep the value it was given")
+            return "down"
+        cache.delete(key)
+        return "ok"
+    # Any failure to reach it means "down", as for the broker.
+    except Exception as error:
+        logger.warning("Health check: the cache is down: %s", error)
+        return "down"
+
+
 def projections_health() -> list[dict[str, Any]]:
     from events.selectors import projection_status
 
@@ -233,14 +261,24 @@ class HealthApi(APIView):
 
         database = serializers.ChoiceField(choices=UP_DOWN)
         broker = serializers.ChoiceField(choices=UP_DOWN)
+        cache = serializers.ChoiceField(
+            choices=CACHE_STATES,
+            help_text=(
+                "CACHE_URL's Redis, where the log-in and quiz command limits count: down, they "
+                "count nothing and the site goes on (200). local: no CACHE_URL, each web process "
+                "counts in its own memory."
+            ),
+        )
         projections = ProjectionSerializer(many=True)
 
     @extend_schema(
         operation_id="health_retrieve",
-        summary="Database, broker and projection lag (no auth)",
+        summary="Database, broker, cache and projection lag (no auth)",
         responses={
             200: OutputSerializer,
-            503: OpenApiResponse(OutputSerializer, description="The database is down."),
+            503: OpenApiResponse(
+                OutputSerializer, description="The database is down (with Retry-After)."
+            ),
         },
         auth=[],
     )
@@ -255,9 +293,16 @@ class HealthApi(APIView):
         body = {
             "database": "ok" if db else "down",
             "broker": "ok" if broker_ok() else "down",
+            "cache": cache_state(),
             "projections": projections,
         }
+        if db:
+            return Response(self.OutputSerializer(body).data)
+        # Only the database makes the site unusable; a broker or cache outage is reported with a
+        # 200, since the site still works (reports come late, the limits count nothing). The wait
+        # is the API's other 503s' own, so a probe or a client backs off alike.
         return Response(
             self.OutputSerializer(body).data,
-            status=status.HTTP_200_OK if db else status.HTTP_503_SERVICE_UNAVAILABLE,
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(ServiceUnavailable.wait)},
         )

@@ -275,8 +275,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The health check's "database" and "broker" share one ok/down enum.
-    "ENUM_NAME_OVERRIDES": {"ServiceStateEnum": "studyflow.api.UP_DOWN"},
+    # The health check's "database" and "broker" share one ok/down enum; "cache" adds "local".
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceStateEnum": "studyflow.api.UP_DOWN",
+        "CacheStateEnum": "studyflow.api.CACHE_STATES",
+    },
     # A quiz id in any case (studyflow.converters) is still a UUID to clients.
     "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
 }

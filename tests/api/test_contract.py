@@ -429,6 +429,7 @@ def test_health_needs_no_auth(school: School2) -> None:
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] in {"ok", "down"}
+    assert body["cache"] in {"ok", "down", "local"}
     assert isinstance(body["projections"], list)
     for projection in body["projections"]:
         assert set(projection) >= {"name", "lag_events", "lag_seconds", "status"}

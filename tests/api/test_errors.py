@@ -189,6 +189,7 @@ def test_database_down_is_503() -> None:
         response = APIClient().get("/api/health/")
         assert response.status_code == 503
         assert response.json()["database"] == "down"
+        assert response["Retry-After"] == "5"
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION="Token abc")
         response = client.get("/api/courses/")

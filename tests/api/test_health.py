@@ -1,18 +1,26 @@
-"""The health check: database, broker and projection lag, with no auth."""
+"""The health check: database, broker, cache and projection lag, with no auth."""
 
 from __future__ import annotations
 
+import ast
 import logging
+import socket
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from studyflow.api import broker_ok
+from tests.conftest import skip_without_service
+from tests.studyflow.test_settings import load_settings
 
 
 def test_filesystem_broker_is_ok_when_its_folder_is_writable(settings: Any, tmp_path: Path) -> None:
@@ -48,6 +56,8 @@ def test_database_down_is_a_503_and_the_log_says_why(caplog: pytest.LogCaptureFi
     with mock.patch("studyflow.api.connection", broken), caplog.at_level(logging.WARNING):
         response = APIClient().get("/api/health/")
     assert response.status_code == 503 and response.json()["database"] == "down"
+    # a probe or client waits as long as after the API's other 503s
+    assert response["Retry-After"] == "5"
     assert any(
         r.name == "studyflow.api" and 'database "studyflow" does not exist' in r.getMessage()
         for r in caplog.records
@@ -60,3 +70,86 @@ def test_broker_down_says_why_in_the_log(caplog: pytest.LogCaptureFixture) -> No
     assert any(
         r.name == "studyflow.api" and "broker is down" in r.getMessage() for r in caplog.records
     )
+
+
+# --- the cache (CACHE_URL): where the log-in and quiz command limits count -----------------------
+
+
+@contextmanager
+def site_caches(cache_url: str, **options: Any) -> Iterator[None]:
+    """The CACHES the site itself makes of this CACHE_URL (with its timeouts), until the end of
+    the block: before the fixtures' cache.clear() at teardown, which must not empty a Redis."""
+    loaded = load_settings({"CACHE_URL": cache_url}, show="CACHES")
+    assert loaded.returncode == 0, loaded.stderr
+    caches = ast.literal_eval(loaded.stdout)
+    caches["default"].update(options)
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture
+def redis_url(settings: Any) -> str:
+    """A database of the Redis the suite's broker is on."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        skip_without_service("the cache tests need CELERY_BROKER_URL=redis://...")
+    return str(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[str]:
+    """A Redis URL whose server takes connections and never answers (overloaded, or half down)."""
+    silent = socket.create_server(("127.0.0.1", 0))  # listens, never accepts nor answers
+    try:
+        yield f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    finally:
+        silent.close()
+
+
+@pytest.mark.django_db
+def test_without_cache_url_the_cache_is_local() -> None:
+    with site_caches(""):
+        response = APIClient().get("/api/health/")
+    assert response.status_code == 200 and response.json()["cache"] == "local"
+
+
+@pytest.mark.django_db
+def test_a_reachable_redis_cache_is_ok_and_keeps_nothing(redis_url: str) -> None:
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    server = redis.Redis.from_url(redis_url)
+    try:
+        with site_caches(redis_url, KEY_PREFIX=prefix):
+            response = APIClient().get("/api/health/")
+        assert response.status_code == 200 and response.json()["cache"] == "ok"
+        # the probe's key is gone again: a probe every few seconds leaves no trail
+        assert server.keys(f"{prefix}:*") == []
+    finally:
+        server.close()
+
+
+@pytest.mark.django_db
+def test_a_cache_down_is_reported_but_still_200_and_the_log_says_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # the site works on without it (the limits count nothing), as without the broker
+    with site_caches("redis://127.0.0.1:1/0"), caplog.at_level(logging.WARNING):  # port 1: nobody
+        response = APIClient().get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok" and body["cache"] == "down"
+    assert "Retry-After" not in response
+    assert any(
+        r.name == "studyflow.api" and "cache is down" in r.getMessage() for r in caplog.records
+    )
+
+
+@pytest.mark.django_db
+def test_a_hanging_redis_cache_is_down_after_a_moment(silent_redis: str) -> None:
+    """The probe waits on the cache as long as a log-in or a quiz command would (settings.CACHES'
+    1 s), not the client's default 5 s a call, which a probe's own timeout may not allow."""
+    with site_caches(silent_redis):
+        started = time.monotonic()
+        response = APIClient().get("/api/health/")
+    assert response.status_code == 200 and response.json()["cache"] == "down"
+    assert time.monotonic() - started < 3
