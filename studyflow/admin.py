@@ -11,6 +11,7 @@ from django.db.models import Case, ManyToManyField, Max, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.http import HttpRequest
 
+from studyflow import admin_users  # noqa: F401  (registers the users' admin: one's own password)
 from studyflow.admin_class_list import ClassListAdminMixin
 from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS

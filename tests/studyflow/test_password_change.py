@@ -115,3 +115,67 @@ def test_the_admins_change_password_leads_to_the_limited_page(method: str) -> No
     assert response.status_code == 302 and response["Location"] == "/password/"
     assert Client().login(username="ops", password=PASSWORD)
     assert "/admin/password_change/" in client.get("/admin/").content.decode()
+
+
+def user_manager(username: str) -> Any:
+    """Staff who may change users (and so set their passwords in the admin), not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    staff = make_user(username, staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="auth", codename__in=["view_user", "change_user"]
+        )
+    )
+    return staff
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_admins_set_password_for_ones_own_account_leads_to_the_limited_page(
+    method: str,
+) -> None:
+    # given staff who may set any user's password in the admin
+    staff = user_manager("ops")
+    client = logged_in(staff)
+    # when they open their own user's "Set password" form (or post a new password to it), by
+    # their id in any spelling the admin reads
+    for path in (
+        f"/admin/auth/user/{staff.pk}/password/",
+        f"/admin/auth/user/0{staff.pk}/password/",
+    ):
+        body = {"password1": NEW, "password2": NEW, "usable_password": "true"}
+        response = getattr(client, method)(path, body)
+        # then they are sent to the site's page, which asks for the current password and counts
+        # a wrong one as a failed log-in, and nothing was changed
+        assert response.status_code == 302 and response["Location"] == "/password/", path
+    assert Client().login(username="ops", password=PASSWORD)
+    # and their own user page's button leads there, named for what it does
+    html = client.get(f"/admin/auth/user/{staff.pk}/change/").content.decode()
+    assert '<a class="button" href="/password/">Change password</a>' in html
+
+
+def test_staff_still_set_another_users_password_in_the_admin() -> None:
+    # given staff who may change users, and a student who forgot their password
+    staff, student = user_manager("ops"), make_student()
+    client = logged_in(staff)
+    Token.objects.create(user=student)
+    # the student's user page leads to the admin's own form, which asks no current password
+    html = client.get(f"/admin/auth/user/{student.pk}/change/").content.decode()
+    assert '<a class="button" href="../password/">Reset password</a>' in html
+    path = f"/admin/auth/user/{student.pk}/password/"
+    page = client.get(path)
+    assert page.status_code == 200 and 'name="password1"' in page.content.decode()
+    assert "old_password" not in page.content.decode()
+    # when they set a new one there
+    body = {"password1": NEW, "password2": NEW, "usable_password": "true"}
+    response = client.post(path, body)
+    # then it is the student's password, the old one and the token stop working, and the staff
+    # member is back on the student's page
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/auth/user/{student.pk}/change/"
+    assert Client().login(username=student.username, password=NEW)
+    assert not Client().login(username=student.username, password=PASSWORD)
+    assert not Token.objects.filter(user=student).exists()
+    # and their own password and session are as they were
+    assert Client().login(username="ops", password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
