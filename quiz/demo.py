@@ -179,7 +179,7 @@ def seed_roster(users: dict[str, Any]) -> tuple[Classroom, ...]:
 
 
 def seed_content(report: SeedReport, *, actor: Any = None) -> Course:
-    course, _ = Course.objects.get_or_create(title=COURSE_TITLE, defaults={"order": 1})
+    course, _ = Course.objects.get_or_create(title=COURSE_TITLE, school=None, defaults={"order": 1})
     for index, demo_chapter in enumerate(CHAPTERS, start=1):
         chapter, _ = Chapter.objects.get_or_create(
             course=course,

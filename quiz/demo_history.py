@@ -209,7 +209,11 @@ def simulate_history(*, days: int, seed: int = 2026, today: date | None = None) 
         outcome.skipped = True
         return outcome
 
-    chapters = list(Chapter.objects.filter(course__title=COURSE_TITLE).order_by("order", "pk"))
+    chapters = list(
+        Chapter.objects.filter(course__title=COURSE_TITLE, course__school=None).order_by(
+            "order", "pk"
+        )
+    )
     bank = _demo_questions(chapters)
     today = today or timezone.localdate()
     day_list = school_days(days=days, today=today)

@@ -8,6 +8,7 @@ after an edit. Edit through `quiz.content.revise_question`, which adds a revisio
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -20,7 +21,9 @@ MAX_STREAK_GOAL = 20
 
 
 class Course(models.Model):
-    title = models.CharField(max_length=200, unique=True)
+    # Unique among the courses one school's people see (the constraints and clean() below): two
+    # schools may each have their own "Extra practice", but neither beside a shared one.
+    title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
     # A school's own course is for that school's classes only; most courses are for every school.
     school = models.ForeignKey(
@@ -41,9 +44,19 @@ class Course(models.Model):
             # "wiskunde KLAS 1" beside "Wiskunde klas 1" is a typo, not a second course.
             models.UniqueConstraint(
                 Lower("title"),
-                name="course_unique_title_any_case",
+                condition=models.Q(school__isnull=True),
+                name="course_unique_shared_title_any_case",
                 violation_error_message="There is a course of this title already (in any case).",
-            )
+            ),
+            models.UniqueConstraint(
+                models.F("school"),
+                Lower("title"),
+                condition=models.Q(school__isnull=False),
+                name="course_unique_school_title_any_case",
+                violation_error_message=(
+                    "This school has a course of this title already (in any case)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,6 +64,36 @@ class Course(models.Model):
 
     def clean(self) -> None:
         self.title = one_line(self.title)
+        clash = self.title_seen_beside()
+        if clash is not None:
+            raise ValidationError({"title": clash})
+
+    def title_seen_beside(self) -> str | None:
+        """Why this title cannot be used where the course is seen, beyond the constraints: a
+        school's own course beside a shared one of that title (its people would see two), or a
+        shared course beside any school's own. Checked on save in the admin, not by the database
+        (a rare race between two staff members leaves two courses to rename, nothing worse)."""
+        # Lower() on both sides, as the constraints compare.
+        others = (
+            Course.objects.alias(lower_title=Lower("title"))
+            .filter(lower_title=Lower(models.Value(self.title)))
+            .exclude(pk=self.pk)
+        )
+        if self.school_id is not None:
+            if others.filter(school__isnull=True).exists():
+                return "There is a course for every school of this title already (in any case)."
+            return None
+        schools = sorted(
+            others.filter(school__isnull=False).values_list("school__name", flat=True).distinct()
+        )
+        if schools:
+            owners = (
+                f"{schools[0]} has a course of its own"
+                if len(schools) == 1
+                else f"{', '.join(schools)} have courses of their own"
+            )
+            return f"{owners} of this title (in any case): a course for every school needs another."
+        return None
 
 
 class Chapter(models.Model):

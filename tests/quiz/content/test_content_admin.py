@@ -478,3 +478,96 @@ def test_command_outcomes_are_listed_read_only(staff_client, staff_user):
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
     assert staff_client.get(reverse("admin:quiz_commandoutcome_add")).status_code == 403
+
+
+# --- course titles: unique among what one school's people see ------------------------------------
+
+
+def add_course(staff_client, title, school=None):
+    return staff_client.post(
+        reverse("admin:quiz_course_add"),
+        {
+            "title": title,
+            "order": 1,
+            "school": school.pk if school else "",
+            "chapters-TOTAL_FORMS": "0",
+            "chapters-INITIAL_FORMS": "0",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_two_schools_may_each_have_a_course_of_one_title(staff_client):
+    from quiz.models import Course
+    from studyflow.models import School
+
+    # given two schools
+    north, south = School.objects.create(name="North"), School.objects.create(name="South")
+    # when each adds its own "Extra practice"
+    assert add_course(staff_client, "Extra practice", north).status_code == 302
+    assert add_course(staff_client, "extra PRACTICE", south).status_code == 302
+    # then both are kept, one per school
+    assert Course.objects.filter(title__iexact="extra practice").count() == 2
+    # but a second one for the same school is refused on the form (in any case)
+    response = add_course(staff_client, "EXTRA practice", north)
+    assert response.status_code == 200
+    assert "This school has a course of this title already (in any case)." in (
+        response.content.decode()
+    )
+    # and so is a course for every school of that title: both schools would see two
+    response = add_course(staff_client, "Extra Practice")
+    assert response.status_code == 200
+    assert "North, South have courses of their own of this title (in any case)" in (
+        response.content.decode()
+    )
+    assert Course.objects.filter(title__iexact="extra practice").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_schools_course_may_not_take_a_shared_courses_title(staff_client):
+    from quiz.models import Course
+    from studyflow.models import School
+
+    # given a course for every school
+    Course.objects.create(title="Powers")
+    school = School.objects.create(name="North")
+    # when a school adds its own "POWERS", or moves its own course to that title
+    response = add_course(staff_client, "POWERS", school)
+    # then its people would see two: refused, with the reason
+    assert response.status_code == 200
+    assert "There is a course for every school of this title already (in any case)." in (
+        response.content.decode()
+    )
+    own = Course.objects.create(title="Roots", school=school)
+    response = staff_client.post(
+        reverse("admin:quiz_course_change", args=[own.pk]),
+        {
+            "title": "powers",
+            "order": 1,
+            "school": school.pk,
+            "chapters-TOTAL_FORMS": "0",
+            "chapters-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is a course for every school" in response.content.decode()
+    own.refresh_from_db()
+    assert own.title == "Roots"
+    assert Course.objects.filter(title__iexact="powers").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_course_of_one_title_where_it_is_seen():
+    from django.db import IntegrityError, transaction
+
+    from quiz.models import Course
+    from studyflow.models import School
+
+    school = School.objects.create(name="North")
+    Course.objects.create(title="Shared")
+    Course.objects.create(title="Own", school=school)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Course.objects.create(title="SHARED")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Course.objects.create(title="own", school=school)
+    Course.objects.create(title="own", school=School.objects.create(name="South"))
