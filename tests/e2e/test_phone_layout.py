@@ -1,5 +1,6 @@
 """The pages on a phone (375 px) and on a desktop: the header, pages whose tables scroll, the
-question difficulty table as cards, and the class page's toolbar."""
+question difficulty table and a student's chapters and answers as cards, and the class page's
+toolbar."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import Count
 
 from quiz.models import Chapter
+from reporting.models import Answer
 from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
 
@@ -193,3 +197,97 @@ def test_the_class_toolbar_takes_at_most_two_lines_on_a_phone(
         assert line_count([round(top) for top, _, _ in boxes]) <= most, (width, boxes)
         assert all(height >= 44 and right <= width for _, height, right in boxes), (width, boxes)
     snap(page, "teacher-class-toolbar")
+
+
+CARD_ROWS = """rows => rows.map(row => {
+    const cells = [...row.children].map(cell => cell.getBoundingClientRect());
+    return {
+        left: Math.min(...cells.map(cell => cell.left)),
+        right: Math.max(...cells.map(cell => cell.right)),
+        cellTops: cells.map(cell => Math.round(cell.top)),
+    };
+})"""
+
+# Each scroll box of a table: how far its table reaches, and how wide the box is.
+SCROLL_BOXES = "wraps => wraps.map(w => [w.scrollWidth, w.clientWidth])"
+
+# The name a cell shows from its data-label (the "/ alt" part of `content` is not shown).
+SHOWN_LABELS = """cells => cells.map(cell => [cell.dataset.label,
+    getComputedStyle(cell, "::before").content])"""
+
+
+def test_a_students_chapters_and_answers_are_cards_on_a_phone_and_rows_on_a_desktop(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """On a phone a student's page has nothing to scroll sideways to: each chapter and each answer
+    is a card, the answer given and how it went in view, not off to the right of its box."""
+    classroom = Classroom.objects.get(name="2A")
+    busiest = (  # the demo's history is random: the student of the class with the most answers
+        Answer.objects.filter(student_id__in=classroom.students.values("pk"))
+        .values("student_id")
+        .annotate(answers=Count("pk"))
+        .order_by("-answers")
+        .first()
+    )
+    assert busiest is not None
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/students/{busiest['student_id']}/")
+    tables = ":is(.chapter-progress, .answers)"
+    assert page.locator(".answers tbody tr.correct, .answers tbody tr.incorrect").count() > 0
+    chapters = page.locator(".chapter-progress tbody tr").count()
+    answers = page.locator(".answers tbody tr").count()
+    assert chapters >= 2 and answers >= 2
+
+    # The table boxes hold their tables: no sideways scrolling inside them either.
+    boxes = page.eval_on_selector_all(".table-wrap", SCROLL_BOXES)
+    assert len(boxes) == 2 and all(scroll <= client for scroll, client in boxes), boxes
+    for row in page.eval_on_selector_all(f"{tables} tbody tr", CARD_ROWS):
+        assert row["left"] >= 0 and row["right"] <= NARROW, row
+    # Each figure under its column's name: the header rows are out of sight.
+    for table in (".chapter-progress", ".answers"):
+        assert page.locator(f"{table} thead").bounding_box()["height"] <= 1
+    labels = page.eval_on_selector_all(f"{tables} td[data-label]", SHOWN_LABELS)
+    assert labels and all(f'"{name}"' in shown for name, shown in labels), labels
+    assert {name for name, _ in labels} == {
+        "Answers",
+        "Mistakes",
+        "Best streak",
+        "Time",
+        "Answer",
+        "Result",
+        "Took",
+    }
+    # Still tables, to a screen reader: a row for each header and each chapter and answer.
+    roles = table_roles(page)
+    assert roles["table"] >= 2 and roles["row"] >= chapters + answers + 2, roles
+    assert roles["columnheader"] >= 12 and roles["rowheader"] >= chapters + answers, roles
+
+    # On a desktop, tables as they were: one line of cells a row, under a visible header.
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    for row in page.eval_on_selector_all(f"{tables} tbody tr", CARD_ROWS):
+        assert max(row["cellTops"]) - min(row["cellTops"]) <= 2, row
+    for table in (".chapter-progress", ".answers"):
+        assert page.locator(f"{table} thead").bounding_box()["height"] > 20
+    snap(page, "teacher-student-cards")
+
+
+def test_a_student_without_answers_has_one_line_saying_so_on_a_phone(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    """The row saying so spans the card, not the first column's share of it."""
+    classroom = Classroom.objects.get(name="2A")
+    newcomer = get_user_model().objects.create_user("newcomer", first_name="Sam", last_name="Bos")
+    newcomer.groups.add(Group.objects.get(name="students"))
+    classroom.students.add(newcomer)
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/students/{newcomer.pk}/")
+    empty = page.locator(".answers tbody td[colspan]")
+    assert empty.inner_text() == "No answers yet."
+    box = empty.bounding_box()
+    wrap = page.locator(".answers").bounding_box()
+    assert box["width"] >= wrap["width"] - 20, (box, wrap)  # the card's width, not a column's

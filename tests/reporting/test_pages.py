@@ -19,7 +19,8 @@ from quiz import services
 from quiz.content import revise_question
 from quiz.models import Chapter, Question
 from reporting import selectors
-from reporting.views import feed_time, last_active
+from reporting.models import Answer
+from reporting.views import answer_row_html, feed_time, last_active
 from tests.reporting.world import Feeder, World, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -164,14 +165,39 @@ def test_student_page_lists_every_answer_with_timing(history):
     answers = selectors.student_answers(student.pk)
     assert answers
     html = teacher(history).get(f"/teacher/students/{student.pk}/", {"all": "1"}).content.decode()
-    assert html.count('<tr class="correct">') == sum(a.outcome == "correct" for a in answers)
-    assert html.count('<tr class="incorrect">') == sum(a.outcome == "incorrect" for a in answers)
+    assert html.count('<tr class="correct" ') == sum(a.outcome == "correct" for a in answers)
+    assert html.count('<tr class="incorrect" ') == sum(a.outcome == "incorrect" for a in answers)
     # The history is from February: nothing in the chart's last 30 days
     assert "Time spent per day" in html and "No work in the last 30 days." in html
     # The summary counts answers and reveals apart; the table lists both, and says so.
     answered = sum(a.outcome != "revealed" for a in answers)
     assert f"<dt>Answers</dt><dd>{answered}</dd>" in html
     assert f'Answers and reveals <span class="muted small">({len(answers)}, newest' in html
+
+
+def test_an_answer_row_escapes_what_it_shows_and_names_its_cells_for_a_phone() -> None:
+    # given a wrong answer typed as markup, to a question and in a chapter whose text has some
+    typed = Answer(
+        position=1,
+        quiz_id=uuid.uuid4(),
+        student_id=1,
+        chapter_id=1,
+        question_id=1,
+        question_revision=1,
+        answer='<script>alert("x")</script>',
+        outcome="incorrect",
+        correct=False,
+        seconds_to_answer=12.4,
+        answered_at=START,
+    )
+    html = answer_row_html(typed, "Is 1 < 2 & 3 > 2?", 'Chapter "<b>"')
+    # then the row shows them as text
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Is 1 &lt; 2 &amp; 3 &gt; 2?" in html and "Chapter &quot;&lt;b&gt;&quot;" in html
+    # and names the cells its card shows under a name on a phone (reporting.css)
+    assert re.findall(r'data-label="([^"]*)"', html) == ["Answer", "Result", "Took"]
+    assert html.startswith('<tr class="incorrect" role="row">') and html.count('role="cell"') == 5
 
 
 def test_questions_page_shows_facility_and_wrong_answers(history):
