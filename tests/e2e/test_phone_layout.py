@@ -291,3 +291,37 @@ def test_a_student_without_answers_has_one_line_saying_so_on_a_phone(
     box = empty.bounding_box()
     wrap = page.locator(".answers").bounding_box()
     assert box["width"] >= wrap["width"] - 20, (box, wrap)  # the card's width, not a column's
+
+
+# Each figure of a question's card: its name from data-label (without the soft hyphen a name may
+# have had, to find it in any case), and its cell's height and room.
+FIGURE_CELLS = """rows => rows.map(row => Object.fromEntries(
+    [...row.querySelectorAll("td[data-label]")].map(cell => [
+        cell.dataset.label.replaceAll("\\u00ad", ""),
+        {label: cell.dataset.label, height: cell.getBoundingClientRect().height,
+         scrollWidth: cell.scrollWidth, clientWidth: cell.clientWidth},
+    ])))"""
+
+
+def test_discrimination_is_not_broken_mid_word_in_a_questions_card_on_a_phone(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    """The name "Discrimination" heads its figure in one piece, not as "Discrim-" over "ination":
+    its cell is no taller than the Facility cell beside it, whose name takes one line."""
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    for url in (
+        f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}",
+        f"/teacher/chapters/{chapter.pk}/questions/",
+    ):
+        page.goto(url)
+        rows = page.eval_on_selector_all(".questions tbody tr", FIGURE_CELLS)
+        assert len(rows) >= 5
+        for row in rows:
+            discrimination, facility = row["Discrimination"], row["Facility"]
+            assert discrimination["label"] == "Discrimination", discrimination  # no soft hyphen
+            assert discrimination["height"] <= facility["height"] + 1, row
+            assert discrimination["scrollWidth"] <= discrimination["clientWidth"], row
