@@ -1,6 +1,6 @@
 """The pages on a phone (375 px) and on a desktop: the header, pages whose tables scroll, the
-question difficulty table and a student's chapters and answers as cards, and the class page's
-toolbar."""
+question difficulty table and a student's chapters and answers as cards, the class page's toolbar
+and sort form."""
 
 from __future__ import annotations
 
@@ -325,3 +325,34 @@ def test_discrimination_is_not_broken_mid_word_in_a_questions_card_on_a_phone(
             assert discrimination["label"] == "Discrimination", discrimination  # no soft hyphen
             assert discrimination["height"] <= facility["height"] + 1, row
             assert discrimination["scrollWidth"] <= discrimination["clientWidth"], row
+
+
+def test_the_class_sort_form_takes_at_most_two_lines_on_a_phone(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """Its name, the list of orders, "reverse" and Sort: two lines on a phone (they took three:
+    the name, the list and "reverse", then Sort), one on a desktop; each control still labelled
+    and big enough to tap."""
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    assert page.get_by_label("Order students by").evaluate("e => e.tagName") == "SELECT"
+    assert page.get_by_label("reverse").evaluate("e => e.type") == "checkbox"
+    for width, most in ((NARROW, 2), (WIDE, 1)):
+        page.set_viewport_size({"width": width, "height": 900})
+        items = page.eval_on_selector_all(
+            ".sort-form > *",
+            "items => items.map(i => { const box = i.getBoundingClientRect();"
+            " return {middle: box.top + box.height / 2, height: box.height, right: box.right}; })",
+        )
+        assert len(items) == 4
+        # By their middles: a label's top is below a taller list's top on the same line.
+        assert line_count([round(item["middle"]) for item in items]) <= most, (width, items)
+        assert all(item["right"] <= width for item in items), (width, items)
+        select, button = items[1], items[3]
+        assert select["height"] >= 44 and button["height"] >= 44, (width, items)
+    snap(page, "teacher-class-sort-form")
