@@ -199,13 +199,25 @@ def _lines(lines: list[str]) -> str:
     return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) or "-"
 
 
+class NamesSchools:
+    """The course and chapter pickers name a school's own course with its school (Course.__str__),
+    in one query: two schools may each have a course of one title."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "course":
+            kwargs.setdefault("queryset", Course.objects.select_related("school"))
+        if db_field.name == "chapter":
+            kwargs.setdefault("queryset", Chapter.objects.select_related("course__school"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(NamesSchools, admin.ModelAdmin):
     form = QuestionForm
     inlines = [RevisionInline]
     list_display = ["id", "chapter", "order", "kind", "live", "current_text", "current_revision"]
     list_filter = ["chapter__course", "chapter", "kind", "live"]
-    list_select_related = ["chapter__course"]
+    list_select_related = ["chapter__course__school"]
     search_fields = ["revisions__text"]
     readonly_fields = ["current_revision"]
     fieldsets = [
@@ -430,9 +442,10 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(ChapterFields, KeepsItsQuestions):
+class ChapterAdmin(NamesSchools, ChapterFields, KeepsItsQuestions):
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]
+    list_select_related = ["course__school"]
     inlines = [QuestionInline]
     questions_of = "chapter_id"
     # The page's "Add a question to this chapter" button (questions are added through their form).

@@ -60,7 +60,11 @@ class Course(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Two schools may each have a course of one title: a school's own is named with its
+        # school, so that staff picking a course (a chapter's, in the admin) can tell them apart.
+        if self.school_id is None:
+            return self.title
+        return f"{self.title} ({self.school})"
 
     def clean(self) -> None:
         self.title = one_line(self.title)

@@ -571,3 +571,25 @@ def test_the_database_refuses_a_second_course_of_one_title_where_it_is_seen():
     with pytest.raises(IntegrityError), transaction.atomic():
         Course.objects.create(title="own", school=school)
     Course.objects.create(title="own", school=School.objects.create(name="South"))
+
+
+@pytest.mark.django_db
+def test_the_course_and_chapter_pickers_tell_two_schools_courses_of_one_title_apart(staff_client):
+    from quiz.models import Chapter, Course
+    from studyflow.models import School
+
+    # given two schools, each with its own "Extra practice" and a chapter in it
+    north, south = School.objects.create(name="North"), School.objects.create(name="South")
+    for school in (north, south):
+        course = Course.objects.create(title="Extra practice", school=school)
+        Chapter.objects.create(course=course, title="Week 1")
+    option = re.compile(r'<option value="\d+"(?: selected)?>([^<]*)</option>')
+    # when staff add a chapter, or a question, and pick where it goes
+    courses = option.findall(staff_client.get(reverse("admin:quiz_chapter_add")).content.decode())
+    chapters = option.findall(staff_client.get(reverse("admin:quiz_question_add")).content.decode())
+    # then each school's course is named apart: a pick is never a guess between two alike (a
+    # chapter put in the other school's course is shown to that school's students)
+    extra = [name for name in courses if "Extra practice" in name]
+    assert len(extra) == 2 and len(set(extra)) == 2, extra
+    weeks = [name for name in chapters if "Week 1" in name]
+    assert len(weeks) == 2 and len(set(weeks)) == 2, weeks
