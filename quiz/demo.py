@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from quiz.content import create_question, revise_question
 from quiz.demo_content import CHAPTERS, COURSE_TITLE, FIRST_NAMES, LAST_NAMES
@@ -178,8 +180,31 @@ def seed_roster(users: dict[str, Any]) -> tuple[Classroom, ...]:
     return tuple(classrooms)
 
 
+class DemoCourseClash(Exception):
+    """The demo course's title is taken where it would be seen (a school's own course)."""
+
+
+def demo_course() -> Course:
+    """The shared "Math basics", found in any case; created unless a school has its own course of
+    that title (its people would see two), which is named instead."""
+    found = (
+        Course.objects.filter(school=None)
+        .alias(lower_title=Lower("title"))
+        .filter(lower_title=Lower(Value(COURSE_TITLE)))
+        .first()
+    )
+    if found is not None:
+        return found
+    course = Course(title=COURSE_TITLE, order=1)
+    clash = course.title_seen_beside()
+    if clash is not None:
+        raise DemoCourseClash(f"The demo course cannot be added: {clash}")
+    course.save()
+    return course
+
+
 def seed_content(report: SeedReport, *, actor: Any = None) -> Course:
-    course, _ = Course.objects.get_or_create(title=COURSE_TITLE, school=None, defaults={"order": 1})
+    course = demo_course()
     for index, demo_chapter in enumerate(CHAPTERS, start=1):
         chapter, _ = Chapter.objects.get_or_create(
             course=course,

@@ -29,8 +29,8 @@ from django.utils import timezone
 from quiz import services
 from quiz.answers import names_a_choice
 from quiz.content import QuestionContent
-from quiz.demo import demo_classes
-from quiz.demo_content import CHAPTERS, COURSE_TITLE, DemoQuestion
+from quiz.demo import demo_classes, demo_course
+from quiz.demo_content import CHAPTERS, DemoQuestion
 from quiz.domain import QUIZ_STARTED
 from quiz.errors import CommandRejected
 from quiz.models import Chapter, Question
@@ -209,11 +209,7 @@ def simulate_history(*, days: int, seed: int = 2026, today: date | None = None) 
         outcome.skipped = True
         return outcome
 
-    chapters = list(
-        Chapter.objects.filter(course__title=COURSE_TITLE, course__school=None).order_by(
-            "order", "pk"
-        )
-    )
+    chapters = list(Chapter.objects.filter(course=demo_course()).order_by("order", "pk"))
     bank = _demo_questions(chapters)
     today = today or timezone.localdate()
     day_list = school_days(days=days, today=today)

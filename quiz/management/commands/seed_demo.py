@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quiz.demo import seed_demo
+from quiz.demo import DemoCourseClash, seed_demo
 
 
 class Command(BaseCommand):
@@ -35,7 +35,10 @@ class Command(BaseCommand):
         if days < 0 or days > 366:
             raise CommandError("--history takes a number of days from 0 to 366.")
         started = time.monotonic()
-        report = seed_demo()
+        try:
+            report = seed_demo()
+        except DemoCourseClash as clash:
+            raise CommandError(str(clash)) from None
         self.stdout.write(
             f"Demo seeded in {time.monotonic() - started:.1f}s: "
             f"{report.created_users} users created, {report.updated_users} reset; "

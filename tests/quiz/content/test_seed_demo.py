@@ -168,3 +168,28 @@ def test_an_edited_demo_question_gets_a_new_revision_not_a_rewrite():
     question.refresh_from_db()
     assert question.current_revision == 3
     assert question.revisions.get(revision=3).text == question.revisions.get(revision=1).text
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_a_shared_course_of_its_title_in_another_case(client):
+    # given staff renamed the demo course "MATH BASICS"
+    seed()
+    Course.objects.update(title="MATH BASICS")
+    # when the demo is seeded again
+    seed()
+    # then it is the same course, not a second one beside it
+    assert list(Course.objects.values_list("title", flat=True)) == ["MATH BASICS"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_will_not_add_its_course_beside_a_schools_own_of_that_title(client):
+    from django.core.management import CommandError
+
+    from studyflow.models import School
+
+    # given a school with its own "Math basics"
+    Course.objects.create(title="math basics", school=School.objects.create(name="North"))
+    # when the demo is seeded, then it stops and says why (North's people would see two)
+    with pytest.raises(CommandError, match="North has a course of its own of this title"):
+        seed()
+    assert Course.objects.count() == 1
