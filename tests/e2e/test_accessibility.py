@@ -1,7 +1,9 @@
 """The site's pages pass axe-core's WCAG 2.1 A and AA rules on a phone and on a desktop: a student's
 and a teacher's walk through theirs, each page checked at 375 px and 1280 px in every state it
-shows (an error, an answer right or wrong, the passed card). tests/e2e/accessibility.py runs axe;
-the pages' Content-Security-Policy is watched all along, as in every browser test."""
+shows (an error, an answer right or wrong, the passed card). Each walk is taken twice, with
+JavaScript and without: without it every form posts and the page is rendered again by the
+server, which is other markup than htmx's swaps, so both are checked. tests/e2e/accessibility.py
+runs axe; the pages' Content-Security-Policy is watched all along, as in every browser test."""
 
 from __future__ import annotations
 
@@ -43,15 +45,19 @@ def next_question(page: Any) -> None:
     wait_for_status(page, "question_open")
 
 
+JS = pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+
+
+@JS
 def test_a_students_pages_are_accessible(
-    new_page: Callable[..., Any], login: Callable[..., None]
+    new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
     # given a student with two chapters to practise (open answers, and a choice of answers)
     student = make_student()
     chapter = make_chapter(title="Adding halves", streak_goal=2)
     choices = make_chapter(title="Doubling", kind="choice")
     axe = AxeCheck()
-    page = new_page()
+    page = new_page(js=js)
 
     # when they log in, once with a wrong password
     page.goto("/login/")
@@ -96,8 +102,8 @@ def test_a_students_pages_are_accessible(
     axe.check(page, "quiz, choice question open")
 
     # and change their password, once sending the form empty
-    page.get_by_role("link", name="Password").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Password").click()
     axe.check(page, "password")
     page.get_by_role("button", name="Change password").click()
     page.wait_for_selector(".field-error")
@@ -128,15 +134,16 @@ def demo_school() -> None:
     call_command("projections", "catch-up", stdout=io.StringIO())
 
 
+@JS
 def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
-    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
     # given the demo school's teacher, and axe
     classroom = Classroom.objects.get(name="2A")
     chapter = Chapter.objects.order_by("pk").first()
     assert chapter is not None
     axe = AxeCheck()
-    page = new_page()
+    page = new_page(js=js)
 
     # when they look at their classes, a class's grid with its live feed, and a student
     login(page, "teacher", "teacher")
@@ -144,13 +151,13 @@ def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
     page.goto(f"/teacher/classes/{classroom.pk}/")
     page.wait_for_selector("#feed .feed-item")
     axe.check(page, "class grid and live feed")
-    page.locator("#grid tbody th a").first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("#grid tbody th a").first.click()
     axe.check(page, "student")
 
     # and give that student a new password
-    page.get_by_role("link", name=re.compile("^Give .* a new password$")).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("^Give .* a new password$")).click()
     axe.check(page, "new password, asked")
     page.get_by_role("button", name="Make a new password").click()
     page.wait_for_selector(".credentials")
@@ -164,7 +171,7 @@ def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
     axe.check(page, "404, teacher")
 
     # and a demo student, whose chapters are in every state, looks at theirs
-    page = new_page()
+    page = new_page(js=js)
     login(page, "student1", "student")
     page.wait_for_url("**/dashboard/")
     axe.check(page, "dashboard, chapters in every state")
