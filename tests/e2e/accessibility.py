@@ -99,9 +99,9 @@ class AxeCheck:
     disabled: dict[str, str] = field(default_factory=lambda: dict(DISABLED_RULES))
     violations: list[Violation] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
-    # What the copies of pages without scripts loaded besides the page: a browser context that
-    # routes its requests keeps no HTTP cache, and fetching every style again for each copy cost
-    # a second a page.
+    # What the copies of pages without scripts loaded besides the page (styles, images, fonts),
+    # kept for the next copy: each copy is a fresh browser context, which routes its requests and
+    # so keeps no HTTP cache, and would ask the live server for all of them again.
     fetched: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def check(
