@@ -82,6 +82,13 @@ class Violation:
         return f"{self.rule} ({self.impact}) on {self.page} at {self.width} px: {self.help}{where}"
 
 
+# What the site's styles set on every page, to compare a copy with its page.
+LOOKS = """() => {
+    const style = getComputedStyle(document.body);
+    return [style.fontFamily, style.color, style.backgroundColor, document.styleSheets.length];
+}"""
+
+
 @dataclass(frozen=True)
 class Scope:
     """What of a page axe looks at: CSS selectors to include and exclude (none: all of it), and
@@ -156,9 +163,16 @@ class AxeCheck:
             else:  # the styles, images and fonts, from the live server once a test
                 if request.url not in self.fetched:
                     response = route.fetch()
+                    # body() is decoded: its length and encoding are no longer the headers'
+                    # (a compressed style sheet would reach the copy unreadable, unstyled).
+                    headers = {
+                        key: value
+                        for key, value in response.headers.items()
+                        if key.lower() not in {"content-encoding", "content-length"}
+                    }
                     self.fetched[request.url] = {
                         "status": response.status,
-                        "headers": response.headers,
+                        "headers": headers,
                         "body": response.body(),
                     }
                 route.fulfill(**self.fetched[request.url])
@@ -168,6 +182,9 @@ class AxeCheck:
             context.route("**/*", serve)
             copy = context.new_page()
             copy.goto(url)
+            # The copy is styled as the page is (colours decide contrast): a style sheet it
+            # failed to load would let axe pass an unstyled page.
+            assert copy.evaluate(LOOKS) == page.evaluate(LOOKS), f"{name}: the copy looks otherwise"
             name = f"{name}, no JavaScript"
             for width in widths:
                 copy.set_viewport_size({"width": width, "height": 800})
