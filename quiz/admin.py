@@ -325,10 +325,33 @@ class KeepsItsQuestions(admin.ModelAdmin):
         return HttpResponseRedirect(reverse(f"admin:quiz_{what}_change", args=[object_id]))
 
 
+def name_row_fields(form: forms.BaseForm, labels: dict[str, str], row: str) -> None:
+    """Django's tabular inline gives a row's inputs no label (its column heads are not labels for
+    them): each is named with its row ("Number of question 61"), for a screen reader or voice
+    control. `labels` are formats of `row`."""
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["aria-label"] = label.format(row=row)
+
+
 class CourseChaptersFormSet(forms.BaseInlineFormSet):
     """The course page's chapter rows: titles that differ in more than case. The rows' forms leave
     the course out of their checks (it is the page's), so the database's constraint would be the
     first to notice; every chapter of the course is a row, so comparing the rows is enough."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        title = form.instance.title if form.instance.pk else ""
+        name_row_fields(
+            form,
+            {
+                "order": "Number of {row}",
+                "title": "Title of {row}",
+                "streak_goal": "Streak goal of {row}",
+                "DELETE": "Delete {row}",
+            },
+            f"chapter “{title}”" if title else "the new chapter",
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -401,6 +424,14 @@ class CourseAdmin(KeepsItsQuestions):
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
     """The chapter page's question rows: each number once (what QuestionForm.clean_order asks of
     a single question). Every question of the chapter is a row, so numbers may be swapped."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        name_row_fields(
+            form,
+            {"order": "Number of {row}", "live": "{row} live for students"},
+            f"Question {form.instance.pk}",
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -200,8 +200,9 @@ def test_the_admin_pages_of_the_projects_own_are_accessible(
     """Staff's pages, as far as they are the project's: its own templates (the class list pages,
     the rebuild confirmation) whole but for Django's header and sidebar, and on Django's own pages
     what the project puts there (a link among the object tools, the columns of a list, an event's
-    data). Django's stock admin markup has violations of its own (unlabelled fields in a tabular
-    inline, the filter widget's help icons, its breadcrumbs' colours), which are Django's to fix."""
+    data, the rows of a course's chapters and a chapter's questions). Django's stock admin markup
+    has violations of its own (the filter widget's help icons, its breadcrumbs' colours), which
+    are Django's to fix."""
     # given a superuser, a class with a student who answered once, and the projections caught up
     boss = make_user("boss", staff=True)
     boss.is_superuser = True
@@ -242,8 +243,12 @@ def test_the_admin_pages_of_the_projects_own_are_accessible(
 
     # and look at a chapter's link to add a question, the projections' checkpoints with a rebuild
     # to confirm, the event log and an event's data
+    # and the rows of a course's chapters and of a chapter's questions (Django's markup, but
+    # their fields are named by the project: Django's column heads are not labels)
     page.goto(f"/admin/quiz/chapter/{chapter.pk}/change/")
-    axe.check(page, "admin, chapter", include=(".object-tools",), preload=False)
+    axe.check(page, "admin, chapter", include=(".object-tools", "#questions-group"), preload=False)
+    page.goto(f"/admin/quiz/course/{chapter.course_id}/change/")
+    axe.check(page, "admin, course", include=("#chapters-group",), preload=False)
     page.goto("/admin/events/projectioncheckpoint/")
     axe.check(page, "admin, checkpoints", include=("#result_list",))
     page.locator("#action-toggle").check()
