@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -130,6 +131,10 @@ class RedisServer:
             self.process = None
 
 
+# Celery's line once a worker consumes from its queues (`test3@host ready.`).
+READY = re.compile(r"\] test\d+@\S+ ready\.$", re.MULTILINE)
+
+
 class Workers:
     """Real `celery -A studyflow worker` processes (solo pool: one process each, so kill -9 of
     the process is the crash of the worker) on the test database."""
@@ -139,6 +144,7 @@ class Workers:
         self.log_dir = log_dir
         self.extra_env = env
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.log_paths: dict[int, Path] = {}  # each process's log, by pid
         self.started = 0
 
     def env(self) -> dict[str, str]:
@@ -158,7 +164,8 @@ class Workers:
     def start(self, count: int = 1, *, beat: bool = False) -> None:
         for _ in range(count):
             self.started += 1
-            log = open(self.log_dir / f"worker-{self.started}.log", "wb")  # noqa: SIM115
+            log_path = self.log_dir / f"worker-{self.started}.log"
+            log = open(log_path, "wb")  # noqa: SIM115
             args = [
                 sys.executable,
                 "-m",
@@ -185,6 +192,25 @@ class Workers:
                 start_new_session=True,
             )
             self.processes.append(process)
+            self.log_paths[process.pid] = log_path
+
+    def wait_until_ready(self, timeout: float = 90) -> None:
+        """Wait until every running worker consumes tasks (Celery logs "<hostname> ready." then).
+
+        Starting one takes seconds, more on a loaded machine: a test that times how fast the
+        workers pick up an append starts its clock after this, since in production they are up.
+        """
+
+        def ready() -> bool:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise AssertionError(f"a worker exited ({process.returncode}): {self.logs()}")
+            return all(
+                READY.search(self.log_paths[process.pid].read_text(errors="replace"))
+                for process in self.processes
+            )
+
+        assert wait_for(ready, timeout), f"the workers did not start: {self.logs()}"
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """kill -9: no clean shutdown, no ack, the batch transaction dies with the connection."""

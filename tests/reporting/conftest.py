@@ -30,6 +30,9 @@ def worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProjector]:
     workers = Workers(broker, tmp_path, PROJECTION_SWEEP_SECONDS="1")
     workers.start(1, beat=True)
     try:
+        # Up before the test goes on: the live grid's test times from an answer to the page, and
+        # a worker still starting would eat into its seconds.
+        workers.wait_until_ready()
         yield WorkerProjector(workers)
     finally:
         workers.stop_all()
