@@ -1,0 +1,101 @@
+"""How the teacher pages put their figures into words, pure (no Django, no database): the views
+and selectors hand these plain values.
+
+- An answer in a narrow column: only a very long run without a space (a student may type 500
+  characters without one) may be broken anywhere; an ordinary word, "revealed" or "0,125", never.
+- A multiple-choice answer reads as its key and the choice's text ("A: 3/5"), from the revision
+  of the question the student answered.
+- The grid's totals count chapters of students (cells), not students, and say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+# A run of more characters than this without a space is not a word a teacher would want kept in
+# one piece: it may break anywhere. Up to this many, a word is never broken (about 11rem wide).
+LONGEST_WORD = 20
+_LONG_RUN = re.compile(rf"(\S{{{LONGEST_WORD + 1},}})")
+
+
+def long_runs(text: str) -> list[tuple[str, bool]]:
+    """The text in order, in pieces, each with whether it is a run longer than LONGEST_WORD
+    without a space (which may break anywhere). The pieces joined are the text."""
+    pieces = _LONG_RUN.split(text)
+    return [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
+
+
+Choices = Sequence[Mapping[str, object]]
+
+
+def choice_label(answer: str, choices: Choices) -> str:
+    """A multiple-choice answer as a teacher reads it: its key and the choice's text ("A: 3/5"),
+    the key as the question writes it. Keys compare case-folded, as answers are checked; an
+    answer that is no key of these choices (or an open question's: no choices) stays as given."""
+    wanted = answer.strip().casefold()
+    for choice in choices:
+        key = str(choice.get("key", ""))
+        if key.casefold() == wanted:
+            return f"{key}: {choice.get('text', '')}"
+    return answer
+
+
+def choice_labels(choices: Choices) -> dict[str, str]:
+    """Every choice's label (choice_label) by its case-folded key."""
+    keys = (str(choice.get("key", "")) for choice in choices)
+    return {key.casefold(): choice_label(key, choices) for key in keys}
+
+
+@dataclass(frozen=True)
+class CellTotals:
+    """The grid's totals: its cells (one per student and chapter) by status, and its students by
+    when they were last active. Counted apart, since a teacher reads "36" beside "4 students" as
+    36 students."""
+
+    students: int
+    chapters: int
+    by_status: dict[str, int]  # cells; every status of `statuses`, in that order
+    stuck_again: int  # cells passed, the student stuck practising the chapter again
+    quiet: int  # students last active a week or more ago
+    never: int  # students who never practised (a new class): not quiet, not yet started
+
+    @property
+    def cells(self) -> int:
+        return self.students * self.chapters
+
+    @property
+    def heading(self) -> str:
+        """What the status counts count, for the line they head: "Chapters, all students together
+        (30 students x 5 chapters = 150)", with a multiplication sign."""
+        students = _count(self.students, "student")
+        chapters = _count(self.chapters, "chapter")
+        times = "\N{MULTIPLICATION SIGN}"
+        return f"Chapters, all students together ({students} {times} {chapters} = {self.cells})"
+
+
+def cell_totals(
+    statuses: Sequence[str],
+    cells: Iterable[tuple[str, bool]],
+    activity: Iterable[tuple[bool, bool]],
+    *,
+    chapters: int,
+) -> CellTotals:
+    """Given the statuses in the order shown, each cell's (status, stuck again) and each student's
+    (quiet, never practised): the totals. A student who never practised is not counted quiet."""
+    by_status = dict.fromkeys(statuses, 0)
+    stuck_again = 0
+    for status, again in cells:
+        by_status[status] += 1
+        stuck_again += again
+    students = quiet = never = 0
+    for is_quiet, is_never in activity:
+        students += 1
+        never += is_never
+        quiet += is_quiet and not is_never
+    return CellTotals(students, chapters, by_status, stuck_again, quiet, never)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"

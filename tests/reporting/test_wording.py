@@ -1,0 +1,79 @@
+"""How the teacher pages word their figures (reporting.wording; pure: no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporting.wording import LONGEST_WORD, CellTotals, cell_totals, choice_label, long_runs
+
+STATUSES = ["not_started", "in_progress", "stuck", "passed"]
+CHOICES = [{"key": "A", "text": "3/5"}, {"key": "B", "text": "5/3"}]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["revealed", "x = 6", "0,125", "€ 56,-", "a" * LONGEST_WORD, "", "two  spaces"],
+)
+def test_an_ordinary_answer_is_one_piece_kept_whole(answer: str) -> None:
+    # given an answer of ordinary words, when it is laid out in a narrow column
+    pieces = long_runs(answer)
+    # then no piece of it may break anywhere
+    assert all(not long for _, long in pieces)
+    assert "".join(piece for piece, _ in pieces) == answer
+
+
+def test_only_a_run_too_long_to_keep_whole_may_break_anywhere() -> None:
+    # given an answer with a run of 30 characters without a space among ordinary words
+    run = "1234567890" * 3
+    # when it is cut into pieces
+    pieces = long_runs(f"x = {run} cm")
+    # then the run alone may break, and the pieces are the answer
+    assert pieces == [("x = ", False), (run, True), (" cm", False)]
+
+
+def test_a_choice_reads_as_its_key_and_text() -> None:
+    # given a multiple-choice question's choices, when a student answered "a" (or " A ")
+    # then the teacher reads the key as the question writes it, and the choice's text
+    assert choice_label("a", CHOICES) == "A: 3/5"
+    assert choice_label(" A ", CHOICES) == "A: 3/5"
+    assert choice_label("B", CHOICES) == "B: 5/3"
+
+
+@pytest.mark.parametrize(("answer", "choices"), [("C", CHOICES), ("A", []), ("3/5", CHOICES)])
+def test_an_answer_that_is_no_choice_stays_as_given(answer: str, choices: list) -> None:
+    assert choice_label(answer, choices) == answer
+
+
+def test_the_totals_count_chapters_of_students_and_students_apart() -> None:
+    # given 3 students and 2 chapters: one passed both (and is stuck practising one again), one
+    # is stuck on one, and one never practised
+    cells = [
+        ("passed", True),
+        ("passed", False),
+        ("stuck", False),
+        ("not_started", False),
+        ("not_started", False),
+        ("not_started", False),
+    ]
+    activity = [(False, False), (True, False), (False, True)]
+    # when the totals are counted
+    totals = cell_totals(STATUSES, cells, activity, chapters=2)
+    # then the cells add up to students x chapters, and the heading says so
+    assert totals.by_status == {"not_started": 3, "in_progress": 0, "stuck": 1, "passed": 2}
+    assert sum(totals.by_status.values()) == totals.cells == 6
+    assert totals.heading == "Chapters, all students together (3 students \u00d7 2 chapters = 6)"
+    assert totals.stuck_again == 1
+    # and the students: the one gone quiet, and the newcomer counted apart, not as quiet
+    assert (totals.students, totals.quiet, totals.never) == (3, 1, 1)
+
+
+def test_the_heading_says_one_student_and_one_chapter_in_the_singular() -> None:
+    totals = CellTotals(1, 1, {}, 0, 0, 0)
+    assert totals.heading == "Chapters, all students together (1 student \u00d7 1 chapter = 1)"
+
+
+def test_a_student_who_never_practised_is_not_also_counted_quiet() -> None:
+    # given a student with no activity at all, even if marked quiet by a caller
+    totals = cell_totals(STATUSES, [("not_started", False)], [(True, True)], chapters=1)
+    # then they count as never practised only
+    assert (totals.quiet, totals.never) == (0, 1)
