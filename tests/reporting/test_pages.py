@@ -209,8 +209,14 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     )
     assert "Facility spread" in html
     assert "Needs checking: from 10 first tries on, a facility or a discrimination" in html
-    # A class has no median (it is kept for all students): no column of dashes, but a note.
+    # A class has no median (it is kept for all students): no column of dashes, but a note,
+    # which says what the column shown is.
     assert "Median time" not in html and "choose “All students” to see it" in html
+    assert ">Mean time</th>" in html
+    assert "Mean time: the average time the students of class 2A took to answer." in html
+    # The figures in plain words: what facility and discrimination tell a teacher.
+    assert "got the question right at their first try, as a share (0.75: three in four)" in html
+    assert "whether the students who get this question right are the ones who do well" in html
     reports = selectors.question_table(chapter.pk)
     assert any(r.facility is not None for r in reports)
     ours = [s.pk for s in history.students_a]  # a teacher reads their own students' answers
@@ -225,6 +231,8 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     picked = selectors.who_gave(shared, students=None, limit=1)
     assert set(picked) == set(shared) and all(len(people) == 1 for people in picked.values())
     assert "Median time" in overall and "to see it" not in overall
+    assert ">Mean time</th>" in overall and "Mean time: the average time students took" in overall
+    assert "Median time: the middle one (half answered quicker, half slower)" in overall
 
 
 def test_a_draft_has_no_row_until_it_was_asked(history):
