@@ -6,7 +6,7 @@ difficulty of a chapter's questions. Thin: access checks (reporting.access), rea
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from quiz.answers import is_correct
-from reporting import access, analysis, charts, exports, selectors
+from reporting import access, analysis, charts, exports, selectors, wording
 from reporting.models import Answer, StudentProgress
 from studyflow import roles
 from studyflow import services as roster
@@ -136,17 +136,20 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         (row, [cell_html(cell) for cell in row.cells], last_active(row.last_activity, now))
         for row in grid.rows
     ]
-    totals = {key: 0 for key in STATUS_VIEW}
-    for cell in grid.cells:
-        totals[cell.status] += 1
-    # Counted apart: those cells are Passed in the totals, and the totals add up to the cells.
-    stuck_again = sum(cell.stuck_again for cell in grid.cells)
+    # Stuck practising again is counted apart: those cells are Passed in the totals, and the
+    # totals add up to the cells.
+    totals = wording.cell_totals(
+        list(STATUS_VIEW),
+        ((cell.status, cell.stuck_again) for cell in grid.cells),
+        ((active.quiet, active.never) for _, _, active in rows),
+        chapters=len(grid.chapters),
+    )
     return {
         "classroom": classroom,
         "grid": grid,
         "rows": rows,
         "column_totals": grid.column_totals(),
-        "quiet": sum(quiet for _, _, (_, quiet) in rows),
+        "cell_totals": totals,
         "sort": sort,
         "reverse": reverse,
         "direction": "descending" if selectors.sorted_descending(sort, reverse) else "ascending",
@@ -158,8 +161,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
             ("activity", "Most recently active"),
         ],
         "status_view": STATUS_VIEW,
-        "totals": [(STATUS_VIEW[key], n, key) for key, n in totals.items()],
-        "stuck_again": stuck_again,
+        "totals": [(STATUS_VIEW[key], n, key) for key, n in totals.by_status.items()],
         "updated": timezone.now(),
     }
 
@@ -211,20 +213,28 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
 QUIET_DAYS = 7
 
 
-def last_active(at: datetime | None, now: datetime) -> tuple[str, bool]:
-    """When a student last did anything, as a teacher scans a column for who has gone quiet, and
-    whether that is QUIET_DAYS or more ago (or never). By calendar day in the site's time zone."""
+class LastActive(NamedTuple):
+    text: str
+    quiet: bool = False  # QUIET_DAYS or more ago: gone quiet, a teacher may ask why
+    never: bool = False  # never practised: a newcomer (a new class), not someone gone quiet
+
+
+def last_active(at: datetime | None, now: datetime) -> LastActive:
+    """When a student last did anything, as a teacher scans a column for who has gone quiet:
+    QUIET_DAYS or more ago. A student who never did anything has not gone quiet: they have not
+    started yet, which a new class's teacher expects of every student. By calendar day in the
+    site's time zone."""
     if at is None:
-        return "never", True
+        return LastActive("never practised", never=True)
     local = timezone.localtime(at) if timezone.is_aware(at) else at
     days = (now.date() - local.date()).days
     if days <= 0:
-        return "today", False
+        return LastActive("today")
     if days == 1:
-        return "yesterday", False
+        return LastActive("yesterday")
     if days < QUIET_DAYS:
-        return f"{days} days ago", False
-    return _day(local, now), True
+        return LastActive(f"{days} days ago")
+    return LastActive(_day(local, now), quiet=True)
 
 
 def _day(at: datetime, now: datetime) -> str:

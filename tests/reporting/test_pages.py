@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -68,6 +69,38 @@ def test_grid_lists_stuck_students_first_and_sorts(history):
     assert '<div class="chart-labels"' in html and "<text" not in html
 
 
+def test_a_chapters_head_says_it_leads_to_its_questions_and_the_sorting_heads_say_they_sort(
+    history,
+):
+    # given a class page
+    classroom = history.class_a
+    html = teacher(history).get(f"/teacher/classes/{classroom.pk}/").content.decode()
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html, re.S)
+    # then each chapter's head is a link to its questions that says so, visibly and by name
+    chapters = [head for head in heads if "/questions/" in head]
+    assert len(chapters) == len(history.chapters)
+    for head, chapter in zip(chapters, history.chapters, strict=True):
+        assert f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}" in head
+        assert '<span class="head-note"><span class="visually-hidden">: </span>questions' in head
+        assert 'title="Questions of this chapter' in head
+        assert "sort-mark" not in head
+    # and the heads that sort show an arrow, the sorted one its direction
+    sorting = [head for head in heads if "?sort=" in head]
+    assert len(sorting) == 3
+    assert all('<span class="sort-mark" aria-hidden="true">↕</span>' in h for h in sorting)
+    by_name = teacher(history).get(f"/teacher/classes/{classroom.pk}/?sort=name").content.decode()
+    assert '>Student<span class="sort-mark" aria-hidden="true">▲</span></a>' in by_name
+
+
+def test_the_class_page_may_be_wider_than_the_others(history):
+    client = teacher(history)
+    assert (
+        '<main id="main" class="wide">'
+        in client.get(f"/teacher/classes/{history.class_a.pk}/").content.decode()
+    )
+    assert '<main id="main">' in client.get("/teacher/").content.decode()
+
+
 def test_the_report_api_writes_every_moment_in_utc(history):
     # given a class's reports and a student's answers, over the API
     client = teacher(history)
@@ -118,7 +151,6 @@ def test_feed_times_say_the_day_unless_it_is_today(at: datetime, shown: str) -> 
 @pytest.mark.parametrize(
     ("at", "shown"),
     [
-        (None, ("never", True)),
         (datetime(2026, 3, 5, 0, 0, 7), ("today", False)),
         (datetime(2026, 3, 4, 23, 59), ("yesterday", False)),
         (datetime(2026, 2, 27, 9, 0), ("6 days ago", False)),
@@ -129,7 +161,16 @@ def test_feed_times_say_the_day_unless_it_is_today(at: datetime, shown: str) -> 
 def test_last_active_says_how_long_ago_by_calendar_day(
     at: datetime | None, shown: tuple[str, bool]
 ) -> None:
-    assert last_active(at, datetime(2026, 3, 5, 14, 30)) == shown
+    active = last_active(at, datetime(2026, 3, 5, 14, 30))
+    assert (active.text, active.quiet) == shown and not active.never
+
+
+def test_a_student_who_never_practised_has_not_gone_quiet() -> None:
+    # given a student with no activity at all (a new class), when the grid says when they were
+    # last active
+    active = last_active(None, datetime(2026, 3, 5, 14, 30))
+    # then it says they never practised, and does not count them as quiet
+    assert active == ("never practised", False, True)
 
 
 def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter(history):
@@ -138,7 +179,7 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
     html = teacher(history).get(f"/teacher/classes/{classroom.pk}/").content.decode()
     grid = selectors.grid(classroom)
     # then each row says when, and the footer counts passed and stuck per chapter
-    assert ">Last active</a></th>" in html
+    assert '>Last active<span class="sort-mark"' in html
     assert html.count('data-quiet="1"') + html.count('data-quiet="0"') == len(grid.rows)
     for totals in grid.column_totals():
         cell = re.search(rf'<td class="num" data-chapter="{totals.chapter.id}">(.*?)</td>', html)
@@ -149,7 +190,31 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
     assert sum(t.passed for t in grid.column_totals()) == sum(r.passed for r in grid.rows)
     assert all(t.passed + t.stuck <= t.students for t in grid.column_totals())
     quiet = html.count('data-quiet="1"')
-    assert quiet and f"Quiet a week or more (students) {quiet}</li>" in html
+    assert quiet and f"Quiet a week or more {quiet}</li>" in html
+    # the totals say what they count: chapters of students, then students
+    cells = len(grid.rows) * len(grid.chapters)
+    times = "\N{MULTIPLICATION SIGN}"
+    students, chapters = len(grid.rows), len(grid.chapters)
+    assert f"({students} students {times} {chapters} chapters = {cells}):</p>" in html
+    assert f">Students ({len(grid.rows)}):</p>" in html
+    assert "(students)" not in html and "Never practised" not in html
+
+
+def test_a_new_student_never_practised_is_not_counted_quiet(history):
+    # given a class whose work is long past (every student gone quiet), and a student just added
+    newcomer = get_user_model().objects.create_user("newcomer-grid", first_name="Zed")
+    history.class_a.students.add(newcomer)
+    html = teacher(history).get(f"/teacher/classes/{history.class_a.pk}/").content.decode()
+    # then the newcomer's row says they never practised, without the quiet moon
+    row = re.search(rf'<tr data-student="{newcomer.pk}">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert 'class="num never" data-quiet="0" data-never="1">never practised</td>' in row[1]
+    assert "☾" not in row[1]
+    # and the totals count them apart from the quiet ones
+    quiet = html.count('data-quiet="1"')
+    assert quiet == len(history.students_a)
+    assert f"Quiet a week or more {quiet}</li>" in html
+    assert "Never practised 1</li>" in html
 
 
 def test_the_feed_shows_yesterdays_items_with_their_day(history):
