@@ -20,14 +20,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from quiz.content import for_schools
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
-from reporting import analysis
+from reporting import analysis, wording
 from reporting.models import (
     Answer,
     ClassDay,
@@ -133,13 +133,49 @@ def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
         question__kind=QuestionKind.CHOICE,
         revision=F("question__current_revision"),
     ).values_list("question_id", "choices")
+    return {question: wording.choice_labels(choices) for question, choices in rows}
+
+
+def answered_choice_labels(
+    revisions: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], dict[str, str]]:
+    """For each (question, revision) answered that is of a multiple-choice question, the labels
+    of its choices as that revision had them (wording.choice_labels), by case-folded key: what
+    the student chose, even from a question edited since. One query for any number."""
+    wanted = set(revisions)
+    if not wanted:
+        return {}
+    rows = QuestionRevision.objects.filter(
+        question_id__in={q for q, _ in wanted},
+        revision__in={r for _, r in wanted},
+        question__kind=QuestionKind.CHOICE,
+    ).values_list("question_id", "revision", "choices")
     return {
-        question: {
-            str(choice["key"]).casefold(): f"{choice['key']}: {choice['text']}"
-            for choice in choices
-        }
-        for question, choices in rows
+        (question, revision): wording.choice_labels(choices)
+        for question, revision, choices in rows
+        if (question, revision) in wanted
     }
+
+
+def feed_choice_labels(positions: Iterable[int]) -> dict[int, dict[str, str]]:
+    """For feed items of answers to a multiple-choice question (by event position), the labels
+    of the choices of the revision answered. The feed keeps no revision: the answers table,
+    keyed by the same event position, has it, and one query joins the two. An answer that table
+    has not taken in yet is left out (the feed shows its key alone until its next refresh)."""
+    wanted = set(positions)
+    if not wanted:
+        return {}
+    choices = QuestionRevision.objects.filter(
+        question_id=OuterRef("question_id"),
+        revision=OuterRef("question_revision"),
+        question__kind=QuestionKind.CHOICE,
+    ).values("choices")[:1]
+    rows = (
+        Answer.objects.filter(position__in=wanted)
+        .annotate(choices=Subquery(choices))
+        .values_list("position", "choices")
+    )
+    return {position: wording.choice_labels(found) for position, found in rows if found}
 
 
 def accepted_now(question_ids: Iterable[int]) -> dict[int, tuple[str, list[str]]]:

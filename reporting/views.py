@@ -5,6 +5,7 @@ difficulty of a chapter's questions. Thin: access checks (reporting.access), rea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -13,8 +14,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -196,6 +197,11 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
     # An item without a question (started, stuck, unstuck, passed) names its chapter instead:
     # "got stuck" alone would send the teacher to the grid to find out where.
     titles = selectors.chapter_titles({i.chapter_id for i in items if not i.question_id})
+    # A wrong choice reads as "A: 3/5", as on the question difficulty page (right answers and
+    # reveals show no answer). Only when the feed holds a wrong answer: it is polled every 2 s.
+    choices = selectors.feed_choice_labels(
+        i.position for i in items if i.correct is False and i.answer
+    )
     now = timezone.localtime()
     return [
         {
@@ -205,6 +211,9 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
             "label": FEED_LABELS.get(item.type, item.type),
             "question": texts.get(item.question_id, "") if item.question_id else "",
             "chapter": "" if item.question_id else titles.get(item.chapter_id, ""),
+            "answer": choices.get(item.position, {}).get(
+                item.answer.strip().casefold(), item.answer
+            ),
         }
         for item in items
     ]
@@ -286,13 +295,21 @@ OUTCOME_VIEW = {
 }
 
 
-def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
+def answer_row_html(
+    answer: Answer, text: str, chapter: str, choices: Mapping[str, str] | None = None
+) -> str:
     """One row of a student's answers. Built in Python, not in the template: up to hundreds of
     rows per page, and a template loop of them takes about ten times as long. The roles and the
-    data-label names are for the row's card on a narrow screen (reporting.css, student.html)."""
+    data-label names are for the row's card on a narrow screen (reporting.css, student.html).
+    `choices`: the labels of the choices of the question revision answered (a multiple-choice
+    answer then reads "A: 3/5", not "A")."""
     at = timezone.localtime(answer.answered_at)
     icon, word = OUTCOME_VIEW[answer.outcome]
-    given = mark_safe("<em>revealed</em>") if answer.outcome == "revealed" else answer.answer
+    if answer.outcome == "revealed":
+        given = mark_safe("<em>revealed</em>")
+    else:
+        label = (choices or {}).get(answer.answer.strip().casefold(), answer.answer)
+        given = breakable_html(label)
     seconds = answer.seconds_to_answer
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
@@ -313,6 +330,21 @@ def answer_row_html(answer: Answer, text: str, chapter: str) -> str:
         icon,
         word,
         took,
+    )
+
+
+def breakable_html(text: str) -> SafeString:
+    """Text for a narrow column: a run too long to keep in one piece (wording.long_runs) may
+    break anywhere (its span, reporting.css), while every ordinary word keeps the column at least
+    as wide as itself. A whole cell allowed to break anywhere is one letter wide at the least,
+    and a squeezed table broke "revealed" as "reveale / d"."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<span class="long-run">{}</span>', piece) if long else piece,)
+            for piece, long in wording.long_runs(text)
+        ),
     )
 
 
@@ -344,6 +376,9 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
         student_id, None if show_all else STUDENT_ANSWERS_SHOWN
     )
     texts = selectors.question_texts({a.question_id for a in shown})
+    labels = selectors.answered_choice_labels(
+        (a.question_id, a.question_revision) for a in shown if a.outcome != "revealed"
+    )
     days = selectors.every_day(
         selectors.student_days(student_id), last=30, end=timezone.localdate()
     )
@@ -365,7 +400,10 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
             "progress": progress,
             "answers": [
                 answer_row_html(
-                    a, texts.get(a.question_id, ""), chapter_titles.get(a.chapter_id, "")
+                    a,
+                    texts.get(a.question_id, ""),
+                    chapter_titles.get(a.chapter_id, ""),
+                    labels.get((a.question_id, a.question_revision)),
                 )
                 for a in shown
             ],

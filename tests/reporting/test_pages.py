@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -21,7 +23,7 @@ from quiz.content import revise_question
 from quiz.models import Chapter, Question
 from reporting import selectors
 from reporting.models import Answer
-from reporting.views import answer_row_html, feed_time, last_active
+from reporting.views import answer_row_html, breakable_html, feed_time, last_active
 from tests.reporting.world import Feeder, World, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -265,6 +267,36 @@ def test_an_answer_row_escapes_what_it_shows_and_names_its_cells_for_a_phone() -
     assert html.startswith('<tr class="incorrect" role="row">') and html.count('role="cell"') == 5
 
 
+def test_an_answer_breaks_only_where_a_run_is_too_long_to_keep_whole() -> None:
+    # given a revealed answer, an ordinary one and one typed without a space for 60 characters
+    def row(outcome: str, given: str) -> str:
+        answer = Answer(
+            position=1,
+            quiz_id=uuid.uuid4(),
+            student_id=1,
+            chapter_id=1,
+            question_id=1,
+            question_revision=1,
+            answer=given,
+            outcome=outcome,
+            correct=outcome == "correct",
+            answered_at=START,
+        )
+        return answer_row_html(answer, "Solve for x", "Equations")
+
+    # then "revealed" and an ordinary answer are whole words, which the column never breaks
+    assert 'data-label="Answer"><em>revealed</em></td>' in row("revealed", "")
+    assert 'data-label="Answer">x = 6</td>' in row("correct", "x = 6")
+    # and only the long run may break anywhere (reporting.css), the words around it kept whole
+    long = "7" * 60
+    assert f'data-label="Answer">x = <span class="long-run">{long}</span> cm</td>' in row(
+        "incorrect", f"x = {long} cm"
+    )
+    assert breakable_html("<b>" + "&" * 30) == (
+        '<span class="long-run">&lt;b&gt;' + "&amp;" * 30 + "</span>"
+    )
+
+
 def test_questions_page_shows_facility_and_wrong_answers(history):
     chapter = history.chapters[0]
     html = (
@@ -325,6 +357,60 @@ def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
     assert "<bdi><code>a: 1/3</code></bdi> 1 time <span" in html.decode()
+
+
+def test_a_choice_reads_as_its_key_and_text_on_a_students_page_and_in_the_feed() -> None:
+    # given a student's wrong answer "A" to a multiple-choice question (a: 1/3, b: 2/4)
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    choice = Question.objects.get(chapter=world.chapters[0], kind="choice")
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student,
+        chapter_id=world.chapters[0].pk,
+        command_id=uuid.uuid4(),
+        pick=lambda options: choice.pk,
+    ).quiz
+    services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
+    Feeder().catch_up()
+    # and the question edited since: its choices now read otherwise
+    revise_question(
+        question=choice,
+        text="Pick the half",
+        choices=[{"key": "a", "text": "3/6"}, {"key": "b", "text": "1/3"}],
+        accepted_answers=["a"],
+        worked_answer="3/6",
+    )
+    client = teacher(world)
+    # then the student's page and the live feed show the choice the student saw, key and text
+    page = client.get(f"/teacher/students/{student.pk}/").content.decode()
+    assert 'data-label="Answer">a: 1/3</td>' in page
+    feed = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
+    assert "(“<bdi>a: 1/3</bdi>”)" in feed
+    # and an open question's answer is shown as given
+    assert "3/6" not in page and "3/6" not in feed
+
+
+def test_a_students_page_looks_up_the_choices_of_every_answer_in_one_query(history):
+    # given a student with many answers, to several questions and revisions
+    student = max(history.students_a, key=lambda s: len(selectors.student_answers(s.pk)))
+    shown = selectors.student_answers(student.pk)
+    pairs = {(a.question_id, a.question_revision) for a in shown}
+    assert len(pairs) > 3
+    # when the labels of their choices are looked up
+    with CaptureQueriesContext(connection) as queries:
+        labels = selectors.answered_choice_labels(pairs)
+    # then one query does it, for the multiple-choice questions only
+    assert len(queries) == 1
+    choice_questions = set(Question.objects.filter(kind="choice").values_list("pk", flat=True))
+    assert labels and {q for q, _ in labels} <= choice_questions
+    # and the feed, polled every 2 s, takes one query for all its wrong choices
+    positions = [a.position for a in shown]
+    with CaptureQueriesContext(connection) as queries:
+        selectors.feed_choice_labels(positions)
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.feed_choice_labels([]) == {}
+    assert len(queries) == 0
 
 
 def test_a_wrong_answer_the_question_now_accepts_is_marked_and_stays_wrong() -> None:
