@@ -1,0 +1,202 @@
+"""The teacher pages as laid out in the browser: a student's answers keep their words whole, the
+common wrong answers are as readable as their counts, and a class grid of many chapters uses a
+wide screen (and scrolls in its box, its student column held, when it truly does not fit)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from quiz import content, services
+from quiz.models import Chapter
+from reporting.models import Answer
+from studyflow.models import Classroom
+from tests.e2e.conftest import NARROW, WIDE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LONG_ANSWER = "7" * 300  # typed without a space: it must wrap, not stretch the table
+
+
+@pytest.fixture
+def demo_school() -> None:
+    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
+    call_command("projections", "catch-up", stdout=io.StringIO())
+
+
+def busiest_student(classroom: Classroom) -> int:
+    """The student of the class with the most answers and reveals (the demo's history is random)."""
+    busiest = (
+        Answer.objects.filter(student_id__in=classroom.students.values("pk"))
+        .values("student_id")
+        .annotate(answers=Count("pk"))
+        .order_by("-answers")
+        .first()
+    )
+    assert busiest is not None
+    return int(busiest["student_id"])
+
+
+def give_a_long_answer_and_a_reveal(student_id: int) -> None:
+    """A wrong answer of 300 digits to an open question, then a shown answer."""
+    student = Classroom.objects.get(name="2A").students.get(pk=student_id)
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    quiz = services.start_quiz(actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4()).quiz
+    for _ in range(20):
+        if quiz.status != "question_open":
+            quiz = services.next_question(
+                actor=student, quiz_id=quiz.id, command_id=uuid.uuid4()
+            ).quiz
+        assert quiz.question is not None
+        if quiz.question.kind == "open":
+            break
+        quiz = services.reveal_answer(actor=student, quiz_id=quiz.id, command_id=uuid.uuid4()).quiz
+    services.answer_question(
+        actor=student, quiz_id=quiz.id, answer=LONG_ANSWER, command_id=uuid.uuid4()
+    )
+    quiz = services.next_question(actor=student, quiz_id=quiz.id, command_id=uuid.uuid4()).quiz
+    services.reveal_answer(actor=student, quiz_id=quiz.id, command_id=uuid.uuid4())
+    call_command("projections", "catch-up", stdout=io.StringIO())
+
+
+# Per answer cell: its text, and on how many lines each of its words lies (a word broken in two
+# lies on two). A word is a run without a space; the long run is left out (it may break).
+ANSWER_WORDS = """cells => cells.map(cell => {
+    const words = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.closest(".long-run")) continue;
+        for (const match of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            words.push([match[0], tops.size]);
+        }
+    }
+    return {text: cell.textContent, words};
+})"""
+
+
+def answer_cells_at(page: Any, widths: tuple[int, ...]) -> dict[int, list[dict[str, Any]]]:
+    """The answer cells' words, at each of these window widths; asserting that no word is broken
+    in two and that the table stays in its box (nothing to scroll to sideways)."""
+    found = {}
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        cells = page.eval_on_selector_all(".answers td.given", ANSWER_WORDS)
+        broken = [(word, lines) for cell in cells for word, lines in cell["words"] if lines > 1]
+        assert not broken, (width, broken)
+        box = page.eval_on_selector(
+            ".answers", "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+        )
+        assert box[0] <= box[1], (width, box)
+        found[width] = cells
+    return found
+
+
+def test_a_students_answers_never_break_a_word_and_stay_in_their_box(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    """ "revealed" read "reveale / d" at 1280 px: the whole cell could break anywhere, so the
+    table squeezed its column to a letter. Only a run too long to keep whole may break now."""
+    # given the busiest student of the demo class, with answers to questions long and short
+    student = busiest_student(Classroom.objects.get(name="2A"))
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/students/{student}/?all=1")
+    # then on a wide screen, a laptop, a tablet and a phone every answer's words are whole
+    answer_cells_at(page, (1920, WIDE, 1024, NARROW))
+    # and when the student typed 300 digits without a space, and revealed an answer
+    give_a_long_answer_and_a_reveal(student)
+    page.reload()
+    for width, cells in answer_cells_at(page, (1920, WIDE, 1024, NARROW)).items():
+        texts = {cell["text"] for cell in cells}
+        # then that answer wraps, and every other word is still whole
+        assert "revealed" in texts and LONG_ANSWER in texts, width
+    snap(page, "teacher-student-answers-words")
+
+
+FONT_SIZES = """items => items.map(item => [
+    parseFloat(getComputedStyle(item.querySelector("code")).fontSize),
+    parseFloat(getComputedStyle(item).fontSize),
+])"""
+
+
+def test_the_common_wrong_answers_are_as_large_as_their_counts(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    sizes = page.eval_on_selector_all(".questions .wrong > li", FONT_SIZES)
+    assert sizes
+    assert all(answer >= count for answer, count in sizes), sizes
+
+
+def add_chapters(how_many: int) -> None:
+    """More chapters with a live question each, in the demo's course: a column each in the grid."""
+    first = Chapter.objects.order_by("pk").first()
+    assert first is not None
+    for n in range(how_many):
+        chapter = Chapter.objects.create(
+            course=first.course, title=f"Extra chapter {n + 1}", order=100 + n
+        )
+        content.create_question(
+            chapter=chapter,
+            kind="open",
+            text="What is 1 + 1?",
+            choices=None,
+            accepted_answers=["2"],
+            worked_answer="2",
+        )
+
+
+GRID_BOX = """wrap => {
+    const name = wrap.querySelector("tbody th[scope=row]").getBoundingClientRect();
+    return {scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth,
+            left: wrap.getBoundingClientRect().left, nameLeft: name.left};
+}"""
+
+
+def test_a_grid_of_many_chapters_uses_a_wide_screen_and_scrolls_only_when_it_must(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    # given a class grid of at least 7 chapters
+    add_chapters(3)
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(width=1920)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    assert page.locator("#grid thead th.chapter-head").count() >= 7
+    # then on a wide screen it fits: no scrolling sideways in its box
+    box = page.eval_on_selector("#grid-wrap", GRID_BOX)
+    assert box["scrollWidth"] <= box["clientWidth"], box
+    # and where it does not fit, its box scrolls with the students' names held at its edge
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    box = page.eval_on_selector("#grid-wrap", GRID_BOX)
+    assert box["scrollWidth"] > box["clientWidth"], box
+    page.eval_on_selector("#grid-wrap", "wrap => { wrap.scrollLeft = 300; }")
+    box = page.eval_on_selector("#grid-wrap", GRID_BOX)
+    assert abs(box["nameLeft"] - box["left"]) <= 2, box
+    snap(page, "teacher-class-many-chapters")
+    # and the other teacher pages keep their reading width
+    page.set_viewport_size({"width": 1920, "height": 900})
+    page.goto("/teacher/")
+    assert page.locator("main").bounding_box()["width"] <= 72 * 16 + 1
