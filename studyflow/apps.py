@@ -11,6 +11,10 @@ class StudyflowConfig(AppConfig):
         # The admin's "View site": staff's home page is the admin itself, so it leads to the
         # reports instead.
         admin.site.site_url = "/teacher/"
+        # Its own name in the header and the browser's tabs, not Django's.
+        admin.site.site_header = "Studyflow administration"
+        admin.site.site_title = "Studyflow admin"
+        admin.site.index_title = "Content, classes and operations"
         # Its log-in page counts failed log-ins as the others do.
         from studyflow.login_guard import LimitedAdminAuthenticationForm
 

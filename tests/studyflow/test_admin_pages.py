@@ -30,3 +30,14 @@ def test_the_site_has_an_icon(client: Client) -> None:
     assert 'rel="icon"' in page and "favicon.svg" in page
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_the_admin_is_named_studyflow(client: Client) -> None:
+    boss = make_user("boss", staff=True)
+    boss.is_superuser = True
+    boss.save()
+    client.force_login(boss)
+    page = client.get("/admin/").content.decode()
+    assert "Studyflow administration" in page
+    assert "<title>Content, classes and operations | Studyflow admin</title>" in page
+    assert "Django" not in page
