@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -53,6 +53,35 @@ def format_choice_lines(choices: list[dict[str, str]]) -> str:
 
 def parse_answer_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def after_the_last(numbered: QuerySet[Any]) -> int:
+    """The number that puts a new course or chapter after the others it is listed with."""
+    last = numbered.aggregate(last=Max("order"))["last"]
+    return 1 if last is None else int(last) + 1
+
+
+class LastWhenEmptyForm(forms.ModelForm):
+    """A new course or chapter: an empty number puts it after the others (the model's 0 put it
+    before them, above "Math basics" on every student's dashboard). A number given is kept."""
+
+    goes_after = "the others"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "order" in self.fields:
+            self.initial.pop("order", None)
+            self.fields["order"].initial = None
+            self.fields["order"].required = False
+            self.fields["order"].help_text = f"Empty: after {self.goes_after}."
+
+
+class CourseForm(LastWhenEmptyForm):
+    goes_after = "the last course"
+
+
+class ChapterForm(LastWhenEmptyForm):
+    goes_after = "the course's last chapter"
 
 
 class QuestionForm(forms.ModelForm):
@@ -341,6 +370,9 @@ class CourseChaptersFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
+        if form.instance.pk is None:  # a new row: empty goes after the course's last chapter
+            form.fields["order"].initial = None
+            form.fields["order"].required = False
         title = form.instance.title if form.instance.pk else ""
         name_row_fields(
             form,
@@ -367,6 +399,25 @@ class CourseChaptersFormSet(forms.BaseInlineFormSet):
                     "(in any case): give each chapter of the course its own."
                 )
             seen[title.lower()] = title
+        self.number_new_rows()
+
+    def number_new_rows(self) -> None:
+        """New rows left without a number go after the others, in the order of the rows."""
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        numbers = [
+            form.cleaned_data["order"]
+            for form in kept
+            if form.cleaned_data.get("order") is not None
+        ]
+        last = max(numbers, default=0)
+        for form in kept:
+            if form.instance.pk is None and form.cleaned_data.get("order") is None:
+                last += 1
+                form.cleaned_data["order"] = form.instance.order = last
 
 
 class OneLineField(forms.CharField):
@@ -415,10 +466,16 @@ class ChapterInline(ChapterFields, admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(KeepsItsQuestions):
+    form = CourseForm
     list_display = ["title", "school", "order"]
     list_filter = ["school"]
     inlines = [ChapterInline]
     questions_of = "chapter__course_id"
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        if obj.order is None:
+            obj.order = after_the_last(Course.objects.all())
+        super().save_model(request, obj, form, change)
 
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
@@ -474,6 +531,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Chapter)
 class ChapterAdmin(NamesSchools, ChapterFields, KeepsItsQuestions):
+    form = ChapterForm
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]
     list_select_related = ["course__school"]
@@ -481,6 +539,11 @@ class ChapterAdmin(NamesSchools, ChapterFields, KeepsItsQuestions):
     questions_of = "chapter_id"
     # The page's "Add a question to this chapter" button (questions are added through their form).
     change_form_template = "admin/quiz/chapter/change_form.html"
+
+    def save_model(self, request: HttpRequest, obj: Chapter, form: Any, change: bool) -> None:
+        if obj.order is None:
+            obj.order = after_the_last(Chapter.objects.filter(course_id=obj.course_id))
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

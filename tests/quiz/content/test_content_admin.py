@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, revise_question
-from quiz.models import Question
+from quiz.models import Chapter, Course, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,48 @@ def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make
     assert Question.objects.latest("pk").order == 5
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert "#5" in message and "#None" not in message  # the admin's "was added" names it
+
+
+def test_a_course_or_chapter_added_without_a_number_goes_last(staff_client, chapter):
+    # given "Test course" (number 1) with "Fractions" (number 1)
+    course = chapter.course
+    for model in ("course", "chapter"):
+        form = staff_client.get(reverse(f"admin:quiz_{model}_add")).context["adminform"].form
+        assert form["order"].value() is None  # not the model's 0, which sorted before the others
+    new_course = {"title": "Geometry", "order": "", "chapters-TOTAL_FORMS": "0"}
+    new_course["chapters-INITIAL_FORMS"] = "0"
+    response = staff_client.post(reverse("admin:quiz_course_add"), new_course)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Course.objects.get(title="Geometry").order == 2
+    new_chapter = {"course": course.pk, "title": "Decimals", "order": "", "streak_goal": 3}
+    new_chapter |= {"questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0"}
+    response = staff_client.post(reverse("admin:quiz_chapter_add"), new_chapter)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Chapter.objects.get(title="Decimals").order == 2
+    # the course page's new chapter rows too, in the order of the rows
+    decimals = Chapter.objects.get(title="Decimals")
+    rows = {"title": course.title, "order": course.order, "chapters-TOTAL_FORMS": "4"}
+    rows["chapters-INITIAL_FORMS"] = "2"
+    for n, (pk, title, order) in enumerate(
+        [
+            (chapter.pk, "Fractions", 1),
+            (decimals.pk, "Decimals", 5),
+            ("", "Ratios", ""),
+            ("", "Areas", ""),
+        ]
+    ):
+        rows |= {f"chapters-{n}-id": pk, f"chapters-{n}-course": course.pk}
+        rows |= {f"chapters-{n}-title": title, f"chapters-{n}-order": order}
+        rows[f"chapters-{n}-streak_goal"] = 3
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    assert response.status_code == 302
+    numbers = dict(course.chapters.values_list("title", "order"))
+    assert numbers == {"Fractions": 1, "Decimals": 5, "Ratios": 6, "Areas": 7}
+    # a number given is kept, 0 too
+    new_course |= {"title": "First of all", "order": "0"}
+    assert staff_client.post(reverse("admin:quiz_course_add"), new_course).status_code == 302
+    assert Course.objects.get(title="First of all").order == 0
+    assert Course.objects.values_list("title", flat=True)[0] == "First of all"
 
 
 def test_a_question_saved_as_a_draft_is_not_put_to_students(staff_client, chapter, make_question):
