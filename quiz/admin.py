@@ -89,7 +89,8 @@ class QuestionForm(forms.ModelForm):
     choices = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
-        help_text='Multiple choice only: one choice per line as "key: text", e.g. "A: 3/4".',
+        help_text="For multiple-choice questions only; leave it empty for an open answer. One "
+        'choice per line as "key: text", e.g. "A: 3/4".',
     )
     accepted_answers = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
@@ -256,6 +257,22 @@ class QuestionAdmin(NamesSchools, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return with_current_text(super().get_queryset(request))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # Before the first save there is no revision: "Current revision: 0" and an empty
+        # history said nothing.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "current_revision"]})
+            for name, options in fieldsets
+        ]
+
+    def get_inline_instances(
+        self, request: HttpRequest, obj: Question | None = None
+    ) -> list[admin.options.InlineModelAdmin[Any, Any]]:
+        return [] if obj is None else super().get_inline_instances(request, obj)
 
     @admin.display(description="text")
     def current_text(self, question: Question) -> str:

@@ -111,6 +111,16 @@ def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     assert revision.created_by == staff_user
 
 
+def test_the_add_form_shows_no_revision_and_says_what_choices_are_for(staff_client, make_question):
+    page = staff_client.get(reverse("admin:quiz_question_add")).content.decode()
+    # nothing is saved yet: no "Current revision: 0", no empty history
+    assert "Current revision" not in page and "Revision history" not in page
+    assert "For multiple-choice questions only; leave it empty for an open answer." in page
+    # a saved question has both
+    page = staff_client.get(change_url(make_question())).content.decode()
+    assert "Current revision" in page and "Revision history" in page
+
+
 def test_a_question_added_without_an_order_goes_last(staff_client, chapter, make_question):
     make_question(chapter=chapter, order=4)
     form = staff_client.get(reverse("admin:quiz_question_add")).context["adminform"].form
