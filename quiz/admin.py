@@ -28,6 +28,7 @@ from quiz.models import (
     CommandOutcome,
     Course,
     Question,
+    QuestionKind,
     QuestionRevision,
 )
 from studyflow.models import one_line
@@ -245,11 +246,25 @@ class NamesSchools:
 class QuestionAdmin(NamesSchools, admin.ModelAdmin):
     form = QuestionForm
     inlines = [RevisionInline]
-    list_display = ["id", "chapter", "order", "kind", "live", "current_text", "current_revision"]
+    # The wording right after the id: it is what a row is looked for by. Short heads (Django's
+    # are in capitals) and short values keep the list within a laptop's screen.
+    list_display = [
+        "id",
+        "current_text",
+        "in_chapter",
+        "number",
+        "short_kind",
+        "is_live",
+        "revision",
+    ]
     list_filter = ["chapter__course", "chapter", "kind", "live"]
     list_select_related = ["chapter__course__school"]
     search_fields = ["revisions__text"]
     readonly_fields = ["current_revision"]
+
+    class Media:
+        css = {"all": ("quiz/admin.css",)}
+
     fieldsets = [
         (None, {"fields": ["chapter", "order", "kind", "live", "current_revision"]}),
         ("Content", {"fields": ["text", "choices", "accepted_answers", "worked_answer"]}),
@@ -277,6 +292,30 @@ class QuestionAdmin(NamesSchools, admin.ModelAdmin):
     @admin.display(description="text")
     def current_text(self, question: Question) -> str:
         return short_text(question)
+
+    # A method, not the field: Django keeps a related object's name on one line ("nowrap"), and
+    # "Extra practice (Demo School) / Mental arithmetic" took the text's room.
+    @admin.display(description="chapter", ordering="chapter")
+    def in_chapter(self, question: Question) -> str:
+        return str(question.chapter)
+
+    # Not sortable: the list is in the chapters' order of their questions already, and a sortable
+    # head's arrows and rank made the column twice as wide as its numbers.
+    @admin.display(description="no.")
+    def number(self, question: Question) -> int:
+        return question.order
+
+    @admin.display(description="kind", ordering="kind")
+    def short_kind(self, question: Question) -> str:
+        return "choice" if question.kind == QuestionKind.CHOICE else "open"
+
+    @admin.display(description="live", boolean=True, ordering="live")
+    def is_live(self, question: Question) -> bool:
+        return question.live
+
+    @admin.display(description="rev.", ordering="current_revision")
+    def revision(self, question: Question) -> int:
+        return question.current_revision
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Question], search_term: str

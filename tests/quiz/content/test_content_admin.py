@@ -305,6 +305,25 @@ def test_the_question_list_shows_current_texts(staff_client, make_question):
     assert "First wording" not in page
 
 
+def test_the_question_list_puts_the_wording_after_the_id(staff_client, make_question):
+    make_question(
+        kind="choice",
+        choices=[{"key": "A", "text": "1"}, {"key": "B", "text": "2"}],
+        accepted_answers=["A"],
+        text="Which is one?",
+    )
+    response = staff_client.get(reverse("admin:quiz_question_changelist"))
+    html = response.content.decode()
+    # the wording right after the id; short heads and values (Django's heads are in capitals:
+    # "LIVE FOR STUDENTS" was a column of its own)
+    heads = re.findall(r'<div class="text">(?:<a [^>]*>|<span>)([^<]*)<', html)
+    assert heads == ["ID", "Text", "Chapter", "No.", "Kind", "Live", "Rev."]
+    assert '<td class="field-short_kind">choice</td>' in html
+    # the chapter may wrap (Django keeps a related object's name on one line)
+    assert '<td class="field-in_chapter">Test course / Fractions</td>' in html
+    assert "quiz/admin.css" in html  # which keeps the wording readable
+
+
 def test_the_chapter_page_names_its_questions_by_their_wording(staff_client, make_question):
     question = make_question(text="How much is 7 times 8?")
     url = reverse("admin:quiz_chapter_change", args=[question.chapter.pk])
