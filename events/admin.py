@@ -4,6 +4,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
@@ -21,6 +22,9 @@ def pretty(value: Any) -> str:
         json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
     )
 
+
+# A stream id in the list: "quiz-" and the first 8 hex digits of its quiz id tell quizzes apart.
+STREAM_SHOWN = 13
 
 # Other apps name the streams a search term means to them (quiz: a student's username -> the
 # student's quizzes), so the event log needs no knowledge of their data.
@@ -40,7 +44,9 @@ def streams_named_by(term: str) -> list[str]:
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ("position", "at", "type", "version", "stream_id", "schema_version")
+    # The schema version is on an event's page (it matters to upcasters, not to reading the log);
+    # a stream shows short, as a link to its events, so the row fits a laptop's screen.
+    list_display = ("position", "at", "type", "version", "stream")
     list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # shows the search box; get_search_results does the lookups
     search_help_text = (
@@ -72,6 +78,14 @@ class EventAdmin(ReadOnlyAdmin):
     def at(self, event: Event) -> str:
         # To the second, in the site's time zone: the order of a student's actions shows.
         return timezone.localtime(event.recorded_at).strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description="stream", ordering="stream_id")
+    def stream(self, event: Event) -> str:
+        shown = event.stream_id
+        if len(shown) > STREAM_SHOWN + 1:
+            shown = shown[:STREAM_SHOWN] + "…"
+        query = urlencode({"q": event.stream_id})
+        return format_html('<a href="?{}">{}</a>', query, shown)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Event], search_term: str

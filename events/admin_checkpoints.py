@@ -15,6 +15,7 @@ from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from events import projections, selectors
 from events.models import ProjectionCheckpoint
@@ -26,19 +27,9 @@ _page = threading.local()
 
 class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     # What an operator looks for first comes first: the table scrolls sideways on a narrow screen.
-    list_display = [
-        "__str__",
-        "status",
-        "events_behind",
-        "seconds_behind",
-        "short_error",
-        "progress",
-        "next_attempt_at",
-        "failures",
-        "failed_position",
-        "position",
-        "updated_at",
-    ]
+    # One column a question (how far behind, what failed and when it is tried again), so that a
+    # laptop's screen shows them all; the checkpoint's page has every field.
+    list_display = ["projection", "status", "behind", "short_error", "progress", "position"]
     list_filter = ["status", "name"]
 
     class Media:
@@ -70,17 +61,19 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
         _page.lag = {}
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="events behind")
-    def events_behind(self, obj: ProjectionCheckpoint) -> str:
-        found = self._lag(obj)
-        return "unregistered" if found is None else str(found[0])
+    @admin.display(description="projection", ordering="name")
+    def projection(self, obj: ProjectionCheckpoint) -> str:
+        return str(obj)
 
-    @admin.display(description="seconds behind")
-    def seconds_behind(self, obj: ProjectionCheckpoint) -> str:
+    @admin.display(description="behind")
+    def behind(self, obj: ProjectionCheckpoint) -> str:
         found = self._lag(obj)
-        return "" if found is None else f"{found[1]:.1f}"
+        if found is None:
+            return "unregistered"
+        events, seconds = found
+        return f"{events} event{'' if events == 1 else 's'}, {seconds:.1f} s"
 
-    @admin.display(description="rebuild progress")
+    @admin.display(description="rebuild")
     def progress(self, obj: ProjectionCheckpoint) -> str:
         done = obj.rebuild_progress
         if done is None:
@@ -89,8 +82,21 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj: ProjectionCheckpoint) -> str:
+        """The error's last line, and while it holds the projection up: at which event, how many
+        times in a row, and when it is tried again."""
         lines = obj.last_error.strip().splitlines()
-        return lines[-1][:200] if lines else ""
+        if not lines:
+            return ""
+        facts = []
+        if obj.failed_position is not None:
+            facts.append(f"at event {obj.failed_position}")
+        if obj.failures:
+            facts.append(f"{obj.failures} failure{'' if obj.failures == 1 else 's'} in a row")
+        if obj.next_attempt_at is not None:
+            at = timezone.localtime(obj.next_attempt_at)
+            facts.append(f"next try {at:%Y-%m-%d %H:%M:%S}")
+        error = lines[-1][:200]
+        return f"{error} ({'; '.join(facts)})" if facts else error
 
     @admin.action(description="Catch up now (queued to a worker)", permissions=["operate"])
     def catch_up_now(self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]) -> None:

@@ -65,3 +65,20 @@ def test_admin_finds_a_quiz_by_the_id_the_pages_show() -> None:
         html = staff_client.get("/admin/events/event/", {"q": term}).content.decode()
         assert f"/admin/events/event/{started.position}/change/" in html, term
         assert f"/admin/events/event/{elsewhere.position}/change/" not in html, term
+
+
+def test_the_event_list_is_narrower_and_links_each_stream_to_its_events() -> None:
+    stream = f"quiz-{uuid.uuid4()}"
+    [event] = append(stream, [NewEvent("quiz.QuizStarted", {"n": 1})], NO_STREAM)
+    staff_client = Client()
+    staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+    listing = staff_client.get("/admin/events/event/")
+    heads = [str(column) for column in listing.context["cl"].list_display]
+    assert heads == ["position", "at", "type", "version", "stream"]  # no schema version
+    # the stream shown short ("quiz-" and 8 digits), as a link to that stream's events
+    html = listing.content.decode()
+    assert f'<a href="?q={stream}">{stream[:13]}…</a>' in html
+    assert staff_client.get(f"/admin/events/event/?q={stream}").context["cl"].result_count == 1
+    # the event's own page still has it all
+    detail = staff_client.get(f"/admin/events/event/{event.position}/change/").content.decode()
+    assert stream in detail and "Schema version" in detail
