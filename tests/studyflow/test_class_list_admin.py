@@ -90,6 +90,9 @@ def test_the_students_are_added_with_their_passwords_shown_once(staff_client, cl
     html = response.content.decode()
     assert "shown on this page only" in html and "http://testserver/login/" in html
     assert "students change their password" in html and "http://testserver/password/" in html
+    # a forgotten one: the class's teachers give a new one too, not only staff
+    said = " ".join(html.replace("&#x27;", "'").split())
+    assert "the class's teachers give the student a new one from the student's page" in said
 
 
 def test_the_admin_log_has_each_new_account_and_the_class_without_a_password(
