@@ -85,6 +85,9 @@ class QuizView:
     mistakes: int
     started_at: datetime | None
     passed_at: datetime | None
+    # The latest wrong or shown answer ended a streak: the pages say "your streak starts over"
+    # only then (with none running, there was nothing to start over).
+    streak_lost: bool = False
 
 
 GOOD = (
@@ -100,6 +103,12 @@ FAIL = (
     "Wrong answer: your streak starts over. Keep going!",
     "Not this time. The streak starts over; you can do it.",
 )
+FAIL_WITHOUT_STREAK = (  # the same, when no streak was running
+    "Not quite.",
+    "That's not right.",
+    "Wrong answer. Keep going!",
+    "Not this time; you can do it.",
+)
 PASSED = (
     "Correct! That's {goal} in a row: you passed this chapter!",
     "Well done, {goal} in a row: chapter passed!",
@@ -111,6 +120,16 @@ STUCK_HINT = " Stuck? On the next question, “Show the answer” gives a worked
 def _choose(options: Sequence[str], quiz_id: str, version: int) -> str:
     # Deterministic, so a re-sent command and a page reload show the same words.
     return options[zlib.crc32(f"{quiz_id}:{version}".encode()) % len(options)]
+
+
+def lost_a_streak(state: QuizState) -> bool:
+    """Whether the latest wrong or shown answer ended a streak. The state keeps no streak from
+    before it, but a streak was running exactly when the question before was answered right: this
+    is the first miss since a right answer (right answers are the closed questions that were not
+    mistakes)."""
+    if state.status not in ("answered_incorrectly", "answer_revealed"):
+        return False
+    return state.misses_in_row == 1 and state.questions_answered > state.mistakes
 
 
 def result_message(state: QuizState) -> AnswerResult | None:
@@ -125,7 +144,8 @@ def result_message(state: QuizState) -> AnswerResult | None:
         text += f" {state.streak} of {state.streak_goal} in a row."
         return AnswerResult(True, text, state.last_answer)
     if state.status == "answered_incorrectly":
-        text = _choose(FAIL, state.quiz_id, state.version)
+        options = FAIL if lost_a_streak(state) else FAIL_WITHOUT_STREAK
+        text = _choose(options, state.quiz_id, state.version)
         return AnswerResult(False, text, state.last_answer, STUCK_HINT if state.stuck else "")
     return None
 
@@ -191,4 +211,5 @@ def build_quiz_view(state: QuizState, question: QuestionContentLike | None) -> Q
         mistakes=state.mistakes,
         started_at=state.started_at,
         passed_at=state.passed_at,
+        streak_lost=lost_a_streak(state),
     )

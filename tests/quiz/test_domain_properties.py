@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.domain import (
+    ANSWER_REVEALED,
     ANSWERED_CORRECTLY,
+    ANSWERED_INCORRECTLY,
     QUESTION_ASSIGNED,
     QUIZ_PASSED,
     STUDENT_GOT_STUCK,
@@ -31,6 +33,7 @@ from quiz.domain import (
     no_repeat_window,
 )
 from quiz.errors import CommandRejected
+from quiz.quiz_view import lost_a_streak
 from tests.quiz.givens import CHAPTER, CLASSROOM, COURSE, QUIZ_ID, STUDENT, T0, q
 
 
@@ -178,3 +181,24 @@ def test_stuck_and_unstuck_alternate_and_follow_the_misses(script):
     )
     assert state.stuck == (state.misses_in_row >= 3)
     assert not state.stuck or state.streak == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pool_size=st.integers(min_value=1, max_value=12),
+    goal=st.integers(min_value=2, max_value=5),
+    script=steps,
+)
+def test_the_pages_know_when_a_miss_ended_a_streak(pool_size, goal, script):
+    # The state keeps no streak from before a miss: quiz_view.lost_a_streak works it out, and
+    # "your streak starts over" is said exactly when there was one.
+    _, log, _ = run(pool_size, goal, script)
+    state, streak_before = QuizState(), 0
+    for event in log:
+        if event.type in (ANSWERED_INCORRECTLY, ANSWER_REVEALED):
+            streak_before = state.streak
+        state = evolve(state, event)
+        if state.status in ("answered_incorrectly", "answer_revealed"):
+            assert lost_a_streak(state) == (streak_before > 0)
+        else:
+            assert not lost_a_streak(state)

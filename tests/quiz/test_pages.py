@@ -252,6 +252,33 @@ def test_wrong_answer_says_the_streak_starts_over(browser: Client, chapter: Any)
     assert "Next question" in html
 
 
+def test_a_miss_says_the_streak_starts_over_only_when_there_was_one(
+    browser: Client, chapter: Any
+) -> None:
+    def result(html: str) -> str:
+        shown = re.search(r'<div class="result [a-z]+" id="result">(.*?)</div>', html, re.S)
+        assert shown
+        return shown.group(1)
+
+    quiz_id = start(browser, chapter)
+    # no streak yet: showing the answer does not say one starts over, nor does the note before
+    assert "Counts as not right.</span>" in page(browser, quiz_id)
+    send(browser, quiz_id, "reveal")
+    html = page(browser, quiz_id)
+    assert "Here is how it works." in result(html) and "streak" not in result(html)
+    # nor does a wrong answer then
+    send(browser, quiz_id, "next")
+    answer(browser, quiz_id, WRONG)
+    assert "streak" not in result(page(browser, quiz_id))
+    # one right: then both a shown answer and a wrong one end a streak, and say so
+    send(browser, quiz_id, "next")
+    answer(browser, quiz_id, right_answer(quiz_id))
+    send(browser, quiz_id, "next")
+    assert "Counts as not right: your streak starts over.</span>" in page(browser, quiz_id)
+    send(browser, quiz_id, "reveal")
+    assert "Your streak starts over." in result(page(browser, quiz_id))
+
+
 def test_right_answer_with_a_decimal_comma(browser: Client, chapter: Any) -> None:
     quiz_id = start(browser, chapter)
     answer(browser, quiz_id, right_answer(quiz_id, comma=True))
