@@ -21,6 +21,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     JsonResponse,
 )
+from django.template import loader
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.views import defaults
 from django.views.decorators.common import no_append_slash
@@ -208,13 +209,30 @@ def json_403(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         body = error_body("You do not have permission to do this.", "permission_denied")
         return JsonResponse(body, status=403)
-    return defaults.permission_denied(request, exception)
+    return error_page(request, "403.html", 403, {"exception": str(exception)})
 
 
 def json_404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return api_not_found(request)
-    return defaults.page_not_found(request, exception)
+    return error_page(request, "404.html", 404, {})
+
+
+def error_page(
+    request: HttpRequest, template: str, status: int, context: dict[str, Any]
+) -> HttpResponse:
+    """Django's 403 and 404 pages, with the header of the user's own pages: a student who opened
+    a teacher's page found no "My chapters" to go back by."""
+    # Imported here, when a page is shown: the API's error handling stays free of the pages' views.
+    from quiz.pages import HOME_LINKS
+    from quiz.views import role_of
+
+    try:
+        role = role_of(getattr(request, "user", None))
+    except DatabaseError:  # the page says what went wrong all the same
+        role = None
+    context = {**context, "home_link": HOME_LINKS.get(role) if role else None}
+    return HttpResponse(loader.render_to_string(template, context, request), status=status)
 
 
 @csrf_exempt  # it changes nothing: a POST gets the 404, not a CSRF page

@@ -206,6 +206,23 @@ def test_pages(small):
     assert staff.get("/teacher/chapters/999999/questions/").status_code == 404
 
 
+def test_a_refused_or_missing_page_keeps_the_users_own_header(small):
+    # a student on a teacher's page: the 403 has their "My chapters" to go back by
+    refused = page_client(small.students_a[0]).get("/teacher/")
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "This page is not for your account" in html
+    assert '<nav aria-label="Main">' in html and '<a href="/dashboard/">My chapters</a>' in html
+    # another teacher's class: the 404 has their "Classes"
+    missing = page_client(small.teacher_b).get(f"/teacher/classes/{small.class_a.pk}/")
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "We could not find that page" in html and '<a href="/teacher/">Classes</a>' in html
+    # someone logged out gets no links, as before
+    nobody = page_client(None).get("/no-such-page/")
+    assert nobody.status_code == 404 and '<nav aria-label="Main">' not in nobody.content.decode()
+
+
 def test_teacher_sees_only_their_classes_in_the_list(small):
     body = page_client(small.teacher_b).get("/teacher/").content.decode()
     assert f"/teacher/classes/{small.class_b.pk}/" in body
