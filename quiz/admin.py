@@ -264,6 +264,7 @@ class QuestionAdmin(NamesSchools, admin.ModelAdmin):
 
     class Media:
         css = {"all": ("quiz/admin.css",)}
+        js = ("quiz/admin_question.js",)
 
     fieldsets = [
         (None, {"fields": ["chapter", "order", "kind", "live", "current_revision"]}),
