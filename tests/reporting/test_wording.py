@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from reporting.wording import LONGEST_WORD, CellTotals, cell_totals, choice_label, long_runs
+from reporting.wording import (
+    LONGEST_WORD,
+    CellTotals,
+    cell_totals,
+    choice_label,
+    choice_labels,
+    labelled,
+    long_runs,
+)
 
 STATUSES = ["not_started", "in_progress", "stuck", "passed"]
 CHOICES = [{"key": "A", "text": "3/5"}, {"key": "B", "text": "5/3"}]
@@ -77,3 +85,10 @@ def test_a_student_who_never_practised_is_not_also_counted_quiet() -> None:
     totals = cell_totals(STATUSES, [("not_started", False)], [(True, True)], chapters=1)
     # then they count as never practised only
     assert (totals.quiet, totals.never) == (0, 1)
+
+
+@pytest.mark.parametrize("answer", ["b)", "b.", "B ", "\uff42"])
+def test_a_choice_named_as_the_quiz_takes_it_reads_as_that_choice(answer: str) -> None:
+    # the quiz takes "b)", "b." and a full-width "b" for choice B (quiz.answers.choice_key)
+    assert choice_label(answer, CHOICES) == "B: 5/3"
+    assert labelled(answer, choice_labels(CHOICES)) == "B: 5/3"
