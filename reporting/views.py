@@ -211,9 +211,7 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
             "label": FEED_LABELS.get(item.type, item.type),
             "question": texts.get(item.question_id, "") if item.question_id else "",
             "chapter": "" if item.question_id else titles.get(item.chapter_id, ""),
-            "answer": choices.get(item.position, {}).get(
-                item.answer.strip().casefold(), item.answer
-            ),
+            "answer": wording.labelled(item.answer, choices.get(item.position)),
         }
         for item in items
     ]
@@ -308,8 +306,7 @@ def answer_row_html(
     if answer.outcome == "revealed":
         given = mark_safe("<em>revealed</em>")
     else:
-        label = (choices or {}).get(answer.answer.strip().casefold(), answer.answer)
-        given = breakable_html(label)
+        given = breakable_html(wording.labelled(answer.answer, choices))
     seconds = answer.seconds_to_answer
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
@@ -439,7 +436,7 @@ def _labelled(
     kind, answers = accepted or ("open", [])
     return [
         (
-            (choices or {}).get(w.answer, w.answer),
+            wording.labelled(w.answer, choices),
             w,
             bool(answers) and is_correct(w.answer, kind=kind, accepted_answers=answers),
             who.get((question, w.answer), []),

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from quiz.answers import choice_key
+
 # A run of more characters than this without a space is not a word a teacher would want kept in
 # one piece: it may break anywhere. Up to this many, a word is never broken (about 11rem wide).
 LONGEST_WORD = 20
@@ -32,20 +34,30 @@ Choices = Sequence[Mapping[str, object]]
 
 def choice_label(answer: str, choices: Choices) -> str:
     """A multiple-choice answer as a teacher reads it: its key and the choice's text ("A: 3/5"),
-    the key as the question writes it. Keys compare case-folded, as answers are checked; an
-    answer that is no key of these choices (or an open question's: no choices) stays as given."""
-    wanted = answer.strip().casefold()
+    the key as the question writes it. Keys compare as answers are checked (quiz.answers.choice_key:
+    "a", " A ", "a)", "a." and a full-width "a" all name "A"); an answer that is no key of these
+    choices (or an open question's: no choices) stays as given."""
+    wanted = choice_key(answer)
     for choice in choices:
         key = str(choice.get("key", ""))
-        if key.casefold() == wanted:
+        if choice_key(key) == wanted:
             return f"{key}: {choice.get('text', '')}"
     return answer
 
 
 def choice_labels(choices: Choices) -> dict[str, str]:
-    """Every choice's label (choice_label) by its case-folded key."""
+    """Every choice's label (choice_label) by its key as quiz.answers.choice_key reads it: look an
+    answer up with `labelled`."""
     keys = (str(choice.get("key", "")) for choice in choices)
-    return {key.casefold(): choice_label(key, choices) for key in keys}
+    return {choice_key(key): choice_label(key, choices) for key in keys}
+
+
+def labelled(answer: str, labels: Mapping[str, str] | None) -> str:
+    """An answer as a teacher reads it, given its question's choice_labels (None or empty: an open
+    question's, and the answer stays as given)."""
+    if not labels:
+        return answer
+    return labels.get(choice_key(answer), answer)
 
 
 @dataclass(frozen=True)
