@@ -229,7 +229,9 @@ def error_page(
 
     try:
         role = role_of(getattr(request, "user", None))
-    except DatabaseError:  # the page says what went wrong all the same
+    except DatabaseError:
+        # No home link then. (With the database down, the page itself may not render either:
+        # the header asks for the session's user, as Django's own error pages would.)
         role = None
     context = {**context, "home_link": HOME_LINKS.get(role) if role else None}
     return HttpResponse(loader.render_to_string(template, context, request), status=status)
