@@ -9,8 +9,11 @@ usernames it must make chosen here against the ones it found taken.
   a name are folded as a name reads ("de  Vries" is "de Vries"); empty trailing cells are dropped.
 - A username not given is made from the names: lower-case ASCII, accents folded, the first name and
   the last name each without spaces or punctuation, joined by a dot ("Zoë de Vries" is
-  "zoe.devries"); when that one is taken, by an existing account or an earlier line, 2, 3, ... is
-  appended ("zoe.devries2"). Usernames compare in any case: "Anna" and "anna" are one username to a
+  "zoe.devries"); a long one is cut to MADE_USERNAME_LENGTH characters, each name keeping at
+  least half of them ("Maximiliaan-Alexander", "van der Zandvoort-Oosterhuizen" is
+  "maximiliaana.vanderzandvo"), so that it fits a phone's screen and is typed without a slip.
+  When that one is taken, by an existing account or an earlier line, 2, 3, ... is appended
+  ("zoe.devries2"). Usernames compare in any case: "Anna" and "anna" are one username to a
   person reading a class list, though not to Django.
 - Every wrong line is named in one go, so that staff fix the list once; nothing is added from a
   list with a wrong line.
@@ -26,6 +29,9 @@ from dataclasses import dataclass
 MAX_STUDENTS = 200  # a class is ~30; a list far longer is a whole school pasted by mistake
 FALLBACK_USERNAME = "student"  # for names with no letter that folds to ASCII (e.g. "李 明")
 SUFFIX_ROOM = 6  # a made username keeps room for a number of up to 6 digits within the maximum
+# A made username's names, at most: 25 characters and a number up to 99999 stay within 30, what a
+# student types on a phone and what a phone's screen shows on one line.
+MADE_USERNAME_LENGTH = 25
 
 # Letters that Unicode does not decompose into an ASCII letter and a mark, folded as people write
 # them without the letter: Strauß is strauss, Søren soren.
@@ -196,8 +202,20 @@ def fold_to_ascii(text: str) -> str:
 def username_base(first_name: str, last_name: str, *, max_length: int = 150) -> str:
     """The username a student's names make, before any number: "Zoë", "de Vries" is zoe.devries."""
     parts = [part for part in (fold_to_ascii(first_name), fold_to_ascii(last_name)) if part]
+    length = min(MADE_USERNAME_LENGTH, max_length - SUFFIX_ROOM)
+    if len(parts) == 2:
+        parts = shortened_to(parts[0], parts[1], length - 1)  # - 1: the dot
     base = ".".join(parts) or FALLBACK_USERNAME
-    return base[: max_length - SUFFIX_ROOM].rstrip(".")
+    return base[:length].rstrip(".")
+
+
+def shortened_to(first: str, last: str, length: int) -> list[str]:
+    """The two names cut to `length` letters in all: each keeps at least half of it (the last
+    name the odd letter), and a name shorter than its half leaves the rest to the other."""
+    if len(first) + len(last) <= length:
+        return [first, last]
+    first_length = min(len(first), max(length // 2, length - len(last)))
+    return [first[:first_length], last[: length - first_length]]
 
 
 def assign_usernames(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from studyflow.class_list import (
+    MADE_USERNAME_LENGTH,
     ClassListProblems,
     ListedStudent,
     NameLimits,
@@ -129,8 +130,47 @@ def test_a_username_is_made_from_the_names(first_name: str, last_name: str, user
 
 
 def test_a_made_username_leaves_room_for_a_number_within_the_maximum() -> None:
-    base = username_base("a" * 150, "b" * 150, max_length=150)
-    assert base == "a" * 144 and len(base) + len("999999") == 150
+    base = username_base("a" * 150, "b" * 150, max_length=20)
+    assert base == "aaaaaa.bbbbbbb" and len(base) + len("999999") == 20
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name", "username"),
+    [
+        # both names long: each keeps half, the last name the odd letter
+        (
+            "Maximiliaan-Alexander",
+            "van der Zandvoort-Oosterhuizen",
+            "maximiliaana.vanderzandvo",
+        ),
+        # a short name leaves the rest to the other one
+        ("Bo", "van der Zandvoort-Oosterhuizen", "bo.vanderzandvoortoosterh"),
+        ("Maximiliaan-Alexander-Johannes", "Bos", "maximiliaanalexanderj.bos"),
+        # one name alone is cut to the same length
+        ("Maximiliaan-Alexander-Johannes", "李", "maximiliaanalexanderjohan"),
+        # just fitting: unchanged
+        ("Alexander", "Oosterhuizen", "alexander.oosterhuizen"),
+    ],
+)
+def test_a_long_name_makes_a_username_short_enough_to_type_on_a_phone(
+    first_name: str, last_name: str, username: str
+) -> None:
+    made = username_base(first_name, last_name)
+    assert made == username
+    assert len(made) <= MADE_USERNAME_LENGTH
+    assert len(f"{made}99999") <= 30
+
+
+def test_long_names_made_alike_are_numbered_within_thirty_characters() -> None:
+    given = [
+        ListedStudent(1, "Maximiliaan-Alexander", "van der Zandvoort-Oosterhuizen"),
+        ListedStudent(2, "Maximiliaan-Alexandra", "van der Zandvoort-Oosterhuis"),
+    ]
+    taken = taken_in_any_case(["maximiliaana.vanderzandvo"])
+    assert assign_usernames(given, is_taken=taken) == [
+        "maximiliaana.vanderzandvo2",
+        "maximiliaana.vanderzandvo3",
+    ]
 
 
 def test_folding_keeps_letters_and_digits_only() -> None:
