@@ -53,6 +53,13 @@ def test_staff_add_a_class_list_and_print_its_passwords(
     assert page.evaluate("window.printAsked") is True
     snap(page, "admin-class-list-passwords")
 
+    # the print button and the way back are one pair: the same size and type
+    look = """el => { const s = getComputedStyle(el), box = el.getBoundingClientRect();
+        return [Math.round(box.height), s.fontFamily, s.fontSize, s.fontWeight, s.paddingLeft]; }"""
+    print_button = page.get_by_role("button", name="Print this page").evaluate(look)
+    back = page.get_by_role("link", name="Back to 1A").evaluate(look)
+    assert print_button == back
+
     # on paper: the list and where to log in, none of the admin around it
     page.emulate_media(media="print")
     assert page.locator("table.class-list-passwords").is_visible()
