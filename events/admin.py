@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,12 +42,26 @@ def streams_named_by(term: str) -> list[str]:
     return [term, *(stream for finder in _stream_finders for stream in finder(term))]
 
 
+class EventTypeFilter(admin.AllValuesFieldListFilter):
+    """The "By type" filter, each type free to break after its app's dot only
+    ("quiz.<wbr>QuestionAnsweredCorrectly"): its narrow column would otherwise cut a long type
+    name mid-word, as the name has no other place to break."""
+
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+        for choice in super().choices(changelist):
+            display = choice["display"]
+            if isinstance(display, str) and "." in display:
+                app, _, name = display.partition(".")
+                choice = {**choice, "display": format_html("{}.<wbr>{}", app, name)}
+            yield choice
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     # The schema version is on an event's page (it matters to upcasters, not to reading the log);
     # a stream shows short, as a link to its events, so the row fits a laptop's screen.
     list_display = ("position", "at", "type", "version", "stream")
-    list_filter = ("type", ("recorded_at", admin.DateFieldListFilter))
+    list_filter = (("type", EventTypeFilter), ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # shows the search box; get_search_results does the lookups
     search_help_text = (
         "A quiz id, an exact stream id (a quiz's is quiz-<quiz id>), an event id,"

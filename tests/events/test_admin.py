@@ -82,3 +82,16 @@ def test_the_event_list_is_narrower_and_links_each_stream_to_its_events() -> Non
     # the event's own page still has it all
     detail = staff_client.get(f"/admin/events/event/{event.position}/change/").content.decode()
     assert stream in detail and "Schema version" in detail
+
+
+def test_the_type_filter_breaks_a_long_type_name_after_its_dot_only() -> None:
+    append(f"quiz-{uuid.uuid4()}", [NewEvent("quiz.QuestionAnsweredCorrectly", {})], NO_STREAM)
+    staff_client = Client()
+    staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+    html = staff_client.get("/admin/events/event/").content.decode()
+    filter_html = html[html.index('id="changelist-filter"') :]
+    assert ">quiz.<wbr>QuestionAnsweredCorrectly</a>" in filter_html
+    assert ">All</a>" in filter_html
+    # choosing it still filters by the whole type
+    chosen = staff_client.get("/admin/events/event/", {"type": "quiz.QuestionAnsweredCorrectly"})
+    assert chosen.context["cl"].result_count == 1
