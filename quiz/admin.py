@@ -28,7 +28,6 @@ from quiz.models import (
     CommandOutcome,
     Course,
     Question,
-    QuestionKind,
     QuestionRevision,
 )
 from studyflow.models import one_line
@@ -253,7 +252,7 @@ class QuestionAdmin(NamesSchools, admin.ModelAdmin):
         "current_text",
         "in_chapter",
         "number",
-        "short_kind",
+        "kind",  # its display name, as the filter and the form say it ("Multiple choice")
         "is_live",
         "revision",
     ]
@@ -305,10 +304,6 @@ class QuestionAdmin(NamesSchools, admin.ModelAdmin):
     @admin.display(description="no.")
     def number(self, question: Question) -> int:
         return question.order
-
-    @admin.display(description="kind", ordering="kind")
-    def short_kind(self, question: Question) -> str:
-        return "choice" if question.kind == QuestionKind.CHOICE else "open"
 
     @admin.display(description="live", boolean=True, ordering="live")
     def is_live(self, question: Question) -> bool:
