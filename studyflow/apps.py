@@ -15,6 +15,13 @@ class StudyflowConfig(AppConfig):
         admin.site.site_header = "Studyflow administration"
         admin.site.site_title = "Studyflow admin"
         admin.site.index_title = "Content, classes and operations"
+        # REST framework's token app under a name staff read ("Auth Token" headed the index and
+        # the sidebar); there staff find and delete (revoke) a student's API token. Not an
+        # AppConfig subclass in INSTALLED_APPS: the token model is abstract unless the list names
+        # "rest_framework.authtoken" itself.
+        from django.apps import apps
+
+        apps.get_app_config("authtoken").verbose_name = "API tokens"
         # Its log-in page counts failed log-ins as the others do.
         from studyflow.login_guard import LimitedAdminAuthenticationForm
 

@@ -41,3 +41,15 @@ def test_the_admin_is_named_studyflow(client: Client) -> None:
     assert "Studyflow administration" in page
     assert "<title>Content, classes and operations | Studyflow admin</title>" in page
     assert "Django" not in page
+
+
+def test_the_api_tokens_are_named_for_staff(client: Client) -> None:
+    boss = make_user("boss", staff=True)
+    boss.is_superuser = True
+    boss.save()
+    client.force_login(boss)
+    page = client.get("/admin/").content.decode()
+    assert "API tokens" in page
+    assert "Auth Token" not in page
+    tokens = client.get("/admin/authtoken/tokenproxy/")  # still where it was: same app label
+    assert tokens.status_code == 200 and "API tokens" in tokens.content.decode()
