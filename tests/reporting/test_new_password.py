@@ -50,6 +50,9 @@ def test_a_teacher_gives_their_student_a_new_password(small: World) -> None:
     confirm = teacher.get(url(pupil))
     assert confirm.status_code == 200
     assert "Make a new password" in confirm.content.decode()
+    # in a whole sentence, saying when to do it
+    said = f"Do this when {pupil.get_full_name()} ({pupil.username}) has forgotten their password."
+    assert said in confirm.content.decode()
     assert get_user_model().objects.get(pk=pupil.pk).check_password("pw")
     # then confirming shows the new password once, on a page no cache keeps
     done = teacher.post(url(pupil))

@@ -184,7 +184,8 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
     assert '>Last active<span class="sort-mark"' in html
     assert html.count('data-quiet="1"') + html.count('data-quiet="0"') == len(grid.rows)
     for totals in grid.column_totals():
-        cell = re.search(rf'<td class="num" data-chapter="{totals.chapter.id}">(.*?)</td>', html)
+        # (at the left, as the chapter's head and cells above it are)
+        cell = re.search(rf'<td class="total" data-chapter="{totals.chapter.id}">(.*?)</td>', html)
         assert cell is not None
         assert f"⚠</span> {totals.stuck}<span" in cell[1] if totals.stuck else "⚠" not in cell[1]
         of = '<span aria-hidden="true">/</span><span class="visually-hidden"> of </span>'
@@ -199,7 +200,38 @@ def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter
     students, chapters = len(grid.rows), len(grid.chapters)
     assert f"({students} students {times} {chapters} chapters = {cells}):</p>" in html
     assert f">Students ({len(grid.rows)}):</p>" in html
-    assert "(students)" not in html and "Never practised" not in html
+    assert "(students)" not in html and "Never practised 0</li>" in html
+    # the figures' heads are over their figures, at the right
+    assert '<th scope="col" class="num" aria-sort=' in html
+    assert html.count('<th scope="col" class="num" aria-sort=') == 2  # time and last active
+
+
+def test_the_students_totals_line_shows_with_zeros_when_nobody_is_quiet(history):
+    # given a class whose every student practised just now (class 2B: a fresh answer each)
+    classroom = history.class_b
+    chapter = history.chapters[0]
+    for student in history.students_b:
+        quiz = services.start_quiz(
+            actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4()
+        ).quiz
+        if quiz.status != "question_open":
+            quiz = services.next_question(
+                actor=student, quiz_id=quiz.id, command_id=uuid.uuid4()
+            ).quiz
+        services.reveal_answer(actor=student, quiz_id=quiz.id, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    html = teacher_b(history).get(f"/teacher/classes/{classroom.pk}/").content.decode()
+    assert 'data-quiet="1"' not in html and 'data-never="1"' not in html
+    # then the students' line is there all the same, as the chapters' line is, with its zeros
+    students = len(history.students_b)
+    assert f">Students ({students}):</p>" in html
+    assert "Quiet a week or more 0</li>" in html and "Never practised 0</li>" in html
+
+
+def teacher_b(world: World) -> Client:
+    client = Client()
+    client.force_login(world.teacher_b)
+    return client
 
 
 def test_a_new_student_never_practised_is_not_counted_quiet(history):
@@ -240,6 +272,9 @@ def test_student_page_lists_every_answer_with_timing(history):
     answered = sum(a.outcome != "revealed" for a in answers)
     assert f"<dt>Answers</dt><dd>{answered}</dd>" in html
     assert f'Answers and reveals <span class="muted small">({len(answers)}, newest' in html
+    # the chapters' figures and the answers' times have their heads at the right, over them
+    for head in ("Answers", "Mistakes", "Best streak", "Time", "Took"):
+        assert f'<th scope="col" role="columnheader" class="num">{head}</th>' in html, head
 
 
 def test_an_answer_row_escapes_what_it_shows_and_names_its_cells_for_a_phone() -> None:
@@ -309,8 +344,19 @@ def test_questions_page_shows_facility_and_wrong_answers(history):
     # A class has no median (it is kept for all students): no column of dashes, but a note,
     # which says what the column shown is.
     assert "Median time" not in html and "choose “All students” to see it" in html
-    assert ">Mean time</th>" in html
+    assert '"num">Mean time</th>' in html
     assert "Mean time: the average time the students of class 2A took to answer." in html
+    # every figure's head is over its figures, at the right; "Discrimination" is one word, not
+    # hyphenated where the column is narrow
+    for head in ("Answered", "Correct", "Wrong", "Revealed", "Facility", "Discrimination"):
+        assert f'class="num">{head}</th>' in html, head
+    assert "&shy;" not in html
+    # a wrong answer and how often it was given are told apart: a dash and a span of their own
+    assert re.search(
+        r'</code></bdi> <span class="times"><span aria-hidden="true">—</span> \d+ times?</span> '
+        r'<span class="muted small students">\(\d+ students?\)</span>',
+        html,
+    )
     # The figures in plain words: what facility and discrimination tell a teacher.
     assert "got the question right at their first try, as a share (0.75: three in four)" in html
     assert "whether the students who get this question right are the ones who do well" in html
@@ -356,7 +402,10 @@ def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
-    assert "<bdi><code>a: 1/3</code></bdi> 1 time <span" in html.decode()
+    assert (
+        '<bdi><code>a: 1/3</code></bdi> <span class="times">'
+        '<span aria-hidden="true">—</span> 1 time</span>' in html.decode()
+    )
 
 
 def test_a_choice_reads_as_its_key_and_text_on_a_students_page_and_in_the_feed() -> None:
@@ -442,7 +491,9 @@ def test_a_wrong_answer_the_question_now_accepts_is_marked_and_stays_wrong() -> 
     )
     # then the wrong answer says so, and the figures still count it wrong
     html = teacher(world).get(url).content.decode()
-    assert re.search(r"<code>7 1/2</code></bdi> 1 time .*?accepted now", html)
+    assert re.search(
+        r"<code>7 1/2</code></bdi> <span class=\"times\">.*? 1 time</span> .*?accepted now", html
+    )
     assert "“Accepted now”: the question, or Studyflow's answer checking, now accepts" in html
     assert selectors.question_table(world.chapters[0].pk)[0].incorrect >= 1
 

@@ -44,3 +44,42 @@
     kept.clear();
   });
 })();
+
+// A table's scroll box is a Tab stop (tabindex="0" in the page: without JavaScript, and so a
+// keyboard user can scroll it) only while it has something to scroll: a box that fits would be
+// one more stop, its focus frame drawn round the whole table. Checked again when the window or
+// the table changes size, and when a refresh brings a new box.
+(function () {
+  "use strict";
+  const BOXES = ".table-wrap[role=region]";
+
+  function check(box) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    if (scrolls) box.setAttribute("tabindex", "0");
+    else if (document.activeElement !== box) box.removeAttribute("tabindex");
+  }
+
+  const watcher = window.ResizeObserver ? new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const box = entry.target.closest(BOXES);
+      if (box) check(box);
+    }
+  }) : null;
+
+  function checkAll(root) {
+    const boxes = [...root.querySelectorAll(BOXES)];
+    if (root.matches && root.matches(BOXES)) boxes.push(root);
+    for (const box of boxes) {
+      check(box);
+      if (watcher) {
+        watcher.observe(box);
+        if (box.firstElementChild) watcher.observe(box.firstElementChild);
+      }
+    }
+  }
+
+  document.addEventListener("htmx:load", (event) => checkAll(event.detail.elt));
+  window.addEventListener("resize", () => checkAll(document));
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => checkAll(document));
+  else checkAll(document);
+})();
