@@ -216,6 +216,11 @@ SHOWN_LABELS = """cells => cells.map(cell => [cell.dataset.label,
     getComputedStyle(cell, "::before").content])"""
 
 
+LABELLED_HEIGHTS = """rows => rows.map(row => Object.fromEntries(
+    [...row.querySelectorAll("td[data-label]")].map(
+        td => [td.dataset.label, td.getBoundingClientRect().height])))"""
+
+
 def test_a_students_chapters_and_answers_are_cards_on_a_phone_and_rows_on_a_desktop(
     demo_school: None,
     new_page: Callable[..., Any],
@@ -261,6 +266,10 @@ def test_a_students_chapters_and_answers_are_cards_on_a_phone_and_rows_on_a_desk
         "Result",
         "Took",
     }
+    # "Best streak" keeps to one line in a chapter's card: its cell no taller than "Answers".
+    heights = page.eval_on_selector_all(".chapter-progress tbody tr", LABELLED_HEIGHTS)
+    for row in heights:
+        assert abs(row["Best streak"] - row["Answers"]) <= 1, heights
     # Still tables, to a screen reader: a row for each header and each chapter and answer.
     roles = table_roles(page)
     assert roles["table"] >= 2 and roles["row"] >= chapters + answers + 2, roles
@@ -272,6 +281,11 @@ def test_a_students_chapters_and_answers_are_cards_on_a_phone_and_rows_on_a_desk
         assert max(row["cellTops"]) - min(row["cellTops"]) <= 2, row
     for table in (".chapter-progress", ".answers"):
         assert page.locator(f"{table} thead").bounding_box()["height"] > 20
+    # with the heads of the figures at the right, over their figures
+    aligns = page.eval_on_selector_all(
+        ".chapter-progress thead th", "heads => heads.map(h => getComputedStyle(h).textAlign)"
+    )
+    assert aligns[2:] == ["right"] * 4, aligns
     snap(page, "teacher-student-cards")
 
 

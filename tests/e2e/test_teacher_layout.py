@@ -188,10 +188,17 @@ def test_a_grid_of_many_chapters_uses_a_wide_screen_and_scrolls_only_when_it_mus
     # then on a wide screen it fits: no scrolling sideways in its box
     box = page.eval_on_selector("#grid-wrap", GRID_BOX)
     assert box["scrollWidth"] <= box["clientWidth"], box
+    # and its box, with nothing to scroll, is no Tab stop (no focus frame round the whole table)
+    assert page.eval_on_selector("#grid-wrap", "wrap => wrap.tabIndex") == -1
     # and where it does not fit, its box scrolls with the students' names held at its edge
     page.set_viewport_size({"width": WIDE, "height": 900})
     box = page.eval_on_selector("#grid-wrap", GRID_BOX)
     assert box["scrollWidth"] > box["clientWidth"], box
+    # and is a Tab stop again, so a keyboard can scroll it
+    page.wait_for_function("() => document.getElementById('grid-wrap').tabIndex === 0")
+    page.keyboard.press("Tab")  # from the last link before the table to its box
+    page.focus("#grid-wrap")
+    assert page.evaluate("() => document.activeElement.id") == "grid-wrap"
     page.eval_on_selector("#grid-wrap", "wrap => { wrap.scrollLeft = 300; }")
     box = page.eval_on_selector("#grid-wrap", GRID_BOX)
     assert abs(box["nameLeft"] - box["left"]) <= 2, box
@@ -200,3 +207,80 @@ def test_a_grid_of_many_chapters_uses_a_wide_screen_and_scrolls_only_when_it_mus
     page.set_viewport_size({"width": 1920, "height": 900})
     page.goto("/teacher/")
     assert page.locator("main").bounding_box()["width"] <= 72 * 16 + 1
+
+
+STICKY_HEAD = """wrap => {
+    const head = wrap.querySelector("thead th").getBoundingClientRect();
+    const shown = document.elementFromPoint(head.left + 4, head.top + head.height / 2);
+    return {left: wrap.getBoundingClientRect().left, headLeft: head.left,
+            onTop: Boolean(shown && shown.closest("thead th") === wrap.querySelector("thead th"))};
+}"""
+
+
+def test_a_grid_scrolled_sideways_on_a_phone_holds_its_student_head_over_the_chapters(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(width=NARROW)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    # when the teacher scrolls the grid sideways
+    page.eval_on_selector("#grid-wrap", "wrap => { wrap.scrollLeft = 250; }")
+    # then the "Student" head stays at the box's edge, over the chapters' heads passing under it
+    head = page.eval_on_selector("#grid-wrap", STICKY_HEAD)
+    assert abs(head["headLeft"] - head["left"]) <= 2 and head["onTop"], head
+    snap(page, "teacher-class-phone-scrolled")
+
+
+FEED_LEFTS = """items => items.map(item => [
+    item.className, Math.round(item.querySelector("time").getBoundingClientRect().left)])"""
+
+
+def test_the_feeds_items_line_up_with_a_bar_or_without(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    items = page.eval_on_selector_all("#feed .feed-item", FEED_LEFTS)
+    assert any("good" in kind or "bad" in kind for kind, _ in items), items
+    # a right or wrong answer's bar does not push its item's text to the right of the others
+    assert len({left for _, left in items}) == 1, items
+
+
+WRONG_LINES = """items => items.map(item => {
+    const top = el => Math.round(el.getBoundingClientRect().top);
+    return {answer: item.querySelector("code").textContent,
+            code: top(item.querySelector("code")), times: top(item.querySelector(".times")),
+            students: top(item.querySelector(".students"))};
+})"""
+
+
+def test_the_question_table_keeps_its_heads_and_short_wrong_answers_on_one_line(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    # "Discrimination" is one word on one line, not "Discrim- / ination"
+    head = page.locator(".questions thead th", has_text="Discrimination")
+    assert head.evaluate("th => th.textContent") == "Discrimination"
+    # a short wrong answer, how often and by how many students: one line
+    lines = page.eval_on_selector_all(".questions .wrong > li", WRONG_LINES)
+    short = [line for line in lines if len(line["answer"]) <= 5]
+    assert short, lines
+    for line in short:
+        tops = (line["code"], line["times"], line["students"])
+        assert max(tops) - min(tops) <= 8, line  # a few pixels apart on one line: sizes differ
+    # and the table still fits its box
+    box = page.eval_on_selector(
+        ".questions", "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+    )
+    assert box[0] <= box[1], box
