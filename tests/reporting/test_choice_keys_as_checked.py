@@ -3,14 +3,10 @@ that choice on the teacher pages too, as it does on the student's own quiz page.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.test import Client
 
-from quiz import services
-from quiz.models import Question
-from tests.reporting.world import Feeder, make_world
+from tests.reporting.world import Feeder, answer_the_choice, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,17 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("given", ["a)", "a.", "\uff41"])
 def test_a_choice_named_as_the_quiz_allows_reads_as_its_choice(given: str) -> None:
     world = make_world(students_a=1, students_b=1, chapters=1)
-    choice = Question.objects.get(chapter=world.chapters[0], kind="choice")
     student = world.students_a[0]
-    view = services.start_quiz(
-        actor=student,
-        chapter_id=world.chapters[0].pk,
-        command_id=uuid.uuid4(),
-        pick=lambda options: choice.pk,
-    ).quiz
-    answered = services.answer_question(
-        actor=student, quiz_id=view.id, answer=given, command_id=uuid.uuid4()
-    )
+    answered = answer_the_choice(world, given)
     # the quiz took it as a choice (the choices are a: 1/3, b: 2/4; the right one is "b")
     assert answered.quiz.status == "answered_incorrectly"
     Feeder().catch_up()

@@ -24,7 +24,7 @@ from quiz.models import Chapter, Question
 from reporting import selectors
 from reporting.models import Answer
 from reporting.views import answer_row_html, breakable_html, feed_time, last_active
-from tests.reporting.world import Feeder, World, make_world, simulate
+from tests.reporting.world import Feeder, World, answer_the_choice, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -391,15 +391,7 @@ def test_a_draft_has_no_row_until_it_was_asked(history):
 
 def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     world = make_world(students_a=1, students_b=1, chapters=1)
-    choice = Question.objects.get(chapter=world.chapters[0], kind="choice")  # a: 1/3, b: 2/4
-    student = world.students_a[0]
-    view = services.start_quiz(
-        actor=student,
-        chapter_id=world.chapters[0].pk,
-        command_id=uuid.uuid4(),
-        pick=lambda options: choice.pk,
-    ).quiz
-    services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
+    answer_the_choice(world, "A")
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
     assert (
@@ -413,13 +405,7 @@ def test_a_choice_reads_as_its_key_and_text_on_a_students_page_and_in_the_feed()
     world = make_world(students_a=1, students_b=1, chapters=1)
     choice = Question.objects.get(chapter=world.chapters[0], kind="choice")
     student = world.students_a[0]
-    view = services.start_quiz(
-        actor=student,
-        chapter_id=world.chapters[0].pk,
-        command_id=uuid.uuid4(),
-        pick=lambda options: choice.pk,
-    ).quiz
-    services.answer_question(actor=student, quiz_id=view.id, answer="A", command_id=uuid.uuid4())
+    answer_the_choice(world, "A")
     Feeder().catch_up()
     # and the question edited since: its choices now read otherwise
     revise_question(

@@ -113,6 +113,20 @@ def make_world(*, students_a: int = 30, students_b: int = 10, chapters: int = 3)
     )
 
 
+def answer_the_choice(world: World, answer: str) -> services.CommandResult:
+    """Class A's first student answers the first chapter's multiple-choice question (its choices
+    a: 1/3 and b: 2/4; "b" is right) with `answer`, on a quiz started on it."""
+    chapter = world.chapters[0]
+    choice = Question.objects.get(chapter=chapter, kind="choice")
+    student = world.students_a[0]
+    view = services.start_quiz(
+        actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4(), pick=lambda _: choice.pk
+    ).quiz
+    return services.answer_question(
+        actor=student, quiz_id=view.id, answer=answer, command_id=uuid.uuid4()
+    )
+
+
 def revise_one(world: World) -> None:
     """Edit a question mid-history: later events carry revision 2."""
     question = Question.objects.filter(chapter=world.chapters[0]).order_by("order").first()
