@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 
 from events.admin import register_stream_finder
 from quiz import selectors, services
-from quiz.content import clean_content, create_question, revise_question
+from quiz.content import after_the_last, clean_content, create_question, revise_question
 from quiz.models import (
     MAX_STREAK_GOAL,
     MIN_STREAK_GOAL,
@@ -53,12 +53,6 @@ def format_choice_lines(choices: list[dict[str, str]]) -> str:
 
 def parse_answer_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def after_the_last(numbered: QuerySet[Any]) -> int:
-    """The number that puts a new course or chapter after the others it is listed with."""
-    last = numbered.aggregate(last=Max("order"))["last"]
-    return 1 if last is None else int(last) + 1
 
 
 class LastWhenEmptyForm(forms.ModelForm):

@@ -198,11 +198,16 @@ def create_question(
     )
     with transaction.atomic():
         if order is None:
-            last = Question.objects.filter(chapter=chapter).aggregate(last=Max("order"))["last"]
-            order = 1 if last is None else last + 1
+            order = after_the_last(Question.objects.filter(chapter=chapter))
         question = Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
         _add_revision(question, content, actor=actor, number=1)
     return question
+
+
+def after_the_last(numbered: QuerySet[Any]) -> int:
+    """The number that puts a new course, chapter or question after the others it is listed with."""
+    last = numbered.aggregate(last=Max("order"))["last"]
+    return 1 if last is None else int(last) + 1
 
 
 def revise_question(

@@ -132,6 +132,13 @@ def role_of(user: Any) -> Role | None:
     )
 
 
+def home_link(user: Any) -> tuple[str, str] | None:
+    """(label, path) of the header's way back to the user's own pages, on a page every role shares
+    (the password form, an error page); None for a user of no role."""
+    role = role_of(user)
+    return HOME_LINKS.get(role) if role else None
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Anyone logged in changes their own password (a student's first one is given out by the
     school). Django keeps this session and ends the others; the API token is revoked with the old
@@ -145,12 +152,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        role = role_of(self.request.user)
         return {
             **super().get_context_data(**kwargs),
             # Every field comes back empty after an error, so the cursor always starts at the top.
             "focus": "old_password",
-            "home_link": HOME_LINKS.get(role) if role else None,
+            "home_link": home_link(self.request.user),
         }
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -127,7 +127,8 @@ def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
 
 def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
     """For each multiple-choice question among them, its choices as a teacher reads a wrong answer
-    ("A: 2/5"), by the key as answers are stored (case-folded). From the current revision."""
+    ("A: 2/5"), by its key as answers are checked (wording.choice_labels). From the current
+    revision."""
     rows = QuestionRevision.objects.filter(
         question_id__in=set(question_ids),
         question__kind=QuestionKind.CHOICE,
@@ -140,8 +141,8 @@ def answered_choice_labels(
     revisions: Iterable[tuple[int, int]],
 ) -> dict[tuple[int, int], dict[str, str]]:
     """For each (question, revision) answered that is of a multiple-choice question, the labels
-    of its choices as that revision had them (wording.choice_labels), by case-folded key: what
-    the student chose, even from a question edited since. One query for any number."""
+    of its choices as that revision had them (wording.choice_labels): what the student chose,
+    even from a question edited since. One query for any number."""
     wanted = set(revisions)
     if not wanted:
         return {}

@@ -224,16 +224,15 @@ def error_page(
     """Django's 403 and 404 pages, with the header of the user's own pages: a student who opened
     a teacher's page found no "My chapters" to go back by."""
     # Imported here, when a page is shown: the API's error handling stays free of the pages' views.
-    from quiz.pages import HOME_LINKS
-    from quiz.views import role_of
+    from quiz.views import home_link
 
     try:
-        role = role_of(getattr(request, "user", None))
+        link = home_link(getattr(request, "user", None))
     except DatabaseError:
         # No home link then. (With the database down, the page itself may not render either:
         # the header asks for the session's user, as Django's own error pages would.)
-        role = None
-    context = {**context, "home_link": HOME_LINKS.get(role) if role else None}
+        link = None
+    context = {**context, "home_link": link}
     return HttpResponse(loader.render_to_string(template, context, request), status=status)
 
 
