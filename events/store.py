@@ -85,6 +85,7 @@ __all__ = [
     "iter_all",
     "read_all",
     "read_stream",
+    "safe_horizon",
     "settle",
     "stream_hash",
     "stream_version",
@@ -788,6 +789,23 @@ def events_after_per_partition(
     for k, n in rows:
         counts[int(k)] = int(n)
     return counts
+
+
+def safe_horizon() -> int:
+    """A transaction id below which every transaction has finished: the events of transactions
+    below it are all there will ever be, and any event still to commit sorts after them in
+    commit-safe order (transaction_id, position). For readers that order a selection of events
+    themselves (newest first, say) the way read_all does. On SQLite (serialized writers, every
+    transaction_id 0) everything committed is below it."""
+    if not _is_pg():
+        return MAX_BIGINT
+    cursor = _pg_cursor()
+    try:
+        row = cursor.execute(f"SELECT {_PG_HORIZON}", [], prepare=True).fetchone()
+    finally:
+        cursor.close()
+    assert row is not None
+    return int(row[0])
 
 
 def settle(timeout: float = 30.0) -> None:

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from events import store
 from events.api import EventOutputSerializer
 from quiz import content, selectors, services
 from quiz import errors as quiz_errors
@@ -191,19 +192,24 @@ class QuizListCreateApi(APIView):
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=MAX_QUIZZES, default=DEFAULT_QUIZZES
         )
-        before = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+        before = serializers.CharField(required=False, max_length=64)
 
     @extend_schema(
         operation_id="quizzes_list",
         summary="The caller's quizzes, newest first",
         description=(
             "Up to `limit` quizzes. When there are older ones, the `Link` header names the next "
-            'page (`rel="next"`): the same list from `before` on.'
+            'page (`rel="next"`): the same list from `before` on. A quiz is listed a moment '
+            "after its start commits (once every transaction older than its start has ended), "
+            "and then above every quiz listed before it: a client keeping the list takes the "
+            "quizzes from the first page on until it meets one it holds."
         ),
         parameters=[
             OpenApiParameter("limit", OpenApiTypes.INT, description="1..500, default 100."),
             OpenApiParameter(
-                "before", OpenApiTypes.INT, description="From the next page's Link: older quizzes."
+                "before",
+                OpenApiTypes.STR,
+                description="Opaque; from the next page's Link: older quizzes.",
             ),
             next_page_header("the older quizzes"),
         ],
@@ -213,9 +219,12 @@ class QuizListCreateApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         limit = filters.validated_data["limit"]
-        page = selectors.quiz_page(
-            request.user, limit=limit, before=filters.validated_data.get("before")
-        )
+        try:
+            page = selectors.quiz_page(
+                request.user, limit=limit, before=filters.validated_data.get("before")
+            )
+        except store.InvalidCursor as error:
+            raise exceptions.ValidationError({"before": ["Not a valid cursor."]}) from error
         response = Response([quiz_state(quiz) for quiz in page.quizzes])
         if page.next_before is not None:
             response["Link"] = next_page_link(request, limit=limit, before=page.next_before)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KT
 
 from events import store
@@ -85,23 +85,34 @@ def quiz_ids_of(student_id: int) -> QuerySet[Event, Any]:
 class QuizPage:
     quizzes: list[QuizView]
     # Where the next (older) page begins: pass it back as `before`. None on the last page.
-    next_before: int | None
+    next_before: str | None
 
 
-def quiz_page(student: Any, *, limit: int, before: int | None = None) -> QuizPage:
-    """The student's quizzes, newest first: `limit` of those started before the position
-    `before` (from the newest when None). Each quiz on the page costs a stream read."""
+def quiz_page(student: Any, *, limit: int, before: str | None = None) -> QuizPage:
+    """The student's quizzes, newest first: `limit` of those started before the cursor `before`
+    (from the newest when None). Raises store.InvalidCursor for a cursor this never handed out.
+    Each quiz on the page costs a stream read.
+
+    Newest in commit-safe order, and only quizzes below the store's safe horizon: a start that
+    commits late (numbered before another that committed first) is not listed until it has
+    committed, and then it sorts above every quiz listed so far. So a quiz a client has not
+    seen yet is always above the ones it has, and the pages after a first one never change."""
     if student is None or student.pk is None:
         return QuizPage([], None)
-    started = _started_by(student.pk)
+    started = _started_by(student.pk).filter(transaction_id__lt=store.safe_horizon())
     if before is not None:
-        started = started.filter(position__lt=before)
-    found = list(started.values_list("position", "data__quiz_id")[: limit + 1])
+        t, p = store.decode_cursor(before)
+        started = started.filter(Q(transaction_id__lt=t) | Q(transaction_id=t, position__lt=p))
+    found = list(
+        started.order_by("-transaction_id", "-position").values_list(
+            "transaction_id", "position", "data__quiz_id"
+        )[: limit + 1]
+    )
     page = found[:limit]
-    states = (_state_now(quiz_id) for _, quiz_id in page)
+    states = (_state_now(quiz_id) for _, _, quiz_id in page)
     return QuizPage(
         [services.view_of(state) for state in states if state.started],
-        page[-1][0] if len(found) > limit else None,
+        store.encode_cursor(*page[-1][:2]) if len(found) > limit else None,
     )
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import connection, transaction
 
+from quiz import services
 from quiz.content import create_question
 from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
@@ -242,6 +247,64 @@ def test_a_long_list_of_quizzes_links_to_its_next_page(school: School2) -> None:
     # and a list that fits on its page has no Link
     assert next_link(client.get("/api/quizzes/")) is None
     rec.get("/api/quizzes/?before=0", expect=400)
+
+
+def catch_up(client: Any, held: list[str]) -> None:
+    """A client keeping the student's quizzes: from the first page on, it takes the quizzes it
+    does not hold yet, following `next`, until it meets one it holds (newest first: the rest
+    are older, held already)."""
+    path: str | None = "/api/quizzes/?limit=1"
+    while path is not None:
+        response = client.get(path)
+        assert response.status_code == 200
+        for quiz in response.json():
+            if quiz["id"] in held:
+                return
+            held.append(quiz["id"])
+        path = next_link(response)
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="a transaction held open beside another writer needs PostgreSQL",
+)
+def test_a_quiz_whose_start_commits_late_is_listed_to_a_client_catching_up(
+    school: School2,
+) -> None:
+    """A start numbered before another can commit after it (commit order is not the order of
+    positions), and after a client has read past it: newest first by position, the client never
+    meets it (on the next page it was not there yet, and on the first it sorts below a quiz the
+    client holds)."""
+    student, client = school.users["student1"], school.client("student1")
+    started, release = threading.Event(), threading.Event()
+    late: dict[str, Any] = {}
+
+    def start_late() -> None:
+        try:
+            with transaction.atomic():
+                late["quiz"] = services.start_quiz(
+                    actor=student, chapter_id=school.chapters["choices"].pk, command_id=uuid.uuid4()
+                ).quiz.id
+                started.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    # given a start whose transaction stays open, and a later start that commits first
+    thread = threading.Thread(target=start_late)
+    thread.start()
+    held: list[str] = []
+    try:
+        assert started.wait(timeout=30)
+        later = start(Recorder(client), school.chapters["words"].pk)["id"]
+        # when a client catches up while the first start is still open, then again after it
+        catch_up(client, held)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    catch_up(client, held)
+    # then it holds both quizzes, the later start first
+    assert held == [later, str(late["quiz"])]
 
 
 def test_a_next_page_link_names_no_scheme_or_host(school: School2) -> None:
