@@ -9,6 +9,7 @@ sent: nothing is appended. Only commands are counted: a GET never is.
 from __future__ import annotations
 
 import functools
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -26,13 +27,20 @@ def _rate(text: str) -> Rate | None:
     return command_rate(text)  # checked when the settings load: never raises here
 
 
-def wait_before_command(user: Any, now: float | None = None) -> int:
+def wait_before_command(
+    user: Any, now: float | None = None, *, command_id: uuid.UUID | None = None
+) -> int:
     """Count a command of `user`: 0 when it may be sent, else the seconds until their account
-    may send one again. With the limit off (COMMAND_THROTTLE_RATE=0), always 0, counting nothing."""
+    may send one again. With the limit off (COMMAND_THROTTLE_RATE=0), always 0, counting nothing.
+    A `command_id` already let through in this window is not counted again: a page's form sent
+    twice (a double click) is one command, and the service sends it once."""
     limit = _rate(settings.COMMAND_THROTTLE_RATE)
     if limit is None or user.pk is None:
         return 0
-    return window_counts.count(counter_name(user.pk), limit, now=now, what="quiz commands")
+    name, what = counter_name(user.pk), "quiz commands"
+    if command_id is None:
+        return window_counts.count(name, limit, now=now, what=what)
+    return window_counts.count_once(name, str(command_id), limit, now=now, what=what)
 
 
 class CommandThrottle(BaseThrottle):

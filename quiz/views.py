@@ -251,10 +251,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _held_back(request: HttpRequest) -> bool:
-    """Count a command of the student toward their limit (quiz.command_guard). Over it, the
-    page says so and how long to wait, and nothing is sent."""
-    wait = command_guard.wait_before_command(request.user)
+def _held_back(request: HttpRequest, command_id: uuid.UUID) -> bool:
+    """Count the form's command toward the student's limit (quiz.command_guard), once however
+    often the form is sent. Over it, the page says so and how long to wait, and nothing is
+    sent."""
+    wait = command_guard.wait_before_command(request.user, command_id=command_id)
     if wait:
         messages.warning(request, page_message(wait))
     return bool(wait)
@@ -267,7 +268,7 @@ def start(request: HttpRequest, chapter_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Something went wrong with that button. Please try again.")
         return redirect("quiz:dashboard")
-    if _held_back(request):
+    if _held_back(request, form.cleaned_data["command_id"]):
         return redirect("quiz:dashboard")
     try:
         result = services.start_quiz(
@@ -387,7 +388,7 @@ def _send(
         messages.warning(request, STALE_PAGE)
     # Only a command about to be sent counts: a double click or an old form sends nothing. It is
     # counted here, once; one not held back is sent in the next branch.
-    elif decision == "apply" and _held_back(request):
+    elif decision == "apply" and _held_back(request, command_id):
         if "answer" in request.POST:
             # The page again, with what the student typed still in its box: a redirect would
             # empty it. 429, which htmx swaps in too (quiz.html's htmx-config).

@@ -47,6 +47,32 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     return left if held_back(counted, limit) else 0
 
 
+def count_once(
+    name: str, token: str, limit: Rate, *, now: float | None = None, what: str = "requests"
+) -> int:
+    """count(), but a `token` let through in this window counts nothing again: one request sent
+    twice (a form double-clicked) is counted once. Only a token let through is remembered, and
+    from the moment its count allowed it, so a held back one counts when tried again (a token can
+    never carry an uncounted request past the limit), and a copy arriving while the first is
+    still at work finds it. Copies that count at the very same moment may both count."""
+    at = time.time() if now is None else now
+    index, left = window(at, limit)
+    let_through = f"{window_key(name, index)}:{token}"
+    try:
+        if cache.get(let_through) is not None:
+            return 0
+    except Exception:
+        _log_cache_down(what)
+        return 0
+    wait = count(name, limit, now=at, what=what)
+    if not wait:
+        try:
+            cache.set(let_through, 1, timeout=left + 1)
+        except Exception:
+            _log_cache_down(what)
+    return wait
+
+
 def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "requests") -> None:
     """Uncount one for `name` in the window `now` falls in (a counted try that turned out fine)."""
     index, _ = window(time.time() if now is None else now, limit)

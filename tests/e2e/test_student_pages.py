@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from quiz import selectors
 from tests.e2e.conftest import NARROW, WIDE
 from tests.pages_data import (
     PASSWORD,
@@ -70,6 +71,16 @@ def summary_rows(page: Any) -> list[int]:
         ".summary > div", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
     )
     return [tops.count(top) for top in sorted(set(tops))]
+
+
+def double_click(page: Any, button: Any) -> None:
+    """A person's double click: a click, and 20 ms later the second (a dblclick). Playwright's
+    own dblclick clicks twice at once, and the browser then sends the form only once."""
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(20)
+    page.mouse.down(click_count=2)
+    page.mouse.up(click_count=2)
 
 
 def start_a_quiz(
@@ -194,6 +205,30 @@ def test_a_double_click_answers_once(
     page.wait_for_load_state("networkidle")
     assert len(answer_events(quiz_id)) == 1
     assert page.locator(".messages").count() == 0  # no "out of date" note for a double click
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_a_double_click_on_start_is_one_command(
+    new_page: Callable[..., Any], login: Callable[..., None], settings: Any, js: bool
+) -> None:
+    # given a site that allows two quiz commands a day
+    settings.COMMAND_THROTTLE_RATE = "2/day"
+    student, chapter = make_student(), make_chapter()
+    page = new_page(js=js)
+    login(page, student.username, PASSWORD)
+    starts: list[str] = []
+    page.on("request", lambda r: starts.append(r.url) if r.url.endswith("/start/") else None)
+    # when the student double-clicks Start
+    double_click(page, page.locator(f"#chapter-{chapter.pk} button"))
+    wait_for_status(page, "question_open")
+    page.wait_for_load_state("networkidle")
+    assert len(starts) == 2  # the browser did send the form twice
+    # then that was one command: one quiz, and the answer after it is the second command
+    quiz_id = quiz_id_of(page)
+    assert list(selectors.quiz_ids_of(student.pk)) == [str(quiz_id)]
+    submit_answer(page, WRONG)
+    wait_for_status(page, "answered_incorrectly")
+    assert len(answer_events(quiz_id)) == 1
 
 
 def test_the_back_button_shows_the_quiz_as_it_is_without_js(

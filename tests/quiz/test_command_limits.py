@@ -56,6 +56,29 @@ def test_commands_are_counted_per_account_in_fixed_windows(settings: Any) -> Non
     assert command_guard.wait_before_command(anna, now=T + 40) == 0
 
 
+def test_a_command_id_let_through_counts_once_a_window_and_one_held_back_counts_again(
+    settings: Any,
+) -> None:
+    settings.COMMAND_THROTTLE_RATE = "3/min"
+    anna = types.SimpleNamespace(pk=1)
+    click, other = uuid.uuid4(), uuid.uuid4()
+    # given a form's command sent three times (a double click, and once more): one command
+    sent = [command_guard.wait_before_command(anna, now=T, command_id=click) for _ in range(3)]
+    assert sent == [0, 0, 0]
+    # then two other commands fit in the minute, and a third is held back
+    assert command_guard.wait_before_command(anna, now=T + 1) == 0
+    assert command_guard.wait_before_command(anna, now=T + 2, command_id=other) == 0
+    late = uuid.uuid4()
+    assert command_guard.wait_before_command(anna, now=T + 5, command_id=late) == 35
+    # and held back, its id lets nothing through uncounted: sent again it is held back again
+    assert command_guard.wait_before_command(anna, now=T + 6, command_id=late) == 34
+    # and in the next minute the first form's command counts again
+    assert command_guard.wait_before_command(anna, now=T + 40, command_id=click) == 0
+    assert command_guard.wait_before_command(anna, now=T + 41, command_id=late) == 0
+    assert command_guard.wait_before_command(anna, now=T + 42) == 0
+    assert command_guard.wait_before_command(anna, now=T + 43) == 57
+
+
 def test_with_the_limit_off_nothing_is_counted(settings: Any) -> None:
     settings.COMMAND_THROTTLE_RATE = "0"
     anna = types.SimpleNamespace(pk=1)
@@ -75,6 +98,7 @@ def test_with_the_cache_down_commands_go_on(
     }
     anna = types.SimpleNamespace(pk=1)
     assert [command_guard.wait_before_command(anna, now=T) for _ in range(3)] == [0, 0, 0]
+    assert command_guard.wait_before_command(anna, now=T, command_id=uuid.uuid4()) == 0
     # and the log says so once, with its cause, not once a command
     said = [r for r in caplog.records if r.name == "studyflow.window_counts"]
     assert len(said) == 1 and said[0].levelname == "ERROR" and said[0].exc_info
@@ -176,3 +200,23 @@ def test_a_double_click_is_not_counted_and_a_start_over_the_limit_stays_on_the_d
     response = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     assert page_message(40) in client.get("/dashboard/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_start_form_sent_twice_is_one_command(client: Client, limited: Clock) -> None:
+    student, chapter = make_student(), make_chapter(title="Adding up", streak_goal=3)
+    client.force_login(student)
+    # given the dashboard's Start form sent twice (a double click)
+    form = {"command_id": uuid.uuid4()}
+    first = client.post(f"/chapters/{chapter.pk}/start/", form)
+    second = client.post(f"/chapters/{chapter.pk}/start/", form)
+    # then both lead to the one quiz
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    quiz_id = uuid.UUID(first["Location"].split("/")[2])
+    # and it counted once: two more commands fit in the minute (three a minute), a third not
+    assert send(client, quiz_id, "answer", answer=WRONG).status_code == 302
+    assert send(client, quiz_id, "next").status_code == 302
+    assert "Too many" not in page(client, quiz_id)
+    assert send(client, quiz_id, "reveal").status_code == 302
+    assert page_message(40) in page(client, quiz_id)
