@@ -42,25 +42,33 @@ def streams_named_by(term: str) -> list[str]:
     return [term, *(stream for finder in _stream_finders for stream in finder(term))]
 
 
+def breakable_type(event_type: str) -> str:
+    """An event type free to break after its app's dot only ("quiz.<wbr>QuestionAnsweredCorrectly"):
+    in a narrow column a long type name would otherwise be cut mid-word or widen the column, as
+    the name has no other place to break."""
+    if "." not in event_type:
+        return event_type
+    app, _, name = event_type.partition(".")
+    return format_html("{}.<wbr>{}", app, name)
+
+
 class EventTypeFilter(admin.AllValuesFieldListFilter):
-    """The "By type" filter, each type free to break after its app's dot only
-    ("quiz.<wbr>QuestionAnsweredCorrectly"): its narrow column would otherwise cut a long type
-    name mid-word, as the name has no other place to break."""
+    """The "By type" filter, its long type names broken after the dot (breakable_type)."""
 
     def choices(self, changelist: Any) -> Iterator[Any]:  # Any: the stubs type a choice privately
         for choice in super().choices(changelist):
             display = choice["display"]
-            if isinstance(display, str) and "." in display:
-                app, _, name = display.partition(".")
-                choice = {**choice, "display": format_html("{}.<wbr>{}", app, name)}
+            if isinstance(display, str):
+                choice = {**choice, "display": breakable_type(display)}
             yield choice
 
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     # The schema version is on an event's page (it matters to upcasters, not to reading the log);
-    # a stream shows short, as a link to its events, so the row fits a laptop's screen.
-    list_display = ("position", "at", "type", "version", "stream")
+    # a stream shows short, as a link to its events, and a long type and the time may take two
+    # lines, so the row fits a laptop's screen beside the sidebar and the filters.
+    list_display = ("position", "at", "event_type", "version", "stream")
     list_filter = (("type", EventTypeFilter), ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # shows the search box; get_search_results does the lookups
     search_help_text = (
@@ -90,8 +98,18 @@ class EventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="recorded at", ordering="position")
     def at(self, event: Event) -> str:
-        # To the second, in the site's time zone: the order of a student's actions shows.
-        return timezone.localtime(event.recorded_at).strftime("%Y-%m-%d %H:%M:%S")
+        # To the second, in the site's time zone: the order of a student's actions shows. The
+        # date and the time each stay whole where the column is too narrow for both on a line.
+        at = timezone.localtime(event.recorded_at)
+        return format_html(
+            '<span class="nowrap">{}</span> <span class="nowrap">{}</span>',
+            at.strftime("%Y-%m-%d"),
+            at.strftime("%H:%M:%S"),
+        )
+
+    @admin.display(description="type", ordering="type")
+    def event_type(self, event: Event) -> str:
+        return breakable_type(event.type)
 
     @admin.display(description="stream", ordering="stream_id")
     def stream(self, event: Event) -> str:

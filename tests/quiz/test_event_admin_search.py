@@ -45,8 +45,11 @@ def test_an_unknown_username_finds_nothing_and_times_show_seconds(world: World) 
     html = client.get("/admin/events/event/", {"q": "nobody-by-this-name"}).content.decode()
     # then no event is listed
     assert f"quiz-{started.quiz.id}" not in html and "0 events" in html
-    # and the plain list shows the events' times to the second, one line each
+    # and the plain list shows the events' times to the second, the date and the time each whole
     html = client.get("/admin/events/event/").content.decode()
     at = timezone.localtime(started.events[0].recorded_at)
-    assert f'<td class="field-at">{at:%Y-%m-%d %H:%M:%S}</td>' in html
+    assert (
+        f'<td class="field-at"><span class="nowrap">{at:%Y-%m-%d}</span> '
+        f'<span class="nowrap">{at:%H:%M:%S}</span></td>'
+    ) in html
     assert "events/admin.css" in html
