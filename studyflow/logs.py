@@ -1,8 +1,29 @@
-"""Logging filters."""
+"""Log formatting and filters: every line's moment in UTC, ISO 8601 with a `Z`.
+
+Django sets the process's time zone to TIME_ZONE (Europe/Amsterdam), so logging's own `asctime`
+read as local Amsterdam time without saying so, beside honcho's and gunicorn's master's UTC: an
+hour or two apart in one log, and ambiguous at the autumn clock change. The web processes
+(settings.LOGGING), the Celery worker and beat (studyflow.celery) and gunicorn
+(studyflow.gunicorn_logs) all stamp their lines with `utc_moment`.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+
+
+def utc_moment(created: float) -> str:
+    """A log record's `created` (seconds since the epoch) as `2026-11-28T09:15:03.120Z`."""
+    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+class UtcTimes(logging.Formatter):
+    """`%(asctime)s` as `utc_moment`, whatever the process's time zone; a datefmt is ignored, so
+    that every process's lines read alike. Also a mixin for another library's formatter."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return utc_moment(record.created)
 
 
 class NoTracebackForClientErrors(logging.Filter):

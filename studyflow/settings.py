@@ -356,13 +356,21 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # UTC with its Z (studyflow.logs): the process's own time zone is TIME_ZONE, not the log's.
+    "formatters": {
+        "plain": {
+            "class": "studyflow.logs.UtcTimes",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "filters": {"client_errors": {"()": "studyflow.logs.NoTracebackForClientErrors"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own default handlers would print every request warning a second time.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # runserver's request lines: Django's own handler stamps them in local time, unmarked.
+        "django.server": {"handlers": [], "propagate": True},
         "django.request": {"filters": ["client_errors"]},
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.

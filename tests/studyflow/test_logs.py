@@ -1,14 +1,146 @@
-"""The request log: a client's 403 is one line, a fault of ours keeps its traceback."""
+"""The log: every process's lines stamped in UTC with a Z; a client's 403 is one line, a fault of
+ours keeps its traceback."""
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from studyflow.logs import NoTracebackForClientErrors
+from studyflow.logs import NoTracebackForClientErrors, utc_moment
+from tests.projection_support import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def stamped_now(line: str, *, at_start: bool = True) -> bool:
+    """The line carries an ISO 8601 moment in UTC (at its start, or anywhere) within a minute of
+    now: a local time (the processes' is Amsterdam) with a Z would be an hour or two off."""
+    found = MOMENT.match(line) if at_start else MOMENT.search(line)
+    if found is None:
+        return False
+    moment = datetime.fromisoformat(found.group().replace("Z", "+00:00"))
+    return abs(datetime.now(UTC) - moment) < timedelta(minutes=1)
+
+
+def run_python(code: str) -> str:
+    """Run code in a fresh process, in Amsterdam's time zone whatever the machine's; its stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        env={**os.environ, "TZ": "Europe/Amsterdam", "TIME_ZONE": "Europe/Amsterdam"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_a_moment_is_written_in_utc_with_a_z() -> None:
+    # given the night the clocks go back in Amsterdam, when 02:30 local time happens twice
+    created = datetime(2026, 10, 25, 0, 30, 5, 120999, tzinfo=UTC).timestamp()
+    # then the log's moment is one and unambiguous
+    assert utc_moment(created) == "2026-10-25T00:30:05.120Z"
+    assert utc_moment(datetime(2026, 10, 25, 1, 30, tzinfo=UTC).timestamp()) == (
+        "2026-10-25T01:30:00.000Z"
+    )
+
+
+def test_the_sites_lines_are_stamped_in_utc() -> None:
+    stderr = run_python(
+        """
+        import logging, django
+        django.setup()
+        logging.getLogger("django.request").warning("Not Found: /nope/")
+        # runserver's request line (make run), through Django's own logger for it
+        logging.getLogger("django.server").info('"GET /nope/ HTTP/1.1" 404 179')
+        """
+    )
+    lines = stderr.splitlines()
+    assert len(lines) == 2, stderr
+    assert all(stamped_now(line) for line in lines), stderr
+    assert lines[0].endswith(" WARNING django.request: Not Found: /nope/")
+    assert lines[1].endswith(' INFO django.server: "GET /nope/ HTTP/1.1" 404 179')
+
+
+def test_the_workers_and_beats_lines_are_stamped_in_utc() -> None:
+    # what `celery -A studyflow worker` and `... beat` set up, Celery's layouts kept
+    stderr = run_python(
+        """
+        import logging
+        from celery.utils.log import get_task_logger
+        from studyflow.celery import app
+        app.log.setup(loglevel="INFO", colorize=False)
+        logging.getLogger("events.runner").warning("probe")
+        get_task_logger("events.tasks").warning("task probe")
+        """
+    )
+    lines = stderr.splitlines()
+    assert len(lines) == 2, stderr
+    assert lines[0].startswith("[") and stamped_now(lines[0][1:]), stderr
+    assert lines[0].endswith(": WARNING/MainProcess] probe")
+    assert lines[1].startswith("[") and stamped_now(lines[1][1:]), stderr
+    assert lines[1].endswith(": WARNING/MainProcess] ???[???]: task probe")
+
+
+def test_gunicorn_with_the_readmes_logger_class_stamps_in_utc(tmp_path: Path) -> None:
+    port = free_port()
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        gunicorn = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "studyflow.wsgi",
+                "--workers=1",
+                f"--bind=127.0.0.1:{port}",
+                f"--control-socket={tmp_path / 'gunicorn.ctl'}",
+                "--logger-class=studyflow.gunicorn_logs.UtcLogger",
+                "--access-logfile=-",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "TZ": "Europe/Amsterdam", "TIME_ZONE": "Europe/Amsterdam"},
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+
+        def answers() -> bool:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/nope/", timeout=2)
+            except urllib.error.HTTPError as error:
+                return error.code == 404
+            except OSError:
+                return False
+            return False
+
+        assert wait_for(answers, 30), err.read_text()
+        # the access line is logged after the response has gone
+        assert wait_for(lambda: "GET /nope/" in out.read_text(), 5), out.read_text()
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(30)
+    errors = err.read_text().splitlines()
+    assert any("Starting gunicorn" in line for line in errors)  # the master's
+    assert any("Worker exiting" in line for line in errors)  # a worker's, Django loaded
+    assert any("WARNING django.request: Not Found: /nope/" in line for line in errors)
+    assert all(stamped_now(line) for line in errors), errors
+    # (a request that timed out while the worker was loading Django is logged too)
+    accesses = [line for line in out.read_text().splitlines() if "GET /nope/" in line]
+    assert accesses and all(stamped_now(line, at_start=False) for line in accesses), accesses
 
 
 def test_a_forbidden_page_is_logged_without_a_traceback(
