@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,6 +29,7 @@ from rest_framework.views import APIView
 
 from studyflow import login_guard, roles, tokens
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable
+from studyflow.outages import Note, Outage, follow
 from studyflow.permissions import IsTeacherOrStaff
 
 logger = logging.getLogger(__name__)
@@ -165,48 +168,95 @@ class ClassListApi(APIView):
 
 # --- health ---------------------------------------------------------------------------------------
 
+# A part that stays down is logged again this often (per process), not with every probe.
+HEALTH_LOG_SECONDS = 60.0
+
+
+class OutageLog:
+    """This process's outages of the parts the health check checks, and their log
+    (studyflow.outages decides what to log)."""
+
+    def __init__(self) -> None:
+        self.outages: dict[str, Outage] = {}
+        self.lock = threading.Lock()  # runserver and threaded workers probe side by side
+
+    def checked(self, part: str, ok: bool, why: object = None) -> bool:
+        """Record one check of `part` (`why` it failed, if it did) and log what is new; `ok`."""
+        now = monotonic()
+        with self.lock:
+            outage, note = follow(self.outages.get(part), ok=ok, now=now, every=HEALTH_LOG_SECONDS)
+            before = self.outages.pop(part, None)
+            if outage is not None:
+                self.outages[part] = outage
+        # The 503 or the "down" alone says what; the operator reading the log needs to know why.
+        if note is Note.DOWN:
+            logger.warning(
+                "Health check: the %s is down: %s (logged again once a minute while it lasts)",
+                part,
+                why,
+            )
+        elif note is Note.STILL_DOWN and outage is not None:
+            logger.warning(
+                "Health check: the %s is still down, for %.0f s now: %s",
+                part,
+                now - outage.since,
+                why,
+            )
+        elif note is Note.BACK and before is not None:
+            # At the outage's own level, so that a log kept to warnings shows its end too.
+            logger.warning("Health check: the %s is back after %.0f s", part, now - before.since)
+        return ok
+
+
+outage_log = OutageLog()
+
 
 def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return True
     except DatabaseError as error:
-        # The 503 alone says "down"; the operator reading the log needs to know why.
-        logger.warning("Health check: the database is down: %s", error)
-        return False
+        return outage_log.checked("database", False, error)
+    return outage_log.checked("database", True)
 
 
 def broker_ok(url: str | None = None) -> bool:
     """A quick reachability check with a short timeout; never raises."""
-    url = url or settings.CELERY_BROKER_URL
-    scheme = urlparse(url).scheme
     try:
-        if scheme == "filesystem":
-            options: Mapping[str, Any] = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-            folder = Path(options.get("data_folder_in", ""))
-            return folder.is_dir() and os.access(folder, os.W_OK)
-        if scheme in {"redis", "rediss"}:
-            import redis
-
-            client = redis.Redis.from_url(
-                url,
-                socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
-                socket_timeout=BROKER_TIMEOUT_SECONDS,
-            )
-            try:
-                return bool(client.ping())
-            finally:
-                client.close()
-        from kombu import Connection
-
-        with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
-            broker.ensure_connection(max_retries=1, timeout=1)
-        return True
+        reach_broker(url or settings.CELERY_BROKER_URL)
     # Any failure to reach the broker means "down", whatever the transport.
     except Exception as error:
-        logger.warning("Health check: the broker is down: %s", error)
-        return False
+        return outage_log.checked("broker", False, error)
+    return outage_log.checked("broker", True)
+
+
+def reach_broker(url: str) -> None:
+    """Raises unless the broker at `url` answers (within BROKER_TIMEOUT_SECONDS)."""
+    scheme = urlparse(url).scheme
+    if scheme == "filesystem":
+        options: Mapping[str, Any] = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        folder = Path(options.get("data_folder_in", ""))
+        if not (folder.is_dir() and os.access(folder, os.W_OK)):
+            raise OSError(f"its folder {folder} is missing or not writable")
+        return
+    if scheme in {"redis", "rediss"}:
+        import redis
+
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
+            socket_timeout=BROKER_TIMEOUT_SECONDS,
+        )
+        try:
+            if not client.ping():
+                raise ConnectionError("no answer to PING")
+        finally:
+            client.close()
+        return
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as broker:
+        broker.ensure_connection(max_retries=1, timeout=1)
 
 
 def cache_state() -> str:
@@ -220,16 +270,18 @@ def cache_state() -> str:
     key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
     try:
         cache.set(key, value, timeout=10)
-        if cache.get(key) != value:
-            # A Redis that takes writes and loses them counts nothing either.
-            logger.warning("Health check: the cache did not keep the value it was given")
-            return "down"
+        kept = cache.get(key) == value
         cache.delete(key)
-        return "ok"
     # Any failure to reach it means "down", as for the broker.
     except Exception as error:
-        logger.warning("Health check: the cache is down: %s", error)
+        outage_log.checked("cache", False, error)
         return "down"
+    if not kept:
+        # A Redis that takes writes and loses them counts nothing either.
+        outage_log.checked("cache", False, "it did not keep the value it was given")
+        return "down"
+    outage_log.checked("cache", True)
+    return "ok"
 
 
 def projections_health() -> list[dict[str, Any]]:

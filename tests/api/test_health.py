@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 import socket
 import time
 import uuid
@@ -18,9 +19,60 @@ from django.db import OperationalError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from studyflow.api import broker_ok
+from studyflow import api
+from studyflow.api import OutageLog, broker_ok
+from studyflow.outages import Note, Outage, follow
 from tests.conftest import skip_without_service
 from tests.studyflow.test_settings import load_settings
+
+
+@pytest.fixture(autouse=True)
+def no_outage_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a fresh web process, which has seen nothing down yet (and so logs the
+    first failure it meets)."""
+    monkeypatch.setattr(api, "outage_log", OutageLog())
+
+
+# --- when an outage is logged (pure) --------------------------------------------------------------
+
+
+def test_a_part_first_seen_down_is_logged() -> None:
+    # given a part that was up, when a check fails, then that is logged
+    assert follow(None, ok=False, now=100.0, every=60.0) == (
+        Outage(since=100.0, logged_at=100.0),
+        Note.DOWN,
+    )
+
+
+def test_a_part_that_stays_down_is_logged_once_a_minute() -> None:
+    # given a part down since 100 s, probed every 2 s
+    outage: Outage | None = Outage(since=100.0, logged_at=100.0)
+    notes = []
+    for now in range(102, 224, 2):
+        outage, note = follow(outage, ok=False, now=float(now), every=60.0)
+        notes.append((now, note))
+    # then only a minute after the last line is there another
+    assert [(now, note) for now, note in notes if note is not None] == [
+        (160, Note.STILL_DOWN),
+        (220, Note.STILL_DOWN),
+    ]
+    assert outage == Outage(since=100.0, logged_at=220.0)
+
+
+def test_a_part_back_up_is_logged_once() -> None:
+    # given a part down since 100 s, when a check succeeds, then its end is logged, and only once
+    outage, note = follow(Outage(since=100.0, logged_at=160.0), ok=True, now=170.0, every=60.0)
+    assert (outage, note) == (None, Note.BACK)
+    assert follow(outage, ok=True, now=172.0, every=60.0) == (None, None)
+
+
+def test_a_part_down_again_after_it_came_back_is_logged_at_once() -> None:
+    outage, _ = follow(Outage(since=100.0, logged_at=100.0), ok=True, now=110.0, every=60.0)
+    assert follow(outage, ok=False, now=112.0, every=60.0)[1] is Note.DOWN
+
+
+def test_a_part_that_is_up_logs_nothing() -> None:
+    assert follow(None, ok=True, now=100.0, every=60.0) == (None, None)
 
 
 def test_filesystem_broker_is_ok_when_its_folder_is_writable(settings: Any, tmp_path: Path) -> None:
@@ -48,6 +100,35 @@ def test_broker_down_is_reported_but_still_200(settings: Any) -> None:
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_a_probe_every_few_seconds_logs_an_outage_once_and_its_end_once(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A load balancer's probes while the broker is down: each is answered, one line is logged."""
+
+    def broker_lines() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "studyflow.api" and "the broker" in r.getMessage()
+        ]
+
+    up = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            response = APIClient().get("/api/health/")
+            assert response.status_code == 200 and response.json()["broker"] == "down"
+        [down] = broker_lines()
+        assert down.startswith("Health check: the broker is down: ")
+        settings.CELERY_BROKER_URL = up
+        for _ in range(2):
+            response = APIClient().get("/api/health/")
+            assert response.status_code == 200 and response.json()["broker"] == "ok"
+    [back] = broker_lines()[1:]
+    assert re.fullmatch(r"Health check: the broker is back after \d+ s", back)
 
 
 def test_database_down_is_a_503_and_the_log_says_why(caplog: pytest.LogCaptureFixture) -> None:
