@@ -6,6 +6,13 @@ A count is the cache's atomic increment of one key per name and window, so paral
 never both slip through on a read-then-write. The cache is each process's memory by default and
 a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is logged): refusing
 everybody would be worse.
+
+In Redis the increment and the key's expiry are one script (COUNT_SCRIPT): Django's incr is an
+EXISTS then an INCR, and a key that expired between the two (a request stalled at the end of
+its key's life, a web process whose clock is behind) came back as a bare INCR's, without a TTL,
+and stayed in Redis for good; a process dying between a separate INCR and EXPIRE would leave the
+same. (The limit itself moved on: the next window counts in a key of its own.) The script also
+gives a TTL to such a key left by an earlier release.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from __future__ import annotations
 import logging
 import time
 from time import monotonic
+from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from studyflow.login_limits import Rate, held_back, window
 
@@ -37,9 +46,8 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     index, left = window(time.time() if now is None else now, limit)
     key = window_key(name, index)
     try:
-        cache.add(key, 0, timeout=left + 1)
-        counted = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: the window has just ended
+        counted = _add_one(key, lifetime=left + 1)
+    except ValueError:  # (in memory) the key expired between add and incr: the window ended
         return 0
     except Exception:
         _log_cache_down(what)
@@ -77,11 +85,55 @@ def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "
     """Uncount one for `name` in the window `now` falls in (a counted try that turned out fine)."""
     index, _ = window(time.time() if now is None else now, limit)
     try:
-        cache.decr(window_key(name, index))
+        _take_one(window_key(name, index))
     except ValueError:
         pass  # already gone with its window
     except Exception:
         _log_cache_down(what)
+
+
+# KEYS[1]: the count's key; ARGV[1]: its lifetime in seconds. TTL is -1 for a key without one:
+# a new key (INCR makes it) or one left without one before.
+COUNT_SCRIPT = """
+local counted = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) == -1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return counted
+"""
+# A key gone with its window stays gone (a DECR would make it anew, at -1 and without a TTL).
+TAKE_BACK_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return false
+end
+return redis.call('DECR', KEYS[1])
+"""
+
+
+def _add_one(key: str, *, lifetime: int) -> int:
+    """One more in `key`, which lives `lifetime` seconds from its first count: the count."""
+    if isinstance(caches["default"], RedisCache):
+        return int(_run_in_redis(COUNT_SCRIPT, key, lifetime))
+    # Each process's memory (locmem): add and incr each hold its lock, and incr keeps add's expiry.
+    cache.add(key, 0, timeout=lifetime)
+    return int(cache.incr(key))
+
+
+def _take_one(key: str) -> None:
+    if isinstance(caches["default"], RedisCache):
+        _run_in_redis(TAKE_BACK_SCRIPT, key)
+    else:
+        cache.decr(key)
+
+
+def _run_in_redis(script: str, key: str, *args: int) -> Any:
+    """Run a script on `key` of Django's Redis cache (its prefix and version, its connections):
+    Django's cache itself has no atomic increment-with-expiry."""
+    redis_cache = caches["default"]
+    full_key = redis_cache.make_and_validate_key(key)
+    # RedisCache._cache is Django's client of the cache's servers (not in django-stubs).
+    client = redis_cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    return client.eval(script, 1, full_key, *args)
 
 
 def _log_cache_down(what: str) -> None:

@@ -1,0 +1,107 @@
+"""The window counts in a shared Redis (CACHE_URL): every counted key expires with its window."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+
+from studyflow import window_counts
+from studyflow.login_limits import Rate, window
+from tests.conftest import skip_without_service
+
+T = 1_000_040.0  # 20 s into a minute: 40 s left in its window
+RATE = Rate(10, 60)
+
+
+@pytest.fixture
+def redis_server(settings: Any) -> Iterator[Any]:
+    """The site's Redis cache (CACHE_URL) on a database of the suite's broker, under a prefix of
+    this test's; the raw client beside it, to look at the keys."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        skip_without_service("the Redis cache tests need CELERY_BROKER_URL=redis://...")
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        yield server
+    finally:
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)
+        server.close()
+
+
+def stored_key(name: str, now: float = T) -> str:
+    """The Redis key that counts `name` in the window of `now` (with the cache's prefix)."""
+    index, _ = window(now, RATE)
+    return str(caches["default"].make_key(window_counts.window_key(name, index)))
+
+
+def test_a_counted_key_expires_with_its_window(redis_server: Any) -> None:
+    # given nothing counted yet, when one is counted 40 s before its window ends
+    assert window_counts.count("anna", RATE, now=T) == 0
+    # then its key is gone a second after the window
+    assert 0 < redis_server.ttl(stored_key("anna")) <= 41
+    assert int(redis_server.get(stored_key("anna"))) == 1
+
+
+def test_counting_on_keeps_the_first_counts_expiry(redis_server: Any) -> None:
+    window_counts.count("anna", RATE, now=T)
+    redis_server.expire(stored_key("anna"), 30)  # as if counted 10 s ago
+    window_counts.count("anna", RATE, now=T)
+    assert 0 < redis_server.ttl(stored_key("anna")) <= 30
+    assert int(redis_server.get(stored_key("anna"))) == 2
+
+
+def test_a_key_left_without_a_ttl_gets_one_when_counted(redis_server: Any) -> None:
+    # given a count that lost its expiry (a bare INCR after the key had expired, before this fix)
+    redis_server.set(stored_key("anna"), 11)
+    assert redis_server.ttl(stored_key("anna")) == -1
+    # when it is counted again, then it is held back now, but only until its window is over
+    assert window_counts.count("anna", RATE, now=T) == 40
+    assert 0 < redis_server.ttl(stored_key("anna")) <= 41
+
+
+def test_a_key_that_expires_while_it_is_counted_still_expires(redis_server: Any) -> None:
+    """A key at the very end of its life, counted: whenever it expires between the steps of a
+    count (a check that it is there, the increment, the expiry), the key counted has a TTL."""
+    key = stored_key("anna")
+    left_bare = 0
+    for _ in range(400):
+        redis_server.set(key, 1, px=1)  # expires in a millisecond: during the count, or before
+        time.sleep(random.uniform(0.0003, 0.0015))
+        window_counts.count("anna", RATE, now=T)
+        if redis_server.ttl(key) == -1:
+            left_bare += 1
+        redis_server.delete(key)
+    assert left_bare == 0
+
+
+def test_taking_back_a_count_whose_window_has_gone_leaves_nothing(redis_server: Any) -> None:
+    # given a count whose key has expired with its window
+    window_counts.count("anna", RATE, now=T)
+    redis_server.delete(stored_key("anna"))
+    # when it is taken back, then no key is made (at -1, it would have no expiry)
+    window_counts.take_back("anna", RATE, now=T)
+    assert redis_server.exists(stored_key("anna")) == 0
+
+
+def test_taking_back_a_count_keeps_its_expiry(redis_server: Any) -> None:
+    window_counts.count("anna", RATE, now=T)
+    window_counts.count("anna", RATE, now=T)
+    window_counts.take_back("anna", RATE, now=T)
+    assert int(redis_server.get(stored_key("anna"))) == 1
+    assert 0 < redis_server.ttl(stored_key("anna")) <= 41
