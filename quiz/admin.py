@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -522,6 +523,23 @@ class CourseAdmin(KeepsItsQuestions):
         if obj.order is None:
             obj.order = after_the_last(Course.objects.all())
         super().save_model(request, obj, form, change)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if not Course.title_taken(error):
+                raise
+        # Another staff member saved a course of this title between this form's checks and its
+        # save, and the database refused ours: the admin's transaction undid all of this form
+        # (its chapters too). Checked again, the form finds that course and says so on the title.
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):

@@ -1,9 +1,12 @@
 """The question admin: one form, and every edit is a new revision with the history kept."""
 
 import re
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
@@ -456,6 +459,49 @@ def test_titles_that_differ_only_in_case_are_refused(staff_client, chapter):
     assert response.status_code == 200
     assert "There is a course of this title already (in any case)." in response.content.decode()
     assert course.chapters.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's course really commits
+def test_a_course_of_one_title_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    # given a staff member adding "Extra practice", with a chapter, while another adds
+    # "extra PRACTICE" (in another connection, committed) after the first one's form was checked
+    # and before it is saved: the database's constraint is the first to notice
+    def add_it_in_another_connection():
+        try:
+            Course.objects.create(title="extra PRACTICE", order=5)
+        finally:
+            connection.close()
+
+    def meanwhile(sender, instance, **kwargs):
+        if instance.title == "Extra practice" and not Course.objects.filter(order=5).exists():
+            other = threading.Thread(target=add_it_in_another_connection)
+            other.start()
+            other.join()
+
+    pre_save.connect(meanwhile, sender=Course)
+    try:
+        response = staff_client.post(
+            reverse("admin:quiz_course_add"),
+            {
+                "title": "Extra practice",
+                "order": 1,
+                "chapters-TOTAL_FORMS": "1",
+                "chapters-INITIAL_FORMS": "0",
+                "chapters-0-title": "Powers of ten",
+                "chapters-0-order": 1,
+                "chapters-0-streak_goal": 3,
+            },
+        )
+    finally:
+        pre_save.disconnect(meanwhile, sender=Course)
+    # then the form says so on its title, as when that course was there before: not a 500
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == [
+        "There is a course of this title already (in any case)."
+    ]
+    # and nothing of this form was saved: the other's course alone, without the chapter
+    assert list(Course.objects.values_list("title", flat=True)) == ["extra PRACTICE"]
+    assert not Chapter.objects.exists()
 
 
 def test_titles_are_kept_on_one_line(staff_client, chapter):
