@@ -1,8 +1,9 @@
 """Browser test fixtures: Debian's chromium driven by Playwright, against the live server.
 
 Generic on purpose, so every e2e test shares them: `browser` (one chromium per session),
-`new_page(js=True, width=1280)` (a fresh context and page on the live server; the test fails if
-a page did what the Content-Security-Policy forbids, tests/e2e/policy.py),
+`new_page(js=True, width=1280, touch=False)` (a fresh context and page on the live server, with a
+touch screen or a mouse; the test fails if a page did what the Content-Security-Policy forbids,
+tests/e2e/policy.py),
 `login(page, username, password)`, and `snap(page, name)` (screenshots at 375 px and 1280 px,
 asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR
 (default test-output/screenshots).
@@ -61,11 +62,12 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
     watch = PolicyWatch(browser)
 
-    def open_page(*, js: bool = True, width: int = WIDE) -> Any:
+    def open_page(*, js: bool = True, width: int = WIDE, touch: bool = False) -> Any:
         context = watch.new_context(
             base_url=live_server.url,
             java_script_enabled=js,
             viewport={"width": width, "height": 900},
+            has_touch=touch,  # a touch screen: CSS's (pointer: coarse)
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
