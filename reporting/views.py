@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from quiz.answers import is_correct
 from reporting import access, analysis, charts, exports, selectors, wording
 from reporting.models import Answer, StudentProgress
+from reporting.templatetags.reporting_format import moment
 from studyflow import roles
 from studyflow import services as roster
 from studyflow.models import Classroom
@@ -202,11 +203,9 @@ def _feed_items(classroom_id: int, since: datetime | None) -> list[dict[str, Any
     choices = selectors.feed_choice_labels(
         i.position for i in items if i.correct is False and i.answer
     )
-    now = timezone.localtime()
     return [
         {
             "item": item,
-            "when": feed_time(timezone.localtime(item.at), now),
             "name": names.get(item.student_id, f"Student {item.student_id}"),
             "label": FEED_LABELS.get(item.type, item.type),
             "question": texts.get(item.question_id, "") if item.question_id else "",
@@ -221,44 +220,20 @@ QUIET_DAYS = 7
 
 
 class LastActive(NamedTuple):
-    text: str
+    at: datetime | None  # written as every moment on the teacher pages (reporting_format.moment)
     quiet: bool = False  # QUIET_DAYS or more ago: gone quiet, a teacher may ask why
     never: bool = False  # never practised: a newcomer (a new class), not someone gone quiet
 
 
 def last_active(at: datetime | None, now: datetime) -> LastActive:
     """When a student last did anything, as a teacher scans a column for who has gone quiet:
-    QUIET_DAYS or more ago. A student who never did anything has not gone quiet: they have not
-    started yet, which a new class's teacher expects of every student. By calendar day in the
-    site's time zone."""
+    QUIET_DAYS or more ago (by then the moment reads as a date, no longer as a weekday). A
+    student who never did anything has not gone quiet: they have not started yet, which a new
+    class's teacher expects of every student. By calendar day in the site's time zone."""
     if at is None:
-        return LastActive("never practised", never=True)
+        return LastActive(None, never=True)
     local = timezone.localtime(at) if timezone.is_aware(at) else at
-    days = (now.date() - local.date()).days
-    if days <= 0:
-        return LastActive("today")
-    if days == 1:
-        return LastActive("yesterday")
-    if days < QUIET_DAYS:
-        return LastActive(f"{days} days ago")
-    return LastActive(_day(local, now), quiet=True)
-
-
-def _day(at: datetime, now: datetime) -> str:
-    """A day as the teacher pages write it: "3 Mar", with the year when it is not this year's."""
-    return f"{at.day} {at:%b}" if at.year == now.year else f"{at.day} {at:%b %Y}"
-
-
-def feed_time(at: datetime, now: datetime) -> str:
-    """When a feed item happened, as a teacher reads it beside today's items: the time alone for
-    today, with "yesterday" or the date before that (the year too when it is not this year).
-    Both in the same (the site's) time zone."""
-    days = (now.date() - at.date()).days
-    if days <= 0:
-        return at.strftime("%H:%M:%S")
-    if days == 1:
-        return at.strftime("yesterday %H:%M")
-    return f"{_day(at, now)} {at:%H:%M}"
+    return LastActive(at, quiet=(now.date() - local.date()).days >= QUIET_DAYS)
 
 
 @require_GET
@@ -294,14 +269,17 @@ OUTCOME_VIEW = {
 
 
 def answer_row_html(
-    answer: Answer, text: str, chapter: str, choices: Mapping[str, str] | None = None
+    answer: Answer,
+    text: str,
+    chapter: str,
+    choices: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> str:
     """One row of a student's answers. Built in Python, not in the template: up to hundreds of
     rows per page, and a template loop of them takes about ten times as long. The roles and the
     data-label names are for the row's card on a narrow screen (reporting.css, student.html).
     `choices`: the labels of the choices of the question revision answered (a multiple-choice
-    answer then reads "A: 3/5", not "A")."""
-    at = timezone.localtime(answer.answered_at)
+    answer then reads "A: 3/5", not "A"). `now`: the moment the page is made (its today)."""
     icon, word = OUTCOME_VIEW[answer.outcome]
     if answer.outcome == "revealed":
         given = mark_safe("<em>revealed</em>")
@@ -312,15 +290,14 @@ def answer_row_html(
     label = text if len(text) <= 80 else text[:79] + "…"
     return format_html(
         '<tr class="{}" role="row"><th scope="row" role="rowheader" class="when">'
-        '<time datetime="{}">{}</time></th><td role="cell" class="answer-chapter">{}</td>'
+        '{}</th><td role="cell" class="answer-chapter">{}</td>'
         '<td role="cell" class="answer-question">{}</td>'
         '<td role="cell" class="given" data-label="Answer">{}</td>'
         '<td role="cell" class="outcome" data-label="Result">'
         '<span aria-hidden="true">{}</span> {}</td>'
         '<td role="cell" class="num" data-label="Took">{}</td></tr>',
         answer.outcome,
-        at.isoformat(),
-        at.strftime("%d %b %H:%M:%S"),
+        moment(answer.answered_at, now),
         chapter,
         label or answer.question_id,
         given,
@@ -380,6 +357,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
         selectors.student_days(student_id), last=30, end=timezone.localdate()
     )
     every_chapter = selectors.chapters()
+    now = timezone.localtime()
     progress = [
         (ch, cell, *STATUS_VIEW[cell.status])
         for ch, cell in selectors.student_progress(student_id, every_chapter)
@@ -401,6 +379,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
                     texts.get(a.question_id, ""),
                     chapter_titles.get(a.chapter_id, ""),
                     labels.get((a.question_id, a.question_revision)),
+                    now,
                 )
                 for a in shown
             ],

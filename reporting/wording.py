@@ -6,6 +6,9 @@ and selectors hand these plain values.
 - A multiple-choice answer reads as its key and the choice's text ("A: 3/5"), from the revision
   of the question the student answered.
 - The grid's totals count chapters of students (cells), not students, and say so.
+- A moment reads as a teacher skimming a class wants it: "13:10" today, "yesterday 13:10",
+  "Mon 13:10" within the week, "25 Nov 13:10" this year, "25 Nov 2025 13:10" before; the same
+  on every teacher page (the full date and time go in its title).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from quiz.answers import choice_key
 
@@ -111,3 +115,57 @@ def cell_totals(
 
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+# English names, not strftime's %a and %b: those follow the process's locale.
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Up to this many days ago a weekday names the day unmistakably ("Mon"); a week ago it would be
+# today's weekday again.
+WEEKDAY_DAYS = 6
+
+
+def moment(at: datetime, now: datetime) -> str:
+    """When something happened, as a teacher skimming a class reads it beside today's work: the
+    time alone today, "yesterday 13:10", a weekday within the week ("Mon 13:10"), the date this
+    year ("25 Nov 13:10"), with its year before ("25 Nov 2025 13:10"). By calendar day: `at` and
+    `now` in the same (the school's) time zone. A moment on a later day than `now` (a clock ahead)
+    gets its date, never a time that reads as today's."""
+    days = (now.date() - at.date()).days
+    time = f"{at:%H:%M}"
+    if days == 0:
+        return time
+    if days == 1:
+        return f"yesterday {time}"
+    if 1 < days <= WEEKDAY_DAYS:
+        return f"{DAYS[at.weekday()][:3]} {time}"
+    return f"{day(at.date(), now.date())} {time}"
+
+
+def moment_in_full(at: datetime) -> str:
+    """A moment's full date and time, to the second: "Wednesday 25 November 2026, 13:10:02"."""
+    return f"{DAYS[at.weekday()]} {at.day} {MONTHS[at.month - 1]} {at.year}, {at:%H:%M:%S}"
+
+
+def day(on: date, today: date) -> str:
+    """A day: "25 Nov" this year, "25 Nov 2025" another year."""
+    short = day_and_month(on)
+    return short if on.year == today.year else f"{short} {on.year}"
+
+
+def day_and_month(on: date) -> str:
+    """A day without its year, "5 Nov": a chart's days, which are all recent."""
+    return f"{on.day} {MONTHS[on.month - 1][:3]}"

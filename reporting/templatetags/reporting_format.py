@@ -1,6 +1,14 @@
-"""Template filters of the teacher pages."""
+"""Template filters of the teacher pages, and the HTML they write (the views building rows in
+Python use the same functions)."""
+
+from datetime import datetime
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from reporting import wording
 
 register = template.Library()
 
@@ -13,3 +21,18 @@ def minutes(seconds: int | float | None) -> str:
     if rounded == 0 and total > 0:
         return "< 1 min"
     return f"{rounded} min"
+
+
+@register.filter
+def moment(at: datetime, now: datetime | None = None) -> SafeString:
+    """A moment as every teacher page writes it (wording.moment), in the school's time zone (the
+    current one) and reckoned from today there: a <time> with the moment to the second in its
+    datetime and its full date and time in its title."""
+    local = timezone.localtime(at) if timezone.is_aware(at) else at
+    today = timezone.localtime(now)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        wording.moment_in_full(local),
+        wording.moment(local, today),
+    )

@@ -23,7 +23,8 @@ from quiz.content import revise_question
 from quiz.models import Chapter, Question
 from reporting import selectors
 from reporting.models import Answer
-from reporting.views import answer_row_html, breakable_html, feed_time, last_active
+from reporting.templatetags.reporting_format import moment
+from reporting.views import answer_row_html, breakable_html, last_active
 from tests.reporting.world import Feeder, World, answer_the_choice, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,6 +125,56 @@ def test_the_report_api_writes_every_moment_in_utc(history):
     assert all(moment.endswith("Z") and "+" not in moment for moment in moments)
 
 
+# A time of day as text ("13:10", "9:05"): on a teacher page only inside a <time>.
+TIME_OF_DAY = re.compile(r"\b\d?\d:\d\d\b")
+# How wording.moment writes one: "13:10", "yesterday 13:10", "Mon 13:10", "25 Nov (2025) 13:10".
+MOMENT = re.compile(r"(?:yesterday |[A-Z][a-z]{2} |\d+ [A-Z][a-z]{2} (?:\d{4} )?)?\d\d:\d\d")
+
+
+def moments_on(html: str) -> list[str]:
+    """The moments of a page as it writes them, checking that each is a <time> with its moment
+    to the second and its full date and time in its title, and that no time of day is written
+    outside one."""
+    found = re.findall(r'<time datetime="([^"]+)" title="([^"]+)">([^<]*)</time>', html)
+    assert len(found) == html.count("<time"), "every <time> has its datetime and title"
+    for moment_at, title, shown in found:
+        assert datetime.fromisoformat(moment_at).microsecond == 0, moment_at
+        assert re.fullmatch(r"[A-Z][a-z]+day \d+ [A-Z][a-z]+ \d{4}, \d\d:\d\d:\d\d", title)
+        assert MOMENT.fullmatch(shown), shown
+    outside = re.sub(r"<[^>]*>", " ", re.sub(r"<time .*?</time>", "", html, flags=re.S))
+    assert not TIME_OF_DAY.findall(outside)
+    return [shown for _, _, shown in found]
+
+
+def test_every_time_on_the_teacher_pages_is_written_one_way(history):
+    # given a class's work in February and a student who practised just now
+    pupil = history.students_a[0]
+    quiz = services.start_quiz(
+        actor=pupil, chapter_id=history.chapters[0].pk, command_id=uuid.uuid4()
+    ).quiz
+    if quiz.status != "question_open":
+        quiz = services.next_question(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4()).quiz
+    services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    client = teacher(history)
+    today = re.compile(r"\d\d:\d\d")  # the time alone (the minute may have turned meanwhile)
+    # when the teacher reads the class page, the feed it polls and the student's page
+    grid = moments_on(client.get(f"/teacher/classes/{history.class_a.pk}/").content.decode())
+    feed = moments_on(client.get(f"/teacher/classes/{history.class_a.pk}/feed/").content.decode())
+    polled = client.get(f"/teacher/classes/{history.class_a.pk}/grid/").content.decode()
+    student = moments_on(client.get(f"/teacher/students/{pupil.pk}/").content.decode())
+    # then each moment is one <time>, today's as the time alone, February's with their day
+    grid_alone = moments_on(polled)
+    assert today.fullmatch(grid[0]) and today.fullmatch(grid_alone[0])  # "Updated ..."
+    assert sum(bool(today.fullmatch(t)) for t in grid_alone) == 2  # and the student's last active
+    assert any(re.fullmatch(r"\d+ Feb \d\d:\d\d", t) for t in grid_alone)
+    assert today.fullmatch(feed[0]) and re.fullmatch(r"\d+ Feb \d\d:\d\d", feed[-1])
+    assert len(student) >= 3 and re.fullmatch(r"\d+ Feb \d\d:\d\d", student[-1])
+    # and the question difficulty page writes none
+    questions = f"/teacher/chapters/{history.chapters[0].pk}/questions/"
+    assert moments_on(client.get(questions).content.decode()) == []
+
+
 def test_feed_partial_and_since(history):
     client = teacher(history)
     url = f"/teacher/classes/{history.class_a.pk}/feed/"
@@ -138,33 +189,43 @@ def test_feed_partial_and_since(history):
 
 
 @pytest.mark.parametrize(
-    ("at", "shown"),
+    ("at", "quiet"),
     [
-        (datetime(2026, 3, 5, 0, 0, 7), "00:00:07"),
-        (datetime(2026, 3, 4, 23, 59, 59), "yesterday 23:59"),
-        (datetime(2026, 3, 3, 12, 4, 20), "3 Mar 12:04"),
-        (datetime(2025, 12, 31, 9, 15), "31 Dec 2025 09:15"),
+        (datetime(2026, 3, 5, 0, 0, 7), False),
+        (datetime(2026, 3, 4, 23, 59), False),
+        (datetime(2026, 2, 27, 9, 0), False),  # six days ago
+        (datetime(2026, 2, 26, 23, 59), True),  # a week or more: gone quiet
+        (datetime(2025, 12, 31, 9, 15), True),
     ],
 )
-def test_feed_times_say_the_day_unless_it_is_today(at: datetime, shown: str) -> None:
-    assert feed_time(at, datetime(2026, 3, 5, 14, 30)) == shown
-
-
-@pytest.mark.parametrize(
-    ("at", "shown"),
-    [
-        (datetime(2026, 3, 5, 0, 0, 7), ("today", False)),
-        (datetime(2026, 3, 4, 23, 59), ("yesterday", False)),
-        (datetime(2026, 2, 27, 9, 0), ("6 days ago", False)),
-        (datetime(2026, 2, 26, 9, 0), ("26 Feb", True)),  # a week or more: gone quiet
-        (datetime(2025, 12, 31, 9, 15), ("31 Dec 2025", True)),
-    ],
-)
-def test_last_active_says_how_long_ago_by_calendar_day(
-    at: datetime | None, shown: tuple[str, bool]
-) -> None:
+def test_last_active_is_quiet_from_a_week_ago_by_calendar_day(at: datetime, quiet: bool) -> None:
     active = last_active(at, datetime(2026, 3, 5, 14, 30))
-    assert (active.text, active.quiet) == shown and not active.never
+    assert (active.at, active.quiet, active.never) == (at, quiet, False)
+
+
+def test_a_moment_on_a_page_is_a_time_element_with_its_full_date_and_time() -> None:
+    # given a moment in UTC, and the school's time zone (Amsterdam: an hour ahead in winter)
+    at = datetime(2026, 11, 23, 12, 10, 2, 123456, tzinfo=UTC)
+    now = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+    with timezone.override("Europe/Amsterdam"):
+        html = moment(at, now)
+    # then it reads in the school's time, within the week by its weekday, and names its moment
+    # to the second (no microseconds: a valid HTML datetime) and in full in its title
+    assert html == (
+        '<time datetime="2026-11-23T13:10:02+01:00" '
+        'title="Monday 23 November 2026, 13:10:02">Mon 13:10</time>'
+    )
+
+
+def test_today_is_the_schools_today() -> None:
+    # given 23:30 UTC, which is already tomorrow in Amsterdam
+    at = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+    now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    # then a teacher in Amsterdam reads it as a time of today, one in UTC as yesterday's
+    with timezone.override("Europe/Amsterdam"):
+        assert ">00:30</time>" in moment(at, now)
+    with timezone.override("UTC"):
+        assert ">yesterday 23:30</time>" in moment(at, now)
 
 
 def test_a_student_who_never_practised_has_not_gone_quiet() -> None:
@@ -172,7 +233,7 @@ def test_a_student_who_never_practised_has_not_gone_quiet() -> None:
     # last active
     active = last_active(None, datetime(2026, 3, 5, 14, 30))
     # then it says they never practised, and does not count them as quiet
-    assert active == ("never practised", False, True)
+    assert active == (None, False, True)
 
 
 def test_the_grid_shows_when_each_student_was_last_active_and_totals_per_chapter(history):
@@ -254,9 +315,9 @@ def test_a_new_student_never_practised_is_not_counted_quiet(history):
 def test_the_feed_shows_yesterdays_items_with_their_day(history):
     html = teacher(history).get(f"/teacher/classes/{history.class_a.pk}/feed/").content.decode()
     assert "answered" in html
-    # The simulated history is days old: no item may read as a time of today.
-    assert re.findall(r"<time [^>]*>(\d+ \w+ (?:\d{4} )?\d\d:\d\d)</time>", html)
-    assert not re.findall(r"<time [^>]*>\d\d:\d\d:\d\d</time>", html)
+    # The simulated history is months old: every item reads as its date, none as a time of today.
+    times = re.findall(r"<time [^>]*>([^<]*)</time>", html)
+    assert times and all(re.fullmatch(r"\d+ \w{3} (?:\d{4} )?\d\d:\d\d", t) for t in times)
 
 
 def test_student_page_lists_every_answer_with_timing(history):
@@ -628,7 +689,11 @@ def test_teacher_pages_say_when_the_reports_stopped_taking_in_work(history):
     checkpoint.status, checkpoint.last_event_at = "failed", last
     checkpoint.save()
     # then every teacher page says since when their figures miss work, the grid's poll too
-    notice = "The reports stopped taking in new work after 04 Mar 10:15: a technical problem."
+    # (its moment written as every teacher page writes one)
+    notice = (
+        'The reports stopped taking in new work after <time datetime="2026-03-04T10:15:00+01:00"'
+        ' title="Wednesday 4 March 2026, 10:15:00">4 Mar 10:15</time>: a technical problem.'
+    )
     assert client.get(grid).content.decode().count(notice) == 1
     assert notice in client.get(f"{grid}grid/").content.decode()
     assert notice in client.get("/teacher/").content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
 from reporting.wording import (
@@ -10,8 +12,12 @@ from reporting.wording import (
     cell_totals,
     choice_label,
     choice_labels,
+    day,
+    day_and_month,
     labelled,
     long_runs,
+    moment,
+    moment_in_full,
 )
 
 STATUSES = ["not_started", "in_progress", "stuck", "passed"]
@@ -92,3 +98,52 @@ def test_a_choice_named_as_the_quiz_takes_it_reads_as_that_choice(answer: str) -
     # the quiz takes "b)", "b." and a full-width "b" for choice B (quiz.answers.choice_key)
     assert choice_label(answer, CHOICES) == "B: 5/3"
     assert labelled(answer, choice_labels(CHOICES)) == "B: 5/3"
+
+
+NOW = datetime(2026, 11, 25, 14, 30)  # a Wednesday afternoon
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        (datetime(2026, 11, 25, 13, 10, 2), "13:10"),  # today: the time alone
+        (datetime(2026, 11, 25, 0, 7, 59), "00:07"),  # the minute, not rounded up
+        (datetime(2026, 11, 24, 23, 59, 59), "yesterday 23:59"),
+        (datetime(2026, 11, 23, 13, 10), "Mon 13:10"),  # within the week: its weekday
+        (datetime(2026, 11, 19, 8, 5), "Thu 08:05"),  # six days ago
+        (datetime(2026, 11, 18, 13, 10), "18 Nov 13:10"),  # a week ago: Wednesday again
+        (datetime(2026, 3, 3, 12, 4, 20), "3 Mar 12:04"),
+        (datetime(2025, 11, 25, 13, 10), "25 Nov 2025 13:10"),  # another year
+        (datetime(2025, 12, 31, 9, 15), "31 Dec 2025 09:15"),
+    ],
+)
+def test_a_moment_reads_as_a_teacher_skimming_a_class_wants_it(at: datetime, shown: str) -> None:
+    # given a moment and now, both in the school's time zone, when a teacher page writes it
+    # then it is as short as it can be while it names one day only
+    assert moment(at, NOW) == shown
+
+
+def test_a_moment_goes_by_calendar_day_not_by_24_hours() -> None:
+    # given a moment late last night and now early in the morning (an hour apart)
+    # then it was yesterday, not today
+    assert moment(datetime(2026, 11, 24, 23, 30), datetime(2026, 11, 25, 0, 30)) == (
+        "yesterday 23:30"
+    )
+
+
+def test_a_moment_on_a_later_day_than_now_names_its_date() -> None:
+    # given a clock that was ahead (the moment is on tomorrow's date)
+    # then it reads as that date, never as a time of today
+    assert moment(datetime(2026, 11, 26, 0, 5), NOW) == "26 Nov 00:05"
+
+
+def test_the_full_moment_names_the_day_and_the_second() -> None:
+    assert moment_in_full(datetime(2026, 11, 25, 13, 10, 2)) == (
+        "Wednesday 25 November 2026, 13:10:02"
+    )
+
+
+def test_a_day_has_its_year_only_when_it_is_not_this_years() -> None:
+    assert day(date(2026, 1, 5), date(2026, 11, 25)) == "5 Jan"
+    assert day(date(2025, 1, 5), date(2026, 11, 25)) == "5 Jan 2025"
+    assert day_and_month(date(2025, 12, 31)) == "31 Dec"
