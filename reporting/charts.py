@@ -39,6 +39,7 @@ class BarChart:
     max_value: int | float
     unit: str
     columns: tuple[str, str]  # the headings of its table: what a bar is, what its value counts
+    caption: str  # what the chart shows that its heading does not say; "" for none
 
 
 def bar_chart(
@@ -51,6 +52,7 @@ def bar_chart(
     height: int = 180,
     every: int = 1,
     columns: tuple[str, str] = ("Label", "Value"),
+    caption: str = "",
 ) -> BarChart:
     top, bottom = 4, 1
     plot = height - top - bottom
@@ -75,7 +77,7 @@ def bar_chart(
                 show_label_narrow=i % narrow_every == 0,
             )
         )
-    return BarChart(title, bars, width, height, top + plot, peak, unit, columns)
+    return BarChart(title, bars, width, height, top + plot, peak, unit, columns, caption)
 
 
 def _label_step(n: int, label_px: int, room: int, at_least: int) -> int:

@@ -173,12 +173,14 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
 def class_grid(request: HttpRequest, classroom_id: int) -> HttpResponse:
     context = _grid_context(request, classroom_id)
     days = selectors.class_days(classroom_id, days=14)
+    answers = [d.answered for d in days]
     context["answers_chart"] = charts.bar_chart(
         "Answers per day, last 14 days",
-        [d.day.strftime("%d %b") for d in days],
-        [d.answered for d in days],
+        [wording.day_and_month(d.day) for d in days],
+        answers,
         every=2,
         columns=("Day", "Answers"),
+        caption=wording.answers_chart_caption([d.day for d in days], answers, timezone.localdate()),
     )
     context["days"] = days
     context["feed"] = _feed_items(classroom_id, None)
@@ -353,11 +355,9 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     labels = selectors.answered_choice_labels(
         (a.question_id, a.question_revision) for a in shown if a.outcome != "revealed"
     )
-    days = selectors.every_day(
-        selectors.student_days(student_id), last=30, end=timezone.localdate()
-    )
-    every_chapter = selectors.chapters()
     now = timezone.localtime()
+    days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())
+    every_chapter = selectors.chapters()
     progress = [
         (ch, cell, *STATUS_VIEW[cell.status])
         for ch, cell in selectors.student_progress(student_id, every_chapter)
@@ -388,11 +388,14 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
             "days": days,
             "time_chart": charts.bar_chart(
                 "Minutes spent per day",
-                [d.day.strftime("%d %b") for d in days],
+                [wording.day_and_month(d.day) for d in days],
                 [round(d.time_spent_seconds / 60, 1) for d in days],
                 unit="min",
                 every=max(1, len(days) // 10),
                 columns=("Day", "Minutes"),
+                caption=wording.time_chart_caption(
+                    [d.day for d in days], [d.time_spent_seconds for d in days], now.date()
+                ),
             ),
         },
     )
@@ -475,6 +478,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
                 width=500,
                 height=160,
                 columns=("Facility", "Questions"),
+                caption=wording.facility_spread_caption(spread),
             ),
         },
     )

@@ -9,6 +9,8 @@ and selectors hand these plain values.
 - A moment reads as a teacher skimming a class wants it: "13:10" today, "yesterday 13:10",
   "Mon 13:10" within the week, "25 Nov 13:10" this year, "25 Nov 2025 13:10" before; the same
   on every teacher page (the full date and time go in its title).
+- A chart's caption says what its heading does not: the days it covers, the total and the busiest
+  day; or how to read the facility spread.
 """
 
 from __future__ import annotations
@@ -169,3 +171,59 @@ def day(on: date, today: date) -> str:
 def day_and_month(on: date) -> str:
     """A day without its year, "5 Nov": a chart's days, which are all recent."""
     return f"{on.day} {MONTHS[on.month - 1][:3]}"
+
+
+def minutes(seconds: float) -> str:
+    """Whole minutes, rounded; a little time is "< 1 min", not "0 min", which reads as none."""
+    total = max(0.0, float(seconds))
+    rounded = int(total / 60 + 0.5)
+    if rounded == 0 and total > 0:
+        return "< 1 min"
+    return f"{rounded} min"
+
+
+def days_covered(first: date, last: date, today: date) -> str:
+    """The days a chart covers: "15 Nov to today", "15 Nov to 28 Nov"."""
+    end = "today" if last == today else day(last, today)
+    return f"{day(first, today)} to {end}"
+
+
+def answers_chart_caption(days: Sequence[date], answers: Sequence[int], today: date) -> str:
+    """The class's answers per day in a line: the days, the answers in all, the busiest day (the
+    latest of equals): "15 Nov to today: 1,026 answers, the most on 20 Nov (156)"."""
+    if not days:
+        return ""
+    covered = days_covered(days[0], days[-1], today)
+    total = sum(answers)
+    if not total:
+        return f"{covered}: no answers."
+    busiest = max(range(len(days)), key=lambda i: (answers[i], i))
+    most = f"the most on {day(days[busiest], today)} ({answers[busiest]:,})"
+    return f"{covered}: {total:,} {'answer' if total == 1 else 'answers'}, {most}."
+
+
+def time_chart_caption(days: Sequence[date], seconds: Sequence[float], today: date) -> str:
+    """A student's time per day in a line: the days, the time in all and on how many days, the
+    busiest day with its minutes as its bar counts them: "16 Nov to today: 39 min on 4 days, the
+    most on 16 Nov (18.4 min)"."""
+    if not days:
+        return ""
+    covered = days_covered(days[0], days[-1], today)
+    worked = sum(1 for s in seconds if s > 0)
+    if not worked:
+        return f"{covered}: no time spent."
+    busiest = max(range(len(days)), key=lambda i: (seconds[i], i))
+    on = _count(worked, "day")
+    most = f"the most on {day(days[busiest], today)} ({round(seconds[busiest] / 60, 1)} min)"
+    return f"{covered}: {minutes(sum(seconds))} on {on}, {most}."
+
+
+def facility_spread_caption(questions: Sequence[int]) -> str:
+    """How to read the facility spread (questions per band of facility, hardest first)."""
+    total = sum(questions)
+    if not total:
+        return "No question has had a first try yet."
+    return (
+        f"{_count(total, 'question')} with a first try: the hard ones (few right at the first "
+        "try) at the left, the easy ones at the right."
+    )

@@ -284,3 +284,51 @@ def test_the_question_table_keeps_its_heads_and_short_wrong_answers_on_one_line(
         ".questions", "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
     )
     assert box[0] <= box[1], box
+
+
+# Per chart: its box, and each label shown (on a phone some are hidden) with its text's own box
+# (a label is wider than a phone's column: its text reaches past its span) and its bar's middle.
+CHART_LABELS = """figure => {
+    const box = figure.getBoundingClientRect();
+    const bars = [...figure.querySelectorAll("rect.bar")];
+    const labels = [...figure.querySelectorAll(".chart-labels span")].flatMap((span, i) => {
+        if (!span.textContent || getComputedStyle(span).visibility === "hidden") return [];
+        const range = document.createRange();
+        range.selectNodeContents(span);
+        const text = range.getBoundingClientRect();
+        const bar = bars[i].getBoundingClientRect();
+        return [{text: span.textContent, left: text.left, right: text.right,
+                 middle: (text.left + text.right) / 2, bar: bar.left + bar.width / 2}];
+    });
+    return {left: box.left, right: box.right, labels};
+}"""
+
+
+def test_a_charts_labels_sit_under_their_bars_inside_the_chart(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    """The last day's label was flush with the chart's right edge (and the first with its left),
+    where it read as the axis's end rather than a bar's day."""
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    pages = (
+        f"/teacher/classes/{classroom.pk}/",
+        f"/teacher/students/{busiest_student(classroom)}/",
+        f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}",
+    )
+    for path in pages:
+        page.goto(path)
+        for width in (NARROW, WIDE):
+            page.set_viewport_size({"width": width, "height": 900})
+            for chart in page.eval_on_selector_all("figure.chart", f"fs => fs.map({CHART_LABELS})"):
+                labels = chart["labels"]
+                assert len(labels) >= 2, (path, width, chart)
+                for label in labels:
+                    # then every label is centred under its bar, the first and the last too
+                    assert abs(label["middle"] - label["bar"]) <= 1.5, (path, width, label)
+                    # and lies wholly inside the chart: not cut at (nor flush with) its edges
+                    assert label["left"] >= chart["left"] + 4, (path, width, label)
+                    assert label["right"] <= chart["right"] - 4, (path, width, label)

@@ -25,6 +25,7 @@ from reporting import selectors
 from reporting.models import Answer
 from reporting.templatetags.reporting_format import moment
 from reporting.views import answer_row_html, breakable_html, last_active
+from reporting.wording import day_and_month
 from tests.reporting.world import Feeder, World, answer_the_choice, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -795,9 +796,27 @@ def test_a_students_page_charts_their_last_30_days():
     Feeder().catch_up()
     # then their page charts the days up to today
     html = teacher(world).get(f"/teacher/students/{pupil.pk}/").content.decode()
-    today = timezone.localdate().strftime("%d %b")
+    today = day_and_month(timezone.localdate())  # "5 Nov", as every teacher page writes a day
     assert '<svg viewBox="0 0 600 180" role="img" aria-labelledby="time-chart-title"' in html
     assert f'<th scope="row">{today}</th>' in html  # the chart's table, for screen readers
+    # and its caption says what the heading ("Time spent per day") does not: which days
+    assert f"<figcaption>{today} to today: " in html
+
+
+def test_a_charts_caption_says_what_its_heading_does_not(history):
+    # given a class page and a question difficulty page, each with a chart under its heading
+    client = teacher(history)
+    grid = client.get(f"/teacher/classes/{history.class_a.pk}/").content.decode()
+    questions = client.get(f"/teacher/chapters/{history.chapters[0].pk}/questions/")
+    # then no caption says the heading again (the class's work is from February: no answers in
+    # the chart's fortnight), and each chart keeps its name for a screen reader in its title
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", grid + questions.content.decode())
+    assert len(captions) == 2
+    assert re.fullmatch(r"\d+ [A-Z][a-z]{2} to today: no answers\.", captions[0])
+    assert captions[1].endswith(
+        "the hard ones (few right at the first try) at the left, the easy ones at the right."
+    )
+    assert '<title id="answers-chart-title">Answers per day, last 14 days</title>' in grid
 
 
 def test_a_student_who_moved_class_leaves_the_old_class_feed():

@@ -9,15 +9,19 @@ import pytest
 from reporting.wording import (
     LONGEST_WORD,
     CellTotals,
+    answers_chart_caption,
     cell_totals,
     choice_label,
     choice_labels,
     day,
     day_and_month,
+    facility_spread_caption,
     labelled,
     long_runs,
+    minutes,
     moment,
     moment_in_full,
+    time_chart_caption,
 )
 
 STATUSES = ["not_started", "in_progress", "stuck", "passed"]
@@ -147,3 +151,45 @@ def test_a_day_has_its_year_only_when_it_is_not_this_years() -> None:
     assert day(date(2026, 1, 5), date(2026, 11, 25)) == "5 Jan"
     assert day(date(2025, 1, 5), date(2026, 11, 25)) == "5 Jan 2025"
     assert day_and_month(date(2025, 12, 31)) == "31 Dec"
+
+
+TODAY = date(2026, 11, 28)
+FORTNIGHT = [date(2026, 11, d) for d in range(15, 29)]
+
+
+def test_the_answers_chart_caption_says_the_days_the_total_and_the_busiest_day() -> None:
+    # given a class's answers per day over the last 14 days, two days the busiest
+    answers = [0, 40, 20, 156, 0, 0, 0, 0, 30, 156, 1, 0, 0, 2]
+    # when its chart is captioned
+    caption = answers_chart_caption(FORTNIGHT, answers, TODAY)
+    # then it says what the heading ("Answers per day") does not: which days, how many in all,
+    # and the busiest day (the later of two)
+    assert caption == "15 Nov to today: 405 answers, the most on 24 Nov (156)."
+
+
+def test_the_answers_chart_caption_of_a_quiet_fortnight_says_so() -> None:
+    assert answers_chart_caption(FORTNIGHT, [0] * 14, TODAY) == "15 Nov to today: no answers."
+    assert answers_chart_caption([], [], TODAY) == ""
+
+
+def test_the_time_chart_caption_says_the_time_in_all_and_on_how_many_days() -> None:
+    # given a student who worked on three days of the last four, the most 18 min 24 s
+    days = [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)]
+    seconds = [1104, 0, 600, 30]
+    # when their chart is captioned, on 2 January
+    caption = time_chart_caption(days, seconds, date(2026, 1, 2))
+    # then last year's days have their year, and the busiest day its minutes as its bar has them
+    assert caption == "30 Dec 2025 to today: 29 min on 3 days, the most on 30 Dec 2025 (18.4 min)."
+
+
+def test_the_facility_spread_caption_says_how_to_read_it() -> None:
+    assert facility_spread_caption([0, 0, 1, 0, 3, 0, 0, 0, 0, 1]) == (
+        "5 questions with a first try: the hard ones (few right at the first try) at the left,"
+        " the easy ones at the right."
+    )
+    assert facility_spread_caption([0] * 10) == "No question has had a first try yet."
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(0, "0 min"), (20, "< 1 min"), (90, "2 min")])
+def test_minutes_are_whole_and_a_little_time_is_not_none(seconds: float, shown: str) -> None:
+    assert minutes(seconds) == shown
