@@ -332,3 +332,59 @@ def test_a_charts_labels_sit_under_their_bars_inside_the_chart(
                     # and lies wholly inside the chart: not cut at (nor flush with) its edges
                     assert label["left"] >= chart["left"] + 4, (path, width, label)
                     assert label["right"] <= chart["right"] - 4, (path, width, label)
+
+
+FOCUS = """() => {
+    const focused = document.activeElement;
+    const box = focused.getBoundingClientRect();
+    const after = id => Boolean(
+        document.getElementById(id).compareDocumentPosition(focused)
+        & Node.DOCUMENT_POSITION_FOLLOWING
+    ) && !document.getElementById(id).contains(focused);
+    return {text: focused.textContent.trim(), id: focused.id, width: box.width,
+            height: box.height, afterGrid: after("grid"), afterFeed: after("feed")};
+}"""
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("width", [NARROW, WIDE])
+def test_a_keyboard_user_skips_past_the_grid_and_the_feed(
+    demo_school: None,
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    js: bool,
+    width: int,
+) -> None:
+    """Past the grid's 30-odd students a keyboard user tabbed through every name and chapter."""
+    classroom = Classroom.objects.get(name="2A")
+    page = new_page(js=js, width=width)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    hidden = page.locator(".skip-past").first.bounding_box()
+    assert hidden is not None and hidden["width"] <= 1  # out of sight until reached
+    # when a keyboard user tabs on from the downloads (past "Pause live updates", with scripts)
+    page.get_by_role("link", name="Download Excel").focus()
+    page.keyboard.press("Tab")
+    if js:
+        page.keyboard.press("Tab")
+    # then the next stop, before the grid's order form, is a link past the grid, shown while it
+    # has the focus
+    focus = page.evaluate(FOCUS)
+    assert focus["text"] == "Skip past the grid" and not focus["afterGrid"], focus
+    assert focus["width"] > 100 and focus["height"] >= 24, focus
+    # and Enter takes them after the grid, to the live feed's heading
+    page.keyboard.press("Enter")
+    focus = page.evaluate(FOCUS)
+    assert focus["id"] == "feed-title" and focus["afterGrid"], focus
+    # where the next stop skips past the feed, to the chart's heading
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    assert focus["text"] == "Skip past the live feed" and focus["width"] > 100, focus
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUS)["id"] == "chart-title"
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    assert focus["afterFeed"] and focus["afterGrid"], focus
+    # and the links are out of sight again
+    boxes = [link.bounding_box() for link in page.locator(".skip-past").all()]
+    assert len(boxes) == 2 and all(box and box["width"] <= 1 for box in boxes), boxes
