@@ -14,15 +14,15 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from quiz.answers import is_correct
 from reporting import access, analysis, charts, exports, selectors, wording
 from reporting.models import Answer, StudentProgress
-from reporting.templatetags.reporting_format import moment
+from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole, moment
 from studyflow import roles
 from studyflow import services as roster
 from studyflow.models import Classroom
@@ -286,7 +286,7 @@ def answer_row_html(
     if answer.outcome == "revealed":
         given = mark_safe("<em>revealed</em>")
     else:
-        given = breakable_html(wording.labelled(answer.answer, choices))
+        given = answer_kept_whole(wording.labelled(answer.answer, choices))
     seconds = answer.seconds_to_answer
     took = f"{seconds:.0f} s" if seconds is not None else ""
     label = text if len(text) <= 80 else text[:79] + "…"
@@ -301,26 +301,11 @@ def answer_row_html(
         answer.outcome,
         moment(answer.answered_at, now),
         chapter,
-        label or answer.question_id,
+        maths_kept_whole(label) if label else answer.question_id,
         given,
         icon,
         word,
         took,
-    )
-
-
-def breakable_html(text: str) -> SafeString:
-    """Text for a narrow column: a run too long to keep in one piece (wording.long_runs) may
-    break anywhere (its span, reporting.css), while every ordinary word keeps the column at least
-    as wide as itself. A whole cell allowed to break anywhere is one letter wide at the least,
-    and a squeezed table broke "revealed" as "reveale / d"."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html('<span class="long-run">{}</span>', piece) if long else piece,)
-            for piece, long in wording.long_runs(text)
-        ),
     )
 
 

@@ -3,6 +3,8 @@ and selectors hand these plain values.
 
 - An answer in a narrow column: only a very long run without a space (a student may type 500
   characters without one) may be broken anywhere; an ordinary word, "revealed" or "0,125", never.
+  A short answer ("x = 6", "1 1/2") and a short sum in a question ("x + 7 = 12") keep to one
+  line: broken at a space they read as two ("x / + 7 = 12").
 - A multiple-choice answer reads as its key and the choice's text ("A: 3/5"), from the revision
   of the question the student answered.
 - The grid's totals count chapters of students (cells), not students, and say so.
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from quiz.answers import choice_key
 
@@ -33,6 +36,78 @@ def long_runs(text: str) -> list[tuple[str, bool]]:
     without a space (which may break anywhere). The pieces joined are the text."""
     pieces = _LONG_RUN.split(text)
     return [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
+
+
+# How a piece of text may wrap: never inside it (a short answer or sum), anywhere (a run too long
+# to keep whole), or at its spaces as text does ("").
+Wrap = Literal["whole", "anywhere", ""]
+
+# The signs of a sum: a run of terms with one between them is maths to keep on one line.
+_SIGNS = frozenset("=+-\u2212\u2013\u00d7\u00f7*/<>\u2264\u2265\u2260\u00b1^")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more: a word, not a term ("x", "3x")
+_NON_SPACE = re.compile(r"\S+")
+_ENDS_PHRASE = (".", ",", ";", ":", "?", "!")
+
+
+def _is_term(token: str) -> bool:
+    """A number, a letter, a sign or a mix ("12", "x", "+", "3x", "x/4", "(n", "€80", "2)"), not a
+    word ("Solve", "per", "cm")."""
+    core = token.strip("()[]").rstrip(".,;:?!")
+    return bool(core) and (any(c.isdigit() for c in core) or not _WORD.search(core))
+
+
+def maths_runs(text: str) -> list[tuple[str, bool]]:
+    """The text in order, in pieces, each with whether it is a sum to keep on one line: terms one
+    space apart with a sign among them ("x + 7 = 12", "1 1/2 + 2 3/4.", "3(x + 1) = 2(x + 4)"), at
+    most LONGEST_WORD characters (a longer one wraps at its spaces). Punctuation after a term ends
+    the sum ("Solve for x: x + 7 = 12": "x:" is not part of it). The pieces joined are the text."""
+    words = [(m.start(), m.end()) for m in _NON_SPACE.finditer(text)]
+    sums: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        last = i
+        if _is_term(text[slice(*words[i])]):
+            while (
+                last + 1 < len(words)
+                and text[words[last][1] : words[last + 1][0]] == " "
+                and not text[slice(*words[last])].endswith(_ENDS_PHRASE)
+                and _is_term(text[slice(*words[last + 1])])
+            ):
+                last += 1
+        run = text[words[i][0] : words[last][1]]
+        if last > i and len(run) <= LONGEST_WORD and _SIGNS & set(run):
+            sums.append((words[i][0], words[last][1]))
+        i = last + 1
+    pieces: list[tuple[str, bool]] = []
+    done = 0
+    for begin, finish in sums:
+        if begin > done:
+            pieces.append((text[done:begin], False))
+        pieces.append((text[begin:finish], True))
+        done = finish
+    if done < len(text):
+        pieces.append((text[done:], False))
+    return pieces
+
+
+def wrapping(text: str) -> list[tuple[str, Wrap]]:
+    """A text (a question) in pieces by how each may wrap: its sums kept whole (maths_runs), a run
+    too long to keep whole anywhere (long_runs), the rest at its spaces."""
+    pieces: list[tuple[str, Wrap]] = []
+    for piece, is_sum in maths_runs(text):
+        if is_sum:
+            pieces.append((piece, "whole"))
+        else:
+            pieces += [(run, "anywhere" if long else "") for run, long in long_runs(piece)]
+    return pieces
+
+
+def answer_wrapping(answer: str) -> list[tuple[str, Wrap]]:
+    """An answer in pieces by how each may wrap: a short one (up to LONGEST_WORD characters:
+    "x = 6", "€ 56,-", "A: 3/5") whole, a longer one as a text (wrapping)."""
+    if len(answer) <= LONGEST_WORD and any(c.isspace() for c in answer.strip()):
+        return [(answer, "whole")]
+    return wrapping(answer)
 
 
 Choices = Sequence[Mapping[str, object]]

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from reporting import wording
@@ -32,3 +32,32 @@ def moment(at: datetime, now: datetime | None = None) -> SafeString:
         wording.moment_in_full(local),
         wording.moment(local, today),
     )
+
+
+# A piece that may not wrap inside, and one that may wrap anywhere (reporting.css).
+_WRAP_CLASS = {"whole": "unbroken", "anywhere": "long-run"}
+
+
+def _pieces_html(pieces: list[tuple[str, wording.Wrap]]) -> SafeString:
+    def piece_html(piece: str, wrap: wording.Wrap) -> str:
+        if not wrap:
+            return piece
+        return format_html('<span class="{}">{}</span>', _WRAP_CLASS[wrap], piece)
+
+    return format_html_join("", "{}", ((piece_html(piece, wrap),) for piece, wrap in pieces))
+
+
+@register.filter
+def maths_kept_whole(text: str) -> SafeString:
+    """A text (a question) for a narrow column: its short sums on one line, a run too long to keep
+    whole broken anywhere (wording.wrapping). A squeezed column broke "x + 7 = 12" as
+    "x / + 7 = 12"."""
+    return _pieces_html(wording.wrapping(str(text)))
+
+
+@register.filter
+def answer_kept_whole(answer: str) -> SafeString:
+    """A student's answer for a narrow column: a short one on one line, a longer one as a text
+    (wording.answer_wrapping). A whole cell allowed to break anywhere is one letter wide at the
+    least: a squeezed table broke "revealed" as "reveale / d"."""
+    return _pieces_html(wording.answer_wrapping(str(answer)))

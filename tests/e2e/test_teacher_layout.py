@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from quiz import content, services
-from quiz.models import Chapter
+from quiz.models import Chapter, Question
+from reporting import selectors
 from reporting.models import Answer
 from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
@@ -388,3 +389,41 @@ def test_a_keyboard_user_skips_past_the_grid_and_the_feed(
     # and the links are out of sight again
     boxes = [link.bounding_box() for link in page.locator(".skip-past").all()]
     assert len(boxes) == 2 and all(box and box["width"] <= 1 for box in boxes), boxes
+
+
+# Each piece of the feed kept whole: its text, and on how many lines it lies. Found and measured
+# in one evaluation: the feed is replaced every 2 s, and a piece found before a refresh and
+# measured after it lies on no line at all.
+UNBROKEN = """() => [...document.querySelectorAll("#feed .unbroken")].map(piece => [
+    piece.textContent, new Set([...piece.getClientRects()].map(r => Math.round(r.top))).size])"""
+
+
+def test_a_sum_in_the_feed_never_wraps_inside(
+    demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
+) -> None:
+    """The feed broke "Solve for x: x + 7 = 12" as "Solve for x: x / + 7 = 12"."""
+    # given a feed whose newest questions hold sums of a few lengths
+    classroom = Classroom.objects.get(name="2A")
+    asked = [i.question_id for i in selectors.feed(classroom.pk, limit=30) if i.question_id]
+    sums = ("x + 7 = 12", "3(x + 1) = 2(x + 4)", "1 1/2 + 2 3/4")
+    for question, text in zip(dict.fromkeys(asked), sums, strict=False):
+        revision = Question.objects.get(pk=question).revisions.order_by("-revision").first()
+        assert revision is not None
+        content.revise_question(
+            question=revision.question,
+            text=f"Solve for x, and then check it: {text}",
+            choices=revision.choices or None,
+            accepted_answers=revision.accepted_answers,
+            worked_answer=revision.worked_answer,
+        )
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/classes/{classroom.pk}/")
+    # then at every width from a small phone's to a desktop's, each sum lies on one line
+    for width in range(320, WIDE + 1, 16):
+        page.set_viewport_size({"width": width, "height": 900})
+        pieces = page.evaluate(UNBROKEN)
+        assert {text for text, _ in pieces} >= set(sums), (width, pieces)
+        assert all(lines == 1 for _, lines in pieces), (width, pieces)
+        # and the page still fits the phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width

@@ -23,5 +23,5 @@ def test_a_choice_named_as_the_quiz_allows_reads_as_its_choice(given: str) -> No
     client.force_login(world.teacher_a)
     page = client.get(f"/teacher/students/{student.pk}/").content.decode()
     feed = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
-    assert 'data-label="Answer">a: 1/3</td>' in page
-    assert "(“<bdi>a: 1/3</bdi>”)" in feed
+    assert 'data-label="Answer"><span class="unbroken">a: 1/3</span></td>' in page
+    assert '(“<bdi><span class="unbroken">a: 1/3</span></bdi>”)' in feed

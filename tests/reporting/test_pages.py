@@ -23,8 +23,8 @@ from quiz.content import revise_question
 from quiz.models import Chapter, Question
 from reporting import selectors
 from reporting.models import Answer
-from reporting.templatetags.reporting_format import moment
-from reporting.views import answer_row_html, breakable_html, last_active
+from reporting.templatetags.reporting_format import answer_kept_whole, moment
+from reporting.views import answer_row_html, last_active
 from reporting.wording import day_and_month
 from tests.reporting.world import Feeder, World, answer_the_choice, make_world, simulate
 
@@ -358,7 +358,10 @@ def test_an_answer_row_escapes_what_it_shows_and_names_its_cells_for_a_phone() -
     # then the row shows them as text
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
-    assert "Is 1 &lt; 2 &amp; 3 &gt; 2?" in html and "Chapter &quot;&lt;b&gt;&quot;" in html
+    assert (
+        'Is <span class="unbroken">1 &lt; 2 &amp; 3 &gt; 2?</span>' in html
+        and "Chapter &quot;&lt;b&gt;&quot;" in html
+    )
     # and names the cells its card shows under a name on a phone (reporting.css)
     assert re.findall(r'data-label="([^"]*)"', html) == ["Answer", "Result", "Took"]
     assert html.startswith('<tr class="incorrect" role="row">') and html.count('role="cell"') == 5
@@ -381,16 +384,22 @@ def test_an_answer_breaks_only_where_a_run_is_too_long_to_keep_whole() -> None:
         )
         return answer_row_html(answer, "Solve for x", "Equations")
 
-    # then "revealed" and an ordinary answer are whole words, which the column never breaks
+    # then "revealed" and an ordinary answer are whole words, which the column never breaks,
+    # and a short answer is kept on one line
     assert 'data-label="Answer"><em>revealed</em></td>' in row("revealed", "")
-    assert 'data-label="Answer">x = 6</td>' in row("correct", "x = 6")
+    assert 'data-label="Answer">0,125</td>' in row("correct", "0,125")
+    assert 'data-label="Answer"><span class="unbroken">x = 6</span></td>' in row("correct", "x = 6")
     # and only the long run may break anywhere (reporting.css), the words around it kept whole
     long = "7" * 60
     assert f'data-label="Answer">x = <span class="long-run">{long}</span> cm</td>' in row(
         "incorrect", f"x = {long} cm"
     )
-    assert breakable_html("<b>" + "&" * 30) == (
+    assert answer_kept_whole("<b>" + "&" * 30) == (
         '<span class="long-run">&lt;b&gt;' + "&amp;" * 30 + "</span>"
+    )
+    assert (
+        answer_kept_whole("<b> & </b>")
+        == '<span class="unbroken">&lt;b&gt; &amp; &lt;/b&gt;</span>'
     )
 
 
@@ -457,7 +466,7 @@ def test_a_wrong_choice_reads_as_its_key_and_text() -> None:
     Feeder().catch_up()
     html = teacher(world).get(f"/teacher/chapters/{world.chapters[0].pk}/questions/").content
     assert (
-        '<bdi><code>a: 1/3</code></bdi> <span class="times">'
+        '<bdi><code><span class="unbroken">a: 1/3</span></code></bdi> <span class="times">'
         '<span aria-hidden="true">—</span> 1 time</span>' in html.decode()
     )
 
@@ -480,11 +489,34 @@ def test_a_choice_reads_as_its_key_and_text_on_a_students_page_and_in_the_feed()
     client = teacher(world)
     # then the student's page and the live feed show the choice the student saw, key and text
     page = client.get(f"/teacher/students/{student.pk}/").content.decode()
-    assert 'data-label="Answer">a: 1/3</td>' in page
+    assert 'data-label="Answer"><span class="unbroken">a: 1/3</span></td>' in page
     feed = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
-    assert "(“<bdi>a: 1/3</bdi>”)" in feed
+    assert '(“<bdi><span class="unbroken">a: 1/3</span></bdi>”)' in feed
     # and an open question's answer is shown as given
     assert "3/6" not in page and "3/6" not in feed
+
+
+def test_the_feed_keeps_a_short_sum_and_a_short_answer_on_one_line() -> None:
+    # given a wrong answer "A" (a: 1/3) to a question since worded with a sum in it
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    answer_the_choice(world, "A")
+    Feeder().catch_up()
+    choice = Question.objects.get(chapter=world.chapters[0], kind="choice")
+    revise_question(
+        question=choice,
+        text="Solve for x: x + 7 = 12",
+        choices=[{"key": "a", "text": "1/3"}, {"key": "b", "text": "2/4"}],
+        accepted_answers=["b"],
+        worked_answer="2/4",
+    )
+    # when the teacher's feed shows it
+    feed = teacher(world).get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
+    # then the sum is one piece that does not wrap ("x / + 7 = 12" read as two), the words
+    # before it wrap as words do, and so is the answer
+    assert (
+        'answered incorrectly: <span class="q">Solve for x: <span class="unbroken">x + 7 = 12'
+        '</span></span> (“<bdi><span class="unbroken">a: 1/3</span></bdi>”)'
+    ) in feed
 
 
 def test_a_students_page_looks_up_the_choices_of_every_answer_in_one_query(history):
@@ -540,7 +572,9 @@ def test_a_wrong_answer_the_question_now_accepts_is_marked_and_stays_wrong() -> 
     # then the wrong answer says so, and the figures still count it wrong
     html = teacher(world).get(url).content.decode()
     assert re.search(
-        r"<code>7 1/2</code></bdi> <span class=\"times\">.*? 1 time</span> .*?accepted now", html
+        r'<code><span class="unbroken">7 1/2</span></code></bdi> <span class="times">.*? 1 time'
+        r"</span> .*?accepted now",
+        html,
     )
     assert "“Accepted now”: the question, or Studyflow's answer checking, now accepts" in html
     assert selectors.question_table(world.chapters[0].pk)[0].incorrect >= 1

@@ -9,6 +9,7 @@ import pytest
 from reporting.wording import (
     LONGEST_WORD,
     CellTotals,
+    answer_wrapping,
     answers_chart_caption,
     cell_totals,
     choice_label,
@@ -18,10 +19,12 @@ from reporting.wording import (
     facility_spread_caption,
     labelled,
     long_runs,
+    maths_runs,
     minutes,
     moment,
     moment_in_full,
     time_chart_caption,
+    wrapping,
 )
 
 STATUSES = ["not_started", "in_progress", "stuck", "passed"]
@@ -193,3 +196,53 @@ def test_the_facility_spread_caption_says_how_to_read_it() -> None:
 @pytest.mark.parametrize(("seconds", "shown"), [(0, "0 min"), (20, "< 1 min"), (90, "2 min")])
 def test_minutes_are_whole_and_a_little_time_is_not_none(seconds: float, shown: str) -> None:
     assert minutes(seconds) == shown
+
+
+@pytest.mark.parametrize(
+    ("question", "sums"),
+    [
+        ("Solve for x: x + 7 = 12", ["x + 7 = 12"]),  # "x:" ends a phrase: not part of the sum
+        ("Calculate 1 1/2 + 2 3/4.", ["1 1/2 + 2 3/4."]),  # a mixed number stays whole too
+        ("Solve for x: 3(x + 1) = 2(x + 4)", ["3(x + 1) = 2(x + 4)"]),
+        ("Which value of x solves 7 - x = 10?", ["7 - x = 10?"]),
+        ("Subtract 2: x/3 = 3. Multiply by 3: x = 9.", ["x/3 = 3.", "x = 9."]),
+        ("A jacket costs €80 and is reduced by 30%.", []),  # numbers among words: no sum
+        ("a 10% discount", []),  # terms without a sign between them
+        ("n + (n + 1) + (n + 2) = 48", []),  # 26 characters: too long for one line of a phone
+        ("x  +  7", []),  # not one space apart
+    ],
+)
+def test_a_short_sum_in_a_question_is_kept_on_one_line(question: str, sums: list[str]) -> None:
+    # given a question, when it is laid out in a narrow column (the feed, a table)
+    pieces = maths_runs(question)
+    # then its short sums are pieces kept whole, and the pieces are the question
+    assert [piece for piece, whole in pieces if whole] == sums
+    assert "".join(piece for piece, _ in pieces) == question
+
+
+def test_a_question_keeps_its_sums_whole_and_lets_a_long_run_break() -> None:
+    run = "1234567890" * 3
+    assert wrapping(f"Is x + 1 = {run}? Or x + 1 = 2?") == [
+        ("Is x + 1 = ", ""),  # the sum would be too long with the run: words, as written
+        (f"{run}?", "anywhere"),
+        (" Or ", ""),
+        ("x + 1 = 2?", "whole"),
+    ]
+
+
+@pytest.mark.parametrize("answer", ["x = 6", "1 1/2", "€ 56,-", "A: 3/5", "x + 7 = 12 cm"])
+def test_a_short_answer_is_kept_whole(answer: str) -> None:
+    assert answer_wrapping(answer) == [(answer, "whole")]
+
+
+def test_a_long_answer_wraps_as_a_text_with_its_sums_kept_whole() -> None:
+    # given an answer longer than a line of a phone's column
+    answer = "first x = 5 and then I added 7"
+    # then only its sum is kept whole
+    assert answer_wrapping(answer) == [
+        ("first ", ""),
+        ("x = 5", "whole"),
+        (" and then I added 7", ""),
+    ]
+    # and a word alone has nothing to keep together
+    assert answer_wrapping("12/7") == [("12/7", "")]
