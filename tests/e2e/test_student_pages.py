@@ -74,11 +74,14 @@ def summary_rows(page: Any) -> list[int]:
 
 
 def double_click(page: Any, button: Any) -> None:
-    """A person's double click: a click, and 20 ms later the second (a dblclick). Playwright's
-    own dblclick clicks twice at once, and the browser then sends the form only once."""
+    """A person's double click on a form's button: the second click once the first has sent the
+    form, while its answer is still on the way (a dblclick). Playwright's own dblclick clicks
+    twice at once, and the browser then sends the form only once; a fixed pause between the
+    clicks sent it once too when the machine was busy (the first form was not yet sent)."""
     box = button.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(20)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    with page.expect_request(lambda request: request.method == "POST"):
+        page.mouse.click(x, y)
     page.mouse.down(click_count=2)
     page.mouse.up(click_count=2)
 
