@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -33,6 +32,7 @@ from quiz.models import (
 )
 from studyflow.models import one_line
 from studyflow.read_only_admin import ReadOnlyAdmin
+from studyflow.taken_meanwhile import FormAgainWhenTaken, RowsUniqueInTheirParent
 
 
 def parse_choice_lines(text: str) -> list[dict[str, str]]:
@@ -410,10 +410,11 @@ def name_row_fields(form: forms.BaseForm, labels: dict[str, str], row: str) -> N
             form.fields[name].widget.attrs["aria-label"] = label.format(row=row)
 
 
-class CourseChaptersFormSet(forms.BaseInlineFormSet):
+class CourseChaptersFormSet(RowsUniqueInTheirParent):
     """The course page's chapter rows: titles that differ in more than case. The rows' forms leave
     the course out of their checks (it is the page's), so the database's constraint would be the
-    first to notice; every chapter of the course is a row, so comparing the rows is enough."""
+    first to notice; every chapter of the course is a row, so comparing the rows is enough, but
+    for a chapter another staff member added meanwhile (RowsUniqueInTheirParent)."""
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
@@ -512,7 +513,7 @@ class ChapterInline(ChapterFields, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(KeepsItsQuestions):
+class CourseAdmin(FormAgainWhenTaken, KeepsItsQuestions):
     form = CourseForm
     list_display = ["title", "school", "order"]
     list_filter = ["school"]
@@ -523,23 +524,6 @@ class CourseAdmin(KeepsItsQuestions):
         if obj.order is None:
             obj.order = after_the_last(Course.objects.all())
         super().save_model(request, obj, form, change)
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError as error:
-            if not Course.title_taken(error):
-                raise
-        # Another staff member saved a course of this title between this form's checks and its
-        # save, and the database refused ours: the admin's transaction undid all of this form
-        # (its chapters too). Checked again, the form finds that course and says so on the title.
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
@@ -594,7 +578,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(NamesSchools, ChapterFields, KeepsItsQuestions):
+class ChapterAdmin(NamesSchools, ChapterFields, FormAgainWhenTaken, KeepsItsQuestions):
     form = ChapterForm
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]

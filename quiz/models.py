@@ -5,23 +5,24 @@ quiz events name a (question_id, question_revision) pair, so every past event st
 after an edit. Edit through `quiz.content.revise_question`, which adds a revision.
 """
 
-from collections.abc import Collection
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from studyflow.models import one_line
+from studyflow.models import NamedUniquely, one_line
 
 MIN_STREAK_GOAL = 1
 MAX_STREAK_GOAL = 20
 
 
-class Course(models.Model):
+class Course(NamedUniquely):
+    name_field = "title"
+
     # Unique among the courses one school's people see (the constraints and clean() below): two
     # schools may each have their own "Extra practice", but neither beside a shared one.
     title = models.CharField(max_length=200)
@@ -67,28 +68,6 @@ class Course(models.Model):
             return self.title
         return f"{self.title} ({self.school})"
 
-    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
-        """A title taken is the title's error (beside it on the admin's form): the constraints
-        compare Lower("title"), an expression, so Django reports them for the whole course."""
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            titles = {
-                str(constraint.violation_error_message) for constraint in self._meta.constraints
-            }
-            errors = error.update_error_dict({})
-            whole = errors.pop(NON_FIELD_ERRORS, [])
-            if taken := [e for e in whole if e.message in titles]:
-                errors.setdefault("title", []).extend(taken)
-            if rest := [e for e in whole if e.message not in titles]:
-                errors[NON_FIELD_ERRORS] = rest
-            raise ValidationError(errors) from error
-
-    @staticmethod
-    def title_taken(error: IntegrityError) -> bool:
-        """Did the database refuse a save for a title another course has (the constraints)?"""
-        return any(constraint.name in str(error) for constraint in Course._meta.constraints)
-
     def clean(self) -> None:
         self.title = one_line(self.title)
         clash = self.title_seen_beside()
@@ -123,7 +102,9 @@ class Course(models.Model):
         return None
 
 
-class Chapter(models.Model):
+class Chapter(NamedUniquely):
+    name_field = "title"
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chapters")
     title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)

@@ -15,6 +15,7 @@ from studyflow import admin_users  # noqa: F401  (registers the users' admin: on
 from studyflow.admin_class_list import ClassListAdminMixin
 from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS
+from studyflow.taken_meanwhile import FormAgainWhenTaken, RowsUniqueInTheirParent
 
 
 def members_of(group: str) -> QuerySet[Any]:
@@ -66,10 +67,11 @@ class ClassroomForm(forms.ModelForm):
         return students
 
 
-class SchoolClassesFormSet(forms.BaseInlineFormSet):
+class SchoolClassesFormSet(RowsUniqueInTheirParent):
     """The school page's class rows. The unique constraint on (school, lower(name)) is not checked
     across the rows of one save (nor for the rows of a new school): checked here, or it is an
-    integrity error. Every class of the school is a row, so the rows are all there is to compare."""
+    integrity error. Every class of the school is a row, so the rows are all there is to compare,
+    but for a class another staff member added meanwhile (RowsUniqueInTheirParent)."""
 
     def clean(self) -> None:
         super().clean()
@@ -95,14 +97,14 @@ class ClassroomInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(FormAgainWhenTaken):
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [ClassroomInline]
 
 
 @admin.register(Classroom)
-class ClassroomAdmin(ClassListAdminMixin):
+class ClassroomAdmin(FormAgainWhenTaken, ClassListAdminMixin):
     form = ClassroomForm
     list_display = ["name", "school", "teacher_names", "student_count"]
     list_filter = ["school"]

@@ -22,6 +22,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from studyflow.taken_meanwhile import FormAgainWhenTaken
+
 
 def is_own(request: HttpRequest, user: User | None) -> bool:
     return user is not None and user.pk == request.user.pk
@@ -46,7 +48,7 @@ class OwnUserChangeForm(UserChangeForm):
             password.widget = OwnPasswordWidget()
 
 
-class StudyflowUserAdmin(UserAdmin):
+class StudyflowUserAdmin(FormAgainWhenTaken, UserAdmin):
     @sensitive_post_parameters_m
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

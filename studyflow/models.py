@@ -3,13 +3,59 @@
 Users are Django's own; a user's role is a group membership (`teachers`, `students`) or `is_staff`.
 """
 
+from collections.abc import Collection
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 
 
-class School(models.Model):
+class NamedUniquely(models.Model):
+    """A model whose name is unique by its unique constraints (in any case, per school...): a name
+    taken is the name's error, beside it on the admin's form (and in the row of an inline). The
+    constraints compare expressions such as Lower("name"), or two fields, so Django reports them
+    for the whole object, above the form."""
+
+    name_field: ClassVar[str] = "name"
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(
+                name_taken_on_field(error.update_error_dict({}), self._meta, self.name_field)
+            ) from error
+
+
+def name_taken_on_field(
+    errors: dict[str, list[ValidationError]], meta: models.options.Options, field: str
+) -> dict[str, list[ValidationError]]:
+    """`errors` with the unique constraints' violations moved from the whole object to `field`.
+    Said once: a constraint's own message when one has it (Django's generic "... with this Course
+    and Title already exists" of a case-sensitive twin repeats what the any-case one says)."""
+    own = {
+        str(constraint.violation_error_message)
+        for constraint in meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.violation_error_message != constraint.default_violation_error_message
+    }
+    whole = errors.pop(NON_FIELD_ERRORS, [])
+    said = [e for e in whole if e.message in own]
+    generic = [e for e in whole if e.code == "unique_together"]
+    if taken := said or generic:
+        errors.setdefault(field, []).extend(taken)
+    if rest := [e for e in whole if not any(e is t for t in [*said, *generic])]:
+        errors[NON_FIELD_ERRORS] = rest
+    return errors
+
+
+class School(NamedUniquely):
     name = models.CharField(max_length=200)  # unique in any case: the constraint below
 
     class Meta:
@@ -35,7 +81,7 @@ def one_line(name: str) -> str:
     return " ".join(name.split())
 
 
-class Classroom(models.Model):
+class Classroom(NamedUniquely):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classrooms")
     name = models.CharField(max_length=100)
     teachers = models.ManyToManyField(

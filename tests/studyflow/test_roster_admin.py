@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from studyflow.models import Classroom
+from tests.saved_meanwhile import saved_meanwhile
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,84 @@ def test_names_are_kept_on_one_line_with_single_spaces(staff_client, school):
     )
     assert response.status_code == 302
     assert Classroom.objects.filter(school=school, name="2 C").exists()
+
+
+# Two staff members saving one name at once: both forms pass their checks, and the second save
+# meets the database's constraint. The other's save commits in another connection after this
+# form was checked (tests.saved_meanwhile); the form comes back with the reason on the name.
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's save really commits
+def test_a_school_of_a_name_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    from studyflow.models import School
+
+    with saved_meanwhile(School, lambda: School.objects.create(name="het LYCEUM")):
+        response = staff_client.post(
+            reverse("admin:studyflow_school_add"), inline_form("Het Lyceum", [(None, "1A")])
+        )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["There is a school of this name already (in any case)."]
+    }
+    # nothing of the form was saved: the other's school alone, without the class
+    assert list(School.objects.values_list("name", flat=True)) == ["het LYCEUM"]
+    assert not Classroom.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's save really commits
+def test_a_class_of_a_name_saved_by_someone_else_meanwhile_is_a_form_error(
+    staff_client, make_user, school
+):
+    student = make_user("kid", role="students")
+    with saved_meanwhile(Classroom, lambda: Classroom.objects.create(school=school, name="2c")):
+        response = staff_client.post(
+            reverse("admin:studyflow_classroom_add"),
+            {"school": school.pk, "name": "2C", "students": [student.pk]},
+        )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["This school has a class of this name already (in any case)."]
+    }
+    classroom = Classroom.objects.get()
+    assert classroom.name == "2c" and not classroom.students.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's save really commits
+def test_a_class_row_of_a_name_saved_by_someone_else_meanwhile_is_a_form_error(
+    staff_client, make_class
+):
+    existing = make_class("2A")
+    school = existing.school
+    with saved_meanwhile(Classroom, lambda: Classroom.objects.create(school=school, name="2b")):
+        response = staff_client.post(
+            reverse("admin:studyflow_school_change", args=[school.pk]),
+            inline_form("Renamed School", [(existing.pk, "2A"), (None, "2B")]),
+        )
+    assert response.status_code == 200
+    rows = response.context["inline_admin_formsets"][0].formset.forms
+    assert rows[1].errors == {
+        "name": ["This school has a class of this name already (in any case)."]
+    }
+    school.refresh_from_db()
+    assert school.name == "Roster School"
+    assert sorted(school.classrooms.values_list("name", flat=True)) == ["2A", "2b"]
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's save really commits
+def test_a_username_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    with saved_meanwhile(users, lambda: users.objects.create_user("anna", password="pw")):
+        response = staff_client.post(
+            reverse("admin:auth_user_add"),
+            {
+                "username": "anna",
+                "usable_password": "true",
+                "password1": "a long enough passphrase",
+                "password2": "a long enough passphrase",
+            },
+        )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["username"]
+    assert users.objects.filter(username="anna").count() == 1

@@ -1,17 +1,15 @@
 """The question admin: one form, and every edit is a new revision with the history kept."""
 
 import re
-import threading
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, revise_question
 from quiz.models import Chapter, Course, Question
+from tests.saved_meanwhile import saved_meanwhile
 
 pytestmark = pytest.mark.django_db
 
@@ -466,20 +464,7 @@ def test_a_course_of_one_title_saved_by_someone_else_meanwhile_is_a_form_error(s
     # given a staff member adding "Extra practice", with a chapter, while another adds
     # "extra PRACTICE" (in another connection, committed) after the first one's form was checked
     # and before it is saved: the database's constraint is the first to notice
-    def add_it_in_another_connection():
-        try:
-            Course.objects.create(title="extra PRACTICE", order=5)
-        finally:
-            connection.close()
-
-    def meanwhile(sender, instance, **kwargs):
-        if instance.title == "Extra practice" and not Course.objects.filter(order=5).exists():
-            other = threading.Thread(target=add_it_in_another_connection)
-            other.start()
-            other.join()
-
-    pre_save.connect(meanwhile, sender=Course)
-    try:
+    with saved_meanwhile(Course, lambda: Course.objects.create(title="extra PRACTICE", order=5)):
         response = staff_client.post(
             reverse("admin:quiz_course_add"),
             {
@@ -492,8 +477,6 @@ def test_a_course_of_one_title_saved_by_someone_else_meanwhile_is_a_form_error(s
                 "chapters-0-streak_goal": 3,
             },
         )
-    finally:
-        pre_save.disconnect(meanwhile, sender=Course)
     # then the form says so on its title, as when that course was there before: not a 500
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["title"] == [
@@ -502,6 +485,97 @@ def test_a_course_of_one_title_saved_by_someone_else_meanwhile_is_a_form_error(s
     # and nothing of this form was saved: the other's course alone, without the chapter
     assert list(Course.objects.values_list("title", flat=True)) == ["extra PRACTICE"]
     assert not Chapter.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's chapter really commits
+def test_a_chapter_row_of_a_title_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    # given a course with "Fractions", renamed on its page with a new chapter row "Powers of ten",
+    # while another staff member adds "powers of TEN" to it (on the chapter page, committed) after
+    # the course page was checked and before its rows are saved
+    course = Course.objects.create(title="Test course", order=1)
+    fractions = Chapter.objects.create(course=course, title="Fractions", order=1)
+    with saved_meanwhile(
+        Chapter,
+        lambda: Chapter.objects.create(course=course, title="powers of TEN", order=7),
+    ):
+        response = staff_client.post(
+            reverse("admin:quiz_course_change", args=[course.pk]),
+            {
+                "title": "Renamed course",
+                "order": 1,
+                "chapters-TOTAL_FORMS": "2",
+                "chapters-INITIAL_FORMS": "1",
+                "chapters-0-id": fractions.pk,
+                "chapters-0-course": course.pk,
+                "chapters-0-title": "Fractions",
+                "chapters-0-order": 1,
+                "chapters-0-streak_goal": 3,
+                "chapters-1-course": course.pk,
+                "chapters-1-title": "Powers of ten",
+                "chapters-1-order": 2,
+                "chapters-1-streak_goal": 3,
+            },
+        )
+    # then the page comes back with the reason beside the new row's title: not a 500
+    assert response.status_code == 200
+    rows = response.context["inline_admin_formsets"][0].formset.forms
+    assert rows[1].errors["title"] == [
+        "This course has a chapter of this title already (in any case)."
+    ]
+    # and nothing of the page was saved: the course keeps its title, the other's chapter alone
+    course.refresh_from_db()
+    assert course.title == "Test course"
+    assert sorted(course.chapters.values_list("title", flat=True)) == [
+        "Fractions",
+        "powers of TEN",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's chapter really commits
+def test_a_chapter_of_a_title_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    course = Course.objects.create(title="Test course", order=1)
+    with saved_meanwhile(
+        Chapter, lambda: Chapter.objects.create(course=course, title="Powers of ten", order=7)
+    ):
+        response = staff_client.post(
+            reverse("admin:quiz_chapter_add"),
+            {
+                "course": course.pk,
+                "title": "Powers of ten",
+                "order": 1,
+                "streak_goal": 3,
+                "questions-TOTAL_FORMS": "0",
+                "questions-INITIAL_FORMS": "0",
+            },
+        )
+    assert response.status_code == 200
+    # one reason, the project's (the case-sensitive constraint's generic one said it again)
+    assert response.context["adminform"].form.errors == {
+        "title": ["This course has a chapter of this title already (in any case)."]
+    }
+    assert list(course.chapters.values_list("order", flat=True)) == [7]
+
+
+def test_two_chapter_rows_swapping_titles_are_refused_with_the_reason(staff_client):
+    # given a course page whose two rows swap titles: the database compares row by row, and
+    # refused the first ("B" while the other still had it) with a server error
+    course = Course.objects.create(title="Test course", order=1)
+    a = Chapter.objects.create(course=course, title="A", order=1)
+    b = Chapter.objects.create(course=course, title="B", order=2)
+    data = {"title": course.title, "order": 1, "chapters-TOTAL_FORMS": "2"}
+    data["chapters-INITIAL_FORMS"] = "2"
+    for n, (row, title) in enumerate([(a, "B"), (b, "A")]):
+        data |= {f"chapters-{n}-id": row.pk, f"chapters-{n}-course": course.pk}
+        data |= {f"chapters-{n}-title": title, f"chapters-{n}-order": row.order}
+        data[f"chapters-{n}-streak_goal"] = 3
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), data)
+    # then each row says why, and the titles stay as they were
+    assert response.status_code == 200
+    rows = response.context["inline_admin_formsets"][0].formset.forms
+    assert [row.errors for row in rows] == [
+        {"title": ["This course has a chapter of this title already (in any case)."]}
+    ] * 2
+    assert list(course.chapters.values_list("title", flat=True)) == ["A", "B"]
 
 
 def test_titles_are_kept_on_one_line(staff_client, chapter):
