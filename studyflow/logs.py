@@ -35,3 +35,21 @@ class NoTracebackForClientErrors(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+# The health check's URL name (studyflow/api_urls.py).
+HEALTH_CHECK = "api-health"
+
+
+class NoLineForTheHealthChecks503(logging.Filter):
+    """A 503 from /api/health/ is its answer while the database is down, which the health check
+    logs itself (when first seen, once a minute, when back: studyflow.outages). Django's request
+    log added "Service Unavailable: /api/health/" with every probe, every 2 s from a load
+    balancer. Any other 5xx there, and every other path's 503, is still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = getattr(getattr(record, "request", None), "resolver_match", None)
+        return not (
+            getattr(record, "status_code", None) == 503
+            and getattr(match, "url_name", None) == HEALTH_CHECK
+        )

@@ -364,14 +364,17 @@ LOGGING = {
         }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"client_errors": {"()": "studyflow.logs.NoTracebackForClientErrors"}},
+    "filters": {
+        "client_errors": {"()": "studyflow.logs.NoTracebackForClientErrors"},
+        "health_checks_503": {"()": "studyflow.logs.NoLineForTheHealthChecks503"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own default handlers would print every request warning a second time.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # runserver's request lines: Django's own handler stamps them in local time, unmarked.
         "django.server": {"handlers": [], "propagate": True},
-        "django.request": {"filters": ["client_errors"]},
+        "django.request": {"filters": ["client_errors", "health_checks_503"]},
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.
         "kombu.connection": {"level": "ERROR"},

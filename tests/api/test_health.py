@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
 import re
 import socket
+import subprocess
+import sys
+import textwrap
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,7 +20,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
-from django.test import override_settings
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from studyflow import api
@@ -234,3 +238,63 @@ def test_a_hanging_redis_cache_is_down_after_a_moment(silent_redis: str) -> None
         response = APIClient().get("/api/health/")
     assert response.status_code == 200 and response.json()["cache"] == "down"
     assert time.monotonic() - started < 3
+
+
+# --- what Django's own request log adds -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def site_log_while_the_database_is_down(code: str) -> str:
+    """Run `code` in a fresh process with the site's own settings and logging (settings.LOGGING)
+    and a database nobody answers on (port 1); its log (stderr)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import django\ndjango.setup()\n" + textwrap.dedent(code)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "studyflow.settings",
+            "DATABASE_URL": "postgres://root@127.0.0.1:1/studyflow",
+            "CACHE_URL": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_a_probe_while_the_database_is_down_is_logged_once_not_by_django_too() -> None:
+    # given a load balancer probing while the database is down, and a client's log-in meanwhile
+    log = site_log_while_the_database_is_down(
+        """
+        from django.test import Client
+        client = Client()
+        for _ in range(5):
+            assert client.get("/api/health/").status_code == 503
+        login = {"username": "anna", "password": "pw"}
+        answer = client.post("/api/auth/token/", login, content_type="application/json")
+        assert answer.status_code == 503
+        """
+    )
+    # then the health check's own line says it once, and Django's request log adds nothing for
+    # the probes (the 503 is their answer): it still logs the log-in the site failed
+    assert log.count("Health check: the database is down") == 1, log
+    assert "Service Unavailable: /api/health/" not in log, log
+    assert log.count("ERROR django.request: Service Unavailable: /api/auth/token/") == 1, log
+
+
+@pytest.mark.django_db
+def test_a_fault_of_the_health_check_itself_is_still_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(self: Any, request: Any) -> Any:
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(api.HealthApi, "get", broken)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = Client(raise_request_exception=False).get("/api/health/")
+    assert response.status_code == 500
+    [line] = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert line == "Internal Server Error: /api/health/"
