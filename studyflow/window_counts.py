@@ -4,8 +4,9 @@ is pure, in studyflow.login_limits.
 
 A count is the cache's atomic increment of one key per name and window, so parallel requests
 never both slip through on a read-then-write. The cache is each process's memory by default and
-a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is logged): refusing
-everybody would be worse.
+a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is logged, as the
+health check logs an outage: when first met, once a minute while it lasts, once when it is
+over): refusing everybody would be worse.
 
 In Redis the increment and the key's expiry are one script (COUNT_SCRIPT): Django's incr is an
 EXISTS then an INCR, and a key that expired between the two (a request stalled at the end of
@@ -18,6 +19,7 @@ gives a TTL to such a key left by an earlier release.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from time import monotonic
 from typing import Any
@@ -26,13 +28,55 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 from studyflow.login_limits import Rate, held_back, window
+from studyflow.outages import Note, Outage, follow
 
 logger = logging.getLogger(__name__)
 
 # While the cache is down every count fails: its traceback once a minute (per process) shows it,
 # one for every request would bury the rest of the log.
 CACHE_DOWN_LOG_SECONDS = 60.0
-_cache_down_logged_at: float | None = None
+
+
+class CacheOutage:
+    """This process's outage of the cache the counts are in, and its log (studyflow.outages
+    decides what to log)."""
+
+    def __init__(self) -> None:
+        self.outage: Outage | None = None
+        self.lock = threading.Lock()  # threaded web processes count side by side
+
+    def failed(self, what: str) -> None:
+        """Counting `what` failed: called while handling the cache's error, whose traceback a
+        line logged gets."""
+        now = monotonic()
+        with self.lock:
+            self.outage, note = follow(self.outage, ok=False, now=now, every=CACHE_DOWN_LOG_SECONDS)
+            since = self.outage.since if self.outage is not None else now
+        if note is Note.DOWN:
+            logger.exception(
+                "Counting %s is not possible; they go on unlimited "
+                "(logged again once a minute while it lasts)",
+                what,
+            )
+        elif note is Note.STILL_DOWN:
+            logger.exception("Counting %s is still not possible, for %.0f s now", what, now - since)
+
+    def worked(self) -> None:
+        if self.outage is None:  # the usual case, without the lock: up, and up before
+            return
+        now = monotonic()
+        with self.lock:
+            before = self.outage
+            self.outage, note = follow(before, ok=True, now=now, every=CACHE_DOWN_LOG_SECONDS)
+        if note is Note.BACK and before is not None:
+            # At the outage's own level, so that a log kept to errors shows its end too.
+            logger.error(
+                "Counting is possible again, after %.0f s: the limits hold again",
+                now - before.since,
+            )
+
+
+cache_outage = CacheOutage()
 
 
 def window_key(name: str, index: int) -> str:
@@ -50,8 +94,9 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     except ValueError:  # (in memory) the key expired between add and incr: the window ended
         return 0
     except Exception:
-        _log_cache_down(what)
+        cache_outage.failed(what)
         return 0
+    cache_outage.worked()
     return left if held_back(counted, limit) else 0
 
 
@@ -70,14 +115,14 @@ def count_once(
         if cache.get(let_through) is not None:
             return 0
     except Exception:
-        _log_cache_down(what)
+        cache_outage.failed(what)
         return 0
     wait = count(name, limit, now=at, what=what)
     if not wait:
         try:
             cache.set(let_through, 1, timeout=left + 1)
         except Exception:
-            _log_cache_down(what)
+            cache_outage.failed(what)
     return wait
 
 
@@ -89,7 +134,9 @@ def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "
     except ValueError:
         pass  # already gone with its window
     except Exception:
-        _log_cache_down(what)
+        cache_outage.failed(what)
+    else:
+        cache_outage.worked()
 
 
 # KEYS[1]: the count's key; ARGV[1]: its lifetime in seconds. TTL is -1 for a key without one:
@@ -134,15 +181,3 @@ def _run_in_redis(script: str, key: str, *args: int) -> Any:
     # RedisCache._cache is Django's client of the cache's servers (not in django-stubs).
     client = redis_cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
     return client.eval(script, 1, full_key, *args)
-
-
-def _log_cache_down(what: str) -> None:
-    global _cache_down_logged_at
-    now = monotonic()
-    if _cache_down_logged_at is not None and now - _cache_down_logged_at < CACHE_DOWN_LOG_SECONDS:
-        return
-    _cache_down_logged_at = now
-    logger.exception(
-        "Counting %s is not possible; they go on unlimited (logged once a minute while it lasts)",
-        what,
-    )

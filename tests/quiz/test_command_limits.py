@@ -88,7 +88,7 @@ def test_with_the_limit_off_nothing_is_counted(settings: Any) -> None:
 def test_with_the_cache_down_commands_go_on(
     settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(window_counts, "_cache_down_logged_at", None)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage())
     settings.COMMAND_THROTTLE_RATE = "1/min"
     settings.CACHES = {
         "default": {

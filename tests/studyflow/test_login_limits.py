@@ -125,7 +125,7 @@ def test_processes_sharing_a_redis_cache_share_the_count(settings: Any) -> None:
 def test_with_the_cache_down_log_ins_go_on(
     settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(window_counts, "_cache_down_logged_at", None)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage())
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import uuid
@@ -105,3 +106,55 @@ def test_taking_back_a_count_keeps_its_expiry(redis_server: Any) -> None:
     window_counts.take_back("anna", RATE, now=T)
     assert int(redis_server.get(stored_key("anna"))) == 1
     assert 0 < redis_server.ttl(stored_key("anna")) <= 41
+
+
+class Monotonic:
+    """Stands in for the counting's `monotonic`: the seconds are what the test says."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_a_cache_outage_is_logged_when_first_met_once_a_minute_and_when_it_is_over(
+    settings: Any,
+    redis_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Monotonic(500.0)
+    monkeypatch.setattr(window_counts, "monotonic", clock)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage())
+    up = settings.CACHES
+    # given the cache down (nothing listens on port 1) while log-ins and commands are counted
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with caplog.at_level(logging.INFO, logger="studyflow.window_counts"):
+        for second in range(0, 130, 2):  # 130 s of counts, one every 2 s
+            clock.at = 500.0 + second
+            assert window_counts.count("anna", RATE, now=T, what="failed log-ins") == 0
+            window_counts.take_back("anna", RATE, now=T, what="failed log-ins")
+        # when it is back, and counts on
+        settings.CACHES = up
+        for second in range(130, 140, 2):
+            clock.at = 500.0 + second
+            assert window_counts.count("anna", RATE, now=T, what="quiz commands") == 0
+    # then the log says when it was first met, then once a minute, then once that it is over
+    said = [(r.levelname, r.getMessage(), bool(r.exc_info)) for r in caplog.records]
+    assert said == [
+        (
+            "ERROR",
+            "Counting failed log-ins is not possible; they go on unlimited (logged again once a "
+            "minute while it lasts)",
+            True,
+        ),
+        ("ERROR", "Counting failed log-ins is still not possible, for 60 s now", True),
+        ("ERROR", "Counting failed log-ins is still not possible, for 120 s now", True),
+        ("ERROR", "Counting is possible again, after 130 s: the limits hold again", False),
+    ]
