@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,35 +12,9 @@ from django.core.cache import caches
 
 from studyflow import window_counts
 from studyflow.login_limits import Rate, window
-from tests.conftest import skip_without_service
 
 T = 1_000_040.0  # 20 s into a minute: 40 s left in its window
 RATE = Rate(10, 60)
-
-
-@pytest.fixture
-def redis_server(settings: Any) -> Iterator[Any]:
-    """The site's Redis cache (CACHE_URL) on a database of the suite's broker, under a prefix of
-    this test's; the raw client beside it, to look at the keys."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        skip_without_service("the Redis cache tests need CELERY_BROKER_URL=redis://...")
-    import redis
-
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.CELERY_BROKER_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    try:
-        yield server
-    finally:
-        for key in server.keys(f"{prefix}:*"):
-            server.delete(key)
-        server.close()
 
 
 def stored_key(name: str, now: float = T) -> str:
