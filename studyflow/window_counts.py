@@ -12,8 +12,9 @@ In Redis the increment and the key's expiry are one script (COUNT_SCRIPT): Djang
 EXISTS then an INCR, and a key that expired between the two (a request stalled at the end of
 its key's life, a web process whose clock is behind) came back as a bare INCR's, without a TTL,
 and stayed in Redis for good; a process dying between a separate INCR and EXPIRE would leave the
-same. (The limit itself moved on: the next window counts in a key of its own.) The script also
-gives a TTL to such a key left by an earlier release.
+same. (The limit itself moved on: the next window counts in a key of its own.) Such keys left by
+an earlier release are never counted again, so nothing here expires them: UPGRADING says how to
+find and delete them.
 """
 
 from __future__ import annotations
