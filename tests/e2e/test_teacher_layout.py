@@ -128,6 +128,17 @@ def test_a_students_answers_never_break_a_word_and_stay_in_their_box(
     snap(page, "teacher-student-answers-words")
 
 
+def demo_question_page(new_page: Callable[..., Any], login: Callable[..., None]) -> Any:
+    """The demo teacher on the first chapter's question difficulty page for class 2A, wide."""
+    classroom = Classroom.objects.get(name="2A")
+    chapter = Chapter.objects.order_by("pk").first()
+    assert chapter is not None
+    page = new_page(width=WIDE)
+    login(page, "teacher", "teacher")
+    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    return page
+
+
 FONT_SIZES = """items => items.map(item => [
     parseFloat(getComputedStyle(item.querySelector("code")).fontSize),
     parseFloat(getComputedStyle(item).fontSize),
@@ -137,12 +148,7 @@ FONT_SIZES = """items => items.map(item => [
 def test_the_common_wrong_answers_are_as_large_as_their_counts(
     demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
-    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    page = demo_question_page(new_page, login)
     sizes = page.eval_on_selector_all(".questions .wrong > li", FONT_SIZES)
     assert sizes
     assert all(answer >= count for answer, count in sizes), sizes
@@ -264,12 +270,7 @@ WRONG_LINES = """items => items.map(item => {
 def test_the_question_table_keeps_its_heads_and_short_wrong_answers_on_one_line(
     demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
-    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    page = demo_question_page(new_page, login)
     # "Discrimination" is one word on one line, not "Discrim- / ination"
     head = page.locator(".questions thead th", has_text="Discrimination")
     assert head.evaluate("th => th.textContent") == "Discrimination"

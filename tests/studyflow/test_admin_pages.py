@@ -11,14 +11,18 @@ from tests.pages_data import make_chapter, make_student, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("query", ["", "?_facets=True", "?q=1", "?o=1", "?all="])
-def test_every_admin_list_answers(client: Client, query: str) -> None:
-    make_chapter()  # the chapter and class filters list these
-    make_student()
+def log_in_a_superuser(client: Client) -> None:
     boss = make_user("boss", staff=True)
     boss.is_superuser = True
     boss.save()
     client.force_login(boss)
+
+
+@pytest.mark.parametrize("query", ["", "?_facets=True", "?q=1", "?o=1", "?all="])
+def test_every_admin_list_answers(client: Client, query: str) -> None:
+    make_chapter()  # the chapter and class filters list these
+    make_student()
+    log_in_a_superuser(client)
     for model in admin.site._registry:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{query}"
         response = client.get(url)
@@ -33,10 +37,7 @@ def test_the_site_has_an_icon(client: Client) -> None:
 
 
 def test_the_admin_is_named_studyflow(client: Client) -> None:
-    boss = make_user("boss", staff=True)
-    boss.is_superuser = True
-    boss.save()
-    client.force_login(boss)
+    log_in_a_superuser(client)
     page = client.get("/admin/").content.decode()
     assert "Studyflow administration" in page
     assert "<title>Content, classes and operations | Studyflow admin</title>" in page
@@ -44,10 +45,7 @@ def test_the_admin_is_named_studyflow(client: Client) -> None:
 
 
 def test_the_api_tokens_are_named_for_staff(client: Client) -> None:
-    boss = make_user("boss", staff=True)
-    boss.is_superuser = True
-    boss.save()
-    client.force_login(boss)
+    log_in_a_superuser(client)
     page = client.get("/admin/").content.decode()
     assert "API tokens" in page
     assert "Auth Token" not in page
