@@ -8,6 +8,7 @@ the same shape to /api/ requests that never reach a DRF view (an unknown URL, a 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -151,7 +152,7 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         if isinstance(exc, RequestDataTooBig):
             return RequestTooLarge()
         return exceptions.ParseError("Bad request.", "bad_request")
-    if isinstance(exc, OperationalError | InterfaceError):
+    if database_unavailable(exc):
         logger.warning("database unavailable: %s", exc)
         return ServiceUnavailable("The database is unavailable; try again shortly.")
     domain = _domain_exception(exc)
@@ -260,8 +261,32 @@ def _resolve(path: str) -> ResolverMatch | None:
         return None
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The error of a database that cannot be reached (down, restarting, out of connections), as
+    opposed to a fault of ours: the answer is a 503 with Retry-After, not a 500."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def json_500(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while it handles the exception (hence sys.exc_info): an
+    unreachable database met outside a DRF view (the session's user, a page's own queries) is a
+    503, in the API's shape under /api/ and as a "back in a moment" page elsewhere."""
+    if database_unavailable(sys.exc_info()[1]):
+        return _database_unavailable(request)
     if _is_api(request):
         body = error_body("Something went wrong on our side.", "server_error")
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    logger.warning("database unavailable: %s", sys.exc_info()[1])
+    response: HttpResponse
+    if _is_api(request):
+        body = error_body("The database is unavailable; try again shortly.", "service_unavailable")
+        response = JsonResponse(body, status=503)
+    else:
+        # Stands alone like 500.html: no user, no session, nothing that needs the database.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(ServiceUnavailable.wait)
+    return response

@@ -53,3 +53,22 @@ class NoLineForTheHealthChecks503(logging.Filter):
             getattr(record, "status_code", None) == 503
             and getattr(match, "url_name", None) == HEALTH_CHECK
         )
+
+
+class NoTracebackWhileTheDatabaseIsDown(logging.Filter):
+    """A 503 because the database cannot be reached is logged on one line: the warning before it
+    ("database unavailable: ...") names the error, and a traceback with every request of an
+    outage buried everything else in the log. Any other 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Imported here: this module is loaded while logging is configured, before the apps.
+        from studyflow.exceptions import database_unavailable
+
+        if (
+            getattr(record, "status_code", None) == 503
+            and record.exc_info
+            and database_unavailable(record.exc_info[1])
+        ):
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -367,6 +367,7 @@ LOGGING = {
     "filters": {
         "client_errors": {"()": "studyflow.logs.NoTracebackForClientErrors"},
         "health_checks_503": {"()": "studyflow.logs.NoLineForTheHealthChecks503"},
+        "database_down": {"()": "studyflow.logs.NoTracebackWhileTheDatabaseIsDown"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -374,7 +375,7 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # runserver's request lines: Django's own handler stamps them in local time, unmarked.
         "django.server": {"handlers": [], "propagate": True},
-        "django.request": {"filters": ["client_errors", "health_checks_503"]},
+        "django.request": {"filters": ["client_errors", "health_checks_503", "database_down"]},
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.
         "kombu.connection": {"level": "ERROR"},
