@@ -76,6 +76,7 @@ __all__ = [
     "Page",
     "PreconditionFailed",
     "RecordedEvent",
+    "SafeHorizon",
     "WrongExpectedVersion",
     "append",
     "decode_cursor",
@@ -796,7 +797,7 @@ def safe_horizon() -> int:
     below it are all there will ever be, and any event still to commit sorts after them in
     commit-safe order (transaction_id, position). For readers that order a selection of events
     themselves (newest first, say) the way read_all does. On SQLite (serialized writers, every
-    transaction_id 0) everything committed is below it."""
+    transaction_id 0) everything committed is below it. SafeHorizon() is the same in a query."""
     if not _is_pg():
         return MAX_BIGINT
     cursor = _pg_cursor()
@@ -806,6 +807,24 @@ def safe_horizon() -> int:
         cursor.close()
     assert row is not None
     return int(row[0])
+
+
+class SafeHorizon(models.Expression):
+    """safe_horizon() inside a query, as in `.filter(transaction_id__lt=SafeHorizon())`: worked
+    out by the statement that uses it (from that statement's snapshot, as read_all does), so
+    without a round trip of its own."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        # SQLite, as safe_horizon() there: everything committed is below it.
+        return "%s", [MAX_BIGINT]
+
+    def as_postgresql(
+        self, compiler: Any, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        # A scalar subquery: worked out once per statement, not per row.
+        return f"(SELECT {_PG_HORIZON})", []
 
 
 def settle(timeout: float = 30.0) -> None:

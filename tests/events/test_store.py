@@ -620,6 +620,18 @@ def test_a_filtered_reader_skips_ahead_to_the_horizon() -> None:
 
 
 @commits
+def test_committed_events_are_below_the_safe_horizon_in_a_query_too() -> None:
+    stream = new_stream()
+    recorded = append(stream, [started(1), started(2)], NO_STREAM)
+    settle()
+
+    below = Event.objects.filter(stream_id=stream, transaction_id__lt=store.SafeHorizon())
+
+    assert list(below.values_list("position", flat=True)) == [e.position for e in recorded]
+    assert all(e.transaction_id < store.safe_horizon() for e in recorded)
+
+
+@commits
 def test_events_after_counts_what_a_reader_has_not_seen() -> None:
     stream = new_stream()
     start = read_all(None, limit=100_000).cursor

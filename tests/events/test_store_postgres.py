@@ -16,15 +16,18 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 
+from events.models import Event
 from events.store import (
     NO_STREAM,
     AppendOrderError,
     NewEvent,
     RecordedEvent,
+    SafeHorizon,
     WrongExpectedVersion,
     append,
     read_all,
     read_stream,
+    safe_horizon,
     settle,
     stream_version,
 )
@@ -197,6 +200,40 @@ def test_a_cursor_never_passes_an_event_that_commits_late() -> None:
 
     page = read_all(page.cursor)
     assert [e.stream_id for e in page.events] == [slow, fast]
+
+
+def test_the_safe_horizon_in_a_query_holds_back_a_late_commit_like_safe_horizon() -> None:
+    slow, fast = new_stream(), new_stream()
+    appended, release = threading.Event(), threading.Event()
+
+    def below(horizon: int | SafeHorizon) -> list[str]:
+        """The two streams' events below `horizon`, newest first (as the quiz list reads)."""
+        rows = Event.objects.filter(stream_id__in=[slow, fast], transaction_id__lt=horizon)
+        newest_first = rows.order_by("-transaction_id", "-position")
+        return list(newest_first.values_list("stream_id", flat=True))
+
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                append(slow, [event(1)], NO_STREAM)
+                appended.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    try:
+        assert appended.wait(timeout=30)
+        append(fast, [event(2)], NO_STREAM)  # commits first, with a later transaction id
+        # while the slow one is open, neither is below the horizon: not the fast one either
+        assert below(SafeHorizon()) == [] == below(safe_horizon())
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    settle()
+
+    assert below(SafeHorizon()) == [fast, slow] == below(safe_horizon())
 
 
 def test_raw_sql_cannot_truncate_the_events() -> None:
