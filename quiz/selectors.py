@@ -99,7 +99,7 @@ def quiz_page(student: Any, *, limit: int, before: str | None = None) -> QuizPag
     seen yet is always above the ones it has, and the pages after a first one never change."""
     if student is None or student.pk is None:
         return QuizPage([], None)
-    started = _started_by(student.pk).filter(transaction_id__lt=store.safe_horizon())
+    started = _started_by(student.pk).filter(transaction_id__lt=store.SafeHorizon())
     if before is not None:
         t, p = store.decode_cursor(before)
         started = started.filter(Q(transaction_id__lt=t) | Q(transaction_id=t, position__lt=p))
