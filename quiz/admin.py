@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -237,7 +237,7 @@ class NamesSchools:
 
 
 @admin.register(Question)
-class QuestionAdmin(NamesSchools, admin.ModelAdmin):
+class QuestionAdmin(NamesSchools, FormAgainWhenTaken):
     form = QuestionForm
     inlines = [RevisionInline]
     # The wording right after the id: it is what a row is looked for by. Short heads (Django's
@@ -528,7 +528,8 @@ class CourseAdmin(FormAgainWhenTaken, KeepsItsQuestions):
 
 class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
     """The chapter page's question rows: each number once (what QuestionForm.clean_order asks of
-    a single question). Every question of the chapter is a row, so numbers may be swapped."""
+    a single question). The rows are the chapter's questions, so numbers may be swapped; but for
+    one another staff member added since the page was opened, or while it is saved."""
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
@@ -539,7 +540,8 @@ class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
         )
 
     def clean(self) -> None:
-        super().clean()
+        # Before Django's own check of the rows (the unique constraint's), which said only
+        # "Please correct the duplicate data for order" and marked one of the two rows.
         numbered: dict[int, Any] = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
@@ -553,6 +555,44 @@ class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
                     "Give each question of the chapter its own number."
                 )
             numbered[order] = form
+        super().clean()
+        self.refuse_numbers_of_questions_not_shown(numbered)
+
+    def refuse_numbers_of_questions_not_shown(self, numbered: dict[int, Any]) -> None:
+        """A row's number that a question not among the rows has (added since the page was
+        opened: the form check of a save that met one added meanwhile, FormAgainWhenTaken)."""
+        if not numbered or self.instance.pk is None:  # a new chapter has no questions yet
+            return
+        shown = [form.instance.pk for form in self.forms if form.instance.pk is not None]
+        others = (
+            Question.objects.filter(chapter=self.instance, order__in=list(numbered))
+            .exclude(pk__in=shown)
+            .values_list("order", "pk")
+        )
+        for order, pk in others:
+            numbered[order].add_error(
+                "order",
+                f"Question {pk} of this chapter has number {order} already (it was added since "
+                "this page was opened: reload it to see that question). Pick another.",
+            )
+
+    def save_existing_objects(self, commit: bool = True) -> list[Question]:
+        if commit:
+            self.move_renumbered_rows_past_the_last()
+        return super().save_existing_objects(commit)
+
+    def move_renumbered_rows_past_the_last(self) -> None:
+        """The rows whose number changes first leave their old numbers, past the chapter's last
+        (in one update): saved one by one, a swap's first row met the other's old number in the
+        database's unique constraint. Each is then saved with its new number."""
+        renumbered = [
+            form.instance.pk for form in self.initial_forms if "order" in form.changed_data
+        ]
+        if not renumbered:
+            return
+        past = after_the_last(Question.objects.filter(chapter=self.instance))
+        # Numbers of one chapter differ, so do these; each is above every number it had before.
+        Question.objects.filter(pk__in=renumbered).update(order=F("order") + past)
 
 
 class QuestionInline(admin.TabularInline):

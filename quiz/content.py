@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from quiz.answers import choice_key
 from quiz.models import Chapter, Course, Question, QuestionKind, QuestionRevision
+from studyflow.taken_meanwhile import unique_violation
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
@@ -187,8 +188,10 @@ def create_question(
     order: int | None = None,
     live: bool = True,
 ) -> Question:
-    """A new question with its first revision. `order` defaults to after the chapter's last; a
-    question not `live` is a draft, which quizzes do not assign."""
+    """A new question with its first revision. `order` defaults to after the chapter's last (also
+    when another question takes that number meanwhile); a number another question of the chapter
+    has is an IntegrityError (the admin's form says so first). A question not `live` is a draft,
+    which quizzes do not assign."""
     content = clean_content(
         kind=kind,
         text=text,
@@ -198,10 +201,34 @@ def create_question(
     )
     with transaction.atomic():
         if order is None:
-            order = after_the_last(Question.objects.filter(chapter=chapter))
-        question = Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
+            question = _create_last(chapter=chapter, kind=kind, live=live)
+        else:
+            question = Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
         _add_revision(question, content, actor=actor, number=1)
     return question
+
+
+# A try loses only to a question saved in the instant between reading the last number and saving
+# this one: more clashes than this in a row are not a race but something else, and are raised.
+NUMBERING_TRIES = 5
+
+
+def _create_last(*, chapter: Chapter, kind: str, live: bool) -> Question:
+    """A question after the chapter's last. Another one saved meanwhile may take that number (two
+    staff adding to one chapter at once): then the number after it, as if this one came second."""
+
+    def create() -> Question:
+        order = after_the_last(Question.objects.filter(chapter=chapter))
+        return Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
+
+    for _ in range(NUMBERING_TRIES - 1):
+        try:
+            with transaction.atomic():  # a savepoint: the outer transaction goes on after a clash
+                return create()
+        except IntegrityError as error:
+            if not unique_violation(error):
+                raise
+    return create()
 
 
 def after_the_last(numbered: QuerySet[Any]) -> int:

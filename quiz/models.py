@@ -168,6 +168,16 @@ class Question(models.Model):
         # No "delete": past quiz events name questions, so they are kept (a draft retires one);
         # a "Can delete question" among a user's permissions would promise what never happens.
         default_permissions = ("add", "change", "view")
+        constraints = [
+            # Staff tell a chapter's questions apart by their number (so does the demo's
+            # re-seeding): two staff adding "#3" at once left the chapter with two. Not deferrable
+            # (SQLite has no such constraint): the chapter page's renumbering saves in two steps.
+            models.UniqueConstraint(
+                fields=["chapter", "order"],
+                name="question_unique_number_in_chapter",
+                violation_error_message="This chapter has a question of this number already.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Question {self.pk} ({self.chapter.title} #{self.order})"

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
-from quiz.content import chapter_pool, revise_question
+from quiz.content import chapter_pool, create_question, revise_question
 from quiz.models import Chapter, Course, Question
 from tests.saved_meanwhile import saved_meanwhile
 
@@ -267,6 +267,50 @@ def test_the_chapter_page_refuses_two_questions_with_one_number(staff_client, ma
     second.refresh_from_db()
     assert (first.order, second.order) == (2, 1)
     assert first.live and second.live
+
+
+def test_a_chapter_page_renumbering_its_questions_saves_every_new_number(
+    staff_client, make_question
+):
+    # given four questions, numbered 1 to 4 on their chapter's page as 4, 1, 2, 3: each row's new
+    # number is another's old one (saved one row at a time, the first met the database's
+    # constraint)
+    questions = [make_question(order=n) for n in (1, 2, 3, 4)]
+    chapter = questions[0].chapter
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    renumbered = list(zip(questions, (4, 1, 2, 3), strict=True))
+    response = staff_client.post(url, chapter_form_data(chapter, renumbered))
+    assert response.status_code == 302
+    assert list(chapter.questions.order_by("order").values_list("pk", flat=True)) == [
+        q.pk for q in (questions[1], questions[2], questions[3], questions[0])
+    ]
+    assert list(chapter.questions.values_list("order", flat=True)) == [1, 2, 3, 4]
+
+
+def test_the_chapter_page_refuses_the_number_of_a_question_added_since_it_was_opened(
+    staff_client, make_question
+):
+    # given a chapter page opened with #1 and #2, where the second is renumbered 3, while another
+    # staff member has added #3 on the question form since
+    first, second = make_question(order=1), make_question(order=2)
+    chapter = first.chapter
+    theirs = make_question(order=3, text="Theirs")
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    response = staff_client.post(url, chapter_form_data(chapter, [(first, 1), (second, 3)]))
+    # then the page comes back with the reason beside the row's number, and nothing changed
+    assert response.status_code == 200
+    rows = response.context["inline_admin_formsets"][0].formset.forms
+    assert rows[1].errors == {
+        "order": [
+            f"Question {theirs.pk} of this chapter has number 3 already (it was added since this "
+            "page was opened: reload it to see that question). Pick another."
+        ]
+    }
+    assert list(chapter.questions.values_list("pk", "order")) == [
+        (first.pk, 1),
+        (second.pk, 2),
+        (theirs.pk, 3),
+    ]
 
 
 def test_saving_a_chapter_with_fewer_questions_than_its_goal_warns(staff_client, make_question):
@@ -554,6 +598,91 @@ def test_a_chapter_of_a_title_saved_by_someone_else_meanwhile_is_a_form_error(st
         "title": ["This course has a chapter of this title already (in any case)."]
     }
     assert list(course.chapters.values_list("order", flat=True)) == [7]
+
+
+def new_question(chapter, order):
+    """The question form's fields for a new question of `chapter` numbered `order` ("": last)."""
+    return {
+        "chapter": chapter.pk,
+        "order": order,
+        "kind": "open",
+        "live": "on",
+        "text": "What is 2 + 2?",
+        "accepted_answers": "4",
+    }
+
+
+def their_question(chapter, order):
+    """Another staff member's question #`order` of `chapter` (in their own connection)."""
+    return lambda: create_question(
+        chapter=chapter,
+        kind="open",
+        text="Theirs",
+        choices=[],
+        accepted_answers=["5"],
+        worked_answer="",
+        order=order,
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's question really commits
+def test_a_question_number_taken_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    # given a chapter with #1, a question added as #2 while another staff member adds their #2
+    # (committed) after the form was checked and before it is saved
+    chapter = Chapter.objects.create(
+        course=Course.objects.create(title="Test course", order=1), title="Fractions", order=1
+    )
+    their_question(chapter, 1)()
+    with saved_meanwhile(Question, their_question(chapter, 2)):
+        response = staff_client.post(reverse("admin:quiz_question_add"), new_question(chapter, 2))
+    # then the form comes back with the reason beside the number: not a second #2, not a 500
+    assert response.status_code == 200
+    theirs = chapter.questions.get(order=2)
+    assert response.context["adminform"].form.errors == {
+        "order": [
+            f"Question {theirs.pk} of this chapter has number 2 already. Pick another, or leave "
+            "it empty to put this one last."
+        ]
+    }
+    assert list(chapter.questions.values_list("order", flat=True)) == [1, 2]
+    # and a number left empty goes after theirs, also when a third takes the next meanwhile
+    with saved_meanwhile(Question, their_question(chapter, 3)):
+        response = staff_client.post(reverse("admin:quiz_question_add"), new_question(chapter, ""))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert chapter.questions.latest("pk").revisions.get().text == "What is 2 + 2?"
+    assert chapter.questions.latest("pk").order == 4
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's question really commits
+def test_a_renumbered_row_whose_number_was_taken_meanwhile_is_a_form_error(staff_client):
+    # given a chapter page that swaps #1 and #2 and renumbers #3 as 4, while another staff member
+    # adds #4 (committed) after the page was checked and before its rows are saved
+    chapter = Chapter.objects.create(
+        course=Course.objects.create(title="Test course", order=1), title="Fractions", order=1
+    )
+    rows = [their_question(chapter, n)() for n in (1, 2, 3)]
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    numbers = list(zip(rows, (2, 1, 4), strict=True))
+    with saved_meanwhile(Question, their_question(chapter, 4)):
+        response = staff_client.post(url, chapter_form_data(chapter, numbers))
+    # then the page comes back with the reason beside that row's number, and nothing of it saved
+    assert response.status_code == 200
+    added = chapter.questions.get(order=4)
+    forms = response.context["inline_admin_formsets"][0].formset.forms
+    assert [form.errors for form in forms] == [
+        {},
+        {},
+        {
+            "order": [
+                f"Question {added.pk} of this chapter has number 4 already (it was added since "
+                "this page was opened: reload it to see that question). Pick another."
+            ]
+        },
+    ]
+    assert list(chapter.questions.values_list("pk", "order")) == [
+        *((row.pk, n) for row, n in zip(rows, (1, 2, 3), strict=True)),
+        (added.pk, 4),
+    ]
 
 
 def test_two_chapter_rows_swapping_titles_are_refused_with_the_reason(staff_client):

@@ -1,11 +1,12 @@
-"""Content models: revisions never change or disappear; chapter settings stay in range."""
+"""Content models: revisions never change or disappear; chapter settings stay in range; a
+question's number is its own in its chapter."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from quiz.models import Chapter, ImmutableRevision, QuestionRevision
+from quiz.models import Chapter, ImmutableRevision, Question, QuestionRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,15 @@ def test_revision_numbers_are_unique_per_question(make_question):
     question = make_question()
     with pytest.raises(IntegrityError), transaction.atomic():
         QuestionRevision.objects.create(question=question, revision=1, text="dup")
+
+
+def test_question_numbers_are_unique_per_chapter(make_question, chapter):
+    make_question(order=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(chapter=chapter, order=3)
+    # another chapter's #3 is another number
+    other = Chapter.objects.create(course=chapter.course, title="Decimals", order=2)
+    assert Question.objects.create(chapter=other, order=3).order == 3
 
 
 def test_deleting_the_author_keeps_the_revision(make_question, staff_user):

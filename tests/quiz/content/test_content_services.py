@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from quiz.content import (
     Choice,
@@ -11,11 +12,13 @@ from quiz.content import (
     chapter_pool,
     chapter_questions,
     clean_content,
+    create_question,
     current_revision,
     question_revision,
     revise_question,
 )
-from quiz.models import Question, QuestionRevision
+from quiz.models import Chapter, Course, Question, QuestionRevision
+from tests.saved_meanwhile import saved_meanwhile
 
 ABC = [{"key": "A", "text": "1/3"}, {"key": "B", "text": "1/4"}, {"key": "C", "text": "2/6"}]
 
@@ -164,6 +167,37 @@ def test_questions_are_ordered_after_the_last_one(make_question):
     first, second = make_question(), make_question(text="Another")
     third = make_question(text="Put first", order=0)
     assert (first.order, second.order, third.order) == (1, 2, 0)
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's question really commits
+def test_a_question_numbered_last_takes_the_next_number_when_its_own_was_taken_meanwhile():
+    # given a chapter with #1, a question added to it without a number while another staff
+    # member's question takes #2 (in another connection, committed) after this one's number was
+    # read and before it is saved
+    chapter = Chapter.objects.create(
+        course=Course.objects.create(title="Test course", order=1), title="Fractions", order=1
+    )
+    content: dict[str, Any] = {"kind": "open", "choices": [], "worked_answer": ""}
+    create_question(chapter=chapter, text="First", accepted_answers=["1"], **content)
+    with saved_meanwhile(
+        Question,
+        lambda: create_question(
+            chapter=chapter, text="Theirs", accepted_answers=["2"], order=2, **content
+        ),
+    ):
+        mine = create_question(chapter=chapter, text="Mine", accepted_answers=["3"], **content)
+    # then it goes after that one, with its revision: no error, and no second #2
+    assert mine.order == 3 and mine.current_revision == 1
+    numbers = chapter.questions.order_by("order").values_list("order", "revisions__text")
+    assert list(numbers) == [(1, "First"), (2, "Theirs"), (3, "Mine")]
+
+
+@pytest.mark.django_db
+def test_a_number_another_question_of_the_chapter_has_is_refused_by_the_database(make_question):
+    make_question(order=2)
+    with pytest.raises(IntegrityError):
+        make_question(order=2, text="Another")
+    assert Question.objects.count() == 1
 
 
 @pytest.mark.django_db

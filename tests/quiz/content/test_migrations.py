@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,3 +58,49 @@ def test_the_delete_permission_on_questions_goes_with_its_grants(back_to_the_lat
     migrate(("quiz", "0010_question_not_deletable"))
     assert not permission.objects.filter(codename="delete_question").exists()
     assert editor.user_permissions.count() == 0
+
+
+def test_questions_sharing_a_number_are_renumbered_in_their_order_before_the_constraint(
+    back_to_the_latest: None,
+) -> None:
+    # given questions from before, two staff having given some the same number at once
+    apps = migrate(("quiz", "0011_course_titles_unique_per_school"))
+    course = apps.get_model("quiz", "Course").objects.create(title="Maths", order=1)
+    chapter = apps.get_model("quiz", "Chapter")
+    question = apps.get_model("quiz", "Question")
+    fractions = chapter.objects.create(course=course, title="Fractions", order=1)
+    decimals = chapter.objects.create(course=course, title="Decimals", order=2)
+    powers = chapter.objects.create(course=course, title="Powers", order=3)
+    created = {
+        name: question.objects.create(chapter=where, order=number).pk
+        for name, where, number in [
+            ("a", fractions, 3),
+            ("b", fractions, 1),
+            ("c", fractions, 3),
+            ("d", fractions, 4),
+            ("e", fractions, 7),
+            ("f", decimals, 0),
+            ("g", decimals, 0),
+            ("h", powers, 5),
+            ("i", powers, 2),
+        ]
+    }
+    # when migrating
+    apps = migrate(("quiz", "0013_question_unique_number_in_chapter"))
+    # then each chapter keeps its order (by number, then by id), the first of a number keeps it,
+    # the next takes the one after (pushing along the one that had it), and the rest stay
+    numbers = dict(apps.get_model("quiz", "Question").objects.values_list("pk", "order"))
+    assert {name: numbers[pk] for name, pk in created.items()} == {
+        "a": 3,
+        "b": 1,
+        "c": 4,
+        "d": 5,
+        "e": 7,
+        "f": 0,
+        "g": 1,
+        "h": 5,
+        "i": 2,
+    }
+    # and the database keeps them apart from now on
+    with pytest.raises(IntegrityError), transaction.atomic():
+        apps.get_model("quiz", "Question").objects.create(chapter_id=powers.pk, order=2)
