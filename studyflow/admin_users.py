@@ -1,4 +1,5 @@
-"""Users in the admin: Django's own UserAdmin, except for one's own password.
+"""Users and groups in the admin: Django's own UserAdmin and GroupAdmin, but for one's own password
+and a name another staff member saved meanwhile (FormAgainWhenTaken).
 
 Django's "Change password: <user>" form sets a password without asking for the current one. For
 someone else's account that is the point (staff reset a forgotten password); for one's own it would
@@ -14,9 +15,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin, sensitive_post_parameters_m
+from django.contrib.auth.admin import GroupAdmin, UserAdmin, sensitive_post_parameters_m
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -69,3 +70,12 @@ class StudyflowUserAdmin(FormAgainWhenTaken, UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, StudyflowUserAdmin)
+
+
+class StudyflowGroupAdmin(FormAgainWhenTaken, GroupAdmin):
+    """Django's own: two staff saving one group name at once, the second gets the form back with
+    the name's error (it was a server error), as when the group was there before."""
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, StudyflowGroupAdmin)

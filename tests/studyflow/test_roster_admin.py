@@ -278,3 +278,36 @@ def test_a_username_saved_by_someone_else_meanwhile_is_a_form_error(staff_client
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["username"]
     assert users.objects.filter(username="anna").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's save really commits
+def test_a_group_name_saved_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    from django.contrib.auth.models import Group, Permission
+
+    # given a staff member adding "editors" with a permission, while another adds "editors"
+    # (committed) after the first one's form was checked and before it is saved
+    permission = Permission.objects.get(codename="change_question")
+    with saved_meanwhile(Group, lambda: Group.objects.create(name="editors")):
+        response = staff_client.post(
+            reverse("admin:auth_group_add"), {"name": "editors", "permissions": [permission.pk]}
+        )
+    # then the form comes back with the reason on the name (it was a server error), and nothing
+    # of it was saved: the other's group alone, without the permission
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["Group with this Name already exists."]
+    }
+    group = Group.objects.get(name="editors")
+    assert not group.permissions.exists()
+
+
+def test_the_group_admin_is_djangos_own_but_for_a_name_taken_meanwhile():
+    from django.contrib import admin
+    from django.contrib.auth.admin import GroupAdmin
+    from django.contrib.auth.models import Group
+
+    from studyflow.taken_meanwhile import FormAgainWhenTaken
+
+    group_admin = admin.site._registry[Group]
+    assert isinstance(group_admin, GroupAdmin) and isinstance(group_admin, FormAgainWhenTaken)
+    assert group_admin.filter_horizontal == ("permissions",)
