@@ -4,13 +4,15 @@ Generic on purpose, so every e2e test shares them: `browser` (one chromium per s
 `new_page(js=True, width=1280, touch=False)` (a fresh context and page on the live server, with a
 touch screen or a mouse; the test fails if a page did what the Content-Security-Policy forbids,
 tests/e2e/policy.py),
-`login(page, username, password)`, and `snap(page, name)` (screenshots at 375 px and 1280 px,
-asserting no horizontal scrolling at 375 px). Screenshots go to $E2E_SCREENSHOT_DIR
-(default test-output/screenshots).
+`login(page, username, password)`, `snap(page, name)` (screenshots at 375 px and 1280 px,
+asserting no horizontal scrolling at 375 px), and `demo_school` (the demo's users, course and
+history, its reports caught up). Screenshots go to $E2E_SCREENSHOT_DIR
+(default test-output/screenshots). The steps the tests share are in tests/e2e/steps.py.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from tests.conftest import skip_without_service
 from tests.e2e.policy import PolicyWatch
@@ -110,3 +113,9 @@ def snap(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
         page.set_viewport_size(original)
 
     return take
+
+
+@pytest.fixture
+def demo_school() -> None:
+    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
+    call_command("projections", "catch-up", stdout=io.StringIO())

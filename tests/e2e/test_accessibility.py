@@ -17,9 +17,19 @@ import pytest
 from django.core.management import call_command
 
 from quiz import services
-from quiz.models import Chapter
 from studyflow.models import Classroom
 from tests.e2e.accessibility import AxeCheck
+from tests.e2e.steps import (
+    JS,
+    answer,
+    demo_chapter,
+    demo_class,
+    demo_teacher_page,
+    next_question,
+    quiz_id_of,
+    start_chapter,
+    wait_for_status,
+)
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -30,31 +40,6 @@ from tests.pages_data import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for_status(page: Any, status: str) -> None:
-    page.wait_for_selector(f'#quiz-panel[data-status="{status}"]')
-    page.wait_for_load_state("load")
-
-
-def answer(page: Any, text: str, status: str) -> None:
-    page.locator("#answer").fill(text)
-    page.get_by_role("button", name="Check").click()
-    wait_for_status(page, status)
-
-
-def quiz_id_of(page: Any) -> str:
-    match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
-    assert match, page.url
-    return match.group(1)
-
-
-def next_question(page: Any) -> None:
-    page.get_by_role("button", name="Next question").click()
-    wait_for_status(page, "question_open")
-
-
-JS = pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 
 
 @JS
@@ -79,8 +64,7 @@ def test_a_students_pages_are_accessible(
 
     # and practise a chapter: an empty answer, wrong, the answer shown, wrong again (stuck),
     # then right until it is passed
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, chapter.pk)
     quiz_id = quiz_id_of(page)
     axe.check(page, "quiz, question open")
     page.get_by_role("button", name="Check").click()
@@ -106,8 +90,7 @@ def test_a_students_pages_are_accessible(
 
     # and open a question with a choice of answers
     page.goto("/dashboard/")
-    page.locator(f"#chapter-{choices.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, choices.pk)
     axe.check(page, "quiz, choice question open")
 
     # and change their password, once sending the form empty
@@ -137,25 +120,16 @@ def test_a_students_pages_are_accessible(
     axe.assert_no_violations()
 
 
-@pytest.fixture
-def demo_school() -> None:
-    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
-    call_command("projections", "catch-up", stdout=io.StringIO())
-
-
 @JS
 def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
     demo_school: None, new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
     # given the demo school's teacher, and axe
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
+    classroom, chapter = demo_class(), demo_chapter()
     axe = AxeCheck()
-    page = new_page(js=js)
 
     # when they look at their classes, a class's grid with its live feed, and a student
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login, js=js)
     axe.check(page, "classes")
     page.goto(f"/teacher/classes/{classroom.pk}/")
     page.wait_for_selector("#feed .feed-item")

@@ -4,25 +4,17 @@ page that needs something the policy blocks fails the test (`new_page`, tests/e2
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from quiz.models import Chapter
 from studyflow.csp import DEFAULT_POLICY, HEADER
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_school() -> None:
-    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
-    call_command("projections", "catch-up", stdout=io.StringIO())
 
 
 def test_every_response_carries_the_policy(demo_school: None) -> None:

@@ -4,41 +4,42 @@ and sort form."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db.models import Count
 
-from quiz.models import Chapter
-from reporting.models import Answer
-from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
+from tests.e2e.steps import (
+    busiest_student,
+    demo_chapter,
+    demo_class,
+    demo_question_page,
+    demo_teacher_page,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def demo_school() -> None:
-    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
-    call_command("projections", "catch-up", stdout=io.StringIO())
+def line_count(tops: list[int]) -> int:
+    """How many lines items at these tops take (items of one line differ by a few pixels only)."""
+    lines: list[int] = []
+    for top in sorted(tops):
+        if not lines or top - lines[-1] > 8:
+            lines.append(top)
+    return len(lines)
 
 
 def header_lines(page: Any) -> int:
     """How many lines the header's brand, name and links take."""
-    tops = page.eval_on_selector_all(
-        ".site-header .brand, .site-header .site-user, .site-header nav > *",
-        "items => items.map(item => Math.round(item.getBoundingClientRect().top))",
+    return line_count(
+        page.eval_on_selector_all(
+            ".site-header .brand, .site-header .site-user, .site-header nav > *",
+            "items => items.map(item => Math.round(item.getBoundingClientRect().top))",
+        )
     )
-    lines: list[int] = []
-    for top in sorted(tops):
-        if not lines or top - lines[-1] > 8:  # items of one line differ by a few pixels only
-            lines.append(top)
-    return len(lines)
 
 
 def test_a_teachers_header_takes_two_lines_on_a_phone_and_one_on_a_desktop(
@@ -47,8 +48,7 @@ def test_a_teachers_header_takes_two_lines_on_a_phone_and_one_on_a_desktop(
     login: Callable[..., None],
     snap: Callable[[Any, str], None],
 ) -> None:
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login, width=NARROW)
     assert page.url.endswith("/teacher/")
     assert header_lines(page) == 2
     # The links together on the second line, the name beside the brand on the first.
@@ -68,8 +68,7 @@ def test_a_long_name_does_not_push_the_header_to_three_lines(
     get_user_model().objects.filter(username="teacher").update(
         first_name="Anna-Catharina Wilhelmina", last_name="van den Berg-Oosterhuis"
     )
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login, width=NARROW)
     assert header_lines(page) == 2
     # The whole name is still there, for a screen reader; only the view of it is cut short.
     assert "Oosterhuis" in page.locator(".site-header .site-user").inner_text()
@@ -83,23 +82,9 @@ def test_the_question_difficulty_page_does_not_scroll_sideways_on_a_phone(
 ) -> None:
     """Its wide table scrolls in its own box; nothing in it (the hidden words of a "Who" button
     among them) may stretch the page itself."""
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
-    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
+    page = demo_question_page(new_page, login, width=NARROW)
     assert page.locator(".questions .wrong details.who").count() > 0
     snap(page, "teacher-question-difficulty")  # fails if the page scrolls sideways at 375 px
-
-
-def line_count(tops: list[int]) -> int:
-    """How many lines items at these tops take (items of one line differ by a few pixels only)."""
-    lines: list[int] = []
-    for top in sorted(tops):
-        if not lines or top - lines[-1] > 8:
-            lines.append(top)
-    return len(lines)
 
 
 def table_roles(page: Any) -> dict[str, int]:
@@ -137,11 +122,8 @@ def test_each_question_is_a_card_on_a_phone_and_a_row_on_a_desktop(
 ) -> None:
     """On a phone a question's figures and common wrong answers are under its text, all in view:
     not nine columns, the last far off to the right, stretching every row around a few words."""
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    classroom, chapter = demo_class(), demo_chapter()
+    page = demo_teacher_page(new_page, login, width=NARROW)
     for url in (
         f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}",
         f"/teacher/chapters/{chapter.pk}/questions/",
@@ -180,9 +162,8 @@ def test_the_class_toolbar_takes_at_most_two_lines_on_a_phone(
 ) -> None:
     """Download CSV, Download Excel and Pause: two lines on a phone (not a full line each, before
     the table), one on a desktop; each still big enough to tap."""
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login, width=NARROW)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     page.locator("#live-pause").wait_for(state="visible")  # shown by live.js
     buttons = ".actions .btn"
@@ -229,18 +210,9 @@ def test_a_students_chapters_and_answers_are_cards_on_a_phone_and_rows_on_a_desk
 ) -> None:
     """On a phone a student's page has nothing to scroll sideways to: each chapter and each answer
     is a card, the answer given and how it went in view, not off to the right of its box."""
-    classroom = Classroom.objects.get(name="2A")
-    busiest = (  # the demo's history is random: the student of the class with the most answers
-        Answer.objects.filter(student_id__in=classroom.students.values("pk"))
-        .values("student_id")
-        .annotate(answers=Count("pk"))
-        .order_by("-answers")
-        .first()
-    )
-    assert busiest is not None
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
-    page.goto(f"/teacher/students/{busiest['student_id']}/")
+    student = busiest_student(demo_class())
+    page = demo_teacher_page(new_page, login, width=NARROW)
+    page.goto(f"/teacher/students/{student}/")
     tables = ":is(.chapter-progress, .answers)"
     assert page.locator(".answers tbody tr.correct, .answers tbody tr.incorrect").count() > 0
     chapters = page.locator(".chapter-progress tbody tr").count()
@@ -293,12 +265,11 @@ def test_a_student_without_answers_has_one_line_saying_so_on_a_phone(
     demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
     """The row saying so spans the card, not the first column's share of it."""
-    classroom = Classroom.objects.get(name="2A")
+    classroom = demo_class()
     newcomer = get_user_model().objects.create_user("newcomer", first_name="Sam", last_name="Bos")
     newcomer.groups.add(Group.objects.get(name="students"))
     classroom.students.add(newcomer)
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login, width=NARROW)
     page.goto(f"/teacher/students/{newcomer.pk}/")
     empty = page.locator(".answers tbody td[colspan]")
     assert empty.inner_text() == "No answers yet."
@@ -322,11 +293,8 @@ def test_discrimination_is_not_broken_mid_word_in_a_questions_card_on_a_phone(
 ) -> None:
     """The name "Discrimination" heads its figure in one piece, not as "Discrim-" over "ination":
     its cell is no taller than the Facility cell beside it, whose name takes one line."""
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    classroom, chapter = demo_class(), demo_chapter()
+    page = demo_teacher_page(new_page, login, width=NARROW)
     for url in (
         f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}",
         f"/teacher/chapters/{chapter.pk}/questions/",
@@ -350,9 +318,8 @@ def test_the_class_sort_form_takes_at_most_two_lines_on_a_phone(
     """Its name, the list of orders, "reverse" and Sort: two lines on a phone (they took three:
     the name, the list and "reverse", then Sort), one on a desktop; each control still labelled
     and big enough to tap."""
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login, width=NARROW)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     assert page.get_by_label("Order students by").evaluate("e => e.tagName") == "SELECT"
     assert page.get_by_label("reverse").evaluate("e => e.type") == "checkbox"

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from quiz import selectors
 from tests.e2e.conftest import NARROW, WIDE
+from tests.e2e.steps import JS, quiz_id_of, start_chapter, wait_for_status
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -25,22 +26,8 @@ from tests.pages_data import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def quiz_id_of(page: Any) -> uuid.UUID:
-    match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
-    assert match, page.url
-    return uuid.UUID(match.group(1))
-
-
 def panel_status(page: Any) -> str:
     return str(page.locator("#quiz-panel").get_attribute("data-status"))
-
-
-def wait_for_status(page: Any, status: str) -> None:
-    page.wait_for_selector(f'#quiz-panel[data-status="{status}"]')
-    # After a page load, htmx (deferred) takes over the forms only by the load event. A key pressed
-    # before that posts the form the plain way: it works, but it adds a history entry that a test
-    # of the back button does not expect (seen once, under a loaded machine).
-    page.wait_for_load_state("load")
 
 
 def focused_id(page: Any) -> str:
@@ -95,8 +82,7 @@ def start_a_quiz(
     chapter = make_chapter()
     page = new_page(js=js)
     login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, chapter.pk)
     return page, student, quiz_id_of(page)
 
 
@@ -114,7 +100,7 @@ def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float =
     return status
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 def test_a_student_practises_a_chapter_until_it_passes(
     new_page: Callable[..., Any], login: Callable[..., None], snap: Callable[..., None], js: bool
 ) -> None:
@@ -133,8 +119,7 @@ def test_a_student_practises_a_chapter_until_it_passes(
     assert page.locator(f"#chapter-{chapter.pk}").get_attribute("data-status") == "not_started"
     snap(page, f"{mode}-03-dashboard")
 
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, chapter.pk)
     quiz_id = quiz_id_of(page)
     assert page.get_by_text("A decimal comma is fine").is_visible()
     assert page.locator(".streak .visually-hidden").inner_text() == (
@@ -197,7 +182,7 @@ def test_a_student_practises_a_chapter_until_it_passes(
     snap(page, f"{mode}-10-dashboard-passed")
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 def test_a_double_click_answers_once(
     new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
@@ -214,7 +199,7 @@ def test_a_double_click_answers_once(
     assert page.locator(".messages").count() == 0  # no "out of date" note for a double click
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 def test_a_double_click_on_start_is_one_command(
     new_page: Callable[..., Any], login: Callable[..., None], settings: Any, js: bool
 ) -> None:
@@ -300,7 +285,7 @@ def test_a_stale_tab_does_not_answer_the_new_question(
     assert len(answer_events(quiz_id)) == 1
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 def test_an_answer_sent_after_logging_out_in_another_tab_leads_back_to_the_quiz(
     new_page: Callable[..., Any], login: Callable[..., None], js: bool
 ) -> None:
@@ -330,8 +315,7 @@ def test_focus_reads_the_question_and_a_choice_is_named_by_its_letter(
     chapter = make_chapter(kind="choice")
     page = new_page()
     login(page, student.username, PASSWORD)
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, chapter.pk)
     # then where focus starts, the question is read with it (after "Next" nothing else says it)
     page.wait_for_selector("fieldset.choices:focus")
     described = page.evaluate("document.activeElement.getAttribute('aria-describedby')").split()
@@ -386,7 +370,7 @@ def test_an_answer_that_does_not_go_through_says_so(
     assert len(answer_events(quiz_id)) == 1
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 def test_an_answer_over_the_command_limit_waits_in_its_box(
     new_page: Callable[..., Any], login: Callable[..., None], settings: Any, js: bool
 ) -> None:

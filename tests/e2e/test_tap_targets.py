@@ -6,19 +6,25 @@ keeps its layout."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from quiz.models import Chapter
 from reporting import views as reporting_views
-from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
-from tests.e2e.test_teacher_layout import busiest_student
+from tests.e2e.steps import (
+    answer,
+    busiest_student,
+    demo_chapter,
+    demo_class,
+    demo_teacher_page,
+    next_question,
+    quiz_id_of,
+    start_chapter,
+    wait_for_status,
+)
 from tests.pages_data import PASSWORD, WRONG, make_chapter, make_student, right_answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,28 +80,6 @@ def small_targets(page: Any, name: str, width: int = NARROW) -> list[str]:
     ]
 
 
-def wait_for_status(page: Any, status: str) -> None:
-    page.wait_for_selector(f'#quiz-panel[data-status="{status}"]')
-    page.wait_for_load_state("load")
-
-
-def answer(page: Any, text: str, status: str) -> None:
-    page.locator("#answer").fill(text)
-    page.get_by_role("button", name="Check").click()
-    wait_for_status(page, status)
-
-
-def next_question(page: Any) -> None:
-    page.get_by_role("button", name="Next question").click()
-    wait_for_status(page, "question_open")
-
-
-def quiz_id_of(page: Any) -> str:
-    match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
-    assert match, page.url
-    return match.group(1)
-
-
 def test_a_students_pages_are_made_for_a_thumb_on_a_phone(
     new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
@@ -116,8 +100,7 @@ def test_a_students_pages_are_made_for_a_thumb_on_a_phone(
     small += small_targets(page, "dashboard")
 
     # and practise: a question, a wrong answer, the answer shown, then right until it is passed
-    page.locator(f"#chapter-{chapter.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, chapter.pk)
     quiz_id = quiz_id_of(page)
     small += small_targets(page, "quiz, question open")
     answer(page, WRONG, "answered_incorrectly")
@@ -133,8 +116,7 @@ def test_a_students_pages_are_made_for_a_thumb_on_a_phone(
     # and open a question with a choice of answers, then their dashboard again
     page.goto("/dashboard/")
     small += small_targets(page, "dashboard, a chapter passed")
-    page.locator(f"#chapter-{choices.pk} button").click()
-    wait_for_status(page, "question_open")
+    start_chapter(page, choices.pk)
     small += small_targets(page, "quiz, choice question open")
 
     # and their password page, once sent empty
@@ -148,12 +130,6 @@ def test_a_students_pages_are_made_for_a_thumb_on_a_phone(
     assert not small, "smaller than a thumb:\n" + "\n".join(small)
 
 
-@pytest.fixture
-def demo_school() -> None:
-    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
-    call_command("projections", "catch-up", stdout=io.StringIO())
-
-
 def test_a_teachers_pages_are_made_for_a_thumb_on_a_phone(
     demo_school: None,
     new_page: Callable[..., Any],
@@ -163,14 +139,11 @@ def test_a_teachers_pages_are_made_for_a_thumb_on_a_phone(
     # given the demo school's teacher, and a student page that shows only a few answers, so that
     # it links to the rest (200 is more than the demo's history gives a student)
     monkeypatch.setattr(reporting_views, "STUDENT_ANSWERS_SHOWN", 3)
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=NARROW)
+    classroom, chapter = demo_class(), demo_chapter()
     small: list[str] = []
 
     # when they look at their classes, a class page (sorted by its heads' links and by its form)
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login, width=NARROW)
     small += small_targets(page, "classes")
     page.goto(f"/teacher/classes/{classroom.pk}/")
     page.wait_for_selector("#feed .feed-item")
@@ -203,15 +176,13 @@ def test_a_teachers_pages_are_made_for_a_thumb_on_a_phone(
     small += small_targets(page, "password")
 
     # and the class page on a tablet, with a touch screen as wide as a laptop's
-    tablet = new_page(width=WIDE, touch=True)
-    login(tablet, "teacher", "teacher")
+    tablet = demo_teacher_page(new_page, login, width=WIDE, touch=True)
     tablet.goto(f"/teacher/classes/{classroom.pk}/")
     small += small_targets(tablet, "class, tablet", WIDE)
 
     # then each of them is big enough to tap
     assert not small, "smaller than a thumb:\n" + "\n".join(small)
     # while a desktop with a mouse keeps its layout: the header's links one line of text high
-    desktop = new_page(width=WIDE)
-    login(desktop, "teacher", "teacher")
+    desktop = demo_teacher_page(new_page, login, width=WIDE)
     assert desktop.locator(".site-header nav a").first.bounding_box()["height"] < 30
     assert desktop.locator(".site-header").bounding_box()["height"] < 60

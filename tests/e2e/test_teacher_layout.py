@@ -11,44 +11,29 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
 
 from quiz import content, services
 from quiz.models import Chapter, Question
 from reporting import selectors
-from reporting.models import Answer
-from studyflow.models import Classroom
 from tests.e2e.conftest import NARROW, WIDE
+from tests.e2e.steps import (
+    JS,
+    busiest_student,
+    demo_chapter,
+    demo_class,
+    demo_question_page,
+    demo_teacher_page,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LONG_ANSWER = "7" * 300  # typed without a space: it must wrap, not stretch the table
 
 
-@pytest.fixture
-def demo_school() -> None:
-    call_command("seed_demo", "--history", "2", stdout=io.StringIO())
-    call_command("projections", "catch-up", stdout=io.StringIO())
-
-
-def busiest_student(classroom: Classroom) -> int:
-    """The student of the class with the most answers and reveals (the demo's history is random)."""
-    busiest = (
-        Answer.objects.filter(student_id__in=classroom.students.values("pk"))
-        .values("student_id")
-        .annotate(answers=Count("pk"))
-        .order_by("-answers")
-        .first()
-    )
-    assert busiest is not None
-    return int(busiest["student_id"])
-
-
 def give_a_long_answer_and_a_reveal(student_id: int) -> None:
     """A wrong answer of 300 digits to an open question, then a shown answer."""
-    student = Classroom.objects.get(name="2A").students.get(pk=student_id)
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
+    student = demo_class().students.get(pk=student_id)
+    chapter = demo_chapter()
     quiz = services.start_quiz(actor=student, chapter_id=chapter.pk, command_id=uuid.uuid4()).quiz
     for _ in range(20):
         if quiz.status != "question_open":
@@ -112,9 +97,8 @@ def test_a_students_answers_never_break_a_word_and_stay_in_their_box(
     """ "revealed" read "reveale / d" at 1280 px: the whole cell could break anywhere, so the
     table squeezed its column to a letter. Only a run too long to keep whole may break now."""
     # given the busiest student of the demo class, with answers to questions long and short
-    student = busiest_student(Classroom.objects.get(name="2A"))
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
+    student = busiest_student(demo_class())
+    page = demo_teacher_page(new_page, login)
     page.goto(f"/teacher/students/{student}/?all=1")
     # then on a wide screen, a laptop, a tablet and a phone every answer's words are whole
     answer_cells_at(page, (1920, WIDE, 1024, NARROW))
@@ -126,17 +110,6 @@ def test_a_students_answers_never_break_a_word_and_stay_in_their_box(
         # then that answer wraps, and every other word is still whole
         assert "revealed" in texts and LONG_ANSWER in texts, width
     snap(page, "teacher-student-answers-words")
-
-
-def demo_question_page(new_page: Callable[..., Any], login: Callable[..., None]) -> Any:
-    """The demo teacher on the first chapter's question difficulty page for class 2A, wide."""
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
-    page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
-    return page
 
 
 FONT_SIZES = """items => items.map(item => [
@@ -156,8 +129,7 @@ def test_the_common_wrong_answers_are_as_large_as_their_counts(
 
 def add_chapters(how_many: int) -> None:
     """More chapters with a live question each, in the demo's course: a column each in the grid."""
-    first = Chapter.objects.order_by("pk").first()
-    assert first is not None
+    first = demo_chapter()
     for n in range(how_many):
         chapter = Chapter.objects.create(
             course=first.course, title=f"Extra chapter {n + 1}", order=100 + n
@@ -187,9 +159,8 @@ def test_a_grid_of_many_chapters_uses_a_wide_screen_and_scrolls_only_when_it_mus
 ) -> None:
     # given a class grid of at least 7 chapters
     add_chapters(3)
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(width=1920)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login, width=1920)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     assert page.locator("#grid thead th.chapter-head").count() >= 7
     # then on a wide screen it fits: no scrolling sideways in its box
@@ -230,9 +201,8 @@ def test_a_grid_scrolled_sideways_on_a_phone_holds_its_student_head_over_the_cha
     login: Callable[..., None],
     snap: Callable[[Any, str], None],
 ) -> None:
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(width=NARROW)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login, width=NARROW)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     # when the teacher scrolls the grid sideways
     page.eval_on_selector("#grid-wrap", "wrap => { wrap.scrollLeft = 250; }")
@@ -249,9 +219,8 @@ FEED_LEFTS = """items => items.map(item => [
 def test_the_feeds_items_line_up_with_a_bar_or_without(
     demo_school: None, new_page: Callable[..., Any], login: Callable[..., None]
 ) -> None:
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     items = page.eval_on_selector_all("#feed .feed-item", FEED_LEFTS)
     assert any("good" in kind or "bad" in kind for kind, _ in items), items
@@ -311,11 +280,8 @@ def test_a_charts_labels_sit_under_their_bars_inside_the_chart(
 ) -> None:
     """The last day's label was flush with the chart's right edge (and the first with its left),
     where it read as the axis's end rather than a bar's day."""
-    classroom = Classroom.objects.get(name="2A")
-    chapter = Chapter.objects.order_by("pk").first()
-    assert chapter is not None
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
+    classroom, chapter = demo_class(), demo_chapter()
+    page = demo_teacher_page(new_page, login)
     pages = (
         f"/teacher/classes/{classroom.pk}/",
         f"/teacher/students/{busiest_student(classroom)}/",
@@ -348,7 +314,7 @@ FOCUS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@JS
 @pytest.mark.parametrize("width", [NARROW, WIDE])
 def test_a_keyboard_user_skips_past_the_grid_and_the_feed(
     demo_school: None,
@@ -358,9 +324,8 @@ def test_a_keyboard_user_skips_past_the_grid_and_the_feed(
     width: int,
 ) -> None:
     """Past the grid's 30-odd students a keyboard user tabbed through every name and chapter."""
-    classroom = Classroom.objects.get(name="2A")
-    page = new_page(js=js, width=width)
-    login(page, "teacher", "teacher")
+    classroom = demo_class()
+    page = demo_teacher_page(new_page, login, width=width, js=js)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     hidden = page.locator(".skip-past").first.bounding_box()
     assert hidden is not None and hidden["width"] <= 1  # out of sight until reached
@@ -404,7 +369,7 @@ def test_a_sum_in_the_feed_never_wraps_inside(
 ) -> None:
     """The feed broke "Solve for x: x + 7 = 12" as "Solve for x: x / + 7 = 12"."""
     # given a feed whose newest questions hold sums of a few lengths
-    classroom = Classroom.objects.get(name="2A")
+    classroom = demo_class()
     asked = [i.question_id for i in selectors.feed(classroom.pk, limit=30) if i.question_id]
     sums = ("x + 7 = 12", "3(x + 1) = 2(x + 4)", "1 1/2 + 2 3/4")
     for question, text in zip(dict.fromkeys(asked), sums, strict=False):
@@ -417,8 +382,7 @@ def test_a_sum_in_the_feed_never_wraps_inside(
             accepted_answers=revision.accepted_answers,
             worked_answer=revision.worked_answer,
         )
-    page = new_page(width=WIDE)
-    login(page, "teacher", "teacher")
+    page = demo_teacher_page(new_page, login)
     page.goto(f"/teacher/classes/{classroom.pk}/")
     # then at every width from a small phone's to a desktop's, each sum lies on one line
     for width in range(320, WIDE + 1, 16):
