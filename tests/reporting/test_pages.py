@@ -25,12 +25,24 @@ from reporting import selectors
 from reporting.models import Answer
 from reporting.templatetags.reporting_format import answer_kept_whole, moment
 from reporting.views import answer_row_html, last_active
-from reporting.wording import day, day_and_month
 from tests.reporting.world import Feeder, World, answer_the_choice, make_world, simulate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 START = datetime(2026, 2, 2, 7, 30, tzinfo=UTC)
+# The school's clock in a test that does work "now" and then reads it on a page: midday on a
+# Wednesday of the history's year, the same date in any time zone within eleven hours of UTC.
+SCHOOL_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def school_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Stop the clock (django.utils.timezone.now, which the services, the store, the sessions and
+    the pages read) at SCHOOL_NOW. On the wall clock, the school's midnight could pass between
+    the work and the page that reads it (the work then reads "yesterday 23:59", or a chart covers
+    a day more), or between the page and the test's own "today"."""
+    monkeypatch.setattr(timezone, "now", lambda: SCHOOL_NOW)
+    return SCHOOL_NOW
 
 
 @pytest.fixture
@@ -147,8 +159,8 @@ def moments_on(html: str) -> list[str]:
     return [shown for _, _, shown in found]
 
 
-def test_every_time_on_the_teacher_pages_is_written_one_way(history):
-    # given a class's work in February and a student who practised just now
+def test_every_time_on_the_teacher_pages_is_written_one_way(history, school_clock):
+    # given a class's work in February and a student who practised just now (on a stopped clock)
     pupil = history.students_a[0]
     quiz = services.start_quiz(
         actor=pupil, chapter_id=history.chapters[0].pk, command_id=uuid.uuid4()
@@ -158,11 +170,8 @@ def test_every_time_on_the_teacher_pages_is_written_one_way(history):
     services.reveal_answer(actor=pupil, quiz_id=quiz.id, command_id=uuid.uuid4())
     Feeder().catch_up()
     client = teacher(history)
-    today = re.compile(r"\d\d:\d\d")  # the time alone (the minute may have turned meanwhile)
-    # a day of February 2026, with its year once that is not this year's
-    february = re.compile(
-        rf"\d+ Feb{'' if timezone.localdate().year == 2026 else ' 2026'} \d\d:\d\d"
-    )
+    today = re.compile(re.escape(f"{timezone.localtime(school_clock):%H:%M}"))  # the time alone
+    february = re.compile(r"\d+ Feb \d\d:\d\d")  # a day of this year's February, without its year
     # when the teacher reads the class page, the feed it polls and the student's page
     grid = moments_on(client.get(f"/teacher/classes/{history.class_a.pk}/").content.decode())
     feed = moments_on(client.get(f"/teacher/classes/{history.class_a.pk}/feed/").content.decode())
@@ -825,7 +834,7 @@ def test_a_right_to_left_override_in_an_answer_stays_inside_it():
     assert "<bdi><code>\u202e21</code></bdi>" in questions
 
 
-def test_a_students_page_charts_their_last_30_days():
+def test_a_students_page_charts_their_last_30_days(school_clock):
     # given a student who practised today
     world = make_world(students_a=1, students_b=1, chapters=1)
     pupil = world.students_a[0]
@@ -836,14 +845,14 @@ def test_a_students_page_charts_their_last_30_days():
     Feeder().catch_up()
     # then their page charts the days up to today
     html = teacher(world).get(f"/teacher/students/{pupil.pk}/").content.decode()
-    today = day_and_month(timezone.localdate())  # "5 Nov", as every teacher page writes a day
+    today = "25 Nov"  # SCHOOL_NOW's day, as every teacher page writes a day
     assert '<svg viewBox="0 0 600 180" role="img" aria-labelledby="time-chart-title"' in html
     assert f'<th scope="row">{today}</th>' in html  # the chart's table, for screen readers
     # and its caption says what the heading ("Time spent per day") does not: which days
     assert f"<figcaption>{today} to today: " in html
 
 
-def test_a_charts_caption_says_what_its_heading_does_not(history):
+def test_a_charts_caption_says_what_its_heading_does_not(history, school_clock):
     # given a class page and a question difficulty page, each with a chart under its heading
     client = teacher(history)
     grid = client.get(f"/teacher/classes/{history.class_a.pk}/").content.decode()
@@ -852,8 +861,7 @@ def test_a_charts_caption_says_what_its_heading_does_not(history):
     # the chart's fortnight), and each chart keeps its name for a screen reader in its title
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", grid + questions.content.decode())
     assert len(captions) == 2
-    today = timezone.localdate()  # the fortnight's first day has its year in early January
-    assert captions[0] == f"{day(today - timedelta(days=13), today)} to today: no answers."
+    assert captions[0] == "12 Nov to today: no answers."  # 13 days before SCHOOL_NOW's 25 Nov
     assert captions[1].endswith(
         "the hard ones (few right at the first try) at the left, the easy ones at the right."
     )
