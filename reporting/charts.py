@@ -9,6 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+# Where every k-th label is counted from: a scale from its start ("first"); days back from the
+# last ("last"), today, the bar a teacher looks at most, so that it is always named.
+LabelsFrom = Literal["first", "last"]
 
 # The labels are HTML at .8rem: about 7 px a character, and a gap between two. Every k-th label is
 # shown, as many as fit a desktop's column (~600 px) and, fewer, a phone's width: 375 px less the
@@ -53,6 +58,7 @@ def bar_chart(
     every: int = 1,
     columns: tuple[str, str] = ("Label", "Value"),
     caption: str = "",
+    labels_from: LabelsFrom = "first",
 ) -> BarChart:
     top, bottom = 4, 1
     plot = height - top - bottom
@@ -63,6 +69,8 @@ def bar_chart(
     label_px = LABEL_CHAR_PX * max(map(len, labels), default=0) + LABEL_GAP_PX
     every = _label_step(n, label_px, WIDE_PX, every)
     narrow_every = _label_step(n, label_px, NARROW_PX, every * 2 if n / every > 6 else every)
+    shown = labelled_bars(len(values), every, counted_from=labels_from)
+    shown_narrow = labelled_bars(len(values), narrow_every, counted_from=labels_from)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = plot * value / peak
         bars.append(
@@ -73,8 +81,8 @@ def bar_chart(
                 height=round(h, 2),
                 label=label,
                 value=value,
-                show_label=i % every == 0,
-                show_label_narrow=i % narrow_every == 0,
+                show_label=i in shown,
+                show_label_narrow=i in shown_narrow,
             )
         )
     return BarChart(title, bars, width, height, top + plot, peak, unit, columns, caption)
@@ -85,3 +93,11 @@ def _label_step(n: int, label_px: int, room: int, at_least: int) -> int:
     labels shown on a phone are among those shown wider."""
     fits = max(1, math.ceil(n * label_px / room))
     return max(1, math.ceil(fits / at_least)) * at_least
+
+
+def labelled_bars(count: int, every: int, *, counted_from: LabelsFrom) -> frozenset[int]:
+    """The bars (by index) whose labels show: every `every`-th of `count`, counted from the
+    first bar or back from the last."""
+    if counted_from == "last":
+        return frozenset(range(count - 1, -1, -every))
+    return frozenset(range(0, count, every))

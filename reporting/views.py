@@ -179,6 +179,7 @@ def class_grid(request: HttpRequest, classroom_id: int) -> HttpResponse:
         [wording.day_and_month(d.day) for d in days],
         answers,
         every=2,
+        labels_from="last",
         columns=("Day", "Answers"),
         caption=wording.answers_chart_caption([d.day for d in days], answers, timezone.localdate()),
     )
@@ -377,6 +378,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
                 [round(d.time_spent_seconds / 60, 1) for d in days],
                 unit="min",
                 every=max(1, len(days) // 10),
+                labels_from="last",
                 columns=("Day", "Minutes"),
                 caption=wording.time_chart_caption(
                     [d.day for d in days], [d.time_spent_seconds for d in days], now.date()

@@ -1,6 +1,13 @@
 """Bar chart geometry (pure): bars in their slots, labels thinned for a phone's width."""
 
-from reporting.charts import LABEL_CHAR_PX, LABEL_GAP_PX, NARROW_PX, WIDE_PX, bar_chart
+from reporting.charts import (
+    LABEL_CHAR_PX,
+    LABEL_GAP_PX,
+    NARROW_PX,
+    WIDE_PX,
+    bar_chart,
+    labelled_bars,
+)
 
 
 def test_bars_fill_their_slots_up_to_the_tallest() -> None:
@@ -51,3 +58,43 @@ def test_the_facility_ranges_all_show_on_a_desktop() -> None:
     assert all(b.show_label for b in chart.bars)
     # three on a phone: five ran into each other (~59 px a label in ~28 px columns)
     assert [b.label for b in chart.bars if b.show_label_narrow] == ["0.0-0.1", "0.4-0.5", "0.8-0.9"]
+
+
+def test_a_fortnight_is_labelled_back_from_today() -> None:
+    # given fourteen days, every second one labelled: counted from the first, today had none
+    # when the labels are counted back from the last day
+    shown = labelled_bars(14, 2, counted_from="last")
+    # then today (the last) is labelled, and every second day before it
+    assert sorted(shown) == [1, 3, 5, 7, 9, 11, 13]
+
+
+def test_fifteen_days_on_a_phone_are_labelled_back_from_today() -> None:
+    # given fifteen days, every fourth labelled (a phone's width)
+    # when the labels are counted back from the last day
+    shown = labelled_bars(15, 4, counted_from="last")
+    # then today is labelled and the first day is not (counted from it, today was left bare)
+    assert sorted(shown) == [2, 6, 10, 14]
+    # and on a desktop's width every second day, today among them
+    assert sorted(labelled_bars(15, 2, counted_from="last")) == [0, 2, 4, 6, 8, 10, 12, 14]
+
+
+def test_a_scale_is_labelled_from_its_start() -> None:
+    # given ten ranges of a scale (0.0-0.1 to 0.9-1.0), every fourth labelled
+    # when the labels are counted from the first
+    shown = labelled_bars(10, 4, counted_from="first")
+    # then the scale's start is labelled
+    assert sorted(shown) == [0, 4, 8]
+
+
+def test_a_chart_of_days_labels_its_last_day_at_every_width() -> None:
+    # given the class page's chart: fourteen days, every second one labelled, counted from today
+    labels = [f"{d:02d} Nov" for d in range(1, 15)]
+    chart = bar_chart("Answers", labels, [1] * 14, every=2, labels_from="last")
+    # then today's bar is labelled on a desktop and on a phone
+    assert chart.bars[-1].show_label and chart.bars[-1].show_label_narrow
+    assert [b.label for b in chart.bars if b.show_label_narrow] == [
+        "02 Nov",
+        "06 Nov",
+        "10 Nov",
+        "14 Nov",
+    ]

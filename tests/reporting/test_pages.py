@@ -868,6 +868,25 @@ def test_a_charts_caption_says_what_its_heading_does_not(history, school_clock):
     assert '<title id="answers-chart-title">Answers per day, last 14 days</title>' in grid
 
 
+def test_the_charts_of_days_name_today_on_a_desktop_and_on_a_phone():
+    """Every second day was labelled counting from the first, so today's bar, the one a teacher
+    looks at most, had no label on the class page (14 days), nor on a student's (30)."""
+    # given a student who practised today: their class page and their page chart the days
+    world = make_world(students_a=1, students_b=1, chapters=1)
+    pupil = world.students_a[0]
+    services.start_quiz(actor=pupil, chapter_id=world.chapters[0].pk, command_id=uuid.uuid4())
+    Feeder().catch_up()
+    client = teacher(world)
+    grid = client.get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
+    student = client.get(f"/teacher/students/{pupil.pk}/").content.decode()
+    today = day_and_month(timezone.localdate())
+    for html in (grid, student):
+        labels = re.search(r'<div class="chart-labels" aria-hidden="true">(.*?)</div>', html)
+        assert labels is not None
+        # then the last label is today's, shown at every width (not "wide-only")
+        assert labels.group(1).endswith(f"<span>{today}</span>")
+
+
 def test_a_student_who_moved_class_leaves_the_old_class_feed():
     # given a student of class A with a quiz open, who then moves to class B (another teacher)
     world = make_world(students_a=2, students_b=1, chapters=1)
