@@ -199,9 +199,10 @@ def test_a_teachers_pages_are_made_for_a_thumb_on_a_phone(
     desktop = demo_teacher_page(new_page, login, width=WIDE)
     assert desktop.locator(".site-header nav a").first.bounding_box()["height"] < 30
     assert desktop.locator(".site-header").bounding_box()["height"] < 60
-    # and the feed's items are as tall as their lines: one of one line is not 44 px
+    # and the feed's items are as tall as their lines: no 44 px floor with a mouse (read from the
+    # style, since whether the demo's feed has a one-line item depends on its simulated history)
     desktop.goto(f"/teacher/classes/{classroom.pk}/")
-    heights = desktop.eval_on_selector_all(
-        "#feed .feed-item", "items => items.map(item => item.getBoundingClientRect().height)"
+    floors = desktop.eval_on_selector_all(
+        "#feed .feed-item a", "links => [...new Set(links.map(a => getComputedStyle(a).minHeight))]"
     )
-    assert min(heights) < 40, heights
+    assert floors in (["auto"], ["0px"]), floors
