@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psycopg
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -154,7 +155,7 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.ParseError("Bad request.", "bad_request")
     if database_unavailable(exc):
         logger.warning("database unavailable: %s", exc)
-        return ServiceUnavailable("The database is unavailable; try again shortly.")
+        return ServiceUnavailable(UNAVAILABLE)
     domain = _domain_exception(exc)
     if domain is not None:
         return domain
@@ -261,10 +262,29 @@ def _resolve(path: str) -> ResolverMatch | None:
         return None
 
 
+# PostgreSQL's SQLSTATEs of a server that will not take the connection or has dropped it: the
+# connection exception class (08...), an administrator's or crash shutdown, a server still starting
+# up, too many connections.
+UNREACHABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def database_unavailable(exc: BaseException | None) -> bool:
-    """The error of a database that cannot be reached (down, restarting, out of connections), as
-    opposed to a fault of ours: the answer is a 503 with Retry-After, not a 500."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    """The database cannot be reached (down, restarting, refusing or dropping connections): a 503
+    with Retry-After, logged on one line. Not a statement's own failure (a statement timeout, a
+    deadlock, a missing table after a forgotten migrate, SQLite's "database is locked"), also an
+    OperationalError: a fault to look into, with its traceback."""
+    if isinstance(exc, InterfaceError):  # Django's: the connection is closed or unusable
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, psycopg.Error):
+        # psycopg gives a failed or broken connection no SQLSTATE: no server said anything.
+        return cause.sqlstate is None or cause.sqlstate.startswith(UNREACHABLE_STATES)
+    return str(cause).startswith("unable to open database file")  # SQLite's
+
+
+UNAVAILABLE = "The database is unavailable; try again shortly."
 
 
 def json_500(request: HttpRequest) -> HttpResponse:
@@ -283,7 +303,7 @@ def _database_unavailable(request: HttpRequest) -> HttpResponse:
     logger.warning("database unavailable: %s", sys.exc_info()[1])
     response: HttpResponse
     if _is_api(request):
-        body = error_body("The database is unavailable; try again shortly.", "service_unavailable")
+        body = error_body(UNAVAILABLE, ServiceUnavailable.default_code)
         response = JsonResponse(body, status=503)
     else:
         # Stands alone like 500.html: no user, no session, nothing that needs the database.
