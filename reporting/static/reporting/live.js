@@ -51,9 +51,11 @@
   // a swap would drop their place, and a screen reader would read the grid's scroll box's name
   // again. On the grid, only a link or control, or the box reached by keyboard (:focus-visible),
   // holds it: a mouse click on a cell focuses the box too, but must not stop the refresh unseen.
+  // On the feed, only a link reached by keyboard: each item is a link, and a Ctrl-click anywhere
+  // on one (its student in a new tab) leaves it focused by the mouse.
   const HOLDS_FOCUS = {
     grid: (focused) => focused.matches("a, button, input, select, :focus-visible"),
-    feed: () => true,
+    feed: (focused) => focused.matches(":focus-visible"),
   };
 
   function keepsStill(region) {
