@@ -172,6 +172,9 @@ def with_own_quizzes(
     return fresh
 
 
+# The action on a passed chapter, on the dashboard's card and on the quiz's passed card alike.
+PRACTISE_AGAIN = "Practise again"
+
 STUCK_TIP = "Tip: use “Show the answer” to see how it works, then try the next one."
 
 
@@ -214,7 +217,7 @@ def chapter_card(
     if status == PASSED:
         return ChapterCard(
             chapter_id, title, PASSED, "Passed", "Well done! You can practise again any time.",
-            "Practise again", None,
+            PRACTISE_AGAIN, None,
         )  # fmt: skip
     if status == STUCK:
         return ChapterCard(

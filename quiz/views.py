@@ -50,6 +50,7 @@ from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter
 from quiz.pages import (
     HOME_LINKS,
+    PRACTISE_AGAIN,
     Progress,
     Role,
     Streak,
@@ -338,6 +339,13 @@ def _render_quiz(
         "answer_error": answer_error,
         "max_answer_length": MAX_ANSWER_LENGTH,
         "summary": _passed_summary(events) if quiz.status == "passed" else None,
+        # A passed quiz's student may start the chapter again from its card, as from the
+        # dashboard's (a teacher looking at it may not). One id per render, as there: a double
+        # click starts one quiz.
+        "practise_again": PRACTISE_AGAIN,
+        "practise_again_command_id": (
+            uuid.uuid4() if quiz.status == "passed" and quiz.student == request.user.pk else None
+        ),
     }
     # htmx swaps only the quiz panel; a plain browser gets the whole page.
     partial = request.headers.get("HX-Request") == "true"

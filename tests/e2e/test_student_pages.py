@@ -176,10 +176,28 @@ def test_a_student_practises_a_chapter_until_it_passes(
     page.set_viewport_size({"width": WIDE, "height": 900})
     snap(page, f"{mode}-09-passed")
 
+    # The way back to the chapters has the focus; beside it, the chapter can be practised again:
+    # a fresh quiz, its streak at 0, at an address of its own.
+    page.wait_for_selector(".passed-actions a:focus")
+    assert page.locator(".passed-actions a:focus").inner_text() == "Back to my chapters"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Practise again").click()
+    wait_for_status(page, "question_open")
+    assert quiz_id_of(page) != quiz_id
+    assert page.locator(".streak .visually-hidden").inner_text() == (
+        "Streak: 0 of 3 correct in a row"
+    )
+    assert page.locator(".dot.filled").count() == 0
+    assert page.title() == "Adding halves · Studyflow"
+    snap(page, f"{mode}-10-practise-again")
+
+    # Back is the passed quiz, as it was; from there, back to the chapters.
+    page.go_back()
+    wait_for_status(page, "passed")
     page.get_by_role("link", name="Back to my chapters").click()
     page.wait_for_url("**/dashboard/")
-    assert dashboard_status(page, chapter.pk, "passed") == "passed"
-    snap(page, f"{mode}-10-dashboard-passed")
+    assert dashboard_status(page, chapter.pk, "passed") == "passed"  # practising keeps it passed
+    snap(page, f"{mode}-11-dashboard-passed")
 
 
 @JS
@@ -221,6 +239,31 @@ def test_a_double_click_on_start_is_one_command(
     submit_answer(page, WRONG)
     wait_for_status(page, "answered_incorrectly")
     assert len(answer_events(quiz_id)) == 1
+
+
+@JS
+def test_a_double_click_on_practise_again_is_one_quiz(
+    new_page: Callable[..., Any], login: Callable[..., None], js: bool
+) -> None:
+    # given a student on the card of a chapter they just passed
+    student, chapter = make_student(), make_chapter(streak_goal=1)
+    page = new_page(js=js)
+    login(page, student.username, PASSWORD)
+    start_chapter(page, chapter.pk)
+    passed = quiz_id_of(page)
+    page.locator("#answer").fill(right_answer(passed))
+    page.get_by_role("button", name="Check").click()
+    wait_for_status(page, "passed")
+    starts: list[str] = []
+    page.on("request", lambda r: starts.append(r.url) if r.url.endswith("/start/") else None)
+    # when they double-click Practise again
+    double_click(page, page.get_by_role("button", name="Practise again"))
+    wait_for_status(page, "question_open")
+    page.wait_for_load_state("networkidle")
+    assert len(starts) == 2  # the browser did send the form twice
+    # then that started one quiz
+    fresh = quiz_id_of(page)
+    assert sorted(selectors.quiz_ids_of(student.pk)) == sorted([str(passed), str(fresh)])
 
 
 def test_the_back_button_shows_the_quiz_as_it_is_without_js(

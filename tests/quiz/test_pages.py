@@ -15,8 +15,10 @@ from django.test import Client
 
 from quiz import selectors, views
 from quiz.forms import EMPTY_ANSWER, LONG_ANSWER
+from quiz.pages import chapter_card
 from quiz.views import STALE_PAGE
 from reporting.models import StudentProgress
+from studyflow.models import Classroom
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -322,6 +324,72 @@ def test_passing_shows_the_summary(browser: Client, chapter: Any) -> None:
     assert re.search(r"<dt>Time spent</dt><dd>\d+ s</dd>", html)
     assert 'href="/dashboard/"' in html and "Back to my chapters" in html
     assert "<title>Passed: Adding up" in html
+
+
+def practise_again_form(html: str, chapter: Any) -> str:
+    """The passed card's form that starts the chapter again ("" when the card has none)."""
+    form = re.search(rf'<form[^>]*action="/chapters/{chapter.pk}/start/".*?</form>', html, re.S)
+    return form.group(0) if form else ""
+
+
+def test_practise_again_on_the_passed_card_starts_a_fresh_quiz_once(
+    browser: Client, student: Any
+) -> None:
+    # given a student who passed a chapter
+    chapter = make_chapter(title="Halves", streak_goal=1)
+    passed_quiz = start(browser, chapter)
+    answer(browser, passed_quiz, right_answer(passed_quiz))
+    # (now in a browser that must send the CSRF token, as a real one must)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(student)
+    html = page(strict, passed_quiz)
+    assert 'data-status="passed"' in html
+    start_url = f"/chapters/{chapter.pk}/start/"
+
+    # then its card offers to practise again, in the dashboard's words, after the way back to
+    # the chapters, which keeps the focus
+    form = practise_again_form(html, chapter)
+    wording = chapter_card(
+        chapter_id=chapter.pk, title=chapter.title, streak_goal=1, status="passed", streak=0
+    ).action
+    assert re.search(rf'<button type="submit" class="btn secondary">{wording}</button>', form)
+    assert html.index("Back to my chapters") < html.index(wording)
+    assert re.search(r'<a class="btn" href="/dashboard/" autofocus', html)
+    assert "autofocus" not in form
+
+    # when they press it without the page's CSRF token, nothing starts
+    data = {"command_id": hidden(html, start_url, "command_id")}
+    assert strict.post(start_url, data).status_code == 403
+    # and when they double-click it, as the page sends it
+    data["csrfmiddlewaretoken"] = hidden(html, start_url, "csrfmiddlewaretoken")
+    once, twice = strict.post(start_url, data), strict.post(start_url, data)
+
+    # then both clicks land on one fresh quiz on the chapter, its streak at 0
+    assert once.status_code == twice.status_code == 302
+    assert once["Location"] == twice["Location"] != f"/quizzes/{passed_quiz}/"
+    fresh = uuid.UUID(once["Location"].split("/")[2])
+    assert sorted(selectors.quiz_ids_of(student.pk)) == sorted([str(passed_quiz), str(fresh)])
+    fresh_html = page(strict, fresh)
+    assert 'data-status="question_open"' in fresh_html
+    assert "Streak: 0 of 1 correct in a row" in fresh_html
+    assert "<title>Halves · Studyflow</title>" in fresh_html
+    # and the passed quiz stays passed
+    assert 'data-status="passed"' in page(strict, passed_quiz)
+
+
+def test_a_teacher_looking_at_a_passed_quiz_is_not_offered_to_practise_it(
+    browser: Client, student: Any
+) -> None:
+    chapter = make_chapter(streak_goal=1)
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, right_answer(quiz_id))
+    assert practise_again_form(page(browser, quiz_id), chapter)
+    teacher = make_user("t-passed", group="teachers")
+    Classroom.objects.get(students=student).teachers.add(teacher)
+    looking = Client()
+    looking.force_login(teacher)
+    html = page(looking, quiz_id)
+    assert "You passed this chapter!" in html and not practise_again_form(html, chapter)
 
 
 def test_a_stuck_student_gets_a_gentle_hint(browser: Client, chapter: Any) -> None:
