@@ -19,6 +19,26 @@ from studyflow.models import NamedUniquely, one_line
 MIN_STREAK_GOAL = 1
 MAX_STREAK_GOAL = 20
 
+# The highest number of a course, chapter or question. Numbers only sort (a school has tens of
+# courses and hundreds of questions to a chapter), so five digits leave room to number in tens or
+# hundreds; and the chapter page's renumbering, which first moves rows past the last number
+# (quiz.admin: at most twice this, plus one), stays far below PostgreSQL's integer: up to its
+# 2,147,483,647, numbers over a billion made that move fail with a server error.
+MAX_ORDER = 99_999
+
+
+def order_field() -> "models.PositiveIntegerField[int, int]":
+    """A course's, chapter's or question's number: 0 up to MAX_ORDER (0 was the model's default
+    before an empty number came to mean "after the last", so rows may have it)."""
+    return models.PositiveIntegerField(
+        default=0,
+        validators=[
+            MaxValueValidator(
+                MAX_ORDER, message=f"Use a number up to {MAX_ORDER}: numbers only set the order."
+            )
+        ],
+    )
+
 
 class Course(NamedUniquely):
     name_field = "title"
@@ -26,7 +46,7 @@ class Course(NamedUniquely):
     # Unique among the courses one school's people see (the constraints and clean() below): two
     # schools may each have their own "Extra practice", but neither beside a shared one.
     title = models.CharField(max_length=200)
-    order = models.PositiveIntegerField(default=0)
+    order = order_field()
     # A school's own course is for that school's classes only; most courses are for every school.
     school = models.ForeignKey(
         "studyflow.School",
@@ -107,7 +127,7 @@ class Chapter(NamedUniquely):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chapters")
     title = models.CharField(max_length=200)
-    order = models.PositiveIntegerField(default=0)
+    order = order_field()
     streak_goal = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(MIN_STREAK_GOAL), MaxValueValidator(MAX_STREAK_GOAL)],
@@ -151,7 +171,7 @@ class QuestionKind(models.TextChoices):
 class Question(models.Model):
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="questions")
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.OPEN)
-    order = models.PositiveIntegerField(default=0)
+    order = order_field()
     # Number of the revision students get now; 0 only in the instant before the first revision.
     current_revision = models.PositiveIntegerField(default=0, editable=False)
     live = models.BooleanField(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, create_question, revise_question
-from quiz.models import Chapter, Course, Question
+from quiz.models import MAX_ORDER, Chapter, Course, Question
 from tests.saved_meanwhile import saved_meanwhile
 
 pytestmark = pytest.mark.django_db
@@ -285,6 +285,65 @@ def test_a_chapter_page_renumbering_its_questions_saves_every_new_number(
         q.pk for q in (questions[1], questions[2], questions[3], questions[0])
     ]
     assert list(chapter.questions.values_list("order", flat=True)) == [1, 2, 3, 4]
+
+
+def test_a_number_past_the_highest_is_a_form_error_on_every_page(
+    staff_client, chapter, make_question
+):
+    # given a course, a chapter and its two questions
+    first, second = make_question(order=1), make_question(order=2)
+    course = chapter.course
+    too_high = f"Use a number up to {MAX_ORDER}"
+
+    # when staff number a question past the highest on the chapter's page (a billion and a half
+    # was saved, and the page's next renumbering, which first moves rows past the last number,
+    # overflowed PostgreSQL's integer: a 500), or one more than the highest
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    for number in (1_500_000_000, MAX_ORDER + 1):
+        response = staff_client.post(
+            url, chapter_form_data(chapter, [(first, number), (second, 2)])
+        )
+        # then the page says so on the row, and nothing changes
+        assert response.status_code == 200
+        assert too_high in response.content.decode()
+        assert list(chapter.questions.values_list("order", flat=True)) == [1, 2]
+
+    # and so do a question's own page, a chapter's, a course's, and the course page's chapter rows
+    response = staff_client.post(change_url(first), form_data(first, order=MAX_ORDER + 1))
+    assert response.status_code == 200 and too_high in response.content.decode()
+    new_course = {"title": "Geometry", "order": MAX_ORDER + 1, "chapters-TOTAL_FORMS": "0"}
+    new_course["chapters-INITIAL_FORMS"] = "0"
+    response = staff_client.post(reverse("admin:quiz_course_add"), new_course)
+    assert response.status_code == 200 and too_high in response.content.decode()
+    new_chapter = {"course": course.pk, "title": "Decimals", "order": MAX_ORDER + 1}
+    new_chapter |= {"streak_goal": 3, "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0"}
+    response = staff_client.post(reverse("admin:quiz_chapter_add"), new_chapter)
+    assert response.status_code == 200 and too_high in response.content.decode()
+    rows = {"title": course.title, "order": course.order, "chapters-TOTAL_FORMS": "1"}
+    rows |= {"chapters-INITIAL_FORMS": "1", "chapters-0-id": chapter.pk}
+    rows |= {"chapters-0-course": course.pk, "chapters-0-title": chapter.title}
+    rows |= {"chapters-0-order": MAX_ORDER + 1, "chapters-0-streak_goal": 3}
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    assert response.status_code == 200 and too_high in response.content.decode()
+    assert Course.objects.count() == 1 and Chapter.objects.get().order == 1
+
+
+def test_the_chapter_page_renumbers_questions_at_the_highest_numbers(staff_client, make_question):
+    # given questions numbered 1 and the two highest numbers there are
+    low, high, highest = (make_question(order=n) for n in (1, MAX_ORDER - 1, MAX_ORDER))
+    chapter = low.chapter
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    # when the page swaps the highest two and moves the first to the highest (every row moves
+    # past the last number first: up to twice the highest)
+    renumbered = [(low, MAX_ORDER), (high, 1), (highest, MAX_ORDER - 1)]
+    response = staff_client.post(url, chapter_form_data(chapter, renumbered))
+    # then each has its new number
+    assert response.status_code == 302
+    assert dict(chapter.questions.values_list("pk", "order")) == {
+        low.pk: MAX_ORDER,
+        high.pk: 1,
+        highest.pk: MAX_ORDER - 1,
+    }
 
 
 def test_the_chapter_page_refuses_the_number_of_a_question_added_since_it_was_opened(
