@@ -162,3 +162,17 @@ def test_history_goes_through_the_services_once():
     call_command("seed_demo", "--history", "2", stdout=out)
     assert "skipped" in out.getvalue()
     assert Event.objects.count() == len(events)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_students_readme_names_have_chapters_still_to_start():
+    # given the demo as `make run` seeds it: a fortnight's history with the default seed (ten
+    # school days, on whatever weekday it runs)
+    call_command("seed_demo", stdout=io.StringIO())
+    simulate_history(days=14, today=date(2026, 11, 30))
+    # then README's two students with chapters still to start have started one chapter each
+    started: dict[int, set[int]] = {}
+    for data in Event.objects.filter(type="quiz.QuizStarted").values_list("data", flat=True):
+        started.setdefault(data["student_id"], set()).add(data["chapter_id"])
+    users = get_user_model().objects.filter(username__in=["student15", "student22"])
+    assert sorted(len(started.get(user.pk, set())) for user in users) == [1, 1]
