@@ -20,7 +20,13 @@ from django.utils.safestring import mark_safe
 
 from events.admin import register_stream_finder
 from quiz import selectors, services
-from quiz.content import after_the_last, clean_content, create_question, revise_question
+from quiz.content import (
+    after_the_last,
+    clean_content,
+    create_question,
+    newline_breaks,
+    revise_question,
+)
 from quiz.models import (
     MAX_STREAK_GOAL,
     MIN_STREAK_GOAL,
@@ -56,6 +62,42 @@ def parse_answer_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class TextBoxField(forms.CharField):
+    """A textarea's text with LF line breaks (a browser sends CRLF), and changed only when what it
+    says changed: the form's initial value is read as the posted one is, so an unchanged box of
+    several lines is not "Changed choices." in the question's history."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str:
+        return newline_breaks(super().to_python(value) or "")
+
+    def clean(self, value: Any) -> Any:
+        return self.read(super().clean(value))
+
+    def read(self, text: str) -> Any:
+        """What the box says, as the form's cleaned data has it."""
+        return text
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        try:
+            return self.read(self.to_python(initial)) != self.read(self.to_python(data))
+        except ValidationError:  # a box that cannot be read is a change (the form says why)
+            return True
+
+
+class ChoiceLinesField(TextBoxField):
+    def read(self, text: str) -> list[dict[str, str]]:
+        return parse_choice_lines(text)
+
+
+class AnswerLinesField(TextBoxField):
+    def read(self, text: str) -> list[str]:
+        return parse_answer_lines(text)
+
+
 class LastWhenEmptyForm(forms.ModelForm):
     """A new course or chapter: an empty number puts it after the others (the model's 0 put it
     before them, above "Math basics" on every student's dashboard). A number given is kept."""
@@ -80,14 +122,14 @@ class ChapterForm(LastWhenEmptyForm):
 
 
 class QuestionForm(forms.ModelForm):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
-    choices = forms.CharField(
+    text = TextBoxField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    choices = ChoiceLinesField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
         help_text="For multiple-choice questions only; leave it empty for an open answer. One "
         'choice per line as "key: text", e.g. "A: 3/4".',
     )
-    accepted_answers = forms.CharField(
+    accepted_answers = AnswerLinesField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="One per line. Open questions: every answer that counts as correct "
         "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2; a unit such as "
@@ -96,7 +138,7 @@ class QuestionForm(forms.ModelForm):
         "Multiple choice: the key of the correct choice (a student picks one; list a "
         "second key only if that choice is right too).",
     )
-    worked_answer = forms.CharField(
+    worked_answer = TextBoxField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="Shown to a student who reveals the answer.",
@@ -126,12 +168,6 @@ class QuestionForm(forms.ModelForm):
             # The kind decided how every past answer was checked; another kind is a new question.
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "Fixed once created; add a new question instead."
-
-    def clean_choices(self) -> list[dict[str, str]]:
-        return parse_choice_lines(self.cleaned_data.get("choices") or "")
-
-    def clean_accepted_answers(self) -> list[str]:
-        return parse_answer_lines(self.cleaned_data.get("accepted_answers") or "")
 
     def clean_order(self) -> int | None:
         """A number no other question of the chapter has: the chapter's order, and the demo's

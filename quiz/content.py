@@ -68,6 +68,12 @@ class CleanContent:
 # --- pure validation ------------------------------------------------------------------------------
 
 
+def newline_breaks(text: str) -> str:
+    """Line breaks as LF: a browser sends a textarea's as CRLF (HTML's form encoding), so content
+    typed in the admin and content from anywhere else compare as what they say."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_content(
     *,
     kind: str,
@@ -85,7 +91,7 @@ def clean_content(
         errors.setdefault("kind", []).append(
             f"Unknown question kind {kind!r}: use one of {', '.join(QuestionKind.values)}."
         )
-    clean_text = (text or "").strip()
+    clean_text = newline_breaks(text or "").strip()
     if not clean_text:
         errors.setdefault("text", []).append("The question text is empty.")
 
@@ -134,7 +140,7 @@ def clean_content(
         text=clean_text,
         choices=clean_choices,
         accepted_answers=answers,
-        worked_answer=(worked_answer or "").strip(),
+        worked_answer=newline_breaks(worked_answer or "").strip(),
     )
 
 
@@ -287,11 +293,13 @@ def _add_revision(
 
 
 def _content_of(revision: QuestionRevision) -> CleanContent:
+    # A revision saved through the admin before its line breaks were read as "\n" has "\r\n":
+    # the same content sent again is no new revision.
     return CleanContent(
-        text=revision.text,
+        text=newline_breaks(revision.text),
         choices=tuple(Choice(key=c["key"], text=c["text"]) for c in revision.choices),
         accepted_answers=tuple(revision.accepted_answers),
-        worked_answer=revision.worked_answer,
+        worked_answer=newline_breaks(revision.worked_answer),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from quiz.content import create_question
 from quiz.models import Question
 from tests.pages_data import PASSWORD, make_chapter, make_user
 
@@ -54,3 +55,48 @@ def test_the_choices_box_shows_for_a_multiple_choice_question_only(
     assert question.kind == "choice"
     page.goto(f"/admin/quiz/question/{question.pk}/change/")
     assert page.get_by_label("Choices").is_visible()
+
+
+def test_saving_an_unchanged_question_of_several_lines_logs_no_change(
+    new_page: Callable[..., Any], login: Callable[[Any, str, str], None]
+) -> None:
+    # given a multiple-choice question whose boxes have several lines (the browser posts CRLF)
+    boss = make_user("boss", staff=True)
+    boss.is_superuser = True
+    boss.save()
+    chapter = make_chapter(title="Three quarters", questions=0)
+    question = create_question(
+        chapter=chapter,
+        kind="choice",
+        text="Which of these is 3/4?\nPick every one that is.",
+        choices=[
+            {"key": "A", "text": "0.75"},
+            {"key": "B", "text": "1/2"},
+            {"key": "C", "text": "6/8"},
+        ],
+        accepted_answers=["A", "C"],
+        worked_answer="3/4 = 0.75\n3/4 = 6/8",
+    )
+    page = new_page()
+    login(page, "boss", PASSWORD)
+    page.goto(f"/admin/quiz/question/{question.pk}/change/")
+
+    # when staff save it without touching anything
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
+
+    # then its history says nothing changed, and it has no new revision
+    page.goto(f"/admin/quiz/question/{question.pk}/history/")
+    assert page.locator("#change-history tbody tr").last.inner_text().endswith("No fields changed.")
+    question.refresh_from_db()
+    assert question.current_revision == 1
+
+    # and a change to one line of the choices is logged as that, in a new revision
+    page.goto(f"/admin/quiz/question/{question.pk}/change/")
+    page.get_by_label("Choices").fill("A: 0.75\nB: 1/3\nC: 6/8")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
+    page.goto(f"/admin/quiz/question/{question.pk}/history/")
+    assert page.locator("#change-history tbody tr").last.inner_text().endswith("Changed choices.")
+    question.refresh_from_db()
+    assert question.current_revision == 2

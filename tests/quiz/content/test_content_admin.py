@@ -973,3 +973,105 @@ def test_the_course_and_chapter_pickers_tell_two_schools_courses_of_one_title_ap
     assert len(extra) == 2 and len(set(extra)) == 2, extra
     weeks = [name for name in chapters if "Week 1" in name]
     assert len(weeks) == 2 and len(set(weeks)) == 2, weeks
+
+
+# --- an unchanged save says so (a browser sends a box's line breaks as CRLF) ----------------------
+
+
+def as_a_browser_sends(data):
+    """The form's boxes as a browser posts them: HTML's form encoding makes every line break of a
+    textarea CRLF, whatever the page showed."""
+    return {
+        name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in data.items()
+    }
+
+
+def multi_line_choice_question(make_question):
+    return make_question(
+        kind="choice",
+        text="Which of these is 3/4?\nPick every one that is.",
+        choices=[
+            {"key": "A", "text": "0.75"},
+            {"key": "B", "text": "1/2"},
+            {"key": "C", "text": "6/8"},
+        ],
+        accepted_answers=["A", "C"],
+        worked_answer="3/4 = 0.75\n3/4 = 6/8",
+    )
+
+
+def unchanged_choice_form(question):
+    return form_data(
+        question,
+        live="on",
+        text="Which of these is 3/4?\nPick every one that is.",
+        choices="A: 0.75\nB: 1/2\nC: 6/8",
+        accepted_answers="A\nC",
+        worked_answer="3/4 = 0.75\n3/4 = 6/8",
+        _continue="Save and continue editing",
+    )
+
+
+def last_change_of(question):
+    from django.contrib.admin.models import LogEntry
+
+    entry = LogEntry.objects.filter(object_id=str(question.pk)).latest("pk")
+    return entry.get_change_message()
+
+
+def test_saving_an_unchanged_multi_line_question_logs_no_change(staff_client, make_question):
+    question = multi_line_choice_question(make_question)
+    response = staff_client.post(
+        change_url(question), as_a_browser_sends(unchanged_choice_form(question))
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert last_change_of(question) == "No fields changed."
+    question.refresh_from_db()
+    assert question.current_revision == 1
+
+
+def test_changing_one_line_of_the_choices_is_logged_and_revised(staff_client, make_question):
+    question = multi_line_choice_question(make_question)
+    data = unchanged_choice_form(question)
+    data["choices"] = "A: 0.75\nB: 1/3\nC: 6/8"
+    response = staff_client.post(change_url(question), as_a_browser_sends(data))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert last_change_of(question) == "Changed choices."
+    question.refresh_from_db()
+    assert question.current_revision == 2
+    assert question.revisions.get(revision=2).choices[1] == {"key": "B", "text": "1/3"}
+
+
+def test_a_box_is_stored_with_newline_line_breaks(staff_client, make_question):
+    question = make_question()
+    data = form_data(question, worked_answer="1/2 = 2/4\n2/4 + 1/4 = 3/4")
+    response = staff_client.post(change_url(question), as_a_browser_sends(data))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert question.revisions.get(revision=2).worked_answer == "1/2 = 2/4\n2/4 + 1/4 = 3/4"
+
+
+def test_a_text_saved_with_crlf_before_is_unchanged_by_an_unchanged_save(
+    staff_client, make_question
+):
+    # A text of several lines saved through the admin before line breaks were read as LF: CRLF.
+    from quiz.models import QuestionRevision
+
+    question = make_question()
+    QuestionRevision.objects.create(
+        question=question,
+        revision=2,
+        text="Calculate\r\n1/2 + 1/4.",
+        accepted_answers=["3/4", "0.75"],
+        worked_answer="2/4 + 1/4 = 3/4",
+    )
+    Question.objects.filter(pk=question.pk).update(current_revision=2)
+    data = form_data(
+        question, live="on", text="Calculate\n1/2 + 1/4.", _continue="Save and continue"
+    )
+    response = staff_client.post(change_url(question), as_a_browser_sends(data))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert last_change_of(question) == "No fields changed."
+    question.refresh_from_db()
+    assert question.current_revision == 2
