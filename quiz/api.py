@@ -33,7 +33,7 @@ from quiz.answers import MAX_ANSWER_LENGTH
 from quiz.command_guard import CommandThrottle
 from quiz.quiz_view import QuizView
 from studyflow import roles
-from studyflow.api import errors
+from studyflow.api import errors, query_params
 from studyflow.idempotency import IDEMPOTENCY_PARAMETER, command_id_from
 from studyflow.permissions import IsStaff, IsStudent
 
@@ -216,13 +216,10 @@ class QuizListCreateApi(APIView):
         responses={200: QuizStateSerializer(many=True), **errors(400, 401, 403, 503)},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        limit = filters.validated_data["limit"]
+        filters = query_params(request, self.FilterSerializer)
+        limit = filters["limit"]
         try:
-            page = selectors.quiz_page(
-                request.user, limit=limit, before=filters.validated_data.get("before")
-            )
+            page = selectors.quiz_page(request.user, limit=limit, before=filters.get("before"))
         except store.InvalidCursor as error:
             raise exceptions.ValidationError({"before": ["Not a valid cursor."]}) from error
         response = Response([quiz_state(quiz) for quiz in page.quizzes])
@@ -384,12 +381,11 @@ class QuizEventsApi(APIView):
         responses={200: EventOutputSerializer(many=True), **errors(400, 401, 404, 503)},
     )
     def get(self, request: Request, quiz_id: uuid.UUID) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = query_params(request, self.FilterSerializer)
         events = selectors.quiz_events(
             request.user,
             quiz_id,
-            from_version=filters.validated_data["from_version"],
+            from_version=filters["from_version"],
             limit=MAX_QUIZ_EVENTS + 1,  # one more: is there a next page?
         )
         response = Response(EventOutputSerializer(events[:MAX_QUIZ_EVENTS], many=True).data)
@@ -445,7 +441,6 @@ class ContentQuestionListApi(APIView):
         responses={200: OutputSerializer(many=True), **errors(400, 401, 403, 503)},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        questions = questions_of_chapter(filters.validated_data["chapter"])
+        filters = query_params(request, self.FilterSerializer)
+        questions = questions_of_chapter(filters["chapter"])
         return Response(self.OutputSerializer(questions, many=True).data)

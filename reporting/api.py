@@ -5,13 +5,13 @@ serializers document them in the OpenAPI schema.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,45 +19,75 @@ from rest_framework.views import APIView
 from reporting import access, exports, selectors
 from reporting.context_processors import reports_status
 from reporting.projections.class_activity import FEED_KEEP
-from studyflow.api import utc_time
+from studyflow.api import errors, query_params, utc_time
+from studyflow.exceptions import ErrorSerializer
 from studyflow.negotiation import FileDownload
 
 ERRORS: dict[int | str, Any] = {
-    400: OpenApiResponse(description="Invalid query parameter: {detail, code}."),
-    401: OpenApiResponse(description="No or bad credentials: {detail, code}."),
-    403: OpenApiResponse(description="Not a teacher or staff member: {detail, code}."),
-    404: OpenApiResponse(description="No such class/student/question, or not yours."),
+    **errors(401),
+    403: OpenApiResponse(ErrorSerializer, description="Not a teacher or staff member."),
+    404: OpenApiResponse(
+        ErrorSerializer, description="No such class/student/question, or not yours."
+    ),
+}
+# The endpoints that take query parameters: a bad one is a 400 whose `errors` names it.
+QUERY_ERRORS: dict[int | str, Any] = {
+    **ERRORS,
+    400: OpenApiResponse(ErrorSerializer, description="A bad query parameter, named in `errors`."),
 }
 
-
-class BadQuery(APIException):
-    """A bad query parameter: 400 {"detail", "code"} (a sentence that names the parameter)."""
-
-    status_code = 400
-    default_detail = "Invalid query parameter."
-    default_code = "invalid"
+MAX_ID = 2**31 - 1  # the reports' tables keep ids in integer columns
 
 
-def _id_param(request: Request, name: str, *, required: bool) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise BadQuery(f"The query parameter {name!r} is required.", code="required")
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadQuery(f"{name!r} must be a whole number.", code="invalid") from None
-    if value < 1 or value > 2**31 - 1:
-        raise BadQuery(f"{name!r} is out of range.", code="invalid")
-    return value
+class IdParam(serializers.IntegerField):
+    """A class's or chapter's id in the query string."""
+
+    default_error_messages = {
+        "required": "This query parameter is required.",
+        "invalid": "Must be a whole number.",
+        "min_value": "Must be {min_value} or more.",
+        "max_value": "Must be {max_value} or less.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def _class_students(request: Request) -> list[int] | None:
-    classroom_id = _id_param(request, "class", required=False)
+class Since(serializers.Field):
+    """A moment as a client or the feed's page sends it (selectors.read_moment), with its offset."""
+
+    default_error_messages = {
+        "invalid": "Must be an ISO 8601 date and time.",
+        "no_offset": "Needs a time zone offset (Z or +01:00).",
+    }
+
+    def to_internal_value(self, data: Any) -> datetime:
+        moment = selectors.read_moment(str(data))
+        if moment is None:
+            self.fail("invalid")
+        if moment.tzinfo is None:
+            self.fail("no_offset")
+        return moment
+
+
+class ClassQuery(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "class" is a Python keyword, so no declared field can be named so.
+        return {**super().get_fields(), "class": IdParam(required=False)}
+
+
+class QuestionQuery(ClassQuery):
+    chapter = IdParam()
+
+
+class ActivityQuery(serializers.Serializer):
+    since = Since(required=False)
+
+
+def _class_students(user: Any, classroom_id: int | None) -> list[int] | None:
     if classroom_id is None:
         return None
-    return selectors.student_ids(access.classroom_for(request.user, classroom_id))
+    return selectors.student_ids(access.classroom_for(user, classroom_id))
 
 
 # --- progress grid ------------------------------------------------------------------------------
@@ -184,18 +214,11 @@ class ClassActivityApi(APIView):
                 "since", OpenApiTypes.DATETIME, description="Only events after this instant."
             )
         ],
-        responses={200: ActivityOut(many=True), **ERRORS},
+        responses={200: ActivityOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request, classroom_id: int) -> Response:
         access.classroom_for(request.user, classroom_id)
-        raw = request.query_params.get("since")
-        since = None
-        if raw:
-            since = selectors.read_moment(raw)
-            if since is None:
-                raise BadQuery("'since' must be an ISO 8601 date and time.", code="invalid")
-            if since.tzinfo is None:
-                raise BadQuery("'since' needs a time zone offset (Z or +01:00).", code="invalid")
+        since = query_params(request, ActivityQuery).get("since")
         items = selectors.feed(classroom_id, since=since, limit=ACTIVITY_LIMIT)
         return Response(
             [
@@ -262,15 +285,14 @@ class QuestionReportApi(APIView):
             OpenApiParameter("chapter", OpenApiTypes.INT, required=True),
             CLASS_PARAM,
         ],
-        responses={200: QuestionOut(many=True), **ERRORS},
+        responses={200: QuestionOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request) -> Response:
         access.require_reporter(request.user)
-        chapter_id = _id_param(request, "chapter", required=True)
-        assert chapter_id is not None
-        access.chapter_for(request.user, chapter_id)
-        students = _class_students(request)
-        reports = selectors.question_table(chapter_id, students=students)
+        query = query_params(request, QuestionQuery)
+        access.chapter_for(request.user, query["chapter"])
+        students = _class_students(request.user, query.get("class"))
+        reports = selectors.question_table(query["chapter"], students=students)
         return Response([question_dict(r) for r in reports])
 
 
@@ -288,11 +310,14 @@ class WrongAnswersApi(APIView):
     @extend_schema(
         summary="The wrong answers given to a question, most common first",
         parameters=[CLASS_PARAM],
-        responses={200: WrongAnswerOut(many=True), **ERRORS},
+        responses={200: WrongAnswerOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request, question_id: int) -> Response:
         access.question_for(request.user, question_id)
-        students = access.wrong_answer_students(request.user, _class_students(request))
+        classroom_id = query_params(request, ClassQuery).get("class")
+        students = access.wrong_answer_students(
+            request.user, _class_students(request.user, classroom_id)
+        )
         rows = selectors.wrong_answers(question_id, students=students)
         return Response(
             [

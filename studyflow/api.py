@@ -50,7 +50,7 @@ def utc_time(value: datetime | None) -> str | None:
     return None if value is None else UTC_TIME.to_representation(value)
 
 
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
+def errors(*codes: int) -> dict[int | str, OpenApiResponse]:
     """Error responses for extend_schema: each is the shared error shape."""
     descriptions = {
         400: "Invalid input.",
@@ -65,6 +65,14 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {
         code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes
     }
+
+
+def query_params(request: Request, query: type[serializers.Serializer]) -> dict[str, Any]:
+    """The request's query parameters as `query` (a serializer of them) reads them. A bad one is
+    answered as bad input in a body is: 400 `invalid`, its messages under `errors` by its name."""
+    params = query(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return dict(params.validated_data)
 
 
 class InvalidCredentials(exceptions.APIException):

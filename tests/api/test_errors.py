@@ -199,3 +199,55 @@ def test_database_down_is_503() -> None:
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
+
+
+# --- the reports' query parameters: a bad one is bad input, as in a body --------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "query", "parameter"),
+    [
+        ("questions/", "", "chapter"),
+        ("questions/", "?chapter=", "chapter"),
+        ("questions/", "?chapter=abc", "chapter"),
+        ("questions/", "?chapter=0", "chapter"),
+        ("questions/", "?chapter=2147483648", "chapter"),
+        ("questions/", "?class={class_2a}", "chapter"),
+        ("questions/", "?chapter={words}&class=abc", "class"),
+        ("questions/", "?chapter={words}&class=-1", "class"),
+        ("questions/{question}/wrong-answers/", "?class=abc", "class"),
+        ("questions/{question}/wrong-answers/", "?class=99999999999", "class"),
+        ("classes/{class_2a}/activity/", "?since=garbage", "since"),
+        ("classes/{class_2a}/activity/", "?since=2026-02-30T10:00:00Z", "since"),
+        ("classes/{class_2a}/activity/", "?since=2026-02-03T10:00:00", "since"),
+    ],
+)
+def test_a_bad_report_query_parameter_is_invalid_input_naming_it(
+    school: School2, endpoint: str, query: str, parameter: str
+) -> None:
+    ids = {
+        "class_2a": school.classes["2A"].pk,
+        "words": school.chapters["words"].pk,
+        "question": next(iter(school.accepted)),
+    }
+    url = f"/api/reports/{endpoint}{query}".format(**ids)
+    body = error_of(school.client("teacher").get(url), 400)
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == [parameter]
+    [message] = body["errors"][parameter]
+    assert body["detail"] == f"{parameter}: {message}"
+
+
+def test_the_schema_documents_the_reports_400_as_the_error_shape(school: School2) -> None:
+    schema = school.client("admin").get("/api/schema/?format=json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert "errors" in error["properties"]
+    for path in (
+        "/api/reports/questions/",
+        "/api/reports/questions/{question_id}/wrong-answers/",
+        "/api/reports/classes/{classroom_id}/activity/",
+    ):
+        response = schema["paths"][path]["get"]["responses"]["400"]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }
