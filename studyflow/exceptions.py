@@ -33,6 +33,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from studyflow.logs import CLIENT_REFUSALS
 from studyflow.parsers import RequestTooLarge
 
 logger = logging.getLogger(__name__)
@@ -148,8 +149,10 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, SuspiciousOperation):
         # Django's own refusals met while DRF reads the request (a body over the size cap, over
         # 1,000 query parameters): answered here in the API's shape, also with DEBUG on, where
-        # Django would show its HTML debug page. Its security log still hears of them.
-        logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+        # Django would show its HTML debug page. Its security log still hears of them, a client
+        # over a size limit as a warning (studyflow.logs.CLIENT_REFUSALS): not a fault of ours.
+        level = logging.WARNING if isinstance(exc, CLIENT_REFUSALS) else logging.ERROR
+        logging.getLogger(f"django.security.{type(exc).__name__}").log(level, "%s", exc)
         if isinstance(exc, RequestDataTooBig):
             return RequestTooLarge()
         return exceptions.ParseError("Bad request.", "bad_request")

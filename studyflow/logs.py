@@ -12,6 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+# Django's refusals of a request over its size limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
+# DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_NUMBER_FILES): one client's mistake, answered with
+# a 400 or 413, not a fault of ours. Each is logged under django.security.<its name>.
+CLIENT_REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
 
 def utc_moment(created: float) -> str:
     """A log record's `created` (seconds since the epoch) as `2026-11-28T09:15:03.120Z`."""
@@ -34,6 +41,21 @@ class NoTracebackForClientErrors(logging.Filter):
         if record.levelno < logging.ERROR:
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+class ClientRefusalsAreWarnings(logging.Filter):
+    """Django logs its own refusals (CLIENT_REFUSALS, met before a DRF view runs, such as a form
+    post over the size cap) as an ERROR with a traceback: one client's oversized request paged an
+    operator alerting on errors. A WARNING on one line, under the same logger name, so that a
+    filter on the security loggers still finds it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno = logging.WARNING
+            record.levelname = logging.getLevelName(logging.WARNING)
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from quiz.command_limits import command_rate
 from studyflow.csp import DEFAULT_POLICY
 from studyflow.login_limits import parse_rate
+from studyflow.logs import CLIENT_REFUSALS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A relative STUDYFLOW_VAR_DIR is under the project, wherever manage.py or a worker is started.
@@ -368,6 +369,7 @@ LOGGING = {
         "client_errors": {"()": "studyflow.logs.NoTracebackForClientErrors"},
         "health_checks_503": {"()": "studyflow.logs.NoLineForTheHealthChecks503"},
         "database_down": {"()": "studyflow.logs.NoTracebackWhileTheDatabaseIsDown"},
+        "client_refusals": {"()": "studyflow.logs.ClientRefusalsAreWarnings"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -379,5 +381,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.
         "kombu.connection": {"level": "ERROR"},
+        # A client over Django's size limits: a warning, not an error (studyflow.logs).
+        **{
+            f"django.security.{refusal.__name__}": {"filters": ["client_refusals"]}
+            for refusal in CLIENT_REFUSALS
+        },
     },
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -133,6 +134,32 @@ def test_huge_body_is_413(school: School2, settings: Any, debug: bool, path: str
     assert error_of(response, 413)["code"] == "request_too_large"
     anonymous = school.client(None).post("/api/auth/token/", raw, content_type="application/json")
     assert error_of(anonymous, 413)["code"] == "request_too_large"
+
+
+@pytest.mark.parametrize(
+    ("too_much", "status", "logger"),
+    [
+        ("body", 413, "django.security.RequestDataTooBig"),
+        ("query", 400, "django.security.TooManyFieldsSent"),
+    ],
+)
+def test_a_request_over_a_size_limit_is_a_warning_in_the_log_not_an_error(
+    school: School2, caplog: pytest.LogCaptureFixture, too_much: str, status: int, logger: str
+) -> None:
+    # One client's oversized request is not a fault of ours: an operator alerting on ERROR
+    # was paged by it. The security logger's name stays, for whoever filters on it.
+    client = school.client("student1")
+    with caplog.at_level(logging.INFO):
+        if too_much == "body":
+            raw = '{"answer": "' + "x" * 3_000_000 + '"}'
+            path = f"/api/quizzes/{uuid.UUID(int=1)}/answer/"
+            response = client.post(path, raw, content_type="application/json")
+        else:
+            response = client.get("/api/quizzes/?" + "&".join(f"p{n}=1" for n in range(1_001)))
+    error_of(response, status)
+    said = [(r.name, r.levelname, bool(r.exc_info)) for r in caplog.records]
+    assert (logger, "WARNING", False) in said
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], said
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])

@@ -156,6 +156,23 @@ def test_a_forbidden_page_is_logged_without_a_traceback(
     assert record.exc_info is None
 
 
+@pytest.mark.django_db
+def test_a_form_over_the_size_cap_is_a_warning_on_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Django's own path (the CSRF check reads the form before any view): it logs the refusal
+    # at ERROR with a traceback, which the security loggers' filter makes a one-line warning.
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32  # so that the check gets as far as reading the form
+    body = "username=x&password=" + "y" * 3_000_000
+    with caplog.at_level(logging.INFO):
+        response = client.post("/login/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    said = [(r.name, r.levelname, bool(r.exc_info)) for r in caplog.records]
+    assert ("django.security.RequestDataTooBig", "WARNING", False) in said
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], said
+
+
 def test_an_error_keeps_its_traceback() -> None:
     try:
         raise RuntimeError("a fault of ours")
