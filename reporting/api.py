@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,10 +24,17 @@ from studyflow.exceptions import ErrorSerializer
 from studyflow.negotiation import FileDownload
 
 ERRORS: dict[int | str, Any] = {
-    **errors(401),
+    **errors(401, 503),
     403: OpenApiResponse(ErrorSerializer, description="Not a teacher or staff member."),
+    404: OpenApiResponse(ErrorSerializer, description="No such class/question, or not yours."),
+}
+# A student may read their own answers (access.student_for): only a caller of no role is refused.
+STUDENT_ANSWERS_ERRORS: dict[int | str, Any] = {
+    **ERRORS,
+    403: OpenApiResponse(ErrorSerializer, description="Neither a teacher, staff nor a student."),
     404: OpenApiResponse(
-        ErrorSerializer, description="No such class/student/question, or not yours."
+        ErrorSerializer,
+        description="No such student, or not yours (to a student, any student but themself).",
     ),
 }
 # The endpoints that take query parameters: a bad one is a 400 whose `errors` names it.
@@ -53,6 +60,7 @@ class IdParam(serializers.IntegerField):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class Since(serializers.Field):
     """A moment as a client or the feed's page sends it (selectors.read_moment), with its offset."""
 
@@ -70,18 +78,21 @@ class Since(serializers.Field):
         return moment
 
 
+# The query serializers document the parameters in the schema too (extend_schema(parameters=...)),
+# so what is documented is what is read.
 class ClassQuery(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         # "class" is a Python keyword, so no declared field can be named so.
-        return {**super().get_fields(), "class": IdParam(required=False)}
+        only_class = IdParam(required=False, help_text="Only the students currently in this class.")
+        return {**super().get_fields(), "class": only_class}
 
 
 class QuestionQuery(ClassQuery):
-    chapter = IdParam()
+    chapter = IdParam(help_text="The chapter's id.")
 
 
 class ActivityQuery(serializers.Serializer):
-    since = Since(required=False)
+    since = Since(required=False, help_text="Only events after this instant.")
 
 
 def _class_students(user: Any, classroom_id: int | None) -> list[int] | None:
@@ -209,11 +220,7 @@ class ClassActivityApi(APIView):
             "reports follow the log in commit order), so poll with `since` a few seconds before "
             "the newest `at` you have and drop the positions you already hold."
         ),
-        parameters=[
-            OpenApiParameter(
-                "since", OpenApiTypes.DATETIME, description="Only events after this instant."
-            )
-        ],
+        parameters=[ActivityQuery],
         responses={200: ActivityOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request, classroom_id: int) -> Response:
@@ -273,18 +280,10 @@ def question_dict(report: selectors.QuestionReport) -> dict[str, Any]:
     }
 
 
-CLASS_PARAM = OpenApiParameter(
-    "class", OpenApiTypes.INT, description="Only the students currently in this class."
-)
-
-
 class QuestionReportApi(APIView):
     @extend_schema(
         summary="Item analysis of a chapter's questions",
-        parameters=[
-            OpenApiParameter("chapter", OpenApiTypes.INT, required=True),
-            CLASS_PARAM,
-        ],
+        parameters=[QuestionQuery],
         responses={200: QuestionOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request) -> Response:
@@ -309,7 +308,7 @@ class WrongAnswerOut(serializers.Serializer):
 class WrongAnswersApi(APIView):
     @extend_schema(
         summary="The wrong answers given to a question, most common first",
-        parameters=[CLASS_PARAM],
+        parameters=[ClassQuery],
         responses={200: WrongAnswerOut(many=True), **QUERY_ERRORS},
     )
     def get(self, request: Request, question_id: int) -> Response:
@@ -351,7 +350,7 @@ class StudentAnswersApi(APIView):
     @extend_schema(
         summary="Every answer of a student, oldest first",
         description="The student's teachers, staff, and the student themself.",
-        responses={200: StudentAnswerOut(many=True), **ERRORS},
+        responses={200: StudentAnswerOut(many=True), **STUDENT_ANSWERS_ERRORS},
     )
     def get(self, request: Request, student_id: int) -> Response:
         access.student_for(request.user, student_id, allow_self=True)

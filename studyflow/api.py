@@ -60,7 +60,7 @@ def errors(*codes: int) -> dict[int | str, OpenApiResponse]:
         409: "Not allowed in the quiz's current state.",
         413: "The request body is too large.",
         429: "Too many attempts or commands; retry after Retry-After seconds.",
-        503: "A backing service is down.",
+        503: "A backing service is down; retry after Retry-After seconds.",
     }
     return {
         code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes

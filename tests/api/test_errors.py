@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection
 from django.test import override_settings
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 
 from quiz import errors as quiz_errors
+from reporting import api as reports_api
 from studyflow.exceptions import api_exception_handler, flatten_errors
 from tests.api.conftest import School2
 
@@ -278,3 +279,71 @@ def test_the_schema_documents_the_reports_400_as_the_error_shape(school: School2
         assert response["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }
+
+
+REPORT_PATHS = [
+    "/api/reports/classes/{classroom_id}/progress/",
+    "/api/reports/classes/{classroom_id}/activity/",
+    "/api/reports/questions/",
+    "/api/reports/questions/{question_id}/wrong-answers/",
+    "/api/reports/students/{student_id}/answers/",
+    "/api/reports/classes/{classroom_id}/export.csv",
+    "/api/reports/classes/{classroom_id}/export.xlsx",
+]
+
+
+def test_the_schema_documents_the_reports_503_as_the_rest_of_the_api_does(school: School2) -> None:
+    paths = school.client("admin").get("/api/schema/?format=json").json()["paths"]
+    assert {path for path in paths if path.startswith("/api/reports/")} == set(REPORT_PATHS)
+    courses_503 = paths["/api/courses/"]["get"]["responses"]["503"]
+    assert "Retry-After" in courses_503["description"]
+    for path in REPORT_PATHS:
+        assert paths[path]["get"]["responses"]["503"] == courses_503, path
+
+
+def test_the_schema_says_a_student_may_read_their_own_answers(school: School2) -> None:
+    # access.student_for: a student is answered 200 for themself and 404 for another, so the 403
+    # is for callers of no role only, and must not say teachers and staff alone are let in.
+    paths = school.client("admin").get("/api/schema/?format=json").json()["paths"]
+    responses = paths["/api/reports/students/{student_id}/answers/"]["get"]["responses"]
+    assert "student" in responses["403"]["description"]
+    assert "student" in responses["404"]["description"]
+    assert (
+        school.client("student1")
+        .get(f"/api/reports/students/{school.users['student1'].pk}/answers/")
+        .status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/reports/questions/", reports_api.QuestionQuery),
+        ("/api/reports/questions/{question_id}/wrong-answers/", reports_api.ClassQuery),
+        ("/api/reports/classes/{classroom_id}/activity/", reports_api.ActivityQuery),
+    ],
+)
+def test_the_schema_documents_the_reports_query_parameters_as_they_are_read(
+    school: School2, path: str, query: type[serializers.Serializer]
+) -> None:
+    paths = school.client("admin").get("/api/schema/?format=json").json()["paths"]
+    documented = {
+        parameter["name"]: parameter
+        for parameter in paths[path]["get"]["parameters"]
+        if parameter["in"] == "query"
+    }
+    fields = query().fields
+    assert set(documented) == set(fields)
+    for name, field in fields.items():
+        parameter = documented[name]
+        assert parameter.get("required", False) == field.required, name
+        assert parameter["description"] == field.help_text, name
+        if isinstance(field, reports_api.IdParam):
+            assert parameter["schema"] == {
+                "type": "integer",
+                "minimum": field.min_value,
+                "maximum": field.max_value,
+            }, name
+        else:
+            assert parameter["schema"] == {"type": "string", "format": "date-time"}, name
