@@ -119,10 +119,10 @@ class _Learner:
 
 @dataclass
 class _World:
-    """What every turn needs: the seed and the demo bank by question id."""
+    """What every turn needs: the demo bank and each question's difficulty, by question id."""
 
-    seed: int
     bank: dict[int, DemoQuestion]
+    difficulty: dict[int, float]
 
 
 # --- pure planning --------------------------------------------------------------------------------
@@ -152,9 +152,11 @@ def assign_profiles(usernames: Sequence[str], rng: random.Random) -> dict[str, P
     return {u: PROFILES[n] for u, n in zip(usernames, names, strict=True)}
 
 
-def question_difficulty(question_id: int, seed: int) -> float:
-    """A fixed per-question offset, so item analysis finds easy and hard questions."""
-    return random.Random(f"{seed}:question:{question_id}").uniform(-0.12, 0.12)
+def question_difficulty(chapter: str, order: int, seed: int) -> float:
+    """A fixed per-question offset, so item analysis finds easy and hard questions. Drawn for the
+    question's place in the course, not its id: ids depend on what the database held before (a
+    test suite's earlier rows), and the same seed and dates must give the same history."""
+    return random.Random(f"{seed}:question:{chapter}:{order}").uniform(-0.12, 0.12)
 
 
 def wrong_answer(content: QuestionContent, demo: DemoQuestion | None, rng: random.Random) -> str:
@@ -210,7 +212,7 @@ def simulate_history(*, days: int, seed: int = 2026, today: date | None = None) 
         return outcome
 
     chapters = list(Chapter.objects.filter(course=demo_course()).order_by("order", "pk"))
-    bank = _demo_questions(chapters)
+    rows = _question_places(chapters)
     today = today or timezone.localdate()
     day_list = school_days(days=days, today=today)
     opens = chapter_opens(len(chapters), len(day_list))
@@ -220,7 +222,10 @@ def simulate_history(*, days: int, seed: int = 2026, today: date | None = None) 
     for learner in learners:
         outcome.profiles[learner.profile.name] = outcome.profiles.get(learner.profile.name, 0) + 1
 
-    world = _World(seed=seed, bank=bank)
+    world = _World(
+        bank=_demo_questions(rows),
+        difficulty={pk: question_difficulty(title, order, seed) for pk, title, order in rows},
+    )
     with _relaxed_commits():
         for index, day in enumerate(day_list):
             open_chapters = [c for c, at in zip(chapters, opens, strict=True) if at <= index]
@@ -275,14 +280,19 @@ def _learners(students: Sequence[Any], seed: int) -> list[_Learner]:
     return learners
 
 
-def _demo_questions(chapters: Sequence[Chapter]) -> dict[int, DemoQuestion]:
+def _question_places(chapters: Sequence[Chapter]) -> list[tuple[int, str, int]]:
+    """(question id, chapter title, order) of the chapters' questions."""
+    titles = {c.pk: c.title for c in chapters}
+    rows = Question.objects.filter(chapter__in=chapters).values_list("pk", "chapter_id", "order")
+    return [(pk, titles[chapter_id], order) for pk, chapter_id, order in rows]
+
+
+def _demo_questions(places: Sequence[tuple[int, str, int]]) -> dict[int, DemoQuestion]:
     """Question id -> its entry in the demo bank (seed_demo puts entry n at order n)."""
     by_title = {c.title: c for c in CHAPTERS}
     bank = {}
-    rows = Question.objects.filter(chapter__in=chapters).values_list("pk", "chapter_id", "order")
-    titles = {c.pk: c.title for c in chapters}
-    for pk, chapter_id, order in rows:
-        demo_chapter = by_title.get(titles[chapter_id])
+    for pk, title, order in places:
+        demo_chapter = by_title.get(title)
         if demo_chapter is not None and 1 <= order <= len(demo_chapter.questions):
             bank[pk] = demo_chapter.questions[order - 1]
     return bank
@@ -366,7 +376,7 @@ def _turn(
             actor=learner.user, quiz_id=quiz.id, command_id=learner.command_id(), now=now
         )
         return result, now
-    chance = skill + question_difficulty(content.id, world.seed)
+    chance = skill + world.difficulty.get(content.id, 0.0)
     if rng.random() < min(0.97, max(0.1, chance)):
         answer = right_answer(content, rng)
     else:
