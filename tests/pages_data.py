@@ -85,3 +85,18 @@ def right_answer(quiz_id: Any, *, comma: bool = False) -> str:
 
 def answer_events(quiz_id: Any) -> list[Any]:
     return [e for e in quiz_stream(quiz_id) if e.type.startswith("quiz.QuestionAnswered")]
+
+
+# A multiple-choice question whose boxes in the admin have several lines (a browser posts their
+# line breaks as CRLF): the question admin's tests of an unchanged save.
+MULTI_LINE_CHOICE_QUESTION: dict[str, Any] = {
+    "kind": "choice",
+    "text": "Which of these is 3/4?\nPick every one that is.",
+    "choices": [
+        {"key": "A", "text": "0.75"},
+        {"key": "B", "text": "1/2"},
+        {"key": "C", "text": "6/8"},
+    ],
+    "accepted_answers": ["A", "C"],
+    "worked_answer": "3/4 = 0.75\n3/4 = 6/8",
+}

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
 
 from quiz import services
 from quiz.content import create_question
 from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
+from tests.held_open import held_open
 
 QUIZ_STATE_FIELDS = {"id", "chapter", "status", "streak", "streak_goal", "stuck", "version"}
 EVENT_FIELDS = {
@@ -276,35 +275,23 @@ def test_a_quiz_whose_start_commits_late_is_listed_to_a_client_catching_up(
     meets it (on the next page it was not there yet, and on the first it sorts below a quiz the
     client holds)."""
     student, client = school.users["student1"], school.client("student1")
-    started, release = threading.Event(), threading.Event()
-    late: dict[str, Any] = {}
 
-    def start_late() -> None:
-        try:
-            with transaction.atomic():
-                late["quiz"] = services.start_quiz(
-                    actor=student, chapter_id=school.chapters["choices"].pk, command_id=uuid.uuid4()
-                ).quiz.id
-                started.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
+    def start_late() -> str:
+        return str(
+            services.start_quiz(
+                actor=student, chapter_id=school.chapters["choices"].pk, command_id=uuid.uuid4()
+            ).quiz.id
+        )
 
     # given a start whose transaction stays open, and a later start that commits first
-    thread = threading.Thread(target=start_late)
-    thread.start()
     held: list[str] = []
-    try:
-        assert started.wait(timeout=30)
+    with held_open(start_late) as late:
         later = start(Recorder(client), school.chapters["words"].pk)["id"]
         # when a client catches up while the first start is still open, then again after it
         catch_up(client, held)
-    finally:
-        release.set()
-        thread.join(timeout=30)
     catch_up(client, held)
     # then it holds both quizzes, the later start first
-    assert held == [later, str(late["quiz"])]
+    assert held == [later, late]
 
 
 def test_a_next_page_link_names_no_scheme_or_host(school: School2) -> None:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import ast
 import logging
-import os
 import re
 import socket
-import subprocess
-import sys
 import textwrap
 import time
 import uuid
@@ -27,6 +24,7 @@ from studyflow import api
 from studyflow.api import OutageLog, broker_ok
 from studyflow.outages import Note, Outage, follow
 from tests.conftest import skip_without_service
+from tests.fresh_python import stderr_of
 from tests.studyflow.test_settings import load_settings
 
 
@@ -243,27 +241,16 @@ def test_a_hanging_redis_cache_is_down_after_a_moment(silent_redis: str) -> None
 
 # --- what Django's own request log adds -----------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def site_log_while_the_database_is_down(code: str) -> str:
     """Run `code` in a fresh process with the site's own settings and logging (settings.LOGGING)
     and a database nobody answers on (port 1); its log (stderr)."""
-    done = subprocess.run(
-        [sys.executable, "-c", "import django\ndjango.setup()\n" + textwrap.dedent(code)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "studyflow.settings",
-            "DATABASE_URL": "postgres://root@127.0.0.1:1/studyflow",
-            "CACHE_URL": "",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return stderr_of(
+        "import django\ndjango.setup()\n" + textwrap.dedent(code),
+        DJANGO_SETTINGS_MODULE="studyflow.settings",
+        DATABASE_URL="postgres://root@127.0.0.1:1/studyflow",
+        CACHE_URL="",
     )
-    assert done.returncode == 0, done.stderr
-    return done.stderr
 
 
 def test_a_probe_while_the_database_is_down_is_logged_once_not_by_django_too() -> None:

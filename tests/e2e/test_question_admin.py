@@ -11,7 +11,7 @@ import pytest
 
 from quiz.content import create_question
 from quiz.models import Question
-from tests.pages_data import PASSWORD, make_chapter, make_user
+from tests.pages_data import MULTI_LINE_CHOICE_QUESTION, PASSWORD, make_chapter, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,18 +65,7 @@ def test_saving_an_unchanged_question_of_several_lines_logs_no_change(
     boss.is_superuser = True
     boss.save()
     chapter = make_chapter(title="Three quarters", questions=0)
-    question = create_question(
-        chapter=chapter,
-        kind="choice",
-        text="Which of these is 3/4?\nPick every one that is.",
-        choices=[
-            {"key": "A", "text": "0.75"},
-            {"key": "B", "text": "1/2"},
-            {"key": "C", "text": "6/8"},
-        ],
-        accepted_answers=["A", "C"],
-        worked_answer="3/4 = 0.75\n3/4 = 6/8",
-    )
+    question = create_question(chapter=chapter, **MULTI_LINE_CHOICE_QUESTION)
     page = new_page()
     login(page, "boss", PASSWORD)
     page.goto(f"/admin/quiz/question/{question.pk}/change/")

@@ -31,6 +31,7 @@ from events.store import (
     settle,
     stream_version,
 )
+from tests.held_open import held_open
 
 pytestmark = [
     pytest.mark.skipif(
@@ -175,27 +176,10 @@ def test_a_cursor_never_passes_an_event_that_commits_late() -> None:
     settle()
     start = read_all(None, limit=100_000).cursor
     slow, fast = new_stream(), new_stream()
-    appended, release = threading.Event(), threading.Event()
-
-    def slow_writer() -> None:
-        try:
-            with transaction.atomic():
-                append(slow, [event(1)], NO_STREAM)
-                appended.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=slow_writer)
-    thread.start()
-    try:
-        assert appended.wait(timeout=30)
+    with held_open(lambda: append(slow, [event(1)], NO_STREAM)):
         append(fast, [event(2)], NO_STREAM)  # commits first, with a later transaction id
         page = read_all(start)
         assert [e.stream_id for e in page.events] == []  # held back behind the open transaction
-    finally:
-        release.set()
-        thread.join(timeout=30)
     settle()
 
     page = read_all(page.cursor)
@@ -204,7 +188,6 @@ def test_a_cursor_never_passes_an_event_that_commits_late() -> None:
 
 def test_the_safe_horizon_in_a_query_holds_back_a_late_commit_like_safe_horizon() -> None:
     slow, fast = new_stream(), new_stream()
-    appended, release = threading.Event(), threading.Event()
 
     def below(horizon: int | SafeHorizon) -> list[str]:
         """The two streams' events below `horizon`, newest first (as the quiz list reads)."""
@@ -212,25 +195,10 @@ def test_the_safe_horizon_in_a_query_holds_back_a_late_commit_like_safe_horizon(
         newest_first = rows.order_by("-transaction_id", "-position")
         return list(newest_first.values_list("stream_id", flat=True))
 
-    def slow_writer() -> None:
-        try:
-            with transaction.atomic():
-                append(slow, [event(1)], NO_STREAM)
-                appended.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=slow_writer)
-    thread.start()
-    try:
-        assert appended.wait(timeout=30)
+    with held_open(lambda: append(slow, [event(1)], NO_STREAM)):
         append(fast, [event(2)], NO_STREAM)  # commits first, with a later transaction id
         # while the slow one is open, neither is below the horizon: not the fast one either
         assert below(SafeHorizon()) == [] == below(safe_horizon())
-    finally:
-        release.set()
-        thread.join(timeout=30)
     settle()
 
     assert below(SafeHorizon()) == [fast, slow] == below(safe_horizon())

@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import textwrap
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ import pytest
 from django.test import Client
 
 from studyflow.logs import NoTracebackForClientErrors, utc_moment
+from tests.fresh_python import stderr_of
 from tests.projection_support import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,16 +38,7 @@ def stamped_now(line: str, *, at_start: bool = True) -> bool:
 
 def run_python(code: str) -> str:
     """Run code in a fresh process, in Amsterdam's time zone whatever the machine's; its stderr."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=ROOT,
-        env={**os.environ, "TZ": "Europe/Amsterdam", "TIME_ZONE": "Europe/Amsterdam"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stderr
+    return stderr_of(code, TZ="Europe/Amsterdam", TIME_ZONE="Europe/Amsterdam")
 
 
 def test_a_moment_is_written_in_utc_with_a_z() -> None:

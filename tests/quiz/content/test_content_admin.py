@@ -9,6 +9,7 @@ from django.urls import reverse
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, create_question, revise_question
 from quiz.models import MAX_ORDER, Chapter, Course, Question
+from tests.pages_data import MULTI_LINE_CHOICE_QUESTION
 from tests.saved_meanwhile import saved_meanwhile
 
 pytestmark = pytest.mark.django_db
@@ -988,17 +989,7 @@ def as_a_browser_sends(data):
 
 
 def multi_line_choice_question(make_question):
-    return make_question(
-        kind="choice",
-        text="Which of these is 3/4?\nPick every one that is.",
-        choices=[
-            {"key": "A", "text": "0.75"},
-            {"key": "B", "text": "1/2"},
-            {"key": "C", "text": "6/8"},
-        ],
-        accepted_answers=["A", "C"],
-        worked_answer="3/4 = 0.75\n3/4 = 6/8",
-    )
+    return make_question(**MULTI_LINE_CHOICE_QUESTION)
 
 
 def unchanged_choice_form(question):
