@@ -569,7 +569,11 @@ def question_table(
 ) -> list[QuestionReport]:
     """Every question of a chapter with its statistics, overall or for the given students (a
     class); in the chapter's order. The median is only known overall (None for a class). A draft
-    is left out until it has statistics (it was live once)."""
+    is left out until it has statistics (it was live once).
+
+    A question's figures follow it: they are read by the ids of the chapter's questions now, not
+    by the chapter the read-model rows were filed under (the chapter of their first event), so a
+    question staff moved to another chapter takes all its answers to that chapter's table."""
     questions = list(
         Question.objects.filter(chapter_id=chapter_id)
         .order_by("order", "pk")
@@ -578,7 +582,8 @@ def question_table(
     drafts = {q for q, _, live in questions if not live}
     texts = question_texts(q for q, _, _ in questions)
     reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order, _ in questions}
-    per_student = QuestionStudent.objects.filter(chapter_id=chapter_id)
+    ids = list(reports)
+    per_student = QuestionStudent.objects.filter(question_id__in=ids)
     counters = {name: Sum(name) for name in QUESTION_COUNTERS}
     totals: Iterable[dict[str, Any]]
     if students is not None:
@@ -590,7 +595,7 @@ def question_table(
         )
     else:
         totals = (
-            QuestionStats.objects.filter(chapter_id=chapter_id)
+            QuestionStats.objects.filter(question_id__in=ids)
             .values("question_id")
             .annotate(
                 **counters,
@@ -599,34 +604,34 @@ def question_table(
             )
         )
     for total in totals:
-        report = reports.setdefault(total["question_id"], QuestionReport(total["question_id"]))
+        report = reports[total["question_id"]]
         for name in (*QUESTION_COUNTERS, "first_tries", "first_try_correct"):
             setattr(report, name, total[name] or 0)
     if students is None:
         histograms: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for question_id, seconds, count in QuestionDuration.objects.filter(
-            question_id__in=list(reports)
+            question_id__in=ids
         ).values_list("question_id", "seconds", "count"):
             histograms[question_id][seconds] += count
         for question_id, histogram in histograms.items():
             reports[question_id].median_seconds = analysis.median_from_histogram(histogram)
-    for question_id, value in discrimination(chapter_id, students).items():
-        if question_id in reports:
-            reports[question_id].discrimination = value
+    for question_id, value in discrimination(ids, students).items():
+        reports[question_id].discrimination = value
     shown = (r for r in reports.values() if r.question not in drafts or r.assigned)
     return sorted(shown, key=lambda r: (r.order, r.question))
 
 
 # The discrimination index in one statement: per student the first-try score on the whole chapter
 # (window sums), per row the score on the rest, then PostgreSQL's corr() per question. Undefined
-# (NULL) with fewer than two students or when either side is constant (checked exactly).
+# (NULL) with fewer than two students or when either side is constant (checked exactly). The
+# chapter is its questions now (see question_table), not the chapter_id the rows were filed under.
 _DISCRIMINATION_SQL = """
 WITH t AS (
     SELECT question_id, first_try_correct::int AS x,
            sum(first_try_correct::int) OVER (PARTITION BY student_id) AS c,
            count(*) OVER (PARTITION BY student_id) AS n
     FROM {table}
-    WHERE chapter_id = %s AND first_try_correct IS NOT NULL {students}
+    WHERE question_id = ANY(%s) AND first_try_correct IS NOT NULL {students}
 ), s AS (
     SELECT question_id, x::float8 AS x, (c - x)::float8 / (n - 1) AS y FROM t WHERE n > 1
 )
@@ -637,19 +642,26 @@ FROM s GROUP BY question_id
 
 
 def discrimination(
-    chapter_id: int, students: Collection[int] | None = None
+    questions: Collection[int], students: Collection[int] | None = None
 ) -> dict[int, float | None]:
-    """The discrimination index of every question of a chapter (see reporting.analysis)."""
+    """The discrimination index of every question of a chapter, given as its questions' ids (see
+    reporting.analysis)."""
+    if not questions:
+        return {}
     if connection.vendor == "postgresql":
         sql = _DISCRIMINATION_SQL.format(
             table=connection.ops.quote_name(QuestionStudent._meta.db_table),
             students="" if students is None else "AND student_id = ANY(%s)",
         )
-        params: list[Any] = [chapter_id] if students is None else [chapter_id, list(students)]
+        params: list[Any] = [list(questions)]
+        if students is not None:
+            params.append(list(students))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return {question: value for question, value in cursor.fetchall()}
-    rows = QuestionStudent.objects.filter(chapter_id=chapter_id).exclude(first_try_correct=None)
+    rows = QuestionStudent.objects.filter(question_id__in=list(questions)).exclude(
+        first_try_correct=None
+    )
     if students is not None:
         rows = rows.filter(student_id__in=list(students))
     tries = rows.values_list("student_id", "question_id", "first_try_correct")
