@@ -150,7 +150,8 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         # Django's own refusals met while DRF reads the request (a body over the size cap, over
         # 1,000 query parameters): answered here in the API's shape, also with DEBUG on, where
         # Django would show its HTML debug page. Its security log still hears of them, a client
-        # over a size limit as a warning (studyflow.logs.CLIENT_REFUSALS): not a fault of ours.
+        # over a size limit (or the like) as a warning (studyflow.logs.CLIENT_REFUSALS): not a
+        # fault of ours.
         level = logging.WARNING if isinstance(exc, CLIENT_REFUSALS) else logging.ERROR
         logging.getLogger(f"django.security.{type(exc).__name__}").log(level, "%s", exc)
         if isinstance(exc, RequestDataTooBig):

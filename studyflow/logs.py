@@ -12,12 +12,20 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 
-# Django's refusals of a request over its size limits (DATA_UPLOAD_MAX_MEMORY_SIZE,
-# DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_NUMBER_FILES): one client's mistake, answered with
-# a 400 or 413, not a fault of ours. Each is logged under django.security.<its name>.
-CLIENT_REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+# Django's refusals of a request for what the client sent, answered with a 400 or 413, not a fault
+# of ours: over its size limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS,
+# DATA_UPLOAD_MAX_NUMBER_FILES), or a Host header not in ALLOWED_HOSTS (a scanner trying the
+# machine's address, a stale DNS name). Each is logged under django.security.<its name>. Django's
+# other SuspiciousOperations stay errors: a redirect or file path it refused is our code's doing,
+# and a multipart body its parser got stuck on may be its own bug, as its message says.
+CLIENT_REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, DisallowedHost)
 
 
 def utc_moment(created: float) -> str:
@@ -46,9 +54,10 @@ class NoTracebackForClientErrors(logging.Filter):
 
 class ClientRefusalsAreWarnings(logging.Filter):
     """Django logs its own refusals (CLIENT_REFUSALS, met before a DRF view runs, such as a form
-    post over the size cap) as an ERROR with a traceback: one client's oversized request paged an
-    operator alerting on errors. A WARNING on one line, under the same logger name, so that a
-    filter on the security loggers still finds it."""
+    post over the size cap or a request for another host) as an ERROR with a traceback: one
+    client's oversized request, or a scanner's, paged an operator alerting on errors. A WARNING on
+    one line, under the same logger name, so that a filter on the security loggers still finds
+    it (a flood of them is worth seeing, though not worth a page)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno > logging.WARNING:

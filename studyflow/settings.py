@@ -381,7 +381,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.
         "kombu.connection": {"level": "ERROR"},
-        # A client over Django's size limits: a warning, not an error (studyflow.logs).
+        # A client over Django's size limits or naming another host: a warning, not an error
+        # (studyflow.logs).
         **{
             f"django.security.{refusal.__name__}": {"filters": ["client_refusals"]}
             for refusal in CLIENT_REFUSALS

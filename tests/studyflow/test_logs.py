@@ -1,5 +1,5 @@
-"""The log: every process's lines stamped in UTC with a Z; a client's 403 is one line, a fault of
-ours keeps its traceback."""
+"""The log: every process's lines stamped in UTC with a Z; a client's 403, or a request for
+another host, is one line; a fault of ours keeps its traceback."""
 
 from __future__ import annotations
 
@@ -36,9 +36,10 @@ def stamped_now(line: str, *, at_start: bool = True) -> bool:
     return abs(datetime.now(UTC) - moment) < timedelta(minutes=1)
 
 
-def run_python(code: str) -> str:
-    """Run code in a fresh process, in Amsterdam's time zone whatever the machine's; its stderr."""
-    return stderr_of(code, TZ="Europe/Amsterdam", TIME_ZONE="Europe/Amsterdam")
+def run_python(code: str, **env: str) -> str:
+    """Run code in a fresh process, in Amsterdam's time zone whatever the machine's (and `env`);
+    its stderr."""
+    return stderr_of(code, TZ="Europe/Amsterdam", TIME_ZONE="Europe/Amsterdam", **env)
 
 
 def test_a_moment_is_written_in_utc_with_a_z() -> None:
@@ -162,6 +163,32 @@ def test_a_form_over_the_size_cap_is_a_warning_on_one_line(
     said = [(r.name, r.levelname, bool(r.exc_info)) for r in caplog.records]
     assert ("django.security.RequestDataTooBig", "WARNING", False) in said
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], said
+
+
+def test_a_request_for_another_host_is_one_warning_line() -> None:
+    # A scanner trying the machine's address: Django refuses it (400) and logs the refusal at
+    # ERROR with a traceback, which the site's logging makes a one-line warning under its name.
+    # In a fresh process with DEBUG off, as in production: the log the operator reads.
+    stderr = run_python(
+        """
+        import django
+        django.setup()
+        from django.test import Client
+        page = Client(HTTP_HOST="scanner.example").get("/login/")
+        assert page.status_code == 400 and b"Bad Request (400)" in page.content, page
+        api = Client(HTTP_HOST="scanner.example").get("/api/courses/")
+        assert api.status_code == 400 and api.json()["code"] == "bad_request", api
+        """,
+        DEBUG="0",
+        SECRET_KEY="a-key-for-this-test-only-" + "x" * 40,
+    )
+    lines = stderr.splitlines()
+    assert len(lines) == 2, stderr
+    said = (
+        " WARNING django.security.DisallowedHost: Invalid HTTP_HOST header: 'scanner.example'."
+        " You may need to add 'scanner.example' to ALLOWED_HOSTS."
+    )
+    assert all(stamped_now(line) and line.endswith(said) for line in lines), stderr
 
 
 def test_an_error_keeps_its_traceback() -> None:
