@@ -67,6 +67,33 @@ def errors(*codes: int) -> dict[int | str, OpenApiResponse]:
     }
 
 
+# Every 429 and 503 the API sends says how long to wait (the exception handler's Throttled and
+# ServiceUnavailable, the health check, a database outage met before a view): declared here once
+# for each such response in the schema, a view's own or one added later, so that no view can
+# forget it.
+RETRY_AFTER_STATUSES = ("429", "503")
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def retry_after_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A postprocessing hook (settings SPECTACULAR_SETTINGS): the schema with the Retry-After
+    header (components/headers/RetryAfter) on every 429 and 503 response."""
+    result.setdefault("components", {}).setdefault("headers", {})["RetryAfter"] = RETRY_AFTER
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, Mapping):  # a path's own parameters or summary
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if str(code) in RETRY_AFTER_STATUSES:
+                    headers = response.setdefault("headers", {})
+                    headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+    return result
+
+
 def query_params(request: Request, query: type[serializers.Serializer]) -> dict[str, Any]:
     """The request's query parameters as `query` (a serializer of them) reads them. A bad one is
     answered as bad input in a body is: 400 `invalid`, its messages under `errors` by its name."""

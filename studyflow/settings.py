@@ -283,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     },
     # A quiz id in any case (studyflow.converters) is still a UUID to clients.
     "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # the default, kept
+        # Retry-After on every 429 and 503, declared once rather than by each view.
+        "studyflow.api.retry_after_headers",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

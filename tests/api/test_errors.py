@@ -301,6 +301,30 @@ def test_the_schema_documents_the_reports_503_as_the_rest_of_the_api_does(school
         assert paths[path]["get"]["responses"]["503"] == courses_503, path
 
 
+def test_the_schema_declares_retry_after_on_every_429_and_503(school: School2) -> None:
+    # Every 429 and 503 the API sends has Retry-After in whole seconds (the exception handler,
+    # the health check): the schema says so as a header, not only in the description's words.
+    schema = school.client("admin").get("/api/schema/?format=json").json()
+    declared = schema["components"]["headers"]["RetryAfter"]
+    assert declared["schema"] == {"type": "integer", "minimum": 1}
+    assert declared["required"] is True
+    waits = {
+        (path, method, code): response.get("headers", {}).get("Retry-After")
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if code in ("429", "503")
+    }
+    # the log-in's and the commands' 429s, the API's 503s and the health check's own
+    assert ("/api/auth/token/", "post", "429") in waits
+    assert ("/api/quizzes/{quiz_id}/answer/", "post", "429") in waits
+    assert ("/api/courses/", "get", "503") in waits
+    assert ("/api/health/", "get", "503") in waits
+    assert all(
+        header == {"$ref": "#/components/headers/RetryAfter"} for header in waits.values()
+    ), waits
+
+
 def test_the_schema_says_a_student_may_read_their_own_answers(school: School2) -> None:
     # access.student_for: a student is answered 200 for themself and 404 for another, so the 403
     # is for callers of no role only, and must not say teachers and staff alone are let in.
