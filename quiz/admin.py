@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.forms.utils import pretty_name
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -98,7 +99,20 @@ class AnswerLinesField(TextBoxField):
         return parse_answer_lines(text)
 
 
-class LastWhenEmptyForm(forms.ModelForm):
+class LabelledAsShown(forms.ModelForm):
+    """Each field labelled as the form shows it, also in the object's History: Django's history
+    names a field by its label, and a field the form declares (not the model's) has none, so
+    "Changed Live for students and accepted_answers." mixed the label of one with the name of the
+    other. The page shows such a field by its name made readable: so does the history now."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.label is None:
+                field.label = pretty_name(name)
+
+
+class LastWhenEmptyForm(LabelledAsShown):
     """A new course or chapter: an empty number puts it after the others (the model's 0 put it
     before them, above "Math basics" on every student's dashboard). A number given is kept."""
 
@@ -121,7 +135,7 @@ class ChapterForm(LastWhenEmptyForm):
     goes_after = "the course's last chapter"
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(LabelledAsShown):
     text = TextBoxField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
     choices = ChoiceLinesField(
         required=False,

@@ -80,12 +80,13 @@ def test_saving_an_unchanged_question_of_several_lines_logs_no_change(
     question.refresh_from_db()
     assert question.current_revision == 1
 
-    # and a change to one line of the choices is logged as that, in a new revision
+    # and a change to one line of the choices is logged as that (by the box's label, as the
+    # form shows it), in a new revision
     page.goto(f"/admin/quiz/question/{question.pk}/change/")
     page.get_by_label("Choices").fill("A: 0.75\nB: 1/3\nC: 6/8")
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue editing").click()
     page.goto(f"/admin/quiz/question/{question.pk}/history/")
-    assert page.locator("#change-history tbody tr").last.inner_text().endswith("Changed choices.")
+    assert page.locator("#change-history tbody tr").last.inner_text().endswith("Changed Choices.")
     question.refresh_from_db()
     assert question.current_revision == 2

@@ -1004,10 +1004,13 @@ def unchanged_choice_form(question):
     )
 
 
-def last_change_of(question):
+def last_change_of(row):
+    """The last message of a question's, chapter's or course's History."""
     from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
-    entry = LogEntry.objects.filter(object_id=str(question.pk)).latest("pk")
+    kind = ContentType.objects.get_for_model(row)
+    entry = LogEntry.objects.filter(content_type=kind, object_id=str(row.pk)).latest("pk")
     return entry.get_change_message()
 
 
@@ -1028,7 +1031,7 @@ def test_changing_one_line_of_the_choices_is_logged_and_revised(staff_client, ma
     data["choices"] = "A: 0.75\nB: 1/3\nC: 6/8"
     response = staff_client.post(change_url(question), as_a_browser_sends(data))
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert last_change_of(question) == "Changed choices."
+    assert last_change_of(question) == "Changed Choices."
     question.refresh_from_db()
     assert question.current_revision == 2
     assert question.revisions.get(revision=2).choices[1] == {"key": "B", "text": "1/3"}
@@ -1066,3 +1069,69 @@ def test_a_text_saved_with_crlf_before_is_unchanged_by_an_unchanged_save(
     assert last_change_of(question) == "No fields changed."
     question.refresh_from_db()
     assert question.current_revision == 2
+
+
+# --- the history names fields as the form does -------------------------------------------------
+
+
+def test_the_history_names_the_questions_fields_as_the_form_does(staff_client, make_question):
+    # given a question
+    question = make_question(order=1)
+    # when staff draft it and add an accepted answer
+    data = form_data(question, accepted_answers="3/4\n0.75\n0,75")  # "live" left unticked
+    response = staff_client.post(change_url(question), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # then its History names both fields by their labels on the form (it said "Changed Live for
+    # students and accepted_answers.": one label, one field name)
+    assert last_change_of(question) == "Changed Live for students and Accepted answers."
+    # and so for every field of the form
+    data = form_data(
+        question,
+        order=2,
+        live="on",
+        text="Calculate 1/3 + 1/3.",
+        accepted_answers="2/3",
+        worked_answer="1/3 + 1/3 = 2/3",
+    )
+    response = staff_client.post(change_url(question), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    form = staff_client.get(change_url(question)).context["adminform"].form
+    shown = [form[name].label for name in ("order", "live", "text", "accepted_answers")]
+    assert last_change_of(question) == (
+        "Changed Order, Live for students, Text, Accepted answers and Worked answer."
+    )
+    assert shown == ["Order", "Live for students", "Text", "Accepted answers"]
+    choice = multi_line_choice_question(make_question)
+    data = unchanged_choice_form(choice) | {"choices": "A: 0.75\nB: 1/3\nC: 6/8", "live": ""}
+    response = staff_client.post(change_url(choice), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert last_change_of(choice) == "Changed Live for students and Choices."
+
+
+def test_the_history_of_a_chapter_and_a_course_names_fields_as_the_form_does(
+    staff_client, chapter, make_question
+):
+    # given a chapter with two questions, in a course
+    first, second = make_question(order=1), make_question(order=2)
+    # when its page changes its streak goal and renumbers and drafts a question
+    data = chapter_form_data(chapter, [(first, 1), (second, 3)]) | {"streak_goal": 2}
+    del data["questions-1-live"]
+    response = staff_client.post(reverse("admin:quiz_chapter_change", args=[chapter.pk]), data)
+    assert response.status_code == 302
+    second.refresh_from_db()  # "Question 2 (Fractions #3)"
+    # then its History names each field by its label on the page, the rows' too
+    assert last_change_of(chapter) == (
+        f"Changed Streak goal. Changed Order and Live for students for question “{second}”."
+    )
+    # and so does the course's, for its chapter rows
+    course = chapter.course
+    rows = {"title": "Numbers", "order": 3, "chapters-TOTAL_FORMS": "1"}
+    rows |= {"chapters-INITIAL_FORMS": "1", "chapters-0-id": chapter.pk}
+    rows |= {"chapters-0-course": course.pk, "chapters-0-title": "Fractions and decimals"}
+    rows |= {"chapters-0-order": 1, "chapters-0-streak_goal": 4}
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    assert response.status_code == 302
+    chapter.refresh_from_db()
+    assert last_change_of(course) == (
+        f"Changed Title and Order. Changed Title and Streak goal for chapter “{chapter}”."
+    )
