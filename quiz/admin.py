@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.forms.utils import pretty_name
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,8 +31,6 @@ from quiz.content import (
     revise_question,
 )
 from quiz.models import (
-    MAX_STREAK_GOAL,
-    MIN_STREAK_GOAL,
     Chapter,
     CommandOutcome,
     Course,
@@ -97,6 +97,37 @@ class ChoiceLinesField(TextBoxField):
 class AnswerLinesField(TextBoxField):
     def read(self, text: str) -> list[str]:
         return parse_answer_lines(text)
+
+
+def bounds_of(db_field: models.Field[Any, Any]) -> dict[str, Any]:
+    """A number form field's arguments that hold it to its model field's bounds: the tightest of
+    its validators (a number's, beside a positive integer's 0 and the database's 2,147,483,647),
+    each refused with its validator's message, as the model would."""
+    if not isinstance(db_field, models.IntegerField):
+        return {}
+    lowest = [v for v in db_field.validators if isinstance(v, MinValueValidator)]
+    highest = [v for v in db_field.validators if isinstance(v, MaxValueValidator)]
+    bounds: dict[str, Any] = {}
+    refusals: dict[str, Any] = {}
+    for argument, limit in (
+        ("min_value", max(lowest, key=lambda v: v.limit_value, default=None)),
+        ("max_value", min(highest, key=lambda v: v.limit_value, default=None)),
+    ):
+        if limit is not None:
+            bounds[argument] = limit.limit_value
+            refusals[argument] = limit.message
+    return {**bounds, "error_messages": refusals} if bounds else {}
+
+
+class NumbersInTheirBounds:
+    """An admin (or inline) whose number inputs say their model's bounds to the browser, as min
+    and max: a course's, chapter's or question's number (0..MAX_ORDER), a chapter's streak goal
+    (1..20). Without them the inputs' arrows went past the bounds, which only the server then
+    refused; the form refuses them with the model's own messages."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs = {**bounds_of(db_field), **kwargs}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class LabelledAsShown(forms.ModelForm):
@@ -287,7 +318,7 @@ class NamesSchools:
 
 
 @admin.register(Question)
-class QuestionAdmin(NamesSchools, FormAgainWhenTaken):
+class QuestionAdmin(NamesSchools, NumbersInTheirBounds, FormAgainWhenTaken):
     form = QuestionForm
     inlines = [RevisionInline]
     # The wording right after the id: it is what a row is looked for by. Short heads (Django's
@@ -528,18 +559,15 @@ class OneLineField(forms.CharField):
 
 
 class ChapterFields:
-    """The streak goal's field says its bounds (1..20) to the browser too: the number input's
-    arrows went down to 0, which only the server then refused. Titles are kept on one line."""
+    """A chapter's title is kept on one line."""
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "streak_goal":
-            kwargs.update(min_value=MIN_STREAK_GOAL, max_value=MAX_STREAK_GOAL)
         if db_field.name == "title":
             kwargs.update(form_class=OneLineField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class ChapterInline(ChapterFields, admin.TabularInline):
+class ChapterInline(ChapterFields, NumbersInTheirBounds, admin.TabularInline):
     model = Chapter
     formset = CourseChaptersFormSet
     extra = 0
@@ -563,7 +591,7 @@ class ChapterInline(ChapterFields, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(FormAgainWhenTaken, KeepsItsQuestions):
+class CourseAdmin(NumbersInTheirBounds, FormAgainWhenTaken, KeepsItsQuestions):
     form = CourseForm
     list_display = ["title", "school", "order"]
     list_filter = ["school"]
@@ -645,7 +673,7 @@ class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
         Question.objects.filter(pk__in=renumbered).update(order=F("order") + past)
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(NumbersInTheirBounds, admin.TabularInline):
     model = Question
     formset = ChapterQuestionsFormSet
     extra = 0
@@ -668,7 +696,9 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(NamesSchools, ChapterFields, FormAgainWhenTaken, KeepsItsQuestions):
+class ChapterAdmin(
+    NamesSchools, ChapterFields, NumbersInTheirBounds, FormAgainWhenTaken, KeepsItsQuestions
+):
     form = ChapterForm
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]

@@ -347,6 +347,39 @@ def test_the_chapter_page_renumbers_questions_at_the_highest_numbers(staff_clien
     }
 
 
+def number_inputs(page, name):
+    """The `name` inputs of an admin page, its rows' ("chapters-0-order") and its new rows'
+    template ("chapters-__prefix__-order") too."""
+    return re.findall(rf'<input [^>]*name="(?:[\w]+-(?:\d+|__prefix__)-)?{name}"[^>]*>', page)
+
+
+def test_every_number_input_says_its_bounds_to_the_browser(staff_client, chapter, make_question):
+    # given a course with a chapter of two questions
+    questions = make_question(order=1), make_question(order=2)
+    course = chapter.course
+    # when staff open each page that numbers a course, chapter or question, then each number's
+    # input says the model's bounds (its arrows went past the highest, which only the server
+    # then refused), on the page's own number and on each row's
+    pages = {
+        reverse("admin:quiz_question_add"): 1,
+        change_url(questions[0]): 1,
+        reverse("admin:quiz_chapter_add"): 1,
+        reverse("admin:quiz_chapter_change", args=[chapter.pk]): 3,  # its own and 2 rows
+        reverse("admin:quiz_course_add"): 2,  # its own and a new chapter row's template
+        reverse("admin:quiz_course_change", args=[course.pk]): 3,  # and its chapter's row
+    }
+    for url, count in pages.items():
+        inputs = number_inputs(staff_client.get(url).content.decode(), "order")
+        assert len(inputs) == count, (url, inputs)
+        for number in inputs:
+            assert 'type="number"' in number and 'min="0"' in number, (url, number)
+            assert f'max="{MAX_ORDER}"' in number, (url, number)
+    # and so does each chapter's streak goal in the course page's rows (its own page: below)
+    page = staff_client.get(reverse("admin:quiz_course_change", args=[course.pk]))
+    inputs = number_inputs(page.content.decode(), "streak_goal")  # its row and a new row's
+    assert len(inputs) == 2 and all('min="1" max="20"' in i for i in inputs), inputs
+
+
 def test_the_chapter_page_refuses_the_number_of_a_question_added_since_it_was_opened(
     staff_client, make_question
 ):
