@@ -24,10 +24,14 @@ from django.utils.safestring import mark_safe
 from events.admin import register_stream_finder
 from quiz import selectors, services
 from quiz.content import (
+    NoNumberLeft,
     after_the_last,
     clean_content,
     create_question,
     newline_breaks,
+    next_number,
+    no_number_left,
+    number_after,
     revise_question,
 )
 from quiz.models import (
@@ -130,6 +134,14 @@ class NumbersInTheirBounds:
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+class NumberedAdmin(NumbersInTheirBounds, FormAgainWhenTaken):
+    """A course's, chapter's or question's admin: its numbers in their bounds, and an empty number
+    that a save finds no number left for (another staff member's took the highest since the form
+    was checked) is said on the form, as the form says it when it sees that first."""
+
+    taken_meanwhile = (NoNumberLeft,)
+
+
 class LabelledAsShown(forms.ModelForm):
     """Each field labelled as the form shows it, also in the object's History: Django's history
     names a field by its label, and a field the form declares (not the model's) has none, so
@@ -145,9 +157,11 @@ class LabelledAsShown(forms.ModelForm):
 
 class LastWhenEmptyForm(LabelledAsShown):
     """A new course or chapter: an empty number puts it after the others (the model's 0 put it
-    before them, above "Math basics" on every student's dashboard). A number given is kept."""
+    before them, above "Math basics" on every student's dashboard), or is refused on the form when
+    the last has the highest number (NoNumberLeft says why). A number given is kept."""
 
     goes_after = "the others"
+    what = "row"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,13 +171,43 @@ class LastWhenEmptyForm(LabelledAsShown):
             self.fields["order"].required = False
             self.fields["order"].help_text = f"Empty: after {self.goes_after}."
 
+    def listed_with(self, data: dict[str, Any]) -> QuerySet[Any] | None:
+        """The rows an empty number puts this one after (None: not known, the form says why)."""
+        raise NotImplementedError
+
+    def number_after_the_last(self) -> int:
+        """The number an empty one stands for: after the others (NoNumberLeft when none is)."""
+        others = self.listed_with(self.cleaned_data)
+        assert others is not None, "a form with errors is not saved"
+        return next_number(others, self.what)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        empty = "order" in data and data["order"] is None and self.instance.pk is None
+        others = self.listed_with(data) if empty else None
+        if others is not None:
+            try:
+                next_number(others, self.what)  # numbered when saved (save_model)
+            except NoNumberLeft as error:
+                self.add_error("order", error)
+        return data
+
 
 class CourseForm(LastWhenEmptyForm):
     goes_after = "the last course"
+    what = "course"
+
+    def listed_with(self, data: dict[str, Any]) -> QuerySet[Course] | None:
+        return Course.objects.all()
 
 
 class ChapterForm(LastWhenEmptyForm):
     goes_after = "the course's last chapter"
+    what = "chapter"
+
+    def listed_with(self, data: dict[str, Any]) -> QuerySet[Chapter] | None:
+        course = data.get("course")
+        return None if course is None else Chapter.objects.filter(course=course)
 
 
 class QuestionForm(LabelledAsShown):
@@ -216,10 +260,15 @@ class QuestionForm(LabelledAsShown):
 
     def clean_order(self) -> int | None:
         """A number no other question of the chapter has: the chapter's order, and the demo's
-        re-seeding, tell questions apart by it."""
+        re-seeding, tell questions apart by it. Empty: there is a number after the chapter's last
+        (NoNumberLeft says why not)."""
         order: int | None = self.cleaned_data.get("order")
         chapter = self.cleaned_data.get("chapter")
-        if order is None or chapter is None:
+        if chapter is None:
+            return order
+        if order is None:
+            # Only checked here: saving numbers it (create_question), after one saved meanwhile.
+            next_number(Question.objects.filter(chapter=chapter), "question")
             return order
         taken = (
             Question.objects.filter(chapter=chapter, order=order)
@@ -318,7 +367,7 @@ class NamesSchools:
 
 
 @admin.register(Question)
-class QuestionAdmin(NamesSchools, NumbersInTheirBounds, FormAgainWhenTaken):
+class QuestionAdmin(NamesSchools, NumberedAdmin):
     form = QuestionForm
     inlines = [RevisionInline]
     # The wording right after the id: it is what a row is looked for by. Short heads (Django's
@@ -531,22 +580,33 @@ class CourseChaptersFormSet(RowsUniqueInTheirParent):
         self.number_new_rows()
 
     def number_new_rows(self) -> None:
-        """New rows left without a number go after the others, in the order of the rows."""
+        """New rows left without a number go after the others, in the order of the rows; a row
+        after the highest number is refused on its number (no number is left for it)."""
         kept = [
             form
             for form in self.forms
             if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
-        numbers = [
-            form.cleaned_data["order"]
-            for form in kept
-            if form.cleaned_data.get("order") is not None
-        ]
-        last = max(numbers, default=0)
+        numbered = [form for form in kept if form.cleaned_data.get("order") is not None]
+        last = max(numbered, key=lambda form: form.cleaned_data["order"], default=None)
         for form in kept:
-            if form.instance.pk is None and form.cleaned_data.get("order") is None:
-                last += 1
-                form.cleaned_data["order"] = form.instance.order = last
+            if form.instance.pk is not None or form.cleaned_data.get("order") is not None:
+                continue
+            number = number_after(None if last is None else last.cleaned_data["order"])
+            if number is None:
+                assert last is not None  # no number is left only after one
+                title = last.cleaned_data.get("title")
+                form.add_error(
+                    "order",
+                    no_number_left(
+                        what="chapter",
+                        last=f"the chapter “{title}”" if title else "the last chapter",
+                        last_number=last.cleaned_data["order"],
+                    ),
+                )
+                continue
+            form.cleaned_data["order"] = form.instance.order = number
+            last = form
 
 
 class OneLineField(forms.CharField):
@@ -591,7 +651,7 @@ class ChapterInline(ChapterFields, NumbersInTheirBounds, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NumbersInTheirBounds, FormAgainWhenTaken, KeepsItsQuestions):
+class CourseAdmin(NumberedAdmin, KeepsItsQuestions):
     form = CourseForm
     list_display = ["title", "school", "order"]
     list_filter = ["school"]
@@ -600,7 +660,7 @@ class CourseAdmin(NumbersInTheirBounds, FormAgainWhenTaken, KeepsItsQuestions):
 
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
         if obj.order is None:
-            obj.order = after_the_last(Course.objects.all())
+            obj.order = form.number_after_the_last()
         super().save_model(request, obj, form, change)
 
 
@@ -696,9 +756,7 @@ class QuestionInline(NumbersInTheirBounds, admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(
-    NamesSchools, ChapterFields, NumbersInTheirBounds, FormAgainWhenTaken, KeepsItsQuestions
-):
+class ChapterAdmin(NamesSchools, ChapterFields, NumberedAdmin, KeepsItsQuestions):
     form = ChapterForm
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]
@@ -710,7 +768,7 @@ class ChapterAdmin(
 
     def save_model(self, request: HttpRequest, obj: Chapter, form: Any, change: bool) -> None:
         if obj.order is None:
-            obj.order = after_the_last(Chapter.objects.filter(course_id=obj.course_id))
+            obj.order = form.number_after_the_last()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

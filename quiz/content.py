@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from quiz.answers import choice_key
-from quiz.models import Chapter, Course, Question, QuestionKind, QuestionRevision
+from quiz.models import MAX_ORDER, Chapter, Course, Question, QuestionKind, QuestionRevision
 from studyflow.taken_meanwhile import unique_violation
 
 MAX_ANSWER_LENGTH = 500
@@ -195,9 +195,9 @@ def create_question(
     live: bool = True,
 ) -> Question:
     """A new question with its first revision. `order` defaults to after the chapter's last (also
-    when another question takes that number meanwhile); a number another question of the chapter
-    has is an IntegrityError (the admin's form says so first). A question not `live` is a draft,
-    which quizzes do not assign."""
+    when another question takes that number meanwhile), NoNumberLeft when the last has the highest
+    number; a number another question of the chapter has is an IntegrityError (the admin's form
+    says both first). A question not `live` is a draft, which quizzes do not assign."""
     content = clean_content(
         kind=kind,
         text=text,
@@ -224,7 +224,7 @@ def _create_last(*, chapter: Chapter, kind: str, live: bool) -> Question:
     staff adding to one chapter at once): then the number after it, as if this one came second."""
 
     def create() -> Question:
-        order = after_the_last(Question.objects.filter(chapter=chapter))
+        order = next_number(Question.objects.filter(chapter=chapter), "question")
         return Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
 
     for _ in range(NUMBERING_TRIES - 1):
@@ -238,9 +238,66 @@ def _create_last(*, chapter: Chapter, kind: str, live: bool) -> Question:
 
 
 def after_the_last(numbered: QuerySet[Any]) -> int:
-    """The number that puts a new course, chapter or question after the others it is listed with."""
+    """The number after the last of `numbered`, also past the highest (MAX_ORDER): where the
+    chapter page moves rows for a moment. A new row's number is `next_number`'s."""
     last = numbered.aggregate(last=Max("order"))["last"]
     return 1 if last is None else int(last) + 1
+
+
+def number_after(last: int | None) -> int | None:
+    """The number that puts a new course, chapter or question after the last of the ones it is
+    listed with (numbered `last`; None: there are none). None when no number is left after it:
+    the last has the highest number, MAX_ORDER (or a number past it, saved before there was one)."""
+    if last is None:
+        return 1
+    if last >= MAX_ORDER:
+        return None
+    return last + 1
+
+
+def no_number_left(*, what: str, last: str, last_number: int) -> str:
+    """Why a new `what` ("question") left without a number has none: after `last` ("question 61"),
+    numbered `last_number`, no number is left."""
+    highest = (
+        f"number {last_number}, the highest there is"
+        if last_number == MAX_ORDER
+        else f"number {last_number}, past the highest ({MAX_ORDER})"
+    )
+    return (
+        f"An empty number puts this {what} after the last, {last}, but that has {highest}. "
+        f"Give this {what} a number, or first give {last} a lower one."
+    )
+
+
+class NoNumberLeft(ValidationError):
+    """A new course, chapter or question left without a number ("after the last") where no number
+    is left after the last. Refused rather than given a free number below: that would put it among
+    the others, not after them where an empty number says it goes, and staff would not find it
+    where they expect it (nor would students, on their dashboard)."""
+
+    def __init__(self, *, what: str, last: str, last_number: int) -> None:
+        super().__init__(
+            no_number_left(what=what, last=last, last_number=last_number), code="no_number_left"
+        )
+
+
+def named(row: Course | Chapter | Question) -> str:
+    """A course, chapter or question as a message names it mid-sentence."""
+    if isinstance(row, Question):
+        return f"question {row.pk}"
+    return f"the {row._meta.verbose_name} “{row.title}”"
+
+
+def next_number(numbered: QuerySet[Any], what: str) -> int:
+    """The number that puts a new `what` ("question") after the others it is listed with
+    (`numbered`): NoNumberLeft when the last of them has the highest number."""
+    last = numbered.order_by("-order", "-pk").first()
+    if last is None:
+        return 1
+    number = number_after(int(last.order))
+    if number is None:
+        raise NoNumberLeft(what=what, last=named(last), last_number=int(last.order))
+    return number
 
 
 def revise_question(

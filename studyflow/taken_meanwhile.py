@@ -37,6 +37,11 @@ class FormAgainWhenTaken(admin.ModelAdmin):
     Checked once more: a key the form does not check fails the same way the second time, and
     that error is raised (not a loop)."""
 
+    # Other errors of a save that met another staff member's save since the form was checked, and
+    # that the form's own checks find once they see it (the quiz's: no number left after the
+    # last, since theirs took the highest). Checked once more, as for a key.
+    taken_meanwhile: tuple[type[Exception], ...] = ()
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -49,6 +54,8 @@ class FormAgainWhenTaken(admin.ModelAdmin):
         except IntegrityError as error:
             if not unique_violation(error):
                 raise
+        except self.taken_meanwhile:
+            pass
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 

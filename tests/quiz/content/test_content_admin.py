@@ -380,6 +380,96 @@ def test_every_number_input_says_its_bounds_to_the_browser(staff_client, chapter
     assert len(inputs) == 2 and all('min="1" max="20"' in i for i in inputs), inputs
 
 
+def no_number_left(what, last, last_number=MAX_ORDER):
+    return (
+        f"An empty number puts this {what} after the last, {last}, but that has number "
+        f"{last_number}, the highest there is. Give this {what} a number, or first give {last} a "
+        "lower one."
+    )
+
+
+def test_an_empty_number_after_the_highest_is_a_form_error_on_every_page(
+    staff_client, chapter, make_question
+):
+    # given a chapter whose last question has the highest number, in a course whose last chapter
+    # has it, the last course too
+    last = make_question(order=MAX_ORDER)
+    course = chapter.course
+    Chapter.objects.filter(pk=chapter.pk).update(order=MAX_ORDER)
+    Course.objects.filter(pk=course.pk).update(order=MAX_ORDER)
+    # when staff add a question without a number (it was saved as one past the highest, which
+    # the question's next edit then refused)
+    response = staff_client.post(reverse("admin:quiz_question_add"), new_question(chapter, ""))
+    # then the form says why beside the number, and nothing is saved
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {"order": [no_number_left("question", f"question {last.pk}")]}
+    assert list(Question.objects.values_list("pk", flat=True)) == [last.pk]
+    # and so do a new chapter's page and a new course's
+    new_chapter = {"course": course.pk, "title": "Decimals", "order": "", "streak_goal": 3}
+    new_chapter |= {"questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0"}
+    response = staff_client.post(reverse("admin:quiz_chapter_add"), new_chapter)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {"order": [no_number_left("chapter", "the chapter “Fractions”")]}
+    new_course = {"title": "Geometry", "order": "", "chapters-TOTAL_FORMS": "0"}
+    new_course["chapters-INITIAL_FORMS"] = "0"
+    response = staff_client.post(reverse("admin:quiz_course_add"), new_course)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {"order": [no_number_left("course", "the course “Test course”")]}
+    # and the course page's new chapter row, beside its number
+    rows = {"title": course.title, "order": MAX_ORDER, "chapters-TOTAL_FORMS": "2"}
+    rows["chapters-INITIAL_FORMS"] = "1"
+    for n, (pk, title, order) in enumerate(
+        [(chapter.pk, "Fractions", MAX_ORDER), ("", "Ratios", "")]
+    ):
+        rows |= {f"chapters-{n}-id": pk, f"chapters-{n}-course": course.pk}
+        rows |= {f"chapters-{n}-title": title, f"chapters-{n}-order": order}
+        rows[f"chapters-{n}-streak_goal"] = 3
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    assert response.status_code == 200
+    [_, new_row] = response.context["inline_admin_formsets"][0].formset.forms
+    assert new_row.errors == {"order": [no_number_left("chapter", "the chapter “Fractions”")]}
+    assert (Course.objects.count(), Chapter.objects.count()) == (1, 1)
+    # and a number given is kept: staff decide where it goes
+    response = staff_client.post(reverse("admin:quiz_question_add"), new_question(chapter, 7))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert chapter.questions.latest("pk").order == 7
+
+
+def test_the_course_page_numbers_new_rows_up_to_the_highest(staff_client, chapter):
+    # given a course whose chapter has the number before the highest
+    course = chapter.course
+    # when the course page adds two chapters without numbers: the first takes the highest
+    rows = {"title": course.title, "order": course.order, "chapters-TOTAL_FORMS": "3"}
+    rows["chapters-INITIAL_FORMS"] = "1"
+    for n, (pk, title, order) in enumerate(
+        [(chapter.pk, "Fractions", MAX_ORDER - 1), ("", "Ratios", ""), ("", "Areas", "")]
+    ):
+        rows |= {f"chapters-{n}-id": pk, f"chapters-{n}-course": course.pk}
+        rows |= {f"chapters-{n}-title": title, f"chapters-{n}-order": order}
+        rows[f"chapters-{n}-streak_goal"] = 3
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    # then the second is refused with the reason, and nothing is saved
+    assert response.status_code == 200
+    forms = response.context["inline_admin_formsets"][0].formset.forms
+    assert [form.errors for form in forms] == [
+        {},
+        {},
+        {"order": [no_number_left("chapter", "the chapter “Ratios”")]},
+    ]
+    assert list(course.chapters.values_list("title", "order")) == [("Fractions", 1)]
+    # and without the second, the first is saved with the highest number
+    rows["chapters-TOTAL_FORMS"] = "2"
+    response = staff_client.post(reverse("admin:quiz_course_change", args=[course.pk]), rows)
+    assert response.status_code == 302
+    assert dict(course.chapters.values_list("title", "order")) == {
+        "Fractions": MAX_ORDER - 1,
+        "Ratios": MAX_ORDER,
+    }
+
+
 def test_the_chapter_page_refuses_the_number_of_a_question_added_since_it_was_opened(
     staff_client, make_question
 ):
@@ -744,6 +834,27 @@ def test_a_question_number_taken_by_someone_else_meanwhile_is_a_form_error(staff
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert chapter.questions.latest("pk").revisions.get().text == "What is 2 + 2?"
     assert chapter.questions.latest("pk").order == 4
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's question really commits
+def test_an_empty_number_left_none_by_someone_else_meanwhile_is_a_form_error(staff_client):
+    # given a chapter whose last question has the number before the highest, and a question
+    # added without a number while another staff member adds theirs with the highest (committed)
+    # after the form was checked and before it is saved
+    chapter = Chapter.objects.create(
+        course=Course.objects.create(title="Test course", order=1), title="Fractions", order=1
+    )
+    their_question(chapter, MAX_ORDER - 1)()
+    with saved_meanwhile(Question, their_question(chapter, MAX_ORDER)):
+        response = staff_client.post(reverse("admin:quiz_question_add"), new_question(chapter, ""))
+    # then the form comes back with the reason beside the number: not one past the highest, not
+    # a 500
+    assert response.status_code == 200
+    theirs = chapter.questions.get(order=MAX_ORDER)
+    assert response.context["adminform"].form.errors == {
+        "order": [no_number_left("question", f"question {theirs.pk}")]
+    }
+    assert list(chapter.questions.values_list("order", flat=True)) == [MAX_ORDER - 1, MAX_ORDER]
 
 
 @pytest.mark.django_db(transaction=True)  # the other staff member's question really commits

@@ -8,16 +8,18 @@ from django.db import IntegrityError
 
 from quiz.content import (
     Choice,
+    NoNumberLeft,
     chapter_info,
     chapter_pool,
     chapter_questions,
     clean_content,
     create_question,
     current_revision,
+    number_after,
     question_revision,
     revise_question,
 )
-from quiz.models import Chapter, Course, Question, QuestionRevision
+from quiz.models import MAX_ORDER, Chapter, Course, Question, QuestionRevision
 from tests.saved_meanwhile import saved_meanwhile
 
 ABC = [{"key": "A", "text": "1/3"}, {"key": "B", "text": "1/4"}, {"key": "C", "text": "2/6"}]
@@ -167,6 +169,31 @@ def test_questions_are_ordered_after_the_last_one(make_question):
     first, second = make_question(), make_question(text="Another")
     third = make_question(text="Put first", order=0)
     assert (first.order, second.order, third.order) == (1, 2, 0)
+
+
+def test_the_number_after_the_last_is_within_the_highest():
+    # given the last number of a course's, chapter's or question's kind, then the number after it
+    assert [number_after(last) for last in (None, 0, 1, MAX_ORDER - 1)] == [1, 1, 2, MAX_ORDER]
+    # and none after the highest (nor after a number past it, saved before there was a highest)
+    assert number_after(MAX_ORDER) is None and number_after(1_500_000_000) is None
+
+
+@pytest.mark.django_db
+def test_a_question_numbered_last_after_the_highest_number_is_refused(make_question):
+    # given a chapter whose last question has the highest number
+    last = make_question(order=MAX_ORDER)
+    # when a question is added without a number, then it is refused with the reason, not saved as
+    # one past the highest (which its next edit would refuse)
+    with pytest.raises(NoNumberLeft) as refused:
+        make_question(text="Another")
+    assert refused.value.messages == [
+        f"An empty number puts this question after the last, question {last.pk}, but that has "
+        f"number {MAX_ORDER}, the highest there is. Give this question a number, or first give "
+        f"question {last.pk} a lower one."
+    ]
+    assert list(Question.objects.values_list("pk", flat=True)) == [last.pk]
+    # and a number given is kept
+    assert make_question(text="Another", order=5).order == 5
 
 
 @pytest.mark.django_db(transaction=True)  # the other staff member's question really commits
