@@ -366,6 +366,75 @@ def test_live_updates_leave_a_keyboard_user_in_the_feed_and_can_be_paused(chromi
     context.close()
 
 
+def test_a_teacher_selects_a_feed_items_words_by_dragging_and_clicks_one_to_open_it(
+    chromium, live_server
+):
+    # given a class with some activity, its page open
+    world: World = make_world(students_a=3, students_b=1, chapters=1)
+    simulate(world, seed=3, steps=20, start=datetime(2026, 2, 2, 7, 30, tzinfo=UTC))
+    Feeder().catch_up()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    class_page = f"{live_server.url}/teacher/classes/{world.class_a.pk}/"
+    page.goto(class_page)
+    navigated: list[str] = []
+    page.on("framenavigated", lambda frame: navigated.append(frame.url))
+    item = page.locator("#feed .feed-item a").first
+    name = item.locator(".name").inner_text()
+    student_page = f"{live_server.url}{item.get_attribute('href')}"
+
+    # when the teacher drags across the item's words, from its time to past the student's name
+    page.locator("#feed").scroll_into_view_if_needed()
+    start, end = item.locator("time").bounding_box(), item.locator(".name").bounding_box()
+    y = start["y"] + start["height"] / 2
+    page.mouse.move(start["x"] + 1, y)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] + 6, y, steps=12)
+    page.mouse.up()
+    page.wait_for_timeout(1_000)  # time for a navigation the release might have started
+    # then the teacher stays on the class page, those words selected
+    assert page.url == class_page and navigated == []
+    selected = page.evaluate("window.getSelection().toString()")
+    words = " ".join(item.inner_text().split())
+    assert name in selected and " ".join(selected.split()) in words, (selected, words)
+
+    # and the feed holds still while they are selected: a refresh would put new items in place
+    # of the ones the selection lies in, and lose it
+    page.evaluate("window.oldFeed = document.querySelector('#feed')")
+    page.wait_for_timeout(4_500)  # two polls
+    assert page.evaluate("window.getSelection().toString()") == selected
+    assert page.evaluate("document.querySelector('#feed') === oldFeed")
+    # until a click elsewhere lets the selection go
+    page.locator("h1").click()
+    assert page.evaluate("window.getSelection().isCollapsed")
+    page.wait_for_function("() => document.querySelector('#feed') !== oldFeed")
+
+    # and a press on an item, held over a poll, is not taken away from under the pointer: its
+    # release still opens the student
+    second = page.locator("#feed .feed-item a").nth(1)
+    second.scroll_into_view_if_needed()  # a click on the heading scrolled the page back up
+    box = second.locator("time").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.evaluate("window.oldFeed = document.querySelector('#feed')")
+    page.wait_for_timeout(4_500)
+    assert page.evaluate("document.querySelector('#feed') === oldFeed")
+    second_student = f"{live_server.url}{second.get_attribute('href')}"
+    with page.expect_navigation():
+        page.mouse.up()
+    assert page.url == second_student
+
+    # and a plain click on an item opens its student, the whole item a link as before
+    page.goto(class_page)
+    item = page.locator("#feed .feed-item a").first
+    with page.expect_navigation():
+        item.locator(".name").click()
+    assert page.url == student_page
+    context.close()
+
+
 def on_the_feed_by_keyboard(page: Any) -> None:
     """Tab onto the feed's second item (the feed keeps still for a keyboard user on it)."""
     page.locator("#feed a").first.focus()

@@ -58,13 +58,54 @@
     feed: (focused) => focused.matches(":focus-visible"),
   };
 
+  // The feed holds still, too, while the teacher selects some of its words (a student's wrong
+  // answer, to copy) and while they keep them selected: a swap puts new items in place of the old
+  // ones, and the selection, which lay in the old ones, is lost. And while a press that began on
+  // it is held, before a drag has selected anything: a swap then would take away the item under
+  // the pointer, and with it the click or the selection.
+  const HOLDS_SELECTION = new Set(["feed"]);
+  let press = null; // the latest press of a pointer on the feed: where, and whether it is held
+
+  function selectionIn(region) {
+    const selection = window.getSelection();
+    return Boolean(selection && !selection.isCollapsed && selection.containsNode(region, true));
+  }
+
   function keepsStill(region) {
     const holds = region && HOLDS_FOCUS[region.id];
     if (!holds) return false;
     const focused = document.activeElement;
     const paused = document.body.dataset.live === "paused";
-    return paused || Boolean(focused && region.contains(focused) && holds(focused));
+    if (paused || (focused && region.contains(focused) && holds(focused))) return true;
+    if (!HOLDS_SELECTION.has(region.id)) return false;
+    return selectionIn(region) || Boolean(press && press.held && press.region === region.id);
   }
+
+  document.addEventListener("pointerdown", (event) => {
+    const region = event.target.closest && event.target.closest("#feed");
+    press = region ? { region: region.id, x: event.clientX, y: event.clientY, held: true } : null;
+  });
+  // (A touch that scrolls the feed ends in pointercancel.)
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => {
+      if (press) press.held = false;
+    });
+  }
+
+  // A drag across an item's words ends with a click on its link all the same (the press and the
+  // release on one element): that click does not take the teacher away from what they selected.
+  // A press released where it began still follows the link: a click, a tap, a Ctrl-click, a
+  // Shift-click (which may extend a selection); so does Enter (a click of no press: detail 0).
+  const TREMBLE = 4; // px: a click may move this much in an unsteady hand and still be a click
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("#feed a[href]");
+    if (!link || !press || event.detail === 0) return;
+    const moved = Math.hypot(event.clientX - press.x, event.clientY - press.y) >= TREMBLE;
+    const selection = window.getSelection();
+    if (moved && selection && !selection.isCollapsed && selection.containsNode(link, true)) {
+      event.preventDefault();
+    }
+  });
 
   // A poll does not even start then. (Not as hx-trigger filters: htmx runs those through eval,
   // which the site's Content-Security-Policy forbids.) "Resume" always brings a region up to date.
