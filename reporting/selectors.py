@@ -359,7 +359,8 @@ def read_moment(text: str) -> datetime | None:
     """A `since` as a client or the page sends it, or None when it is no date and time (month 13
     included, and a moment at the very edge of the calendar that UTC cannot hold: the first hours
     of year 1 east of Greenwich). An unescaped "+01:00" in a query string arrives as " 01:00":
-    read as meant."""
+    read as meant. A moment with its offset comes back in UTC: PostgreSQL refuses an offset past
+    15:59, which Python reads (up to 23:59)."""
     text = text.strip()
     moment = _datetime(text)
     if moment is None and " " in text:
@@ -368,10 +369,12 @@ def read_moment(text: str) -> datetime | None:
     if moment is None:
         return None
     try:  # the database compares in UTC
-        (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(UTC)
+        in_utc = (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(
+            UTC
+        )
     except (OverflowError, ValueError):
         return None
-    return moment
+    return in_utc if timezone.is_aware(moment) else moment
 
 
 def _datetime(text: str) -> datetime | None:

@@ -169,6 +169,22 @@ def test_activity_rejects_a_bad_since(small):
     assert client.get(url + "?since=0001-01-01T00:00:00Z").status_code == 200
 
 
+def test_activity_reads_a_since_whose_offset_the_database_would_refuse(small):
+    # Python reads offsets up to 23:59, PostgreSQL only up to 15:59: such a moment is still one
+    # instant, compared in UTC, not a statement the database refuses (a 503 inviting a retry).
+    url = f"/api/reports/classes/{small.class_a.pk}/activity/"
+    client = api_client(small.teacher_a)
+    for since in ("2026-02-03T10:00:00%2B16:00", "2026-02-03T10:00:00-23:59"):
+        response = client.get(url + "?since=" + since)
+        assert response.status_code == 200, (since, response.json())
+        assert response.json() == []
+        # and the class page's feed, which reads its since alike, shows its items, not a 500
+        feed = page_client(small.teacher_a).get(
+            f"/teacher/classes/{small.class_a.pk}/feed/?since=" + since
+        )
+        assert feed.status_code == 200, since
+
+
 def pages(w: World) -> list[tuple[str, bool]]:
     """(url, class-bound): class-bound pages are 404 for a teacher of another class."""
     c = w.class_a.pk

@@ -26,3 +26,11 @@ from reporting.selectors import read_moment
 )
 def test_a_since_is_read_as_the_moment_it_names_or_as_none(text, moment) -> None:
     assert read_moment(text) == moment
+
+
+@pytest.mark.parametrize("text", ["2026-02-03T10:00:00+16:00", "2026-02-03T10:00:00-23:59"])
+def test_a_since_comes_back_in_utc_whatever_offset_it_was_sent_with(text) -> None:
+    # PostgreSQL takes offsets only up to 15:59; the same instant in UTC it always takes.
+    moment = read_moment(text)
+    assert moment == datetime.fromisoformat(text)
+    assert moment is not None and moment.utcoffset() == timedelta(0)
