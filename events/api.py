@@ -74,8 +74,10 @@ class EventListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
+        # An empty parameter is one not given, as on the API's other lists (query_params reads
+        # a QueryDict so; this dict is built by hand for the comma-separated types).
         raw: dict[str, Any] = {
-            key: params[key] for key in ("cursor", "limit", "stream") if key in params
+            key: params[key] for key in ("cursor", "limit", "stream") if params.get(key, "") != ""
         }
         types = [t for value in params.getlist("type") for t in value.split(",") if t.strip()]
         if types:

@@ -201,6 +201,15 @@ def test_bad_event_query_is_400(school: School2, query: str) -> None:
     error_of(school.client("admin").get(f"/api/events/{query}"), 400)
 
 
+@pytest.mark.parametrize("query", ["?stream=", "?limit=", "?stream=&limit=&type=&cursor="])
+def test_an_empty_event_query_parameter_is_one_not_given(school: School2, query: str) -> None:
+    # As on the API's other lists (`/api/quizzes/?limit=`, a report's `class=`): a client that
+    # fills in its template's optional parameters with nothing gets the unfiltered first page.
+    response = school.client("admin").get(f"/api/events/{query}")
+    assert response.status_code == 200, response.json()
+    assert set(response.json()) == {"results", "next_cursor"}
+
+
 def test_unknown_params_are_ignored(school: School2) -> None:
     response = school.client("student1").get("/api/courses/?foo=bar&limit=%00")
     assert response.status_code == 200
