@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -121,9 +124,25 @@ def to_xlsx(grid: Grid) -> bytes:
     return buffer.getvalue()
 
 
-def filename(grid: Grid, extension: str) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in grid.classroom.name)
-    return f"progress-{safe or grid.classroom.pk}-{timezone.localdate():%Y%m%d}.{extension}"
+def filename(grid: Grid, extension: str, day: date, *, ascii_only: bool = False) -> str:
+    name = grid.classroom.name
+    if ascii_only:
+        # "2ä" as "2a"; a letter with no ASCII form ("ł", "二") is left out.
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+    return f"progress-{safe or grid.classroom.pk}-{day:%Y%m%d}.{extension}"
+
+
+def attachment(grid: Grid, extension: str) -> str:
+    """The Content-Disposition: an ASCII file name every client reads and, for a class name
+    beyond ASCII, RFC 6266's filename* with the name itself. (A header value beyond Latin-1 goes
+    out MIME-encoded whole, "=?utf-8?b?...?=", which no client reads as an attachment.)"""
+    day = timezone.localdate()
+    plain = filename(grid, extension, day, ascii_only=True)
+    named = filename(grid, extension, day)
+    if named == plain:
+        return f'attachment; filename="{plain}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(named, safe='')}"
 
 
 def download(grid: Grid, extension: str) -> HttpResponse:
@@ -132,5 +151,5 @@ def download(grid: Grid, extension: str) -> HttpResponse:
         response = HttpResponse(to_csv(grid), content_type=CSV)
     else:
         response = HttpResponse(to_xlsx(grid), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename(grid, extension)}"'
+    response["Content-Disposition"] = attachment(grid, extension)
     return response
