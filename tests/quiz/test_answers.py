@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.answers import (
     MAX_ANSWER_LENGTH,
     answer_group,
+    doubtful_thousands,
     is_correct,
     names_a_choice,
     normalise_answer,
@@ -17,7 +21,9 @@ from quiz.answers import (
 )
 from quiz.errors import InvalidAnswer
 
-# (answer, accepted answers, correct?)
+ASK = "ask"  # not judged: the student is asked whether a point or comma separates thousands
+
+# (answer, accepted answers, correct? or ASK)
 OPEN_CASES = [
     # numbers by value: Dutch decimal comma, point, leading point, fractions
     ("0,5", ["0.5"], True),
@@ -46,7 +52,35 @@ OPEN_CASES = [
     ("⅓", ["1/3"], True),
     ("1½", ["11/2"], False),
     ("1,000", ["1"], True),  # a comma is always decimal
-    ("1,000", ["1000"], False),
+    ("1,000", ["1000"], ASK),  # but before three digits maybe a thousands separator: which is it?
+    ("10.000", ["10000"], ASK),  # wrong as a decimal, right as ten thousand: ask, never a mistake
+    ("10,000", ["10000"], ASK),
+    ("3.142", ["3142"], ASK),  # nor accepted: it may be pi
+    ("3,142", ["3142"], ASK),
+    ("-10.000", ["-10000"], ASK),  # whatever goes with the number
+    ("x = 10.000", ["10000"], ASK),
+    ("(4.201)", ["4201"], ASK),
+    ("€ 1.000,-", ["1000"], ASK),
+    ("10.000 cm", ["10000 cm"], ASK),
+    ("10.000", ["10 000"], ASK),
+    ("1.000.000", ["1000000"], ASK),  # grouped forms read as no number: right only as thousands
+    ("1,000,000", ["1000000"], ASK),
+    ("1.000,5", ["1000.5"], ASK),
+    ("1,000.5", ["1000,5"], ASK),
+    ("1.000.000,25", ["1000000.25"], ASK),
+    ("3,142", ["3.142"], True),  # right as read: right (a question asking for three decimals)
+    ("3.142", ["3,142"], True),
+    ("10.000", ["10"], True),
+    ("2.500", ["2500", "2.5"], True),
+    ("10.000", ["5"], False),  # wrong either way: wrong
+    ("1.000.000", ["5"], False),
+    ("10.000 m", ["10000 cm"], False),
+    ("0.500", ["500"], False),  # no thousands separator after a 0, or after four digits
+    ("1234.567", ["1234567"], False),
+    ("12 345.678", ["12345678"], False),  # nor in a number grouped by spaces
+    ("4.2010", ["4201"], False),  # nor before four digits
+    ("1.000/2", ["500"], False),  # nor in a fraction
+    ("1.000 of 2.000", ["1000 of 2000"], False),  # nor in two numbers
     ("10 000", ["10000"], True),  # thousands grouped by spaces, the Dutch and SI way
     ("1 000 000", ["1000000"], True),
     ("12 345,5", ["12345.5"], True),
@@ -186,9 +220,41 @@ OPEN_CASES = [
 ]
 
 
+def judged(answer: str, accepted: list[str]) -> bool | str:
+    """What a student gets for an answer to an open question: ASK, or whether it is right."""
+    if doubtful_thousands(answer, kind="open", accepted_answers=accepted) is not None:
+        return ASK
+    return is_correct(answer, kind="open", accepted_answers=accepted)
+
+
 @pytest.mark.parametrize(("answer", "accepted", "expected"), OPEN_CASES)
 def test_open_answers(answer, accepted, expected):
-    assert is_correct(answer, kind="open", accepted_answers=accepted) is expected
+    assert judged(answer, accepted) == expected
+    if expected == ASK:  # asked, never accepted as written
+        assert is_correct(answer, kind="open", accepted_answers=accepted) is False
+
+
+@pytest.mark.parametrize(
+    ("answer", "accepted", "question"),
+    [
+        ("10.000", ["10000"], "Is that 10 or 10000?"),
+        ("10,000", ["10000"], "Is that 10 or 10000?"),
+        ("3.142", ["3142"], "Is that 3.142 or 3142?"),
+        ("3,142", ["3142"], "Is that 3,142 or 3142?"),  # the decimal comma as the student wrote it
+        ("-2,500", ["-2500"], "Is that -2,5 or -2500?"),
+        ("€ 1.000,-", ["1000"], "Is that 1 or 1000?"),
+        ("1.000.000", ["1000000"], "Did you mean 1000000?"),
+        ("1.000,5", ["1000.5"], "Did you mean 1000,5?"),
+        ("1,000.5", ["1000.5"], "Did you mean 1000.5?"),
+    ],
+)
+def test_what_a_student_is_asked_about_a_thousands_separator(answer, accepted, question):
+    asked = doubtful_thousands(answer, kind="open", accepted_answers=accepted)
+    assert asked == f"{question} Write the number without a thousands separator."
+
+
+def test_a_choice_answer_is_never_asked_about_thousands():
+    assert doubtful_thousands("1.000", kind="choice", accepted_answers=["1000"]) is None
 
 
 CHOICE_CASES = [
@@ -339,3 +405,44 @@ def test_validate_answer_rejects_text_storage_refuses(text):
 
 def test_validate_answer_keeps_any_real_unicode():
     assert validate_answer(" √2 ≈ 1,41 😀 ") == "√2 ≈ 1,41 😀"
+
+
+# --- a thousands separator, for any number (hypothesis) -------------------------------------------
+
+# Anything typed of these characters, and numbers with points and commas in many places.
+NUMBERS = st.from_regex(r"\A-?[0-9]{1,4}(?:[.,](?:[0-9]{3}|[0-9]{1,4})){0,3}(?: ?cm|%)?\Z")
+ANSWERS = st.one_of(st.text(st.sampled_from("0123456789.,- /€%xcm"), max_size=12), NUMBERS)
+
+
+@given(answer=ANSWERS, accepted=st.lists(ANSWERS, min_size=1, max_size=3))
+def test_an_answer_without_a_point_or_comma_before_three_digits_is_judged(answer, accepted):
+    if re.search(r"[.,]\d{3}", answer) is None:
+        assert doubtful_thousands(answer, kind="open", accepted_answers=accepted) is None
+
+
+@given(answer=NUMBERS, others=st.lists(ANSWERS, max_size=2))
+def test_an_answer_asked_about_is_wrong_as_written_and_right_without_separators(answer, others):
+    # the answer's digits as one number among the accepted answers: now and then it is asked
+    accepted = [re.sub(r"[.,]", "", answer), *others]
+    if doubtful_thousands(answer, kind="open", accepted_answers=accepted) is not None:
+        assert not is_correct(answer, kind="open", accepted_answers=accepted)
+        assert re.search(r"[.,]\d{3}", answer)
+
+
+@given(number=st.integers(1000, 10**9), separator=st.sampled_from(".,"), sign=st.booleans())
+def test_a_number_written_with_thousands_separators_is_never_a_mistake(number, separator, sign):
+    written = ("-" if sign else "") + f"{number:,}".replace(",", separator)
+    value = str(-number if sign else number)
+    # asked (or, where the decimal reading happens to be right too, right), never a mistake
+    assert judged(written, [value]) in (ASK, True)
+    # and never accepted for another number, nor asked about one
+    assert judged(written, [str(number + 1)]) is False
+
+
+@given(thousandths=st.integers(-(10**7), 10**7), separator=st.sampled_from(".,"))
+def test_a_number_with_three_decimals_is_right_when_it_is_right(thousandths, separator):
+    value = Fraction(thousandths, 1000)
+    whole, decimals = divmod(abs(thousandths), 1000)
+    written = f"{'-' if thousandths < 0 else ''}{whole}{separator}{decimals:03d}"
+    assert judged(written, [str(float(value)) if value.denominator > 1 else str(value)]) is True
+    assert judged(written, [written]) is True
