@@ -18,7 +18,7 @@ from django.utils import timezone
 from events import store
 from events.store import NewEvent, RecordedEvent
 from quiz import caches, content, streams
-from quiz.answers import names_a_choice
+from quiz.answers import doubtful_thousands, names_a_choice
 from quiz.content import QuestionContent
 from quiz.domain import (
     AnswerQuestion,
@@ -118,11 +118,12 @@ def _decide(
 ) -> list[DomainEvent]:
     """The command's events; InvalidAnswer or CommandRejected when it is refused. Stale when a
     state from the cache refuses it: the quiz may have moved on in another process."""
-    if isinstance(command, AnswerQuestion) and not _names_a_choice(command, questions):
-        if from_cache:
-            raise Stale()  # the open question may have changed in another process
-        keys = ", ".join(choice.key for choice in questions[0].choices)
-        raise InvalidAnswer(f"Answer with one of the choices: {keys}.")
+    if isinstance(command, AnswerQuestion):
+        unclear = _unclear(command, questions)
+        if unclear is not None:
+            if from_cache:
+                raise Stale()  # the open question may have changed in another process
+            raise InvalidAnswer(unclear)
     try:
         return decide(state, command, pool=pool_of(questions), pick=pick or random_pick, now=now)
     except CommandRejected:
@@ -131,12 +132,22 @@ def _decide(
         raise
 
 
-def _names_a_choice(command: AnswerQuestion, questions: Sequence[QuestionContent]) -> bool:
-    """An answer to a choice question names one of its choices: anything else is a bad request,
-    not a mistake that breaks the streak (the pages only send keys; an API client may not)."""
-    if len(questions) != 1 or questions[0].kind != "choice":
-        return True
-    return names_a_choice(command.answer, (choice.key for choice in questions[0].choices))
+def _unclear(command: AnswerQuestion, questions: Sequence[QuestionContent]) -> str | None:
+    """Why the answer cannot be judged, as the student reads it; None when it can. A bad request,
+    not a mistake that breaks the streak: an answer to a choice question that names none of its
+    choices (the pages only send keys; an API client may not), and a number that is right only
+    if its point or comma is a thousands separator (`10.000` for 10000): ask which it is."""
+    if len(questions) != 1:
+        return None  # no open question: deciding refuses the answer
+    question = questions[0]
+    if question.kind == "choice":
+        if names_a_choice(command.answer, (choice.key for choice in question.choices)):
+            return None
+        keys = ", ".join(choice.key for choice in question.choices)
+        return f"Answer with one of the choices: {keys}."
+    return doubtful_thousands(
+        command.answer, kind=question.kind, accepted_answers=question.accepted_answers
+    )
 
 
 def _refused(

@@ -27,7 +27,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from quiz import services
-from quiz.answers import names_a_choice
+from quiz.answers import doubtful_thousands, names_a_choice
 from quiz.content import QuestionContent
 from quiz.demo import demo_classes, demo_course
 from quiz.demo_content import CHAPTERS, DemoQuestion
@@ -161,11 +161,12 @@ def question_difficulty(chapter: str, order: int, seed: int) -> float:
 
 def wrong_answer(content: QuestionContent, demo: DemoQuestion | None, rng: random.Random) -> str:
     """A realistic mistake: one of the bank's common wrong answers, else an unaccepted choice.
-    A choice question takes only its keys: the bank's answers may no longer fit a question staff
-    changed since (the bank is matched by chapter and number)."""
+    Only an answer the quiz judges: the bank's answers may no longer fit a question staff changed
+    since (the bank is matched by chapter and number), and a choice question takes only its keys,
+    an open one no number right only with a thousands separator (the quiz asks about those)."""
     choice = content.kind == "choice"
     keys = [c.key for c in content.choices]
-    bank = [w for w in demo.wrong if not choice or names_a_choice(w, keys)] if demo else []
+    bank = [w for w in demo.wrong if _judged(w, content, keys)] if demo else []
     if bank:
         return rng.choice(bank)
     if choice:
@@ -173,6 +174,13 @@ def wrong_answer(content: QuestionContent, demo: DemoQuestion | None, rng: rando
         others = [key for key in keys if key.casefold() not in accepted]
         return rng.choice(others or keys)
     return rng.choice(["0", "1", "I don't know"])
+
+
+def _judged(answer: str, content: QuestionContent, keys: Sequence[str]) -> bool:
+    if content.kind == "choice":
+        return names_a_choice(answer, keys)
+    accepted = content.accepted_answers
+    return doubtful_thousands(answer, kind=content.kind, accepted_answers=accepted) is None
 
 
 def right_answer(content: QuestionContent, rng: random.Random) -> str:

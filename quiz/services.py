@@ -134,7 +134,8 @@ def answer_question(
     correlation_id: uuid.UUID | None = None,
 ) -> CommandResult:
     """Answer the open question. Raises InvalidAnswer for a bad answer: before anything else for
-    an empty or too long one, and for a choice question's answer that names none of its choices."""
+    an empty or too long one; then for a choice question's answer that names none of its choices,
+    and for a number right only with a thousands separator (`10.000` for 10000: which is it?)."""
     command = AnswerQuestion(validate_answer(answer))
     return handle(actor, quiz_id, command, command_id, now, correlation_id, None)
 

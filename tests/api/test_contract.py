@@ -191,6 +191,32 @@ def test_a_choice_answer_that_names_no_choice_is_400_and_no_mistake(
     assert rec.post(f"{quiz}/answer/", {"answer": "b)"})["status"].startswith("answered_")
 
 
+@pytest.mark.parametrize("answer", ["10.000", "10,000", "10.000 m"])
+def test_a_number_right_only_with_a_thousands_separator_is_400_and_no_mistake(
+    school: School2, answer: str
+) -> None:
+    # given a student at a question whose answer is ten thousand
+    chapter = school.course.chapters.create(title="Big numbers", order=3)
+    create_question(
+        chapter=chapter,
+        kind="open",
+        text="How many metres in ten kilometres?",
+        choices=None,
+        accepted_answers=["10000"],
+        worked_answer="10 * 1000 = 10000",
+    )
+    rec = Recorder(school.client("student1"))
+    quiz = f"/api/quizzes/{start(rec, chapter.pk)['id']}"
+    before = rec.get(f"{quiz}/events/")
+    # when they answer with a thousands point or comma
+    refused = rec.post(f"{quiz}/answer/", {"answer": answer}, expect=400)
+    # then it is a bad request asking which number they mean, and nothing is recorded
+    assert is_error(refused, "invalid") and "Is that 10 or 10000?" in refused["errors"]["answer"][0]
+    assert rec.get(f"{quiz}/events/") == before
+    # and the number written plainly is an answer as before
+    assert rec.post(f"{quiz}/answer/", {"answer": "10000"})["status"] == "answered_correctly"
+
+
 @pytest.mark.parametrize(
     "body",
     [{}, {"chapter": "x"}, {"chapter": -1}, {"chapter": 10**30}, {"chapter": None}, [1], "null"],

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from quiz import selectors, views
+from quiz.content import create_question
 from quiz.forms import EMPTY_ANSWER, LONG_ANSWER
 from quiz.pages import chapter_card
 from quiz.views import STALE_PAGE
@@ -452,6 +453,35 @@ def test_empty_or_long_answers_are_refused_on_the_form(
     assert 'role="alert">' + message.replace("'", "&#x27;") in html
     assert 'aria-invalid="true"' in html
     assert len(quiz_stream(quiz_id)) == before  # not sent as a command
+
+
+def test_a_number_right_only_with_a_thousands_separator_is_asked_about_on_the_form(
+    browser: Client,
+) -> None:
+    # given a student with a streak of one at a question whose answer is ten thousand
+    chapter = make_chapter(questions=0)
+    create_question(
+        chapter=chapter,
+        kind="open",
+        text="How many metres in ten kilometres?",
+        choices=None,
+        accepted_answers=["10000"],
+        worked_answer="10 * 1000 = 10000",
+    )
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, "10000")
+    send(browser, quiz_id, "next")  # the same question: the chapter has only this one
+    before = len(quiz_stream(quiz_id))
+    # when they answer it the Dutch way, with a thousands point
+    response = send(browser, quiz_id, "answer", answer="10.000")
+    # then the form asks which number they mean, keeps what they typed and their streak
+    assert response.status_code == 400
+    html = response.content.decode()
+    asked = "Is that 10 or 10000? Write the number without a thousands separator."
+    assert f'<p id="answer-error" class="field-error" role="alert">{asked}</p>' in html
+    assert 'aria-invalid="true"' in html and 'value="10.000"' in html
+    assert "Streak: 1 of 3" in html
+    assert len(quiz_stream(quiz_id)) == before  # no mistake recorded
 
 
 def test_a_500_character_answer_is_fine(browser: Client, chapter: Any) -> None:

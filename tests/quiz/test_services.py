@@ -318,6 +318,32 @@ def test_an_invalid_answer_is_refused_before_anything_happens(world, text):
     assert store.stream_version(services.stream_id(quiz.id)) == 2
 
 
+def test_a_number_right_only_with_a_thousands_separator_is_asked_about_not_judged(world):
+    # given a student with a streak of one, at a question accepting 42xx (4201 to 4205)
+    quiz = start(world).quiz
+    answer(world, quiz.id, right_answer(quiz))
+    view = next_q(world, quiz.id).quiz
+    right = right_answer(view)
+    version = store.stream_version(services.stream_id(quiz.id))
+    # when they answer it with a thousands point, Dutch style
+    with pytest.raises(InvalidAnswer) as asked:
+        answer(world, quiz.id, f"{right[0]}.{right[1:]}")
+    # then they are asked which number they mean, and nothing is recorded: no mistake
+    assert asked.value.message.startswith(f"Is that {right[0]}.{right[1:]} or {right}? Write")
+    assert store.stream_version(services.stream_id(quiz.id)) == version
+    # and the answer without it counts, on the streak they had
+    result = answer(world, quiz.id, right)
+    assert types(result) == ["quiz.QuestionAnsweredCorrectly"]
+    assert result.quiz.streak == 2
+
+
+def test_a_number_wrong_with_or_without_a_thousands_separator_is_a_mistake(world):
+    quiz = start(world).quiz
+    result = answer(world, quiz.id, "9.999")
+    assert types(result) == ["quiz.QuestionAnsweredIncorrectly"]
+    assert result.events[0].data["answer"] == "9.999"
+
+
 def test_rejections_reach_the_caller(world):
     quiz = start(world).quiz
     with pytest.raises(CommandRejected) as open_question:

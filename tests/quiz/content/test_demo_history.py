@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from contextlib import closing
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 
@@ -119,6 +120,14 @@ def test_a_bank_mistake_that_is_no_choice_of_the_question_now_is_not_given():
     content = choice_question_a_of_a_b()
     # then the simulated mistake is one of its choices, which the services take
     assert {wrong_answer(content, open_question, random.Random(n)) for n in range(20)} == {"B"}
+
+
+def test_a_bank_mistake_the_quiz_would_ask_about_is_not_given():
+    # given a bank question with the mistakes "1.500" and "15", which staff changed to accept 1500
+    demo = replace(next(q for q in BANK if q.kind == "open"), wrong=("1.500", "15"))
+    content = replace(content_of(demo), accepted_answers=("1500",))
+    # then "1.500" (right if its point separates thousands: the quiz asks, a 400) is not given
+    assert {wrong_answer(content, demo, random.Random(n)) for n in range(20)} == {"15"}
 
 
 # --- through the services (PostgreSQL; services commit, so the test does too) ---------------------
