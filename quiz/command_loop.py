@@ -18,7 +18,7 @@ from django.utils import timezone
 from events import store
 from events.store import NewEvent, RecordedEvent
 from quiz import caches, content, streams
-from quiz.answers import doubtful_thousands, names_a_choice
+from quiz.answers import names_a_choice
 from quiz.content import QuestionContent
 from quiz.domain import (
     AnswerQuestion,
@@ -41,6 +41,7 @@ from quiz.models import CommandOutcome
 from quiz.pools import pool_of, random_pick
 from quiz.resends import record_outcome, recorded_outcome, replay_of, stream_of_command
 from quiz.results import CommandResult, question_revision, view_of
+from quiz.thousands import doubtful_thousands
 
 MAX_ATTEMPTS = 5
 

@@ -27,7 +27,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from quiz import services
-from quiz.answers import doubtful_thousands, names_a_choice
+from quiz.answers import names_a_choice
 from quiz.content import QuestionContent
 from quiz.demo import demo_classes, demo_course
 from quiz.demo_content import CHAPTERS, DemoQuestion
@@ -35,6 +35,7 @@ from quiz.domain import QUIZ_STARTED
 from quiz.errors import CommandRejected
 from quiz.models import Chapter, Question
 from quiz.quiz_view import QuizView
+from quiz.thousands import doubtful_thousands
 
 HISTORY_NAMESPACE = uuid.UUID("0c8f3d52-6c3e-4f53-9a0e-5d2b1f7e9a44")
 SCHOOL_DAY_START = time(8, 30)

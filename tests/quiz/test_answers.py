@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from quiz.answers import (
     MAX_ANSWER_LENGTH,
     answer_group,
-    doubtful_thousands,
     is_correct,
     names_a_choice,
     normalise_answer,
@@ -20,6 +19,7 @@ from quiz.answers import (
     validate_answer,
 )
 from quiz.errors import InvalidAnswer
+from quiz.thousands import doubtful_thousands
 
 ASK = "ask"  # not judged: the student is asked whether a point or comma separates thousands
 
