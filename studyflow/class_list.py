@@ -5,8 +5,10 @@ what needs the database (usernames taken, the user model's own username rule) it
 usernames it must make chosen here against the ones it found taken.
 
 - A line is "First name, Last name" or "First name, Last name, username"; a line with a tab is
-  split on tabs instead (columns pasted from a spreadsheet). Blank lines are skipped; spaces inside
-  a name are folded as a name reads ("de  Vries" is "de Vries"); empty trailing cells are dropped.
+  split on tabs instead (columns pasted from a spreadsheet). Blank lines are skipped, and so are
+  lines of nothing but commas or tabs (",,,": an empty spreadsheet row pasted as CSV has no name
+  to add, as a blank line has none); spaces inside a name are folded as a name reads ("de  Vries"
+  is "de Vries"); empty trailing cells are dropped.
 - A username not given is made from the names: lower-case ASCII, accents folded, the first name and
   the last name each without spaces or punctuation, joined by a dot ("Zoë de Vries" is
   "zoe.devries"); a long one is cut to MADE_USERNAME_LENGTH characters, each name keeping at
@@ -95,7 +97,7 @@ def parse_class_list(
     numbered = [
         (number, line)
         for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1)
-        if line.strip()
+        if split_line(line)  # not blank, nor only commas or tabs
     ]
     if numbered and is_heading(numbered[0][1]):
         numbered = numbered[1:]  # a spreadsheet's column headings, pasted with its rows
@@ -129,7 +131,7 @@ def parse_line(number: int, line: str, limits: NameLimits = NameLimits()) -> Lis
                 f"“First name, Last name, username”."
             ]
         )
-    first_name, last_name, username = (*cells, "", "")[:3]
+    first_name, last_name, username = (*cells, "", "", "")[:3]
     problems = []
     if not first_name:
         problems.append(f"{where} has no first name.")

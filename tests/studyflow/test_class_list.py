@@ -4,6 +4,8 @@ is read, then these students or these problems. No database."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyflow.class_list import (
     MADE_USERNAME_LENGTH,
@@ -13,6 +15,7 @@ from studyflow.class_list import (
     assign_usernames,
     fold_to_ascii,
     parse_class_list,
+    parse_line,
     taken_in_any_case,
     username_base,
 )
@@ -78,6 +81,74 @@ def test_the_lines_read_well_come_with_the_problems() -> None:
         ListedStudent(1, "Anna", "Bos", "anna"),
         ListedStudent(3, "Cas", "Dijk"),
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "then"),
+    [
+        # an empty spreadsheet row pasted as CSV is a blank line: skipped, the others keep their
+        # numbers
+        ("Anna, Bos\n,,,\n , \nBram, Bos", [(1, "Anna", "Bos"), (4, "Bram", "Bos")]),
+        (",\nAnna\tBos\n\t\t", [(2, "Anna", "Bos")]),
+        # and so is one above a spreadsheet's headings: they are still its first line
+        (",,\nFirst name, Last name\nAnna, Bos", [(3, "Anna", "Bos")]),
+    ],
+)
+def test_a_line_of_only_commas_or_tabs_is_a_blank_line(
+    given: str, then: list[tuple[int, str, str]]
+) -> None:
+    assert parse_class_list(given) == [ListedStudent(*student) for student in then]
+
+
+@pytest.mark.parametrize("given", [",", ",,,", " , ", "\t", ",\n \t \t\n,,"])
+def test_a_list_of_only_empty_rows_is_an_empty_list(given: str) -> None:
+    assert problems_of(given) == ("The list is empty: write one student per line.",)
+
+
+@pytest.mark.parametrize(
+    ("given", "then"),
+    [
+        # a comma inside a tab's cell is part of a name, so this line has cells
+        ("\t,", "Line 2 (“,”) has no first name."),
+        (",\t", "Line 2 (“,”) has no last name; write “First name, Last name”."),
+        (", , Anna", "Line 2 (“, , Anna”) has no first name."),
+    ],
+)
+def test_a_line_of_empty_names_beside_a_cell_is_a_wrong_line(given: str, then: str) -> None:
+    assert then in problems_of(f"Anna, Bos\n{given}")
+
+
+def test_a_line_without_cells_read_alone_has_no_names() -> None:
+    with pytest.raises(ClassListProblems) as refused:
+        parse_line(7, ",,")
+    assert refused.value.problems == (
+        "Line 7 (“,,”) has no first name.",
+        "Line 7 (“,,”) has no last name; write “First name, Last name”.",
+    )
+
+
+# Separators, spaces of every kind, quotes, and the line ends str.splitlines() splits on.
+NOT_A_NAME = st.text(alphabet=",\t \"'\n\r\x0b\x0c\x1c\x85\u00a0\u2028\u3000\ufeff", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOT_A_NAME, NOT_A_NAME)
+def test_no_list_of_commas_spaces_and_quotes_fails_but_as_a_wrong_list(
+    before: str, after: str
+) -> None:
+    # a list of such lines is read, or refused naming its problems: never another error
+    for text in (before, f"{before}\nAnna, Bos\n{after}"):
+        try:
+            students = parse_class_list(text)
+        except ClassListProblems as refused:
+            assert refused.problems and all(refused.problems)
+        else:
+            assert all(s.first_name and s.last_name for s in students)
+    for line in before.splitlines() or [before]:
+        try:
+            parse_line(1, line)
+        except ClassListProblems as refused:
+            assert refused.problems
 
 
 def test_a_name_too_long_for_the_user_model_is_refused() -> None:

@@ -132,6 +132,19 @@ def test_a_list_with_a_wrong_line_adds_nobody(staff_client, classroom):
     assert "Anna, Bos\nBram\nCas, Dijk\n, Jansen</textarea>" in html
 
 
+def test_an_empty_spreadsheet_row_is_skipped_as_a_blank_line(staff_client, classroom):
+    # given a list pasted as CSV with empty rows (it was a server error)
+    response = send(staff_client, classroom, "Anna, Bos\n,,,\n , \nBram, Bos\n,")
+    # then its students are added, the empty rows skipped
+    assert response.status_code == 200
+    assert [username for _, username, _ in shown_rows(response)] == ["anna.bos", "bram.bos"]
+    # and a list of empty rows only is an empty list, which adds nobody
+    refused = send(staff_client, classroom, ",\n,,,")
+    assert refused.status_code == 200
+    assert "The list is empty" in refused.content.decode()
+    assert classroom.students.count() == 2
+
+
 def test_a_given_username_of_an_existing_account_is_refused_in_any_case(
     staff_client, classroom, make_user
 ):
