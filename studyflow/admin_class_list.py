@@ -1,6 +1,10 @@
 """The class page's "Add students from a list": staff paste a class list, and every student on it
 gets an account in the `students` group and in this class, with an initial password shown once.
 
+A name met twice (on two lines, or of a student of the class already) is refused, unless staff
+tick "Add them anyway", shown with that refusal: a list pasted twice, or sent again after Back (a
+new form), would otherwise give every student a second account.
+
 It takes what adding users takes in Django's admin (add and change users: one who may add users
 but not change them could otherwise make superusers) and changing this class. The page of
 passwords is the answer to the post itself (kept by no cache, no session, no log); sending the same
@@ -27,6 +31,7 @@ from studyflow.models import Classroom
 from studyflow.services import (
     NewStudent,
     add_students_from_list,
+    class_same_name_problems,
     given_username_problems,
     name_limits,
 )
@@ -37,6 +42,16 @@ ADDED_LISTS_KEPT = 20
 
 
 class ClassListForm(forms.Form):
+    # Before the list: a form cleans its fields in this order, and the list's check reads it.
+    same_names_allowed = forms.BooleanField(
+        label="Add them anyway: these are different students of the same name",
+        required=False,
+        help_text=(
+            "Tick it only when the lines named above are students who share a name with another "
+            "(twins, say): each gets an account of their own. Ticked for a list sent again, "
+            "everyone on it would get a second account."
+        ),
+    )
     class_list = forms.CharField(
         label="Students, one per line",
         # Not stripped: the line numbers in the problems are the box's own.
@@ -59,18 +74,40 @@ class ClassListForm(forms.Form):
     )
     list_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
+    def __init__(self, *args: Any, classroom: Classroom, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.classroom = classroom
+        # Whether "Add them anyway" is offered: when the list was refused for names met twice.
+        self.same_names_found = False
+
+    @property
+    def offers_same_names_allowed(self) -> bool:
+        cleaned = getattr(self, "cleaned_data", {})  # none before the form is sent
+        return self.same_names_found or bool(cleaned.get("same_names_allowed"))
+
     def clean_class_list(self) -> list[ListedStudent]:
-        """The listed students, or every problem of the list: its wrong lines, and the usernames
-        given on its other lines that are taken or not valid."""
+        """The listed students, or every problem of the list: its wrong lines, the usernames
+        given on its other lines that are taken or not valid, and (unless allowed) the names met
+        twice."""
         try:
             students = parse_class_list(self.cleaned_data["class_list"], limits=name_limits())
         except ClassListProblems as wrong:
-            problems = [*wrong.problems, *given_username_problems(wrong.students)]
+            students = list(wrong.students)
+            problems = [*wrong.problems, *given_username_problems(students)]
         else:
             problems = given_username_problems(students)
+        if not self.cleaned_data.get("same_names_allowed"):
+            same_names = class_same_name_problems(self.classroom, students)
+            self.same_names_found = bool(same_names)
+            problems.extend(same_names)
         if problems:
             raise forms.ValidationError(problems)
         return students
+
+    def refuse(self, refused: ClassListProblems) -> None:
+        """The problems found while adding the list (another list added meanwhile)."""
+        self.same_names_found = refused.same_names
+        self.add_error("class_list", list(refused.problems))
 
 
 class ClassListAdminMixin(admin.ModelAdmin):
@@ -112,7 +149,7 @@ class ClassListAdminMixin(admin.ModelAdmin):
         if not self.may_add_students(request, classroom):
             raise PermissionDenied
         if request.method != "POST":
-            return self._class_list_page(request, classroom, ClassListForm())
+            return self._class_list_page(request, classroom, ClassListForm(classroom=classroom))
         if already_added(request, request.POST.get("list_id", "")):
             # Before the list is checked: its usernames belong to accounts now, its own.
             messages.warning(
@@ -121,15 +158,18 @@ class ClassListAdminMixin(admin.ModelAdmin):
                 "open “Add students from a list” again.",
             )
             return HttpResponseRedirect(self._class_url(classroom))
-        form = ClassListForm(request.POST)
+        form = ClassListForm(request.POST, classroom=classroom)
         if not form.is_valid():
             return self._class_list_page(request, classroom, form)
         try:
             added = add_students_from_list(
-                classroom=classroom, students=form.cleaned_data["class_list"], actor=request.user
+                classroom=classroom,
+                students=form.cleaned_data["class_list"],
+                actor=request.user,
+                same_names_allowed=form.cleaned_data["same_names_allowed"],
             )
         except ClassListProblems as refused:
-            form.add_error("class_list", list(refused.problems))
+            form.refuse(refused)
             return self._class_list_page(request, classroom, form)
         remember_added(request, form.cleaned_data["list_id"])
         return self._students_added_page(request, classroom, added)

@@ -17,6 +17,11 @@ usernames it must make chosen here against the ones it found taken.
   When that one is taken, by an existing account or an earlier line, 2, 3, ... is appended
   ("zoe.devries2"). Usernames compare in any case: "Anna" and "anna" are one username to a
   person reading a class list, though not to Django.
+- A name on two lines, or of a student of the class already, is most often the list pasted twice
+  or sent again: it is refused, naming the lines, unless staff say these are different students of
+  the same name. Names compare as usernames are made from them: in any case, without accents,
+  spaces or punctuation ("Zoë de Vries" is "zoe devries" is "Zoe DeVries"); letters with no ASCII
+  letter to fold to are kept, so "李 明" and "王 芳" stay two names.
 - Every wrong line is named in one go, so that staff fix the list once; nothing is added from a
   list with a wrong line.
 """
@@ -80,14 +85,31 @@ class NameLimits:
     username: int = 150
 
 
+@dataclass(frozen=True)
+class StudentOfClass:
+    """A student in the class the list is added to, as their account has them."""
+
+    first_name: str
+    last_name: str
+    username: str
+
+
 class ClassListProblems(ValueError):
     """The list has wrong lines; `problems` names each, with its line number. `students` are the
-    lines read without a problem, for what else is checked of them (all wrong lines in one go)."""
+    lines read without a problem, for what else is checked of them (all wrong lines in one go).
+    `same_names`: some of the problems are names met twice, which staff may add anyway."""
 
-    def __init__(self, problems: Sequence[str], students: Sequence[ListedStudent] = ()) -> None:
+    def __init__(
+        self,
+        problems: Sequence[str],
+        students: Sequence[ListedStudent] = (),
+        *,
+        same_names: bool = False,
+    ) -> None:
         super().__init__("; ".join(problems))
         self.problems = tuple(problems)
         self.students = tuple(students)
+        self.same_names = same_names
 
 
 def parse_class_list(
@@ -190,6 +212,44 @@ def repeated_usernames(students: Sequence[ListedStudent]) -> list[str]:
     ]
 
 
+def same_name_problems(
+    students: Sequence[ListedStudent], in_class: Sequence[StudentOfClass], class_name: str
+) -> list[str]:
+    """A problem for each name on more than one line, and for each line naming a student of the
+    class already (compared by name_key): the list pasted twice, or sent again after Back."""
+    by_name: dict[tuple[str, str], list[ListedStudent]] = {}
+    for student in students:
+        key = name_key(student.first_name, student.last_name)
+        if any(key):  # a name of no letters at all compares to nothing
+            by_name.setdefault(key, []).append(student)
+    problems = [
+        f"Lines {and_list([str(s.line) for s in same])} have the same name "
+        f"“{same[0].first_name} {same[0].last_name}”."
+        for same in by_name.values()
+        if len(same) > 1
+    ]
+    usernames_of: dict[tuple[str, str], list[str]] = {}
+    for known in in_class:
+        usernames_of.setdefault(name_key(known.first_name, known.last_name), []).append(
+            known.username
+        )
+    for key, same in by_name.items():
+        if key in usernames_of:
+            usernames = sorted(usernames_of[key])
+            problems.extend(
+                f"Line {s.line}: {s.first_name} {s.last_name} is in {class_name} already "
+                f"(username{'s' if len(usernames) > 1 else ''} {and_list(usernames)})."
+                for s in same
+            )
+    return problems
+
+
+def name_key(first_name: str, last_name: str) -> tuple[str, str]:
+    """A name as compared with another: as fold_to_ascii folds it, but keeping the letters that
+    fold to no ASCII one (the username has none of them, two students' names do)."""
+    return fold_name(first_name), fold_name(last_name)
+
+
 def and_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
@@ -199,6 +259,14 @@ def fold_to_ascii(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDS))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return _NOT_USERNAME.sub("", ascii_text)
+
+
+def fold_name(text: str) -> str:
+    """A name's letters and digits in one case, without accents: fold_to_ascii's folding, with the
+    letters that have no ASCII letter kept ("Zoë" is "zoe", "李" is "李")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDS))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in kept if c.isalnum())
 
 
 def username_base(first_name: str, last_name: str, *, max_length: int = 150) -> str:

@@ -28,7 +28,9 @@ from studyflow.class_list import (
     ClassListProblems,
     ListedStudent,
     NameLimits,
+    StudentOfClass,
     assign_usernames,
+    same_name_problems,
     taken_in_any_case,
     username_base,
 )
@@ -111,22 +113,44 @@ def existing_usernames(students: Sequence[ListedStudent]) -> set[str]:
     return set(users.values_list("username", flat=True))
 
 
+def students_of_class(classroom: Classroom) -> list[StudentOfClass]:
+    return [
+        StudentOfClass(*names)
+        for names in classroom.students.values_list("first_name", "last_name", "username")
+    ]
+
+
+def class_same_name_problems(classroom: Classroom, students: Sequence[ListedStudent]) -> list[str]:
+    """same_name_problems of a list for `classroom`: names on two lines, or of its students."""
+    return same_name_problems(students, students_of_class(classroom), classroom.name)
+
+
 @sensitive_variables("added", "passwords")
 def add_students_from_list(
-    *, classroom: Classroom, students: Sequence[ListedStudent], actor: Any
+    *,
+    classroom: Classroom,
+    students: Sequence[ListedStudent],
+    actor: Any,
+    same_names_allowed: bool = False,
 ) -> list[NewStudent]:
     """Make an account for each listed student, in the `students` group and in `classroom`, with a
     random initial password; one transaction: all of them, or (ClassListProblems) none.
 
-    New accounts are in no class, so the one-class-per-student rule (ClassroomForm) holds. The
-    admin log gets an addition per account and a change on the class, with no password.
+    Unless `same_names_allowed` (staff said so), a name on two lines or of a student of the class
+    already is refused: the list pasted twice, or sent again. The class is locked while its
+    students are compared and added, so that the same list sent twice at once (a double click) is
+    added once and refused once. New accounts are in no class, so the one-class-per-student rule
+    (ClassroomForm) holds. The admin log gets an addition per account and a change on the class,
+    with no password.
     """
     try:
         with transaction.atomic():
+            Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
             existing = existing_usernames(students)
             problems = given_username_problems(students, existing)
-            if problems:
-                raise ClassListProblems(problems)
+            same_names = [] if same_names_allowed else class_same_name_problems(classroom, students)
+            if problems or same_names:
+                raise ClassListProblems([*problems, *same_names], same_names=bool(same_names))
             taken = taken_in_any_case(existing)
             limit = name_limits().username
             usernames = assign_usernames(students, is_taken=taken, max_length=limit)

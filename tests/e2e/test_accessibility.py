@@ -197,8 +197,9 @@ def test_the_admin_pages_of_the_projects_own_are_accessible(
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
 
-    # when they add a class list: the class's link to it, the form, the form with an error, and
-    # the passwords (Django's change forms import a style sheet: no preload, see AxeCheck)
+    # when they add a class list: the class's link to it, the form, the form with an error, with
+    # names met twice (and the offer to add them anyway), and the passwords (Django's change
+    # forms import a style sheet: no preload, see AxeCheck)
     page.goto(f"/admin/studyflow/classroom/{classroom.pk}/change/")
     axe.check(page, "admin, class", include=(".object-tools",), preload=False)
     with page.expect_navigation():
@@ -209,6 +210,11 @@ def test_the_admin_pages_of_the_projects_own_are_accessible(
         page.get_by_role("button", name="Add these students").click()
     page.wait_for_selector(".errorlist")
     axe.check(page, "admin, add students, error", include=OWN_ADMIN_PAGE)
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries\nZoe, De Vries")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    page.get_by_label("Add them anyway: these are different students of the same name").wait_for()
+    axe.check(page, "admin, add students, same names", include=OWN_ADMIN_PAGE)
     page.get_by_label("Students, one per line").fill("Zoë, de Vries\nSem\tBakker")
     with page.expect_navigation():
         page.get_by_role("button", name="Add these students").click()

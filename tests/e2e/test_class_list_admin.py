@@ -47,6 +47,26 @@ def test_staff_add_a_class_list_and_print_its_passwords(
     assert rows.nth(2).locator("td").nth(1).inner_text() == "maximiliaana.vanderzandvo"
     assert classroom.students.count() == 3
 
+    # the same list sent again from a new form (Back, say) adds nobody a second account, unless
+    # staff tick that these are different students of the same name
+    page.goto(f"/admin/studyflow/classroom/{classroom.pk}/add-students/")
+    add_anyway = page.get_by_label("Add them anyway: these are different students of the same name")
+    assert add_anyway.count() == 0
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries\nSem\tBakker")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    assert "Line 1: Zoë de Vries is in 1A already (username zoe.devries)." in (
+        page.locator(".errorlist").inner_text()
+    )
+    assert classroom.students.count() == 3
+    snap(page, "admin-class-list-same-names")
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries")
+    add_anyway.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    assert rows.count() == 1 and rows.nth(0).locator("td").nth(1).inner_text() == "zoe.devries2"
+    assert classroom.students.count() == 4
+
     # the print button is the static script's (hidden without it) and opens the print dialog
     page.evaluate("window.print = () => { window.printAsked = true; }")
     page.get_by_role("button", name="Print this page").click()

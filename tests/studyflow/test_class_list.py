@@ -12,10 +12,12 @@ from studyflow.class_list import (
     ClassListProblems,
     ListedStudent,
     NameLimits,
+    StudentOfClass,
     assign_usernames,
     fold_to_ascii,
     parse_class_list,
     parse_line,
+    same_name_problems,
     taken_in_any_case,
     username_base,
 )
@@ -267,3 +269,64 @@ def test_made_usernames_are_numbered_past_existing_accounts_and_earlier_lines() 
 def test_a_username_free_everywhere_is_the_plain_one() -> None:
     given = [ListedStudent(1, "Zoë", "de Vries"), ListedStudent(2, "Sem", "Bakker")]
     assert assign_usernames(given, is_taken=NOTHING_TAKEN) == ["zoe.devries", "sem.bakker"]
+
+
+# --- names met twice ------------------------------------------------------------------------------
+
+
+def listed(*names: tuple[str, str]) -> list[ListedStudent]:
+    return [ListedStudent(n, first, last) for n, (first, last) in enumerate(names, start=1)]
+
+
+def test_a_name_on_two_lines_is_named_with_its_lines() -> None:
+    # given a list pasted twice, spelt as people retype names
+    given = listed(("Zoë", "de Vries"), ("Sem", "Bakker"), ("zoe", "DeVries"), ("Sem", "Bakker"))
+    assert same_name_problems(given, (), "3C") == [
+        "Lines 1 and 3 have the same name “Zoë de Vries”.",
+        "Lines 2 and 4 have the same name “Sem Bakker”.",
+    ]
+
+
+def test_a_name_of_a_student_of_the_class_is_named_with_their_username() -> None:
+    in_class = [
+        StudentOfClass("Zoë", "de Vries", "zoe.devries"),
+        StudentOfClass("Sem", "Bakker", "sem.bakker"),
+        StudentOfClass("SEM", "BAKKER", "sem.bakker2"),
+    ]
+    given = listed(("Noor", "El Amrani"), ("Zoe", "de vries"), ("Sem", "Bakker"))
+    assert same_name_problems(given, in_class, "3C") == [
+        "Line 2: Zoe de vries is in 3C already (username zoe.devries).",
+        "Line 3: Sem Bakker is in 3C already (usernames sem.bakker and sem.bakker2).",
+    ]
+
+
+def test_names_apart_are_not_the_same_name() -> None:
+    given = listed(
+        ("Anna", "Bos"),
+        ("Anna", "Bosch"),  # another last name
+        ("Bos", "Anna"),  # the names the other way round
+        ("李", "明"),  # no ASCII letter: kept, not folded away
+        ("王", "芳"),
+        ("-", "."),  # no letter at all: compares to nothing
+        (".", "-"),
+    )
+    in_class = [StudentOfClass("", "", "student7"), StudentOfClass("Anna", "Bo", "anna.bo")]
+    assert same_name_problems(given, in_class, "3C") == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (("Zoë", "de Vries"), ("ZOE", "devries")),
+        (("Jan-Willem", "O'Brien"), ("Jan Willem", "OBrien")),
+        (("Søren", "Strauß"), ("Soren", "Strauss")),
+        (("I\u1e63\u0131k", "Y\u0131lmaz"), ("isik", "yilmaz")),  # dotless i, ṣ
+        (("李", "明"), ("李", " 明")),
+    ],
+)
+def test_names_that_make_one_username_are_one_name(
+    one: tuple[str, str], other: tuple[str, str]
+) -> None:
+    assert same_name_problems(listed(one, other), (), "3C") == [
+        f"Lines 1 and 2 have the same name “{one[0]} {one[1]}”."
+    ]

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from studyflow import services
-from studyflow.class_list import MAX_STUDENTS
+from studyflow.admin_class_list import ClassListForm
+from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent
 from studyflow.roles import STUDENTS
 from studyflow.services import (
     INITIAL_PASSWORD_ALPHABET,
@@ -25,6 +30,7 @@ from studyflow.services import (
     INITIAL_PASSWORD_LENGTH,
     initial_password,
 )
+from tests.held_open import held_open
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +52,10 @@ def page_url(classroom: Any) -> str:
     return reverse("admin:studyflow_classroom_add_students", args=[classroom.pk])
 
 
-def send(client: Any, classroom: Any, text: str, list_id: str | None = None) -> Any:
+def send(client: Any, classroom: Any, text: str, list_id: str | None = None, **fields: str) -> Any:
     return client.post(
-        page_url(classroom), {"class_list": text, "list_id": list_id or str(uuid.uuid4())}
+        page_url(classroom),
+        {"class_list": text, "list_id": list_id or str(uuid.uuid4()), **fields},
     )
 
 
@@ -167,12 +174,150 @@ def test_a_username_given_twice_in_the_list_is_refused(staff_client, classroom):
 def test_made_usernames_are_numbered_past_existing_accounts(staff_client, classroom, make_user):
     make_user("anna.bos", role="students")
     make_user("Anna.Bos2")
-    response = send(staff_client, classroom, "Anna, Bos\nAnna, Bos\nÄnna, Bøs")
+    response = send(
+        staff_client, classroom, "Anna, Bos\nAnna, Bos\nÄnna, Bøs", same_names_allowed="on"
+    )
     assert [username for _, username, _ in shown_rows(response)] == [
         "anna.bos3",
         "anna.bos4",
         "anna.bos5",
     ]
+
+
+ADD_ANYWAY = "Add them anyway: these are different students of the same name"
+
+
+def test_a_name_on_two_lines_adds_nobody_unless_staff_say_they_are_two_students(
+    staff_client, classroom
+):
+    given = "Anna, Bos\nBram, Bos\nANNA, BOS\nCas, Dijk\nBram, Bos"
+    # given a list with names on two lines: nobody is added, the lines are named
+    response = send(staff_client, classroom, given)
+    html = response.content.decode()
+    assert "Nobody was added" in html
+    assert "Lines 1 and 3 have the same name “Anna Bos”." in html
+    assert "Lines 2 and 5 have the same name “Bram Bos”." in html
+    assert User.objects.count() == 1 and not LogEntry.objects.exists()  # staff's own account
+    # and staff are offered to add them anyway, unticked
+    assert ADD_ANYWAY in html
+    assert re.search(r'<input type="checkbox" name="same_names_allowed"(?![^>]*checked)', html)
+    # when they tick it, every line is added
+    response = send(staff_client, classroom, given, same_names_allowed="on")
+    assert [username for _, username, _ in shown_rows(response)] == [
+        "anna.bos",
+        "bram.bos",
+        "anna.bos2",
+        "cas.dijk",
+        "bram.bos2",
+    ]
+
+
+def test_the_offer_to_add_them_anyway_is_made_only_for_names_met_twice(staff_client, classroom):
+    assert ADD_ANYWAY not in staff_client.get(page_url(classroom)).content.decode()
+    assert ADD_ANYWAY not in send(staff_client, classroom, "Anna").content.decode()
+    # but stays while it is ticked, to be unticked
+    response = send(staff_client, classroom, "Anna", same_names_allowed="on")
+    assert re.search(
+        r'<input type="checkbox" name="same_names_allowed"[^>]* checked',
+        (response.content.decode()),
+    )
+
+
+def test_a_student_of_the_class_is_not_added_again(staff_client, classroom, make_user, make_class):
+    # given a class whose student Zoë de Vries has an account already
+    zoe = make_user("zoe.devries", role="students", first_name="Zoë", last_name="de Vries")
+    classroom.students.add(zoe)
+    response = send(staff_client, classroom, "Sem, Bakker\nZoe, De Vries\nBram")
+    html = response.content.decode()
+    # then the list is refused, every problem named in one go
+    assert "Line 2: Zoe De Vries is in 1A already (username zoe.devries)." in html
+    assert "Line 3 (“Bram”) has no last name" in html
+    assert ADD_ANYWAY in html
+    assert list(classroom.students.all()) == [zoe]
+    # and a student of that name in another class is another student
+    other = make_class("1B")
+    assert send(staff_client, other, "Zoe, De Vries").status_code == 200
+    assert other.students.get().username == "zoe.devries2"
+
+
+def test_the_list_sent_again_as_a_new_form_adds_nobody_again(staff_client, classroom):
+    # given a list added, then sent again from a new form (Back, and the browser kept the text)
+    given = "Zoë, de Vries\nSem, Bakker"
+    assert send(staff_client, classroom, given).status_code == 200
+    response = send(staff_client, classroom, given)
+    # then nobody gets a second account
+    html = response.content.decode()
+    assert "Line 1: Zoë de Vries is in 1A already (username zoe.devries)." in html
+    assert "Line 2: Sem Bakker is in 1A already (username sem.bakker)." in html
+    assert classroom.students.count() == 2 and User.objects.count() == 3
+
+
+def test_a_student_added_to_the_class_meanwhile_is_not_added_again(
+    staff_client, classroom, make_user, monkeypatch
+):
+    # given the list checked, and then the same name added to the class (another staff member's
+    # list) before it is added: the check under the class's lock refuses it, nothing half-added
+    checked = ClassListForm.clean_class_list
+
+    def then_added_meanwhile(form: ClassListForm) -> Any:
+        students = checked(form)
+        classroom.students.add(make_user("sem.bakker", first_name="Sem", last_name="Bakker"))
+        return students
+
+    monkeypatch.setattr(ClassListForm, "clean_class_list", then_added_meanwhile)
+    response = send(staff_client, classroom, "Anna, Bos\nSem, Bakker")
+    html = response.content.decode()
+    assert "Line 2: Sem Bakker is in 1A already (username sem.bakker)." in html
+    assert ADD_ANYWAY in html
+    assert not User.objects.filter(username="anna.bos").exists()
+    assert not LogEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the class's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
+)
+def test_the_same_list_sent_twice_at_once_is_added_once(classroom, make_user):
+    # given a list being added, its transaction still open (a double click's first request)
+    boss = make_user("boss", role="staff", is_superuser=True)
+    sem = [ListedStudent(1, "Sem", "Bakker")]
+
+    def add() -> list[Any]:
+        return services.add_students_from_list(classroom=classroom, students=sem, actor=boss)
+
+    def add_on_its_own_connection() -> list[Any]:
+        try:
+            return add()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as second, held_open(add) as first:
+        # when the second request adds it meanwhile: it waits for the class
+        again = second.submit(add_on_its_own_connection)
+        waited_for_the_class(again)
+    # then the second is refused once the first has committed, and Sem has one account
+    assert [student.username for student in first] == ["sem.bakker"]
+    with pytest.raises(ClassListProblems) as refused:
+        again.result(timeout=30)
+    assert refused.value.problems == ("Line 1: Sem Bakker is in 1A already (username sem.bakker).",)
+    assert list(classroom.students.values_list("username", flat=True)) == ["sem.bakker"]
+
+
+def waited_for_the_class(request: Future[Any]) -> None:
+    """Until `request` waits for a lock (the class's row) in PostgreSQL."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert not request.done(), "the second request did not wait for the first"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the second request never waited for the class")
 
 
 def test_a_list_over_the_maximum_adds_nobody(staff_client, classroom):
