@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent, parse_class_list
@@ -190,7 +191,12 @@ class ClassListAdminMixin(admin.ModelAdmin):
     ) -> HttpResponse:
         context = {
             **self._context(request, classroom),
-            "title": f"{len(added)} students added to {classroom}",
+            "title": ngettext(
+                "%(count)d student added to %(class)s",
+                "%(count)d students added to %(class)s",
+                len(added),
+            )
+            % {"count": len(added), "class": classroom},
             "added": added,
             "login_url": request.build_absolute_uri(reverse("quiz:login")),
             "password_url": request.build_absolute_uri(reverse("quiz:password_change")),

@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import get_random_string
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from studyflow.class_list import (
@@ -193,7 +194,12 @@ def _create_accounts(classroom: Classroom, added: Sequence[NewStudent], actor: A
         user_id=actor.pk,
         queryset=[classroom],
         action_flag=CHANGE,
-        change_message=f"Added {len(users)} students from a list.",
+        change_message=ngettext(
+            "Added %(count)d student from a list.",
+            "Added %(count)d students from a list.",
+            len(users),
+        )
+        % {"count": len(users)},
         single_object=True,
     )
 

@@ -118,6 +118,21 @@ def test_the_admin_log_has_each_new_account_and_the_class_without_a_password(
     assert not [e for e in entries for p in passwords if p in e.change_message + e.object_repr]
 
 
+@pytest.mark.parametrize(
+    ("given", "title", "logged"),
+    [
+        ("Anna, Bos", "1 student added to 1A", "Added 1 student from a list."),
+        ("Anna, Bos\nBram, Bos", "2 students added to 1A", "Added 2 students from a list."),
+    ],
+)
+def test_the_page_and_the_log_count_students_in_the_singular_and_plural(
+    staff_client, classroom, given, title, logged
+):
+    html = send(staff_client, classroom, given).content.decode()
+    assert re.search(rf"<h1>{title} \(", html) and f"<title>{title} (" in html
+    assert LogEntry.objects.get(action_flag=CHANGE).get_change_message() == logged
+
+
 def test_no_password_reaches_the_log(staff_client, classroom, caplog):
     with caplog.at_level(logging.DEBUG):
         response = send(staff_client, classroom, "Anna, Bos\nBram, Bos")
