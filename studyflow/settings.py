@@ -167,6 +167,13 @@ if env_bool("FAST_PASSWORD_HASHING", default=False):
     # Tests and benchmarks log thousands of users in; PBKDF2's deliberate slowness only costs time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+AUTHENTICATION_BACKENDS = [
+    # The username in any case; it decides every log-in (studyflow/auth_backends.py).
+    "studyflow.auth_backends.AnyCaseUsernameBackend",
+    # Only for the sessions it logged in before: Django ends a session whose backend is unlisted.
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"

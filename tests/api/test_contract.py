@@ -106,6 +106,27 @@ def test_token_endpoint_limits_failed_log_ins_per_account(school: School2) -> No
     assert token(client, "student2", PASSWORD).status_code == 200
 
 
+def test_the_username_is_taken_in_any_case(school: School2) -> None:
+    # given a student typing their username as their phone capitalised it
+    for typed in ("Student1", "STUDENT1", "sTuDeNt1"):
+        response = token(school.client(None), typed, PASSWORD)
+        # then it is their account's token
+        assert response.status_code == 200, typed
+        assert response.json()["token"] == school.tokens["student1"]
+    # but the password's case counts, and nobody's name is anybody's
+    assert token(school.client(None), "STUDENT1", PASSWORD.upper()).status_code == 400
+    assert token(school.client(None), "STUDENT11", PASSWORD).status_code == 400
+
+
+def test_the_username_in_any_case_counts_as_one_account_s_failures(school: School2) -> None:
+    client = school.client(None)
+    cases = ("student1", "STUDENT1", "Student1", "sTUDENT1")
+    codes = [token(client, cases[n % 4], "guess").status_code for n in range(11)]
+    assert codes == [400] * 10 + [429]
+    assert is_error(token(client, "STUDENT1", PASSWORD).json(), "throttled")
+    assert is_error(token(client, "student1", PASSWORD).json(), "throttled")
+
+
 def test_a_class_logging_in_at_once_from_one_address_is_not_throttled(school: School2) -> None:
     client = school.client(None)
     for _ in range(4):  # more log-ins from one address than the limit of failures

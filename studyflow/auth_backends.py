@@ -1,0 +1,74 @@
+"""Log-in with the username in any case: `STUDENT1` is student1, on every way in (the log-in
+page, the admin's, `POST /api/auth/token/`), since they all ask Django's authenticate().
+
+A pupil types their username as a phone capitalises it, or as the printed list seemed to read.
+The forms that add accounts make none whose username differs only in case from another's (the
+class list, Django's user creation form), so a username in another case names one account. Where
+two accounts do differ only in case (one renamed in the admin's user form, which allows it, or
+older), the one of exactly that spelling is meant, and a third spelling names neither: it is
+refused, as an unknown username is.
+
+The failed log-ins counted per account (studyflow.login_guard) key on the username case-folded,
+so `STUDENT1` and `student1` share one count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+
+def account_named(username: str) -> Any | None:
+    """The account of this username: of exactly this spelling, else the only one in any case."""
+    users = get_user_model()._default_manager
+    field = get_user_model().USERNAME_FIELD
+    exact = users.filter(**{field: username}).first()
+    if exact is not None:
+        return exact
+    in_any_case = list(users.filter(**{f"{field}__iexact": username})[:2])
+    return in_any_case[0] if len(in_any_case) == 1 else None
+
+
+class AnyCaseUsernameBackend(ModelBackend):
+    """Django's ModelBackend, finding the account by account_named.
+
+    It decides every username-and-password log-in: a refusal raises PermissionDenied, which ends
+    authenticate() there, so that the ModelBackend listed after it (settings) does not hash the
+    password a second time. ModelBackend stays listed for the sessions it logged in before this
+    backend came: Django keeps a session only while the backend that made it is listed.
+    """
+
+    def authenticate(
+        self,
+        request: Any,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any | None:
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None  # not a username and password: another backend's to judge
+        user = account_named(username)
+        if user is None:
+            # Hash once all the same: an unknown username takes as long as a wrong password
+            # (Django's #20760).
+            get_user_model()().set_password(password)
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        raise PermissionDenied
+
+    async def aauthenticate(
+        self,
+        request: Any,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any | None:
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
