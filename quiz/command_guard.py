@@ -3,7 +3,7 @@ quiz.command_limits), on the REST API and the student pages alike, one count for
 
 The API's command endpoints refuse with 429 `throttled` and Retry-After (CommandThrottle); the
 pages show a message on the quiz page or the dashboard (quiz.views). A refused command is not
-sent: nothing is appended. Only commands are counted: a GET never is.
+sent: nothing is appended. Only commands are counted: a GET never is, and a command id only once.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from quiz import resends
 from quiz.command_limits import API_DETAIL, command_rate, counter_name
 from studyflow import window_counts
+from studyflow.idempotency import HEADER, command_id_from
 from studyflow.login_limits import Rate
 
 
@@ -32,24 +34,47 @@ def wait_before_command(
 ) -> int:
     """Count a command of `user`: 0 when it may be sent, else the seconds until their account
     may send one again. With the limit off (COMMAND_THROTTLE_RATE=0), always 0, counting nothing.
-    A `command_id` already let through in this window is not counted again: a page's form sent
-    twice (a double click) is one command, and the service sends it once."""
+
+    A `command_id` counts once: let through in this window, it is not counted again (a page's
+    form sent twice, an API request re-sent with its Idempotency-Key), and one decided before
+    (it appended, or was refused) is let through even over the limit, to get its first outcome
+    back. Either way the services append nothing for it again, so no command id carries a new
+    command past the limit; and the database is asked only over the limit."""
     limit = _rate(settings.COMMAND_THROTTLE_RATE)
     if limit is None or user.pk is None:
         return 0
     name, what = counter_name(user.pk), "quiz commands"
     if command_id is None:
         return window_counts.count(name, limit, now=now, what=what)
-    return window_counts.count_once(name, str(command_id), limit, now=now, what=what)
+    return window_counts.count_once(
+        name,
+        str(command_id),
+        limit,
+        now=now,
+        what=what,
+        sent_before=lambda: resends.sent_before(command_id, actor_id=user.pk),
+    )
+
+
+def _keyed_command_id(request: Request) -> uuid.UUID | None:
+    """The command id of the request's Idempotency-Key; None without one, or with one that is no
+    UUID (the view answers that with 400, after it was counted as any command)."""
+    if request.headers.get(HEADER) is None or request.user.pk is None:
+        return None
+    try:
+        return command_id_from(request)
+    except exceptions.ValidationError:
+        return None
 
 
 class CommandThrottle(BaseThrottle):
-    """For the API views that take quiz commands: a POST counts; any other method is a read."""
+    """For the API views that take quiz commands: a POST counts; any other method is a read.
+    Its Idempotency-Key, as the command id it names, counts once (wait_before_command)."""
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method != "POST":
             return True
-        wait = wait_before_command(request.user)
+        wait = wait_before_command(request.user, command_id=_keyed_command_id(request))
         if wait:
             # Raised here, not left to DRF's generic message: the project's detail, same code.
             raise exceptions.Throttled(wait, detail=API_DETAIL)

@@ -58,6 +58,19 @@ def replay_start_elsewhere(actor: Any, command_id: uuid.UUID, *, chapter_id: int
     return replay_start(actor, command_id, stream, chapter_id=chapter_id)
 
 
+def sent_before(command_id: uuid.UUID, *, actor_id: int) -> bool:
+    """Whether the actor's command `command_id` was decided before: it appended (its first event
+    is there) or it left an outcome (refused, or a start that returned the open quiz). Sent again
+    it appends nothing, whatever it asks: its first outcome, or command_id_reused. One or two
+    lookups by unique key."""
+    return (
+        Event.objects.filter(
+            event_id=streams.event_id(command_id, 0), metadata__actor_id=actor_id
+        ).exists()
+        or CommandOutcome.objects.filter(command_id=command_id, actor_id=actor_id).exists()
+    )
+
+
 def stream_of_command(command_id: uuid.UUID) -> str | None:
     return (
         Event.objects.filter(event_id=streams.event_id(command_id, 0))

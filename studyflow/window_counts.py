@@ -14,7 +14,8 @@ its key's life, a web process whose clock is behind) came back as a bare INCR's,
 and stayed in Redis for good; a process dying between a separate INCR and EXPIRE would leave the
 same. (The limit itself moved on: the next window counts in a key of its own.) Such keys left by
 an earlier release are never counted again, so nothing here expires them: UPGRADING says how to
-find and delete them.
+find and delete them. Counting a request once (count_once) is one script too (COUNT_ONCE_SCRIPT),
+one round trip like any count.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
@@ -102,29 +104,46 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
 
 
 def count_once(
-    name: str, token: str, limit: Rate, *, now: float | None = None, what: str = "requests"
+    name: str,
+    token: str,
+    limit: Rate,
+    *,
+    now: float | None = None,
+    what: str = "requests",
+    sent_before: Callable[[], bool] | None = None,
 ) -> int:
     """count(), but a `token` let through in this window counts nothing again: one request sent
-    twice (a form double-clicked) is counted once. Only a token let through is remembered, and
-    from the moment its count allowed it, so a held back one counts when tried again (a token can
-    never carry an uncounted request past the limit), and a copy arriving while the first is
-    still at work finds it. Copies that count at the very same moment may both count."""
-    at = time.time() if now is None else now
-    index, left = window(at, limit)
-    let_through = f"{window_key(name, index)}:{token}"
+    twice (a form double-clicked, a client's retry) is counted once. Only a token let through is
+    remembered, and from the moment its count allowed it, so a held back one counts when tried
+    again (a token can never carry an uncounted request past the limit), and a copy arriving
+    while the first is still at work finds it. In Redis the look, the count and the remembering
+    are one step; in each process's memory, copies counted at the very same moment may both
+    count.
+
+    `sent_before`, asked only of a token the count holds back, says whether its request was let
+    through before this window (what it left behind shows it): that token is let through again,
+    and remembered for the rest of the window. Its count, past the limit already, holds back
+    nothing that was not held back anyway."""
+    index, left = window(time.time() if now is None else now, limit)
+    key = window_key(name, index)
+    let_through = f"{key}:{token}"
     try:
-        if cache.get(let_through) is not None:
-            return 0
+        counted = _add_one_once(key, let_through, limit, lifetime=left + 1)
+    except ValueError:  # (in memory) the key expired between add and incr: the window ended
+        return 0
     except Exception:
         cache_outage.failed(what)
         return 0
-    wait = count(name, limit, now=at, what=what)
-    if not wait:
-        try:
-            cache.set(let_through, 1, timeout=left + 1)
-        except Exception:
-            cache_outage.failed(what)
-    return wait
+    cache_outage.worked()
+    if counted is None or not held_back(counted, limit):
+        return 0
+    if sent_before is None or not sent_before():
+        return left
+    try:
+        cache.set(let_through, 1, timeout=left + 1)
+    except Exception:
+        cache_outage.failed(what)
+    return 0
 
 
 def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "requests") -> None:
@@ -149,6 +168,21 @@ if redis.call('TTL', KEYS[1]) == -1 then
 end
 return counted
 """
+# KEYS[2]: a token's key, set when the count lets its request through; ARGV[2]: how many the
+# window allows. -1: the token was let through already, and nothing is counted.
+COUNT_ONCE_SCRIPT = """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+    return -1
+end
+local counted = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) == -1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+if counted <= tonumber(ARGV[2]) then
+    redis.call('SET', KEYS[2], 1, 'EX', ARGV[1])
+end
+return counted
+"""
 # A key gone with its window stays gone (a DECR would make it anew, at -1 and without a TTL).
 TAKE_BACK_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -161,24 +195,39 @@ return redis.call('DECR', KEYS[1])
 def _add_one(key: str, *, lifetime: int) -> int:
     """One more in `key`, which lives `lifetime` seconds from its first count: the count."""
     if isinstance(caches["default"], RedisCache):
-        return int(_run_in_redis(COUNT_SCRIPT, key, lifetime))
+        return int(_run_in_redis(COUNT_SCRIPT, [key], lifetime))
     # Each process's memory (locmem): add and incr each hold its lock, and incr keeps add's expiry.
     cache.add(key, 0, timeout=lifetime)
     return int(cache.incr(key))
 
 
+def _add_one_once(key: str, let_through: str, limit: Rate, *, lifetime: int) -> int | None:
+    """_add_one(), unless `let_through` is there (None then); the token is set when the count
+    allows its request, for as long as `key` lives."""
+    if isinstance(caches["default"], RedisCache):
+        counted = int(_run_in_redis(COUNT_ONCE_SCRIPT, [key, let_through], lifetime, limit.allowed))
+        return None if counted == -1 else counted
+    if cache.get(let_through) is not None:
+        return None
+    counted = _add_one(key, lifetime=lifetime)
+    if not held_back(counted, limit):
+        cache.set(let_through, 1, timeout=lifetime)
+    return counted
+
+
 def _take_one(key: str) -> None:
     if isinstance(caches["default"], RedisCache):
-        _run_in_redis(TAKE_BACK_SCRIPT, key)
+        _run_in_redis(TAKE_BACK_SCRIPT, [key])
     else:
         cache.decr(key)
 
 
-def _run_in_redis(script: str, key: str, *args: int) -> Any:
-    """Run a script on `key` of Django's Redis cache (its prefix and version, its connections):
-    Django's cache itself has no atomic increment-with-expiry."""
+def _run_in_redis(script: str, keys: list[str], *args: int) -> Any:
+    """Run a script on `keys` of Django's Redis cache (its prefix and version, its connections):
+    Django's cache itself has no atomic increment-with-expiry. Every write goes to the cache's
+    first server, so the keys of one script are always on one server."""
     redis_cache = caches["default"]
-    full_key = redis_cache.make_and_validate_key(key)
+    full_keys = [redis_cache.make_and_validate_key(key) for key in keys]
     # RedisCache._cache is Django's client of the cache's servers (not in django-stubs).
-    client = redis_cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-    return client.eval(script, 1, full_key, *args)
+    client = redis_cache._cache.get_client(full_keys[0], write=True)  # type: ignore[attr-defined]
+    return client.eval(script, len(full_keys), *full_keys, *args)

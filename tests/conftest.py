@@ -1,6 +1,7 @@
 """Project-wide test setup. App-specific fixtures live in tests/<app>/conftest.py."""
 
 import os
+import uuid
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -83,6 +84,43 @@ def _quiz_commands_unlimited(settings: Any) -> None:
     in a loop), so the limit on them is off here; tests/quiz/test_command_limits.py turns it on
     with a small rate."""
     settings.COMMAND_THROTTLE_RATE = "0"
+
+
+@pytest.fixture
+def redis_server(settings: Any) -> Iterator[Any]:
+    """The site's Redis cache (CACHE_URL) on a database of the suite's broker, under a prefix of
+    this test's; the raw client beside it, to look at the keys. At the end the test's keys go,
+    and the cache is the tests' own again before any other fixture's cache.clear(), which on
+    Redis would empty the broker's whole database."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        skip_without_service("the Redis cache tests need CELERY_BROKER_URL=redis://...")
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    own = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        yield server
+    finally:
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)
+        server.close()
+        settings.CACHES = own
+
+
+@pytest.fixture(params=["memory", "redis"])
+def counts_in(request: pytest.FixtureRequest) -> str:
+    """Where the limits count: each process's memory (no CACHE_URL), then a shared Redis."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_server")
+    return str(request.param)
 
 
 @pytest.fixture

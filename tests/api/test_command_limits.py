@@ -1,5 +1,6 @@
 """The limit on quiz commands over the API: 429 `throttled` with Retry-After, nothing appended,
-per student account, reads never counted (the rules, the pages: tests/quiz/test_command_limits)."""
+per student account, reads never counted, a re-sent command counted once (the rules, the pages:
+tests/quiz/test_command_limits)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from tests.command_clock import Clock, T
 
 def events_of(quiz_id: str) -> list[Any]:
     return read_stream(f"quiz-{quiz_id}")
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": new_key()}
 
 
 def test_over_the_limit_a_command_is_refused_and_nothing_is_appended(
@@ -60,17 +65,93 @@ def test_the_limit_is_per_student_account_not_per_address(school: School2, limit
     assert classmate.post("/api/quizzes/", chapter, format="json").status_code == 201
 
 
-def test_a_re_sent_command_counts_like_any_other(school: School2, limited: Clock) -> None:
-    """A replay of an Idempotency-Key is a request the server answers: it counts (a client
-    retrying a lost response sends a few, never a minute's worth)."""
+def test_a_re_sent_command_counts_once_and_gets_its_first_response_at_the_limit(
+    school: School2, limited: Clock, counts_in: str
+) -> None:
+    """A client retrying after a lost response, near the limit: its Idempotency-Key names a
+    command already counted and decided, which gets its first response, never a 429."""
     student = school.client("student1")
-    key = {"Idempotency-Key": new_key()}
     chapter = {"chapter": school.chapters["words"].pk}
-    codes = [
-        student.post("/api/quizzes/", chapter, format="json", headers=key).status_code
-        for _ in range(4)
+    start_key, answer_key, reveal_key = (key() for _ in range(3))
+    # given a start sent three times (its response lost twice): one command
+    starts = [
+        student.post("/api/quizzes/", chapter, format="json", headers=start_key) for _ in range(3)
     ]
-    assert codes == [201, 201, 201, 429]
+    assert [response.status_code for response in starts] == [201, 201, 201]
+    started = starts[0].json()
+    url = f"/api/quizzes/{started['id']}"
+    # and two more, the minute's three: an answer, and a reveal refused (no open question)
+    answered = student.post(f"{url}/answer/", {"answer": WRONG}, format="json", headers=answer_key)
+    assert answered.status_code == 200
+    refused = student.post(f"{url}/reveal/", headers=reveal_key)
+    assert refused.status_code == 409 and refused.json()["code"] == "no_open_question"
+    first = events_of(started["id"])
+    # when a new command comes, it is held back
+    assert student.post(f"{url}/next/", headers=key()).status_code == 429
+
+    def re_sent() -> list[tuple[int, Any]]:
+        return [
+            (response.status_code, response.json())
+            for response in (
+                student.post("/api/quizzes/", chapter, format="json", headers=start_key),
+                student.post(
+                    f"{url}/answer/", {"answer": WRONG}, format="json", headers=answer_key
+                ),
+                student.post(f"{url}/reveal/", headers=reveal_key),
+            )
+        ]
+
+    # then each of the three, sent again, gets its first response
+    firsts = [(201, started), (200, answered.json()), (409, refused.json())]
+    assert re_sent() == firsts
+    # and so in a later minute, once new commands have used it up
+    limited.at = T + 40
+    assert student.post(f"{url}/next/", headers=key()).status_code == 200
+    assert student.post(f"{url}/reveal/", headers=key()).status_code == 200
+    assert student.post(f"{url}/next/", headers=key()).status_code == 200
+    assert student.post(f"{url}/answer/", {"answer": WRONG}, format="json").status_code == 429
+    assert re_sent() == firsts
+    # and no re-send appended anything: only the three new commands did
+    assert events_of(started["id"])[: len(first)] == first
+    assert len(events_of(started["id"])) == len(first) + 3
+
+
+def test_no_key_carries_a_new_command_past_the_limit(
+    school: School2, limited: Clock, counts_in: str
+) -> None:
+    student = school.client("student1")
+    chapter = {"chapter": school.chapters["words"].pk}
+    answer_key = key()
+    started = student.post("/api/quizzes/", chapter, format="json").json()
+    url = f"/api/quizzes/{started['id']}"
+    answered = student.post(f"{url}/answer/", {"answer": WRONG}, format="json", headers=answer_key)
+    assert answered.status_code == 200
+    assert student.post(f"{url}/next/").status_code == 200
+    before = events_of(started["id"])
+    # given the minute's three commands sent, when a script sends new keys, each twice
+    for _ in range(3):
+        fresh = key()
+        for _ in range(2):
+            refused = student.post(
+                f"{url}/answer/", {"answer": WRONG}, format="json", headers=fresh
+            )
+            assert refused.status_code == 429 and refused.json()["code"] == "throttled"
+    # and a key that is no UUID, which counts as a command without one
+    bad = {"Idempotency-Key": "not-a-uuid"}
+    assert student.post(f"{url}/reveal/", headers=bad).status_code == 429
+    # and a used key for another request: let through as a re-send, it is refused as one
+    reused = student.post(f"{url}/reveal/", headers=answer_key)
+    assert reused.status_code == 409 and reused.json()["code"] == "command_id_reused"
+    # then nothing was appended
+    assert events_of(started["id"]) == before
+    # and another student's key is theirs: the same key is a new command of this student's
+    classmate = school.client("student2")
+    for _ in range(3):
+        assert classmate.post("/api/quizzes/", chapter, format="json").status_code in (200, 201)
+    assert (
+        classmate.post("/api/quizzes/", chapter, format="json", headers=answer_key).status_code
+        == 429
+    )
 
 
 def test_with_the_limit_off_nothing_is_counted(

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import connection
 
 from tests.api.conftest import School2
-from tests.api.play import Recorder, start
+from tests.api.play import WRONG, Recorder, new_key, start
+from tests.command_clock import Clock, T
 from tests.statements import statements_sent
 
 pytestmark = pytest.mark.skipif(
@@ -31,3 +32,39 @@ def test_the_quiz_list_reads_its_page_and_safe_horizon_in_one_statement(school: 
     # statement), and a stream read for each quiz on it
     assert len(response.json()) == 2
     assert len(sent) == 2 + 1 + 2, "\n".join(sent)
+
+
+def test_over_the_command_limit_a_re_send_costs_one_lookup_and_a_new_key_two(
+    school: School2, limited: Clock
+) -> None:
+    """The limit looks in the database for a re-sent command only over the limit, by unique key:
+    a re-send stays cheap, and so does a script's stream of new keys."""
+    student = school.client("student1")
+    chapter = {"chapter": school.chapters["words"].pk}
+    quiz = student.post("/api/quizzes/", chapter, format="json").json()
+    url = f"/api/quizzes/{quiz['id']}"
+    answer, answer_key = {"answer": WRONG}, {"Idempotency-Key": new_key()}
+    assert (
+        student.post(f"{url}/answer/", answer, format="json", headers=answer_key).status_code == 200
+    )
+    # given a re-send in the command's own minute (the limit finds it let through, in the cache)
+    with statements_sent(connection) as in_its_minute:
+        again = student.post(f"{url}/answer/", answer, format="json", headers=answer_key)
+    assert again.status_code == 200
+    # when it comes again in a later minute, over the limit (refused commands count too)
+    limited.at = T + 40
+    for _ in range(3):
+        assert student.post(f"{url}/reveal/").status_code == 409
+    with statements_sent(connection) as over_the_limit:
+        again = student.post(f"{url}/answer/", answer, format="json", headers=answer_key)
+    assert again.status_code == 200
+    # then the limit looked it up once: its first event
+    assert len(over_the_limit) == len(in_its_minute) + 1, "\n".join(over_the_limit)
+    assert "events_event" in over_the_limit[1]
+    # and a new key over the limit costs the caller's token and two lookups: no event, no outcome
+    with statements_sent(connection) as new_key_sent:
+        refused = student.post(
+            f"{url}/answer/", answer, format="json", headers={"Idempotency-Key": new_key()}
+        )
+    assert refused.status_code == 429
+    assert len(new_key_sent) == 1 + 2, "\n".join(new_key_sent)

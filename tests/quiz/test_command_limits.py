@@ -56,6 +56,7 @@ def test_commands_are_counted_per_account_in_fixed_windows(settings: Any) -> Non
     assert command_guard.wait_before_command(anna, now=T + 40) == 0
 
 
+@pytest.mark.django_db  # a command id held back is looked up: was it sent before?
 def test_a_command_id_let_through_counts_once_a_window_and_one_held_back_counts_again(
     settings: Any,
 ) -> None:
@@ -220,3 +221,30 @@ def test_a_start_form_sent_twice_is_one_command(client: Client, limited: Clock) 
     assert "Too many" not in page(client, quiz_id)
     assert send(client, quiz_id, "reveal").status_code == 302
     assert page_message(40) in page(client, quiz_id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_start_form_sent_again_in_a_later_minute_over_the_limit_leads_to_its_quiz(
+    client: Client, limited: Clock
+) -> None:
+    student, chapter = make_student(), make_chapter(title="Adding up", streak_goal=3)
+    client.force_login(student)
+    form = {"command_id": uuid.uuid4()}
+    first = client.post(f"/chapters/{chapter.pk}/start/", form)
+    quiz_id = uuid.UUID(first["Location"].split("/")[2])
+    # given a later minute's three commands sent
+    limited.at = T + 40
+    assert send(client, quiz_id, "answer", answer=WRONG).status_code == 302
+    assert send(client, quiz_id, "next").status_code == 302
+    assert send(client, quiz_id, "reveal").status_code == 302
+    before = quiz_stream(quiz_id)
+    # when the first start's form is sent again (a tab left open, a page sent back)
+    again = client.post(f"/chapters/{chapter.pk}/start/", form)
+    # then it leads to its quiz, as it did: it was counted when it started it
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert "Too many" not in page(client, quiz_id)
+    assert quiz_stream(quiz_id) == before
+    # while a new start is held back
+    other = client.post(f"/chapters/{chapter.pk}/start/", {"command_id": uuid.uuid4()})
+    assert other["Location"] == "/dashboard/"
+    assert page_message(60) in client.get("/dashboard/").content.decode()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from django.contrib.auth.models import Group
 
 from studyflow.models import Classroom, School
 from studyflow.roles import STUDENTS, TEACHERS
-from tests.conftest import skip_without_service
 
 
 @pytest.fixture
@@ -43,28 +41,3 @@ def make_class(school: School) -> Callable[..., Classroom]:
         return classroom
 
     return make
-
-
-@pytest.fixture
-def redis_server(settings: Any) -> Iterator[Any]:
-    """The site's Redis cache (CACHE_URL) on a database of the suite's broker, under a prefix of
-    this test's; the raw client beside it, to look at the keys."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        skip_without_service("the Redis cache tests need CELERY_BROKER_URL=redis://...")
-    import redis
-
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.CELERY_BROKER_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    try:
-        yield server
-    finally:
-        for key in server.keys(f"{prefix}:*"):
-            server.delete(key)
-        server.close()

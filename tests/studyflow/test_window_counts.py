@@ -1,9 +1,11 @@
-"""The window counts in a shared Redis (CACHE_URL): every counted key expires with its window."""
+"""The window counts in a shared Redis (CACHE_URL): every counted key expires with its window;
+counting a request once, in Redis and in memory."""
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from typing import Any
 
@@ -78,6 +80,85 @@ def test_taking_back_a_count_keeps_its_expiry(redis_server: Any) -> None:
     window_counts.take_back("anna", RATE, now=T)
     assert int(redis_server.get(stored_key("anna"))) == 1
     assert 0 < redis_server.ttl(stored_key("anna")) <= 41
+
+
+# --- counting a request once (count_once) -------------------------------------------------------
+
+
+class Asked:
+    """A `sent_before` that answers `answer` and keeps count of how often it was asked."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer, self.times = answer, 0
+
+    def __call__(self) -> bool:
+        self.times += 1
+        return self.answer
+
+
+def test_a_token_let_through_counts_once_a_window(counts_in: str) -> None:
+    rate = Rate(2, 60)
+    # given a token counted, then sent twice more in its window: one count
+    assert [window_counts.count_once("anna", "a", rate, now=T) for _ in range(3)] == [0, 0, 0]
+    # then one other fits, and the third is held back, every time it is tried (it is counted
+    # each time: no token carries an uncounted request past the limit)
+    assert window_counts.count_once("anna", "b", rate, now=T) == 0
+    assert window_counts.count_once("anna", "c", rate, now=T) == 40
+    assert window_counts.count_once("anna", "c", rate, now=T + 1) == 39
+    # and the first two are still let through
+    assert window_counts.count_once("anna", "a", rate, now=T + 2) == 0
+    assert window_counts.count_once("anna", "b", rate, now=T + 2) == 0
+    # and in the next window the first counts again
+    assert window_counts.count_once("anna", "a", rate, now=T + 40) == 0
+    assert window_counts.count_once("anna", "d", rate, now=T + 40) == 0
+    assert window_counts.count_once("anna", "e", rate, now=T + 40) == 60
+
+
+def test_a_token_held_back_that_was_sent_before_is_let_through_and_remembered(
+    counts_in: str,
+) -> None:
+    rate = Rate(1, 60)
+    assert window_counts.count_once("anna", "new", rate, now=T) == 0
+    # given the window's count used up: a token sent before this window is let through again
+    before, never = Asked(True), Asked(False)
+    assert window_counts.count_once("anna", "old", rate, now=T, sent_before=before) == 0
+    assert window_counts.count_once("anna", "fresh", rate, now=T, sent_before=never) == 40
+    assert (before.times, never.times) == (1, 1)
+    # and remembered for the rest of its window: not asked again; one never sent is, each time
+    assert window_counts.count_once("anna", "old", rate, now=T + 1, sent_before=before) == 0
+    assert window_counts.count_once("anna", "fresh", rate, now=T + 1, sent_before=never) == 39
+    assert (before.times, never.times) == (1, 2)
+    # and a token the count lets through is never asked about
+    unasked = Asked(False)
+    assert window_counts.count_once("anna", "old", rate, now=T + 60, sent_before=unasked) == 0
+    assert unasked.times == 0
+
+
+def test_in_redis_a_token_is_remembered_with_its_count_until_the_window_ends(
+    redis_server: Any,
+) -> None:
+    assert window_counts.count_once("anna", "a", RATE, now=T) == 0
+    token = f"{stored_key('anna')}:a"
+    assert int(redis_server.get(stored_key("anna"))) == 1
+    assert 0 < redis_server.ttl(token) <= 41 and 0 < redis_server.ttl(stored_key("anna")) <= 41
+
+
+def test_in_redis_copies_counted_at_the_same_moment_count_once(redis_server: Any) -> None:
+    """The look for the token, the count and the token's remembering are one step in Redis:
+    twenty copies of one request arriving together (a client's retries on a slow network) are
+    one count, where a look, a count and a write one after another let several through."""
+    ready = threading.Barrier(20)
+
+    def send() -> None:
+        ready.wait()
+        window_counts.count_once("anna", "copy", RATE, now=T)
+
+    copies = [threading.Thread(target=send) for _ in range(20)]
+    for copy in copies:
+        copy.start()
+    for copy in copies:
+        copy.join()
+    assert int(redis_server.get(stored_key("anna"))) == 1
 
 
 class Monotonic:
