@@ -20,6 +20,7 @@ from rest_framework.throttling import BaseThrottle
 from quiz import resends
 from quiz.command_limits import API_DETAIL, command_rate, counter_name
 from studyflow import window_counts
+from studyflow.exceptions import TooManyRequests
 from studyflow.idempotency import HEADER, command_id_from
 from studyflow.login_limits import Rate
 
@@ -77,5 +78,5 @@ class CommandThrottle(BaseThrottle):
         wait = wait_before_command(request.user, command_id=_keyed_command_id(request))
         if wait:
             # Raised here, not left to DRF's generic message: the project's detail, same code.
-            raise exceptions.Throttled(wait, detail=API_DETAIL)
+            raise TooManyRequests(wait, API_DETAIL)
         return True

@@ -11,7 +11,7 @@ quiz.command_guard.
 
 from __future__ import annotations
 
-from studyflow.login_limits import Rate, parse_rate, wait_text
+from studyflow.login_limits import Rate, parse_rate, wait_then_try_again
 
 OFF = "0"
 
@@ -35,6 +35,7 @@ def counter_name(student_id: int) -> str:
     return f"quiz-commands:{student_id}"
 
 
+# The API's 429 detail, before how long to wait (studyflow.exceptions.TooManyRequests).
 API_DETAIL = "Too many quiz commands for this account; nothing was recorded."
 
 
@@ -42,5 +43,5 @@ def page_message(wait: int) -> str:
     """What the student pages say instead of sending the command."""
     return (
         "Too many answers and clicks in a short time, so this one was not sent. "
-        f"Wait {wait_text(wait)}, then try again."
+        + wait_then_try_again(wait)
     )

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from studyflow import login_guard, roles, tokens
-from studyflow.exceptions import ErrorSerializer, ServiceUnavailable
+from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
 from studyflow.outages import Note, Outage, follow
 from studyflow.permissions import IsTeacherOrStaff
 
@@ -151,7 +151,7 @@ class AuthTokenApi(APIView):
         address = login_guard.address_of(request)
         wait = login_guard.begin(address, username)
         if wait:
-            raise exceptions.Throttled(wait, detail="Too many failed log-ins for this account.")
+            raise TooManyRequests(wait, "Too many failed log-ins for this account.")
         user = authenticate(
             request._request, username=username, password=data.validated_data["password"]
         )

@@ -8,6 +8,7 @@ the same shape to /api/ requests that never reach a DRF view (an unknown URL, a 
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,6 +34,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from studyflow.login_limits import wait_then_try_again
 from studyflow.logs import CLIENT_REFUSALS
 from studyflow.parsers import RequestTooLarge
 
@@ -46,6 +48,18 @@ class ServiceUnavailable(exceptions.APIException):
     # Sent as Retry-After: a client's retries then wait for the database to come back, rather
     # than each one waiting on the database's timeout.
     wait = 5
+
+
+class TooManyRequests(exceptions.Throttled):
+    """429 `throttled` with Retry-After, its detail in the pages' words: what was too many, then
+    how long to wait ("Too many failed log-ins for this account. Wait 8 seconds, then try
+    again."), where DRF's would end "Expected available in 8 seconds." Any other throttle's 429
+    becomes one of these too (api_exception_handler)."""
+
+    def __init__(self, wait: float | None, reason: str = "Too many requests.") -> None:
+        seconds = math.ceil(wait) if wait is not None else None
+        super().__init__(detail=f"{reason} {wait_then_try_again(seconds)}")
+        self.wait = seconds  # Retry-After: as DRF's own
 
 
 class Conflict(exceptions.APIException):
@@ -140,6 +154,8 @@ def _own_words(exc: Exception) -> str | None:
 
 
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, TooManyRequests):
+        return TooManyRequests(getattr(exc, "wait", None))  # a DRF throttle's, in our words
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, Http404):

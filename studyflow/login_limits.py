@@ -76,3 +76,10 @@ def wait_text(seconds: int) -> str:
     if seconds < 90:
         return "1 second" if seconds == 1 else f"{seconds} seconds"
     return f"{math.ceil(seconds / 60)} minutes"
+
+
+def wait_then_try_again(seconds: int | None) -> str:
+    """How long to wait, as the pages and the API's 429s say it; without a time, just later."""
+    if not seconds:
+        return "Try again later."
+    return f"Wait {wait_text(seconds)}, then try again."

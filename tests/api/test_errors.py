@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -10,6 +11,11 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import override_settings
 from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from quiz import errors as quiz_errors
 from reporting import api as reports_api
@@ -50,6 +56,53 @@ def test_errors_map_to_status_and_code(error: Exception, status: int, code: str)
     assert response.status_code == status
     assert response.data["code"] == code
     assert isinstance(response.data["detail"], str) and response.data["detail"]
+
+
+@pytest.mark.parametrize(
+    ("wait", "detail", "retry_after"),
+    [
+        (8, "Too many requests. Wait 8 seconds, then try again.", "8"),
+        (0.2, "Too many requests. Wait 1 second, then try again.", "1"),
+        (600, "Too many requests. Wait 10 minutes, then try again.", "600"),
+        (None, "Too many requests. Try again later.", None),
+    ],
+)
+def test_a_throttles_429_says_how_long_to_wait_as_the_pages_do(
+    wait: float | None, detail: str, retry_after: str | None
+) -> None:
+    response = api_exception_handler(exceptions.Throttled(wait=wait), {})
+    assert response is not None and response.status_code == 429
+    assert response.data == {"detail": detail, "code": "throttled"}
+    assert response.headers.get("Retry-After") == retry_after
+
+
+class AlwaysOver(BaseThrottle):
+    """A throttle of DRF's kind that any view might take: always over, 7.4 s to wait."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        return False
+
+    def wait(self) -> float:
+        return 7.4
+
+
+class Throttled(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AlwaysOver]
+
+    def get(self, request: Any) -> Response:
+        return Response({})
+
+
+def test_any_throttled_view_answers_429_in_a_sentence_with_retry_after() -> None:
+    response = Throttled.as_view()(APIRequestFactory().get("/api/anything/"))
+    response.render()
+    assert response.status_code == 429 and response["Retry-After"] == "8"
+    assert json.loads(response.content) == {
+        "detail": "Too many requests. Wait 8 seconds, then try again.",
+        "code": "throttled",
+    }
 
 
 def test_unknown_exceptions_are_left_to_djangos_500_handler() -> None:

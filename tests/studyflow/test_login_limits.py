@@ -17,6 +17,7 @@ from studyflow.login_limits import (
     held_back,
     parse_rate,
     wait_text,
+    wait_then_try_again,
     window,
 )
 from tests.pages_data import PASSWORD, make_student, make_user
@@ -69,6 +70,11 @@ def test_a_window_is_fixed_and_the_try_after_the_allowance_is_held_back() -> Non
     # and of the counted tries, the fourth is held back
     assert [held_back(n, rate) for n in (1, 2, 3, 4)] == [False, False, False, True]
     assert (wait_text(1), wait_text(40), wait_text(600)) == ("1 second", "40 seconds", "10 minutes")
+
+
+def test_how_long_to_wait_is_one_sentence_and_without_a_time_just_later() -> None:
+    assert wait_then_try_again(40) == "Wait 40 seconds, then try again."
+    assert wait_then_try_again(None) == wait_then_try_again(0) == "Try again later."
 
 
 # --- the counting ---------------------------------------------------------------------------------
