@@ -2,11 +2,8 @@
 page, the admin's, `POST /api/auth/token/`), since they all ask Django's authenticate().
 
 A pupil types their username as a phone capitalises it, or as the printed list seemed to read.
-The forms that add accounts make none whose username differs only in case from another's (the
-class list, Django's user creation form), so a username in another case names one account. Where
-two accounts do differ only in case (one renamed in the admin's user form, which allows it, or
-older), the one of exactly that spelling is meant, and a third spelling names neither: it is
-refused, as an unknown username is.
+Usernames are unique in any case (the database's index, studyflow migration 0005, and every form
+that sets one), so a username in any case names one account at most.
 
 The failed log-ins counted per account (studyflow.login_guard) key on the username case-folded,
 so `STUDENT1` and `student1` share one count.
@@ -19,18 +16,18 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 
 
 def account_named(username: str) -> Any | None:
-    """The account of this username: of exactly this spelling, else the only one in any case."""
+    """The account of this username, in any case. One query, which the index serves: it folds as
+    `iexact` does (upper())."""
     users = get_user_model()._default_manager
     field = get_user_model().USERNAME_FIELD
-    exact = users.filter(**{field: username}).first()
-    if exact is not None:
-        return exact
-    in_any_case = list(users.filter(**{f"{field}__iexact": username})[:2])
-    return in_any_case[0] if len(in_any_case) == 1 else None
+    try:
+        return users.get(**{f"{field}__iexact": username})
+    except ObjectDoesNotExist:
+        return None
 
 
 class AnyCaseUsernameBackend(ModelBackend):

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+
+from studyflow.taken_meanwhile import unique_violation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,3 +40,77 @@ def test_names_that_differ_only_in_case_are_named_before_the_constraint() -> Non
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+BEFORE_USERNAMES = ("studyflow", "0004_any_case_names_replace_exact")
+USERNAMES_ANY_CASE = ("studyflow", "0005_usernames_unique_in_any_case")
+
+
+def test_usernames_that_differ_only_in_case_are_named_before_the_index() -> None:
+    users = get_user_model().objects
+    migrate(BEFORE_USERNAMES)
+    try:
+        # given accounts from before, some of whose usernames differ only in case
+        users.create_user("anna")
+        users.create_user("Anna")
+        users.create_user("ANNA")
+        bram = users.create_user("bram")
+        users.create_user("BRAM")
+        users.create_user("cas")
+        # when migrating, then each such set is named with the accounts' ids, and how to rename
+        with pytest.raises(CommandError) as refused:
+            migrate(USERNAMES_ANY_CASE)
+        message = str(refused.value)
+        ids = dict(users.values_list("username", "pk"))
+        assert f"anna (id {ids['anna']}) / Anna (id {ids['Anna']}) / ANNA (id {ids['ANNA']}); " in (
+            message
+        )
+        assert f"bram (id {ids['bram']}) / BRAM (id {ids['BRAM']}). Rename" in message
+        assert f"(id {ids['cas']})" not in message
+        assert f"UPDATE auth_user SET username = 'ANNA.2' WHERE id = {ids['ANNA']};" in message
+        # and nothing is half done: no index yet
+        users.create_user("Cas")
+        # and once renamed (or deleted), it goes through
+        users.filter(username__in=["Anna", "Cas"]).delete()
+        users.filter(username="ANNA").update(username="anna.2")
+        users.filter(pk=bram.pk).update(username="bram.old")
+        migrate(USERNAMES_ANY_CASE)
+        assert sorted(users.values_list("username", flat=True)) == [
+            "BRAM",
+            "anna",
+            "anna.2",
+            "bram.old",
+            "cas",
+        ]
+    finally:
+        users.all().delete()  # a failure above leaves twins that the way back refuses
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_database_refuses_a_username_in_another_case() -> None:
+    users = get_user_model().objects
+    student = users.create_user("student1")
+    # a new account, or one renamed, to another's username in another case
+    for username in ("Student1", "STUDENT1"):
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            users.create_user(username)
+        assert unique_violation(refused.value)
+    other = users.create_user("student2")
+    other.username = "sTuDeNt1"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+    # while one's own username may change case, and other names are free
+    student.username = "Student1"
+    student.save()
+    users.create_user("student1.b")
+    # and the index goes with the migration, backwards
+    migrate(BEFORE_USERNAMES)
+    try:
+        users.create_user("STUDENT1")
+    finally:
+        users.filter(username="STUDENT1").delete()
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        users.create_user("STUDENT1")
