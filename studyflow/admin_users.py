@@ -1,5 +1,10 @@
-"""Users and groups in the admin: Django's own UserAdmin and GroupAdmin, but for one's own password
-and a name another staff member saved meanwhile (FormAgainWhenTaken).
+"""Users and groups in the admin: Django's own UserAdmin and GroupAdmin, but for one's own password,
+a username in another case than another account's, and a name another staff member saved
+meanwhile (FormAgainWhenTaken).
+
+Usernames are unique in any case (studyflow migration 0005's index; log-in takes any case).
+Django's add form checks that; its change form checks only the exact spelling, so renaming an
+account to `Student1` beside student1 met the index as a server error. It is said on the field.
 
 Django's "Change password: <user>" form sets a password without asking for the current one. For
 someone else's account that is the point (staff reset a forgotten password); for one's own it would
@@ -18,6 +23,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin, sensitive_post_parameters_m
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -41,7 +47,26 @@ class OwnPasswordWidget(ReadOnlyPasswordHashWidget):
         return context
 
 
-class OwnUserChangeForm(UserChangeForm):
+class UserChangeFormAnyCase(UserChangeForm):
+    """Django's change form, refusing a username that is another account's in another case (the
+    exact spelling is refused by the form's own unique check)."""
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        others = User._default_manager.exclude(pk=self.instance.pk)
+        # iexact: the database's own folding, as its index folds (upper()).
+        other = others.filter(username__iexact=username).values_list("username", flat=True)
+        taken = other.first()
+        if taken is not None and taken != username:
+            raise ValidationError(
+                "A user with that username already exists in another case: “%(taken)s”.",
+                code="unique",
+                params={"taken": taken},
+            )
+        return username
+
+
+class OwnUserChangeForm(UserChangeFormAnyCase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         password = self.fields.get("password")
@@ -50,6 +75,8 @@ class OwnUserChangeForm(UserChangeForm):
 
 
 class StudyflowUserAdmin(FormAgainWhenTaken, UserAdmin):
+    form = UserChangeFormAnyCase
+
     @sensitive_post_parameters_m
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
