@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from quiz.content import create_question, revise_question
 from quiz.demo_content import CHAPTERS, COURSE_TITLE, FIRST_NAMES, LAST_NAMES
@@ -109,26 +109,47 @@ class _Passwords:
 
 
 def seed_users(report: SeedReport) -> dict[str, Any]:
-    """Create or reset the demo users (few queries: bulk create and bulk update)."""
+    """Create or reset the demo users (few queries: bulk create and bulk update).
+
+    A demo user is found by its username in any case: usernames are unique in any case (the
+    database's index), so `Student1` beside the demo's student1 cannot be added, and an account
+    renamed so in the admin is the demo's, its username reset with the rest (and noted)."""
     User = get_user_model()
     wanted = [ADMIN] + [u for c in demo_classes() for u in (c.teacher, *c.students)]
     wanted = list({u.username: u for u in wanted}.values())
-    existing = {
-        u.username: u for u in User.objects.filter(username__in=[u.username for u in wanted])
+    # Folded by the database's upper(), as its index is; Python's folds the demo's (ASCII) alike.
+    existing: dict[str, Any] = {
+        u.folded: u
+        for u in User.objects.annotate(folded=Upper("username")).filter(
+            folded__in=[spec.username.upper() for spec in wanted]
+        )
     }
     passwords = _Passwords()
     to_create, to_update = [], []
     for spec in wanted:
-        user = existing.get(spec.username)
+        user = existing.get(spec.username.upper())
         if user is None:
             user = User(username=spec.username)
             _apply(user, spec, passwords)
             to_create.append(user)
-        elif _apply(user, spec, passwords):
+            continue
+        renamed = user.username != spec.username
+        if renamed:
+            report.notes.append(f"Renamed {user.username} back to {spec.username}, the demo's.")
+            user.username = spec.username
+        if _apply(user, spec, passwords) or renamed:
             to_update.append(user)
     User.objects.bulk_create(to_create)
     if to_update:
-        fields = ["first_name", "last_name", "password", "is_staff", "is_superuser", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "password",
+            "is_staff",
+            "is_superuser",
+            "is_active",
+        ]
         User.objects.bulk_update(to_update, fields)
     report.created_users += len(to_create)
     report.updated_users += len(to_update)

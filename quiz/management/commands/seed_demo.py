@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
 
 from quiz.demo import DemoCourseClash, seed_demo
+from studyflow.taken_meanwhile import unique_violation
 
 
 class Command(BaseCommand):
@@ -39,6 +41,15 @@ class Command(BaseCommand):
             report = seed_demo()
         except DemoCourseClash as clash:
             raise CommandError(str(clash)) from None
+        except IntegrityError as error:
+            # A demo user (in any case), school or class added by someone else since seed_demo
+            # looked: it finds that one the next time.
+            if not unique_violation(error):
+                raise
+            raise CommandError(
+                f"Another process added part of the demo meanwhile ({str(error).splitlines()[0]}); "
+                "nothing was seeded: run seed_demo again."
+            ) from None
         self.stdout.write(
             f"Demo seeded in {time.monotonic() - started:.1f}s: "
             f"{report.created_users} users created, {report.updated_users} reset; "

@@ -1,6 +1,7 @@
 """seed_demo: the demo bank is sound, and seeding twice gives the same users, roster and content."""
 
 import io
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -193,3 +194,60 @@ def test_seed_demo_will_not_add_its_course_beside_a_schools_own_of_that_title(cl
     with pytest.raises(CommandError, match="North has a course of its own of this title"):
         seed()
     assert Course.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_renames_a_demo_user_renamed_in_another_case_back(client):
+    # given staff renamed student3 "Student3" (usernames are unique in any case: the database
+    # would refuse a second student3 beside it)
+    seed()
+    User = get_user_model()
+    student = User.objects.get(username="student3")
+    User.objects.filter(pk=student.pk).update(username="Student3")
+    # when the demo is seeded again
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    # then that account is the demo's student3 again, and the output says so
+    assert "Renamed Student3 back to student3, the demo's." in out.getvalue()
+    assert "0 users created, 1 reset" in out.getvalue()
+    assert User.objects.get(username__iexact="student3").pk == student.pk
+    assert User.objects.get(pk=student.pk).username == "student3"
+    assert client.login(username="student3", password="student")
+
+
+@pytest.mark.django_db(transaction=True)  # the other process's account really commits
+def test_seed_demo_meeting_a_demo_username_added_meanwhile_says_to_run_it_again(monkeypatch):
+    from django.core.management import CommandError
+    from django.db import connection
+
+    from quiz import demo
+
+    User = get_user_model()
+    hashed = demo._Passwords.hash
+    added: list[str] = []
+
+    def add_in_another_connection() -> None:
+        try:
+            User.objects.create_user("STUDENT7", password="theirs")
+        finally:
+            connection.close()
+
+    def hash_then_added_meanwhile(self, raw):
+        # after seed_demo looked for its users, before it adds them
+        if not added:
+            added.append("STUDENT7")
+            other = threading.Thread(target=add_in_another_connection)
+            other.start()
+            other.join()
+        return hashed(self, raw)
+
+    monkeypatch.setattr(demo._Passwords, "hash", hash_then_added_meanwhile)
+    with pytest.raises(
+        CommandError, match=r"added part of the demo meanwhile.*run seed_demo again"
+    ):
+        seed()
+    assert added and list(User.objects.values_list("username", flat=True)) == ["STUDENT7"]
+    # and run again, it takes that account for the demo's
+    seed()
+    assert User.objects.filter(username__iexact="student7").count() == 1
+    assert User.objects.filter(username="student7").exists()
