@@ -424,6 +424,11 @@ def chapter_questions(chapter_id: int) -> list[tuple[QuestionContent, bool]]:
     ]
 
 
+def has_live_question(chapter_id: int) -> bool:
+    """Whether a quiz on the chapter has a question to ask now (a live one, not a draft)."""
+    return Question.objects.filter(chapter_id=chapter_id, live=True).exists()
+
+
 def chapter_info(chapter_id: int) -> ChapterInfo | None:
     chapter = Chapter.objects.filter(pk=chapter_id).values(
         "id", "course_id", "title", "streak_goal", "course__school_id"

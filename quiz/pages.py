@@ -174,6 +174,9 @@ def with_own_quizzes(
 
 # The action on a passed chapter, on the dashboard's card and on the quiz's passed card alike.
 PRACTISE_AGAIN = "Practise again"
+# A passed chapter whose questions are all drafts now: a new quiz there could ask nothing, so
+# its card offers none and says why.
+NOTHING_TO_PRACTISE = "This chapter has no questions to practise right now."
 
 STUCK_TIP = "Tip: use “Show the answer” to see how it works, then try the next one."
 
@@ -189,6 +192,8 @@ class ChapterCard:
     streak: Streak | None
     # The quiz the action continues: a plain link to it. None: the action starts (or finds) one.
     quiz_id: str | None = None
+    # False: the card has no action (a passed chapter with nothing to practise now).
+    actionable: bool = True
 
 
 def chapter_card(
@@ -200,11 +205,15 @@ def chapter_card(
     streak: int,
     open_quiz_id: str | None = None,
     stuck: bool = False,
+    live: bool = True,
 ) -> ChapterCard:
     """A chapter on the dashboard: its status in words and the button that fits it.
 
     `open_quiz_id` is the quiz the student is on, when the read model knows it: "Continue" then
-    opens it instead of sending a start command that would only find it again.
+    opens it instead of sending a start command that would only find it again. `live`: the
+    chapter has a question a new quiz may ask. Without one, a passed chapter offers no "Practise
+    again" (that quiz could only say there is nothing to practise); an open quiz is still
+    continued, as a start would find it.
     """
     status = status or NOT_STARTED
     if status == PASSED and open_quiz_id:
@@ -213,6 +222,11 @@ def chapter_card(
             f"Practising again: {min(streak, streak_goal)} of {streak_goal} correct in a row."
             + (f" {STUCK_TIP}" if stuck else ""),
             "Continue", Streak(streak, streak_goal), open_quiz_id,
+        )  # fmt: skip
+    if status == PASSED and not live:
+        return ChapterCard(
+            chapter_id, title, PASSED, "Passed", f"Well done! {NOTHING_TO_PRACTISE}", "", None,
+            actionable=False,
         )  # fmt: skip
     if status == PASSED:
         return ChapterCard(
@@ -230,6 +244,12 @@ def chapter_card(
             chapter_id, title, IN_PROGRESS, "In progress",
             f"{min(streak, streak_goal)} of {streak_goal} correct in a row.",
             "Continue", Streak(streak, streak_goal), open_quiz_id,
+        )  # fmt: skip
+    if not live:  # the dashboard leaves such a chapter out; were it shown, it offers no start
+        return ChapterCard(
+            chapter_id, title, NOT_STARTED, "Not started",
+            "There are no questions to practise in this chapter yet.", "", None,
+            actionable=False,
         )  # fmt: skip
     return ChapterCard(
         chapter_id, title, NOT_STARTED, "Not started",

@@ -50,6 +50,7 @@ from quiz.forms import MAX_ANSWER_LENGTH, AnswerForm, CommandForm, StartForm
 from quiz.models import Chapter
 from quiz.pages import (
     HOME_LINKS,
+    NOTHING_TO_PRACTISE,
     PRACTISE_AGAIN,
     Progress,
     Role,
@@ -229,7 +230,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 # Another school's own course: not theirs to start. A quiz they opened before
                 # it became that school's (or in a former class) they may still finish.
                 continue
-            if not getattr(chapter, "question_count", 0) and chapter_now.status is None:
+            live = bool(getattr(chapter, "question_count", 0))
+            if not live and chapter_now.status is None:
                 continue  # nothing to ask yet (a chapter being written, all drafts): not shown
             cards.append(
                 {
@@ -241,6 +243,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                         streak=chapter_now.streak,
                         open_quiz_id=chapter_now.open_quiz_id,
                         stuck=chapter_now.stuck,
+                        live=live,
                     ),
                     "command_id": uuid.uuid4(),
                 }
@@ -340,13 +343,17 @@ def _render_quiz(
         "max_answer_length": MAX_ANSWER_LENGTH,
         "summary": _passed_summary(events) if quiz.status == "passed" else None,
         # A passed quiz's student may start the chapter again from its card, as from the
-        # dashboard's (a teacher looking at it may not). One id per render, as there: a double
-        # click starts one quiz.
+        # dashboard's (a teacher looking at it may not), while the chapter has a question to
+        # ask. One id per render, as there: a double click starts one quiz.
         "practise_again": PRACTISE_AGAIN,
-        "practise_again_command_id": (
-            uuid.uuid4() if quiz.status == "passed" and quiz.student == request.user.pk else None
-        ),
+        "practise_again_command_id": None,
+        "nothing_to_practise": None,
     }
+    if quiz.status == "passed" and quiz.student == request.user.pk:
+        if content.has_live_question(chapter.pk):
+            context["practise_again_command_id"] = uuid.uuid4()
+        else:
+            context["nothing_to_practise"] = NOTHING_TO_PRACTISE
     # htmx swaps only the quiz panel; a plain browser gets the whole page.
     partial = request.headers.get("HX-Request") == "true"
     template = "quiz/_panel_response.html" if partial else "quiz/quiz.html"

@@ -195,6 +195,36 @@ def test_a_chapter_made_all_drafts_during_a_quiz_says_so_on_next(browser: Client
     assert "as it is now" not in html
 
 
+def test_a_passed_chapter_made_all_drafts_offers_no_practise_again(
+    browser: Client, student: Any
+) -> None:
+    # given a student who passed a chapter whose questions then all became drafts
+    chapter = make_chapter(title="Being rewritten", streak_goal=1, questions=2)
+    quiz_id = start(browser, chapter)
+    answer(browser, quiz_id, right_answer(quiz_id))
+    for question in chapter.questions.all():  # as the admin does: saved, so caches hear of it
+        question.live = False
+        question.save()
+    # then the passed card says there is nothing to practise instead of offering it
+    html = page(browser, quiz_id)
+    assert "You passed this chapter!" in html and not practise_again_form(html, chapter)
+    assert "This chapter has no questions to practise right now." in html
+    assert "Practise again" not in html
+    # and the dashboard still shows the chapter as passed, with the note and no button
+    html = browser.get("/dashboard/").content.decode()
+    card = re.search(rf'<li [^>]*id="chapter-{chapter.pk}".*?</li>', html, re.S)
+    assert card, "the passed chapter is on the dashboard"
+    assert 'data-status="passed"' in card.group(0)
+    assert "This chapter has no questions to practise right now." in card.group(0)
+    assert "<form" not in card.group(0) and "<button" not in card.group(0)
+    # and once a question is live again, both offer it again
+    live_again = chapter.questions.all()[0]
+    live_again.live = True
+    live_again.save()
+    assert practise_again_form(page(browser, quiz_id), chapter)
+    assert f'action="/chapters/{chapter.pk}/start/"' in browser.get("/dashboard/").content.decode()
+
+
 def test_a_teacher_on_the_dashboard_goes_home(client: Client) -> None:
     client.force_login(make_user("t2", group="teachers"))
     assert client.get("/dashboard/")["Location"] == "/"

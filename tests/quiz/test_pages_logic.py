@@ -102,6 +102,24 @@ def test_chapter_cards_by_status() -> None:
     assert card("in_progress").quiz_id is None  # no open quiz known: the action is a start
 
 
+def test_a_chapter_with_no_live_question_offers_no_new_quiz() -> None:
+    def card(status: str | None, open_quiz_id: str | None = None):
+        return chapter_card(
+            chapter_id=1, title="Fractions", streak_goal=3, status=status, streak=0,
+            open_quiz_id=open_quiz_id, live=False,
+        )  # fmt: skip
+
+    # a passed chapter whose questions are all drafts now: passed, no "Practise again", and why
+    passed = card("passed")
+    assert (passed.label, passed.action, passed.actionable) == ("Passed", "", False)
+    assert passed.detail == "Well done! This chapter has no questions to practise right now."
+    assert (card(None).action, card(None).actionable) == ("", False)  # nor a "Start"
+    # a quiz still open there is continued: its open question can still be answered
+    again = card("passed", "q-1")
+    assert (again.action, again.quiz_id, again.actionable) == ("Continue", "q-1", True)
+    assert card("in_progress").action == "Continue" and card("in_progress").actionable
+
+
 def test_a_chapter_card_continues_the_open_quiz_by_a_link() -> None:
     def card(status: str, streak: int = 0):
         return chapter_card(
