@@ -134,6 +134,10 @@ def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
     page.goto(f"/teacher/classes/{classroom.pk}/")
     page.wait_for_selector("#feed .feed-item")
     axe.check(page, "class grid and live feed")
+    if js:  # the button that pauses live updates, and its state, shown by live.js
+        page.get_by_role("button", name="Pause live updates").click()
+        axe.check(page, "class grid, live updates paused")
+        page.get_by_role("button", name="Resume live updates").click()
     with page.expect_navigation():
         page.locator("#grid tbody th a").first.click()
     axe.check(page, "student")

@@ -1,7 +1,8 @@
 // "Pause live updates": the grid and the feed refresh every few seconds, which moves what a
 // screen-reader user is reading and what anyone is looking at. Their polls skip while the page's
-// `data-live` says "paused" (below); pressing again brings both up to date.
-// A pause holds for the browser tab (sessionStorage), through a new sort or a reload.
+// `data-live` says "paused" (below); the button then reads "Resume live updates", and pressing it
+// brings both up to date. A pause holds for the browser tab (sessionStorage), through a new sort
+// or a reload.
 (function () {
   "use strict";
   const KEY = "studyflow-live-paused";
@@ -22,9 +23,14 @@
     }
   }
 
+  // The button names what a press does, so its words change with the state; it is then not a
+  // toggle button (aria-pressed), whose name must stay the same: "Resume live updates, pressed"
+  // would say the state twice over, and contradict itself. The status beside it says the state.
+  const LABELS = { on: "Pause live updates", paused: "Resume live updates" };
+
   function show(button, paused) {
-    button.setAttribute("aria-pressed", String(paused));
     document.body.dataset.live = paused ? "paused" : "on";
+    button.textContent = LABELS[document.body.dataset.live];
     const state = document.getElementById("live-state");
     if (state) state.textContent = paused ? "Live updates paused." : "";
   }
@@ -35,7 +41,7 @@
     button.hidden = false; // without JavaScript nothing polls, and the button would do nothing
     if (remembered()) show(button, true);
     button.addEventListener("click", () => {
-      const pausing = button.getAttribute("aria-pressed") !== "true";
+      const pausing = document.body.dataset.live !== "paused";
       show(button, pausing);
       remember(pausing);
       if (!pausing && window.htmx) {
