@@ -153,6 +153,58 @@ def test_the_grid_does_not_refresh_under_the_teachers_hands(chromium, live_serve
     context.close()
 
 
+def test_the_grid_keeps_words_the_teacher_selected_in_it(chromium, live_server):
+    # given a class with some activity, its page open
+    world: World = make_world(students_a=3, students_b=1, chapters=1)
+    simulate(world, seed=3, steps=20, start=datetime(2026, 2, 2, 7, 30, tzinfo=UTC))
+    Feeder().catch_up()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(context, page, live_server, world.teacher_a)
+    page.goto(f"{live_server.url}/teacher/classes/{world.class_a.pk}/")
+    updated = page.locator("#grid-updated time")  # to the second: it changes with every refresh
+
+    # when the teacher drags across a student's time and last activity, to copy them
+    row = page.locator("#grid tbody tr").first
+    start, end = row.locator("td.num").first, row.locator("td.num").last
+    start.scroll_into_view_if_needed()
+    first, last = start.bounding_box(), end.bounding_box()
+    page.mouse.move(first["x"] + 2, first["y"] + first["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(last["x"] + last["width"] - 2, last["y"] + last["height"] / 2, steps=12)
+    page.mouse.up()
+    selected = page.evaluate("window.getSelection().toString()")
+    assert selected.strip() and " ".join(selected.split()) in " ".join(row.inner_text().split())
+
+    # then the grid holds still while they are selected (it refreshes every 3 s): a refresh
+    # would put new rows in place of the ones the selection lies in, and lose it
+    page.evaluate("window.oldGrid = document.querySelector('#grid')")
+    page.wait_for_timeout(7_000)  # two polls
+    assert page.evaluate("document.querySelector('#grid') === oldGrid")
+    assert page.evaluate("window.getSelection().toString()") == selected
+
+    # until a click elsewhere lets the selection go
+    page.locator("h1").click()
+    assert page.evaluate("window.getSelection().isCollapsed")
+    before = updated.get_attribute("datetime")
+    page.wait_for_function(
+        "text => document.querySelector('#grid-updated time').dateTime !== text", arg=before
+    )
+
+    # and a press in the grid, held over a poll, keeps what is under the pointer there
+    cell = page.locator("#grid td.cell").first
+    box = cell.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.evaluate("window.oldGrid = document.querySelector('#grid')")
+    page.wait_for_timeout(4_000)
+    assert page.evaluate("document.querySelector('#grid') === oldGrid")
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#grid') !== oldGrid")
+    context.close()
+
+
 def test_a_long_answer_wraps_in_the_teachers_tables(chromium, live_server):
     # given a student who typed 500 characters without a space at an open question
     world: World = make_world(students_a=2, students_b=1, chapters=1)

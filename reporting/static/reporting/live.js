@@ -64,13 +64,13 @@
     feed: (focused) => focused.matches(":focus-visible"),
   };
 
-  // The feed holds still, too, while the teacher selects some of its words (a student's wrong
-  // answer, to copy) and while they keep them selected: a swap puts new items in place of the old
-  // ones, and the selection, which lay in the old ones, is lost. And while a press that began on
-  // it is held, before a drag has selected anything: a swap then would take away the item under
-  // the pointer, and with it the click or the selection.
-  const HOLDS_SELECTION = new Set(["feed"]);
-  let press = null; // the latest press of a pointer on the feed: where, and whether it is held
+  // Both hold still, too, while the teacher selects some of their words (a student's wrong answer
+  // in the feed, names or figures in the grid, to copy) and while they keep them selected: a swap
+  // puts new rows in place of the old ones, and the selection, which lay in the old ones, is lost.
+  // And while a press that began in one is held, before a drag has selected anything: a swap then
+  // would take away what is under the pointer, and with it the click or the selection.
+  const HOLDS_SELECTION = new Set(["feed", "grid"]);
+  let press = null; // the latest press of a pointer on a region: where, and whether it is held
 
   function selectionIn(region) {
     const selection = window.getSelection();
@@ -88,7 +88,7 @@
   }
 
   document.addEventListener("pointerdown", (event) => {
-    const region = event.target.closest && event.target.closest("#feed");
+    const region = event.target.closest && event.target.closest("#feed, #grid");
     press = region ? { region: region.id, x: event.clientX, y: event.clientY, held: true } : null;
   });
   // (A touch that scrolls the feed ends in pointercancel.)
