@@ -35,6 +35,18 @@ def classroom_for(user: Any, classroom_id: int) -> Classroom:
     return classroom
 
 
+def asked_classroom(user: Any, asked: str) -> Classroom | None:
+    """The class a page's `?class=` names; None when it names none (empty: all students).
+
+    Anything else that is not one of the caller's classes is a 404, as another teacher's class
+    is: a page that quietly showed all students instead would look like that class's figures."""
+    if asked == "":
+        return None
+    if not (asked.isascii() and asked.isdigit()):
+        raise Http404("No such class.")
+    return classroom_for(user, int(asked))
+
+
 def student_for(user: Any, student_id: int, *, allow_self: bool = False) -> Any:
     """The student (a User) if the caller may see their answers."""
     if allow_self and user.is_authenticated and roles.is_student(user):

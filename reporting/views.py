@@ -44,15 +44,6 @@ FEED_LABELS = {
 }
 
 
-def _int(value: str | None, default: int | None = None) -> int | None:
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        return default
-
-
 @require_GET
 @login_required
 def classes(request: HttpRequest) -> HttpResponse:
@@ -418,10 +409,7 @@ def _labelled(
 @login_required
 def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     chapter = access.chapter_for(request.user, chapter_id)
-    classroom_id = _int(request.GET.get("class"))
-    classroom = (
-        access.classroom_for(request.user, classroom_id) if classroom_id is not None else None
-    )
+    classroom = access.asked_classroom(request.user, request.GET.get("class", ""))
     students = selectors.student_ids(classroom) if classroom else None
     reports = selectors.question_table(chapter_id, students=students)
     authors = access.wrong_answer_students(request.user, students)

@@ -222,6 +222,23 @@ def test_pages(small):
     assert staff.get("/teacher/chapters/999999/questions/").status_code == 404
 
 
+def test_a_page_asked_for_a_class_it_cannot_show_is_404_not_all_students(small):
+    # A `class` that names no class of the caller's is as unknown as another teacher's class:
+    # showing every student instead would pass their figures off as that class's.
+    questions = f"/teacher/chapters/{small.chapters[0].pk}/questions/"
+    for user in (small.teacher_a, small.staff):
+        client = page_client(user)
+        for asked in ("abc", "1.5", "-1", "0", " 1", "999999", "9" * 30, "\u0661"):
+            response = client.get(questions, {"class": asked})
+            assert response.status_code == 404, (user.username, asked)
+            assert "We could not find that page" in response.content.decode()
+        # an empty one is the form's "All students", and their own class is theirs
+        assert client.get(questions, {"class": ""}).status_code == 200
+        assert client.get(questions, {"class": small.class_a.pk}).status_code == 200
+    other = page_client(small.teacher_b).get(questions, {"class": small.class_a.pk})
+    assert other.status_code == 404
+
+
 def test_a_refused_or_missing_page_keeps_the_users_own_header(small):
     # a student on a teacher's page: the 403 has their "My chapters" to go back by
     refused = page_client(small.students_a[0]).get("/teacher/")
