@@ -65,6 +65,10 @@ class EventTypeFilter(admin.AllValuesFieldListFilter):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
+    deletion_refused = (
+        "Events cannot be deleted: the event log is append-only (the database refuses it too), "
+        "and every report is computed from it."
+    )
     # The schema version is on an event's page (it matters to upcasters, not to reading the log);
     # a stream shows short, as a link to its events, and a long type and the time may take two
     # lines, so the row fits a laptop's screen beside the sidebar and the filters.

@@ -26,6 +26,10 @@ _page = threading.local()
 
 
 class ProjectionCheckpointAdmin(ReadOnlyAdmin):
+    deletion_refused = (
+        "A projection's checkpoint cannot be deleted: it is where the workers stand in the event "
+        "log. To compute a report afresh, tick it in the list and choose the “Rebuild” action."
+    )
     # What an operator looks for first comes first: the table scrolls sideways on a narrow screen.
     # One column a question (how far behind, what failed and when it is tried again), so that a
     # laptop's screen shows them all; the checkpoint's page has every field.

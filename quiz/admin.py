@@ -42,7 +42,7 @@ from quiz.models import (
     QuestionRevision,
 )
 from studyflow.models import one_line
-from studyflow.read_only_admin import ReadOnlyAdmin
+from studyflow.read_only_admin import ReadOnlyAdmin, RefusesDeletion
 from studyflow.taken_meanwhile import FormAgainWhenTaken, RowsUniqueInTheirParent
 
 
@@ -367,8 +367,13 @@ class NamesSchools:
 
 
 @admin.register(Question)
-class QuestionAdmin(NamesSchools, NumberedAdmin):
+class QuestionAdmin(NamesSchools, NumberedAdmin, RefusesDeletion):
     form = QuestionForm
+    # Events refer to questions by id and revision; a question is retired by making it a draft.
+    deletion_refused = (
+        "Questions cannot be deleted: past answers refer to them, and stay readable only while "
+        "they are kept. To take a question out of quizzes, untick “live for students” on it."
+    )
     inlines = [RevisionInline]
     # The wording right after the id: it is what a row is looked for by. Short heads (Django's
     # are in capitals) and short values keep the list within a laptop's screen.
@@ -469,10 +474,6 @@ class QuestionAdmin(NamesSchools, NumberedAdmin):
             return
         obj.save(update_fields=["chapter", "order", "live"])
         revise_question(question=obj, actor=request.user, **content)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Events refer to questions by id and revision; retire a question by making it a draft.
-        return False
 
     def response_add(
         self, request: HttpRequest, obj: Question, post_url_continue: str | None = None

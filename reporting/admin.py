@@ -33,6 +33,10 @@ def _named(name: str | None, pk: int | None) -> str:
 
 
 class ReadModelAdmin(ReadOnlyAdmin):
+    deletion_refused = (
+        "Report rows cannot be deleted: the workers write them from the event log. To compute a "
+        "report afresh, rebuild its projection (Projection checkpoints, the “Rebuild” action)."
+    )
     list_per_page = 50
     show_full_result_count = False  # counting a million rows on every page view is slow
     # What the search box finds, by exact, indexed lookups (the admin's own "=" search compares

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from events.models import Event
@@ -33,8 +34,16 @@ def test_admin_lists_and_shows_events_read_only() -> None:
     assert 'name="_save"' not in html
 
     assert staff_client.get("/admin/events/event/add/").status_code == 403
+    # a superuser who types the delete page's address is told why not, not that the page is not
+    # for their account (as Django's 403 said), and is taken back to the event
     deleting = staff_client.post(f"/admin/events/event/{event.position}/delete/", {"post": "yes"})
-    assert deleting.status_code == 403
+    assert deleting.status_code == 302
+    assert deleting["Location"] == f"/admin/events/event/{event.position}/change/"
+    said = [str(m) for m in get_messages(deleting.wsgi_request)]
+    assert said == [
+        "Events cannot be deleted: the event log is append-only (the database refuses it too), "
+        "and every report is computed from it."
+    ]
     assert Event.objects.filter(position=event.position).exists()
 
 

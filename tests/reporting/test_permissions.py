@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -285,6 +286,11 @@ def test_read_models_are_read_only_in_the_admin(small):
         listing = client.get(f"/admin/reporting/{model}/")
         assert listing.status_code == 200, model
         assert client.get(f"/admin/reporting/{model}/add/").status_code == 403
+        # a delete address typed by hand says why not (not "not for your account")
+        deleting = client.post(f"/admin/reporting/{model}/1/delete/", {"post": "yes"})
+        assert deleting.status_code == 302, model
+        said = " ".join(str(m) for m in get_messages(deleting.wsgi_request))
+        assert "Report rows cannot be deleted: the workers write them" in said, model
         # no "Show counts" (a count per class and chapter); asked for anyway, it is no 500
         assert "_facets" not in listing.content.decode(), model
         assert client.get(f"/admin/reporting/{model}/?_facets=True").status_code == 200, model

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
@@ -511,10 +513,29 @@ def test_saving_a_chapter_with_fewer_questions_than_its_goal_warns(staff_client,
     assert not any("streak goal" in str(m) for m in get_messages(response.wsgi_request))
 
 
-def test_questions_cannot_be_deleted_in_the_admin(staff_client, make_question):
+def test_questions_cannot_be_deleted_in_the_admin_and_it_says_why(staff_client, make_question):
+    # given a superuser who types a question's delete address (no link leads there)
     question = make_question()
-    response = staff_client.get(reverse("admin:quiz_question_delete", args=[question.pk]))
-    assert response.status_code == 403
+    url = reverse("admin:quiz_question_delete", args=[question.pk])
+    assert "/delete/" not in staff_client.get(change_url(question)).content.decode()
+    for response in (staff_client.get(url), staff_client.post(url, {"post": "yes"})):
+        # then they are told why not and what to do instead, on the question's page
+        assert response.status_code == 302
+        assert response["Location"] == change_url(question)
+        said = {str(m) for m in get_messages(response.wsgi_request)}
+        assert said == {
+            "Questions cannot be deleted: past answers refer to them, and stay readable only "
+            "while they are kept. To take a question out of quizzes, untick “live for students” "
+            "on it."
+        }
+    assert Question.objects.filter(pk=question.pk).exists()
+    # a question that is not there: the same reason, on the list of questions
+    missing = staff_client.get(reverse("admin:quiz_question_delete", args=[999999]))
+    assert missing["Location"] == reverse("admin:quiz_question_changelist")
+    # and staff who may not see questions at all are refused as before
+    no_rights = Client()
+    no_rights.force_login(get_user_model().objects.create_user(username="nr", is_staff=True))
+    assert no_rights.get(url).status_code == 403
 
 
 def test_the_question_list_shows_current_texts(staff_client, make_question):
