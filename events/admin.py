@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 
 from events.models import Event
@@ -107,8 +108,8 @@ class EventAdmin(ReadOnlyAdmin):
         at = timezone.localtime(event.recorded_at)
         return format_html(
             '<span class="nowrap">{}</span> <span class="nowrap">{}</span>',
-            at.strftime("%Y-%m-%d"),
-            at.strftime("%H:%M:%S"),
+            date_format(at, "DATE_FORMAT"),  # the admin's one way (studyflow/formats)
+            time_format(at, "TIME_FORMAT"),
         )
 
     @admin.display(description="type", ordering="type")

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from events import projections, selectors
 from events.models import ProjectionCheckpoint
@@ -98,7 +99,7 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
             facts.append(f"{obj.failures} failure{'' if obj.failures == 1 else 's'} in a row")
         if obj.next_attempt_at is not None:
             at = timezone.localtime(obj.next_attempt_at)
-            facts.append(f"next try {at:%Y-%m-%d %H:%M:%S}")
+            facts.append(f"next try {date_format(at, 'DATETIME_FORMAT')}")
         error = lines[-1][:200]
         return f"{error} ({'; '.join(facts)})" if facts else error
 

@@ -182,6 +182,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# One way to write a moment in the admin (studyflow/formats/en/formats.py): "2026-11-28 12:28:14".
+FORMAT_MODULE_PATH = ["studyflow.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

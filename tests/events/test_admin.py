@@ -1,8 +1,11 @@
 """The event admin shows events and offers no way to change them."""
 
+import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -45,6 +48,35 @@ def test_admin_lists_and_shows_events_read_only() -> None:
         "and every report is computed from it."
     ]
     assert Event.objects.filter(position=event.position).exists()
+
+
+def test_the_admin_writes_every_moment_one_way_in_the_schools_time_zone(settings) -> None:
+    # given an event, and the school's time zone far from UTC (a date may differ too)
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14
+    [event] = append(f"admin-{uuid.uuid4()}", [NewEvent("quiz.QuizStarted", {"n": 1})], NO_STREAM)
+    staff_client = Client()
+    staff_client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+    at = event.recorded_at.astimezone(ZoneInfo("Pacific/Kiritimati"))
+    school = f"{at:%Y-%m-%d %H:%M:%S}"
+    # then the list and the event's own page say it alike, to the second (the page said
+    # "Nov. 28, 2026, 12:28 p.m.")
+    listing = staff_client.get("/admin/events/event/", {"q": event.stream_id}).content.decode()
+    assert (
+        f'<span class="nowrap">{at:%Y-%m-%d}</span> <span class="nowrap">{at:%H:%M:%S}</span>'
+        in listing
+    )
+    page = staff_client.get(f"/admin/events/event/{event.position}/change/").content.decode()
+    assert f'<div class="readonly">{school}</div>' in page
+    assert not re.search(r"[ap]\.m\.|midnight|noon", page)
+    # and so does the admin's own record of staff's actions (an object's "History")
+    LogEntry.objects.log_actions(
+        user_id=User.objects.get().pk,
+        queryset=Event.objects.filter(position=event.position),
+        action_flag=CHANGE,
+    )
+    LogEntry.objects.update(action_time=event.recorded_at)
+    history = staff_client.get(f"/admin/events/event/{event.position}/history/").content.decode()
+    assert f'<th scope="row">{school}</th>' in history
 
 
 def test_admin_finds_an_event_by_its_id() -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from quiz.admin import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, create_question, revise_question
@@ -51,6 +52,9 @@ def test_the_form_shows_the_current_revision_and_history(staff_client, make_ques
     assert "Revision history" in html
     # The history writes accepted answers as the form does, one per line, not as JSON.
     assert "3/4<br>0.75" in html and "[&quot;3/4&quot;" not in html
+    # and when a revision was made as the rest of the admin writes a moment, in the school's zone
+    made = timezone.localtime(question.revisions.get().created_at)
+    assert f"<p>{made:%Y-%m-%d %H:%M:%S}</p>" in html, made
 
 
 def test_an_edit_creates_a_new_revision(staff_client, make_question, staff_user):
