@@ -86,6 +86,33 @@ def start_a_quiz(
     return page, student, quiz_id_of(page)
 
 
+def test_the_quiz_column_is_centred_on_a_wide_screen_and_fills_a_phone(
+    new_page: Callable[..., Any], login: Callable[..., None], snap: Callable[..., None]
+) -> None:
+    # given a student on a quiz, on a laptop's screen
+    page, _, _ = start_a_quiz(new_page, login, js=True)
+    page.set_viewport_size({"width": WIDE, "height": 900})
+
+    def box(selector: str) -> dict[str, float]:
+        found = page.locator(selector).bounding_box()
+        assert found, selector
+        return found
+
+    # then the quiz's column (the way back, the panel) stands in the middle of the page, as the
+    # log-in card and the dashboard's chapters do, not at the left with the right half empty
+    panel, crumb = box("#quiz-panel"), box(".crumb")
+    left, right = panel["x"], WIDE - (panel["x"] + panel["width"])
+    assert panel["width"] < WIDE / 2 + 100  # a column for reading, not the page's width
+    assert abs(left - right) <= 20, (left, right)  # a scroll bar's width apart at most
+    assert abs(crumb["x"] - panel["x"]) <= 1 and crumb["width"] <= panel["width"] + 1
+    snap(page, "quiz-wide")
+    # and on a phone it still takes the width, as before
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    panel, main = box("#quiz-panel"), box("main")
+    assert abs(panel["width"] - (main["width"] - 32)) <= 1, (panel, main)  # main's padding
+    assert panel["x"] <= 17
+
+
 def dashboard_status(page: Any, chapter_id: int, expected: str, timeout: float = 30.0) -> str:
     """Poll the dashboard until the progress read model has caught up."""
     deadline = time.monotonic() + timeout
