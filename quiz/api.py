@@ -438,9 +438,12 @@ class ContentQuestionListApi(APIView):
         parameters=[
             OpenApiParameter("chapter", OpenApiTypes.INT, required=True, description="Chapter id.")
         ],
-        responses={200: OutputSerializer(many=True), **errors(400, 401, 403, 503)},
+        responses={200: OutputSerializer(many=True), **errors(400, 401, 403, 404, 503)},
     )
     def get(self, request: Request) -> Response:
         filters = query_params(request, self.FilterSerializer)
         questions = questions_of_chapter(filters["chapter"])
+        if not questions and content.chapter_info(filters["chapter"]) is None:
+            # As the reports answer an unknown chapter: not an empty chapter's [].
+            raise quiz_errors.ChapterNotFound()
         return Response(self.OutputSerializer(questions, many=True).data)

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from quiz import services
 from quiz.content import create_question
+from quiz.models import Chapter
 from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
@@ -517,7 +518,11 @@ def test_content_questions_for_staff_with_accepted_answers(school: School2) -> N
         response = admin.get(f"/api/content/questions/{query}")
         assert response.status_code == 400, query
         assert is_error(response.json(), "invalid")
-    assert admin.get("/api/content/questions/?chapter=987654").json() == []
+    unknown = admin.get("/api/content/questions/?chapter=987654")
+    assert unknown.status_code == 404
+    assert is_error(unknown.json(), "not_found")
+    empty = Chapter.objects.create(course=school.chapters["words"].course, title="Empty", order=99)
+    assert admin.get(f"/api/content/questions/?chapter={empty.pk}").json() == []
 
 
 # --- operations -----------------------------------------------------------------------------------
