@@ -22,8 +22,8 @@ MAX_STREAK_GOAL = 20
 # The highest number of a course, chapter or question. Numbers only sort (a school has tens of
 # courses and hundreds of questions to a chapter), so five digits leave room to number in tens or
 # hundreds; and the chapter page's renumbering, which first moves rows past the last number
-# (quiz.admin: at most twice this, plus one), stays far below PostgreSQL's integer: up to its
-# 2,147,483,647, numbers over a billion made that move fail with a server error.
+# (quiz.admin.chapters: at most twice this, plus one), stays far below PostgreSQL's integer: up to
+# its 2,147,483,647, numbers over a billion made that move fail with a server error.
 MAX_ORDER = 99_999
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.admin.questions import format_choice_lines, parse_answer_lines, parse_choice_lines
+from quiz.admin.text_boxes import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, create_question, revise_question
 from quiz.models import MAX_ORDER, Chapter, Course, Question
 from tests.pages_data import MULTI_LINE_CHOICE_QUESTION
