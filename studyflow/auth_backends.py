@@ -5,8 +5,8 @@ A pupil types their username as a phone capitalises it, or as the printed list s
 Usernames are unique in any case (the database's index, studyflow migration 0005, and every form
 that sets one), so a username in any case names one account at most.
 
-The failed log-ins counted per account (studyflow.login_guard) key on the username case-folded,
-so `STUDENT1` and `student1` share one count.
+The failed log-ins counted per account (studyflow.login_guard) key on the username folded at
+least as far as upper() folds it, so `STUDENT1` and `student1` share one count.
 """
 
 from __future__ import annotations

@@ -43,7 +43,12 @@ def address_of(request: Any) -> str:
 
 
 def _name(address: str, username: str) -> str:
-    account = f"{address_group(address)}\0{username.casefold()}"  # hashed: any name is a valid key
+    # Every spelling that logs in to one account must share its count. The database finds the
+    # account by upper() (studyflow.auth_backends), which makes more letters one than casefold()
+    # alone does: a dotless i (U+0131) is an I to it, so "m\u0131la" is mila's, and counted
+    # apart each such spelling would add a period's tries at mila's password. So upper() first.
+    folded = username.upper().casefold()
+    account = f"{address_group(address)}\0{folded}"  # hashed: any name is a valid key
     return f"login-failures:{hashlib.sha256(account.encode()).hexdigest()}"
 
 

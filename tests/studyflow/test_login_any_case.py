@@ -103,3 +103,16 @@ def test_a_refused_log_in_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> Non
     for typed, password in (("SEM.BAKKER", WRONG), ("sem.bakker", WRONG), ("nobody", PASSWORD)):
         assert authenticate(username=typed, password=password) is None
     assert authenticate(username="Sem.Bakker", password=PASSWORD) is not None
+
+
+def test_every_spelling_that_logs_in_to_an_account_shares_its_count_of_failures() -> None:
+    # PostgreSQL's upper() makes a dotless i (U+0131) an I, so "m\u0131la" logs in as mila;
+    # counted apart from "mila", each such spelling would add a minute's tries at mila's password
+    mila = make_student("mila")
+    assert authenticate(username="m\u0131la", password=PASSWORD) == mila
+    client = Client()
+    assert [log_in(client, ("mila", "m\u0131la")[n % 2], WRONG) for n in range(10)] == [200] * 10
+    for typed in ("mila", "m\u0131la", "MILA"):
+        page = client.post("/login/", {"username": typed, "password": PASSWORD})
+        assert "Too many failed log-ins for this account." in page.content.decode(), typed
+    assert SESSION_KEY not in client.session
