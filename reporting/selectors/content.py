@@ -1,0 +1,129 @@
+"""Chapters and questions as the reports name them: which chapters a page has something to say
+about, titles, a question's current wording, and the labels of multiple-choice answers (as the
+revision answered had them, or as the question reads now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Q, Subquery
+
+from quiz.content import for_schools
+from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
+from reporting import wording
+from reporting.models import Answer
+
+
+@dataclass(frozen=True)
+class ChapterRef:
+    id: int
+    title: str
+    course: str = ""
+    school_id: int | None = None  # its course's school; None: a course for every school
+
+    def for_school(self, schools: Collection[int]) -> bool:
+        return self.school_id is None or self.school_id in schools
+
+
+def chapters() -> list[ChapterRef]:
+    """Every chapter in course order, with its course's school (see ChapterRef.for_school)."""
+    query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
+    return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
+
+
+def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:
+    """The chapters a question-difficulty page has something to say about: a live question, or an
+    answer given to one of its questions. A chapter being written (drafts only) is left out."""
+    askable = Question.objects.filter(live=True).values("chapter_id")
+    answered = Answer.objects.values("chapter_id")
+    query = (
+        for_schools(Chapter.objects.all(), schools, "course__school")
+        .filter(Q(pk__in=askable) | Q(pk__in=answered))
+        .select_related("course")
+        .order_by("course__order", "course_id", "order")
+    )
+    return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
+
+
+def chapter_titles(chapter_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(chapter_ids)
+    if not ids:
+        return {}
+    return dict(Chapter.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+
+def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
+    """The current wording of each question (for labels)."""
+    wanted = set(question_ids)
+    # The current revision's text only (a question keeps every old revision).
+    return dict(
+        QuestionRevision.objects.filter(
+            question_id__in=wanted, revision=F("question__current_revision")
+        ).values_list("question_id", "text")
+    )
+
+
+def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """For each multiple-choice question among them, its choices as a teacher reads a wrong answer
+    ("A: 2/5"), by its key as answers are checked (wording.choice_labels). From the current
+    revision."""
+    rows = QuestionRevision.objects.filter(
+        question_id__in=set(question_ids),
+        question__kind=QuestionKind.CHOICE,
+        revision=F("question__current_revision"),
+    ).values_list("question_id", "choices")
+    return {question: wording.choice_labels(choices) for question, choices in rows}
+
+
+def answered_choice_labels(
+    revisions: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], dict[str, str]]:
+    """For each (question, revision) answered that is of a multiple-choice question, the labels
+    of its choices as that revision had them (wording.choice_labels): what the student chose,
+    even from a question edited since. One query for any number."""
+    wanted = set(revisions)
+    if not wanted:
+        return {}
+    rows = QuestionRevision.objects.filter(
+        question_id__in={q for q, _ in wanted},
+        revision__in={r for _, r in wanted},
+        question__kind=QuestionKind.CHOICE,
+    ).values_list("question_id", "revision", "choices")
+    return {
+        (question, revision): wording.choice_labels(choices)
+        for question, revision, choices in rows
+        if (question, revision) in wanted
+    }
+
+
+def feed_choice_labels(positions: Iterable[int]) -> dict[int, dict[str, str]]:
+    """For feed items of answers to a multiple-choice question (by event position), the labels
+    of the choices of the revision answered. The feed keeps no revision: the answers table,
+    keyed by the same event position, has it, and one query joins the two. An answer that table
+    has not taken in yet is left out (the feed shows its key alone until its next refresh)."""
+    wanted = set(positions)
+    if not wanted:
+        return {}
+    choices = QuestionRevision.objects.filter(
+        question_id=OuterRef("question_id"),
+        revision=OuterRef("question_revision"),
+        question__kind=QuestionKind.CHOICE,
+    ).values("choices")[:1]
+    rows = (
+        Answer.objects.filter(position__in=wanted)
+        .annotate(choices=Subquery(choices))
+        .values_list("position", "choices")
+    )
+    return {position: wording.choice_labels(found) for position, found in rows if found}
+
+
+def accepted_now(question_ids: Iterable[int]) -> dict[int, tuple[str, list[str]]]:
+    """Each question's kind and the answers its current revision accepts: a wrong answer of the
+    past that the question now accepts is marked so (it stays wrong in the figures: it was judged
+    by the question as it was)."""
+    rows = QuestionRevision.objects.filter(
+        question_id__in=set(question_ids), revision=F("question__current_revision")
+    ).values_list("question_id", "question__kind", "accepted_answers")
+    return {question: (kind, list(accepted)) for question, kind, accepted in rows}
