@@ -16,7 +16,8 @@ usernames it must make chosen here against the ones it found taken.
   "maximiliaana.vanderzandvo"), so that it fits a phone's screen and is typed without a slip.
   When that one is taken, by an existing account or an earlier line, 2, 3, ... is appended
   ("zoe.devries2"). Usernames compare in any case: "Anna" and "anna" are one username to a
-  person reading a class list, though not to Django.
+  person reading a class list, and to the database's username index, whose folding (upper())
+  the service asks the database for: it differs from Python's on some letters.
 - A name on two lines, or of a student of the class already, is most often the list pasted twice
   or sent again: it is refused, naming the lines, unless staff say these are different students of
   the same name. Names compare as usernames are made from them: in any case, without accents,
@@ -289,34 +290,37 @@ def shortened_to(first: str, last: str, length: int) -> list[str]:
 
 
 def assign_usernames(
-    students: Sequence[ListedStudent], *, is_taken: Callable[[str], bool], max_length: int = 150
+    students: Sequence[ListedStudent],
+    *,
+    taken: Collection[str],
+    fold: Callable[[str], str],
+    max_length: int = 150,
 ) -> list[str]:
     """Each student's username, in list order: the given one, or one made from the names that is
-    neither taken (`is_taken`, asked in lower case) nor given or made for another line."""
-    in_list = {s.username.casefold() for s in students if s.username}
+    neither taken (`taken`: existing accounts' usernames) nor given or made for another line.
+
+    Usernames compare as `fold` folds them: the service folds as the database's username index
+    does. It is asked of `taken`, the given usernames and the made ones' bases only; a number
+    after a base folds as itself (digits have no case)."""
+    used = {fold(name) for name in taken}
+    used.update(fold(s.username) for s in students if s.username)
     usernames = []
     for student in students:
         if student.username:
             usernames.append(student.username)
             continue
         base = username_base(student.first_name, student.last_name, max_length=max_length)
-        made = first_free(base, lambda name: name in in_list or is_taken(name))
-        in_list.add(made)
-        usernames.append(made)
+        suffix = free_suffix(fold(base), used)
+        used.add(fold(base) + suffix)
+        usernames.append(base + suffix)
     return usernames
 
 
-def first_free(base: str, is_used: Callable[[str], bool]) -> str:
-    """base, or base2, base3, ... : the first one not used."""
-    number = 1
-    name = base
-    while is_used(name):
+def free_suffix(folded_base: str, used: Collection[str]) -> str:
+    """What a base takes after it to be a username not `used` (folded, as the base is): nothing,
+    or the first of 2, 3, ... that makes one."""
+    suffix, number = "", 1
+    while folded_base + suffix in used:
         number += 1
-        name = f"{base}{number}"
-    return name
-
-
-def taken_in_any_case(taken: Collection[str]) -> Callable[[str], bool]:
-    """`is_taken` for assign_usernames from the usernames that exist (in any case)."""
-    folded = {name.casefold() for name in taken}
-    return lambda name: name.casefold() in folded
+        suffix = str(number)
+    return suffix

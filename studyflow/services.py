@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -20,7 +21,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Upper
 from django.utils.crypto import get_random_string
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
@@ -32,7 +34,6 @@ from studyflow.class_list import (
     StudentOfClass,
     assign_usernames,
     same_name_problems,
-    taken_in_any_case,
     username_base,
 )
 from studyflow.models import Classroom
@@ -74,15 +75,38 @@ def name_limits() -> NameLimits:
     )
 
 
+@dataclass(frozen=True)
+class ExistingUsernames:
+    """The usernames of existing accounts that a list's usernames could collide with, and how the
+    database folds each username in question: its upper(), as the username index does (studyflow
+    0005). Python's casefold() and upper() fold some letters otherwise (PostgreSQL's upper() folds
+    the dotless i, U+0131, as I; casefold() keeps it), and what counts is what the index refuses."""
+
+    usernames: frozenset[str]
+    # These, the list's given usernames and the bases of the ones to make, each as folded.
+    folded: Mapping[str, str]
+
+    def fold(self, username: str) -> str:
+        return self.folded[username]
+
+    @cached_property
+    def _taken(self) -> frozenset[str]:
+        return frozenset(self.fold(name) for name in self.usernames)
+
+    def is_taken(self, username: str) -> bool:
+        """Whether a given username is an existing account's, in any case."""
+        return self.fold(username) in self._taken
+
+
 def given_username_problems(
-    students: Sequence[ListedStudent], existing: set[str] | None = None
+    students: Sequence[ListedStudent], existing: ExistingUsernames | None = None
 ) -> list[str]:
     """A problem for each username given on the list that is not valid for the user model, or
     belongs to an account already (in any case; `existing`: existing_usernames, when read)."""
     if not any(student.username for student in students):
         return []
     validate = get_user_model().username_validator
-    taken = taken_in_any_case(existing_usernames(students) if existing is None else existing)
+    existing = existing_usernames(students) if existing is None else existing
     problems = []
     for student in students:
         if not student.username:
@@ -94,7 +118,7 @@ def given_username_problems(
                 f"Line {student.line}: the username “{student.username}” may contain only "
                 f"letters, digits and the characters @ . + - _"
             )
-        if taken(student.username):
+        if existing.is_taken(student.username):
             problems.append(
                 f"Line {student.line}: the username “{student.username}” belongs to an "
                 f"account already."
@@ -102,16 +126,33 @@ def given_username_problems(
     return problems
 
 
-def existing_usernames(students: Sequence[ListedStudent]) -> set[str]:
+def existing_usernames(students: Sequence[ListedStudent]) -> ExistingUsernames:
     """The usernames of existing accounts that a list's usernames could collide with: its given
-    ones, and the ones made from its names with any number (one query, any case)."""
+    ones, and the ones made from its names with any number, compared as the database's index
+    compares them (two queries: the list's folded, then the accounts found)."""
     limit = name_limits().username
     stems = {
         s.username or username_base(s.first_name, s.last_name, max_length=limit) for s in students
     }
-    pattern = "^(" + "|".join(re.escape(stem) for stem in sorted(stems)) + ")[0-9]*$"
-    users = get_user_model().objects.filter(username__iregex=pattern)
-    return set(users.values_list("username", flat=True))
+    if not stems:
+        return ExistingUsernames(frozenset(), {})
+    folded = folded_by_the_database(stems)
+    # A number after a stem folds as itself: digits have no case.
+    pattern = "^(" + "|".join(re.escape(folded[stem]) for stem in sorted(stems)) + ")[0-9]*$"
+    users = get_user_model().objects.annotate(folded=Upper("username"))
+    found = dict(users.filter(folded__regex=pattern).values_list("username", "folded"))
+    return ExistingUsernames(frozenset(found), {**folded, **found})
+
+
+def folded_by_the_database(names: Collection[str]) -> dict[str, str]:
+    """Each name as the database's upper() folds it, in one query (no table needed: raw SQL)."""
+    ordered = sorted(names)
+    if not ordered:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["UPPER(%s)"] * len(ordered)), ordered)
+        row = cursor.fetchone()
+    return dict(zip(ordered, row, strict=True))
 
 
 def students_of_class(classroom: Classroom) -> list[StudentOfClass]:
@@ -152,9 +193,12 @@ def add_students_from_list(
             same_names = [] if same_names_allowed else class_same_name_problems(classroom, students)
             if problems or same_names:
                 raise ClassListProblems([*problems, *same_names], same_names=bool(same_names))
-            taken = taken_in_any_case(existing)
-            limit = name_limits().username
-            usernames = assign_usernames(students, is_taken=taken, max_length=limit)
+            usernames = assign_usernames(
+                students,
+                taken=existing.usernames,
+                fold=existing.fold,
+                max_length=name_limits().username,
+            )
             passwords = [initial_password() for _ in students]
             added = [
                 NewStudent(s.first_name, s.last_name, username, password)

@@ -18,11 +18,8 @@ from studyflow.class_list import (
     parse_class_list,
     parse_line,
     same_name_problems,
-    taken_in_any_case,
     username_base,
 )
-
-NOTHING_TAKEN = taken_in_any_case(())
 
 
 def problems_of(text: str, **options: object) -> tuple[str, ...]:
@@ -239,8 +236,8 @@ def test_long_names_made_alike_are_numbered_within_thirty_characters() -> None:
         ListedStudent(1, "Maximiliaan-Alexander", "van der Zandvoort-Oosterhuizen"),
         ListedStudent(2, "Maximiliaan-Alexandra", "van der Zandvoort-Oosterhuis"),
     ]
-    taken = taken_in_any_case(["maximiliaana.vanderzandvo"])
-    assert assign_usernames(given, is_taken=taken) == [
+    taken = ["maximiliaana.vanderzandvo"]
+    assert assign_usernames(given, taken=taken, fold=str.casefold) == [
         "maximiliaana.vanderzandvo2",
         "maximiliaana.vanderzandvo3",
     ]
@@ -257,8 +254,8 @@ def test_made_usernames_are_numbered_past_existing_accounts_and_earlier_lines() 
         ListedStudent(3, "Bram", "Bos", "Anna.Bos3"),  # given on a later line: still not made
         ListedStudent(4, "Anna", "Bos"),
     ]
-    taken = taken_in_any_case(["anna.bos", "ANNA.BOS2", "someone"])
-    assert assign_usernames(given, is_taken=taken) == [
+    taken = ["anna.bos", "ANNA.BOS2", "someone"]
+    assert assign_usernames(given, taken=taken, fold=str.casefold) == [
         "anna.bos4",
         "anna.bos5",
         "Anna.Bos3",
@@ -266,9 +263,16 @@ def test_made_usernames_are_numbered_past_existing_accounts_and_earlier_lines() 
     ]
 
 
+def test_usernames_compare_as_the_fold_given_folds_them() -> None:
+    # given the folding of PostgreSQL's upper(), which folds the dotless i as I (casefold keeps it)
+    given = [ListedStudent(1, "Ayla", "Kaya", "M\u0131LA.BOS2"), ListedStudent(2, "Mila", "Bos")]
+    made = assign_usernames(given, taken=["m\u0131la.bos"], fold=str.upper)
+    assert made == ["M\u0131LA.BOS2", "mila.bos3"]
+
+
 def test_a_username_free_everywhere_is_the_plain_one() -> None:
     given = [ListedStudent(1, "Zoë", "de Vries"), ListedStudent(2, "Sem", "Bakker")]
-    assert assign_usernames(given, is_taken=NOTHING_TAKEN) == ["zoe.devries", "sem.bakker"]
+    assert assign_usernames(given, taken=(), fold=str.casefold) == ["zoe.devries", "sem.bakker"]
 
 
 # --- names met twice ------------------------------------------------------------------------------

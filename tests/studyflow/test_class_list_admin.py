@@ -3,6 +3,7 @@ a list with a wrong line makes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -178,6 +179,44 @@ def test_a_given_username_of_an_existing_account_is_refused_in_any_case(
     assert "Line 2: the username “anna” belongs to an account already." in html
     assert "Line 3: the username “c d” may contain only letters, digits" in html
     assert not User.objects.filter(username__in=["bram.bos", "anna", "c d"]).exists()
+
+
+on_postgresql = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite's upper() folds ASCII letters only: the dotless i is no i there",
+)
+# "mila" with a dotless i (U+0131), which PostgreSQL's upper() folds as I, as the username index
+# does, where Python's casefold() keeps it: the same username as "mila" to the database.
+MILA = "m\u0131la"
+
+
+@on_postgresql
+@pytest.mark.parametrize(("theirs", "given"), [("mila", MILA), (MILA, "MILA")])
+def test_a_given_username_is_taken_as_the_database_folds_it(
+    staff_client, classroom, make_user, theirs, given
+):
+    make_user(theirs)
+    html = send(staff_client, classroom, f"Mila, Bos, {given}").content.decode()
+    assert f"Line 1: the username “{given}” belongs to an account already." in html
+    assert not classroom.students.exists()
+
+
+@on_postgresql
+def test_made_usernames_are_numbered_past_usernames_the_database_folds_alike(
+    staff_client, classroom, make_user
+):
+    make_user(f"{MILA}.bos")
+    make_user("M\u0131LA.BOS2")
+    response = send(staff_client, classroom, "Mila, Bos")
+    assert [username for _, username, _ in shown_rows(response)] == ["mila.bos3"]
+
+
+@on_postgresql
+def test_a_made_username_is_not_one_given_on_another_line_as_the_database_folds_it(
+    staff_client, classroom
+):
+    response = send(staff_client, classroom, f"Ayla, Kaya, {MILA}.bos\nMila, Bos")
+    assert [username for _, username, _ in shown_rows(response)] == [f"{MILA}.bos", "mila.bos2"]
 
 
 def test_a_username_given_twice_in_the_list_is_refused(staff_client, classroom):
@@ -369,7 +408,12 @@ def test_a_username_taken_meanwhile_adds_nobody(
 ):
     # Another account gets the username between the check and the insert.
     make_user(theirs)
-    monkeypatch.setattr(services, "existing_usernames", lambda students: set())
+    found = services.existing_usernames
+    monkeypatch.setattr(
+        services,
+        "existing_usernames",
+        lambda students: dataclasses.replace(found(students), usernames=frozenset()),
+    )
     response = send(staff_client, classroom, "Anna, Bos\nBram, Bos")
     assert response.status_code == 200
     assert "was added meanwhile: send the list again" in response.content.decode()
