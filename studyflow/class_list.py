@@ -1,8 +1,9 @@
 """A class list as staff paste it: one student per line, and the usernames made from the names.
 
 Pure (no Django, no database): the admin's "Add students from a list" reads the list here, checks
-what needs the database (usernames taken, the user model's own username rule) itself, then has the
-usernames it must make chosen here against the ones it found taken.
+what needs the database (usernames taken or given twice, the user model's own username rule) with
+the checks here and the database's folding, then has the usernames it must make chosen here
+against the ones it found taken.
 
 - A line is "First name, Last name" or "First name, Last name, username"; a line with a tab is
   split on tabs instead (columns pasted from a spreadsheet). Blank lines are skipped, and so are
@@ -137,7 +138,6 @@ def parse_class_list(
             students.append(parse_line(number, line, limits))
         except ClassListProblems as wrong:
             problems.extend(wrong.problems)
-    problems.extend(repeated_usernames(students))
     if problems:
         raise ClassListProblems(problems, students)
     return students
@@ -199,12 +199,15 @@ def quoted(line: str, width: int = 40) -> str:
     return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
 
 
-def repeated_usernames(students: Sequence[ListedStudent]) -> list[str]:
-    """A problem for each username given on more than one line (in any case)."""
+def repeated_usernames(
+    students: Sequence[ListedStudent], *, fold: Callable[[str], str]
+) -> list[str]:
+    """A problem for each username given on more than one line (in any case: as `fold` folds it,
+    which the service has the database do, as for assign_usernames)."""
     by_username: dict[str, list[ListedStudent]] = {}
     for student in students:
         if student.username:
-            by_username.setdefault(student.username.casefold(), []).append(student)
+            by_username.setdefault(fold(student.username), []).append(student)
     return [
         f"Lines {and_list([str(s.line) for s in same])} give the same username "
         f"“{same[0].username}”."

@@ -33,6 +33,7 @@ from studyflow.class_list import (
     NameLimits,
     StudentOfClass,
     assign_usernames,
+    repeated_usernames,
     same_name_problems,
     username_base,
 )
@@ -101,13 +102,14 @@ class ExistingUsernames:
 def given_username_problems(
     students: Sequence[ListedStudent], existing: ExistingUsernames | None = None
 ) -> list[str]:
-    """A problem for each username given on the list that is not valid for the user model, or
-    belongs to an account already (in any case; `existing`: existing_usernames, when read)."""
+    """A problem for each username given on more than one line, and for each not valid for the
+    user model or belonging to an account already (in any case, as the database folds it;
+    `existing`: existing_usernames, when read)."""
     if not any(student.username for student in students):
         return []
     validate = get_user_model().username_validator
     existing = existing_usernames(students) if existing is None else existing
-    problems = []
+    problems = repeated_usernames(students, fold=existing.fold)
     for student in students:
         if not student.username:
             continue

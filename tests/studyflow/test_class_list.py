@@ -17,6 +17,7 @@ from studyflow.class_list import (
     fold_to_ascii,
     parse_class_list,
     parse_line,
+    repeated_usernames,
     same_name_problems,
     username_base,
 )
@@ -165,8 +166,10 @@ def test_a_long_line_is_quoted_shortened() -> None:
 
 
 def test_a_username_given_on_two_lines_is_refused_in_any_case() -> None:
-    given = "Anna, Bos, anna\nBram, Bos, bram\nAnja, Bos, ANNA\nAnn, Bos, Anna"
-    assert problems_of(given) == ("Lines 1, 3 and 4 give the same username “anna”.",)
+    given = parse_class_list("Anna, Bos, anna\nBram, Bos, bram\nAnja, Bos, ANNA\nAnn, Bos, Anna")
+    assert repeated_usernames(given, fold=str.casefold) == [
+        "Lines 1, 3 and 4 give the same username “anna”."
+    ]
 
 
 def test_a_list_over_the_maximum_is_refused_as_a_whole() -> None:

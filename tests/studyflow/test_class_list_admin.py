@@ -219,9 +219,19 @@ def test_a_made_username_is_not_one_given_on_another_line_as_the_database_folds_
     assert [username for _, username, _ in shown_rows(response)] == [f"{MILA}.bos", "mila.bos2"]
 
 
-def test_a_username_given_twice_in_the_list_is_refused(staff_client, classroom):
-    response = send(staff_client, classroom, "Anna, Bos, ab\nBram, Bos\nAnja, Bos, AB")
-    assert "Lines 1 and 3 give the same username “ab”." in response.content.decode()
+@on_postgresql
+def test_a_username_given_twice_as_the_database_folds_it_is_refused(staff_client, classroom):
+    response = send(staff_client, classroom, f"Mila, Bos, mila\nAyla, Kaya, {MILA}")
+    assert "Lines 1 and 2 give the same username “mila”." in response.content.decode()
+    assert not classroom.students.exists()
+
+
+@pytest.mark.parametrize("wrong_line", ["", "\nDirk"])  # named with the list's wrong lines too
+def test_a_username_given_twice_in_the_list_is_refused(staff_client, classroom, wrong_line):
+    response = send(staff_client, classroom, "Anna, Bos, ab\nBram, Bos\nAnja, Bos, AB" + wrong_line)
+    html = response.content.decode()
+    assert "Lines 1 and 3 give the same username “ab”." in html
+    assert ("Line 4 (“Dirk”) has no last name" in html) == bool(wrong_line)
     assert not classroom.students.exists()
 
 
