@@ -30,7 +30,6 @@ against the ones it found taken.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -65,7 +64,6 @@ _FOLDS = str.maketrans(
         "\u0131": "i",  # dotless i (Turkish)
     }
 )
-_NOT_USERNAME = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -259,15 +257,14 @@ def and_list(items: Sequence[str]) -> str:
 
 
 def fold_to_ascii(text: str) -> str:
-    """Lower-case ASCII letters and digits as a name's letters read without their accents."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDS))
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_USERNAME.sub("", ascii_text)
+    """Lower-case ASCII letters and digits as a name's letters read without their accents: the
+    name folded (fold_name) without the letters that have no ASCII letter ("李")."""
+    return "".join(c for c in fold_name(text) if c.isascii())
 
 
 def fold_name(text: str) -> str:
-    """A name's letters and digits in one case, without accents: fold_to_ascii's folding, with the
-    letters that have no ASCII letter kept ("Zoë" is "zoe", "李" is "李")."""
+    """A name's letters and digits in one case, without accents, with the letters that have no
+    ASCII letter kept ("Zoë" is "zoe", "李" is "李")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDS))
     kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return "".join(c for c in kept if c.isalnum())
