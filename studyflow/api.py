@@ -151,7 +151,7 @@ class AuthTokenApi(APIView):
         address = login_guard.address_of(request)
         wait = login_guard.begin(address, username)
         if wait:
-            raise TooManyRequests(wait, "Too many failed log-ins for this account.")
+            raise TooManyRequests(wait, login_guard.TOO_MANY_FAILURES)
         user = authenticate(
             request._request, username=username, password=data.validated_data["password"]
         )

@@ -25,10 +25,13 @@ from studyflow.login_limits import (
     address_group,
     client_address,
     parse_rate,
-    wait_text,
+    wait_then_try_again,
 )
 
-TOO_MANY = "Too many failed log-ins for this account. Wait %(wait)s, then try again."
+# Why a log-in is refused, on the pages and in the API's 429 (studyflow.api); how long to wait
+# follows, in wait_then_try_again's words, as every refusal for a while says it.
+TOO_MANY_FAILURES = "Too many failed log-ins for this account."
+TOO_MANY = f"{TOO_MANY_FAILURES} %(wait_then_try_again)s"
 
 
 def rate() -> Rate:
@@ -67,7 +70,11 @@ def count_try(address: str, username: str) -> None:
     """begin() for a form: the form's error when the account is held back from this address."""
     wait = begin(address, username)
     if wait:
-        raise ValidationError(TOO_MANY, code="too_many_attempts", params={"wait": wait_text(wait)})
+        raise ValidationError(
+            TOO_MANY,
+            code="too_many_attempts",
+            params={"wait_then_try_again": wait_then_try_again(wait)},
+        )
 
 
 class LimitedAuthenticationForm(AuthenticationForm):
