@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from quiz.answers import choice_key
 from quiz.models import MAX_ORDER, Chapter, Course, Question, QuestionKind, QuestionRevision
@@ -237,11 +237,13 @@ def _create_last(*, chapter: Chapter, kind: str, live: bool) -> Question:
     return create()
 
 
-def after_the_last(numbered: QuerySet[Any]) -> int:
-    """The number after the last of `numbered`, also past the highest (MAX_ORDER): where the
-    chapter page moves rows for a moment. A new row's number is `next_number`'s."""
-    last = numbered.aggregate(last=Max("order"))["last"]
-    return 1 if last is None else int(last) + 1
+# A new row's number: number_after is the rule (also for rows not saved yet, on the courses'
+# page), next_number applies it after the last row saved (last_of). The chapter page's moving
+# rows out of the way for a moment goes past the last too, but past the highest as well.
+def last_of(numbered: QuerySet[Any]) -> Any | None:
+    """The last of `numbered` (courses, chapters or questions listed together), as they are
+    listed: the highest number, of two alike the newer; None when there are none."""
+    return numbered.order_by("-order", "-pk").first()
 
 
 def number_after(last: int | None) -> int | None:
@@ -253,6 +255,17 @@ def number_after(last: int | None) -> int | None:
     if last >= MAX_ORDER:
         return None
     return last + 1
+
+
+def next_number(numbered: QuerySet[Any], what: str) -> int:
+    """The number that puts a new `what` ("question") after the others it is listed with
+    (`numbered`): NoNumberLeft when the last of them has the highest number."""
+    last = last_of(numbered)
+    number = number_after(None if last is None else int(last.order))
+    if number is None:
+        assert last is not None  # no number is left only after one
+        raise NoNumberLeft(what=what, last=named(last), last_number=int(last.order))
+    return number
 
 
 def no_number_left(*, what: str, last: str, last_number: int) -> str:
@@ -286,18 +299,6 @@ def named(row: Course | Chapter | Question) -> str:
     if isinstance(row, Question):
         return f"question {row.pk}"
     return f"the {row._meta.verbose_name} “{row.title}”"
-
-
-def next_number(numbered: QuerySet[Any], what: str) -> int:
-    """The number that puts a new `what` ("question") after the others it is listed with
-    (`numbered`): NoNumberLeft when the last of them has the highest number."""
-    last = numbered.order_by("-order", "-pk").first()
-    if last is None:
-        return 1
-    number = number_after(int(last.order))
-    if number is None:
-        raise NoNumberLeft(what=what, last=named(last), last_number=int(last.order))
-    return number
 
 
 def revise_question(

@@ -21,7 +21,7 @@ from quiz.admin.shared import (
     NumbersInTheirBounds,
     name_row_fields,
 )
-from quiz.content import after_the_last
+from quiz.content import last_of
 from quiz.models import Chapter, Question
 from studyflow.models import one_line
 
@@ -117,7 +117,9 @@ class ChapterQuestionsFormSet(forms.BaseInlineFormSet):
         ]
         if not renumbered:
             return
-        past = after_the_last(Question.objects.filter(chapter=self.instance))
+        # Past the chapter's last number, also past the highest (MAX_ORDER): for a moment only.
+        last = last_of(Question.objects.filter(chapter=self.instance))
+        past = 1 if last is None else last.order + 1
         # Numbers of one chapter differ, so do these; each is above every number it had before.
         Question.objects.filter(pk__in=renumbered).update(order=F("order") + past)
 
