@@ -41,6 +41,7 @@ def refuse_usernames_that_clash(apps: Any, schema_editor: Any) -> None:
     if not accounts:
         return
     example_pk, example = next(iter(accounts.values()))[-1]
+    in_sql = example.replace("'", "''")  # a quote inside an SQL string is written twice
     raise CommandError(
         "Usernames must now differ in more than case, and these accounts' do not: "
         + "; ".join(
@@ -48,7 +49,7 @@ def refuse_usernames_that_clash(apps: Any, schema_editor: Any) -> None:
             for twin in accounts.values()
         )
         + ". Rename all but one account of each, and tell its person the new name they log in "
-        f"with: in the admin (Users), or in SQL, UPDATE auth_user SET username = '{example}.2' "
+        f"with: in the admin (Users), or in SQL, UPDATE auth_user SET username = '{in_sql}.2' "
         f"WHERE id = {example_pk}; then migrate again. Nothing has been changed."
     )
 

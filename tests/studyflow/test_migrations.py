@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
@@ -82,6 +84,29 @@ def test_usernames_that_differ_only_in_case_are_named_before_the_index() -> None
             "bram.old",
             "cas",
         ]
+    finally:
+        users.all().delete()  # a failure above leaves twins that the way back refuses
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_sql_suggested_to_rename_a_username_with_a_quote_runs() -> None:
+    users = get_user_model().objects
+    migrate(BEFORE_USERNAMES)
+    try:
+        # given accounts from before whose usernames, with a quote, differ only in case
+        users.create_user("o'neil")
+        newer = users.create_user("O'Neil")
+        with pytest.raises(CommandError) as refused:
+            migrate(USERNAMES_ANY_CASE)
+        # when the SQL that the message suggests is run as it stands
+        (suggested,) = re.findall(r"UPDATE auth_user SET .* WHERE id = \d+;", str(refused.value))
+        with connection.cursor() as cursor:
+            cursor.execute(suggested)
+        # then it renames that account, and the migration goes through
+        newer.refresh_from_db()
+        assert newer.username == "O'Neil.2"
+        migrate(USERNAMES_ANY_CASE)
     finally:
         users.all().delete()  # a failure above leaves twins that the way back refuses
         executor = MigrationExecutor(connection)
