@@ -327,7 +327,8 @@ class ActivityClock(models.Model):
 
 
 class ClassFeedItem(models.Model):
-    """A recent event of a class, for the live feed (the newest FEED_KEEP per class)."""
+    """A recent event of a class, for the live feed (the newest FEED_KEEP per class). Filed under
+    the class of the quiz's start; read by student, for the class the student is in now."""
 
     classroom_id = models.IntegerField()
     position = models.BigIntegerField()
@@ -344,7 +345,11 @@ class ClassFeedItem(models.Model):
             models.UniqueConstraint(fields=["classroom_id", "position"], name="class_feed_key")
         ]
         indexes = [
-            models.Index(fields=["classroom_id", "-at", "-position"], name="class_feed_recent")
+            # The projection's trim: a class's FEED_KEEP-th newest item and the older range.
+            models.Index(fields=["classroom_id", "-at", "-position"], name="class_feed_recent"),
+            # The feed as a teacher reads it: the items of the class's current students, wherever
+            # they are filed (a student who moved class goes on in a quiz of their old class).
+            models.Index(fields=["student_id", "-at", "-position"], name="class_feed_student"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """A class's activity: the feed of its recent events (and reading the `since` a client sends
-for it) and its totals per day, zero-filled for charts.
+for it) and its totals per day, zero-filled for charts. Both are of the class's current students
+(the roster now), like the grid and the question table.
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reporting.models import ClassDay, ClassFeedItem
+from reporting.models import ClassFeedItem, StudentDay
 from studyflow.models import Classroom
 
 
@@ -47,13 +49,14 @@ def _datetime(text: str) -> datetime | None:
 def feed(
     classroom_id: int, *, since: datetime | None = None, limit: int = 50
 ) -> list[ClassFeedItem]:
-    """The class's most recent events, newest first: of its current students only. An item is
-    filed under the class the student was in when the quiz started, so a student who moved to
-    another class (or school) would otherwise go on showing here until that quiz is passed."""
+    """The recent events of the class's current students, newest first, whichever class they are
+    filed under. The projection files an item under the class the student was in when the quiz
+    started (the events know no roster): a student who moved goes on answering in a quiz opened
+    in their old class, which that class's teacher no longer sees and their new one must."""
     students = Classroom.students.through.objects.filter(classroom_id=classroom_id)
-    items = ClassFeedItem.objects.filter(
-        classroom_id=classroom_id, student_id__in=students.values("user_id")
-    )
+    # Through the (student_id, at, position) index: a few items per student (each class keeps its
+    # FEED_KEEP newest), so a class's students' items are a small set to sort.
+    items = ClassFeedItem.objects.filter(student_id__in=students.values("user_id"))
     if since is not None:
         items = items.filter(at__gt=since)
     return list(items.order_by("-at", "-position")[:limit])
@@ -87,15 +90,34 @@ def _zero_filled(found: Mapping[date, DayTotals], start: date, end: date) -> lis
 
 
 def class_days(classroom_id: int, *, days: int = 14, today: date | None = None) -> list[DayTotals]:
-    """The last `days` days of a class, oldest first, zero-filled."""
+    """The last `days` days of the class's current students, oldest first, zero-filled: the sum of
+    their days (`progress`), as the grid and the feed show them. The class's own days
+    (`class_activity`) are filed under the class a quiz was started in, so they would go on
+    counting a student who left and miss one who came in with a quiz open."""
     today = today or timezone.localdate()
     start = today - timedelta(days=days - 1)
+    students = Classroom.students.through.objects.filter(classroom_id=classroom_id)
+    rows = (
+        StudentDay.objects.filter(
+            student_id__in=students.values("user_id"), day__gte=start, day__lte=today
+        )
+        .values("day")
+        .annotate(
+            answered=Sum("answered"),
+            correct=Sum("correct"),
+            # A student's day row is there once they did anything that day.
+            active_students=Count("student_id"),
+            time_spent_ms=Sum("time_spent_ms"),
+        )
+    )
     found = {
-        row.day: DayTotals(
-            row.day, row.answered, row.correct, row.active_students, row.time_spent_ms // 1000
+        row["day"]: DayTotals(
+            row["day"],
+            row["answered"],
+            row["correct"],
+            row["active_students"],
+            row["time_spent_ms"] // 1000,
         )
-        for row in ClassDay.objects.filter(
-            classroom_id=classroom_id, day__gte=start, day__lte=today
-        )
+        for row in rows
     }
     return _zero_filled(found, start, today)

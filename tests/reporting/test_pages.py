@@ -908,6 +908,40 @@ def test_a_student_who_moved_class_leaves_the_old_class_feed():
     assert f'started a quiz on <span class="q">{chapter.title}</span>' in page
 
 
+def test_a_student_who_moved_class_shows_in_the_new_class_feed_and_chart(school_clock):
+    """The feed and the chart are filed under the class a quiz was started in (the events say
+    no more): a student who moves with a quiz open must still show where they now study."""
+    # given a student of class A with a quiz open, who then moves to class B (another teacher)
+    world = make_world(students_a=2, students_b=1, chapters=1)
+    mover, chapter = world.students_a[0], world.chapters[0]
+    services.start_quiz(actor=mover, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    world.class_a.students.remove(mover)
+    world.class_b.students.add(mover)
+    # when they go on in the quiz opened in class A, with a wrong answer
+    quiz = services.start_quiz(actor=mover, chapter_id=chapter.pk, command_id=uuid.uuid4()).quiz
+    services.answer_question(
+        actor=mover, quiz_id=quiz.id, answer="moved 4242", command_id=uuid.uuid4()
+    )
+    Feeder().catch_up()
+    # then class B's teacher sees it in the feed, on the page and over the API
+    new = Client()
+    new.force_login(world.teacher_b)
+    page = new.get(f"/teacher/classes/{world.class_b.pk}/feed/").content.decode()
+    api = new.get(f"/api/reports/classes/{world.class_b.pk}/activity/").json()
+    assert "moved 4242" in page
+    wrong = [item for item in api if item["type"] == "quiz.QuestionAnsweredIncorrectly"]
+    assert [(item["student"], item["answer"]) for item in wrong] == [(mover.pk, "moved 4242")]
+    # and counts it in the class's answers per day, where class A no longer does
+    grid = new.get(f"/teacher/classes/{world.class_b.pk}/").content.decode()
+    assert "12 Nov to today: 1 answer, the most on 25 Nov (1)." in grid
+    assert "moved 4242" in grid
+    today = school_clock.date()
+    assert selectors.class_days(world.class_b.pk, today=today)[-1].answered == 1
+    assert selectors.class_days(world.class_a.pk, today=today)[-1].answered == 0
+    old = teacher(world).get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
+    assert "12 Nov to today: no answers." in old and "moved 4242" not in old
+
+
 def test_a_teacher_reads_only_their_own_students_wrong_answers():
     # given one wrong answer typed in class A and one in class B, to the same open question
     world = make_world(students_a=1, students_b=1, chapters=1)
