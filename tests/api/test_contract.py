@@ -364,7 +364,7 @@ def test_a_long_quiz_lists_its_events_a_page_at_a_time(
     school: School2, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given a quiz of four events, and pages of three
-    monkeypatch.setattr("quiz.api.MAX_QUIZ_EVENTS", 3)
+    monkeypatch.setattr("quiz.api.quizzes.MAX_QUIZ_EVENTS", 3)
     rec = Recorder(school.client("student1"))
     quiz = f"/api/quizzes/{start(rec, school.chapters['words'].pk)['id']}"
     rec.post(f"{quiz}/reveal/")
