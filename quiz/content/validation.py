@@ -1,24 +1,17 @@
-"""Content services: create and revise questions; read the question pool for quizzes.
-
-Writes validate first (one clear message per field) and never change a saved revision: an edit adds
-a revision and moves `Question.current_revision`. Reads return plain frozen dataclasses so the quiz
-services and the pure domain never touch model instances.
-"""
+"""Question content checked and normalised before it is saved (one clear message per field), and
+a saved revision's content in that same form, to tell an edit that changes nothing."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from quiz.answers import choice_key
-from quiz.models import MAX_ORDER, Chapter, Course, Question, QuestionKind, QuestionRevision
-from studyflow.taken_meanwhile import unique_violation
+from quiz.models import QuestionKind, QuestionRevision
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
@@ -31,28 +24,6 @@ class Choice:
 
     def as_dict(self) -> dict[str, str]:
         return {"key": self.key, "text": self.text}
-
-
-@dataclass(frozen=True)
-class QuestionContent:
-    """One revision of a question, as a quiz sees it."""
-
-    id: int
-    revision: int
-    kind: str
-    text: str
-    choices: tuple[Choice, ...]
-    accepted_answers: tuple[str, ...]
-    worked_answer: str
-
-
-@dataclass(frozen=True)
-class ChapterInfo:
-    id: int
-    course_id: int
-    title: str
-    streak_goal: int
-    school_id: int | None = None  # its course's school; None: a course for every school
 
 
 @dataclass(frozen=True)
@@ -179,177 +150,6 @@ def _unique(items: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-# --- writes ---------------------------------------------------------------------------------------
-
-
-def create_question(
-    *,
-    chapter: Chapter,
-    kind: str,
-    text: str,
-    choices: Sequence[Mapping[str, Any]] | None,
-    accepted_answers: Sequence[str],
-    worked_answer: str,
-    actor: Any = None,
-    order: int | None = None,
-    live: bool = True,
-) -> Question:
-    """A new question with its first revision. `order` defaults to after the chapter's last (also
-    when another question takes that number meanwhile), NoNumberLeft when the last has the highest
-    number; a number another question of the chapter has is an IntegrityError (the admin's form
-    says both first). A question not `live` is a draft, which quizzes do not assign."""
-    content = clean_content(
-        kind=kind,
-        text=text,
-        choices=choices,
-        accepted_answers=accepted_answers,
-        worked_answer=worked_answer,
-    )
-    with transaction.atomic():
-        if order is None:
-            question = _create_last(chapter=chapter, kind=kind, live=live)
-        else:
-            question = Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
-        _add_revision(question, content, actor=actor, number=1)
-    return question
-
-
-# A try loses only to a question saved in the instant between reading the last number and saving
-# this one: more clashes than this in a row are not a race but something else, and are raised.
-NUMBERING_TRIES = 5
-
-
-def _create_last(*, chapter: Chapter, kind: str, live: bool) -> Question:
-    """A question after the chapter's last. Another one saved meanwhile may take that number (two
-    staff adding to one chapter at once): then the number after it, as if this one came second."""
-
-    def create() -> Question:
-        order = next_number(Question.objects.filter(chapter=chapter), "question")
-        return Question.objects.create(chapter=chapter, kind=kind, order=order, live=live)
-
-    for _ in range(NUMBERING_TRIES - 1):
-        try:
-            with transaction.atomic():  # a savepoint: the outer transaction goes on after a clash
-                return create()
-        except IntegrityError as error:
-            if not unique_violation(error):
-                raise
-    return create()
-
-
-# A new row's number: number_after is the rule (also for rows not saved yet, on the courses'
-# page), next_number applies it after the last row saved (last_of). The chapter page's moving
-# rows out of the way for a moment goes past the last too, but past the highest as well.
-def last_of(numbered: QuerySet[Any]) -> Any | None:
-    """The last of `numbered` (courses, chapters or questions listed together), as they are
-    listed: the highest number, of two alike the newer; None when there are none."""
-    return numbered.order_by("-order", "-pk").first()
-
-
-def number_after(last: int | None) -> int | None:
-    """The number that puts a new course, chapter or question after the last of the ones it is
-    listed with (numbered `last`; None: there are none). None when no number is left after it:
-    the last has the highest number, MAX_ORDER (or a number past it, saved before there was one)."""
-    if last is None:
-        return 1
-    if last >= MAX_ORDER:
-        return None
-    return last + 1
-
-
-def next_number(numbered: QuerySet[Any], what: str) -> int:
-    """The number that puts a new `what` ("question") after the others it is listed with
-    (`numbered`): NoNumberLeft when the last of them has the highest number."""
-    last = last_of(numbered)
-    number = number_after(None if last is None else int(last.order))
-    if number is None:
-        assert last is not None  # no number is left only after one
-        raise NoNumberLeft(what=what, last=named(last), last_number=int(last.order))
-    return number
-
-
-def no_number_left(*, what: str, last: str, last_number: int) -> str:
-    """Why a new `what` ("question") left without a number has none: after `last` ("question 61"),
-    numbered `last_number`, no number is left."""
-    highest = (
-        f"number {last_number}, the highest there is"
-        if last_number == MAX_ORDER
-        else f"number {last_number}, past the highest ({MAX_ORDER})"
-    )
-    return (
-        f"An empty number puts this {what} after the last, {last}, but that has {highest}. "
-        f"Give this {what} a number, or first give {last} a lower one."
-    )
-
-
-class NoNumberLeft(ValidationError):
-    """A new course, chapter or question left without a number ("after the last") where no number
-    is left after the last. Refused rather than given a free number below: that would put it among
-    the others, not after them where an empty number says it goes, and staff would not find it
-    where they expect it (nor would students, on their dashboard)."""
-
-    def __init__(self, *, what: str, last: str, last_number: int) -> None:
-        super().__init__(
-            no_number_left(what=what, last=last, last_number=last_number), code="no_number_left"
-        )
-
-
-def named(row: Course | Chapter | Question) -> str:
-    """A course, chapter or question as a message names it mid-sentence."""
-    if isinstance(row, Question):
-        return f"question {row.pk}"
-    return f"the {row._meta.verbose_name} “{row.title}”"
-
-
-def revise_question(
-    *,
-    question: Question,
-    text: str,
-    choices: Sequence[Mapping[str, Any]] | None,
-    accepted_answers: Sequence[str],
-    worked_answer: str,
-    actor: Any = None,
-) -> QuestionRevision:
-    """Add a revision when the content differs from the current one; return the current revision."""
-    content = clean_content(
-        kind=question.kind,
-        text=text,
-        choices=choices,
-        accepted_answers=accepted_answers,
-        worked_answer=worked_answer,
-    )
-    with transaction.atomic():
-        # Lock the question so two editors saving at once get consecutive revision numbers.
-        locked = Question.objects.select_for_update().get(pk=question.pk)
-        latest = QuestionRevision.objects.filter(
-            question=locked, revision=locked.current_revision
-        ).first()
-        if latest is not None and _content_of(latest) == content:
-            question.current_revision = locked.current_revision
-            return latest
-        revision = _add_revision(locked, content, actor=actor, number=locked.current_revision + 1)
-    question.current_revision = revision.revision
-    return revision
-
-
-def _add_revision(
-    question: Question, content: CleanContent, *, actor: Any, number: int
-) -> QuestionRevision:
-    created_by = actor if actor is not None and getattr(actor, "pk", None) is not None else None
-    revision = QuestionRevision.objects.create(
-        question=question,
-        revision=number,
-        text=content.text,
-        choices=[c.as_dict() for c in content.choices],
-        accepted_answers=list(content.accepted_answers),
-        worked_answer=content.worked_answer,
-        created_by=created_by,
-    )
-    Question.objects.filter(pk=question.pk).update(current_revision=number)
-    question.current_revision = number
-    return revision
-
-
 def _content_of(revision: QuestionRevision) -> CleanContent:
     # A revision saved through the admin before its line breaks were read as "\n" has "\r\n":
     # the same content sent again is no new revision.
@@ -359,111 +159,3 @@ def _content_of(revision: QuestionRevision) -> CleanContent:
         accepted_answers=tuple(revision.accepted_answers),
         worked_answer=newline_breaks(revision.worked_answer),
     )
-
-
-# --- reads ----------------------------------------------------------------------------------------
-
-
-def _snapshot(revision: QuestionRevision, kind: str) -> QuestionContent:
-    content = _content_of(revision)
-    return QuestionContent(
-        id=revision.question_id,
-        revision=revision.revision,
-        kind=kind,
-        text=content.text,
-        choices=content.choices,
-        accepted_answers=content.accepted_answers,
-        worked_answer=content.worked_answer,
-    )
-
-
-def current_revision(question: Question | int) -> QuestionContent:
-    """The revision students get now. Raises Question.DoesNotExist for an unknown question."""
-    question_id = question.pk if isinstance(question, Question) else question
-    revision = (
-        QuestionRevision.objects.select_related("question")
-        .filter(question_id=question_id, revision=F("question__current_revision"))
-        .first()
-    )
-    if revision is None:
-        raise Question.DoesNotExist(f"No question {question_id} with a current revision.")
-    return _snapshot(revision, revision.question.kind)
-
-
-def question_revision(question_id: int, revision: int) -> QuestionContent:
-    """A given (possibly old) revision: what the student saw when a past event happened."""
-    row = (
-        QuestionRevision.objects.select_related("question")
-        .filter(question_id=question_id, revision=revision)
-        .first()
-    )
-    if row is None:
-        raise QuestionRevision.DoesNotExist(f"No revision {revision} of question {question_id}.")
-    return _snapshot(row, row.question.kind)
-
-
-def _current_revisions(chapter_id: int) -> QuerySet[QuestionRevision]:
-    return (
-        QuestionRevision.objects.select_related("question")
-        .filter(question__chapter_id=chapter_id, revision=F("question__current_revision"))
-        .order_by("question__order", "question_id")
-    )
-
-
-def chapter_pool(chapter_id: int) -> tuple[QuestionContent, ...]:
-    """The questions quizzes assign: the chapter's live ones at their current revisions, in
-    chapter order (one query)."""
-    revisions = _current_revisions(chapter_id).filter(question__live=True)
-    return tuple(_snapshot(r, r.question.kind) for r in revisions)
-
-
-def chapter_questions(chapter_id: int) -> list[tuple[QuestionContent, bool]]:
-    """Every question of the chapter at its current revision, drafts too, each with whether it is
-    live (what staff see; one query)."""
-    return [
-        (_snapshot(r, r.question.kind), r.question.live) for r in _current_revisions(chapter_id)
-    ]
-
-
-def has_live_question(chapter_id: int) -> bool:
-    """Whether a quiz on the chapter has a question to ask now (a live one, not a draft)."""
-    return Question.objects.filter(chapter_id=chapter_id, live=True).exists()
-
-
-def chapter_info(chapter_id: int) -> ChapterInfo | None:
-    chapter = Chapter.objects.filter(pk=chapter_id).values(
-        "id", "course_id", "title", "streak_goal", "course__school_id"
-    )
-    row = chapter.first()
-    if row is None:
-        return None
-    return ChapterInfo(
-        id=row["id"],
-        course_id=row["course_id"],
-        title=row["title"],
-        streak_goal=row["streak_goal"],
-        school_id=row["course__school_id"],
-    )
-
-
-def courses_with_chapters(schools: Collection[int] | None = None) -> QuerySet[Course]:
-    """Courses in order, each with its chapters in order, a chapter's `question_count` the live
-    questions a student can be asked (drafts left out). `schools`: the courses for every school
-    and those schools' own (None: every course)."""
-    live = Count("questions", filter=Q(questions__live=True))
-    chapters = Chapter.objects.annotate(question_count=live).order_by("order", "id")
-    return (
-        for_schools(Course.objects.all(), schools, "school")
-        .order_by("order", "id")
-        .prefetch_related(Prefetch("chapters", queryset=chapters))
-    )
-
-
-def for_schools(
-    query: QuerySet[Any], schools: Collection[int] | None, school: str
-) -> QuerySet[Any]:
-    """`query` kept to what belongs to every school (its `school` field empty) or to one of
-    `schools`; None: everything (staff)."""
-    if schools is None:
-        return query
-    return query.filter(Q(**{f"{school}__isnull": True}) | Q(**{f"{school}__in": list(schools)}))
