@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reporting.views import class_progress
+from reporting.views import students as student_pages
 from tests.e2e.conftest import NARROW, WIDE
 from tests.e2e.steps import (
     answer,
@@ -149,7 +149,7 @@ def test_a_teachers_pages_are_made_for_a_thumb_on_a_phone(
 ) -> None:
     # given the demo school's teacher, and a student page that shows only a few answers, so that
     # it links to the rest (200 is more than the demo's history gives a student)
-    monkeypatch.setattr(class_progress, "STUDENT_ANSWERS_SHOWN", 3)  # where the view reads it
+    monkeypatch.setattr(student_pages, "STUDENT_ANSWERS_SHOWN", 3)  # where the view reads it
     classroom, chapter = demo_class(), demo_chapter()
     small: list[str] = []
 

@@ -1,0 +1,147 @@
+"""A student's page (their progress, time and answers, newest first) and a new password for a
+student who forgot theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from reporting import access, charts, selectors, wording
+from reporting.models import Answer
+from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole, moment
+from reporting.views.class_progress import STATUS_VIEW
+from studyflow import roles
+from studyflow import services as roster
+
+STUDENT_ANSWERS_SHOWN = 200
+OUTCOME_VIEW = {
+    "correct": ("✓", "correct"),
+    "incorrect": ("✗", "wrong"),
+    "revealed": ("◉", "revealed"),
+}
+
+
+def answer_row_html(
+    answer: Answer,
+    text: str,
+    chapter: str,
+    choices: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """One row of a student's answers. Built in Python, not in the template: up to hundreds of
+    rows per page, and a template loop of them takes about ten times as long. The roles and the
+    data-label names are for the row's card on a narrow screen (reporting.css, student.html).
+    `choices`: the labels of the choices of the question revision answered (a multiple-choice
+    answer then reads "A: 3/5", not "A"). `now`: the moment the page is made (its today)."""
+    icon, word = OUTCOME_VIEW[answer.outcome]
+    if answer.outcome == "revealed":
+        given = mark_safe("<em>revealed</em>")
+    else:
+        given = answer_kept_whole(wording.labelled(answer.answer, choices))
+    seconds = answer.seconds_to_answer
+    took = f"{seconds:.0f} s" if seconds is not None else ""
+    label = text if len(text) <= 80 else text[:79] + "…"
+    return format_html(
+        '<tr class="{}" role="row"><th scope="row" role="rowheader" class="when">'
+        '{}</th><td role="cell" class="answer-chapter">{}</td>'
+        '<td role="cell" class="answer-question">{}</td>'
+        '<td role="cell" class="given" data-label="Answer">{}</td>'
+        '<td role="cell" class="outcome" data-label="Result">'
+        '<span aria-hidden="true">{}</span> {}</td>'
+        '<td role="cell" class="num" data-label="Took">{}</td></tr>',
+        answer.outcome,
+        moment(answer.answered_at, now),
+        chapter,
+        maths_kept_whole(label) if label else answer.question_id,
+        given,
+        icon,
+        word,
+        took,
+    )
+
+
+@login_required
+@never_cache
+def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
+    """A teacher gives a student of their class a new password (they forgot theirs): GET asks to
+    confirm, POST sets it and shows it this once. Never cached: the page holds a password."""
+    user = access.student_for(request.user, student_id)
+    student = selectors.Person(user.pk, selectors.display_name(user))
+    context = {
+        "student": student,
+        "username": user.get_username(),
+        "classroom": roles.classroom_of(user),
+    }
+    if request.method == "POST":
+        context["password"] = roster.give_new_password(user, actor=request.user)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "reporting/new_password.html", context)
+
+
+@require_GET
+@login_required
+def student(request: HttpRequest, student_id: int) -> HttpResponse:
+    user = access.student_for(request.user, student_id)
+    show_all = request.GET.get("all") == "1"
+    shown, answer_count = selectors.newest_answers(
+        student_id, None if show_all else STUDENT_ANSWERS_SHOWN
+    )
+    texts = selectors.question_texts({a.question_id for a in shown})
+    labels = selectors.answered_choice_labels(
+        (a.question_id, a.question_revision) for a in shown if a.outcome != "revealed"
+    )
+    now = timezone.localtime()
+    days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())
+    every_chapter = selectors.chapters()
+    progress = [
+        (ch, cell, *STATUS_VIEW[cell.status])
+        for ch, cell in selectors.student_progress(student_id, every_chapter)
+    ]
+    # Every chapter's title: an answer may be to one the progress table leaves out.
+    chapter_titles = {ch.id: ch.title for ch in every_chapter}
+    return render(
+        request,
+        "reporting/student.html",
+        {
+            "student": selectors.Person(user.pk, selectors.display_name(user)),
+            "username": user.get_username(),
+            "classroom": roles.classroom_of(user),
+            "summary": selectors.student_summary(student_id),
+            "progress": progress,
+            "answers": [
+                answer_row_html(
+                    a,
+                    texts.get(a.question_id, ""),
+                    chapter_titles.get(a.chapter_id, ""),
+                    labels.get((a.question_id, a.question_revision)),
+                    now,
+                )
+                for a in shown
+            ],
+            "answer_count": answer_count,
+            "truncated": len(shown) < answer_count,
+            "days": days,
+            "time_chart": charts.bar_chart(
+                "Minutes spent per day",
+                [wording.day_and_month(d.day) for d in days],
+                [round(d.time_spent_seconds / 60, 1) for d in days],
+                unit="min",
+                every=max(1, len(days) // 10),
+                labels_from="last",
+                columns=("Day", "Minutes"),
+                caption=wording.time_chart_caption(
+                    [d.day for d in days], [d.time_spent_seconds for d in days], now.date()
+                ),
+            ),
+        },
+    )
