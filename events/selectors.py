@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from events import projections, runner
+from events import projections, runner, store
 from events.models import ProjectionCheckpoint
 
 
@@ -32,7 +32,7 @@ class PartitionStatus:
 
 def lag(projection: projections.Projection, partition: int, cursor: str) -> tuple[int, float]:
     """(events behind, seconds behind) of a projection partition at a cursor."""
-    events = runner.store.events_after(
+    events = store.events_after(
         cursor or None,
         types=projection.event_types,
         partition=runner.partition_filter(projection, partition),

@@ -33,7 +33,7 @@ from events.read_ahead import ReadAhead
 if TYPE_CHECKING:
     from events.store import RecordedEvent
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("events.runner")  # the name operators know the runner by
 
 Status = ProjectionCheckpoint.Status
 
