@@ -61,7 +61,7 @@ class Event(models.Model):
         raise EventIsImmutable(f"events are immutable: event {self.position} cannot be deleted")
 
 
-# --- Projection checkpoints (the projection engine: events/runner.py) -----------------------------
+# --- Projection checkpoints (the projection engine: events/runner/) -------------------------------
 
 
 class ProjectionCheckpoint(models.Model):

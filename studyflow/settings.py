@@ -333,7 +333,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
-# --- Projections (events/runner.py) ---------------------------------------------------------------
+# --- Projections (events/runner/) -----------------------------------------------------------------
 # A catch-up task applies batches for at most this long, then re-queues itself (far below the
 # visibility timeout); a batch is one short transaction.
 PROJECTION_BATCH_SIZE = env_int("PROJECTION_BATCH_SIZE", 1000, minimum=1)
