@@ -914,7 +914,12 @@ def test_a_student_who_moved_class_shows_in_the_new_class_feed_and_chart(school_
     # given a student of class A with a quiz open, who then moves to class B (another teacher)
     world = make_world(students_a=2, students_b=1, chapters=1)
     mover, chapter = world.students_a[0], world.chapters[0]
-    services.start_quiz(actor=mover, chapter_id=chapter.pk, command_id=uuid.uuid4())
+    # on an open question (a choice question refuses a free-text answer)
+    question = Question.objects.filter(chapter=chapter, kind="open").first()
+    assert question is not None
+    services.start_quiz(
+        actor=mover, chapter_id=chapter.pk, command_id=uuid.uuid4(), pick=lambda _: question.pk
+    )
     world.class_a.students.remove(mover)
     world.class_b.students.add(mover)
     # when they go on in the quiz opened in class A, with a wrong answer
