@@ -100,3 +100,12 @@ MULTI_LINE_CHOICE_QUESTION: dict[str, Any] = {
     "accepted_answers": ["A", "C"],
     "worked_answer": "3/4 = 0.75\n3/4 = 6/8",
 }
+
+# An open question whose answer reads otherwise with a thousands separator ("10.000": 10 or 10000?).
+TEN_THOUSAND_QUESTION: dict[str, Any] = {
+    "kind": "open",
+    "text": "How many metres in ten kilometres?",
+    "choices": None,
+    "accepted_answers": ["10000"],
+    "worked_answer": "10 * 1000 = 10000",
+}

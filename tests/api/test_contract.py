@@ -15,6 +15,7 @@ from reporting.exports import XLSX
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
 from tests.held_open import held_open
+from tests.pages_data import TEN_THOUSAND_QUESTION
 
 QUIZ_STATE_FIELDS = {"id", "chapter", "status", "streak", "streak_goal", "stuck", "version"}
 EVENT_FIELDS = {
@@ -224,14 +225,7 @@ def test_a_number_right_only_with_a_thousands_separator_is_400_and_no_mistake(
 ) -> None:
     # given a student at a question whose answer is ten thousand
     chapter = school.course.chapters.create(title="Big numbers", order=3)
-    create_question(
-        chapter=chapter,
-        kind="open",
-        text="How many metres in ten kilometres?",
-        choices=None,
-        accepted_answers=["10000"],
-        worked_answer="10 * 1000 = 10000",
-    )
+    create_question(chapter=chapter, **TEN_THOUSAND_QUESTION)
     rec = Recorder(school.client("student1"))
     quiz = f"/api/quizzes/{start(rec, chapter.pk)['id']}"
     before = rec.get(f"{quiz}/events/")

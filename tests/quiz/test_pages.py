@@ -22,6 +22,7 @@ from reporting.models import StudentProgress
 from studyflow.models import Classroom
 from tests.pages_data import (
     PASSWORD,
+    TEN_THOUSAND_QUESTION,
     WRONG,
     answer_events,
     make_chapter,
@@ -490,14 +491,7 @@ def test_a_number_right_only_with_a_thousands_separator_is_asked_about_on_the_fo
 ) -> None:
     # given a student with a streak of one at a question whose answer is ten thousand
     chapter = make_chapter(questions=0)
-    create_question(
-        chapter=chapter,
-        kind="open",
-        text="How many metres in ten kilometres?",
-        choices=None,
-        accepted_answers=["10000"],
-        worked_answer="10 * 1000 = 10000",
-    )
+    create_question(chapter=chapter, **TEN_THOUSAND_QUESTION)
     quiz_id = start(browser, chapter)
     answer(browser, quiz_id, "10000")
     send(browser, quiz_id, "next")  # the same question: the chapter has only this one
