@@ -10,8 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from reporting import access, charts, exports, selectors, wording
@@ -33,42 +32,39 @@ FEED_LABELS = {
 }
 
 
-def cell_html(cell: selectors.Cell) -> str:
+def cell_html(cell: selectors.Cell) -> SafeString:
     """One grid cell as HTML: status by colour, icon and word, and the numbers behind it.
 
-    Built here rather than in the template: 300 cells through the template engine cost more than
-    every query of the page together."""
+    Built here rather than in the template, and with plain strings rather than format_html: 300
+    cells through the template engine cost more than every query of the page together, and
+    through format_html, which escapes each of its arguments, still a third of the page. Nothing
+    in a cell needs escaping: the status is one of STATUS_VIEW's (a KeyError otherwise), the
+    rest are numbers."""
     icon, text = STATUS_VIEW[cell.status]
-    detail = mark_safe("")
+    status, chapter = cell.status, int(cell.chapter)
+    detail = ""
     if cell.answered or cell.reveals:
         # Each part unbroken: a narrow column wraps between them, never inside one.
         streak = (
-            format_html(" · <span>streak {}</span>", cell.streak)
-            if cell.status in ("in_progress", "stuck")
+            f" · <span>streak {int(cell.streak)}</span>"
+            if status in ("in_progress", "stuck")
             else ""
         )
-        detail = format_html(
-            '<span class="detail"><span>{} answered</span> · <span>{} wrong</span>{}</span>',
-            cell.answered,
-            cell.mistakes,
-            streak,
+        detail = (
+            f'<span class="detail"><span>{int(cell.answered)} answered</span> · '
+            f"<span>{int(cell.mistakes)} wrong</span>{streak}</span>"
         )
     if cell.stuck_again:
         # A passed chapter stays passed; a student stuck practising it again still wants help.
         # Not part of the detail, which a phone hides: there it would be left to a red border.
-        detail += mark_safe(
+        detail += (
             '<span class="again stuck-again"><span aria-hidden="true">⚠</span>'
             " stuck practising again</span>"
         )
-    return format_html(
-        '<td class="cell {0}" data-status="{0}" data-chapter="{1}"><span class="status {0}">'
-        '<span class="icon" aria-hidden="true">{2}</span> <span class="text">{3}</span></span>'
-        "{4}</td>",
-        cell.status,
-        cell.chapter,
-        icon,
-        text,
-        detail,
+    return mark_safe(
+        f'<td class="cell {status}" data-status="{status}" data-chapter="{chapter}">'
+        f'<span class="status {status}"><span class="icon" aria-hidden="true">{icon}</span> '
+        f'<span class="text">{text}</span></span>{detail}</td>'
     )
 
 
