@@ -2,11 +2,12 @@
 Python use the same functions)."""
 
 from datetime import datetime
+from functools import lru_cache
+from html import escape
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from reporting import wording
 
@@ -26,11 +27,11 @@ def moment(at: datetime, now: datetime | None = None) -> SafeString:
     datetime and its full date and time in its title."""
     local = timezone.localtime(at) if timezone.is_aware(at) else at
     today = timezone.localtime(now)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(timespec="seconds"),
-        wording.moment_in_full(local),
-        wording.moment(local, today),
+    # Plain escaping rather than format_html: hundreds of moments a page (a student's answers).
+    return mark_safe(
+        f'<time datetime="{escape(local.isoformat(timespec="seconds"))}" '
+        f'title="{escape(wording.moment_in_full(local))}">{escape(wording.moment(local, today))}'
+        "</time>"
     )
 
 
@@ -39,12 +40,12 @@ _WRAP_CLASS = {"whole": "unbroken", "anywhere": "long-run"}
 
 
 def _pieces_html(pieces: list[tuple[str, wording.Wrap]]) -> SafeString:
-    def piece_html(piece: str, wrap: wording.Wrap) -> str:
-        if not wrap:
-            return piece
-        return format_html('<span class="{}">{}</span>', _WRAP_CLASS[wrap], piece)
-
-    return format_html_join("", "{}", ((piece_html(piece, wrap),) for piece, wrap in pieces))
+    return mark_safe(
+        "".join(
+            f'<span class="{_WRAP_CLASS[wrap]}">{escape(piece)}</span>' if wrap else escape(piece)
+            for piece, wrap in pieces
+        )
+    )
 
 
 @register.filter
@@ -52,7 +53,7 @@ def maths_kept_whole(text: str) -> SafeString:
     """A text (a question) for a narrow column: its short sums on one line, a run too long to keep
     whole broken anywhere (wording.wrapping). A squeezed column broke "x + 7 = 12" as
     "x / + 7 = 12"."""
-    return _pieces_html(wording.wrapping(str(text)))
+    return _maths_html(str(text))
 
 
 @register.filter
@@ -60,4 +61,16 @@ def answer_kept_whole(answer: str) -> SafeString:
     """A student's answer for a narrow column: a short one on one line, a longer one as a text
     (wording.answer_wrapping). A whole cell allowed to break anywhere is one letter wide at the
     least: a squeezed table broke "revealed" as "reveale / d"."""
-    return _pieces_html(wording.answer_wrapping(str(answer)))
+    return _answer_html(str(answer))
+
+
+# Remembered: a page shows the same question's text, or the same common wrong answer, many times
+# (a student's answers), and every page of a class shows the same few hundred.
+@lru_cache(maxsize=4096)
+def _maths_html(text: str) -> SafeString:
+    return _pieces_html(wording.wrapping(text))
+
+
+@lru_cache(maxsize=4096)
+def _answer_html(answer: str) -> SafeString:
+    return _pieces_html(wording.answer_wrapping(answer))
