@@ -6,10 +6,15 @@ the checks here and the database's folding, then has the usernames it must make 
 against the ones it found taken.
 
 - A line is "First name, Last name" or "First name, Last name, username"; a line with a tab is
-  split on tabs instead (columns pasted from a spreadsheet). Blank lines are skipped, and so are
-  lines of nothing but commas or tabs (",,,": an empty spreadsheet row pasted as CSV has no name
-  to add, as a blank line has none); spaces inside a name are folded as a name reads ("de  Vries"
-  is "de Vries"); empty trailing cells are dropped.
+  split on tabs instead (columns pasted from a spreadsheet). A line is read as a CSV row (a
+  spreadsheet's rows saved as CSV and pasted): a cell in double quotes may hold the separator
+  ("Smith, Jr.",John) and a doubled quote ("O""Brien" is O"Brien); the quotes are not part of the
+  name. A quote inside a cell that does not start with one is a letter of the name, and a quote
+  never closed is a wrong line. Blank lines are skipped, and so are lines of nothing but empty
+  cells (",,,": an empty spreadsheet row pasted as CSV has no name to add, as a blank line has
+  none); spaces inside a name are folded as a name reads ("de  Vries" is "de Vries"); empty
+  trailing cells are dropped. A first line of column headings ("First name, Last name") is
+  skipped.
 - A username not given is made from the names: lower-case ASCII, accents folded, the first name and
   the last name each without spaces or punctuation, joined by a dot ("Zoë de Vries" is
   "zoe.devries"); a long one is cut to MADE_USERNAME_LENGTH characters, each name keeping at
@@ -30,6 +35,7 @@ against the ones it found taken.
 
 from __future__ import annotations
 
+import csv
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -94,6 +100,11 @@ class StudentOfClass:
     username: str
 
 
+class UnreadableLine(ValueError):
+    """A line that cannot be split into cells (a quote never closed): what is wrong with it, to be
+    said after the line's number and text."""
+
+
 class ClassListProblems(ValueError):
     """The list has wrong lines; `problems` names each, with its line number. `students` are the
     lines read without a problem, for what else is checked of them (all wrong lines in one go).
@@ -119,7 +130,7 @@ def parse_class_list(
     numbered = [
         (number, line)
         for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1)
-        if split_line(line)  # not blank, nor only commas or tabs
+        if not is_blank(line)  # nor only commas or tabs (an empty spreadsheet row)
     ]
     if numbered and is_heading(numbered[0][1]):
         numbered = numbered[1:]  # a spreadsheet's column headings, pasted with its rows
@@ -143,8 +154,11 @@ def parse_class_list(
 
 def parse_line(number: int, line: str, limits: NameLimits = NameLimits()) -> ListedStudent:
     """One non-blank line, or ClassListProblems naming what is wrong with it."""
-    cells = split_line(line)
     where = f"Line {number} ({quoted(line)})"
+    try:
+        cells = split_line(line)
+    except UnreadableLine as unreadable:
+        raise ClassListProblems([f"{where} {unreadable}"]) from None
     if len(cells) > 3:
         raise ClassListProblems(
             [
@@ -180,13 +194,36 @@ _LAST_NAME_HEADINGS = frozenset(
 
 def is_heading(line: str) -> bool:
     """Whether a line is a spreadsheet's column headings ("First name, Last name"), not a pupil."""
-    cells = [cell.casefold() for cell in split_line(line)]
+    try:
+        cells = [cell.casefold() for cell in split_line(line)]
+    except UnreadableLine:
+        return False
     return len(cells) >= 2 and cells[0] in _FIRST_NAME_HEADINGS and cells[1] in _LAST_NAME_HEADINGS
 
 
+def is_blank(line: str) -> bool:
+    """Whether a line has no cell to read: blank, or only separators (a line with a quote never
+    closed is not: it is a wrong line, named)."""
+    try:
+        return not split_line(line)
+    except UnreadableLine:
+        return False
+
+
 def split_line(line: str) -> list[str]:
-    """A line's cells: on tabs if it has one, else on commas; spaces folded, empty ends dropped."""
-    cells = [" ".join(cell.split()) for cell in line.split("\t" if "\t" in line else ",")]
+    """A line's cells: on tabs if it has one, else on commas, as a CSV row (quoted cells unquoted);
+    spaces folded, empty ends dropped. UnreadableLine for a quote never closed."""
+    # The reader is given a second, empty line: a quoted cell not closed on the first runs on into
+    # it (a cell with a line break in it, to CSV), which its line count tells. Spaces after a
+    # separator are skipped, so that `Anna, "de Vries"` has its cell quoted.
+    reader = csv.reader([line, ""], delimiter="\t" if "\t" in line else ",", skipinitialspace=True)
+    try:
+        row = next(reader, [])
+    except csv.Error:  # a cell over the csv module's field limit (131,072 characters)
+        raise UnreadableLine("has a cell too long to be a name.") from None
+    if reader.line_num > 1:
+        raise UnreadableLine("has a quote that is never closed.")
+    cells = [" ".join(cell.split()) for cell in row]
     while cells and not cells[-1]:
         cells.pop()
     return cells

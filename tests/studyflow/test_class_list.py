@@ -44,6 +44,60 @@ def test_a_line_with_a_tab_is_split_on_tabs_only() -> None:
     assert parse_class_list("Anna\tBakker, jr.") == [ListedStudent(1, "Anna", "Bakker, jr.")]
 
 
+@pytest.mark.parametrize(
+    ("given", "then"),
+    [
+        # a spreadsheet's rows saved as CSV: the quotes are not part of the names
+        ('"Anna","de Vries"', ("Anna", "de Vries")),
+        # a comma inside quotes is part of the cell
+        ('"Smith, Jr.",John', ("Smith, Jr.", "John")),
+        ('Anna, "Bakker, jr.", anna.b', ("Anna", "Bakker, jr.", "anna.b")),
+        # a doubled quote is one quote
+        ('"O""Brien", Anna', ('O"Brien', "Anna")),
+        # spaces around quoted cells, and inside them, are folded as around the others
+        (' "Anna" ,  " de  Vries "  ', ("Anna", "de Vries")),
+        # quoted columns from a spreadsheet: a tab line honours quotes too
+        ('"Anna"\t"Bakker, jr."\t""', ("Anna", "Bakker, jr.")),
+        # a quote inside a cell that does not start with one is a letter of the name
+        ('Anna "Annie", O"Brien', ('Anna "Annie"', 'O"Brien')),
+    ],
+)
+def test_a_line_saved_as_csv_has_its_quotes_read(given: str, then: tuple[str, ...]) -> None:
+    assert parse_class_list(given) == [ListedStudent(1, *then)]
+
+
+def test_a_row_of_empty_quoted_cells_is_a_blank_line() -> None:
+    assert parse_class_list('"",""\nAnna, Bos\n"", ,""') == [ListedStudent(2, "Anna", "Bos")]
+
+
+def test_a_quoted_heading_row_is_not_a_student() -> None:
+    given = '"First name","Last name","Username"\n"Anna","Bos","anna"'
+    assert parse_class_list(given) == [ListedStudent(2, "Anna", "Bos", "anna")]
+
+
+@pytest.mark.parametrize(
+    ("given", "then"),
+    [
+        ('"Smith, Jr., John', 'Line 2 (“"Smith, Jr., John”) has a quote that is never closed.'),
+        ('Anna, "de Vries', 'Line 2 (“Anna, "de Vries”) has a quote that is never closed.'),
+        ('"', 'Line 2 (“"”) has a quote that is never closed.'),
+        ('"Anna"\t"Bos', 'Line 2 (“"Anna" "Bos”) has a quote that is never closed.'),
+    ],
+)
+def test_a_quote_never_closed_is_a_wrong_line(given: str, then: str) -> None:
+    # given a list with such a line among good ones: it is named, with the list's other problems
+    assert problems_of(f"Anna, Bos\n{given}\nBram") == (
+        then,
+        "Line 3 (“Bram”) has no last name; write “First name, Last name”.",
+    )
+
+
+def test_a_cell_too_long_for_the_csv_reader_is_a_wrong_line() -> None:
+    # past the csv module's field limit (131,072 characters): named, not a server error
+    (problem,) = problems_of(f"Anna, {'x' * 200_000}")
+    assert problem == f"Line 1 (“Anna, {'x' * 33}…”) has a cell too long to be a name."
+
+
 def test_a_spreadsheets_heading_row_is_not_a_student() -> None:
     # given a list pasted with its column headings, English or Dutch
     for heading in ("First name\tLast name\tUsername", "Voornaam, Achternaam"):

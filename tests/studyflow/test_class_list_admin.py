@@ -168,6 +168,24 @@ def test_an_empty_spreadsheet_row_is_skipped_as_a_blank_line(staff_client, class
     assert classroom.students.count() == 2
 
 
+def test_a_list_saved_as_csv_is_added_without_its_quotes(staff_client, classroom):
+    # given a spreadsheet's rows saved as CSV, headings and quotes and all
+    given = '"First name","Last name"\n"Anna","de Vries"\n"John","Smith, Jr."\n"Sean","O""Brien"'
+    response = send(staff_client, classroom, given)
+    assert [(name, username) for name, username, _ in shown_rows(response)] == [
+        ("Anna de Vries", "anna.devries"),
+        ("John Smith, Jr.", "john.smithjr"),
+        ("Sean O&quot;Brien", "sean.obrien"),
+    ]
+    assert User.objects.get(username="john.smithjr").last_name == "Smith, Jr."
+    # and a quote never closed is a wrong line, which adds nobody
+    response = send(staff_client, classroom, 'Bram, Bos\n"Cas, Dijk')
+    assert "Line 2 (“&quot;Cas, Dijk”) has a quote that is never closed." in (
+        response.content.decode()
+    )
+    assert classroom.students.count() == 3
+
+
 def test_a_given_username_of_an_existing_account_is_refused_in_any_case(
     staff_client, classroom, make_user
 ):
