@@ -69,9 +69,9 @@ class ClassListForm(forms.Form):
         ),
         help_text=(
             "“First name, Last name”, or “First name, Last name, username”; columns pasted "
-            'from a spreadsheet work too, and so do its rows saved as CSV (“"Smith, Jr.",John”: '
-            "a comma in quotes is part of the name). Without a username one is made from the names "
-            f"(zoe.devries). At most {MAX_STUDENTS} students at a time."
+            "from a spreadsheet work too, and so do its rows saved as CSV, where a comma in "
+            'quotes is part of the name: "Smith, Jr.",John. Without a username one is made from '
+            f"the names (zoe.devries). At most {MAX_STUDENTS} students at a time."
         ),
     )
     list_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
