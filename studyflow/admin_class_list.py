@@ -1,9 +1,11 @@
 """The class page's "Add students from a list": staff paste a class list, and every student on it
 gets an account in the `students` group and in this class, with an initial password shown once.
 
-A name met twice (on two lines, or of a student of the class already) is refused, unless staff
-tick "Add them anyway", shown with that refusal: a list pasted twice, or sent again after Back (a
-new form), would otherwise give every student a second account.
+A name met twice (on two lines, of a student of the class already, or of a student of another
+class of the school) is refused, unless staff tick "Add them anyway", shown with that refusal: a
+list pasted twice, or sent again after Back (a new form), would otherwise give every student a
+second account, and a pupil listed for a second class one whose history is split from the first
+(such a pupil is moved: out of the other class's students on its page, into this one's).
 
 It takes what adding users takes in Django's admin (add and change users: one who may add users
 but not change them could otherwise make superusers) and changing this class. The page of
@@ -49,8 +51,9 @@ class ClassListForm(forms.Form):
         required=False,
         help_text=(
             "Tick it only when the lines named above are students who share a name with another "
-            "(twins, say): each gets an account of their own. Ticked for a list sent again, "
-            "everyone on it would get a second account."
+            "(twins, or a namesake in another class): each gets an account of their own. Ticked "
+            "for a list sent again, everyone on it would get a second account; a student of "
+            "another class is moved, not added."
         ),
     )
     class_list = forms.CharField(

@@ -25,10 +25,13 @@ against the ones it found taken.
   person reading a class list, and to the database's username index, whose folding (upper())
   the service asks the database for: it differs from Python's on some letters.
 - A name on two lines, or of a student of the class already, is most often the list pasted twice
-  or sent again: it is refused, naming the lines, unless staff say these are different students of
-  the same name. Names compare as usernames are made from them: in any case, without accents,
-  spaces or punctuation ("Zoë de Vries" is "zoe devries" is "Zoe DeVries"); letters with no ASCII
-  letter to fold to are kept, so "李 明" and "王 芳" stay two names.
+  or sent again; a name of a student of another class of the school is most often that student,
+  whom a second account would split in two (their history in one, the rest in the other): moved,
+  not added. Either is refused, naming the lines (and the class and username of the student met),
+  unless staff say these are different students of the same name. Names compare as usernames are
+  made from them: in any case, without accents, spaces or punctuation ("Zoë de Vries" is "zoe
+  devries" is "Zoe DeVries"); letters with no ASCII letter to fold to are kept, so "李 明" and
+  "王 芳" stay two names.
 - Every wrong line is named in one go, so that staff fix the list once; nothing is added from a
   list with a wrong line.
 """
@@ -98,6 +101,16 @@ class StudentOfClass:
     first_name: str
     last_name: str
     username: str
+
+
+@dataclass(frozen=True)
+class StudentOfAnotherClass:
+    """A student in another class of the school the list's class is in."""
+
+    first_name: str
+    last_name: str
+    username: str
+    class_name: str
 
 
 class UnreadableLine(ValueError):
@@ -252,10 +265,16 @@ def repeated_usernames(
 
 
 def same_name_problems(
-    students: Sequence[ListedStudent], in_class: Sequence[StudentOfClass], class_name: str
+    students: Sequence[ListedStudent],
+    in_class: Sequence[StudentOfClass],
+    class_name: str,
+    in_other_classes: Sequence[StudentOfAnotherClass] = (),
 ) -> list[str]:
-    """A problem for each name on more than one line, and for each line naming a student of the
-    class already (compared by name_key): the list pasted twice, or sent again after Back."""
+    """A problem for each name on more than one line, for each line naming a student of the class
+    already (the list pasted twice, or sent again after Back), and for each line naming a student
+    of another class of the school (that pupil, to be moved rather than given a second account),
+    compared by name_key. A line naming a student of the class is not told of namesakes
+    elsewhere: the class's own student is the one it most likely is."""
     by_name: dict[tuple[str, str], list[ListedStudent]] = {}
     for student in students:
         key = name_key(student.first_name, student.last_name)
@@ -272,6 +291,9 @@ def same_name_problems(
         usernames_of.setdefault(name_key(known.first_name, known.last_name), []).append(
             known.username
         )
+    elsewhere_of: dict[tuple[str, str], list[StudentOfAnotherClass]] = {}
+    for other in in_other_classes:
+        elsewhere_of.setdefault(name_key(other.first_name, other.last_name), []).append(other)
     for key, same in by_name.items():
         if key in usernames_of:
             usernames = sorted(usernames_of[key])
@@ -280,7 +302,36 @@ def same_name_problems(
                 f"(username{'s' if len(usernames) > 1 else ''} {and_list(usernames)})."
                 for s in same
             )
+        elif key in elsewhere_of:
+            met = sorted(elsewhere_of[key], key=lambda o: (o.class_name, o.username))
+            problems.extend(in_another_class(s, met, class_name) for s in same)
     return problems
+
+
+def in_another_class(
+    student: ListedStudent, met: Sequence[StudentOfAnotherClass], class_name: str
+) -> str:
+    """The problem of a line naming students of other classes: who they are and where, and what
+    staff do to move one (the class pages' student pickers: a student is in one class at a
+    time), or to add the line's student anyway."""
+    classes = sorted({other.class_name for other in met})
+    usernames = and_list([other.username for other in met])
+    if len(met) == 1:
+        found = f"a student of that name, {usernames}, is in class {classes[0]}"
+        move = f"to move them to {class_name}, remove them from {classes[0]}'s students"
+    elif len(classes) == 1:
+        found = f"students of that name, {usernames}, are in class {classes[0]}"
+        move = f"to move one to {class_name}, remove them from {classes[0]}'s students"
+    else:
+        found = "students of that name are in other classes: " + and_list(
+            [f"{other.username} in {other.class_name}" for other in met]
+        )
+        move = f"to move one to {class_name}, remove them from their class's students"
+    return (
+        f"Line {student.line} ({student.first_name} {student.last_name}): {found}; {move} on "
+        f"its class page, then choose them among {class_name}'s students on its page; if this is "
+        "a different student, tick “Add them anyway” below."
+    )
 
 
 def name_key(first_name: str, last_name: str) -> tuple[str, str]:

@@ -31,13 +31,14 @@ from studyflow.class_list import (
     ClassListProblems,
     ListedStudent,
     NameLimits,
+    StudentOfAnotherClass,
     StudentOfClass,
     assign_usernames,
     repeated_usernames,
     same_name_problems,
     username_base,
 )
-from studyflow.models import Classroom
+from studyflow.models import Classroom, School
 from studyflow.roles import STUDENTS
 
 # Ten characters without look-alikes (no 0/o, 1/l/i): read off paper and typed by a 12-year-old.
@@ -157,16 +158,39 @@ def folded_by_the_database(names: Collection[str]) -> dict[str, str]:
     return dict(zip(ordered, row, strict=True))
 
 
-def students_of_class(classroom: Classroom) -> list[StudentOfClass]:
-    return [
-        StudentOfClass(*names)
-        for names in classroom.students.values_list("first_name", "last_name", "username")
-    ]
+def students_of_school(
+    classroom: Classroom,
+) -> tuple[list[StudentOfClass], list[StudentOfAnotherClass]]:
+    """The students of `classroom`, and those of the school's other classes: one query, of the
+    school's class memberships (a school is some thousands of students at most)."""
+    rows = (
+        Classroom.students.through.objects.filter(classroom__school_id=classroom.school_id)
+        .order_by("classroom__name", "user__username")
+        .values_list(
+            "classroom_id",
+            "classroom__name",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+        )
+    )
+    in_class: list[StudentOfClass] = []
+    in_other_classes: list[StudentOfAnotherClass] = []
+    for classroom_id, class_name, first_name, last_name, username in rows:
+        if classroom_id == classroom.pk:
+            in_class.append(StudentOfClass(first_name, last_name, username))
+        else:
+            in_other_classes.append(
+                StudentOfAnotherClass(first_name, last_name, username, class_name)
+            )
+    return in_class, in_other_classes
 
 
 def class_same_name_problems(classroom: Classroom, students: Sequence[ListedStudent]) -> list[str]:
-    """same_name_problems of a list for `classroom`: names on two lines, or of its students."""
-    return same_name_problems(students, students_of_class(classroom), classroom.name)
+    """same_name_problems of a list for `classroom`: names on two lines, or of students of the
+    class or of the school's other classes."""
+    in_class, in_other_classes = students_of_school(classroom)
+    return same_name_problems(students, in_class, classroom.name, in_other_classes)
 
 
 @sensitive_variables("added", "passwords")
@@ -181,15 +205,20 @@ def add_students_from_list(
     random initial password; one transaction: all of them, or (ClassListProblems) none.
 
     Unless `same_names_allowed` (staff said so), a name on two lines or of a student of the class
-    already is refused: the list pasted twice, or sent again. The class is locked while its
-    students are compared and added, so that the same list sent twice at once (a double click) is
-    added once and refused once. New accounts are in no class, so the one-class-per-student rule
+    already is refused (the list pasted twice, or sent again), and so is the name of a student of
+    another class of the school (that student, to be moved, not given a second account). The
+    school is locked while its students are compared and added, so that the same list sent twice
+    at once (a double click), or the same student listed for two of its classes at once, is added
+    once and refused once. New accounts are in no class, so the one-class-per-student rule
     (ClassroomForm) holds. The admin log gets an addition per account and a change on the class,
     with no password.
     """
     try:
         with transaction.atomic():
-            Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
+            # The school's row, not only the class's: its other classes' students are compared
+            # too. (The class's lock took it already, through the join its ordering by school
+            # name makes; said here, not left to an ordering.)
+            School.objects.select_for_update().filter(pk=classroom.school_id).first()
             existing = existing_usernames(students)
             problems = given_username_problems(students, existing)
             same_names = [] if same_names_allowed else class_same_name_problems(classroom, students)

@@ -89,3 +89,17 @@ def test_staff_add_a_class_list_and_print_its_passwords(
     border = rows.nth(0).locator("td").first.evaluate("td => getComputedStyle(td).borderTopStyle")
     assert border == "dashed"  # lines to cut along
     page.emulate_media(media="screen")
+
+    # the same pupil pasted into another class's list of the school is named, with their class
+    # and how to move them, not given another account
+    other = Classroom.objects.create(school=classroom.school, name="2B")
+    page.goto(f"/admin/studyflow/classroom/{other.pk}/add-students/")
+    page.get_by_label("Students, one per line").fill('"Sem","Bakker"')
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    assert (
+        "Line 1 (Sem Bakker): a student of that name, sem.bakker, is in class 1A; to move them to "
+        "2B, remove them from 1A's students on its class page"
+    ) in page.locator(".errorlist").inner_text()
+    assert add_anyway.count() == 1 and not other.students.exists()
+    snap(page, "admin-class-list-other-class")

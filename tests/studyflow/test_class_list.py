@@ -12,6 +12,7 @@ from studyflow.class_list import (
     ClassListProblems,
     ListedStudent,
     NameLimits,
+    StudentOfAnotherClass,
     StudentOfClass,
     assign_usernames,
     fold_to_ascii,
@@ -359,6 +360,70 @@ def test_a_name_of_a_student_of_the_class_is_named_with_their_username() -> None
         "Line 2: Zoe de vries is in 3C already (username zoe.devries).",
         "Line 3: Sem Bakker is in 3C already (usernames sem.bakker and sem.bakker2).",
     ]
+
+
+def test_a_name_of_a_student_of_another_class_is_named_with_their_username_and_class() -> None:
+    # given a school whose class 2B has Zoë de Vries, and 2B and 2C each a Sem Bakker
+    elsewhere = [
+        StudentOfAnotherClass("Zoë", "de Vries", "zoe.devries", "2B"),
+        StudentOfAnotherClass("Sem", "Bakker", "sem.bakker2", "2C"),
+        StudentOfAnotherClass("Sem", "Bakker", "sem.bakker", "2B"),
+    ]
+    # when a list for 1A names them
+    given = listed(("Noor", "El Amrani"), ("Sem", "Bakker"), ("Bram", "Bos"), ("Zoe", "De Vries"))
+    # then each line is named, with who they are and where, how to move them, and the way out
+    assert same_name_problems(given, (), "1A", elsewhere) == [
+        "Line 2 (Sem Bakker): students of that name are in other classes: sem.bakker in 2B and "
+        "sem.bakker2 in 2C; to move one to 1A, remove them from their class's students on its "
+        "class page, then choose them among 1A's students on its page; if this is a different "
+        "student, tick “Add them anyway” below.",
+        "Line 4 (Zoe De Vries): a student of that name, zoe.devries, is in class 2B; to move them "
+        "to 1A, remove them from 2B's students on its class page, then choose them among 1A's "
+        "students on its page; if this is a different student, tick “Add them anyway” below.",
+    ]
+
+
+def test_namesakes_in_one_other_class_are_named_with_that_class() -> None:
+    elsewhere = [
+        StudentOfAnotherClass("Zoë", "de Vries", "zoe.devries2", "2B"),
+        StudentOfAnotherClass("Zoe", "de Vries", "zoe.devries", "2B"),
+    ]
+    (problem,) = same_name_problems(listed(("Zoë", "de Vries")), (), "1A", elsewhere)
+    assert problem.startswith(
+        "Line 1 (Zoë de Vries): students of that name, zoe.devries and zoe.devries2, are in class "
+        "2B; to move one to 1A, remove them from 2B's students on its class page,"
+    )
+
+
+def test_a_name_on_two_lines_of_a_student_of_another_class_names_both() -> None:
+    elsewhere = [StudentOfAnotherClass("Zoë", "de Vries", "zoe.devries", "2B")]
+    problems = same_name_problems(
+        listed(("Zoë", "de Vries"), ("Zoe", "Devries")), (), "1A", elsewhere
+    )
+    assert problems[0] == "Lines 1 and 2 have the same name “Zoë de Vries”."
+    assert [p[: p.index(":")] for p in problems[1:]] == [
+        "Line 1 (Zoë de Vries)",
+        "Line 2 (Zoe Devries)",
+    ]
+
+
+def test_a_student_of_the_class_is_told_of_and_not_their_namesakes_elsewhere() -> None:
+    # the list sent again: the class's own student is the one the line most likely is
+    in_class = [StudentOfClass("Zoë", "de Vries", "zoe.devries")]
+    elsewhere = [StudentOfAnotherClass("Zoë", "de Vries", "zoe.devries2", "2B")]
+    assert same_name_problems(listed(("Zoë", "de Vries")), in_class, "1A", elsewhere) == [
+        "Line 1: Zoë de Vries is in 1A already (username zoe.devries)."
+    ]
+
+
+def test_names_apart_from_other_classes_students_are_not_the_same_name() -> None:
+    elsewhere = [
+        StudentOfAnotherClass("Anna", "Bosch", "anna.bosch", "2B"),
+        StudentOfAnotherClass("王", "芳", "student", "2B"),
+        StudentOfAnotherClass("-", ".", "student2", "2B"),
+    ]
+    given = listed(("Anna", "Bos"), ("李", "明"), (".", "-"))
+    assert same_name_problems(given, (), "1A", elsewhere) == []
 
 
 def test_names_apart_are_not_the_same_name() -> None:

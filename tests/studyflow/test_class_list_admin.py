@@ -24,6 +24,7 @@ from django.urls import reverse
 from studyflow import services
 from studyflow.admin_class_list import ClassListForm
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent
+from studyflow.models import Classroom, School
 from studyflow.roles import STUDENTS
 from studyflow.services import (
     INITIAL_PASSWORD_ALPHABET,
@@ -316,10 +317,54 @@ def test_a_student_of_the_class_is_not_added_again(staff_client, classroom, make
     assert "Line 3 (“Bram”) has no last name" in html
     assert ADD_ANYWAY in html
     assert list(classroom.students.all()) == [zoe]
-    # and a student of that name in another class is another student
-    other = make_class("1B")
-    assert send(staff_client, other, "Zoe, De Vries").status_code == 200
-    assert other.students.get().username == "zoe.devries2"
+
+
+def test_a_student_of_another_class_of_the_school_is_not_given_a_second_account(
+    staff_client, classroom, make_user, make_class
+):
+    # given Zoë de Vries, a student of the school's class 1A
+    zoe = make_user("zoe.devries", role="students", first_name="Zoë", last_name="de Vries")
+    classroom.students.add(zoe)
+    other = make_class("2B")
+    # when she is pasted into 2B's list
+    response = send(staff_client, other, "Sem, Bakker\nZoe, De Vries")
+    # then nobody is added: the line names her account, her class, and how to move her
+    html = response.content.decode().replace("&#x27;", "'")
+    assert "Nobody was added" in html
+    assert (
+        "Line 2 (Zoe De Vries): a student of that name, zoe.devries, is in class 1A; to move them "
+        "to 2B, remove them from 1A's students on its class page, then choose them among 2B's "
+        "students on its page; if this is a different student, tick “Add them anyway” below."
+    ) in html
+    assert ADD_ANYWAY in html
+    assert not other.students.exists() and User.objects.count() == 2
+    # and when staff tick that she is another student of that name, she is added
+    response = send(staff_client, other, "Sem, Bakker\nZoe, De Vries", same_names_allowed="on")
+    assert [username for _, username, _ in shown_rows(response)] == ["sem.bakker", "zoe.devries2"]
+    assert list(classroom.students.all()) == [zoe]
+
+
+def test_a_student_of_another_school_is_another_student(staff_client, classroom, make_user):
+    zoe = make_user("zoe.devries", role="students", first_name="Zoë", last_name="de Vries")
+    other_school = School.objects.create(name="Other School")
+    Classroom.objects.create(school=other_school, name="1A").students.add(zoe)
+    response = send(staff_client, classroom, "Zoe, De Vries")
+    assert [username for _, username, _ in shown_rows(response)] == ["zoe.devries2"]
+
+
+def test_the_schools_names_are_read_in_one_query_for_any_list(
+    classroom, make_user, make_class, django_assert_num_queries
+):
+    for number, name in enumerate(["2A", "2B", "2C"]):
+        make_class(name).students.add(make_user(f"kid{number}", first_name="Kid", last_name=name))
+    given = [ListedStudent(n, "Kid", f"2{letter}") for n, letter in enumerate("ABCDEF", start=1)]
+    with django_assert_num_queries(1):
+        problems = services.class_same_name_problems(classroom, given)
+    assert [p[: p.index(":")] for p in problems] == [
+        "Line 1 (Kid 2A)",
+        "Line 2 (Kid 2B)",
+        "Line 3 (Kid 2C)",
+    ]
 
 
 def test_the_list_sent_again_as_a_new_form_adds_nobody_again(staff_client, classroom):
@@ -358,7 +403,7 @@ def test_a_student_added_to_the_class_meanwhile_is_not_added_again(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="the class's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
+    reason="the school's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
 )
 def test_the_same_list_sent_twice_at_once_is_added_once(classroom, make_user):
     # given a list being added, its transaction still open (a double click's first request)
@@ -375,9 +420,9 @@ def test_the_same_list_sent_twice_at_once_is_added_once(classroom, make_user):
             connection.close()
 
     with ThreadPoolExecutor(max_workers=1) as second, held_open(add) as first:
-        # when the second request adds it meanwhile: it waits for the class
+        # when the second request adds it meanwhile: it waits (for the school the class is in)
         again = second.submit(add_on_its_own_connection)
-        waited_for_the_class(again)
+        waited_for_the_school(again)
     # then the second is refused once the first has committed, and Sem has one account
     assert [student.username for student in first] == ["sem.bakker"]
     with pytest.raises(ClassListProblems) as refused:
@@ -386,8 +431,42 @@ def test_the_same_list_sent_twice_at_once_is_added_once(classroom, make_user):
     assert list(classroom.students.values_list("username", flat=True)) == ["sem.bakker"]
 
 
-def waited_for_the_class(request: Future[Any]) -> None:
-    """Until `request` waits for a lock (the class's row) in PostgreSQL."""
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the school's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
+)
+def test_one_student_listed_for_two_classes_at_once_is_added_once(classroom, make_class, make_user):
+    # given Sem being added to 1A, its transaction still open, when 1B's list adds Sem meanwhile
+    boss = make_user("boss", role="staff", is_superuser=True)
+    other = make_class("1B")
+    sem = [ListedStudent(1, "Sem", "Bakker")]
+
+    def add_to(target: Any) -> list[Any]:
+        return services.add_students_from_list(classroom=target, students=sem, actor=boss)
+
+    def add_to_1b_on_its_own_connection() -> list[Any]:
+        try:
+            return add_to(other)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as second, held_open(lambda: add_to(classroom)) as first:
+        again = second.submit(add_to_1b_on_its_own_connection)
+        waited_for_the_school(again)
+    # then 1B's waits for the school, and is refused once 1A's has committed
+    assert [student.username for student in first] == ["sem.bakker"]
+    with pytest.raises(ClassListProblems) as refused:
+        again.result(timeout=30)
+    assert refused.value.same_names
+    assert refused.value.problems[0].startswith(
+        "Line 1 (Sem Bakker): a student of that name, sem.bakker, is in class 1A;"
+    )
+    assert not other.students.exists()
+
+
+def waited_for_the_school(request: Future[Any]) -> None:
+    """Until `request` waits for a lock (the school's row) in PostgreSQL."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         assert not request.done(), "the second request did not wait for the first"
@@ -399,7 +478,7 @@ def waited_for_the_class(request: Future[Any]) -> None:
             if cursor.fetchone()[0]:
                 return
         time.sleep(0.02)
-    raise AssertionError("the second request never waited for the class")
+    raise AssertionError("the second request never waited for the school")
 
 
 def test_a_list_over_the_maximum_adds_nobody(staff_client, classroom):
