@@ -10,7 +10,8 @@ The API's URLconf imports the views from here; they live in one module per part:
 - `commands`: answer, reveal the answer, next question
 - `content_questions`: a chapter's questions at their current revision (staff)
 - `state`: QuizState, the quiz as every quiz endpoint returns it
-- `shared`: the largest id a client may send, the `Link` header to a next page
+- `shared`: the largest id a client may send (the `Link` header to a next page is
+  studyflow.paging's)
 """
 
 from quiz.api.commands import QuizAnswerApi, QuizNextApi, QuizRevealApi

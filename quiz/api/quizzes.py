@@ -21,11 +21,12 @@ from events import store
 from events.api import EventOutputSerializer
 from quiz import errors as quiz_errors
 from quiz import selectors, services
-from quiz.api.shared import MAX_ID, next_page_header, next_page_link
+from quiz.api.shared import MAX_ID
 from quiz.api.state import QuizStateSerializer, quiz_state
 from quiz.command_guard import CommandThrottle
 from studyflow.api import errors, query_params
 from studyflow.idempotency import IDEMPOTENCY_PARAMETER, command_id_from
+from studyflow.paging import next_page_header, next_page_link
 from studyflow.permissions import IsStudent
 
 MAX_QUIZZES = 500
