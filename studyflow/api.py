@@ -18,8 +18,13 @@ from django.contrib.auth import authenticate
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection
-from django.db.models import Count
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -27,14 +32,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyflow import login_guard, roles, tokens
+from studyflow import login_guard, tokens
+from studyflow.class_cursor import InvalidCursor
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
 from studyflow.outages import Note, Outage, follow
+from studyflow.paging import next_page_header, next_page_link
 from studyflow.permissions import IsTeacherOrStaff
+from studyflow.selectors import class_page
 
 logger = logging.getLogger(__name__)
 
 MAX_CLASSES = 500
+# The whole list as it was before it came in pages: a client that does not follow the Link yet
+# still gets the classes it got.
+DEFAULT_CLASSES = MAX_CLASSES
 UP_DOWN = ["ok", "down"]
 # "local": no CACHE_URL, so each web process counts in its own memory and there is nothing to reach.
 CACHE_STATES = ["ok", "down", "local"]
@@ -178,6 +189,12 @@ class AuthTokenApi(APIView):
 class ClassListApi(APIView):
     permission_classes = [IsTeacherOrStaff]
 
+    class FilterSerializer(serializers.Serializer):
+        limit = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_CLASSES, default=DEFAULT_CLASSES
+        )
+        after = serializers.CharField(required=False)
+
     @extend_schema_serializer(component_name="Classroom")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -189,16 +206,37 @@ class ClassListApi(APIView):
     @extend_schema(
         operation_id="classes_list",
         summary="The caller's classes (teachers: the classes they teach; staff: all)",
-        responses={200: OutputSerializer(many=True), **errors(401, 403, 503)},
+        description=(
+            "By school name, class name and id: up to `limit` classes. When there are more, the "
+            '`Link` header names the next page (`rel="next"`): the same list from `after` on. '
+            "A class added or removed meanwhile makes no other class come twice or not at all."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=f"1..{MAX_CLASSES}, default {DEFAULT_CLASSES}.",
+            ),
+            OpenApiParameter(
+                "after",
+                OpenApiTypes.STR,
+                description="Opaque; from the next page's Link: the classes that follow.",
+            ),
+            next_page_header("the classes that follow"),
+        ],
+        responses={200: OutputSerializer(many=True), **errors(400, 401, 403, 503)},
     )
     def get(self, request: Request) -> Response:
-        classes = (
-            roles.classes_visible_to(request.user)
-            .select_related("school")
-            .annotate(student_count=Count("students", distinct=True))
-            .order_by("school__name", "name", "id")[:MAX_CLASSES]
-        )
-        return Response(self.OutputSerializer(classes, many=True).data)
+        filters = query_params(request, self.FilterSerializer)
+        limit = filters["limit"]
+        try:
+            page = class_page(request.user, limit=limit, after=filters.get("after"))
+        except InvalidCursor as error:
+            raise exceptions.ValidationError({"after": ["Not a valid cursor."]}) from error
+        response = Response(self.OutputSerializer(page.classes, many=True).data)
+        if page.next_after is not None:
+            response["Link"] = next_page_link(request, limit=limit, after=page.next_after)
+        return response
 
 
 # --- health ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from quiz import services
 from quiz.content import create_question
 from quiz.models import Chapter
 from reporting.exports import XLSX
+from studyflow.models import Classroom, School
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, Recorder, play_to_passed, start
 from tests.held_open import held_open
@@ -470,6 +471,100 @@ def test_classes_teacher_sees_own_staff_all(school: School2) -> None:
     assert set(body[0]) >= {"id", "name", "school", "student_count"}
     names = {c["name"] for c in school.client("admin").get("/api/classes/").json()}
     assert {"2A", "2B"} <= names
+
+
+def more_schools(school: School2) -> None:
+    """Three more schools of classes named as the test school's and as each other's (the order
+    goes on to the class name, and past a school's classes to the next school), two of them
+    with students."""
+    for school_name in ("Aardvark Academy", "Zebra School", "Middle School"):
+        other = School.objects.create(name=school_name)
+        for class_name in ("2A", "2B", "1C"):
+            Classroom.objects.create(school=other, name=class_name)
+    moved = Classroom.objects.get(school__name="Zebra School", name="1C")
+    moved.students.add(school.users["student1"], school.users["student31"])
+
+
+def test_a_teachers_few_classes_come_on_one_page(school: School2) -> None:
+    # given many classes, one of them the teacher's
+    more_schools(school)
+    client = school.client("teacher")
+    # when the teacher lists their classes, then they come on one page, with no Link
+    for path in ("/api/classes/", "/api/classes/?limit=1"):
+        response = client.get(path)
+        assert [c["id"] for c in response.json()] == [school.classes["2A"].pk]
+        assert next_link(response) is None
+
+
+def test_staff_follow_the_link_to_every_class_once(school: School2) -> None:
+    # given more classes than a page of four holds
+    more_schools(school)
+    client = school.client("admin")
+    everything = client.get("/api/classes/")
+    assert next_link(everything) is None
+    assert len(everything.json()) == Classroom.objects.count() == 11
+    # when staff list them four at a time, following each page's Link
+    pages: list[list[dict[str, Any]]] = []
+    path: str | None = "/api/classes/?limit=4"
+    while path is not None:
+        response = client.get(path)
+        assert response.status_code == 200
+        pages.append(response.json())
+        path = next_link(response)
+        assert path is None or "limit=4" in path
+    # then every class comes once, as the whole list has it (its students counted), in its
+    # order: by school name, then class name
+    assert [len(page) for page in pages] == [4, 4, 3]
+    listed = [c for page in pages for c in page]
+    assert listed == everything.json()
+    assert [(c["school"], c["name"]) for c in listed[:4]] == [
+        ("Aardvark Academy", "1C"),
+        ("Aardvark Academy", "2A"),
+        ("Aardvark Academy", "2B"),
+        ("Middle School", "1C"),
+    ]
+    zebra = next(c for c in listed if (c["school"], c["name"]) == ("Zebra School", "1C"))
+    assert zebra["student_count"] == 2
+
+
+def test_classes_added_and_removed_between_pages_move_no_other_class(school: School2) -> None:
+    # given staff who have read the first page of four
+    more_schools(school)
+    client = school.client("admin")
+    first = client.get("/api/classes/?limit=4")
+    path = next_link(first)
+    assert path is not None
+    # when a class of that page is removed and one sorting before the page's end is added
+    Classroom.objects.get(school__name="Aardvark Academy", name="2A").delete()
+    Classroom.objects.create(school=School.objects.get(name="Aardvark Academy"), name="2AB")
+    rest: list[dict[str, Any]] = []
+    while path is not None:
+        response = client.get(path)
+        rest.extend(response.json())
+        path = next_link(response)
+    # then the pages after it hold every class after the first page's last, once each (by
+    # their places in the list, the first of them would come again: one place has gone)
+    whole = [c["id"] for c in client.get("/api/classes/").json()]
+    end = whole.index(first.json()[-1]["id"])
+    assert [c["id"] for c in rest] == whole[end + 1 :] and len(rest) == 7
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=0",
+        "limit=501",
+        "limit=abc",
+        "after=abc",
+        "after=0",  # the event log's and the quiz list's cursors are not this list's
+        "after=WyJhIiwgImIiLCAxXQ",  # a key, but not as this server spells it
+    ],
+)
+def test_classes_refuse_a_bad_limit_or_cursor(school: School2, query: str) -> None:
+    response = school.client("admin").get(f"/api/classes/?{query}")
+    assert response.status_code == 400
+    assert is_error(response.json(), "invalid")
+    assert set(response.json()["errors"]) == {query.split("=")[0]}
 
 
 def draft(school: School2) -> int:

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from studyflow.models import Classroom
 from tests.api.conftest import School2
 from tests.api.play import WRONG, Recorder, new_key, start
 from tests.command_clock import Clock, T
@@ -32,6 +33,30 @@ def test_the_quiz_list_reads_its_page_and_safe_horizon_in_one_statement(school: 
     # statement), and a stream read for each quiz on it
     assert len(response.json()) == 2
     assert len(sent) == 2 + 1 + 2, "\n".join(sent)
+
+
+def test_a_page_of_classes_is_one_statement_however_long(school: School2) -> None:
+    # given staff and classes of many students each
+    for name in ("3A", "3B", "3C", "3D"):
+        classroom = Classroom.objects.create(school=school.classes["2A"].school, name=name)
+        classroom.students.add(*(school.users[s] for s in ("student1", "student2", "student31")))
+    client = school.client("admin")
+    assert client.get("/api/classes/").status_code == 200
+    # when they read a page of one class, and pages of five (the second following a cursor)
+    costs = []
+    for path in ("/api/classes/?limit=1", "/api/classes/?limit=5"):
+        with statements_sent(connection) as sent:
+            response = client.get(path)
+        costs.append(sent)
+        assert response.status_code == 200
+    with statements_sent(connection) as sent:
+        response = client.get(response.headers["Link"].split(";")[0].strip("<>"))
+    costs.append(sent)
+    assert response.status_code == 200 and "Link" not in response.headers
+    # then each costs the caller's token (staff's role is on the user: no groups to read), and
+    # one statement for its classes with their schools and students counted, however many
+    # classes it holds
+    assert [len(sent) for sent in costs] == [1 + 1] * 3, "\n\n".join(map("\n".join, costs))
 
 
 def test_over_the_command_limit_a_re_send_costs_one_lookup_and_a_new_key_two(
