@@ -9,7 +9,6 @@ from html import escape
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_GET
 from quiz.answers import is_correct
 from reporting import access, analysis, charts, selectors, wording
 from reporting.templatetags.reporting_format import answer_kept_whole
+from reporting.views.links import student_url_maker
 from studyflow import roles
 
 Who = dict[tuple[int, str], list[selectors.Person]]
 Labelled = tuple[str, selectors.WrongAnswerReport, bool, list[selectors.Person]]
-_ANY_STUDENT = 2_147_483_647  # an id no student has: stands in for theirs in one reversed URL
 
 
 def _labelled(
@@ -45,14 +44,6 @@ def _labelled(
         )
         for w in wrong
     ]
-
-
-def student_url_maker() -> Callable[[int], str]:
-    """A student's page's URL from their id, with the URL reversed once: a page naming a hundred
-    and more students spent a tenth of its time reversing the same pattern."""
-    pattern = reverse("reporting:student", args=[_ANY_STUDENT])
-    head, tail = pattern.split(str(_ANY_STUDENT))
-    return lambda student: f"{head}{student}{tail}"
 
 
 def _plural(count: int, word: str) -> str:
