@@ -44,7 +44,8 @@ Rules (what a maths teacher at a Dutch school would accept):
   `25 m2`, `x²` and `x2`), as they did before. A superscript numerator is a fraction: superscript 1,
   FRACTION SLASH, subscript 2 is `1/2`.
 - A single-letter assignment prefix is ignored for numbers: `x = 4` is accepted for `4`. Where the
-  accepted answer names its letter, another letter is wrong: `y = 4` is not `x = 4`.
+  accepted answers name a letter, another letter is wrong: `y = 4` is not `x = 4`, also beside an
+  accepted `4` of the same question (`4`, `x = 4`: "Solve for x").
 - A question may accept several answers; any one matching is enough.
 - Multiple-choice questions compare choice keys, case-insensitively (`B`, `b`, `b)` and `b.`).
 
@@ -309,6 +310,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         return any(key == choice_key(accepted) for accepted in accepted_answers)
     number = read_number(answer)
     letter = _letter(answer) if number is not None else ""
+    letters = _letters(accepted_answers) if letter else frozenset()
     compact = _compact(answer)
     superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
@@ -319,7 +321,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
             if (
                 number.value == accepted_number.value
                 and _unit_fits(number.unit, accepted_number, units)
-                and _letters_agree(letter, accepted_letter)
+                and _letters_agree(letter, accepted_letter, letters)
             ):
                 return True
         elif compact == accepted_compact:
@@ -354,10 +356,16 @@ def _unit_fits(given: str | None, accepted: Number, units: frozenset[str]) -> bo
     return not units
 
 
-def _letters_agree(given: str, accepted: str) -> bool:
+def _letters_agree(given: str, accepted: str, letters: frozenset[str]) -> bool:
     """The letters of `x = 4` and an accepted answer: either may leave it out (`4`), but a letter
-    written on both sides is the same one (`y = 4` does not solve for x)."""
-    return not (given and accepted and given != accepted)
+    written on both sides is the same one (`y = 4` does not solve for x). Beside an accepted answer
+    without one, the letter is one the question's accepted answers name, when any names one: a
+    question accepting `4` and `x = 4` asks for x, and `y = 4` names the wrong unknown."""
+    if not given:
+        return True
+    if accepted:
+        return given == accepted
+    return not letters or given in letters
 
 
 def _letter(text: str) -> str:
@@ -379,6 +387,12 @@ def _units(accepted_answers: tuple[str, ...]) -> frozenset[str]:
     """The kinds of unit a question's accepted answers write (cached like _accepted)."""
     numbers = (_accepted(accepted)[0] for accepted in accepted_answers)
     return frozenset(number.unit for number in numbers if number and number.unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _letters(accepted_answers: tuple[str, ...]) -> frozenset[str]:
+    """The letters a question's accepted answers assign to (`x` of `x = 4`), cached."""
+    return frozenset(filter(None, (_accepted(accepted)[3] for accepted in accepted_answers)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -201,6 +201,11 @@ OPEN_CASES = [
     ("y = 4", ["x = 4"], False),  # the accepted answer names its letter: another does not solve it
     ("y = 4", ["4"], True),  # no letter named: the question's text says which (not read here)
     ("y = 4", ["x = 4", "y = 4"], True),
+    ("y = 5", ["5", "x=5", "x = 5"], False),  # nor beside the number alone: the question is x
+    ("y=5", ["5", "x = 5"], False),
+    ("5", ["5", "x=5", "x = 5"], True),
+    ("x = 5", ["5", "x = 5"], True),
+    ("X=5", ["5", "x = 5"], True),
     ("0.5", ["0.6"], False),
     # several accepted answers
     ("3", ["2", "3"], True),
