@@ -23,10 +23,13 @@ Rules (what a maths teacher at a Dutch school would accept):
   fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
 - A trailing `%` is a unit and ignored on both sides: `25%`, `25 %`, `25 procent` and `25` are equal
   (the question says what unit it wants). `0.25` is not `25%`.
-- So is a currency sign before or after the number (`€`, `$`, `£`), the words `euro`, `euros` and
-  `eur`, and a price written the Dutch way for whole euros: `€56,00`, `€ 56,-`, `56 €`, `56,00 euro`
-  and `56` are equal; and a degree sign: `6°`, `6 °C` and `6` are equal. Only the kind of unit the
-  accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, nor `€56 €` a
+- So is a currency sign before or after the number (`€`, `$`, `£`; `EUR` before it too), the words
+  `euro`, `euros`, `euro's` and `eur`, and a price written the Dutch way for whole euros: `€56,00`,
+  `€ 56,-`, `EUR 56`, `56 €`, `56,00 euro`, `56 euro's` and `56` are equal; and degrees: `6°`,
+  `6 °C`, `6℃`, `6 ºC` (the ordinal indicator typed for the degree sign), `6 graden`, `6 degrees`,
+  `6 graden Celsius` and `6` are equal. `6 C` is too where an accepted answer writes degrees (else
+  the C may be algebra's c, as a teacher's `6 c` is). Only the kind of unit the accepted answers
+  write (when any writes one) is ignored: `60 euro` is not `60%`, `6 cm` not `6 °C`, nor `€56 €` a
   number.
 - So is a unit of measure (length, area and volume as `cm`, `cm2`, `cm²` or `cm^2`; mass; litres;
   time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them with their
@@ -79,6 +82,8 @@ _FRACTION_CHARACTERS = str.maketrans(
     }
     | {"\u2044": "/"}
 )
+# The ordinal indicator (º) is typed for the degree sign (°): NFKC would make it the letter o.
+_DEGREE_SIGN = str.maketrans({"\u00ba": "\u00b0"})
 # A run of superscript digits (and signs) is an exponent: "2⁷" -> "2^7", "x⁻²" -> "x^-2".
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
 # An exponent follows its base and is no fraction's numerator (before a slash or FRACTION SLASH).
@@ -104,17 +109,26 @@ _MEASURE_WORDS = (
 )
 _MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS + ")"
 _SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
+# Prices: a sign or the word, the Dutch plural too ("euro's", the apostrophe typed or curly).
+_MONEY = r"[€$£]|euro(?:s|['\u2019]s)?|eur"
+# Degrees: the sign (℃ is "°c" after NFKC), with C or Celsius, and the words, Dutch and English.
+_DEGREES = r"°(?: ?c(?:elsius)?)?|(?:graden|graad|degrees?)(?: celsius)?|celsius"
+# Any unit a number may carry; a bare c is a Celsius written without its sign (or algebra's c).
+_UNIT = "|".join(("%|procent|percent", _MONEY, _DEGREES, "c", _MEASURES))
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£])\s*(?P<after>[+-]?)\s*)?(?:"  # -€5 and €-5
+    r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£]|eur)\s*(?P<after>[+-]?)\s*)?(?:"  # -€5, €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _GROUPED + "|" + _DECIMAL + r")(?:[.,]-)?"  # 3, 2.50, 0,5, .5, 56,-, 10 000
-    r")(?:(?P<gap>\s*)(?P<unit>%|procent|percent|[€$£]|euros?|eur|°c?|" + _MEASURES + r")"  # unit
+    r")(?:(?P<gap>\s*)(?P<unit>" + _UNIT + r")"  # unit
     r"|\s+(?P<single>" + _SINGLE_LETTER + r"))?$"
 )
 PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
-_UNITS = {"%": PERCENT, "procent": PERCENT, "percent": PERCENT, "°": DEGREES, "°c": DEGREES}
-_UNITS |= {sign: MONEY for sign in ("€", "$", "£", "euro", "euros", "eur")}
+_KINDS = {
+    PERCENT: re.compile("%|procent|percent"),
+    MONEY: re.compile(_MONEY),
+    DEGREES: re.compile(_DEGREES),
+}
 # Units of measure as their symbol: "16 centimeter" is "16 cm", "80 km/u" (Dutch) "80 km/h".
 _PREFIXED_WORD = re.compile(r"^(milli|centi|deci|kilo)?(met(?:er|re)|lit(?:er|re)|gram)s?$")
 _PREFIXES = {"milli": "m", "centi": "c", "deci": "d", "kilo": "k", None: ""}
@@ -131,7 +145,7 @@ _POWER = re.compile(r"\^?([23])$")
 def normalise_answer(text: str, *, powers: bool = True) -> str:
     """The canonical form of an answer: for comparing, and for grouping wrong answers in reports.
     `powers=False`: superscripts as plain digits (NFKC's reading)."""
-    text = text.translate(_FRACTION_CHARACTERS)
+    text = text.translate(_FRACTION_CHARACTERS).translate(_DEGREE_SIGN)
     if powers:
         text = _SUPERSCRIPT_RUN.sub(_exponent, text)
     text = unicodedata.normalize("NFKC", text)
@@ -169,6 +183,8 @@ class Number(NamedTuple):
     # An accepted answer's unit of measure written right after the number ("3km"): maybe algebra,
     # so only an answer with that very unit matches it, never the number alone.
     tight: bool = False
+    # Degrees written as a bare C ("6 C"): algebra's c as much, so only where degrees are asked.
+    loose: bool = False
 
 
 def parse_number(text: str, *, powers: bool = True) -> Fraction | None:
@@ -218,15 +234,17 @@ def _number(match: re.Match[str], *, strict: bool = False) -> Number | None:
         return None  # two signs (-€-5): not a number we read
     if match["currency"] and match["unit"]:
         return None  # two units (€56 €): not a number we read
+    loose = match["unit"] == "c"
+    if loose and strict:
+        return None  # a teacher writes °C: their "6 c" is algebra, compared as text
     written = match["unit"] or match["single"]
-    tight = bool(strict and match["unit"] and not match["gap"] and match["unit"] not in _UNITS)
-    unit = MONEY if match["currency"] else _unit(written) if written else None
-    return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight)
+    tight = bool(strict and match["unit"] and not match["gap"] and _kind(match["unit"]) is None)
+    unit = MONEY if match["currency"] else DEGREES if loose else _unit(written) if written else None
+    return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight, loose)
 
 
-# The one way each kind of unit is written in a group of wrong answers.
+# The one way each kind of unit is written in a group of wrong answers (money: its own sign).
 _GROUP_SIGNS = {PERCENT: "%", DEGREES: "°"}
-_CURRENCY_SIGNS = {"€": "€", "$": "$", "£": "£", "euro": "€", "euros": "€", "eur": "€"}
 
 
 def answer_group(text: str) -> str:
@@ -235,7 +253,8 @@ def answer_group(text: str) -> str:
 
     A decimal point for a comma, a leading zero, no thousands spaces (`0,6`, `.6` and `0.6` are
     `0.6`; `10 000` is `10000`), and its unit as one symbol in one place (`35 %`, `35 procent`:
-    `35%`; `16cm`, `16 centimeter`: `16 cm`; `56 euro`, `€ 56,-`: `€56`). The digits stay as
+    `35%`; `16cm`, `16 centimeter`: `16 cm`; `56 euro`, `€ 56,-`: `€56`; `6 graden`: `6°`, but
+    `6 C` stays `6 c`: it is right only where degrees are asked). The digits stay as
     written (`2,50` is `2.50`, and `1,000` is `1.000`, not `1`: that student likely meant a
     thousand). Fractions and mixed numbers stay as written: `3/5` for `0.6` is another
     misconception. So does anything that is not a number."""
@@ -256,12 +275,12 @@ def _spelling(match: re.Match[str]) -> str:
     if digits.startswith("."):
         digits = "0" + digits
     sign = "-" if "-" in (match["sign"], match["after"]) else ""
-    written = match["unit"] or match["single"]
-    if match["currency"] or written in _CURRENCY_SIGNS:
-        return f"{sign}{_CURRENCY_SIGNS[match['currency'] or written]}{digits}"
+    written = match["currency"] or match["unit"] or match["single"]
     if written is None:
         return sign + digits
     unit = _unit(written)
+    if unit == MONEY:
+        return f"{sign}{written if written in '$£' else '€'}{digits}"
     if unit in _GROUP_SIGNS:
         return f"{sign}{digits}{_GROUP_SIGNS[unit]}"
     return f"{sign}{digits} {unit}"
@@ -270,12 +289,18 @@ def _spelling(match: re.Match[str]) -> str:
 def _unit(written: str) -> str:
     """The kind of a %, money or degrees unit; a unit of measure as its symbol, powers as ^:
     "cm2", "cm²" and "cm^2" are all "cm^2"."""
-    if written in _UNITS:
-        return _UNITS[written]
+    kind = _kind(written)
+    if kind is not None:
+        return kind
     word = _PREFIXED_WORD.match(written)
     if word:
         return _PREFIXES[word[1]] + _BASES[word[2][:3]]
     return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
+
+
+def _kind(written: str) -> str | None:
+    """PERCENT, MONEY or DEGREES for a unit of that kind however written; None for others."""
+    return next((kind for kind, spelled in _KINDS.items() if spelled.fullmatch(written)), None)
 
 
 # A space that is not between two digits: "1 5" is two numbers (or a slip), never fifteen.
@@ -320,7 +345,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
         if number is not None and accepted_number is not None:
             if (
                 number.value == accepted_number.value
-                and _unit_fits(number.unit, accepted_number, units)
+                and _unit_fits(number, accepted_number, units)
                 and _letters_agree(letter, accepted_letter, letters)
             ):
                 return True
@@ -342,17 +367,19 @@ def decimal_value(normalised: str) -> Fraction | None:
     return None if number is None else number.value
 
 
-def _unit_fits(given: str | None, accepted: Number, units: frozenset[str]) -> bool:
+def _unit_fits(given: Number, accepted: Number, units: frozenset[str]) -> bool:
     """Whether the unit written with a number may stand beside an accepted answer of equal value.
     None does (the question names the unit), unless the accepted answer wrote its unit right
     after the number ("3km", maybe algebra). Beside an answer with a unit, only that unit: a
     question accepting "1 km" and "1000 m" does not accept "1 m". Beside one without, any unit
     when no accepted answer writes one, else none: "60 euro" is not the "60" of a question that
-    also accepts "60%"."""
-    if given is None:
+    also accepts "60%". A bare C only where the accepted answers write degrees."""
+    if given.unit is None:
         return not accepted.tight
+    if given.loose and given.unit not in units:
+        return False
     if accepted.unit is not None:
-        return given == accepted.unit
+        return given.unit == accepted.unit
     return not units
 
 

@@ -118,11 +118,41 @@ OPEN_CASES = [
     ("56 euros", ["€ 56"], True),
     ("56 eur", ["56"], True),
     ("56 dollar", ["56"], False),
+    ("56 euro's", ["56", "€56", "56 euro"], True),  # the Dutch plural, typed or curly apostrophe
+    ("56 euro\u2019s", ["€56"], True),
+    ("EUR 56", ["56", "€56", "56 euro"], True),  # the bank's way, before the number
+    ("EUR56,-", ["€ 56"], True),
+    ("eur -5", ["-5"], True),
+    ("EUR 56", ["56%"], False),  # still money, not another kind
+    ("EUR 56 euro", ["56"], False),  # two units
+    ("euro 56", ["56"], False),  # a word we do not read before the number
     ("25 procent", ["25%"], True),  # Dutch for percent
     ("25 percent", ["25"], True),
     ("6°", ["6"], True),  # degrees
     ("6 °C", ["6"], True),
     ("6 \u2103", ["6"], True),  # DEGREE CELSIUS
+    ("6\u2103", ["6", "6 °C", "6°C"], True),
+    ("6 \u00baC", ["6", "6 °C", "6°C"], True),  # the ordinal indicator, typed for the degree sign
+    ("6\u00ba", ["6 °C"], True),
+    ("6 graden", ["6", "6 °C", "6°C"], True),  # the words, Dutch and English
+    ("6 degrees", ["6", "6 °C", "6°C"], True),
+    ("6 graden Celsius", ["6 °C"], True),
+    ("6 degrees celsius", ["6°C"], True),
+    ("1 graad", ["1 °C"], True),
+    ("6 ° C", ["6°"], True),
+    ("6 graden", ["6"], True),  # a question naming no unit takes them, as it takes 6°
+    ("6 graden", ["6 cm"], False),  # but not for another unit
+    ("6 cm", ["6", "6 °C", "6°C"], False),  # nor another unit for degrees
+    ("6 %", ["6 °C"], False),
+    ("7 graden", ["6 °C"], False),
+    ("6 C", ["6", "6 °C", "6°C"], True),  # a bare C is degrees where the question asks degrees
+    ("6C", ["6 °C"], True),
+    ("-3 c", ["-3°"], True),
+    ("6 C", ["6"], False),  # else it may be algebra's c
+    ("6c", ["6"], False),
+    ("6 c", ["6c"], True),  # compared as text, as it was
+    ("6", ["6 c"], False),  # and a teacher's "6 c" is algebra: never the number alone
+    ("6 °C", ["6 c"], False),
     ("6 cm", ["6"], True),  # so is a unit of measure, when the question names none
     ("16", ["16 cm"], True),  # or names it
     ("16 cm", ["16 cm"], True),
@@ -355,6 +385,14 @@ GROUP_CASES = [
     ("€-5", "-€5"),
     ("6 °C", "6°"),
     ("6°", "6°"),
+    ("6℃", "6°"),
+    ("6 ºC", "6°"),
+    ("6 graden", "6°"),
+    ("6 Degrees Celsius", "6°"),
+    ("6 C", "6 c"),  # a bare C stays: it is right only where degrees are asked
+    ("6,0C", "6.0 c"),
+    ("EUR 56", "€56"),
+    ("56 euro's", "€56"),
     # an assignment and brackets stay, around the number's one spelling
     ("x=,6", "x = 0.6"),
     ("X = 0,6", "x = 0.6"),
@@ -385,7 +423,10 @@ def test_answer_group(answer, group):
 def test_an_answer_group_is_judged_like_the_answers_in_it(answer, _):
     # The question page marks a past wrong answer "accepted now" by checking its group. (Not
     # beside an algebra answer such as "2h", which "2 h" equals as text and "2 uur" does not.)
-    for accepted in (["0.6"], ["35%"], ["16cm"], ["€56"], ["6"], ["3/5"], ["x = 0,6"], ["1000"]):
+    for accepted in (
+        *(["0.6"], ["35%"], ["16cm"], ["€56"], ["6"], ["6 °C"], ["3/5"], ["x = 0,6"], ["1000"]),
+        ["6", "x = 6"],
+    ):
         assert is_correct(answer_group(answer), kind="open", accepted_answers=accepted) is (
             is_correct(answer, kind="open", accepted_answers=accepted)
         ), accepted
