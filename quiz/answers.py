@@ -41,6 +41,9 @@ Rules (what a maths teacher at a Dutch school would accept):
   accepted `3km` (the unit right after the number) takes `3 km`, `3km` and `3 kilometer`, never
   `3` alone: it may be algebra.
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
+- `**` is a power, as programmers write it: `2**7` is `2^7`. In algebra (an answer with a letter)
+  `:` is division, the Dutch way, where the accepted answer writes `/`: `x:5` is `x/5`. Between
+  numbers alone it is not (`3:4` is not `3/4`, nor `1:30` `1/30`): it may be a ratio or a time.
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
   `x²` is `x^2`. Where that changes no number, the digits as plain digits match too (`25 m²` and
@@ -92,6 +95,7 @@ _SUPERSCRIPT_RUN = re.compile(
 )
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPTS}]")
+_ALGEBRA = re.compile(r"[^\W\d_]")  # a letter
 _ASSIGNMENT = re.compile(r"^[a-z]\s*=\s*(?P<rest>.+)$")
 _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 # A number may group its thousands with spaces, the Dutch and SI way: 1 to 3 digits (not starting
@@ -149,7 +153,7 @@ def normalise_answer(text: str, *, powers: bool = True) -> str:
     if powers:
         text = _SUPERSCRIPT_RUN.sub(_exponent, text)
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_MINUS_SIGNS)
+    text = text.translate(_MINUS_SIGNS).replace("**", "^")
     return " ".join(text.split()).casefold()
 
 
@@ -337,6 +341,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
     letter = _letter(answer) if number is not None else ""
     letters = _letters(accepted_answers) if letter else frozenset()
     compact = _compact(answer)
+    divided = _divided(answer, compact)
     superscripts = _ANY_SUPERSCRIPT.search(answer) is not None
     plain: _Plain | None = None
     units = _units(accepted_answers) if number is not None else frozenset()
@@ -349,7 +354,7 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
                 and _letters_agree(letter, accepted_letter, letters)
             ):
                 return True
-        elif compact == accepted_compact:
+        elif compact == accepted_compact or divided == accepted_compact:
             return True
         elif superscripts or accepted_plain.compact != accepted_compact:
             # Superscripts read as plain digits (m² and m2), unless that makes a number of either.
@@ -357,6 +362,14 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
             if plain == accepted_plain and not plain.is_number:
                 return True
     return False
+
+
+def _divided(answer: str, compact: str) -> str | None:
+    """An algebra answer's compact text with `:` read as `/` (`x:5` is `x/5`); None for one without
+    a colon or a letter (after its `x =`): between numbers alone a colon may be a ratio or time."""
+    if ":" not in compact or not _ALGEBRA.search(_unwrap(normalise_answer(answer)).inner):
+        return None
+    return compact.replace(":", "/")
 
 
 def decimal_value(normalised: str) -> Fraction | None:

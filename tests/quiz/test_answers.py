@@ -222,6 +222,22 @@ OPEN_CASES = [
     ("25 m²", ["25 m2"], True),  # as plain digits too, where that changes no number
     ("25 m2", ["25 m²"], True),
     ("x2", ["x²"], True),
+    ("2**7", ["2^7", "128"], True),  # a programmer's power
+    ("2 ** 7", ["2^7"], True),
+    ("x**2+1", ["x^2 + 1"], True),
+    ("2**7", ["27"], False),
+    ("2*7", ["2^7"], False),
+    ("x:5", ["x/5"], True),  # in algebra a colon is division, the Dutch way
+    ("X : 5", ["x/5"], True),
+    ("(x+1):2", ["(x + 1)/2"], True),
+    ("a:b", ["a/b"], True),
+    ("x:5", ["x/4"], False),
+    ("x/5", ["x:5"], False),  # not the other way: the teacher's colon may be a ratio
+    ("x:5", ["x:5"], True),
+    ("3:4", ["3/4"], False),  # between numbers alone it may be a ratio
+    ("6:8", ["3:4", "0.75"], False),
+    ("1:30", ["1/30"], False),  # or a time
+    ("x = 3:4", ["x = 3/4"], False),  # the assignment's letter makes no algebra of it
     ("¹\u2044₂", ["1/2"], True),  # a superscript numerator is a fraction, not a power
     ("³/₁₆", ["0,1875"], True),
     ("x = 4", ["4"], True),
@@ -410,6 +426,8 @@ GROUP_CASES = [
     ("5 dollar", "5 dollar"),
     ("  Twee  DERDE ", "twee derde"),
     ("2⁷", "2^7"),
+    ("2**7", "2^7"),
+    ("x:5", "x:5"),
     ("x = 2 of x = -2", "x = 2 of x = -2"),
 ]
 
