@@ -71,6 +71,7 @@ from typing import NamedTuple
 
 from events.text import is_storable
 from quiz.errors import InvalidAnswer
+from quiz.units import DEGREES, MONEY, PERCENT, SINGLE_LETTER, UNIT, unit_kind, unit_symbol
 
 MAX_ANSWER_LENGTH = 500
 
@@ -102,48 +103,14 @@ _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 # with 0), then groups of exactly three ("10 000", "12 345,5"). Only as a number on its own: in a
 # fraction "1 000/2" stays the mixed number it always was.
 _GROUPED = r"(?:[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d*)?)"
-# Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
-# Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
-# number or after a space; a single-letter one (m, g, l, s, h) only after a space, since "2h" and
-# "6m^2" are algebra. An accepted answer is read strictly: any unit of measure after a space, so
-# a teacher's "3km" or "-3cm" stays algebra, compared as text.
-_MEASURE_WORDS = (
-    r"(?:milli|centi|deci|kilo)?(?:met(?:er|re)|lit(?:er|re))s?|(?:milli|kilo)?grams?|kilo"
-    r"|sec(?:onds?|onden?)?|min(?:utes?|uten|uut)?|uur|uren|hours?|ton"
-)
-_MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS + ")"
-_SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
-# Prices: a sign or the word, the Dutch plural too ("euro's", the apostrophe typed or curly).
-_MONEY = r"[€$£]|euro(?:s|['\u2019]s)?|eur"
-# Degrees: the sign (℃ is "°c" after NFKC), with C or Celsius, and the words, Dutch and English.
-_DEGREES = r"°(?: ?c(?:elsius)?)?|(?:graden|graad|degrees?)(?: celsius)?|celsius"
-# Any unit a number may carry; a bare c is a Celsius written without its sign (or algebra's c).
-_UNIT = "|".join(("%|procent|percent", _MONEY, _DEGREES, "c", _MEASURES))
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£]|eur)\s*(?P<after>[+-]?)\s*)?(?:"  # -€5, €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _GROUPED + "|" + _DECIMAL + r")(?:[.,]-)?"  # 3, 2.50, 0,5, .5, 56,-, 10 000
-    r")(?:(?P<gap>\s*)(?P<unit>" + _UNIT + r")"  # unit
-    r"|\s+(?P<single>" + _SINGLE_LETTER + r"))?$"
+    r")(?:(?P<gap>\s*)(?P<unit>" + UNIT + r")"  # unit
+    r"|\s+(?P<single>" + SINGLE_LETTER + r"))?$"
 )
-PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
-_KINDS = {
-    PERCENT: re.compile("%|procent|percent"),
-    MONEY: re.compile(_MONEY),
-    DEGREES: re.compile(_DEGREES),
-}
-# Units of measure as their symbol: "16 centimeter" is "16 cm", "80 km/u" (Dutch) "80 km/h".
-_PREFIXED_WORD = re.compile(r"^(milli|centi|deci|kilo)?(met(?:er|re)|lit(?:er|re)|gram)s?$")
-_PREFIXES = {"milli": "m", "centi": "c", "deci": "d", "kilo": "k", None: ""}
-_BASES = {"met": "m", "lit": "l", "gra": "g"}  # by the word's first three letters
-_MEASURE_SYMBOLS = {
-    "kilo": "kg",
-    "sec": "s", "second": "s", "seconds": "s", "seconde": "s", "seconden": "s",
-    "minute": "min", "minutes": "min", "minuut": "min", "minuten": "min",
-    "uur": "h", "uren": "h", "hour": "h", "hours": "h", "km/u": "km/h",
-}  # fmt: skip
-_POWER = re.compile(r"\^?([23])$")
 
 
 def normalise_answer(text: str, *, powers: bool = True) -> str:
@@ -242,8 +209,9 @@ def _number(match: re.Match[str], *, strict: bool = False) -> Number | None:
     if loose and strict:
         return None  # a teacher writes °C: their "6 c" is algebra, compared as text
     written = match["unit"] or match["single"]
-    tight = bool(strict and match["unit"] and not match["gap"] and _kind(match["unit"]) is None)
-    unit = MONEY if match["currency"] else DEGREES if loose else _unit(written) if written else None
+    tight = bool(strict and match["unit"] and not match["gap"] and unit_kind(match["unit"]) is None)
+    symbol = unit_symbol(written) if written else None
+    unit = MONEY if match["currency"] else DEGREES if loose else symbol
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight, loose)
 
 
@@ -282,29 +250,12 @@ def _spelling(match: re.Match[str]) -> str:
     written = match["currency"] or match["unit"] or match["single"]
     if written is None:
         return sign + digits
-    unit = _unit(written)
+    unit = unit_symbol(written)
     if unit == MONEY:
         return f"{sign}{written if written in '$£' else '€'}{digits}"
     if unit in _GROUP_SIGNS:
         return f"{sign}{digits}{_GROUP_SIGNS[unit]}"
     return f"{sign}{digits} {unit}"
-
-
-def _unit(written: str) -> str:
-    """The kind of a %, money or degrees unit; a unit of measure as its symbol, powers as ^:
-    "cm2", "cm²" and "cm^2" are all "cm^2"."""
-    kind = _kind(written)
-    if kind is not None:
-        return kind
-    word = _PREFIXED_WORD.match(written)
-    if word:
-        return _PREFIXES[word[1]] + _BASES[word[2][:3]]
-    return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
-
-
-def _kind(written: str) -> str | None:
-    """PERCENT, MONEY or DEGREES for a unit of that kind however written; None for others."""
-    return next((kind for kind, spelled in _KINDS.items() if spelled.fullmatch(written)), None)
 
 
 # A space that is not between two digits: "1 5" is two numbers (or a slip), never fifteen.

@@ -1,0 +1,66 @@
+"""The units a number in an answer may carry, as quiz.answers reads them. Pure: no Django.
+
+Three kinds are one unit however written, and a question's answer may leave them out: PERCENT
+(`%`, `procent`), MONEY (`€`, `$`, `£`, `euro`, `euro's`, `eur`) and DEGREES (`°`, `°C`, `℃`,
+`graden`, `degrees`, `graden Celsius`). Units of measure read as their symbol (`16 centimeter` is
+`16 cm`, `cm2` and `cm²` are `cm^2`); which of them a question takes is quiz.answers' rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
+
+# Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
+# Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
+# number or after a space; a single-letter one (m, g, l, s, h) only after a space, since "2h" and
+# "6m^2" are algebra. An accepted answer is read strictly: any unit of measure after a space, so
+# a teacher's "3km" or "-3cm" stays algebra, compared as text.
+_MEASURE_WORDS = (
+    r"(?:milli|centi|deci|kilo)?(?:met(?:er|re)|lit(?:er|re))s?|(?:milli|kilo)?grams?|kilo"
+    r"|sec(?:onds?|onden?)?|min(?:utes?|uten|uut)?|uur|uren|hours?|ton"
+)
+_MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS + ")"
+SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
+# Prices: a sign or the word, the Dutch plural too ("euro's", the apostrophe typed or curly).
+_MONEY = r"[€$£]|euro(?:s|['\u2019]s)?|eur"
+# Degrees: the sign (℃ is "°c" after NFKC), with C or Celsius, and the words, Dutch and English.
+_DEGREES = r"°(?: ?c(?:elsius)?)?|(?:graden|graad|degrees?)(?: celsius)?|celsius"
+# Any unit a number may carry (a pattern, of normalised text); a bare c is a Celsius written
+# without its sign, or algebra's c: quiz.answers decides which.
+UNIT = "|".join(("%|procent|percent", _MONEY, _DEGREES, "c", _MEASURES))
+
+_KINDS = {
+    PERCENT: re.compile("%|procent|percent"),
+    MONEY: re.compile(_MONEY),
+    DEGREES: re.compile(_DEGREES),
+}
+# Units of measure as their symbol: "16 centimeter" is "16 cm", "80 km/u" (Dutch) "80 km/h".
+_PREFIXED_WORD = re.compile(r"^(milli|centi|deci|kilo)?(met(?:er|re)|lit(?:er|re)|gram)s?$")
+_PREFIXES = {"milli": "m", "centi": "c", "deci": "d", "kilo": "k", None: ""}
+_BASES = {"met": "m", "lit": "l", "gra": "g"}  # by the word's first three letters
+_MEASURE_SYMBOLS = {
+    "kilo": "kg",
+    "sec": "s", "second": "s", "seconds": "s", "seconde": "s", "seconden": "s",
+    "minute": "min", "minutes": "min", "minuut": "min", "minuten": "min",
+    "uur": "h", "uren": "h", "hour": "h", "hours": "h", "km/u": "km/h",
+}  # fmt: skip
+_POWER = re.compile(r"\^?([23])$")
+
+
+def unit_symbol(written: str) -> str:
+    """The kind of a %, money or degrees unit; a unit of measure as its symbol, powers as ^:
+    "cm2", "cm²" and "cm^2" are all "cm^2"."""
+    kind = unit_kind(written)
+    if kind is not None:
+        return kind
+    word = _PREFIXED_WORD.match(written)
+    if word:
+        return _PREFIXES[word[1]] + _BASES[word[2][:3]]
+    return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
+
+
+def unit_kind(written: str) -> str | None:
+    """PERCENT, MONEY or DEGREES for a unit of that kind however written; None for others."""
+    return next((kind for kind, spelled in _KINDS.items() if spelled.fullmatch(written)), None)
