@@ -55,6 +55,16 @@ def _quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
         raise Http404("No such quiz.") from error
 
 
+def _own_quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
+    """The quiz a command is sent to: its student's alone. Their teachers and staff may read it,
+    but their commands are refused before anything is counted or sent, as for a quiz that does
+    not exist (the services would refuse them too)."""
+    loaded = _quiz_or_404(request, quiz_id)
+    if loaded[0].student != request.user.pk:
+        raise Http404("No such quiz.")
+    return loaded
+
+
 def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
     # Counted as the teacher's reports count them: answers (right or wrong), and shown answers
     # apart (the event's `questions_answered` and `mistakes` count them in; its `seconds` is the
@@ -134,12 +144,11 @@ def _rejection_message(error: CommandRejected) -> str:
 
 def _send(
     request: HttpRequest,
-    quiz_id: uuid.UUID,
+    loaded: Loaded,
     form: CommandForm,
     send: Callable[[uuid.UUID], Any],
 ) -> HttpResponseBase:
     """Run one quiz command from a valid form, then redirect to the quiz page (or re-render it)."""
-    loaded = _quiz_or_404(request, quiz_id)
     quiz, events = loaded
     command_id: uuid.UUID = form.cleaned_data["command_id"]
 
@@ -181,7 +190,7 @@ def _send(
         except QuizError as error:  # busy: nothing happened
             messages.warning(request, error.message)
     # A duplicate (double click, or a re-sent old form) appends nothing: just show the quiz.
-    return redirect("quiz:quiz", quiz_id=quiz_id)
+    return redirect("quiz:quiz", quiz_id=quiz.id)
 
 
 def _bad_form(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
@@ -193,6 +202,7 @@ def _bad_form(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
 @post_else_go_to(_quiz_url)
 @login_required
 def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    loaded = _own_quiz_or_404(request, quiz_id)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         if form.has_error("command_id") or form.has_error("version"):
@@ -200,14 +210,14 @@ def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
         # Empty or too long: refused here, not sent as a command.
         return _render_quiz(
             request,
-            _quiz_or_404(request, quiz_id),
+            loaded,
             answer=request.POST.get("answer", ""),
             answer_error=str(form.errors["answer"][0]),
             status=400,
         )
     return _send(
         request,
-        quiz_id,
+        loaded,
         form,
         lambda command_id: services.answer_question(
             actor=request.user,
@@ -221,12 +231,13 @@ def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
 @post_else_go_to(_quiz_url)
 @login_required
 def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    loaded = _own_quiz_or_404(request, quiz_id)
     form = CommandForm(request.POST)
     if not form.is_valid():
         return _bad_form(request, quiz_id)
     return _send(
         request,
-        quiz_id,
+        loaded,
         form,
         lambda command_id: services.reveal_answer(
             actor=request.user, quiz_id=quiz_id, command_id=command_id
@@ -237,12 +248,13 @@ def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
 @post_else_go_to(_quiz_url)
 @login_required
 def next_question(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    loaded = _own_quiz_or_404(request, quiz_id)
     form = CommandForm(request.POST)
     if not form.is_valid():
         return _bad_form(request, quiz_id)
     return _send(
         request,
-        quiz_id,
+        loaded,
         form,
         lambda command_id: services.next_question(
             actor=request.user, quiz_id=quiz_id, command_id=command_id

@@ -695,6 +695,72 @@ def test_someone_elses_quiz_is_not_found(browser: Client, client: Client, chapte
     assert browser.get(f"/quizzes/{str(quiz_id).upper()}/").status_code == 200  # any case
 
 
+# --- the student's teacher reads the quiz; only the student answers ---------------------------
+
+
+def teacher_of(student: Any, username: str = "t-reader") -> Client:
+    """A browser logged in as a teacher of the student's class."""
+    teacher = make_user(username, group="teachers")
+    Classroom.objects.get(students=student).teachers.add(teacher)
+    reader = Client()
+    reader.force_login(teacher)
+    return reader
+
+
+def quiz_forms(html: str) -> list[str]:
+    """The forms of the page that post to a quiz (the header's log-out form is not one)."""
+    return re.findall(r'<form[^>]*action="/quizzes/[^"]*"', html)
+
+
+def test_a_teacher_of_another_class_finds_no_quiz(
+    browser: Client, student: Any, chapter: Any
+) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    stranger = Client()
+    stranger.force_login(make_user("t-other", group="teachers"))
+    assert stranger.get(f"/quizzes/{quiz_id}/").status_code == 404
+    assert stranger.get(f"/quizzes/{quiz_id}/", headers={"HX-Request": "true"}).status_code == 404
+    for action in ("answer", "reveal", "next"):
+        url = f"/quizzes/{quiz_id}/{action}/"
+        form = {"command_id": hidden(html, f"/quizzes/{quiz_id}/answer/", "command_id")}
+        form["version"] = hidden(html, f"/quizzes/{quiz_id}/answer/", "version")
+        assert stranger.post(url, {**form, "answer": WRONG}).status_code == 404
+    assert answer_events(quiz_id) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"answer": WRONG}, id="the-students-form"),
+        pytest.param({"answer": ""}, id="an-empty-answer"),
+        pytest.param({"command_id": "nope", "version": "x", "answer": WRONG}, id="a-broken-form"),
+        pytest.param({"version": "1", "answer": WRONG}, id="an-old-page"),
+    ],
+)
+def test_their_teacher_cannot_send_a_command(
+    browser: Client, student: Any, chapter: Any, fields: dict[str, str]
+) -> None:
+    # given the student's form, sent by their teacher, who may read the quiz
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    reader = teacher_of(student)
+    before = len(quiz_stream(quiz_id))
+    for action in ("answer", "reveal", "next"):
+        url = f"/quizzes/{quiz_id}/{action}/"
+        form = {
+            "command_id": hidden(html, f"/quizzes/{quiz_id}/answer/", "command_id"),
+            "version": hidden(html, f"/quizzes/{quiz_id}/answer/", "version"),
+            **fields,
+        }
+        # then every command is refused as for a quiz that does not exist, with or without htmx
+        assert reader.post(url, form).status_code == 404
+        assert reader.post(url, form, headers={"HX-Request": "true"}).status_code == 404
+    assert len(quiz_stream(quiz_id)) == before
+    # and the quiz is the student's as before
+    assert len(quiz_forms(page(browser, quiz_id))) == 2
+
+
 # --- htmx -------------------------------------------------------------------------------------
 
 
