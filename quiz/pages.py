@@ -181,6 +181,14 @@ NOTHING_TO_PRACTISE = "This chapter has no questions to practise right now."
 STUCK_TIP = "Tip: use “Show the answer” to see how it works, then try the next one."
 
 
+def onlooker_note(*, student: str, chapter: str, as_teacher: bool) -> str:
+    """The line over a quiz page read by someone other than its student (their teacher, or
+    staff): whose quiz it is, and why it has no buttons. Without it the page looked like one
+    to answer, and a click on "Check" only said "That did not go through"."""
+    seeing_as = "their teacher" if as_teacher else "staff"
+    return f"Quiz of {student}, {chapter}: you are seeing it as {seeing_as}; only they can answer."
+
+
 @dataclass(frozen=True)
 class ChapterCard:
     chapter_id: int

@@ -4,7 +4,11 @@ Every form works without JavaScript (plain POST, then a redirect to a GET: a rel
 an answer); with htmx, the quiz forms swap only the quiz panel.
 
 The quiz page reads the quiz from its own events (quiz.selectors), never from a read model: read
-models lag a second or two, and a student must see the answer they just gave."""
+models lag a second or two, and a student must see the answer they just gave.
+
+The student's teachers and staff may read the page too, as it is for the student, but without its
+forms: only the student answers, and their commands are refused (404) as for a quiz that does not
+exist."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -33,10 +38,15 @@ from quiz.pages import (
     Streak,
     classify_submission,
     format_duration,
+    onlooker_note,
     time_spent,
 )
 from quiz.quiz_view import QuizView
+from quiz.views.accounts import home_link
 from quiz.views.shared import _held_back, _remember_quiz, post_else_go_to
+from reporting.selectors import display_name
+from studyflow import roles
+from studyflow.models import Classroom
 
 STALE_PAGE = "This page was out of date, so nothing was sent. Here is your quiz as it is now."
 
@@ -63,6 +73,27 @@ def _own_quiz_or_404(request: HttpRequest, quiz_id: uuid.UUID) -> Loaded:
     if loaded[0].student != request.user.pk:
         raise Http404("No such quiz.")
     return loaded
+
+
+def _onlooker(request: HttpRequest, quiz: QuizView, chapter: Chapter) -> dict[str, Any] | None:
+    """Who the student of a quiz read by someone else is, and the way back to their page; None
+    for the student themself. Only the student's teachers and staff get this far (the selector
+    refuses anyone else)."""
+    if quiz.student == request.user.pk:
+        return None
+    student = get_user_model().objects.filter(pk=quiz.student).first()
+    if student is None:  # deleted since the selector read the roster
+        raise Http404("No such quiz.")
+    # A teacher who may read the quiz teaches the student; staff may read any, so ask.
+    as_teacher = not roles.is_staff(request.user) or (
+        Classroom.objects.filter(students=student, teachers=request.user.pk).exists()
+    )
+    name = display_name(student)
+    return {
+        "note": onlooker_note(student=name, chapter=chapter.title, as_teacher=as_teacher),
+        "student_name": name,
+        "student_url": reverse("reporting:student", kwargs={"student_id": student.pk}),
+    }
 
 
 def _passed_summary(events: list[RecordedEvent]) -> dict[str, Any] | None:
@@ -92,9 +123,13 @@ def _render_quiz(
     chapter = Chapter.objects.select_related("course").filter(pk=quiz.chapter).first()
     if chapter is None:  # deleted by staff since the quiz was taken
         raise Http404("This quiz's chapter no longer exists.")
+    onlooker = _onlooker(request, quiz, chapter)
     context = {
         "quiz": quiz,
         "chapter": chapter,
+        # Someone other than the student (their teacher, staff): the page without its forms.
+        "onlooker": onlooker,
+        "home_link": home_link(request.user) if onlooker else None,
         "streak": Streak(quiz.streak, quiz.streak_goal),
         # One command id per form render: sending the same form twice is one command.
         "answer_command_id": uuid.uuid4(),
@@ -111,7 +146,7 @@ def _render_quiz(
         "practise_again_command_id": None,
         "nothing_to_practise": None,
     }
-    if quiz.status == "passed" and quiz.student == request.user.pk:
+    if quiz.status == "passed" and onlooker is None:
         if content.has_live_question(chapter.pk):
             context["practise_again_command_id"] = uuid.uuid4()
         else:

@@ -1,4 +1,5 @@
-"""A student practises a chapter in a real browser, with and without JavaScript."""
+"""A student practises a chapter in a real browser, with and without JavaScript (and their teacher
+reads the quiz, with nothing to press)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from quiz import selectors
+from studyflow.models import Classroom
+from tests.e2e.accessibility import AxeCheck
 from tests.e2e.conftest import NARROW, WIDE
 from tests.e2e.steps import JS, quiz_id_of, start_chapter, wait_for_status
 from tests.pages_data import (
@@ -20,6 +23,7 @@ from tests.pages_data import (
     answer_events,
     make_chapter,
     make_student,
+    make_user,
     right_answer,
 )
 
@@ -460,3 +464,58 @@ def test_an_answer_over_the_command_limit_waits_in_its_box(
     page.locator("#answer").press("Enter")
     wait_for_status(page, "answered_incorrectly")
     assert len(answer_events(quiz_id)) == 1
+
+
+def test_their_teacher_reads_the_quiz_with_nothing_to_press(
+    new_page: Callable[..., Any], login: Callable[..., None], snap: Callable[..., None]
+) -> None:
+    # given a student who answered their quiz's first question wrong and opened a quiz of
+    # choices, and their teacher
+    page, student, quiz_id = start_a_quiz(new_page, login, js=True)
+    submit_answer(page, WRONG)
+    wait_for_status(page, "answered_incorrectly")
+    choices = make_chapter(kind="choice")
+    page.goto("/dashboard/")
+    start_chapter(page, choices.pk)
+    choice_quiz_id = quiz_id_of(page)
+    teacher = make_user("t-reads-quiz", group="teachers")
+    Classroom.objects.get(students=student).teachers.add(teacher)
+    reader = new_page(js=True)
+    errors: list[str] = []
+    reader.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    reader.on("pageerror", lambda e: errors.append(str(e)))
+    reader.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
+    login(reader, teacher.username, PASSWORD)
+
+    # when the teacher opens the student's quiz
+    reader.goto(f"/quizzes/{quiz_id}/")
+    wait_for_status(reader, "answered_incorrectly")
+
+    # then they see what the student sees, with no form or button in it, and whose quiz it is
+    main = reader.locator("main")
+    assert main.locator("form").count() == 0 and main.locator("button").count() == 0
+    assert main.locator("input, textarea").count() == 0
+    assert reader.locator(".result.bad").is_visible()
+    note = reader.locator("#onlooker-note").inner_text()
+    assert note.startswith(f"Quiz of {student.first_name}, ")
+    assert note.endswith("you are seeing it as their teacher; only they can answer.")
+    assert reader.get_by_role("link", name="My chapters").count() == 0
+    snap(reader, "teacher-reads-a-quiz")
+    axe = AxeCheck()
+    axe.check(reader, "quiz read by their teacher, a wrong answer")
+    # and a question of choices shows its choices, none of them to press
+    reader.goto(f"/quizzes/{choice_quiz_id}/")
+    wait_for_status(reader, "question_open")
+    assert reader.locator("main button, main form").count() == 0
+    assert reader.locator(".choices.read-only .choice").count() == 2
+    axe.check(reader, "quiz read by their teacher, a question of choices")
+    axe.assert_no_violations()
+    # and nothing went wrong in the browser
+    assert errors == []
+    reader.goto(f"/quizzes/{quiz_id}/")
+
+    # when they follow the way back, they are on the student's page
+    with reader.expect_navigation():
+        reader.get_by_role("link", name=f"← {student.first_name}").click()
+    assert reader.url.endswith(f"/teacher/students/{student.pk}/")
+    assert errors == []

@@ -422,6 +422,9 @@ def test_a_teacher_looking_at_a_passed_quiz_is_not_offered_to_practise_it(
     looking.force_login(teacher)
     html = page(looking, quiz_id)
     assert "You passed this chapter!" in html and not practise_again_form(html, chapter)
+    # the card's way back leads to the student's page, not to chapters the teacher has none of
+    assert f'<a class="btn" href="/teacher/students/{student.pk}/">Back to ' in html
+    assert "Back to my chapters" not in html and 'href="/dashboard/"' not in html
 
 
 def test_a_stuck_student_gets_a_gentle_hint(browser: Client, chapter: Any) -> None:
@@ -710,6 +713,90 @@ def teacher_of(student: Any, username: str = "t-reader") -> Client:
 def quiz_forms(html: str) -> list[str]:
     """The forms of the page that post to a quiz (the header's log-out form is not one)."""
     return re.findall(r'<form[^>]*action="/quizzes/[^"]*"', html)
+
+
+def test_their_teacher_sees_the_quiz_as_it_is_with_nothing_to_press(
+    browser: Client, student: Any, chapter: Any
+) -> None:
+    # given a student on a quiz, and their teacher
+    quiz_id = start(browser, chapter)
+    reader = teacher_of(student)
+    name = student.first_name  # make_user names them; no last name
+
+    # when the teacher opens the quiz while its question is open
+    html = page(reader, quiz_id)
+
+    # then they see the question and the streak, and no form, button or answer box
+    assert 'data-status="question_open"' in html and "What is " in html
+    assert "Streak: 0 of 3 correct in a row" in html
+    assert quiz_forms(html) == []
+    assert 'id="answer"' not in html and "Check</button>" not in html
+    assert "Show the answer</button>" not in html and "Next question" not in html
+    assert "Not answered yet." in html
+    # and the page says whose quiz it is, and leads back to the student's page, not to chapters
+    assert (
+        f"Quiz of {name}, Adding up: you are seeing it as their teacher; only they can answer."
+        in html
+    )
+    assert f'<a href="/teacher/students/{student.pk}/">&larr; {name}</a>' in html
+    assert 'href="/dashboard/"' not in html and "My chapters" not in html
+    assert '<a href="/teacher/">Classes</a>' in html
+    # and nothing on it would send anything: no htmx, no quiz script, no request-error alert
+    assert "htmx" not in html and "quiz.js" not in html and 'id="quiz-alert"' not in html
+    # and the worked answer is not theirs to see before the student shows it
+    assert "plus a half makes" not in html and right_answer(quiz_id) not in html
+
+    # when the student answers wrong: their answer and the result, still nothing to press
+    answer(browser, quiz_id, WRONG)
+    html = page(reader, quiz_id)
+    assert 'data-status="answered_incorrectly"' in html
+    assert f'<span class="answer-text">{WRONG}</span>' in html
+    assert quiz_forms(html) == [] and "Next question" not in html
+    assert "plus a half makes" not in html
+
+    # when the student shows the answer of the next question: the teacher sees it too
+    send(browser, quiz_id, "next")
+    send(browser, quiz_id, "reveal")
+    html = page(reader, quiz_id)
+    assert 'data-status="answer_revealed"' in html and "plus a half makes" in html
+    assert quiz_forms(html) == []
+
+    # and the panel htmx would fetch is as bare (a GET never has controls for them)
+    partial = reader.get(f"/quizzes/{quiz_id}/", headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert quiz_forms(partial.content.decode()) == []
+    assert "Next question" not in partial.content.decode()
+
+
+def test_their_teacher_sees_a_choice_question_without_its_buttons(
+    browser: Client, student: Any
+) -> None:
+    quiz_id = start(browser, make_chapter(kind="choice"))
+    html = page(teacher_of(student), quiz_id)
+    assert quiz_forms(html) == [] and "<button" not in html.split("</header>")[1]
+    # the choices the student chooses from, as text
+    assert re.search(r'<ul class="choices read-only"[^>]*>.*<li class="choice">', html, re.S)
+    assert re.search(r'<span class="visually-hidden">A: \d+</span>', html)
+
+
+def test_the_students_own_page_keeps_its_forms(browser: Client, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    html = page(browser, quiz_id)
+    assert len(quiz_forms(html)) == 2  # answer, and show the answer
+    assert "Check</button>" in html and "Show the answer</button>" in html
+    assert 'id="onlooker-note"' not in html and "Quiz of " not in html
+    assert '<a href="/dashboard/">&larr; My chapters</a>' in html
+    assert 'id="quiz-alert"' in html and "quiz.js" in html
+
+
+def test_staff_see_the_quiz_as_staff(browser: Client, student: Any, chapter: Any) -> None:
+    quiz_id = start(browser, chapter)
+    staff = Client()
+    staff.force_login(make_user("s-reader", staff=True))
+    html = page(staff, quiz_id)
+    assert "you are seeing it as staff; only they can answer." in html
+    assert quiz_forms(html) == []
+    assert f'href="/teacher/students/{student.pk}/"' in html
 
 
 def test_a_teacher_of_another_class_finds_no_quiz(

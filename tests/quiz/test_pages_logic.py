@@ -13,6 +13,7 @@ from quiz.pages import (
     classify_submission,
     format_duration,
     home_role,
+    onlooker_note,
     remembered,
     time_spent,
     with_own_quizzes,
@@ -270,3 +271,18 @@ def test_the_quiz_opened_last_comes_first_among_the_recent_ones() -> None:
     assert remembered(["a", "b"], "b") == ["b", "a"]
     # and only the last few are kept
     assert remembered(["a", "b", "c"], "d") == ["d", "a", "b"]
+
+
+def test_a_teacher_reading_a_quiz_is_told_whose_it_is_and_that_only_they_answer() -> None:
+    # given a student's quiz, read by their teacher
+    note = onlooker_note(student="Anna de Vries", chapter="Fractions", as_teacher=True)
+    # then the line names the student and the chapter, and why there is nothing to press
+    assert note == (
+        "Quiz of Anna de Vries, Fractions: you are seeing it as their teacher; "
+        "only they can answer."
+    )
+
+
+def test_staff_reading_a_quiz_are_told_they_see_it_as_staff() -> None:
+    note = onlooker_note(student="Anna de Vries", chapter="Fractions", as_teacher=False)
+    assert "you are seeing it as staff; only they can answer." in note
