@@ -1,6 +1,7 @@
 """Steps the browser tests share, so each is written once: a student's on the quiz page (start a
-chapter, answer, go on, wait for the panel's state) and the demo teacher's set-ups (class 2A, its
-first chapter, its busiest student, a page logged in as the teacher at a width).
+chapter, answer, go on, wait for the panel's state), a double click on a form's button, and the
+demo teacher's set-ups (class 2A, its first chapter, its busiest student, a page logged in as the
+teacher at a width).
 
 The fixtures (`new_page`, `login`, `demo_school`...) are in tests/e2e/conftest.py; these are plain
 functions, given the fixtures they need."""
@@ -57,6 +58,22 @@ def quiz_id_of(page: Any) -> uuid.UUID:
     match = re.search(r"/quizzes/([0-9a-f-]+)/", page.url)
     assert match, page.url
     return uuid.UUID(match.group(1))
+
+
+# --- any page's form ------------------------------------------------------------------------------
+
+
+def double_click(page: Any, button: Any) -> None:
+    """A person's double click on a form's button: the second click once the first has sent the
+    form, while its answer is still on the way (a dblclick). Playwright's own dblclick clicks
+    twice at once, and the browser then sends the form only once; a fixed pause between the
+    clicks sent it once too when the machine was busy (the first form was not yet sent)."""
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    with page.expect_request(lambda request: request.method == "POST"):
+        page.mouse.click(x, y)
+    page.mouse.down(click_count=2)
+    page.mouse.up(click_count=2)
 
 
 # --- the demo school's teacher (after the `demo_school` fixture) ---------------------------------

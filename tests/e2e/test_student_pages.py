@@ -16,7 +16,7 @@ from quiz import selectors
 from studyflow.models import Classroom
 from tests.e2e.accessibility import AxeCheck
 from tests.e2e.conftest import NARROW, WIDE
-from tests.e2e.steps import JS, quiz_id_of, start_chapter, wait_for_status
+from tests.e2e.steps import JS, double_click, quiz_id_of, start_chapter, wait_for_status
 from tests.pages_data import (
     PASSWORD,
     WRONG,
@@ -62,19 +62,6 @@ def summary_rows(page: Any) -> list[int]:
         ".summary > div", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
     )
     return [tops.count(top) for top in sorted(set(tops))]
-
-
-def double_click(page: Any, button: Any) -> None:
-    """A person's double click on a form's button: the second click once the first has sent the
-    form, while its answer is still on the way (a dblclick). Playwright's own dblclick clicks
-    twice at once, and the browser then sends the form only once; a fixed pause between the
-    clicks sent it once too when the machine was busy (the first form was not yet sent)."""
-    box = button.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    with page.expect_request(lambda request: request.method == "POST"):
-        page.mouse.click(x, y)
-    page.mouse.down(click_count=2)
-    page.mouse.up(click_count=2)
 
 
 def start_a_quiz(
