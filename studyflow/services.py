@@ -3,7 +3,8 @@ password for a student who forgot theirs.
 
 A new student gets a random initial password that staff hand out (so does a student given a new
 one by their teacher). It is returned once, to be shown
-once, and stored only hashed: never in the admin log, never in a log line.
+once, and stored only hashed: never in the admin log, never in a log line (the teacher's page keeps
+a new one in the teacher's session until its one display: reporting.new_passwords).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Upper
-from django.utils.crypto import get_random_string
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
@@ -49,6 +50,8 @@ INITIAL_PASSWORD_LENGTH = 10
 # needs none of that, and a class of 30 at the full cost took 14 s of one core (200: 90 s, past a
 # web worker's timeout). Django hashes it again at full cost at the student's first log-in.
 INITIAL_PASSWORD_ITERATIONS = 10_000
+# The salt of the one-use key of the form that gives a student a new password (new_password_key).
+NEW_PASSWORD_KEY_SALT = "studyflow.services.new_password_key"
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +295,31 @@ def give_new_password(student: Any, *, actor: Any) -> str:
     student.save(update_fields=["password"])
     logger.info("%s gave student %s a new password", actor.get_username(), student.get_username())
     return password
+
+
+def new_password_key(student: Any) -> str:
+    """The one-use key of a form that gives `student` a new password: of the password it replaces.
+
+    Using it changes the password, and with it the key: the same form sent twice (a double click,
+    the browser's resend) or a form opened before the password changed (another tab, another
+    teacher, the student choosing their own) makes no second password. An HMAC, so the form shows
+    nothing of the stored hash."""
+    return salted_hmac(
+        NEW_PASSWORD_KEY_SALT, f"{student.pk}:{student.password}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def give_new_password_once(student: Any, *, actor: Any, key: str) -> str | None:
+    """give_new_password, when `key` is the student's new_password_key: None when it is not (the
+    password changed since the form was made, or the form had no key). The student's row stays
+    locked until the transaction ends (the caller's, when it has one): a second form with the same
+    key, sent meanwhile, waits for it and finds the key used. A caller that keeps the password
+    for its display does so in that transaction, so the second form's page finds it kept."""
+    locked = get_user_model().objects.select_for_update().filter(pk=student.pk).first()
+    if locked is None or not constant_time_compare(key, new_password_key(locked)):
+        return None
+    return give_new_password(locked, actor=actor)
 
 
 def initial_password() -> str:
