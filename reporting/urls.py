@@ -12,5 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("classes/<int:classroom_id>/export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("students/<int:student_id>/", views.student, name="student"),
     path("students/<int:student_id>/password/", views.new_password, name="new-password"),
+    path(
+        "students/<int:student_id>/password/made/",
+        views.new_password_made,
+        name="new-password-made",
+    ),
     path("chapters/<int:chapter_id>/questions/", views.chapter_questions, name="questions"),
 ]

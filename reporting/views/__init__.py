@@ -27,6 +27,7 @@ from reporting.views.students import (
     STUDENT_ANSWERS_SHOWN,
     answer_row_html,
     new_password,
+    new_password_made,
     student,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "grid_partial",
     "last_active",
     "new_password",
+    "new_password_made",
     "student",
 ]

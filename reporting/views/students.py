@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 
-from reporting import access, charts, selectors, wording
+from reporting import access, charts, new_passwords, selectors, wording
 from reporting.models import Answer
 from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole, moment
 from reporting.views.class_progress import STATUS_VIEW
@@ -63,23 +67,69 @@ def answer_row_html(
     )
 
 
+class SeeOther(HttpResponseRedirect):
+    """The answer to a form that did something: the browser GETs the page it names, and reloading
+    that page sends no form again."""
+
+    status_code = 303
+
+
+@sensitive_variables("password", "kept")
 @login_required
 @never_cache
 def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
     """A teacher gives a student of their class a new password (they forgot theirs): GET asks to
-    confirm, POST sets it and shows it this once. Never cached: the page holds a password."""
+    confirm; POST makes it and sends the browser on to new_password_made, which shows it once.
+    The form's key is of the password it replaces (studyflow.services.new_password_key): the
+    same form sent twice makes one password. Never cached: the form holds that key."""
     user = access.student_for(request.user, student_id)
-    student = selectors.Person(user.pk, selectors.display_name(user))
+    if request.method == "POST":
+        # One transaction with the student's row locked (give_new_password_once): the password is
+        # in the session before a second form with the same key, waiting for the lock, is answered
+        # with the page that shows it; a session that could not be saved makes no password.
+        with transaction.atomic():
+            password = roster.give_new_password_once(
+                user, actor=request.user, key=request.POST.get("key", "")
+            )
+            if password is not None:
+                kept = request.session.get(new_passwords.SESSION_KEY, {})
+                request.session[new_passwords.SESSION_KEY] = new_passwords.made(
+                    kept, user.pk, password
+                )
+                request.session.save()
+        return SeeOther(reverse("reporting:new-password-made", args=[user.pk]))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {**student_context(user), "key": roster.new_password_key(user)}
+    return render(request, "reporting/new_password.html", context)
+
+
+@sensitive_variables("display", "kept", "context")
+@require_GET
+@login_required
+@never_cache
+def new_password_made(request: HttpRequest, student_id: int) -> HttpResponse:
+    """The student's new password, shown this once (reporting.new_passwords); reloaded, or come
+    back to, the page says it was shown already and how to make another. Never cached: it holds
+    a password."""
+    user = access.student_for(request.user, student_id)
+    display, kept = new_passwords.shown(request.session.get(new_passwords.SESSION_KEY, {}), user.pk)
+    if display.password is not None:
+        request.session[new_passwords.SESSION_KEY] = kept
     context = {
-        "student": student,
+        **student_context(user),
+        "password": display.password,
+        "shown_already": display.shown_already,
+    }
+    return render(request, "reporting/new_password_made.html", context)
+
+
+def student_context(user: Any) -> dict[str, Any]:
+    return {
+        "student": selectors.Person(user.pk, selectors.display_name(user)),
         "username": user.get_username(),
         "classroom": roles.classroom_of(user),
     }
-    if request.method == "POST":
-        context["password"] = roster.give_new_password(user, actor=request.user)
-    elif request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return render(request, "reporting/new_password.html", context)
 
 
 @require_GET

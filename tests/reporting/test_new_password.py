@@ -1,20 +1,31 @@
-"""A teacher gives a student of their class a new password: asked to confirm, then shown it once;
-the student's other sessions and API token end. Nobody else may (another class's teacher, a
+"""A teacher gives a student of their class a new password: asked to confirm, then sent on (303) to
+a page that shows it once; the student's other sessions and API token end. Reloading that page, or
+the same form sent again, makes no second password. Nobody else may (another class's teacher, a
 student); it is never cached."""
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from studyflow.services import INITIAL_PASSWORD_ALPHABET
+from tests.held_open import held_open
 from tests.reporting.world import World, make_world
 
 pytestmark = pytest.mark.django_db
+
+SHOWN_ALREADY = "new password was shown already"
+NONE_WAITING = "No new password to show"
 
 
 @pytest.fixture
@@ -32,10 +43,38 @@ def url(student: Any) -> str:
     return f"/teacher/students/{student.pk}/password/"
 
 
+def made_url(student: Any) -> str:
+    return f"/teacher/students/{student.pk}/password/made/"
+
+
+def form_key(client: Client, student: Any) -> str:
+    """The key of the form on the student's "Give a new password?" page, as the browser has it."""
+    page = client.get(url(student)).content.decode()
+    found = re.search(r'<input type="hidden" name="key" value="([0-9a-f]+)">', page)
+    assert found, page
+    return found.group(1)
+
+
+def make(client: Client, student: Any, key: str) -> Any:
+    """Press "Make a new password" on a form with `key`: sent on to the page that shows it."""
+    response = client.post(url(student), {"key": key})
+    assert response.status_code == 303 and response["Location"] == made_url(student)
+    assert "no-store" in response["Cache-Control"]
+    return response
+
+
 def shown_password(html: str) -> str:
     cells = html.split('<dd class="credential">')
     assert len(cells) == 3, html
     return cells[2].split("</dd>")[0]
+
+
+def logs_in(student: Any, password: str) -> bool:
+    return Client().login(username=student.username, password=password)
+
+
+def password_hash(student: Any) -> str:
+    return str(get_user_model().objects.get(pk=student.pk).password)
 
 
 def test_a_teacher_gives_their_student_a_new_password(small: World) -> None:
@@ -54,26 +93,178 @@ def test_a_teacher_gives_their_student_a_new_password(small: World) -> None:
     said = f"Do this when {pupil.get_full_name()} ({pupil.username}) has forgotten their password."
     assert said in confirm.content.decode()
     assert get_user_model().objects.get(pk=pupil.pk).check_password("pw")
-    # then confirming shows the new password once, on a page no cache keeps
-    done = teacher.post(url(pupil))
+    # then confirming makes it and sends the browser on to a page that shows it, no cache keeps
+    make(teacher, pupil, form_key(teacher, pupil))
+    done = teacher.get(made_url(pupil))
     assert done.status_code == 200 and "no-store" in done["Cache-Control"]
     password = shown_password(done.content.decode())
     assert len(password) >= 10 and set(password) <= set(INITIAL_PASSWORD_ALPHABET)
     # and it logs the student in; the old password, the other session and the token are over
-    assert Client().login(username=pupil.username, password=password)
-    assert not Client().login(username=pupil.username, password="pw")
+    assert logs_in(pupil, password)
+    assert not logs_in(pupil, "pw")
     assert elsewhere.get("/dashboard/").status_code == 302
     assert not Token.objects.filter(user=pupil).exists()
 
 
+def test_reloading_the_page_says_it_was_shown_and_makes_no_other(small: World) -> None:
+    # given a teacher shown their student's new password
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, form_key(teacher, pupil))
+    password = shown_password(teacher.get(made_url(pupil)).content.decode())
+    stored = password_hash(pupil)
+    # when they reload the page
+    again = teacher.get(made_url(pupil))
+    # then it says the password was shown already and how to make another, without showing it
+    page = again.content.decode()
+    assert again.status_code == 200 and "no-store" in again["Cache-Control"]
+    assert f"{pupil.get_full_name()}'s {SHOWN_ALREADY}" in page
+    assert password not in page and '<dd class="credential">' not in page
+    assert f'href="{url(pupil)}">Give {pupil.get_full_name()} a new password</a>' in page
+    # and no other password was made: the one shown still logs the student in
+    assert password_hash(pupil) == stored
+    assert logs_in(pupil, password)
+    # and going Back to the form asks again, still making nothing
+    assert "Make a new password" in teacher.get(url(pupil)).content.decode()
+    assert password_hash(pupil) == stored
+
+
+def test_the_same_form_sent_again_makes_no_second_password(
+    small: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given the form of a student's new password, sent twice (a double click) before the page
+    # that shows the password was asked for
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    key = form_key(teacher, pupil)
+    with caplog.at_level(logging.INFO, logger="studyflow.services"):
+        make(teacher, pupil, key)
+        stored = password_hash(pupil)
+        make(teacher, pupil, key)
+    # then one password was made (one log line), and the page shows it
+    assert password_hash(pupil) == stored
+    made = [r for r in caplog.records if "a new password" in r.getMessage()]
+    assert len(made) == 1
+    password = shown_password(teacher.get(made_url(pupil)).content.decode())
+    assert logs_in(pupil, password)
+    # and sent once more after that (the browser's resend), it makes none and says it was shown
+    make(teacher, pupil, key)
+    assert SHOWN_ALREADY in teacher.get(made_url(pupil)).content.decode()
+    assert password_hash(pupil) == stored and logs_in(pupil, password)
+
+
+def test_two_students_pages_in_two_tabs_each_show_their_own(small: World) -> None:
+    # given a teacher with two students' forms open in two tabs
+    anna, bram = small.students_a
+    teacher = logged_in(small.teacher_a)
+    anna_key, bram_key = form_key(teacher, anna), form_key(teacher, bram)
+    # when they make both passwords, then look at each page in the other order
+    make(teacher, anna, anna_key)
+    make(teacher, bram, bram_key)
+    brams = shown_password(teacher.get(made_url(bram)).content.decode())
+    annas = shown_password(teacher.get(made_url(anna)).content.decode())
+    # then each page showed its own student's password
+    assert annas != brams
+    assert logs_in(anna, annas) and logs_in(bram, brams)
+    assert not logs_in(anna, brams) and not logs_in(bram, annas)
+
+
+def test_a_form_opened_before_the_password_changed_makes_none(small: World) -> None:
+    # given a teacher's form, opened before staff gave the student a new password meanwhile
+    pupil = small.students_a[0]
+    teacher, staff = logged_in(small.teacher_a), logged_in(small.staff)
+    stale = form_key(teacher, pupil)
+    make(staff, pupil, form_key(staff, pupil))
+    staffs = shown_password(staff.get(made_url(pupil)).content.decode())
+    # when the teacher sends it
+    make(teacher, pupil, stale)
+    # then it made none: the teacher's page says so, and the password staff handed out works
+    page = teacher.get(made_url(pupil)).content.decode()
+    assert NONE_WAITING in page and '<dd class="credential">' not in page
+    assert logs_in(pupil, staffs)
+
+
+def test_a_form_without_a_key_makes_none(small: World) -> None:
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, "")
+    assert teacher.post(url(pupil)).status_code == 303  # no key at all
+    assert NONE_WAITING in teacher.get(made_url(pupil)).content.decode()
+    assert logs_in(pupil, "pw")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the student's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
+)
+def test_a_double_click_sent_at_once_makes_one_password(
+    small: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given the same form sent twice at once: the second while the first's transaction is open
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    key = form_key(teacher, pupil)
+    second = Client()
+    second.cookies = teacher.cookies  # the same browser, the same session
+
+    def send_again_on_its_own_connection() -> Any:
+        try:
+            return second.post(url(pupil), {"key": key})
+        finally:
+            connection.close()
+
+    with (
+        caplog.at_level(logging.INFO, logger="studyflow.services"),
+        ThreadPoolExecutor(max_workers=1) as again,
+        held_open(lambda: teacher.post(url(pupil), {"key": key})) as first,
+    ):
+        stored = password_hash(pupil)  # what others see: the old one, until the first commits
+        sent_again = again.submit(send_again_on_its_own_connection)
+        waited_for_the_student(sent_again)
+    # then the second waited for the first, made no password, and leads to the page that shows
+    # the first one's
+    assert first.status_code == 303 and sent_again.result(timeout=30).status_code == 303
+    assert password_hash(pupil) != stored
+    assert len([r for r in caplog.records if "a new password" in r.getMessage()]) == 1
+    password = shown_password(teacher.get(made_url(pupil)).content.decode())
+    assert logs_in(pupil, password)
+
+
+def waited_for_the_student(request: Future[Any]) -> None:
+    """Until `request` waits for a lock (the student's row) in PostgreSQL."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert not request.done(), "the second form did not wait for the first"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the second form never waited for the student")
+
+
 def test_only_the_students_teachers_and_staff_may(small: World) -> None:
     pupil = small.students_a[0]
-    assert logged_in(small.teacher_b).post(url(pupil)).status_code == 404
-    assert logged_in(small.students_a[1]).post(url(pupil)).status_code == 403
-    assert logged_in(pupil).post(url(pupil)).status_code == 403
-    assert Client().post(url(pupil)).status_code == 302  # to log in
-    assert logged_in(small.staff).post(url(pupil)).status_code == 200
+    key = form_key(logged_in(small.teacher_a), pupil)
+    for page in (url(pupil), made_url(pupil)):
+        assert logged_in(small.teacher_b).get(page).status_code == 404
+        assert logged_in(small.students_a[1]).get(page).status_code == 403
+        assert logged_in(pupil).get(page).status_code == 403
+        assert Client().get(page).status_code == 302  # to log in
+    assert logged_in(small.teacher_b).post(url(pupil), {"key": key}).status_code == 404
+    assert logged_in(small.students_a[1]).post(url(pupil), {"key": key}).status_code == 403
+    assert logged_in(pupil).post(url(pupil), {"key": key}).status_code == 403
+    assert Client().post(url(pupil), {"key": key}).status_code == 302  # to log in
     assert logged_in(small.teacher_a).post(url(small.teacher_b)).status_code == 404  # no student
     assert logged_in(small.teacher_a).put(url(pupil)).status_code == 405
+    assert logged_in(small.teacher_a).post(made_url(pupil), {"key": key}).status_code == 405
     # and none of those refused changed anything
-    assert Client().login(username=small.students_b[0].username, password="pw")
+    assert logs_in(pupil, "pw")
+    # staff may, and their page shows them the password
+    staff = logged_in(small.staff)
+    make(staff, pupil, key)
+    assert logs_in(pupil, shown_password(staff.get(made_url(pupil)).content.decode()))
