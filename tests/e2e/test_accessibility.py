@@ -149,6 +149,9 @@ def test_a_teachers_pages_and_a_demo_students_dashboard_are_accessible(
     page.get_by_role("button", name="Make a new password").click()
     page.wait_for_selector(".credentials")
     axe.check(page, "new password, shown")
+    page.reload()  # shown once: now the page says so
+    page.wait_for_selector("#password-title")
+    axe.check(page, "new password, shown already")
 
     # and look at a chapter's question difficulty, and a link to nowhere
     page.goto(f"/teacher/chapters/{chapter.pk}/questions/?class={classroom.pk}")
