@@ -42,6 +42,8 @@ class QuestionForm(LabelledAsShown):
         "(numbers also match by value, so 0.5 also accepts 0,5 and 1/2; a unit such as "
         "16 cm, 15 cm^2, 25% or €5 accepts the number with that unit or alone, never with "
         "another unit). "
+        "Write a number without a point or comma for its thousands (10000 or 10 000, not "
+        "10.000) and a fraction with a slash (1/2). "
         "Multiple choice: the key of the correct choice (a student picks one; list a "
         "second key only if that choice is right too).",
     )

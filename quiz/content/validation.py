@@ -3,6 +3,7 @@ a saved revision's content in that same form, to tell an edit that changes nothi
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from quiz.answers import choice_key
 from quiz.models import QuestionKind, QuestionRevision
+from quiz.thousands import doubtful_accepted_answer
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
@@ -92,14 +94,20 @@ def clean_content(
             answers = _unique(keys.get(choice_key(a), a) for a in answers)
     if not answers:
         errors.setdefault("accepted_answers", []).append("Give at least one accepted answer.")
-    # Answer checking compares NFKC forms, where "2⁷" becomes "27": refuse what would mislead.
+    # Accepted answers are kept in plain characters, as students type them (the demo's "2⁷" once
+    # made "27" right, when answer checking read it by NFKC alone).
     compat = [a for a in answers if unicodedata.normalize("NFKC", a) != a]
     if compat:
         errors.setdefault("accepted_answers", []).append(
-            "Answers are compared in plain characters, so "
-            + ", ".join(f"{a!r} would read as {unicodedata.normalize('NFKC', a)!r}" for a in compat)
-            + "; type powers as 2^7."
+            "Accepted answers are written in plain characters: "
+            + "; ".join(_in_plain_characters(a) for a in compat)
+            + "."
         )
+    # "10.000" is checked as 10 where it may mean ten thousand: staff write the number they mean.
+    for answer in answers:
+        doubt = doubtful_accepted_answer(answer, kind=kind)
+        if doubt is not None:
+            errors.setdefault("accepted_answers", []).append(doubt)
     too_long = [a for a in answers if len(a) > MAX_ANSWER_LENGTH]
     if too_long:
         errors.setdefault("accepted_answers", []).append(
@@ -144,6 +152,32 @@ def _choice_errors(choices: tuple[Choice, ...]) -> list[str]:
             f"these name the same choice: {', '.join(duplicates)}."
         )
     return errors
+
+
+# A vulgar fraction character is one NFKC makes digits, FRACTION SLASH, digits of (½, ¾, ⅞): not
+# ⅟, a numerator alone.
+_VULGAR_FRACTION = re.compile("[0-9]+\u2044[0-9]+")
+
+
+def _in_plain_characters(answer: str) -> str:
+    """How to write an accepted answer in the plain characters it is kept in: a fraction with a
+    slash (`1½` as `1 1/2`, as answer checking reads it), a power with ^ (`2⁷` as 2^7)."""
+    with_slashes = "".join(_with_a_slash(answer, at) for at in range(len(answer)))
+    if with_slashes != answer and unicodedata.normalize("NFKC", with_slashes) == with_slashes:
+        return f"write fractions with a slash, {answer!r} as {with_slashes!r}"
+    if any(unicodedata.decomposition(ch).startswith("<super>") for ch in answer):
+        return f"type powers as 2^7, not {answer!r}"
+    return f"write {answer!r} as {unicodedata.normalize('NFKC', answer)!r}"
+
+
+def _with_a_slash(text: str, at: int) -> str:
+    """The character at `at`, a vulgar fraction one as "1/2" (after a number: " 1/2", `1½`
+    being one and a half)."""
+    fraction = unicodedata.normalize("NFKC", text[at])
+    if not _VULGAR_FRACTION.fullmatch(fraction):
+        return text[at]
+    gap = " " if at and text[at - 1].isdigit() else ""
+    return gap + fraction.replace("\u2044", "/")
 
 
 def _unique(items: Any) -> tuple[str, ...]:

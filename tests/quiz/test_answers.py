@@ -19,7 +19,7 @@ from quiz.answers import (
     validate_answer,
 )
 from quiz.errors import InvalidAnswer
-from quiz.thousands import doubtful_thousands
+from quiz.thousands import doubtful_accepted_answer, doubtful_thousands
 
 ASK = "ask"  # not judged: the student is asked whether a point or comma separates thousands
 
@@ -306,6 +306,77 @@ def test_what_a_student_is_asked_about_a_thousands_separator(answer, accepted, q
 
 def test_a_choice_answer_is_never_asked_about_thousands():
     assert doubtful_thousands("1.000", kind="choice", accepted_answers=["1000"]) is None
+
+
+# --- the same rule for an accepted answer: refused, saying what it is checked as ---------------
+
+
+@pytest.mark.parametrize(
+    ("accepted", "checked_as", "meant", "unmistaken", "told"),
+    [
+        ("10.000", "10", "10000", "10", "'10.000' is checked as 10 (a point or comma is a "
+         "decimal separator), so a student's 10000 is marked wrong. Write the number as 10000 if "
+         "you mean 10000, or as 10 if you mean 10."),
+        ("€ 1.250,-", "1.25", "1250", "1.25", "'€ 1.250,-' is checked as 1.25 (a point or comma "
+         "is a decimal separator), so a student's 1250 is marked wrong. Write the number as 1250 "
+         "if you mean 1250, or as 1.25 if you mean 1.25."),
+        ("3,142", "3,142", "3142", "3,1420", "'3,142' is checked as 3,142 (a point or comma is a "
+         "decimal separator), so a student's 3142 is marked wrong. Write the number as 3142 if "
+         "you mean 3142, or as 3,1420 if you mean 3,142."),
+        ("x = -2.500", "-2.5", "-2500", "-2.5", None),
+        ("12.500 cm", "12.5", "12500", "12.5", None),
+    ],
+)  # fmt: skip
+def test_an_accepted_answer_with_a_point_or_comma_before_three_digits_is_refused(
+    accepted, checked_as, meant, unmistaken, told
+):
+    # given an accepted answer whose point or comma may separate thousands, when it is checked
+    doubt = doubtful_accepted_answer(accepted, kind="open")
+    # then it is refused, saying what it is checked as and how to write either reading
+    assert doubt is not None
+    if told is not None:
+        assert doubt == told
+    assert f"checked as {checked_as} " in doubt and f"as {meant} if you mean {meant}" in doubt
+    # and that is the truth: a student's number as read is right, the thousands wrong
+    assert is_correct(checked_as, kind="open", accepted_answers=[accepted])
+    assert not is_correct(meant, kind="open", accepted_answers=[accepted])
+    # and either way of writing it it suggests is no doubt, and checked as it says
+    for suggested, value in ((meant, meant), (unmistaken, checked_as)):
+        assert doubtful_accepted_answer(suggested, kind="open") is None
+        assert is_correct(value, kind="open", accepted_answers=[suggested])
+
+
+@pytest.mark.parametrize(("accepted", "meant"), [("1.000.000", "1000000"), ("1.000,5", "1000,5")])
+def test_an_accepted_answer_that_is_no_number_for_its_separators_is_refused(accepted, meant):
+    doubt = doubtful_accepted_answer(accepted, kind="open")
+    assert doubt == (
+        f"{accepted!r} is no number as written, so it accepts only that very text and a "
+        f"student's {meant} is marked wrong. Write the number as {meant} if you mean {meant}."
+    )
+    assert is_correct(accepted, kind="open", accepted_answers=[accepted])
+    assert not is_correct(meant, kind="open", accepted_answers=[accepted])
+
+
+@pytest.mark.parametrize(
+    "accepted", ["10000", "10 000", "10", "10,0", "0.500", "3.1420", "3.14", "(1.000, 2.000)", "x"]
+)
+def test_an_accepted_answer_without_that_doubt_is_kept(accepted):
+    assert doubtful_accepted_answer(accepted, kind="open") is None
+
+
+def test_a_choice_key_is_never_refused_for_thousands():
+    assert doubtful_accepted_answer("1.000", kind="choice") is None
+
+
+@given(number=st.integers(1000, 10**9), separator=st.sampled_from(".,"), sign=st.booleans())
+def test_a_number_with_thousands_separators_is_never_an_accepted_answer(number, separator, sign):
+    written = ("-" if sign else "") + f"{number:,}".replace(",", separator)
+    # whatever it means, it is refused, and the number it is told to write is not
+    doubt = doubtful_accepted_answer(written, kind="open")
+    assert doubt is not None
+    meant = str(-number if sign else number)
+    assert f"Write the number as {meant} if you mean {meant}" in doubt
+    assert doubtful_accepted_answer(meant, kind="open") is None
 
 
 CHOICE_CASES = [

@@ -95,6 +95,61 @@ def test_invalid_content_is_shown_as_form_errors(staff_client, make_question):
     assert question.current_revision == 1
 
 
+def test_an_accepted_answer_with_a_thousands_separator_is_a_form_error(staff_client, make_question):
+    # given a question accepting 3/4, when staff save it accepting "10.000" and "€ 1.250,-"
+    question = make_question()
+    response = staff_client.post(
+        change_url(question), form_data(question, accepted_answers="10000\n10.000\n€ 1.250,-")
+    )
+    # then the form says, on that field, what each is checked as and how to write what is meant
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["accepted_answers"]
+    assert errors == [
+        "'10.000' is checked as 10 (a point or comma is a decimal separator), so a student's "
+        "10000 is marked wrong. Write the number as 10000 if you mean 10000, or as 10 if you mean "
+        "10.",
+        "'€ 1.250,-' is checked as 1.25 (a point or comma is a decimal separator), so a student's "
+        "1250 is marked wrong. Write the number as 1250 if you mean 1250, or as 1.25 if you mean "
+        "1.25.",
+    ]
+    # and nothing is saved
+    question.refresh_from_db()
+    assert question.current_revision == 1
+    assert question.revisions.get().accepted_answers == ["3/4", "0.75"]
+
+
+def test_a_question_added_with_a_doubtful_accepted_answer_is_not_saved(staff_client, chapter):
+    add = {"chapter": chapter.pk, "kind": "open", "text": "How many grams in 10 kg?"}
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {**form_data(Question(chapter=chapter), order="", accepted_answers="10.000"), **add},
+    )
+    assert response.status_code == 200
+    assert (
+        "'10.000' is checked as 10"
+        in response.context["adminform"].form.errors["accepted_answers"][0]
+    )
+    assert not Question.objects.exists()
+    # written as meant, it is saved
+    response = staff_client.post(
+        reverse("admin:quiz_question_add"),
+        {**form_data(Question(chapter=chapter), order="", accepted_answers="10000"), **add},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Question.objects.get().revisions.get().accepted_answers == ["10000"]
+
+
+def test_a_fraction_character_is_told_to_be_written_with_a_slash(staff_client, make_question):
+    question = make_question()
+    response = staff_client.post(change_url(question), form_data(question, accepted_answers="½"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["accepted_answers"] == [
+        "Accepted answers are written in plain characters: write fractions with a slash, "
+        "'½' as '1/2'."
+    ]
+    assert question.revisions.count() == 1
+
+
 def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     response = staff_client.post(
         reverse("admin:quiz_question_add"),

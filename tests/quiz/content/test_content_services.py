@@ -110,13 +110,36 @@ def errors_of(**content):
             "no text",
         ),
         ({"accepted_answers": ["x" * 501]}, "accepted_answers", "at most 500"),
-        ({"accepted_answers": ["2⁷"]}, "accepted_answers", "would read as '27'"),
+        ({"accepted_answers": ["2⁷"]}, "accepted_answers", "type powers as 2^7, not '2⁷'"),
+        ({"accepted_answers": ["½"]}, "accepted_answers", "with a slash, '½' as '1/2'"),
+        ({"accepted_answers": ["1½"]}, "accepted_answers", "'1½' as '1 1/2'"),
+        ({"accepted_answers": ["ｘ=4"]}, "accepted_answers", "write 'ｘ=4' as 'x=4'"),  # noqa: RUF001
+        ({"accepted_answers": ["10.000"]}, "accepted_answers", "'10.000' is checked as 10 "),
+        (
+            {"accepted_answers": ["€ 1.250,-"]},
+            "accepted_answers",
+            "Write the number as 1250 if you mean 1250, or as 1.25 if you mean 1.25.",
+        ),
     ],
 )
 def test_invalid_content_is_refused_with_a_clear_message(content, field, fragment):
     messages = errors_of(**content)
     assert field in messages
     assert any(fragment in message for message in messages[field]), messages
+
+
+def test_a_fraction_character_is_not_told_about_powers():
+    # given an accepted answer "½", when cleaned, then the message is about fractions only
+    (message,) = errors_of(accepted_answers=["½"])["accepted_answers"]
+    assert message == (
+        "Accepted answers are written in plain characters: write fractions with a slash, "
+        "'½' as '1/2'."
+    )
+
+
+def test_each_doubtful_thousands_answer_is_named():
+    messages = errors_of(accepted_answers=["10.000", "10000", "2,500"])["accepted_answers"]
+    assert [message.split(" is ")[0] for message in messages] == ["'10.000'", "'2,500'"]
 
 
 def test_several_problems_are_reported_together():
