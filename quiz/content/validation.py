@@ -17,6 +17,14 @@ from quiz.thousands import doubtful_accepted_answer
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
+# A question is read on the student's quiz panel in one go, above its answer box (and sent whole
+# in every QuizState of the API): 2,000 characters is most of a textbook page, many times the demo
+# bank's longest question; a longer one pushes the answer box out of sight. Checked when content
+# is saved, not by the database (a text field): revisions saved before stay as they are.
+MAX_TEXT_LENGTH = 2000
+# A choice is one button on the quiz panel, and is read back with its key ("B: 2/5") after an
+# answer and in the revealed answer: a value or a short sentence.
+MAX_CHOICE_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,11 @@ def clean_content(
     clean_text = newline_breaks(text or "").strip()
     if not clean_text:
         errors.setdefault("text", []).append("The question text is empty.")
+    elif len(clean_text) > MAX_TEXT_LENGTH:
+        errors.setdefault("text", []).append(
+            f"The question text is at most {MAX_TEXT_LENGTH:,} characters; this one has "
+            f"{len(clean_text):,}. Shorten it, or split it over two questions."
+        )
 
     clean_choices = tuple(
         Choice(key=str(c.get("key", "")).strip(), text=str(c.get("text", "")).strip())
@@ -142,6 +155,11 @@ def _choice_errors(choices: tuple[Choice, ...]) -> list[str]:
             errors.append(f"A choice key needs a letter or a digit, not {choice.key!r}.")
         if not choice.text:
             errors.append(f"The choice {choice.key!r} has no text.")
+        elif len(choice.text) > MAX_CHOICE_LENGTH:
+            errors.append(
+                f"The text of a choice is at most {MAX_CHOICE_LENGTH} characters; the choice "
+                f"{choice.key!r} has {len(choice.text):,}."
+            )
     # Keys compare as a student names them: "A", "a", "A)" and "a." are one key, so two of them
     # would make choosing either count for both.
     named = [choice_key(c.key) for c in choices if c.key]

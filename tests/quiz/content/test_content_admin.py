@@ -150,6 +150,33 @@ def test_a_fraction_character_is_told_to_be_written_with_a_slash(staff_client, m
     assert question.revisions.count() == 1
 
 
+def test_a_question_text_or_choice_too_long_to_show_is_a_form_error(staff_client, make_question):
+    # given a question, when staff save it with a 20,000-character text
+    question = make_question()
+    response = staff_client.post(change_url(question), form_data(question, text="x" * 20_000))
+    # then the form says the limit, on the text, and nothing is saved
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["text"] == [
+        "The question text is at most 2,000 characters; this one has 20,000. Shorten it, or "
+        "split it over two questions."
+    ]
+    assert question.revisions.count() == 1
+    # and so for a choice's text
+    choice = make_question(
+        kind="choice", choices=[{"key": "A", "text": "1"}, {"key": "B", "text": "2"}],
+        accepted_answers=["A"],
+    )  # fmt: skip
+    response = staff_client.post(
+        change_url(choice),
+        form_data(choice, kind="choice", choices=f"A: 1\nB: {'2' * 301}", accepted_answers="A"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["choices"] == [
+        "The text of a choice is at most 300 characters; the choice 'B' has 301."
+    ]
+    assert choice.revisions.count() == 1
+
+
 def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     response = staff_client.post(
         reverse("admin:quiz_question_add"),

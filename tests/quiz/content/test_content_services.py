@@ -120,6 +120,16 @@ def errors_of(**content):
             "accepted_answers",
             "Write the number as 1250 if you mean 1250, or as 1.25 if you mean 1.25.",
         ),
+        ({"text": "x" * 2001}, "text", "at most 2,000 characters; this one has 2,001."),
+        (
+            {
+                "kind": "choice",
+                "choices": [{"key": "D", "text": "x" * 301}, *ABC],
+                "accepted_answers": ["A"],
+            },
+            "choices",
+            "The text of a choice is at most 300 characters; the choice 'D' has 301.",
+        ),
     ],
 )
 def test_invalid_content_is_refused_with_a_clear_message(content, field, fragment):
@@ -140,6 +150,26 @@ def test_a_fraction_character_is_not_told_about_powers():
 def test_each_doubtful_thousands_answer_is_named():
     messages = errors_of(accepted_answers=["10.000", "10000", "2,500"])["accepted_answers"]
     assert [message.split(" is ")[0] for message in messages] == ["'10.000'", "'2,500'"]
+
+
+def test_content_at_its_limits_and_written_plainly_is_kept():
+    # given a question text of 2,000 characters (line breaks counted as one), a 300-character
+    # choice text and numbers written without doubt
+    text = "x" * 1998 + "\r\ny"
+    clean = clean_content(
+        kind="open",
+        text=text,
+        choices=None,
+        accepted_answers=["10000", "10 000", "10,0", "3.1420", "1/2", "2^7"],
+        worked_answer="",
+    )
+    assert len(clean.text) == 2000
+    assert clean.accepted_answers == ("10000", "10 000", "10,0", "3.1420", "1/2", "2^7")
+    choices = [{"key": "A", "text": "y" * 300}, {"key": "B", "text": "1.000"}]
+    chosen = clean_content(
+        kind="choice", text="Which?", choices=choices, accepted_answers=["a"], worked_answer=""
+    )
+    assert chosen.accepted_answers == ("A",)
 
 
 def test_several_problems_are_reported_together():
