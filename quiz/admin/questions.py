@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from quiz.admin.revisions import RevisionInline, short_text, with_current_text
-from quiz.admin.shared import LabelledAsShown, NamesSchools, NumberedAdmin
+from quiz.admin.shared import ChecksACopy, LabelledAsShown, NamesSchools, NumberedAdmin
 from quiz.admin.text_boxes import (
     AnswerLinesField,
     ChoiceLinesField,
@@ -28,7 +28,7 @@ from quiz.models import Question
 from studyflow.read_only_admin import RefusesDeletion
 
 
-class QuestionForm(LabelledAsShown):
+class QuestionForm(ChecksACopy, LabelledAsShown):
     text = TextBoxField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
     choices = ChoiceLinesField(
         required=False,

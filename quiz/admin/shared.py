@@ -1,11 +1,13 @@
 """What the course, chapter and question admins share: number inputs held to their model's
 bounds, an empty number that puts a new course or chapter last, fields labelled as the form shows
-them, pickers that name a course's school, a tabular row's inputs named for a screen reader, and
-the refusal to delete a course or chapter that has questions.
+them, pickers that name a course's school, a tabular row's inputs named for a screen reader, the
+refusal to delete a course or chapter that has questions, and a form that leaves the row it edits
+as stored until it is saved.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
 from django import forms
@@ -72,6 +74,19 @@ class LabelledAsShown(forms.ModelForm):
         for name, field in self.fields.items():
             if field.label is None:
                 field.label = pretty_name(name)
+
+
+class ChecksACopy(forms.ModelForm):
+    """A form that checks its posted values on a copy of the row it edits: Django's checks write
+    them to the instance (chapter, number), and the admin names the page after the instance it
+    gave the form. A refused save of a question moved to another chapter was titled "Question 2
+    (Percentages #2)" although nothing was saved; the page names the row as stored now. A save
+    saves the copy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("instance") is not None:  # the admin names it so
+            kwargs["instance"] = copy(kwargs["instance"])
+        super().__init__(*args, **kwargs)
 
 
 class LastWhenEmptyForm(LabelledAsShown):

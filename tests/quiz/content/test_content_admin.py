@@ -177,6 +177,45 @@ def test_a_question_text_or_choice_too_long_to_show_is_a_form_error(staff_client
     assert choice.revisions.count() == 1
 
 
+def test_the_page_of_a_refused_save_names_the_question_as_stored(staff_client, make_question):
+    # given question #1 of Fractions, and a chapter Percentages
+    question = make_question()
+    stored = f"Question {question.pk} (Fractions #1)"
+    percentages = Chapter.objects.create(
+        course=question.chapter.course, title="Percentages", order=2
+    )
+    # when staff move it to Percentages as #2 and the save is refused (a doubtful answer)
+    response = staff_client.post(
+        change_url(question),
+        form_data(question, chapter=percentages.pk, order=2, accepted_answers="10.000"),
+    )
+    assert response.status_code == 200
+    assert "accepted_answers" in response.context["adminform"].form.errors
+    # then the page names the question as it is stored, in its title, heading and breadcrumbs
+    assert response.context["subtitle"] == stored
+    html = response.content.decode()
+    assert f"<title>Error: {stored} | Change question" in html
+    assert f"<h2>{stored}</h2>" in html
+    assert "Percentages #2" not in html
+    # while the form keeps what was typed, to correct it
+    assert response.context["adminform"].form["chapter"].value() == str(percentages.pk)
+    question.refresh_from_db()
+    assert (question.chapter.title, question.order, question.current_revision) == (
+        "Fractions",
+        1,
+        1,
+    )
+    # and the move saves once the answer is written as meant
+    response = staff_client.post(
+        change_url(question),
+        form_data(question, chapter=percentages.pk, order=2, accepted_answers="10000"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert (question.chapter, question.order, question.current_revision) == (percentages, 2, 2)
+    assert str(question) == f"Question {question.pk} (Percentages #2)"
+
+
 def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     response = staff_client.post(
         reverse("admin:quiz_question_add"),
