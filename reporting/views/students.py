@@ -94,7 +94,7 @@ def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
             if password is not None:
                 kept = request.session.get(new_passwords.SESSION_KEY, {})
                 request.session[new_passwords.SESSION_KEY] = new_passwords.made(
-                    kept, user.pk, password
+                    kept, user.pk, password, timezone.now()
                 )
                 request.session.save()
         return SeeOther(reverse("reporting:new-password-made", args=[user.pk]))
@@ -104,22 +104,25 @@ def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
     return render(request, "reporting/new_password.html", context)
 
 
-@sensitive_variables("display", "kept", "context")
+@sensitive_variables("before", "display", "kept", "context")
 @require_GET
 @login_required
 @never_cache
 def new_password_made(request: HttpRequest, student_id: int) -> HttpResponse:
     """The student's new password, shown this once (reporting.new_passwords); reloaded, or come
-    back to, the page says it was shown already and how to make another. Never cached: it holds
-    a password."""
+    back to, the page says it was shown already and how to make another; opened too late, that
+    it was not shown in time. Never cached: it holds a password."""
     user = access.student_for(request.user, student_id)
-    display, kept = new_passwords.shown(request.session.get(new_passwords.SESSION_KEY, {}), user.pk)
-    if display.password is not None:
+    before = request.session.get(new_passwords.SESSION_KEY, {})
+    display, kept = new_passwords.shown(before, user.pk, timezone.now())
+    if kept != before:  # shown now, or others dropped: saved only then, as it is a write
         request.session[new_passwords.SESSION_KEY] = kept
     context = {
         **student_context(user),
         "password": display.password,
         "shown_already": display.shown_already,
+        "not_shown_in_time": display.not_shown_in_time,
+        "waits_minutes": new_passwords.WAITS_MINUTES,
     }
     return render(request, "reporting/new_password_made.html", context)
 

@@ -1,7 +1,7 @@
 """A teacher gives a student of their class a new password: asked to confirm, then sent on (303) to
-a page that shows it once; the student's other sessions and API token end. Reloading that page, or
-the same form sent again, makes no second password. Nobody else may (another class's teacher, a
-student); it is never cached."""
+a page that shows it once, if opened within minutes; the student's other sessions and API token
+end. Reloading that page, or the same form sent again, makes no second password. Nobody else may
+(another class's teacher, a student); it is never cached."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from reporting import new_passwords
 from studyflow.services import INITIAL_PASSWORD_ALPHABET
 from tests.held_open import held_open
 from tests.reporting.world import World, make_world
@@ -26,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 SHOWN_ALREADY = "new password was shown already"
 NONE_WAITING = "No new password to show"
+NOT_SHOWN_IN_TIME = "new password was not shown in time"
 
 
 @pytest.fixture
@@ -67,6 +71,23 @@ def shown_password(html: str) -> str:
     cells = html.split('<dd class="credential">')
     assert len(cells) == 3, html
     return cells[2].split("</dd>")[0]
+
+
+def kept_in_session(client: Client) -> str:
+    """All the teacher's session row holds, as text."""
+    return repr(dict(client.session.items()))
+
+
+def waiting_password(client: Client, student: Any) -> str:
+    """The student's new password as it waits in the teacher's session (the page not opened)."""
+    return str(client.session[new_passwords.SESSION_KEY][str(student.pk)]["password"])
+
+
+def clock_moved_on(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
+    """Move the clock (django.utils.timezone.now, which the views and the sessions read) `by` on,
+    as tests/reporting/test_pages.py stops it: no waiting."""
+    later = timezone.now() + by
+    monkeypatch.setattr(timezone, "now", lambda: later)
 
 
 def logs_in(student: Any, password: str) -> bool:
@@ -121,12 +142,59 @@ def test_reloading_the_page_says_it_was_shown_and_makes_no_other(small: World) -
     assert f"{pupil.get_full_name()}'s {SHOWN_ALREADY}" in page
     assert password not in page and '<dd class="credential">' not in page
     assert f'href="{url(pupil)}">Give {pupil.get_full_name()} a new password</a>' in page
+    # and the teacher's session keeps only that it was shown, nothing of the password
+    assert password not in kept_in_session(teacher)
     # and no other password was made: the one shown still logs the student in
     assert password_hash(pupil) == stored
     assert logs_in(pupil, password)
     # and going Back to the form asks again, still making nothing
     assert "Make a new password" in teacher.get(url(pupil)).content.decode()
     assert password_hash(pupil) == stored
+
+
+def test_a_password_is_shown_if_its_page_is_opened_within_the_minutes_it_waits(
+    small: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a new password made for a student, its page not opened at once
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, form_key(teacher, pupil))
+    # when it is opened a moment before the password waited its minutes
+    clock_moved_on(monkeypatch, new_passwords.WAITS - timedelta(seconds=5))
+    # then it shows the password
+    assert logs_in(pupil, shown_password(teacher.get(made_url(pupil)).content.decode()))
+
+
+def test_a_password_not_shown_in_time_is_dropped_and_the_page_says_so(
+    small: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a new password made for a student, the redirect to its page never followed
+    pupil = small.students_a[0]
+    name = pupil.get_full_name()
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, form_key(teacher, pupil))
+    password, stored = waiting_password(teacher, pupil), password_hash(pupil)
+    # when its page is opened once the password waited its minutes
+    clock_moved_on(monkeypatch, new_passwords.WAITS)
+    late = teacher.get(made_url(pupil))
+    # then it says so plainly, shows nothing of it, and offers to make another
+    page = late.content.decode()
+    assert late.status_code == 200 and "no-store" in late["Cache-Control"]
+    assert f"{name}'s {NOT_SHOWN_IN_TIME}" in page
+    assert f"not opened within {new_passwords.WAITS_MINUTES} minutes" in page
+    assert "cannot be shown again" in page and "old password, which no longer works" in page
+    assert password not in page and '<dd class="credential">' not in page
+    assert f'href="{url(pupil)}">Give {name} a new password</a>' in page
+    # and the teacher's session keeps nothing of it, only that it was not shown in time
+    assert password not in kept_in_session(teacher)
+    # and reloaded, the page says the same; no other password was made: the one made works
+    assert NOT_SHOWN_IN_TIME in teacher.get(made_url(pupil)).content.decode()
+    assert password_hash(pupil) == stored
+    assert logs_in(pupil, password) and not logs_in(pupil, "pw")
+    # and a new one made then is shown, and replaces it
+    make(teacher, pupil, form_key(teacher, pupil))
+    again = shown_password(teacher.get(made_url(pupil)).content.decode())
+    assert logs_in(pupil, again) and not logs_in(pupil, password)
 
 
 def test_the_same_form_sent_again_makes_no_second_password(
