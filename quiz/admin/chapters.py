@@ -19,6 +19,7 @@ from quiz.admin.shared import (
     NamesSchools,
     NumberedAdmin,
     NumbersInTheirBounds,
+    RowsNamedAsStored,
     name_row_fields,
 )
 from quiz.content import last_of
@@ -147,7 +148,9 @@ class QuestionInline(NumbersInTheirBounds, admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(NamesSchools, ChapterFields, NumberedAdmin, KeepsItsQuestions):
+class ChapterAdmin(
+    NamesSchools, ChapterFields, RowsNamedAsStored, NumberedAdmin, KeepsItsQuestions
+):
     form = ChapterForm
     list_display = ["title", "course", "order", "streak_goal"]
     list_filter = ["course__school", "course"]

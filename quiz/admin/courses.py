@@ -17,6 +17,7 @@ from quiz.admin.shared import (
     LastWhenEmptyForm,
     NumberedAdmin,
     NumbersInTheirBounds,
+    RowsNamedAsStored,
     name_row_fields,
 )
 from quiz.content import no_number_left, number_after
@@ -125,7 +126,7 @@ class ChapterInline(ChapterFields, NumbersInTheirBounds, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(NumberedAdmin, KeepsItsQuestions):
+class CourseAdmin(RowsNamedAsStored, NumberedAdmin, KeepsItsQuestions):
     form = CourseForm
     list_display = ["title", "school", "order"]
     list_filter = ["school"]

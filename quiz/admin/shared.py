@@ -1,8 +1,8 @@
 """What the course, chapter and question admins share: number inputs held to their model's
 bounds, an empty number that puts a new course or chapter last, fields labelled as the form shows
 them, pickers that name a course's school, a tabular row's inputs named for a screen reader, the
-refusal to delete a course or chapter that has questions, and a form that leaves the row it edits
-as stored until it is saved.
+refusal to delete a course or chapter that has questions, and a form (and page) that leaves the
+row it edits as stored until it is saved.
 """
 
 from __future__ import annotations
@@ -78,10 +78,12 @@ class LabelledAsShown(forms.ModelForm):
 
 class ChecksACopy(forms.ModelForm):
     """A form that checks its posted values on a copy of the row it edits: Django's checks write
-    them to the instance (chapter, number), and the admin names the page after the instance it
-    gave the form. A refused save of a question moved to another chapter was titled "Question 2
-    (Percentages #2)" although nothing was saved; the page names the row as stored now. A save
-    saves the copy."""
+    them to the instance (a question's chapter and number, a chapter's or course's title), and the
+    admin names the page after the instance it gave the form. A refused save of a question moved
+    to another chapter was titled "Question 2 (Percentages #2)", of a chapter renamed "Angles"
+    "Test course / Angles", although nothing was saved; the page names the row as stored now. A
+    save saves the copy (and the page's rows are saved with it: the admin gives them the form's
+    instance)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("instance") is not None:  # the admin names it so
@@ -89,10 +91,36 @@ class ChecksACopy(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class LastWhenEmptyForm(LabelledAsShown):
-    """A new course or chapter: an empty number puts it after the others (the model's 0 put it
-    before them, above "Math basics" on every student's dashboard), or is refused on the form when
-    the last has the highest number (NoNumberLeft says why). A number given is kept."""
+class RowsNamedAsStored:
+    """An admin whose page has rows of the row it edits (a chapter's questions, a course's
+    chapters): a refused save names them with that row as stored, as the page's title does
+    (ChecksACopy). The rows are checked, and saved, with the form's copy, as what they will belong
+    to; but a refused chapter renamed "Angles" listed its questions as "Question 7 (Angles #1)"."""
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:  # changed, not added: the row as stored
+            for inline in context.get("inline_admin_formsets", []):
+                formset = inline.formset
+                for row in formset.get_queryset():  # the rows the page names ("original")
+                    setattr(row, formset.fk.name, obj)
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
+        )
+
+
+class LastWhenEmptyForm(ChecksACopy, LabelledAsShown):
+    """A course or chapter. A new one: an empty number puts it after the others (the model's 0 put
+    it before them, above "Math basics" on every student's dashboard), or is refused on the form
+    when the last has the highest number (NoNumberLeft says why). A number given is kept. One
+    refused is named on its page as stored (ChecksACopy)."""
 
     goes_after = "the others"
     what = "row"

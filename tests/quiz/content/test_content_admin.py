@@ -216,6 +216,90 @@ def test_the_page_of_a_refused_save_names_the_question_as_stored(staff_client, m
     assert str(question) == f"Question {question.pk} (Percentages #2)"
 
 
+def names_on_the_page(response):
+    """How a change page names its row: in its title, its heading and its breadcrumbs' last."""
+    html = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    heading = re.search(r"<h2>(.*?)</h2>", html, re.S)
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S)
+    assert title and heading and crumbs, "a change page"
+    return (
+        title.group(1).split(" | ")[0],
+        heading.group(1),
+        crumbs.group(1).split("&rsaquo;")[-1].strip(),
+    )
+
+
+def test_the_page_of_a_refused_save_names_the_chapter_as_stored(staff_client, make_question):
+    # given the chapter Fractions of Test course with its question #1, and another course
+    question = make_question()
+    chapter = question.chapter
+    stored = "Test course / Fractions"
+    geometry = Course.objects.create(title="Geometry", order=2)
+    # when staff rename it and move it to Geometry, with a number past the highest
+    url = reverse("admin:quiz_chapter_change", args=[chapter.pk])
+    typed = {"course": geometry.pk, "title": "Angles", "order": MAX_ORDER + 1}
+    response = staff_client.post(url, chapter_form_data(chapter, [(question, 1)]) | typed)
+    # then the save is refused on the number
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["order"]
+    # and the page names the chapter as it is stored, not as typed
+    assert response.context["subtitle"] == stored
+    assert names_on_the_page(response) == (f"Error: {stored}", stored, stored)
+    # and so does its question's row
+    html = response.content.decode()
+    assert f"Question {question.pk} (Fractions #1)" in html
+    assert "Angles #1" not in html and "Geometry / Angles" not in html
+    # while the form keeps what was typed, to correct it
+    assert (form["title"].value(), form["course"].value()) == ("Angles", str(geometry.pk))
+    # and nothing was saved
+    chapter.refresh_from_db()
+    assert (chapter.course.title, chapter.title, chapter.order) == ("Test course", "Fractions", 1)
+    # until the number is one there is
+    response = staff_client.post(
+        url, chapter_form_data(chapter, [(question, 1)]) | typed | {"order": 3}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    chapter.refresh_from_db()
+    assert str(chapter) == "Geometry / Angles" and chapter.order == 3
+    assert list(chapter.questions.all()) == [question]
+
+
+def test_the_page_of_a_refused_save_names_the_course_as_stored(staff_client, chapter):
+    from studyflow.models import School
+
+    # given Test course, for every school, with its chapter Fractions
+    course = chapter.course
+    north = School.objects.create(name="North")
+    # when staff rename it and make it North's, with a number past the highest
+    url = reverse("admin:quiz_course_change", args=[course.pk])
+    typed = {"title": "Extra practice", "school": north.pk, "order": MAX_ORDER + 1}
+    rows: dict[str, object] = {"chapters-TOTAL_FORMS": "1", "chapters-INITIAL_FORMS": "1"}
+    rows |= {"chapters-0-id": chapter.pk, "chapters-0-course": course.pk}
+    rows |= {"chapters-0-title": "Fractions", "chapters-0-order": 1, "chapters-0-streak_goal": 3}
+    response = staff_client.post(url, typed | rows)
+    # then the save is refused on the number
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["order"]
+    # and the page names the course as it is stored, not as typed
+    assert response.context["subtitle"] == "Test course"
+    assert names_on_the_page(response) == ("Error: Test course", "Test course", "Test course")
+    assert "Extra practice (North)" not in response.content.decode()
+    # while the form keeps what was typed, to correct it
+    assert (form["title"].value(), form["school"].value()) == ("Extra practice", str(north.pk))
+    # and nothing was saved
+    course.refresh_from_db()
+    assert (course.title, course.school, course.order) == ("Test course", None, 1)
+    # until the number is one there is
+    response = staff_client.post(url, typed | rows | {"order": 2})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    course.refresh_from_db()
+    assert (str(course), course.order) == ("Extra practice (North)", 2)
+    assert list(course.chapters.values_list("title", flat=True)) == ["Fractions"]
+
+
 def test_adding_a_question_in_the_admin(staff_client, chapter, staff_user):
     response = staff_client.post(
         reverse("admin:quiz_question_add"),
