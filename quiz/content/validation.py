@@ -25,6 +25,11 @@ MAX_TEXT_LENGTH = 2000
 # A choice is one button on the quiz panel, and is read back with its key ("B: 2/5") after an
 # answer and in the revealed answer: a value or a short sentence.
 MAX_CHOICE_LENGTH = 300
+# A worked answer is read on the quiz panel under the question, above "Next question", by a
+# student who revealed it (and sent whole in the QuizState of the reveal): the steps of one
+# question's solution, as long as a question may be; the demo bank's longest has 115 characters.
+# Checked when content is saved, not by the database (a text field), as the question's text.
+MAX_WORKED_ANSWER_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ def clean_content(
 ) -> CleanContent:
     """Normalise (trim, drop blank answers and duplicates) and validate question content.
 
-    Raises ValidationError with messages keyed by field: kind, text, choices, accepted_answers.
+    Raises ValidationError with messages keyed by field: kind, text, choices, accepted_answers,
+    worked_answer.
     """
     errors: dict[str, list[str]] = {}
     if kind not in QuestionKind.values:
@@ -126,13 +132,19 @@ def clean_content(
         errors.setdefault("accepted_answers", []).append(
             f"An accepted answer is at most {MAX_ANSWER_LENGTH} characters."
         )
+    clean_worked_answer = newline_breaks(worked_answer or "").strip()
+    if len(clean_worked_answer) > MAX_WORKED_ANSWER_LENGTH:
+        errors.setdefault("worked_answer", []).append(
+            f"The worked answer is at most {MAX_WORKED_ANSWER_LENGTH:,} characters; this one has "
+            f"{len(clean_worked_answer):,}. Shorten it to the steps of this question's solution."
+        )
     if errors:
         raise ValidationError(errors)
     return CleanContent(
         text=clean_text,
         choices=clean_choices,
         accepted_answers=answers,
-        worked_answer=newline_breaks(worked_answer or "").strip(),
+        worked_answer=clean_worked_answer,
     )
 
 

@@ -177,6 +177,29 @@ def test_a_question_text_or_choice_too_long_to_show_is_a_form_error(staff_client
     assert choice.revisions.count() == 1
 
 
+def test_a_worked_answer_too_long_to_show_is_a_form_error(staff_client, make_question):
+    # given a question, when staff save it with a 5,000-character worked answer
+    question = make_question()
+    response = staff_client.post(
+        change_url(question), form_data(question, worked_answer="1/2 = 2/4. " * 455)
+    )
+    # then the form says the limit and the length, on the worked answer, and nothing is saved
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "worked_answer": [
+            "The worked answer is at most 2,000 characters; this one has 5,004. Shorten it to "
+            "the steps of this question's solution."
+        ]
+    }
+    assert question.revisions.count() == 1
+    # and one of 2,000 is saved
+    response = staff_client.post(
+        change_url(question), form_data(question, worked_answer="x" * 2000)
+    )
+    assert response.status_code == 302
+    assert question.revisions.get(revision=2).worked_answer == "x" * 2000
+
+
 def test_the_page_of_a_refused_save_names_the_question_as_stored(staff_client, make_question):
     # given question #1 of Fractions, and a chapter Percentages
     question = make_question()

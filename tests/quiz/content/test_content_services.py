@@ -27,9 +27,9 @@ ABC = [{"key": "A", "text": "1/3"}, {"key": "B", "text": "1/4"}, {"key": "C", "t
 
 def errors_of(**content):
     base: dict[str, Any] = {"kind": "open", "text": "q", "choices": [], "accepted_answers": ["1"]}
-    base.update(content)
+    base.update({"worked_answer": ""} | content)
     with pytest.raises(ValidationError) as caught:
-        clean_content(worked_answer="", **base)
+        clean_content(**base)
     return caught.value.message_dict
 
 
@@ -130,6 +130,11 @@ def errors_of(**content):
             "choices",
             "The text of a choice is at most 300 characters; the choice 'D' has 301.",
         ),
+        (
+            {"worked_answer": "x" * 2001},
+            "worked_answer",
+            "The worked answer is at most 2,000 characters; this one has 2,001.",
+        ),
     ],
 )
 def test_invalid_content_is_refused_with_a_clear_message(content, field, fragment):
@@ -161,9 +166,9 @@ def test_content_at_its_limits_and_written_plainly_is_kept():
         text=text,
         choices=None,
         accepted_answers=["10000", "10 000", "10,0", "3.1420", "1/2", "2^7"],
-        worked_answer="",
+        worked_answer=f"  {text}\n",  # and a worked answer of 2,000, its blanks around not counted
     )
-    assert len(clean.text) == 2000
+    assert len(clean.text) == 2000 and clean.worked_answer == clean.text
     assert clean.accepted_answers == ("10000", "10 000", "10,0", "3.1420", "1/2", "2^7")
     choices = [{"key": "A", "text": "y" * 300}, {"key": "B", "text": "1.000"}]
     chosen = clean_content(
