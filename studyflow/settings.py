@@ -367,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
         "options": {"expires": 60 * 60},
     },
+    "forget-ended-sessions": {
+        "task": "studyflow.forget_ended_sessions",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
 }
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
