@@ -21,6 +21,8 @@ from typing import Protocol
 
 from django.conf import settings
 
+from studyflow.pauses import Pause
+
 logger = logging.getLogger(__name__)
 
 # How long a pending flag holds when its task never starts (lost message, dead worker): then the
@@ -112,7 +114,7 @@ class OpenGate:
 
 _lock = threading.Lock()
 _gates: dict[str, Gate] = {}
-_paused_until = 0.0
+_broker_pause = Pause(BROKER_PAUSE_SECONDS)
 
 
 def broker_url() -> str:
@@ -152,22 +154,19 @@ def key(name: str, partition: int) -> str:
 
 
 def broker_paused() -> bool:
-    return time.monotonic() < _paused_until
+    return _broker_pause.on()
 
 
 def pause_broker(error: BaseException) -> None:
-    global _paused_until
-    if not broker_paused():
+    if _broker_pause.start():
         logger.warning(
             "Broker unavailable (%s); projections catch up on the next sweep instead.", error
         )
-    _paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
 
 
 def resume_broker() -> None:
     """Forget an earlier broker failure (tests, and the sweep once publishing works again)."""
-    global _paused_until
-    _paused_until = 0.0
+    _broker_pause.end()
 
 
 def nudge(
