@@ -6,7 +6,9 @@ A count is the cache's atomic increment of one key per name and window, so paral
 never both slip through on a read-then-write. The cache is each process's memory by default and
 a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is logged, as the
 health check logs an outage: when first met, once a minute while it lasts, once when it is
-over): refusing everybody would be worse.
+over): refusing everybody would be worse. After a call to it fails, this process counts nothing
+for CACHE_PAUSE_SECONDS without asking it (studyflow.pauses): a cache that hangs costs a call
+its whole timeout, and every quiz command and log-in would wait for it.
 
 In Redis the increment and the key's expiry are one script (COUNT_SCRIPT): Django's incr is an
 EXISTS then an INCR, and a key that expired between the two (a request stalled at the end of
@@ -24,7 +26,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from time import monotonic
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -32,42 +33,64 @@ from django.core.cache.backends.redis import RedisCache
 
 from studyflow.login_limits import Rate, held_back, window
 from studyflow.outages import Note, Outage, follow
+from studyflow.pauses import Pause
 
 logger = logging.getLogger(__name__)
 
 # While the cache is down every count fails: its traceback once a minute (per process) shows it,
 # one for every request would bury the rest of the log.
 CACHE_DOWN_LOG_SECONDS = 60.0
+# After a call to the cache failed, it is not asked for this long. A cache that hangs costs the
+# request that asks it one timeout (1 s, settings.CACHES): a process then waits for it 1 s in 6
+# at most, where every quiz command waited 1 s and every log-in more. And a cache that is back
+# holds the limits again within 5 s, in which an account at the default 120 commands a minute
+# sends 10 more. As long as the broker's pause (events.nudges).
+CACHE_PAUSE_SECONDS = 5.0
+# Everything counted here, all of it unlimited while the cache is down, whichever count met it.
+LIMITED = "failed log-ins and quiz commands"
 
 
 class CacheOutage:
-    """This process's outage of the cache the counts are in, and its log (studyflow.outages
-    decides what to log)."""
+    """This process's outage of the cache the counts are in, its pause (while it is on, nothing
+    asks the cache) and its log (studyflow.outages decides what to log); on `clock`, monotonic
+    seconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self.outage: Outage | None = None
         self.lock = threading.Lock()  # threaded web processes count side by side
+        self.pause = Pause(CACHE_PAUSE_SECONDS, clock)
+
+    def paused(self) -> bool:
+        """Whether to count nothing now, without asking the cache (it failed a moment ago)."""
+        return self.pause.on()
 
     def failed(self, what: str) -> None:
         """Counting `what` failed: called while handling the cache's error, whose traceback a
         line logged gets."""
-        now = monotonic()
+        self.pause.start()
+        now = self.clock()
         with self.lock:
             self.outage, note = follow(self.outage, ok=False, now=now, every=CACHE_DOWN_LOG_SECONDS)
             since = self.outage.since if self.outage is not None else now
         if note is Note.DOWN:
             logger.exception(
-                "Counting %s is not possible; they go on unlimited "
+                "Counting %s is not possible (the cache failed counting %s): they go on "
+                "unlimited; this process asks the cache again %.0f s after each failure "
                 "(logged again once a minute while it lasts)",
+                LIMITED,
                 what,
+                CACHE_PAUSE_SECONDS,
             )
         elif note is Note.STILL_DOWN:
-            logger.exception("Counting %s is still not possible, for %.0f s now", what, now - since)
+            logger.exception(
+                "Counting %s is still not possible, for %.0f s now", LIMITED, now - since
+            )
 
     def worked(self) -> None:
         if self.outage is None:  # the usual case, without the lock: up, and up before
             return
-        now = monotonic()
+        now = self.clock()
         with self.lock:
             before = self.outage
             self.outage, note = follow(before, ok=True, now=now, every=CACHE_DOWN_LOG_SECONDS)
@@ -90,6 +113,8 @@ def count(name: str, limit: Rate, *, now: float | None = None, what: str = "requ
     """Count one more for `name` in the window of `limit` that `now` falls in: 0 while the window
     allows it, else the whole seconds until the window ends. `what` names the counted thing in
     the log when the cache cannot count."""
+    if cache_outage.paused():
+        return 0
     index, left = window(time.time() if now is None else now, limit)
     key = window_key(name, index)
     try:
@@ -124,6 +149,8 @@ def count_once(
     through before this window (what it left behind shows it): that token is let through again,
     and remembered for the rest of the window. Its count, past the limit already, holds back
     nothing that was not held back anyway."""
+    if cache_outage.paused():
+        return 0
     index, left = window(time.time() if now is None else now, limit)
     key = window_key(name, index)
     let_through = f"{key}:{token}"
@@ -139,6 +166,8 @@ def count_once(
         return 0
     if sent_before is None or not sent_before():
         return left
+    if cache_outage.paused():  # (another count failed while the database was asked)
+        return 0
     try:
         cache.set(let_through, 1, timeout=left + 1)
     except Exception:
@@ -148,6 +177,8 @@ def count_once(
 
 def take_back(name: str, limit: Rate, *, now: float | None = None, what: str = "requests") -> None:
     """Uncount one for `name` in the window `now` falls in (a counted try that turned out fine)."""
+    if cache_outage.paused():
+        return
     index, _ = window(time.time() if now is None else now, limit)
     try:
         _take_one(window_key(name, index))

@@ -79,6 +79,16 @@ def _no_failed_log_ins_carried_over() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_cache_outage_carried_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a test made the cache fail, this process would count nothing without asking it for
+    a few seconds (studyflow.window_counts): each test starts as a fresh web process, which has
+    seen no failure."""
+    from studyflow import window_counts
+
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage())
+
+
+@pytest.fixture(autouse=True)
 def _quiz_commands_unlimited(settings: Any) -> None:
     """The tests send quiz commands as fast as a script would (hypothesis runs, whole quizzes
     in a loop), so the limit on them is off here; tests/quiz/test_command_limits.py turns it on

@@ -4,10 +4,19 @@ tests/quiz/test_command_limits)."""
 
 from __future__ import annotations
 
+import logging
+import socketserver
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
+from django.core.cache import caches
+
 from events.store import read_stream
-from tests.api.conftest import School2
+from studyflow import window_counts
+from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, new_key
 from tests.command_clock import Clock, T
 
@@ -169,3 +178,111 @@ def test_with_the_limit_off_nothing_is_counted(
     for _ in range(61):
         assert student.post(f"{url}/answer/", {"answer": WRONG}, format="json").status_code == 200
         assert student.post(f"{url}/next/").status_code == 200
+
+
+# --- a cache that hangs ---------------------------------------------------------------------------
+
+
+class HungRedis(socketserver.ThreadingTCPServer):
+    """A Redis that takes connections and never answers (overloaded, or half down). The cache's
+    client gives up on a connection whose call timed out, so each call is a connection."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.connections = 0
+        super().__init__(("127.0.0.1", 0), HearNothing)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.server_address[1]}/0"
+
+
+class HearNothing(socketserver.BaseRequestHandler):
+    server: HungRedis
+
+    def handle(self) -> None:
+        self.server.connections += 1
+        while self.request.recv(4096):  # until the client hangs up
+            pass
+
+
+@contextmanager
+def hung_redis() -> Iterator[HungRedis]:
+    server = HungRedis()
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Monotonic:
+    """The cache's pause's clock: the monotonic seconds are what the test says."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_with_the_cache_hanging_it_is_asked_once_a_pause_not_once_a_command(
+    school: School2,
+    settings: Any,
+    redis_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each call to a hung cache waits for its whole timeout (1 s, settings.CACHES): asked by
+    every command, it held each for that long, and a worker took one command a second."""
+    clock = Monotonic(500.0)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage(clock))
+    settings.COMMAND_THROTTLE_RATE = "120/min"
+    recovered = settings.CACHES  # redis_server's
+    student = school.client("student1")
+    with hung_redis() as hung, caplog.at_level(logging.INFO, logger="studyflow.window_counts"):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": hung.url,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},  # the site's
+            }
+        }
+        # given a burst of 10 commands (some with an Idempotency-Key, counted once) and a log-in
+        started = student.post(
+            "/api/quizzes/", {"chapter": school.chapters["words"].pk}, format="json"
+        )
+        assert started.status_code == 201
+        url = f"/api/quizzes/{started.json()['id']}"
+        statuses = []
+        for _ in range(4):
+            answer = {"answer": WRONG}
+            statuses.append(student.post(f"{url}/answer/", answer, format="json").status_code)
+            statuses.append(student.post(f"{url}/next/", headers=key()).status_code)
+        statuses.append(student.post(f"{url}/reveal/").status_code)
+        login = {"username": "student1", "password": PASSWORD}
+        logged_in = school.client(None).post("/api/auth/token/", login, format="json")
+        # then every one went through, and the cache was asked once: by the first command
+        assert statuses == [200] * 9 and logged_in.status_code == 200
+        assert hung.connections == 1
+        # and the log said so once, naming all that goes unlimited
+        errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1
+        assert errors[0].startswith(
+            "Counting failed log-ins and quiz commands is not possible (the cache failed "
+            "counting quiz commands): they go on unlimited"
+        )
+        # when the cache is back within the pause, it is not asked yet
+        settings.CACHES = recovered
+        assert student.post(f"{url}/next/").status_code == 200
+        counted = caches["default"].make_key("*quiz-commands:*")
+        assert redis_server.keys(counted) == []
+        # and after the pause it counts again, and the log says so
+        clock.at += window_counts.CACHE_PAUSE_SECONDS
+        assert student.post(f"{url}/answer/", {"answer": WRONG}, format="json").status_code == 200
+        assert len(redis_server.keys(counted)) == 1
+        assert caplog.records[-1].getMessage().startswith("Counting is possible again")
+        assert hung.connections == 1

@@ -178,8 +178,7 @@ def test_a_cache_outage_is_logged_when_first_met_once_a_minute_and_when_it_is_ov
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = Monotonic(500.0)
-    monkeypatch.setattr(window_counts, "monotonic", clock)
-    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage())
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage(clock))
     up = settings.CACHES
     # given the cache down (nothing listens on port 1) while log-ins and commands are counted
     settings.CACHES = {
@@ -198,16 +197,56 @@ def test_a_cache_outage_is_logged_when_first_met_once_a_minute_and_when_it_is_ov
         for second in range(130, 140, 2):
             clock.at = 500.0 + second
             assert window_counts.count("anna", RATE, now=T, what="quiz commands") == 0
-    # then the log says when it was first met, then once a minute, then once that it is over
+    # then the log says when it was first met, naming all that goes unlimited, then once a
+    # minute, then once that it is over: seen by the first count after the pause that began
+    # with the last failure (at 126 s, so at 132 s)
     said = [(r.levelname, r.getMessage(), bool(r.exc_info)) for r in caplog.records]
     assert said == [
         (
             "ERROR",
-            "Counting failed log-ins is not possible; they go on unlimited (logged again once a "
-            "minute while it lasts)",
+            "Counting failed log-ins and quiz commands is not possible (the cache failed "
+            "counting failed log-ins): they go on unlimited; this process asks the cache again "
+            "5 s after each failure (logged again once a minute while it lasts)",
             True,
         ),
-        ("ERROR", "Counting failed log-ins is still not possible, for 60 s now", True),
-        ("ERROR", "Counting failed log-ins is still not possible, for 120 s now", True),
-        ("ERROR", "Counting is possible again, after 130 s: the limits hold again", False),
+        (
+            "ERROR",
+            "Counting failed log-ins and quiz commands is still not possible, for 60 s now",
+            True,
+        ),
+        (
+            "ERROR",
+            "Counting failed log-ins and quiz commands is still not possible, for 120 s now",
+            True,
+        ),
+        ("ERROR", "Counting is possible again, after 132 s: the limits hold again", False),
     ]
+
+
+def test_after_a_failure_the_cache_is_not_asked_until_the_pause_is_over(
+    settings: Any, redis_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Monotonic(500.0)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage(clock))
+    up = settings.CACHES
+    # given a count that failed (nothing listens on port 1)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert window_counts.count("anna", RATE, now=T) == 0
+    # when the cache is back at once, then for 5 s it is not asked: nothing is counted in it,
+    # taken back or remembered
+    settings.CACHES = up
+    for at in (500.0, 502.0, 504.9):
+        clock.at = at
+        assert window_counts.count("anna", RATE, now=T) == 0
+        assert window_counts.count_once("anna", "a", RATE, now=T) == 0
+        window_counts.take_back("anna", RATE, now=T)
+    assert redis_server.keys(caches["default"].make_key("*")) == []
+    # and after the pause the first count is counted in it
+    clock.at = 505.0
+    assert window_counts.count("anna", RATE, now=T) == 0
+    assert int(redis_server.get(stored_key("anna"))) == 1
