@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyflow import login_guard, tokens
+from studyflow import __version__, login_guard, tokens
 from studyflow.class_cursor import InvalidCursor
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
 from studyflow.outages import Note, Outage, follow
@@ -384,6 +384,13 @@ class HealthApi(APIView):
             lag_seconds = serializers.FloatField(allow_null=True)
             status = serializers.CharField(allow_null=True)
 
+        version = serializers.CharField(
+            help_text=(
+                "The release this web process runs (UPGRADING.md's heading, with dots: "
+                "2026.11.28): after an upgrade, a process still answering with the old one was "
+                "not restarted."
+            )
+        )
         database = serializers.ChoiceField(choices=UP_DOWN)
         broker = serializers.ChoiceField(choices=UP_DOWN)
         cache = serializers.ChoiceField(
@@ -416,6 +423,7 @@ class HealthApi(APIView):
             except DatabaseError:
                 db = False
         body = {
+            "version": __version__,
             "database": "ok" if db else "down",
             "broker": "ok" if broker_ok() else "down",
             "cache": cache_state(),

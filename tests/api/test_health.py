@@ -20,7 +20,7 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from studyflow import api
+from studyflow import __version__, api
 from studyflow.api import OutageLog, broker_ok
 from studyflow.outages import Note, Outage, follow
 from tests.conftest import skip_without_service
@@ -101,6 +101,13 @@ def redis_url(settings: Any) -> str:
 
 def test_reachable_redis_is_ok(redis_url: str) -> None:
     assert broker_ok(redis_url) is True
+
+
+@pytest.mark.django_db
+def test_it_names_the_release_the_process_runs() -> None:
+    # an operator after an upgrade: a web process still on the old release was not restarted
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200 and response.json()["version"] == __version__
 
 
 @pytest.mark.django_db
