@@ -35,10 +35,12 @@ from rest_framework.views import APIView
 from studyflow import __version__, login_guard, tokens
 from studyflow.class_cursor import InvalidCursor
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
+from studyflow.health import COLLECT, STATIC_STATES, Parts, problems, unusable
 from studyflow.outages import Note, Outage, follow
 from studyflow.paging import next_page_header, next_page_link
 from studyflow.permissions import IsTeacherOrStaff
 from studyflow.selectors import class_page
+from studyflow.static_manifest import static_state
 
 logger = logging.getLogger(__name__)
 
@@ -357,6 +359,14 @@ def cache_state() -> str:
     return "ok"
 
 
+def static_ok() -> tuple[str, str]:
+    """static_manifest.static_state(), its outage logged as the other parts' are."""
+    state, why = static_state()
+    if state != "dev":
+        outage_log.checked("static manifest", state == "ok", f"{why}: {COLLECT}")
+    return state, why
+
+
 def projections_health() -> list[dict[str, Any]]:
     from events.selectors import projection_status
 
@@ -401,15 +411,32 @@ class HealthApi(APIView):
                 "counts in its own memory."
             ),
         )
+        static = serializers.ChoiceField(
+            choices=STATIC_STATES,
+            help_text=(
+                "The manifest of the collected static files (DEBUG off): missing, it lacks a file "
+                "the pages name (`collectstatic` was not run for this release, or the web process "
+                "started before it), so every page fails with a 500: a 503. dev: DEBUG on, the "
+                "files are served as they are, with no manifest."
+            ),
+        )
         projections = ProjectionSerializer(many=True)
+        problems = serializers.ListField(
+            child=serializers.CharField(),
+            help_text="One line for each part not ok: what it means and what to do. Empty: none.",
+        )
 
     @extend_schema(
         operation_id="health_retrieve",
-        summary="Database, broker, cache and projection lag (no auth)",
+        summary="Release, database, broker, cache, static files and projection lag (no auth)",
         responses={
             200: OutputSerializer,
             503: OpenApiResponse(
-                OutputSerializer, description="The database is down (with Retry-After)."
+                OutputSerializer,
+                description=(
+                    "The site is down for its users: the database is down, or the static "
+                    "manifest lacks a file the pages name (with Retry-After)."
+                ),
             ),
         },
         auth=[],
@@ -422,18 +449,28 @@ class HealthApi(APIView):
                 projections = projections_health()
             except DatabaseError:
                 db = False
+        static, static_why = static_ok()
+        parts = Parts(
+            database="ok" if db else "down",
+            broker="ok" if broker_ok() else "down",
+            cache=cache_state(),
+            static=static,
+            static_why=static_why,
+        )
         body = {
             "version": __version__,
-            "database": "ok" if db else "down",
-            "broker": "ok" if broker_ok() else "down",
-            "cache": cache_state(),
+            "database": parts.database,
+            "broker": parts.broker,
+            "cache": parts.cache,
+            "static": parts.static,
             "projections": projections,
+            "problems": problems(parts),
         }
-        if db:
+        if not unusable(parts):
             return Response(self.OutputSerializer(body).data)
-        # Only the database makes the site unusable; a broker or cache outage is reported with a
-        # 200, since the site still works (reports come late, the limits count nothing). The wait
-        # is the API's other 503s' own, so a probe or a client backs off alike.
+        # A broker or cache outage is reported with a 200, since the site still works (reports
+        # come late, the limits count nothing). The wait is the API's other 503s' own, so a probe
+        # or a client backs off alike.
         return Response(
             self.OutputSerializer(body).data,
             status=status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import re
 import socket
@@ -16,13 +17,16 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from studyflow import __version__, api
+from studyflow import __version__, api, static_manifest
 from studyflow.api import OutageLog, broker_ok
+from studyflow.health import Parts, problems, unusable
 from studyflow.outages import Note, Outage, follow
+from studyflow.static_manifest import first_missing
 from tests.conftest import skip_without_service
 from tests.fresh_python import stderr_of
 from tests.studyflow.test_settings import load_settings
@@ -293,3 +297,140 @@ def test_a_fault_of_the_health_check_itself_is_still_logged(
     assert response.status_code == 500
     [line] = [r.getMessage() for r in caplog.records if r.name == "django.request"]
     assert line == "Internal Server Error: /api/health/"
+
+
+# --- the static files' manifest (DEBUG off): what every page names --------------------------------
+
+
+def test_only_the_database_or_a_missing_static_manifest_take_the_site_down() -> None:
+    # given every part fine
+    fine = Parts(database="ok", broker="ok", cache="ok", static="ok")
+    assert not unusable(fine) and problems(fine) == []
+    # when parts the pages do without are down, then the site is still up, and they are named
+    degraded = Parts(database="ok", broker="down", cache="down", static="dev")
+    assert not unusable(degraded)
+    assert [line.split(":")[0] for line in problems(degraded)] == ["broker", "cache"]
+    # when the pages cannot name their static files, then it is down, and says what to do
+    missing = Parts(
+        database="ok",
+        broker="ok",
+        cache="local",
+        static="missing",
+        static_why="Missing staticfiles manifest entry for 'studyflow/site.css'",
+    )
+    assert unusable(missing)
+    assert problems(missing) == [
+        "static: Missing staticfiles manifest entry for 'studyflow/site.css'; run "
+        "`manage.py collectstatic --noinput`, then restart the web processes"
+    ]
+    assert unusable(Parts(database="down", broker="ok", cache="ok", static="ok"))
+
+
+def test_the_first_file_without_a_stored_name_is_the_one_named() -> None:
+    manifest = {"studyflow/site.css": "studyflow/site.0123.css"}
+
+    def stored_name(name: str) -> str:
+        if name not in manifest:
+            raise ValueError(f"Missing staticfiles manifest entry for '{name}'")
+        return manifest[name]
+
+    assert first_missing(["studyflow/site.css"], stored_name) is None
+    assert first_missing(["studyflow/site.css", "quiz/quiz.js", "a.js"], stored_name) == (
+        "Missing staticfiles manifest entry for 'quiz/quiz.js'"
+    )
+
+
+def site_static_storage() -> dict[str, Any]:
+    """The STORAGES the site runs with DEBUG off (the manifest storage), as settings makes them."""
+    loaded = load_settings({"DEBUG": "0", "SECRET_KEY": "a test key"}, show="STORAGES")
+    assert loaded.returncode == 0, loaded.stderr
+    storages = ast.literal_eval(loaded.stdout)
+    assert "Manifest" in storages["staticfiles"]["BACKEND"]
+    return dict(storages)
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    """This release's static files collected (`collectstatic --noinput`) with the site's DEBUG-off
+    storage: (STORAGES, the manifest it wrote)."""
+    storages = site_static_storage()
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STORAGES=storages, STATIC_ROOT=root):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return storages, root / "staticfiles.json"
+
+
+@pytest.mark.django_db
+def test_without_a_manifest_every_page_fails_and_health_says_so(
+    collected: tuple[dict[str, Any], Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given the manifest storage and a STATIC_ROOT collectstatic never wrote to
+    storages, _ = collected
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        # then a page fails (what the operator met; its 500 page names the file too, so the
+        # server's bare 500 is all a visitor gets) ...
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            Client(raise_request_exception=False).get("/login/")
+        # ... and the health check is a 503 that says why and what to do
+        with caplog.at_level(logging.WARNING):
+            response = Client().get("/api/health/")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    body = response.json()
+    assert (body["database"], body["static"]) == ("ok", "missing")
+    [line] = body["problems"]
+    assert line.startswith("static: Missing staticfiles manifest entry for 'studyflow/site.css'")
+    assert line.endswith("run `manage.py collectstatic --noinput`, then restart the web processes")
+    assert any(
+        r.name == "studyflow.api"
+        and r.getMessage().startswith("Health check: the static manifest is down: Missing")
+        for r in caplog.records
+    )
+
+
+@pytest.mark.django_db
+def test_a_manifest_of_the_release_before_lacks_the_file_this_one_added(
+    collected: tuple[dict[str, Any], Path], tmp_path: Path
+) -> None:
+    # given the manifest collected for the release before this one added quiz/quiz.js
+    storages, manifest = collected
+    before = json.loads(manifest.read_text())
+    del before["paths"]["quiz/quiz.js"]
+    (tmp_path / "staticfiles.json").write_text(json.dumps(before))
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        response = Client().get("/api/health/")
+    # then the site is down: the quiz page names that file
+    assert response.status_code == 503 and response.json()["static"] == "missing"
+    assert "'quiz/quiz.js'" in response.json()["problems"][0]
+
+
+@pytest.mark.django_db
+def test_the_collected_release_is_ok_and_checked_once_a_process(
+    collected: tuple[dict[str, Any], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storages, manifest = collected
+    listed = []
+    needed_files = static_manifest.needed_files
+
+    def counted() -> Iterator[str]:
+        listed.append(1)
+        return needed_files()
+
+    monkeypatch.setattr(static_manifest, "needed_files", counted)
+    with override_settings(STORAGES=storages, STATIC_ROOT=manifest.parent):
+        first = Client().get("/api/health/")
+        assert first.status_code == 200
+        body = first.json()
+        assert (body["static"], body["problems"]) == ("ok", [])
+        # the pages work
+        assert Client().get("/login/").status_code == 200
+        # and the next probes only ask whether it is still the same manifest
+        for _ in range(3):
+            assert Client().get("/api/health/").json()["static"] == "ok"
+    assert listed == [1]
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_files_are_served_as_they_are() -> None:
+    # the suite's own settings: no SECRET_KEY, so DEBUG was on and the storage has no manifest
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200 and response.json()["static"] == "dev"

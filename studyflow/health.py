@@ -1,0 +1,50 @@
+"""What the health check answers, from the states of the parts it checked: pure.
+
+The shell (studyflow.api.HealthApi) checks each part; here is only what follows from their states:
+the status code a load balancer acts on, and one line for each part not ok saying what an
+operator does about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# "dev": the static files are served from the apps' folders as they are (DEBUG on), with no
+# manifest that could lack one.
+STATIC_STATES = ["ok", "missing", "dev"]
+COLLECT = "run `manage.py collectstatic --noinput`, then restart the web processes"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The states of the parts the health check checked."""
+
+    database: str  # ok | down
+    broker: str  # ok | down
+    cache: str  # ok | down | local
+    static: str  # STATIC_STATES
+    static_why: str = ""  # what the manifest lacks, when static is missing
+
+
+def unusable(parts: Parts) -> bool:
+    """Whether the site is down for its users (503, which takes the process out of a load
+    balancer): without the database nothing works, and without the static manifest every page
+    fails with a 500. A broker or cache outage, or reports running late, leave the pages working
+    (200, with the part reported)."""
+    return parts.database != "ok" or parts.static == "missing"
+
+
+def problems(parts: Parts) -> list[str]:
+    """One line for each part that is not ok: what it means, and what to do."""
+    lines = []
+    if parts.database != "ok":
+        lines.append("database: down; pages and the API answer 503 (the web log says why)")
+    if parts.static == "missing":
+        lines.append(f"static: {parts.static_why or 'no manifest'}; {COLLECT}")
+    if parts.broker != "ok":
+        lines.append("broker: down; reports wait until it is back (the web log says why)")
+    if parts.cache == "down":
+        lines.append(
+            "cache: down; the log-in and quiz command limits count nothing (the web log says why)"
+        )
+    return lines
