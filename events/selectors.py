@@ -17,7 +17,7 @@ class PartitionStatus:
     name: str
     partition: int
     partitions: int
-    status: str  # ok | failed | rebuilding | new (never ran)
+    status: str  # ok | failed | rebuilding | new (never ran) | rebuild_pending (see state())
     cursor: str
     position: int | None  # last event applied
     lag_events: int
@@ -28,6 +28,27 @@ class PartitionStatus:
     events_applied: int
     rebuild_progress: float | None
     updated_at: datetime | None
+    version: int  # what the code computes (events.projections.Projection.version)
+    rows_version: int | None  # what the read model's rows were computed by; None: never ran
+
+
+# The code computes a projection differently from its rows (a release raised its version): until
+# a worker running this code rebuilds it, the reports are of the old version, whatever the
+# checkpoint says.
+REBUILD_PENDING = "rebuild_pending"
+
+
+def state(stored: str | None, rows_version: int | None, version: int) -> str:
+    """A partition's status, from its checkpoint's (None: there is none yet) and versions."""
+    if stored is None or rows_version is None:
+        return "new"
+    if rows_version < version:
+        return REBUILD_PENDING
+    return stored
+
+
+def pending_note(rows_version: int | None, version: int) -> str:
+    return f"rebuild pending (version {rows_version} → {version})"
 
 
 def lag(projection: projections.Projection, partition: int, cursor: str) -> tuple[int, float]:
@@ -63,13 +84,18 @@ def partition_statuses(name: str | None = None) -> list[PartitionStatus]:
 def _status(
     projection: projections.Projection, partition: int, checkpoint: ProjectionCheckpoint | None
 ) -> PartitionStatus:
+    rows_version = checkpoint.version if checkpoint else None
+    status = state(checkpoint.status if checkpoint else None, rows_version, projection.version)
     cursor = checkpoint.cursor if checkpoint else ""
-    lag_events, lag_seconds = lag(projection, partition, cursor)
+    # A pending rebuild starts from the beginning: the whole log is still to apply (0 behind
+    # would read as up to date).
+    applied_up_to = "" if status == REBUILD_PENDING else cursor
+    lag_events, lag_seconds = lag(projection, partition, applied_up_to)
     return PartitionStatus(
         name=projection.name,
         partition=partition,
         partitions=projection.partitions,
-        status=checkpoint.status if checkpoint else "new",
+        status=status,
         cursor=cursor,
         position=checkpoint.position if checkpoint else None,
         lag_events=lag_events,
@@ -78,14 +104,19 @@ def _status(
         failed_position=checkpoint.failed_position if checkpoint else None,
         next_attempt_at=checkpoint.next_attempt_at if checkpoint else None,
         events_applied=checkpoint.events_applied if checkpoint else 0,
-        rebuild_progress=checkpoint.rebuild_progress if checkpoint else None,
+        rebuild_progress=(
+            checkpoint.rebuild_progress if checkpoint and status != REBUILD_PENDING else None
+        ),
         updated_at=checkpoint.updated_at if checkpoint else None,
+        version=projection.version,
+        rows_version=rows_version,
     )
 
 
 def projection_status() -> list[dict[str, Any]]:
     """One dict per projection partition: name, partition, lag_events, lag_seconds, status,
-    last_error, failed_position, cursor, updated_at (and a few more). For the health check."""
+    version, rows_version, last_error, failed_position, cursor, updated_at (and a few more). For
+    the health check."""
     return [asdict(status) for status in partition_statuses()]
 
 

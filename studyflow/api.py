@@ -370,7 +370,7 @@ def static_ok() -> tuple[str, str]:
 def projections_health() -> list[dict[str, Any]]:
     from events.selectors import projection_status
 
-    fields = ("name", "partition", "lag_events", "lag_seconds", "status")
+    fields = ("name", "partition", "lag_events", "lag_seconds", "status", "version", "rows_version")
     rows = []
     for item in projection_status():
         if isinstance(item, Mapping):
@@ -392,7 +392,22 @@ class HealthApi(APIView):
             partition = serializers.IntegerField(allow_null=True)
             lag_events = serializers.IntegerField(allow_null=True)
             lag_seconds = serializers.FloatField(allow_null=True)
-            status = serializers.CharField(allow_null=True)
+            status = serializers.CharField(
+                allow_null=True,
+                help_text=(
+                    "ok, failed (it retries on its own), rebuilding, new (never ran) or "
+                    "rebuild_pending: a release raised the projection's version and no worker "
+                    "running it has rebuilt it yet, so its reports are the old version's (lag "
+                    "counts the whole log, which the rebuild applies)."
+                ),
+            )
+            version = serializers.IntegerField(
+                help_text="The projection's version in this release's code."
+            )
+            rows_version = serializers.IntegerField(
+                allow_null=True,
+                help_text="The version its rows were computed by; null: it never ran.",
+            )
 
         version = serializers.CharField(
             help_text=(
@@ -456,6 +471,7 @@ class HealthApi(APIView):
             cache=cache_state(),
             static=static,
             static_why=static_why,
+            projections=projections,
         )
         body = {
             "version": __version__,

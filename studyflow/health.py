@@ -7,7 +7,11 @@ operator does about it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from events.selectors import REBUILD_PENDING, pending_note
 
 # "dev": the static files are served from the apps' folders as they are (DEBUG on), with no
 # manifest that could lack one.
@@ -24,13 +28,16 @@ class Parts:
     cache: str  # ok | down | local
     static: str  # STATIC_STATES
     static_why: str = ""  # what the manifest lacks, when static is missing
+    # One a projection partition: name, partition, status, version, rows_version (the health
+    # check's "projections").
+    projections: Sequence[Mapping[str, Any]] = ()
 
 
 def unusable(parts: Parts) -> bool:
     """Whether the site is down for its users (503, which takes the process out of a load
     balancer): without the database nothing works, and without the static manifest every page
-    fails with a 500. A broker or cache outage, or reports running late, leave the pages working
-    (200, with the part reported)."""
+    fails with a 500. A broker or cache outage, or reports running late, failed or pending a
+    rebuild, leave the pages working (200, with the part reported)."""
     return parts.database != "ok" or parts.static == "missing"
 
 
@@ -47,4 +54,23 @@ def problems(parts: Parts) -> list[str]:
         lines.append(
             "cache: down; the log-in and quiz command limits count nothing (the web log says why)"
         )
-    return lines
+    return lines + projection_problems(parts.projections)
+
+
+def projection_problems(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A line for each projection that failed or waits for its rebuild (one for all of its
+    partitions)."""
+    lines: dict[str, str] = {}
+    for row in rows:
+        name = row["name"]
+        if row["status"] == REBUILD_PENDING:
+            lines.setdefault(
+                name,
+                f"{name}: {pending_note(row['rows_version'], row['version'])}; its reports are "
+                "the old version's until a worker running this release rebuilds it",
+            )
+        elif row["status"] == "failed":
+            lines.setdefault(
+                name, f"{name}: failed; it retries on its own (`manage.py projections status`)"
+            )
+    return list(lines.values())

@@ -326,6 +326,23 @@ def test_only_the_database_or_a_missing_static_manifest_take_the_site_down() -> 
     assert unusable(Parts(database="down", broker="ok", cache="ok", static="ok"))
 
 
+def test_a_failed_or_pending_projection_is_one_line_for_all_its_partitions() -> None:
+    # given answers failed in two of its partitions, and wrong_answers computed by version 2
+    rows = [
+        {"name": "answers", "partition": p, "status": s, "version": 1, "rows_version": 1}
+        for p, s in enumerate(["ok", "failed", "failed", "ok"])
+    ] + [{"name": "wrong_answers", "partition": 0, "status": "rebuild_pending", "version": 3,
+          "rows_version": 2}]  # fmt: skip
+    parts = Parts(database="ok", broker="ok", cache="ok", static="ok", projections=rows)
+    # then the site is up, with one line for each
+    assert not unusable(parts)
+    assert problems(parts) == [
+        "answers: failed; it retries on its own (`manage.py projections status`)",
+        "wrong_answers: rebuild pending (version 2 → 3); its reports are the old version's until "
+        "a worker running this release rebuilds it",
+    ]
+
+
 def test_the_first_file_without_a_stored_name_is_the_one_named() -> None:
     manifest = {"studyflow/site.css": "studyflow/site.0123.css"}
 

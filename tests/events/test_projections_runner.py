@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils.timezone import now as timezone_now
+from rest_framework.test import APIClient
 
 from events import nudges, projections, runner, selectors, tasks
 from events.models import ProjectionCheckpoint
@@ -276,6 +277,44 @@ def test_a_new_version_of_a_projection_rebuilds_itself_and_old_code_stands_down(
     register_faulty(fault, partitions=1, version=2)
     assert runner.catch_up("test_faulty", budget_seconds=math.inf).applied > 0
     assert fault.seen_positions()[: len(seen)] == seen
+
+
+def test_after_an_upgrade_a_raised_version_shows_as_pending_until_a_worker_rebuilds_it() -> None:
+    # given wrong_answers caught up, by the version before this release's
+    append_history(5)
+    settle()
+    catch_up_all("wrong_answers")
+    version = projections.get("wrong_answers").version
+    ProjectionCheckpoint.objects.filter(name="wrong_answers").update(version=version - 1)
+
+    # when the operator looks, after `migrate` with the new code but before any worker ran it
+    [row] = [s for s in selectors.projection_status() if s["name"] == "wrong_answers"]
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    health = APIClient().get("/api/health/")
+
+    # then it is not ok: its reports are the old version's, and the whole log is to apply
+    assert (row["status"], row["rows_version"], row["version"]) == (
+        "rebuild_pending",
+        version - 1,
+        version,
+    )
+    assert row["lag_events"] > 0 and row["lag_seconds"] > 0
+    assert f"rebuild pending (version {version - 1} → {version})" in out.getvalue()
+    assert "started by the first worker running this release" in out.getvalue()
+    # and the health check says so with a 200, as for a projection behind
+    assert health.status_code == 200
+    [entry] = [p for p in health.json()["projections"] if p["name"] == "wrong_answers"]
+    assert entry == {**entry, "status": "rebuild_pending", "rows_version": version - 1}
+    assert any(
+        line.startswith(f"wrong_answers: rebuild pending (version {version - 1} → {version})")
+        for line in health.json()["problems"]
+    )
+
+    # when a worker running this release catches it up, then it rebuilt it and is ok again
+    catch_up_all("wrong_answers")
+    [row] = [s for s in selectors.projection_status() if s["name"] == "wrong_answers"]
+    assert (row["status"], row["rows_version"], row["lag_events"]) == ("ok", version, 0)
 
 
 def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:

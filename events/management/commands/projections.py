@@ -31,6 +31,13 @@ RESUMES = (
 )
 
 
+# A release raised a projection's version: its rows are the old code's until a worker rebuilds it.
+PENDING = (
+    "A pending rebuild is started by the first worker running this release (the reports show the "
+    "old version's rows until then), or here by `projections rebuild NAME`."
+)
+
+
 class ProgressBar:
     """A one-line progress bar on stderr (a rebuild can take minutes)."""
 
@@ -149,7 +156,7 @@ class Command(BaseCommand):
         return names
 
     def status(self) -> None:
-        header = f"{'projection':<28} {'state':<10} {'position':>10} {'behind':>9} {'seconds':>9}"
+        header = f"{'projection':<28} {'state':<15} {'position':>10} {'behind':>9} {'seconds':>9}"
         self.stdout.write(header)
         rows = selectors.partition_statuses()
         for row in rows:
@@ -158,7 +165,7 @@ class Command(BaseCommand):
             if row.rebuild_progress is not None:
                 state += f" {row.rebuild_progress:.0%}"
             self.stdout.write(
-                f"{label:<28} {state:<10} {row.position if row.position is not None else '-':>10} "
+                f"{label:<28} {state:<15} {row.position if row.position is not None else '-':>10} "
                 f"{row.lag_events:>9} {row.lag_seconds:>9.1f}"
             )
             if row.status == "failed":
@@ -172,8 +179,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"    failed on event {row.failed_position}, retry at {retry}: {error[0]}"
                 )
+            if row.status == selectors.REBUILD_PENDING:
+                self.stdout.write(f"    {selectors.pending_note(row.rows_version, row.version)}")
         if any(row.status == "rebuilding" for row in rows):
             self.stdout.write(RESUMES)
+        if any(row.status == selectors.REBUILD_PENDING for row in rows):
+            self.stdout.write(PENDING)
 
     def rebuild(self, names: list[str], batch_size: int, *, progress: bool) -> None:
         label = ", ".join(names)
