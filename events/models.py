@@ -117,3 +117,20 @@ class ProjectionCheckpoint(models.Model):
         if self.status != self.Status.REBUILDING or not self.rebuild_total:
             return None
         return min(1.0, self.events_applied / self.rebuild_total)
+
+
+# --- When the periodic tasks last ran (beat, through a worker) ----------------------------------
+
+
+class Heartbeat(models.Model):
+    """When a periodic task last ran to its end: one row a task, written by the task on every run
+    (the projections' sweep, every PROJECTION_SWEEP_SECONDS). On a quiet night nothing else tells
+    that the workers or beat stopped: no event comes in, so no projection lags. In the database,
+    not the cache: it outlives a cache outage and needs no CACHE_URL, and its moments are the
+    database's clock, so the workers' and the web's clocks need not agree."""
+
+    task = models.CharField(max_length=200, primary_key=True)  # the Celery task's name
+    ran_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task} at {self.ran_at}"

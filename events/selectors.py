@@ -6,10 +6,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from events import projections, runner, store
-from events.models import ProjectionCheckpoint
+from events.models import Heartbeat, ProjectionCheckpoint
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,15 @@ def projection_status() -> list[dict[str, Any]]:
     version, rows_version, last_error, failed_position, cursor, updated_at (and a few more). For
     the health check."""
     return [asdict(status) for status in partition_statuses()]
+
+
+def seconds_since_run(task: str) -> float | None:
+    """How long ago `task` last ran to its end (events.tasks.record_run), by the database's clock
+    as it was recorded; None: it never did."""
+    ago = ExpressionWrapper(Now() - F("ran_at"), output_field=DurationField())
+    found = Heartbeat.objects.filter(task=task).annotate(ago=ago).values_list("ago", flat=True)
+    since = found.first()
+    return None if since is None else max(0.0, since.total_seconds())
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from events import nudges, projections, runner
+from events.models import Heartbeat
 
 if TYPE_CHECKING:
     from events.store import RecordedEvent
@@ -21,6 +23,10 @@ logger = logging.getLogger(__name__)
 # Events committed but not yet readable (an older transaction still runs somewhere), or the
 # partition busy with another task: look again shortly, this many times, then leave it to the sweep.
 RETRIES = 30
+
+
+# The sweep's task name, also its Heartbeat row's: the health check reads when it last ran.
+SWEEP = "events.sweep_projections"
 
 
 def retry_delay(waits: int) -> float:
@@ -58,11 +64,12 @@ def catch_up_projection(
     }
 
 
-@shared_task(name="events.sweep_projections", ignore_result=True)
+@shared_task(name=SWEEP, ignore_result=True)
 def sweep_projections() -> int:
     """Nudge every projection partition that has events to apply (and is not backing off), or
     that an older version of its projection built (the catch-up rebuilds it). Beat runs it every
-    few seconds, so a lost nudge or a broker outage only delays."""
+    few seconds, so a lost nudge or a broker outage only delays. Each run is recorded (Heartbeat):
+    the health check tells by its age that no worker or no beat runs."""
     nudges.resume_broker()  # we run on a worker: the broker answers again
     now = timezone.now()
     queued = 0
@@ -76,7 +83,15 @@ def sweep_projections() -> int:
                 continue
             if outdated or runner.has_pending(projection, checkpoint):
                 queued += nudges.nudge(projection.name, checkpoint.partition)
+    record_run(SWEEP)  # once it went through: a sweep that fails every time counts as none
     return queued
+
+
+def record_run(task: str) -> None:
+    """`task` ran now (the database's clock): one UPDATE of one row, a plain insert the first
+    time."""
+    if not Heartbeat.objects.filter(task=task).update(ran_at=Now()):
+        Heartbeat.objects.get_or_create(task=task, defaults={"ran_at": Now()})
 
 
 @shared_task(name="events.rebuild_projection", ignore_result=True)

@@ -35,7 +35,16 @@ from rest_framework.views import APIView
 from studyflow import __version__, login_guard, tokens
 from studyflow.class_cursor import InvalidCursor
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
-from studyflow.health import COLLECT, STATIC_STATES, Parts, problems, unusable
+from studyflow.health import (
+    COLLECT,
+    STATIC_STATES,
+    SWEEP_STATES,
+    Parts,
+    Sweep,
+    problems,
+    sweep,
+    unusable,
+)
 from studyflow.outages import Note, Outage, follow
 from studyflow.paging import next_page_header, next_page_link
 from studyflow.permissions import IsTeacherOrStaff
@@ -367,6 +376,14 @@ def static_ok() -> tuple[str, str]:
     return state, why
 
 
+def sweep_health() -> Sweep:
+    """When a worker last ran beat's sweep of the projections (it records each run)."""
+    from events.selectors import seconds_since_run
+    from events.tasks import SWEEP
+
+    return sweep(seconds_since_run(SWEEP), settings.PROJECTION_SWEEP_SECONDS)
+
+
 def projections_health() -> list[dict[str, Any]]:
     from events.selectors import projection_status
 
@@ -435,6 +452,21 @@ class HealthApi(APIView):
                 "files are served as they are, with no manifest."
             ),
         )
+
+        @extend_schema_serializer(component_name="SweepHealth")
+        class SweepSerializer(serializers.Serializer):
+            status = serializers.ChoiceField(choices=SWEEP_STATES)
+            last_ran_seconds_ago = serializers.IntegerField(allow_null=True)
+
+        sweep = SweepSerializer(
+            help_text=(
+                "When a worker last ran beat's sweep of the projections (every "
+                "PROJECTION_SWEEP_SECONDS): late after max(30 s, 10 sweeps) without one, or "
+                "never (last_ran_seconds_ago null), so no worker or no beat runs and the reports "
+                "stop, though a quiet night shows no lag; still a 200, as the pages work. "
+                "unknown: the database is down."
+            )
+        )
         projections = ProjectionSerializer(many=True)
         problems = serializers.ListField(
             child=serializers.CharField(),
@@ -443,7 +475,9 @@ class HealthApi(APIView):
 
     @extend_schema(
         operation_id="health_retrieve",
-        summary="Release, database, broker, cache, static files and projection lag (no auth)",
+        summary=(
+            "Release, database, broker, cache, static files, workers and projection lag (no auth)"
+        ),
         responses={
             200: OutputSerializer,
             503: OpenApiResponse(
@@ -459,9 +493,11 @@ class HealthApi(APIView):
     def get(self, request: Request) -> Response:
         db = database_ok()
         projections: list[dict[str, Any]] = []
+        swept = Sweep("unknown", None)
         if db:
             try:
                 projections = projections_health()
+                swept = sweep_health()
             except DatabaseError:
                 db = False
         static, static_why = static_ok()
@@ -470,6 +506,7 @@ class HealthApi(APIView):
             broker="ok" if broker_ok() else "down",
             cache=cache_state(),
             static=static,
+            sweep=swept,
             static_why=static_why,
             projections=projections,
         )
@@ -479,6 +516,10 @@ class HealthApi(APIView):
             "broker": parts.broker,
             "cache": parts.cache,
             "static": parts.static,
+            "sweep": {
+                "status": swept.status,
+                "last_ran_seconds_ago": swept.last_ran_seconds_ago,
+            },
             "projections": projections,
             "problems": problems(parts),
         }

@@ -17,6 +17,33 @@ from events.selectors import REBUILD_PENDING, pending_note
 # manifest that could lack one.
 STATIC_STATES = ["ok", "missing", "dev"]
 COLLECT = "run `manage.py collectstatic --noinput`, then restart the web processes"
+# "unknown": the database, where the sweep records its runs, is down.
+SWEEP_STATES = ["ok", "late", "unknown"]
+# Late after ten sweeps missed, and never under half a minute: a worker busy for a moment, or
+# restarted, is not an alarm.
+SWEEP_LATE_MIN_SECONDS = 30.0
+SWEEP_LATE_PERIODS = 10
+PING = "`celery -A studyflow inspect ping` answers for each worker; beat runs once"
+
+
+def sweep_late_after(every: float) -> float:
+    """Seconds without a sweep, beat sweeping every `every` seconds, after which it is late."""
+    return max(SWEEP_LATE_MIN_SECONDS, SWEEP_LATE_PERIODS * every)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    status: str  # SWEEP_STATES
+    last_ran_seconds_ago: int | None  # None: never, or unknown
+
+
+def sweep(seconds_ago: float | None, every: float) -> Sweep:
+    """The sweep last run `seconds_ago` (None: never), beat sweeping every `every` seconds: "ok",
+    or "late" when no worker ran it for too long (or ever)."""
+    if seconds_ago is None:
+        return Sweep("late", None)
+    late = seconds_ago > sweep_late_after(every)
+    return Sweep("late" if late else "ok", round(seconds_ago))
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,7 @@ class Parts:
     broker: str  # ok | down
     cache: str  # ok | down | local
     static: str  # STATIC_STATES
+    sweep: Sweep
     static_why: str = ""  # what the manifest lacks, when static is missing
     # One a projection partition: name, partition, status, version, rows_version (the health
     # check's "projections").
@@ -37,7 +65,8 @@ def unusable(parts: Parts) -> bool:
     """Whether the site is down for its users (503, which takes the process out of a load
     balancer): without the database nothing works, and without the static manifest every page
     fails with a 500. A broker or cache outage, or reports running late, failed or pending a
-    rebuild, leave the pages working (200, with the part reported)."""
+    rebuild, or the workers or beat stopped (the sweep late), leave the pages working (200, with
+    the part reported)."""
     return parts.database != "ok" or parts.static == "missing"
 
 
@@ -54,7 +83,17 @@ def problems(parts: Parts) -> list[str]:
         lines.append(
             "cache: down; the log-in and quiz command limits count nothing (the web log says why)"
         )
+    if parts.sweep.status == "late":
+        lines.append(sweep_problem(parts.sweep.last_ran_seconds_ago))
     return lines + projection_problems(parts.projections)
+
+
+def sweep_problem(seconds_ago: int | None) -> str:
+    when = "never ran" if seconds_ago is None else f"last ran {seconds_ago} s ago"
+    return (
+        f"sweep: {when}; without the workers and beat the reports stop (and a quiet night shows "
+        f"no lag): {PING}"
+    )
 
 
 def projection_problems(rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -355,11 +355,13 @@ PROJECTION_MODULES = env_list("PROJECTION_MODULES", "")
 # open quiz) still gets its first outcome back; later it is decided afresh. Retries come within
 # minutes; a week leaves room for a phone that was offline over a weekend.
 COMMAND_OUTCOME_DAYS = env_int("COMMAND_OUTCOME_DAYS", 7, minimum=1)
-# The sweep queues catch-ups the nudges missed (a lost message, a broker outage).
+# The sweep queues catch-ups the nudges missed (a lost message, a broker outage); the health check
+# calls it late after ten of these without one (studyflow.health).
+PROJECTION_SWEEP_SECONDS = env_seconds("PROJECTION_SWEEP_SECONDS", 2, minimum=0.1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-projections": {
         "task": "events.sweep_projections",
-        "schedule": env_seconds("PROJECTION_SWEEP_SECONDS", 2, minimum=0.1),
+        "schedule": PROJECTION_SWEEP_SECONDS,
         "options": {"expires": 10},
     },
     "forget-old-command-outcomes": {

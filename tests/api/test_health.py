@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -19,12 +20,15 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
+from django.db.models.functions import Now
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
+from events.models import Heartbeat
+from events.tasks import SWEEP, sweep_projections
 from studyflow import __version__, api, static_manifest
 from studyflow.api import OutageLog, broker_ok
-from studyflow.health import Parts, problems, unusable
+from studyflow.health import Parts, Sweep, problems, sweep, unusable
 from studyflow.outages import Note, Outage, follow
 from studyflow.static_manifest import first_missing
 from tests.conftest import skip_without_service
@@ -302,12 +306,15 @@ def test_a_fault_of_the_health_check_itself_is_still_logged(
 # --- the static files' manifest (DEBUG off): what every page names --------------------------------
 
 
+SWEPT = Sweep("ok", 1)  # a worker ran beat's sweep a second ago
+
+
 def test_only_the_database_or_a_missing_static_manifest_take_the_site_down() -> None:
     # given every part fine
-    fine = Parts(database="ok", broker="ok", cache="ok", static="ok")
+    fine = Parts(database="ok", broker="ok", cache="ok", static="ok", sweep=SWEPT)
     assert not unusable(fine) and problems(fine) == []
     # when parts the pages do without are down, then the site is still up, and they are named
-    degraded = Parts(database="ok", broker="down", cache="down", static="dev")
+    degraded = Parts(database="ok", broker="down", cache="down", static="dev", sweep=SWEPT)
     assert not unusable(degraded)
     assert [line.split(":")[0] for line in problems(degraded)] == ["broker", "cache"]
     # when the pages cannot name their static files, then it is down, and says what to do
@@ -316,6 +323,7 @@ def test_only_the_database_or_a_missing_static_manifest_take_the_site_down() -> 
         broker="ok",
         cache="local",
         static="missing",
+        sweep=SWEPT,
         static_why="Missing staticfiles manifest entry for 'studyflow/site.css'",
     )
     assert unusable(missing)
@@ -323,17 +331,20 @@ def test_only_the_database_or_a_missing_static_manifest_take_the_site_down() -> 
         "static: Missing staticfiles manifest entry for 'studyflow/site.css'; run "
         "`manage.py collectstatic --noinput`, then restart the web processes"
     ]
-    assert unusable(Parts(database="down", broker="ok", cache="ok", static="ok"))
+    assert unusable(Parts(database="down", broker="ok", cache="ok", static="ok", sweep=SWEPT))
 
 
 def test_a_failed_or_pending_projection_is_one_line_for_all_its_partitions() -> None:
     # given answers failed in two of its partitions, and wrong_answers computed by version 2
-    rows = [
+    answers = [
         {"name": "answers", "partition": p, "status": s, "version": 1, "rows_version": 1}
         for p, s in enumerate(["ok", "failed", "failed", "ok"])
-    ] + [{"name": "wrong_answers", "partition": 0, "status": "rebuild_pending", "version": 3,
-          "rows_version": 2}]  # fmt: skip
-    parts = Parts(database="ok", broker="ok", cache="ok", static="ok", projections=rows)
+    ]
+    pending = {"name": "wrong_answers", "partition": 0, "status": "rebuild_pending"}
+    rows = [*answers, {**pending, "version": 3, "rows_version": 2}]
+    parts = Parts(
+        database="ok", broker="ok", cache="ok", static="ok", sweep=SWEPT, projections=rows
+    )
     # then the site is up, with one line for each
     assert not unusable(parts)
     assert problems(parts) == [
@@ -394,7 +405,7 @@ def test_without_a_manifest_every_page_fails_and_health_says_so(
     assert response.status_code == 503 and response["Retry-After"] == "5"
     body = response.json()
     assert (body["database"], body["static"]) == ("ok", "missing")
-    [line] = body["problems"]
+    [line] = [line for line in body["problems"] if line.startswith("static:")]
     assert line.startswith("static: Missing staticfiles manifest entry for 'studyflow/site.css'")
     assert line.endswith("run `manage.py collectstatic --noinput`, then restart the web processes")
     assert any(
@@ -417,7 +428,7 @@ def test_a_manifest_of_the_release_before_lacks_the_file_this_one_added(
         response = Client().get("/api/health/")
     # then the site is down: the quiz page names that file
     assert response.status_code == 503 and response.json()["static"] == "missing"
-    assert "'quiz/quiz.js'" in response.json()["problems"][0]
+    assert "'quiz/quiz.js'" in response.json()["problems"][0]  # the first: what breaks pages
 
 
 @pytest.mark.django_db
@@ -437,7 +448,8 @@ def test_the_collected_release_is_ok_and_checked_once_a_process(
         first = Client().get("/api/health/")
         assert first.status_code == 200
         body = first.json()
-        assert (body["static"], body["problems"]) == ("ok", [])
+        assert body["static"] == "ok"
+        assert not any(line.startswith("static:") for line in body["problems"])
         # the pages work
         assert Client().get("/login/").status_code == 200
         # and the next probes only ask whether it is still the same manifest
@@ -451,3 +463,76 @@ def test_with_debug_on_the_files_are_served_as_they_are() -> None:
     # the suite's own settings: no SECRET_KEY, so DEBUG was on and the storage has no manifest
     response = APIClient().get("/api/health/")
     assert response.status_code == 200 and response.json()["static"] == "dev"
+
+
+# --- the workers and beat: when beat's sweep last ran ---------------------------------------------
+
+
+def test_the_sweep_is_late_after_ten_sweeps_missed_and_never_under_half_a_minute() -> None:
+    # given beat sweeping every 2 s (the default): late after 30 s without a sweep
+    assert sweep(3.4, every=2) == Sweep("ok", 3)
+    assert sweep(30, every=2) == Sweep("ok", 30)
+    assert sweep(30.6, every=2) == Sweep("late", 31)
+    # every 10 s: after 100 s
+    assert sweep(99, every=10) == Sweep("ok", 99)
+    assert sweep(101, every=10).status == "late"
+    # a sweep that never ran (the workers or beat never started) is late too
+    assert sweep(None, every=2) == Sweep("late", None)
+
+
+def test_a_late_sweep_says_how_to_check_the_workers_and_keeps_the_site_up() -> None:
+    late = Parts(database="ok", broker="ok", cache="ok", static="ok", sweep=Sweep("late", 312))
+    assert not unusable(late)
+    [line] = problems(late)
+    assert line.startswith("sweep: last ran 312 s ago; without the workers and beat")
+    assert "`celery -A studyflow inspect ping`" in line
+    never = Parts(database="ok", broker="ok", cache="ok", static="ok", sweep=Sweep("late", None))
+    assert problems(never)[0].startswith("sweep: never ran;")
+
+
+@pytest.mark.django_db
+def test_a_sweep_just_run_is_ok() -> None:
+    # given a worker ran beat's sweep (with nothing to do: no projection behind)
+    assert sweep_projections() == 0
+    # then the health check counts it as just now
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["sweep"]["status"] == "ok" and body["sweep"]["last_ran_seconds_ago"] <= 2
+    assert not any(line.startswith("sweep:") for line in body["problems"])
+
+
+@pytest.mark.django_db
+def test_a_sweep_that_stopped_is_late_but_still_200(settings: Any) -> None:
+    # given the last sweep five minutes ago (every worker died on a quiet night)
+    settings.PROJECTION_SWEEP_SECONDS = 2
+    sweep_projections()
+    Heartbeat.objects.filter(task=SWEEP).update(ran_at=Now() - timedelta(minutes=5))
+    response = APIClient().get("/api/health/")
+    # then it is late, with a 200: the pages work, only the reports stop
+    assert response.status_code == 200
+    late = response.json()["sweep"]
+    assert late["status"] == "late" and 299 <= late["last_ran_seconds_ago"] <= 302
+    assert any(line.startswith("sweep: last ran") for line in response.json()["problems"])
+    # and beat sweeping every 60 s would still have 10 minutes to go
+    settings.PROJECTION_SWEEP_SECONDS = 60
+    assert APIClient().get("/api/health/").json()["sweep"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_sweep_that_never_ran_is_late() -> None:
+    # given a site whose workers or beat never started since the upgrade
+    Heartbeat.objects.all().delete()
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200
+    assert response.json()["sweep"] == {"status": "late", "last_ran_seconds_ago": None}
+    assert any(line.startswith("sweep: never ran;") for line in response.json()["problems"])
+
+
+def test_while_the_database_is_down_the_sweep_is_unknown() -> None:
+    broken = mock.MagicMock()
+    broken.cursor.side_effect = OperationalError("the database is down")
+    with mock.patch("studyflow.api.connection", broken):
+        response = APIClient().get("/api/health/")
+    assert response.status_code == 503
+    assert response.json()["sweep"] == {"status": "unknown", "last_ran_seconds_ago": None}

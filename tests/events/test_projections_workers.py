@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from events import projections, runner, selectors
+from events.models import Heartbeat
 from events.store import iter_all
+from events.tasks import SWEEP
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
 from tests.events import faulty_projection
@@ -117,6 +120,26 @@ def test_kill_9_mid_catch_up_five_times_then_equal_to_a_rebuild(
     runner.rebuild("answers")
     assert projected == answers_snapshot()
     assert len(projected) == answer_count(histories)
+
+
+def test_the_health_check_sees_beats_sweep_run_by_a_worker_and_stop_with_it(
+    workers: Workers,
+) -> None:
+    def sweep() -> dict[str, Any]:
+        return dict(APIClient().get("/api/health/").json()["sweep"])
+
+    # given no worker nor beat ever ran: late
+    assert sweep() == {"status": "late", "last_ran_seconds_ago": None}
+    # when one worker runs with beat (sweeping every second), then it is ok
+    workers.start(1, beat=True)
+    assert wait_for(lambda: sweep()["status"] == "ok", 90), workers.logs()
+    # and each sweep records its run anew, with no event coming in (a quiet night)
+    first = Heartbeat.objects.get(task=SWEEP).ran_at
+    assert wait_for(lambda: Heartbeat.objects.get(task=SWEEP).ran_at > first, 10), workers.logs()
+    # when the worker stops, then the sweep's age grows (late once it passes 30 s)
+    workers.stop_all()
+    stopped = sweep()["last_ran_seconds_ago"]
+    assert wait_for(lambda: sweep()["last_ran_seconds_ago"] > stopped, 5)
 
 
 def test_broker_down_while_answers_are_given_then_nothing_lost(
