@@ -626,9 +626,13 @@ def test_health_needs_no_auth(school: School2) -> None:
     assert body["database"] == "ok"
     assert body["broker"] in {"ok", "down"}
     assert body["cache"] in {"ok", "down", "local"}
+    assert body["static"] in {"ok", "dev"}
+    assert set(body["sweep"]) == {"status", "last_ran_seconds_ago"}
+    assert isinstance(body["version"], str) and isinstance(body["problems"], list)
     assert isinstance(body["projections"], list)
+    fields = {"name", "lag_events", "lag_seconds", "status", "version", "rows_version"}
     for projection in body["projections"]:
-        assert set(projection) >= {"name", "lag_events", "lag_seconds", "status"}
+        assert set(projection) >= fields
 
 
 def test_schema_and_docs_are_served_with_local_assets(school: School2) -> None:

@@ -1,4 +1,5 @@
-"""The health check: database, broker, cache and projection lag, with no auth."""
+"""The health check: release, database, broker, cache, static files, beat's sweep and projection
+lag, with no auth."""
 
 from __future__ import annotations
 
