@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceStateEnum": "studyflow.api.UP_DOWN",
         "CacheStateEnum": "studyflow.api.CACHE_STATES",
+        "StaticStateEnum": "studyflow.health.STATIC_STATES",
+        "SweepStateEnum": "studyflow.health.SWEEP_STATES",
     },
     # A quiz id in any case (studyflow.converters) is still a UUID to clients.
     "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
