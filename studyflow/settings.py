@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from quiz.command_limits import command_rate
+from studyflow import secret_key
 from studyflow.csp import DEFAULT_POLICY
 from studyflow.login_limits import parse_rate
 from studyflow.logs import CLIENT_REFUSALS
@@ -60,12 +61,28 @@ def env_seconds(name: str, default: float, *, minimum: float) -> float:
 
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-studyflow-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-# Without an explicit SECRET_KEY we are on a developer's machine; a deployment sets one, DEBUG=0.
-DEBUG = env_bool("DEBUG", default=SECRET_KEY == DEVELOPMENT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+given_secret_key = os.environ.get("SECRET_KEY")
+# Set but empty is an unresolved variable in an env file, in any mode: taken for unset, it turned
+# DEBUG on below (debug pages to everyone) with the public development key, without a word.
+if given_secret_key is not None and secret_key.is_empty(given_secret_key):
     raise ImproperlyConfigured(
-        "DEBUG is off but SECRET_KEY is the development key: set SECRET_KEY in the environment."
+        "SECRET_KEY is set but empty (an unresolved variable in an env file?): give it a key "
+        f"({secret_key.HOW_TO_MAKE_ONE}), or leave it out altogether on a development machine."
+    )
+SECRET_KEY = given_secret_key or DEVELOPMENT_SECRET_KEY
+# Without SECRET_KEY we are on a developer's machine; a deployment sets one, and DEBUG=0.
+DEBUG = env_bool("DEBUG", default=given_secret_key is None)
+if not DEBUG and given_secret_key is None:
+    raise ImproperlyConfigured(
+        "DEBUG is off but SECRET_KEY is not set (the development key is for DEBUG on only): set "
+        f"SECRET_KEY in the environment; {secret_key.HOW_TO_MAKE_ONE}"
+    )
+weak_secret_key = None if DEBUG else secret_key.weakness(SECRET_KEY)
+if weak_secret_key:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for a site with DEBUG off: {weak_secret_key}. Django's deploy "
+        "check (manage.py check --deploy) asks for at least 50 characters, at least 5 of them "
+        f"different, not starting with 'django-insecure-'; {secret_key.HOW_TO_MAKE_ONE}"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")

@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_settings(
-    env: dict[str, str], cwd: Path = ROOT, show: str = "VAR_DIR"
+    env: dict[str, str], cwd: Path = ROOT, show: str = "VAR_DIR", unset: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in env}
+    clean = {k: v for k, v in os.environ.items() if k not in env and k not in unset}
     return subprocess.run(
         [sys.executable, "-c", f"import studyflow.settings as s; print(s.{show})"],
         cwd=cwd,
@@ -57,7 +57,7 @@ def load_settings(
         ("COMMAND_THROTTLE_RATE", "", "no error"),  # empty: the default
         ("LOGIN_THROTTLE_RATE", "10", "LOGIN_THROTTLE_RATE: a rate looks like 10/min"),
         ("CONTENT_SECURITY_POLICY", "", "no error"),  # empty: no policy sent
-        ("SECRET_KEY", "", "no error"),  # empty: the development key, DEBUG on
+        ("SECRET_KEY", "", "SECRET_KEY is set but empty"),  # with DEBUG unset: not debug mode
     ],
 )
 def test_a_bad_number_is_refused_by_name(name: str, value: str, message: str) -> None:
@@ -80,8 +80,56 @@ def test_a_relative_var_dir_is_under_the_project_wherever_it_starts(tmp_path: Pa
     assert load_settings({"STUDYFLOW_VAR_DIR": str(tmp_path)}).stdout.strip() == str(tmp_path)
 
 
+# What `python -c "import secrets; print(secrets.token_urlsafe(50))"` prints (the README's way).
+A_GOOD_KEY = "vT3xk0Qm9bWc2LzR8hYp1sNf4JdUa7GeKo5iXq6Hr_Zl-Ct0yMwBvEjS2nPgDuF1aI"
+PRODUCTION = {"SECRET_KEY": A_GOOD_KEY, "DEBUG": "0", "ALLOWED_HOSTS": "example.org"}
+
+
+@pytest.mark.parametrize("debug", [None, "0", "1"])
+def test_an_empty_secret_key_is_refused_in_any_mode(debug: str | None) -> None:
+    # an env file's `SECRET_KEY=${UNRESOLVED}`: not a developer's machine, whatever DEBUG says
+    env = {"SECRET_KEY": ""} if debug is None else {"SECRET_KEY": "", "DEBUG": debug}
+    loaded = load_settings(env)
+    assert loaded.returncode != 0
+    assert "SECRET_KEY is set but empty" in loaded.stderr
+    assert "secrets.token_urlsafe(50)" in loaded.stderr
+
+
+def test_without_a_secret_key_debug_is_on_with_the_development_key() -> None:
+    loaded = load_settings({}, show="DEBUG, s.SECRET_KEY", unset=("SECRET_KEY", "DEBUG"))
+    assert loaded.returncode == 0, loaded.stderr
+    debug, key = loaded.stdout.split()
+    assert debug == "True" and key.startswith("django-insecure-studyflow-development-key")
+    refused = load_settings({"DEBUG": "0"}, unset=("SECRET_KEY",))
+    assert refused.returncode != 0
+    assert "DEBUG is off but SECRET_KEY is not set" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("x", "it has 1 character, fewer than 50"),
+        ("k" * 60, "it has 1 different character, fewer than 5"),
+        ("django-insecure-" + A_GOOD_KEY, "it starts with 'django-insecure-'"),
+    ],
+)
+def test_a_weak_secret_key_is_refused_in_production_only(key: str, why: str) -> None:
+    refused = load_settings({**PRODUCTION, "SECRET_KEY": key})
+    assert refused.returncode != 0
+    assert "SECRET_KEY is too weak for a site with DEBUG off: " + why in refused.stderr
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(50))"' in refused.stderr
+    # a developer may use any key with DEBUG on
+    assert load_settings({"SECRET_KEY": key, "DEBUG": "1"}).returncode == 0
+
+
+def test_a_strong_secret_key_starts_production() -> None:
+    loaded = load_settings(PRODUCTION, show="DEBUG")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "False"
+
+
 def test_hsts_is_an_operators_whole_number_of_seconds() -> None:
-    production = {"SECRET_KEY": "k" * 50, "DEBUG": "0", "ALLOWED_HOSTS": "example.org"}
+    production = PRODUCTION
     bad = load_settings({**production, "SECURE_HSTS_SECONDS": "a year"})
     assert bad.returncode != 0
     assert "SECURE_HSTS_SECONDS must be a whole number, not 'a year'" in bad.stderr
