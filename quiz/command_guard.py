@@ -4,11 +4,13 @@ quiz.command_limits), on the REST API and the student pages alike, one count for
 The API's command endpoints refuse with 429 `throttled` and Retry-After (CommandThrottle); the
 pages show a message on the quiz page or the dashboard (quiz.views). A refused command is not
 sent: nothing is appended. Only commands are counted: a GET never is, and a command id only once.
+Each refusal is a WARNING naming the account and the client's address.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import uuid
 from typing import Any
 
@@ -22,7 +24,11 @@ from quiz.command_limits import API_DETAIL, command_rate, counter_name
 from studyflow import window_counts
 from studyflow.exceptions import TooManyRequests
 from studyflow.idempotency import HEADER, command_id_from
+from studyflow.login_guard import address_of
 from studyflow.login_limits import Rate
+from studyflow.logs import escaped, refusal_logged, request_line, typed
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=8)
@@ -57,6 +63,20 @@ def wait_before_command(
     )
 
 
+def log_held_back(request: Any, wait: int) -> None:
+    """A command of the request's user refused (wait_before_command): whose, and from where."""
+    user = request.user
+    logger.warning(
+        "Too many quiz commands of user %s %s from %s: refused for %d s (%s)",
+        user.pk,
+        typed(user.get_username()),
+        escaped(address_of(request)),
+        wait,
+        request_line(request),
+    )
+    refusal_logged(request)
+
+
 def _keyed_command_id(request: Request) -> uuid.UUID | None:
     """The command id of the request's Idempotency-Key; None without one, or with one that is no
     UUID (the view answers that with 400, after it was counted as any command)."""
@@ -77,6 +97,7 @@ class CommandThrottle(BaseThrottle):
             return True
         wait = wait_before_command(request.user, command_id=_keyed_command_id(request))
         if wait:
+            log_held_back(request, wait)
             # Raised here, not left to DRF's generic message: the project's detail, same code.
             raise TooManyRequests(wait, API_DETAIL)
         return True

@@ -173,11 +173,13 @@ class AuthTokenApi(APIView):
         address = login_guard.address_of(request)
         wait = login_guard.begin(address, username)
         if wait:
+            login_guard.log_held_back(request, address, username, wait)
             raise TooManyRequests(wait, login_guard.TOO_MANY_FAILURES)
         user = authenticate(
             request._request, username=username, password=data.validated_data["password"]
         )
         if user is None or not user.is_active:
+            login_guard.log_failure(request, address, username)
             raise InvalidCredentials()
         login_guard.forgive(address, username)
         token = tokens.token_for(user)

@@ -7,11 +7,16 @@ A try is counted before the password is checked and taken back when it was right
 parallel guesses cannot all pass the check before any of them is counted. The counters are the
 cache's atomic increments, one key per account, address and window. If the cache is down, log-ins
 go on unlimited (and it is logged): refusing everybody would be worse (studyflow.window_counts).
+
+Every failed log-in and every try held back is a WARNING naming the username as typed and the
+client's address (the one the limit counts by), so that an operator sees who is attacked and from
+where; never the password.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +32,9 @@ from studyflow.login_limits import (
     parse_rate,
     wait_then_try_again,
 )
+from studyflow.logs import escaped, refusal_logged, request_line, typed
+
+logger = logging.getLogger(__name__)
 
 # Why a log-in is refused, on the pages and in the API's 429 (studyflow.api); how long to wait
 # follows, in wait_then_try_again's words, as every refusal for a while says it.
@@ -66,10 +74,31 @@ def forgive(address: str, username: str, now: float | None = None) -> None:
     window_counts.take_back(_name(address, username), rate(), now=now, what="failed log-ins")
 
 
-def count_try(address: str, username: str) -> None:
+def log_failure(request: Any, address: str, username: str) -> None:
+    """A wrong password (or no such account) for `username` from `address`."""
+    logger.warning(
+        "Failed log-in as %s from %s (%s)", typed(username), escaped(address), request_line(request)
+    )
+    refusal_logged(request)
+
+
+def log_held_back(request: Any, address: str, username: str, wait: int) -> None:
+    """A try refused unchecked: the account failed too often from this address (begin())."""
+    logger.warning(
+        "Too many failed log-ins as %s from %s: refused for %d s (%s)",
+        typed(username),
+        escaped(address),
+        wait,
+        request_line(request),
+    )
+    refusal_logged(request)
+
+
+def count_try(request: Any, address: str, username: str) -> None:
     """begin() for a form: the form's error when the account is held back from this address."""
     wait = begin(address, username)
     if wait:
+        log_held_back(request, address, username, wait)
         raise ValidationError(
             TOO_MANY,
             code="too_many_attempts",
@@ -87,12 +116,14 @@ class LimitedAuthenticationForm(AuthenticationForm):
         if not username or not self.cleaned_data.get("password"):
             return super().clean()  # nothing is tried without both
         address = address_of(self.request)
-        count_try(address, username)
+        count_try(self.request, address, username)
         try:
             cleaned = super().clean()
         except ValidationError:
             if self.user_cache is not None:  # the right password (an inactive or no-staff user)
                 forgive(address, username)
+            else:
+                log_failure(self.request, address, username)
             raise
         forgive(address, username)
         return cleaned
@@ -126,7 +157,11 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
     def clean_old_password(self) -> str:
         address = address_of(self.request)
         username = self.user.get_username()
-        count_try(address, username)
-        old_password: str = super().clean_old_password()
+        count_try(self.request, address, username)
+        try:
+            old_password: str = super().clean_old_password()
+        except ValidationError:
+            log_failure(self.request, address, username)
+            raise
         forgive(address, username)
         return old_password

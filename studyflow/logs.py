@@ -28,6 +28,46 @@ from django.core.exceptions import (
 CLIENT_REFUSALS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, DisallowedHost)
 
 
+# What a client typed is cut after this many characters in a log line: enough to tell one
+# username from another (they have 150 at most), not a screenful from a script.
+TYPED_LIMIT = 64
+
+
+def typed(text: str, limit: int = TYPED_LIMIT) -> str:
+    """What a client typed (a username tried), for a log line: quoted, every character that is
+    not printable escaped, so that a newline typed in cannot start a forged line (nor an escape
+    sequence recolour an operator's terminal), and cut after `limit` characters ("...")."""
+    shown = repr(text[:limit])
+    return f"{shown}..." if len(text) > limit else shown
+
+
+def escaped(text: str, limit: int = TYPED_LIMIT) -> str:
+    """`typed` without the quotes, for a value that reads as one word: a client's address, which
+    a client behind a missing proxy may write itself (X-Forwarded-For, TRUSTED_PROXY_COUNT)."""
+    shown = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text[:limit]
+    )
+    return f"{shown}..." if len(text) > limit else shown
+
+
+# Set on a request whose refusal our code logged with who and from where (a failed log-in, too
+# many of them, too many quiz commands): Django's own line for its response ("Too Many Requests:
+# /api/auth/token/") would only say it again, without them.
+REFUSAL_LOGGED = "studyflow_refusal_logged"
+
+
+def refusal_logged(request: object) -> None:
+    """Mark the request (Django's, also under DRF's Request) as logged: see NoSecondLine."""
+    setattr(getattr(request, "_request", request), REFUSAL_LOGGED, True)
+
+
+def request_line(request: object) -> str:
+    """`POST /login/`: which way in a log line is about (its path is one the URLs matched)."""
+    method = getattr(request, "method", None) or "-"
+    return f"{method} {escaped(getattr(request, 'path', None) or '-', limit=200)}"
+
+
 def utc_moment(created: float) -> str:
     """A log record's `created` (seconds since the epoch) as `2026-11-28T09:15:03.120Z`."""
     return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
@@ -66,6 +106,17 @@ class ClientRefusalsAreWarnings(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+class NoSecondLine(logging.Filter):
+    """Django's request line for a 4xx whose refusal our code logged itself, naming the account
+    and the client's address (refusal_logged), is left out: one line a refusal. A 5xx of the
+    same request keeps its line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or not getattr(
+            getattr(record, "request", None), REFUSAL_LOGGED, False
+        )
 
 
 # The health check's URL name (studyflow/api_urls.py).

@@ -412,6 +412,7 @@ LOGGING = {
         "health_checks_503": {"()": "studyflow.logs.NoLineForTheHealthChecks503"},
         "database_down": {"()": "studyflow.logs.NoTracebackWhileTheDatabaseIsDown"},
         "client_refusals": {"()": "studyflow.logs.ClientRefusalsAreWarnings"},
+        "refusals_logged": {"()": "studyflow.logs.NoSecondLine"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -419,7 +420,9 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # runserver's request lines: Django's own handler stamps them in local time, unmarked.
         "django.server": {"handlers": [], "propagate": True},
-        "django.request": {"filters": ["client_errors", "health_checks_503", "database_down"]},
+        "django.request": {
+            "filters": ["client_errors", "health_checks_503", "database_down", "refusals_logged"]
+        },
         "django.db.backends": {"level": "WARNING"},
         # The filesystem broker has no hostname; kombu warns about it on every connection.
         "kombu.connection": {"level": "ERROR"},

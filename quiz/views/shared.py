@@ -59,5 +59,6 @@ def _held_back(request: HttpRequest, command_id: uuid.UUID) -> bool:
     sent."""
     wait = command_guard.wait_before_command(request.user, command_id=command_id)
     if wait:
+        command_guard.log_held_back(request, wait)
         messages.warning(request, page_message(wait))
     return bool(wait)

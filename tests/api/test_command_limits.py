@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from typing import Any
+
+import pytest
 
 from events.store import read_stream
 from studyflow import window_counts
@@ -75,6 +78,28 @@ def test_the_limit_is_per_student_account_not_per_address(school: School2, limit
     # a classmate behind the same address (every test client is 127.0.0.1) is not held back
     classmate = school.client("student2")
     assert classmate.post("/api/quizzes/", chapter, format="json").status_code == 201
+
+
+def test_a_refused_command_is_one_log_line_naming_the_account_and_address(
+    school: School2, limited: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    chapter = {"chapter": school.chapters["words"].pk}
+    student = school.client("student1")
+    for _ in range(3):
+        assert student.post("/api/quizzes/", chapter, format="json").status_code in (200, 201)
+    with caplog.at_level(logging.INFO):
+        refused = student.post("/api/quizzes/", chapter, format="json")
+    assert refused.status_code == 429
+    # one line, not Django's "Too Many Requests: /api/quizzes/" besides, which names nobody
+    said = [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    user = school.users["student1"]
+    assert said == [
+        (
+            "quiz.command_guard",
+            f"Too many quiz commands of user {user.pk} 'student1' from 127.0.0.1: "
+            "refused for 40 s (POST /api/quizzes/)",
+        )
+    ]
 
 
 def test_a_re_sent_command_counts_once_and_gets_its_first_response_at_the_limit(

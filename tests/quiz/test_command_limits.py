@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import socket
 import threading
@@ -181,6 +182,30 @@ def test_the_quiz_page_says_to_wait_and_sends_nothing(client: Client, limited: C
     limited.at = T + 40
     assert client.post(url, {**fields, "answer": WRONG}).status_code == 302
     assert len(quiz_stream(quiz_id)) == len(before) + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_answer_is_one_log_line_naming_the_account_and_address(
+    client: Client, limited: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    student, chapter = make_student(), make_chapter(title="Adding up", streak_goal=3)
+    client.force_login(student)
+    quiz_id = start(client, chapter)
+    assert send(client, quiz_id, "answer", answer=WRONG).status_code == 302
+    assert send(client, quiz_id, "next").status_code == 302
+    limited.at = T + 5
+    with caplog.at_level(logging.INFO):
+        assert send(client, quiz_id, "answer", answer="my typed answer").status_code == 429
+    # one line, not Django's "Too Many Requests: ..." besides, which names nobody
+    said = [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [
+        (
+            "quiz.command_guard",
+            f"Too many quiz commands of user {student.pk} '{student.username}' from 127.0.0.1: "
+            f"refused for 35 s (POST /quizzes/{quiz_id}/answer/)",
+        )
+    ]
+    assert "my typed answer" not in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,7 @@ cache, then every way in (the log-in page, the admin's; the token API is in test
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -182,3 +183,101 @@ def test_a_pupil_at_the_admin_log_in_is_told_it_is_for_staff_and_uses_up_nothing
     assert client.post(
         "/login/", {"username": pupil.username, "password": PASSWORD}
     ).status_code == (302)
+
+
+# --- the log: who was tried, from where -----------------------------------------------------------
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    return [(r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.django_db
+def test_each_failed_log_in_and_each_try_held_back_is_a_line_naming_the_account_and_address(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.LOGIN_THROTTLE_RATE = "2/min"
+    settings.TRUSTED_PROXY_COUNT = 1  # the address the limits count by: what the proxy appended
+    student = make_student()
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    with caplog.at_level(logging.INFO):
+        # given two wrong passwords, then a third try
+        assert fail(client, "/login/", student.username, 3) == [200] * 3
+    # then each is one WARNING, with the username as typed and the client's address
+    failed = f"Failed log-in as '{student.username}' from 203.0.113.7 (POST /login/)"
+    said = warnings_of(caplog)
+    assert said[:2] == [("studyflow.login_guard", failed)] * 2
+    assert len(said) == 3 and said[2][0] == "studyflow.login_guard"
+    assert re.fullmatch(
+        f"Too many failed log-ins as '{student.username}' from 203.0.113.7: "
+        r"refused for \d+ s \(POST /login/\)",
+        said[2][1],
+    )
+    assert "guess" not in caplog.text  # never the password
+
+
+@pytest.mark.django_db
+def test_a_username_typed_to_forge_a_log_line_is_escaped_and_cut(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    forged = "anna\n2026-11-28T09:15:03.120Z INFO studyflow: all is well" + "x" * 200
+    with caplog.at_level(logging.WARNING, logger="studyflow.login_guard"):
+        Client(REMOTE_ADDR="10.0.0.3").post("/login/", {"username": forged, "password": "guess"})
+    [line] = [r.getMessage() for r in caplog.records if r.name == "studyflow.login_guard"]
+    assert "\n" not in line
+    assert line.startswith(r"Failed log-in as 'anna\n2026-11-28T09:15:03.120Z INFO studyflow: ")
+    assert "xxx'... from 10.0.0.3 (POST /login/)" in line and "x" * 100 not in line
+
+
+@pytest.mark.django_db
+def test_the_admin_log_in_and_the_password_change_name_the_account_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    make_user("office", staff=True)
+    student = make_student()
+    client = Client(REMOTE_ADDR="10.0.0.4")
+    client.force_login(student)
+    with caplog.at_level(logging.WARNING):
+        fail(Client(REMOTE_ADDR="10.0.0.4"), "/admin/login/", "office", 1)
+        client.post(
+            "/password/",
+            {"old_password": "guess", "new_password1": "x7!Tq9#mZ", "new_password2": "x7!Tq9#mZ"},
+        )
+    assert warnings_of(caplog) == [
+        ("studyflow.login_guard", "Failed log-in as 'office' from 10.0.0.4 (POST /admin/login/)"),
+        (
+            "studyflow.login_guard",
+            f"Failed log-in as '{student.username}' from 10.0.0.4 (POST /password/)",
+        ),
+    ]
+    assert "guess" not in caplog.text and "x7!Tq9#mZ" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_token_api_logs_one_line_a_refusal_naming_the_account_and_address(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.LOGIN_THROTTLE_RATE = "1/min"
+    make_student("anna")
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    with caplog.at_level(logging.INFO):
+        codes = [
+            client.post(
+                "/api/auth/token/",
+                {"username": "Anna", "password": "guess"},
+                content_type="application/json",
+            ).status_code
+            for _ in range(2)
+        ]
+    assert codes == [400, 429]
+    # Django's own "Bad Request: /api/auth/token/" and "Too Many Requests: ..." would say it again,
+    # without the account and address: left out
+    said = warnings_of(caplog)
+    assert said[0] == (
+        "studyflow.login_guard",
+        "Failed log-in as 'Anna' from 10.0.0.5 (POST /api/auth/token/)",
+    )
+    assert said[1][0] == "studyflow.login_guard" and said[1][1].startswith(
+        "Too many failed log-ins as 'Anna' from 10.0.0.5: refused for "
+    )
+    assert len(said) == 2 and "guess" not in caplog.text

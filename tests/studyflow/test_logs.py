@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import types
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from studyflow.logs import NoTracebackForClientErrors, utc_moment
+from studyflow.logs import (
+    NoSecondLine,
+    NoTracebackForClientErrors,
+    escaped,
+    refusal_logged,
+    typed,
+    utc_moment,
+)
 from tests.fresh_python import stderr_of
 from tests.projection_support import free_port, wait_for
 
@@ -200,3 +208,37 @@ def test_an_error_keeps_its_traceback() -> None:
         )
     assert NoTracebackForClientErrors().filter(record)
     assert record.exc_info is not None
+
+
+def test_what_a_client_typed_is_quoted_escaped_and_cut() -> None:
+    # given a username as typed, in any script, then it reads as typed, in quotes
+    assert typed("zoë.devries") == "'zoë.devries'"
+    # given one with a line break, a terminal escape or a Unicode line separator, then each is
+    # written as an escape: nothing typed starts a line of its own
+    assert typed("anna\nERROR x") == r"'anna\nERROR x'"
+    assert typed("a\x1b[31mb\u2028c\r") == r"'a\x1b[31mb\u2028c\r'"
+    # given a long one, then its first 64 characters, and a sign that there was more
+    assert typed("x" * 150) == "'" + "x" * 64 + "'..."
+    assert typed("x" * 64) == "'" + "x" * 64 + "'"
+    # and an address a client wrote itself, without the quotes
+    assert escaped("203.0.113.7") == "203.0.113.7"
+    assert escaped("1.2.3.4\nforged") == r"1.2.3.4\nforged"
+    assert escaped("\ud800") == r"\ud800"  # a lone surrogate from JSON: no encoding error
+
+
+def test_djangos_line_for_a_refusal_logged_already_is_left_out_but_not_an_error() -> None:
+    request = types.SimpleNamespace()
+    refusal_logged(request)
+
+    def record(level: int, request: object) -> logging.LogRecord:
+        line = logging.LogRecord("django.request", level, __file__, 1, "x", None, None)
+        line.request = request
+        return line
+
+    assert not NoSecondLine().filter(record(logging.WARNING, request))
+    assert NoSecondLine().filter(record(logging.ERROR, request))  # a 5xx after it: kept
+    assert NoSecondLine().filter(record(logging.WARNING, types.SimpleNamespace()))
+    # under DRF, our code holds its Request; Django's log holds the HttpRequest inside it
+    inner = types.SimpleNamespace()
+    refusal_logged(types.SimpleNamespace(_request=inner))
+    assert not NoSecondLine().filter(record(logging.WARNING, inner))
