@@ -39,7 +39,7 @@ from events.runner.checkpoints import (
 # moves cursors as the runner does, and a test forgets which checkpoints were seen to exist.
 from events.runner.checkpoints import _advance as _advance
 from events.runner.checkpoints import _ensured as _ensured
-from events.runner.failures import PartitionsChanged, describe
+from events.runner.failures import PartitionsChanged, describe, same_failure
 from events.runner.replaying import rebuild, replay
 from events.runner.resetting import reset
 
@@ -66,4 +66,5 @@ __all__ = [
     "replay",
     "reset",
     "retry_delay",
+    "same_failure",
 ]

@@ -161,11 +161,11 @@ def _run_batch(projection: Projection, partition: int, size: int, *, force: bool
                 return _Batch(skipped="backing_off")
             if checkpoint.partitions != projection.partitions:
                 # Its cursors split the log another way: only a rebuild can go on from here.
-                _mark_failed(
-                    checkpoint,
-                    None,
-                    PartitionsChanged(checkpoint.partitions, projection.partitions),
-                )
+                changed = PartitionsChanged(checkpoint.partitions, projection.partitions)
+                if not _mark_failed(checkpoint, None, changed):  # said once, not every retry
+                    logger.error(
+                        "Projection %s[%d] stopped: %s", projection.name, partition, changed
+                    )
                 checkpoint.save()
                 return _Batch(stopped=True)
             batch.cursor = checkpoint.cursor

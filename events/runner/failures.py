@@ -1,5 +1,11 @@
 """A batch that failed: bisect it for the failing event, apply the events before it, and stop the
-checkpoint there with the error and when to try again."""
+checkpoint there with the error and when to try again.
+
+A failure is logged once, as an ERROR with its traceback; its retries (backing off up to
+PROJECTION_RETRY_MAX_SECONDS apart) that fail the same way, on the same event with the same error,
+are an INFO line each: a handler failing for a night must not bury the log in tracebacks, nor
+must the first one be a bare repr.
+"""
 
 from __future__ import annotations
 
@@ -39,13 +45,6 @@ def _record_failure(
     """After a batch failed and rolled back: apply the events before the failing one (found by
     bisecting the batch), stop the checkpoint at the failing event, record the error and when
     to try again. Returns how many events were applied."""
-    logger.error(
-        "Projection %s[%s] failed on a batch of %d events: %r",
-        projection.name,
-        partition,
-        len(events),
-        error,
-    )
     try:
         with transaction.atomic():
             checkpoint = _lock(projection.name, partition)
@@ -58,20 +57,67 @@ def _record_failure(
                 _check_same(page.events, events)
                 _advance(checkpoint, page.cursor, page.events)
                 checkpoint.save()
-                return len(events)
-            if failing > 0:
-                page = read_pending(projection, partition, cursor, failing)
-                _check_same(page.events, events[:failing])
-                _advance(checkpoint, page.cursor, page.events)
-            _mark_failed(checkpoint, events[failing].position, error)
-            checkpoint.save()
-            return failing
+                applied = len(events)
+            else:
+                if failing > 0:
+                    page = read_pending(projection, partition, cursor, failing)
+                    _check_same(page.events, events[:failing])
+                    _advance(checkpoint, page.cursor, page.events)
+                repeated = _mark_failed(checkpoint, events[failing].position, error)
+                checkpoint.save()
+                applied = failing
     except Exception:
+        logger.error(
+            "Projection %s[%s] failed on a batch of %d events",
+            projection.name,
+            partition,
+            len(events),
+            exc_info=error,
+        )
         logger.exception(
             "Could not isolate the failing event of %s[%s]", projection.name, partition
         )
         _mark_failed_only(projection.name, partition, events[0].position if events else None, error)
         return 0
+    if failing is None:
+        logger.warning(
+            "Projection %s[%s]: a batch of %d events failed, then went through event by event "
+            "(a passing fault, such as a deadlock)",
+            projection.name,
+            partition,
+            len(events),
+            exc_info=error,
+        )
+    else:
+        log_failure(checkpoint, events[failing].type, error, repeated=repeated)
+    return applied
+
+
+def log_failure(
+    checkpoint: ProjectionCheckpoint, event_type: str, error: BaseException, *, repeated: bool
+) -> None:
+    """The failure just recorded on `checkpoint`: with its traceback the first time, on one
+    line while it repeats itself (same_failure)."""
+    if repeated:
+        logger.info(
+            "Projection %s[%s] failed again on event %s, as before (%d failures in a row)",
+            checkpoint.name,
+            checkpoint.partition,
+            checkpoint.failed_position,
+            checkpoint.failures,
+        )
+        return
+    logger.error(
+        "Projection %s[%s] stopped at event %s (%s): %s. Retried on its own, less and less "
+        "often; once the cause is fixed, `manage.py projections catch-up %s` retries at once",
+        checkpoint.name,
+        checkpoint.partition,
+        checkpoint.failed_position,
+        event_type,
+        _last_line(error),
+        checkpoint.name,
+        exc_info=error,
+    )
 
 
 def _find_failing_event(
@@ -105,12 +151,27 @@ def _check_same(read: Sequence[RecordedEvent], expected: Sequence[RecordedEvent]
 
 def _mark_failed(
     checkpoint: ProjectionCheckpoint, position: int | None, error: BaseException
-) -> None:
+) -> bool:
+    """Record the failure on the checkpoint (not saved); whether it repeats the one recorded."""
+    described = describe(error)
+    repeated = same_failure(checkpoint, position, described)
     checkpoint.status = Status.FAILED
     checkpoint.failed_position = position
-    checkpoint.last_error = describe(error)
+    checkpoint.last_error = described
     checkpoint.failures += 1
     checkpoint.next_attempt_at = timezone.now() + retry_delay(checkpoint.failures)
+    return repeated
+
+
+def same_failure(checkpoint: ProjectionCheckpoint, position: int | None, error: str) -> bool:
+    """Whether a failure at `position` with `error` (as described) is the one the checkpoint has
+    recorded already: a retry that met it again. A failure at another event, or another error
+    there (a fix that changed it, say), is a new one."""
+    return (
+        checkpoint.status == Status.FAILED
+        and checkpoint.failed_position == position
+        and checkpoint.last_error == error
+    )
 
 
 def _mark_failed_only(
@@ -124,6 +185,10 @@ def _mark_failed_only(
                 checkpoint.save()
     except Exception:
         logger.exception("Could not record the failure of %s[%s]", name, partition)
+
+
+def _last_line(error: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(error), error)).strip().splitlines()[-1]
 
 
 def describe(error: BaseException) -> str:

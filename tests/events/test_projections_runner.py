@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -228,6 +229,50 @@ def test_a_failing_handler_stops_only_its_projection_and_resumes_from_that_event
     assert fault.seen_positions() == answer_positions
     healed = ProjectionCheckpoint.objects.get(name="test_faulty")
     assert (healed.status, healed.last_error, healed.failed_position) == ("ok", "", None)
+
+
+def test_a_failure_is_logged_once_with_its_traceback_not_once_a_retry(
+    fault: Fault, caplog: pytest.LogCaptureFixture
+) -> None:
+    append_history(5)
+    settle()
+    from events.store import read_all
+
+    positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
+    fault.position = positions[3]
+    with caplog.at_level(logging.INFO, logger="events.runner"):
+        # given a handler failing on an event, then retried (a forced catch-up, as an operator's,
+        # or the workers' after the back-off) and failing the same way twice more
+        for _ in range(3):
+            assert runner.catch_up("test_faulty", budget_seconds=math.inf, force=True).failed
+    # then the first failure is one ERROR, naming the event, with its traceback
+    said = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    level, message, exc_info = said[0]
+    assert level == "ERROR" and message.startswith(
+        f"Projection test_faulty[0] stopped at event {positions[3]} ("
+    )
+    assert f"RuntimeError: cannot project event {positions[3]}." in message
+    assert "`manage.py projections catch-up test_faulty`" in message
+    assert exc_info is not None and isinstance(exc_info[1], RuntimeError)
+    # and each retry that met it again is one line at INFO, without one
+    assert [(level, message, exc_info) for level, message, exc_info in said[1:]] == [
+        (
+            "INFO",
+            f"Projection test_faulty[0] failed again on event {positions[3]}, as before "
+            f"({failures} failures in a row)",
+            None,
+        )
+        for failures in (2, 3)
+    ]
+    # when it fails on another event (the fix of the first one deployed, say), then that is a
+    # new failure, logged with its traceback
+    caplog.clear()
+    fault.position = positions[4]
+    with caplog.at_level(logging.INFO, logger="events.runner"):
+        assert runner.catch_up("test_faulty", budget_seconds=math.inf, force=True).failed
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert f"stopped at event {positions[4]}" in record.getMessage()
 
 
 def register_faulty(fault: Fault, *, partitions: int, version: int = 1) -> None:

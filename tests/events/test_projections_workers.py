@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from events import projections, runner, selectors
 from events.models import Heartbeat
+from events.models import ProjectionCheckpoint
 from events.store import iter_all
 from events.tasks import SWEEP
 from reporting.models import Answer
@@ -221,6 +222,15 @@ def test_a_failing_handler_stops_only_its_projection_then_resumes_once_fixed(
         assert status["lag_events"] == len(positions) - 30
         assert faulty_projection.seen_positions() == positions[:30]
         assert Answer.objects.count() == answer_count(histories)
+        # the worker's log has the failure once, with its traceback, however often it is retried
+        # (backing off from 0.3 s to 1 s here)
+        checkpoint = ProjectionCheckpoint.objects.filter(name="test_faulty")
+        assert wait_for(lambda: checkpoint.get().failures >= 4, 30), workers.logs()
+        log = "".join(workers.log_texts())
+        stopped_at = f"Projection test_faulty[0] stopped at event {positions[30]} ("
+        assert log.count(stopped_at) == 1, log
+        assert log.count("Traceback (most recent call last)") == 1, log
+        assert log.count(f"test_faulty[0] failed again on event {positions[30]}, as before") >= 3
 
         faulty_projection.set_fault(None)  # the fix is deployed; the back-off retry picks it up
         assert wait_for(lambda: faulty_projection.seen_positions() == positions, 90), workers.logs()
