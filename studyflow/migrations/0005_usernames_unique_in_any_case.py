@@ -41,7 +41,12 @@ def refuse_usernames_that_clash(apps: Any, schema_editor: Any) -> None:
     if not accounts:
         return
     example_pk, example = next(iter(accounts.values()))[-1]
-    in_sql = example.replace("'", "''")  # a quote inside an SQL string is written twice
+    renamed = f"{example}.2"
+    in_sql = renamed.replace("'", "''")  # a quote inside an SQL string is written twice
+    # The upgrade has every process stopped: SQL or `manage.py shell` first, which need none; the
+    # admin only with the web process started for it. And `migrate` applies each migration in a
+    # transaction of its own, so those before this one in the run may be applied: only this one
+    # changed nothing, and the next `migrate` goes on from here.
     raise CommandError(
         "Usernames must now differ in more than case, and these accounts' do not: "
         + "; ".join(
@@ -49,8 +54,12 @@ def refuse_usernames_that_clash(apps: Any, schema_editor: Any) -> None:
             for twin in accounts.values()
         )
         + ". Rename all but one account of each, and tell its person the new name they log in "
-        f"with: in the admin (Users), or in SQL, UPDATE auth_user SET username = '{in_sql}.2' "
-        f"WHERE id = {example_pk}; then migrate again. Nothing has been changed."
+        f"with: in SQL, UPDATE auth_user SET username = '{in_sql}' WHERE id = {example_pk}; or "
+        'with python manage.py shell -c "from django.contrib.auth.models import User; '
+        f'User.objects.filter(pk={example_pk}).update(username={renamed!r})"; or in the admin '
+        "(Users) if you start the web process for it. Then run migrate again. This migration "
+        "changed nothing; migrations before it in this run may have been applied, which is fine: "
+        "migrate goes on from here."
     )
 
 

@@ -70,6 +70,18 @@ def test_usernames_that_differ_only_in_case_are_named_before_the_index() -> None
         assert f"bram (id {ids['bram']}) / BRAM (id {ids['BRAM']}). Rename" in message
         assert f"(id {ids['cas']})" not in message
         assert f"UPDATE auth_user SET username = 'ANNA.2' WHERE id = {ids['ANNA']};" in message
+        # and the way that needs no web process (the upgrade has them all stopped) before the admin
+        shell = (
+            'python manage.py shell -c "from django.contrib.auth.models import User; '
+            f"User.objects.filter(pk={ids['ANNA']}).update(username='ANNA.2')\""
+        )
+        assert shell in message
+        assert message.index(shell) < message.index("in the admin (Users) if you start the web")
+        # and it says what was done: nothing by this migration, while earlier ones may be applied
+        assert "This migration changed nothing; migrations before it in this run may have" in (
+            message
+        )
+        assert "Nothing has been changed" not in message
         # and nothing is half done: no index yet
         users.create_user("Cas")
         # and once renamed (or deleted), it goes through
