@@ -54,6 +54,22 @@ def lag_events(projection: Projection, partition: int) -> int:
     return selectors.lag(projection, partition, checkpoint.cursor)[0]
 
 
+class Terminal(StringIO):
+    """Output that says it is a terminal, as a shell's is."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class ClosedPipe(StringIO):
+    """`| head -1`: takes one line, then the reader is gone."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
 def test_catch_up_projects_every_answer_once() -> None:
     histories = append_history(40)
     settle()
@@ -111,7 +127,7 @@ def test_rebuild_equals_incremental_catch_up() -> None:
     ids = list(checkpoints.order_by("partition").values_list("pk", flat=True))
     checkpoints.filter(partition=1).update(failures=3, last_error="an old failure")
 
-    err = StringIO()
+    err = Terminal()  # where the progress bar is drawn
     call_command(
         "projections", "rebuild", "answers", "--batch-size", "11", stdout=StringIO(), stderr=err
     )
@@ -122,6 +138,32 @@ def test_rebuild_equals_incremental_catch_up() -> None:
     # The same rows, so the admin's links to them still work, with nothing of their past kept.
     assert list(checkpoints.order_by("partition").values_list("pk", flat=True)) == ids
     assert set(checkpoints.values_list("failures", "last_error")) == {(0, "")}
+
+
+def test_the_rebuilds_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    append_history(5)
+    settle()
+    # given a rebuild's output going to a file, then there is no bar in it, only the outcome
+    into_a_file, report = StringIO(), StringIO()
+    call_command("projections", "rebuild", "answers", stdout=report, stderr=into_a_file)
+    assert into_a_file.getvalue() == ""
+    assert report.getvalue().startswith("Rebuilt answers: ")
+    # given a terminal, then the bar is drawn there, in place, and ends its line
+    terminal = Terminal()
+    call_command("projections", "rebuild", "answers", stdout=StringIO(), stderr=terminal)
+    assert terminal.getvalue().startswith("\ranswers [") and terminal.getvalue().endswith("\n")
+    # unless asked not to
+    terminal = Terminal()
+    call_command(
+        "projections", "rebuild", "answers", "--no-progress", stdout=StringIO(), stderr=terminal
+    )
+    assert terminal.getvalue() == ""
+
+
+def test_status_piped_into_a_reader_that_stops_early_ends_quietly() -> None:
+    out = ClosedPipe()
+    call_command("projections", "status", stdout=out)  # no BrokenPipeError
+    assert out.getvalue().startswith("projection ")
 
 
 def test_an_interrupted_rebuild_says_how_it_finishes_and_catch_up_finishes_it(
@@ -139,12 +181,12 @@ def test_an_interrupted_rebuild_says_how_it_finishes_and_catch_up_finishes_it(
     def ctrl_c(self: Any, count: int) -> None:
         raise KeyboardInterrupt
 
-    # when Ctrl-C stops a rebuild after its first batch
+    # when Ctrl-C stops a rebuild after its first batch (on a terminal, where its bar is drawn)
     monkeypatch.setattr(command.ProgressBar, "advance", ctrl_c)
     with pytest.raises(CommandError, match=r"Interrupted\. A rebuild under way") as stopped:
         call_command(
             "projections", "rebuild", "answers", "--batch-size", "5", stdout=StringIO(),
-            stderr=StringIO(),
+            stderr=Terminal(),
         )  # fmt: skip
     assert stopped.value.returncode == 130
     # then status shows it under way, and says what finishes it

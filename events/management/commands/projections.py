@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import sys
 import time
 from argparse import ArgumentTypeError
@@ -39,7 +40,8 @@ PENDING = (
 
 
 class ProgressBar:
-    """A one-line progress bar on stderr (a rebuild can take minutes)."""
+    """A one-line progress bar on stderr (a rebuild can take minutes), redrawn in place: for a
+    terminal only (Command.rebuild), since a file or a pipe keeps every drawing."""
 
     def __init__(self, label: str, total: int, stream: TextIO = sys.stderr) -> None:
         self.label, self.total, self.stream = label, total, stream
@@ -108,12 +110,31 @@ class Command(BaseCommand):
         rebuild.add_argument("names", nargs="*", metavar="NAME[,NAME...]")
         rebuild.add_argument("--all", action="store_true", help="every registered projection")
         rebuild.add_argument("--batch-size", type=batch_size, default=5000)
-        rebuild.add_argument("--no-progress", action="store_true")
+        rebuild.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="no progress bar on a terminal either (never drawn to a file or a pipe)",
+        )
         catch_up = commands.add_parser("catch-up", help="apply pending events in this process")
         catch_up.add_argument("names", nargs="*", metavar="NAME", help="default: all")
         catch_up.add_argument("--batch-size", type=batch_size, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self.run(options)
+        except BrokenPipeError:
+            self.reader_gone()
+
+    def reader_gone(self) -> None:
+        """`projections status | head`: the reader has what it wanted and closed the pipe; stop
+        writing, without a traceback. Where the pipe is this process's standard output, that is
+        pointed at /dev/null, or Python's flush of it on exit would meet the closed pipe again."""
+        if self.stdout._out is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+
+    def run(self, options: dict[str, Any]) -> None:
         action = options["action"]
         if action == "status":
             self.status()
@@ -129,7 +150,9 @@ class Command(BaseCommand):
                 groups = [names]
             if len(set(names)) != len(names):
                 raise CommandError("Name each projection once.")
-            progress = not options["no_progress"]
+            # A bar redrawn in place reads only on a terminal: in a file (or a CI log) each
+            # drawing stays, and the last was drawn twice.
+            progress = not options["no_progress"] and self.stderr.isatty()
             try:
                 if len(groups) == 1:
                     self.rebuild(groups[0], options["batch_size"], progress=progress)
