@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from typing import Any
-
-import pytest
 
 from events.store import read_stream
 from studyflow import window_counts

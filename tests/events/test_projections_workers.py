@@ -13,8 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from events import projections, runner, selectors
-from events.models import Heartbeat
-from events.models import ProjectionCheckpoint
+from events.models import Heartbeat, ProjectionCheckpoint
 from events.store import iter_all
 from events.tasks import SWEEP
 from reporting.models import Answer
