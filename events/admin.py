@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 
+from events.admin_counts import EstimatedCountPaginator
 from events.models import Event
 from studyflow.read_only_admin import ReadOnlyAdmin
 
@@ -84,6 +85,8 @@ class EventAdmin(ReadOnlyAdmin):
     date_hierarchy = "recorded_at"
     list_per_page = 100
     show_full_result_count = False  # counting millions of events on every page view is slow
+    # The list's own count, too, is the planner's estimate when the list is long (admin_counts).
+    paginator = EstimatedCountPaginator
     fields = (
         "position",
         "transaction_id",
