@@ -44,6 +44,15 @@ def streams_named_by(term: str) -> list[str]:
     return [term, *(stream for finder in _stream_finders for stream in finder(term))]
 
 
+# The event types the apps append (quiz: its domain's). The "By type" filter lists these: the
+# distinct types of the log took a read of every event on each view of the list.
+_event_types: set[str] = set()
+
+
+def register_event_types(types: Iterable[str]) -> None:
+    _event_types.update(types)
+
+
 def breakable_type(event_type: str) -> str:
     """An event type free to break after its app's dot only ("quiz.<wbr>QuestionAnsweredCorrectly"):
     in a narrow column a long type name would otherwise be cut mid-word or widen the column, as
@@ -55,7 +64,12 @@ def breakable_type(event_type: str) -> str:
 
 
 class EventTypeFilter(admin.AllValuesFieldListFilter):
-    """The "By type" filter, its long type names broken after the dot (breakable_type)."""
+    """The "By type" filter: the types the apps append (register_event_types) and the one chosen,
+    if another (an old link), its long type names broken after the dot (breakable_type)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup_choices: Any = sorted(_event_types.union(self.lookup_val or ()))
 
     def choices(self, changelist: Any) -> Iterator[Any]:  # Any: the stubs type a choice privately
         for choice in super().choices(changelist):

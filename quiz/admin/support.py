@@ -1,5 +1,6 @@
 """What support looks up about students' quizzes: why a student's command changed nothing
-(command outcomes, read-only), and a student's quizzes found by username in the event admin.
+(command outcomes, read-only), a student's quizzes found by username in the event admin, and the
+quiz's event types in its "By type" filter.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from events.admin import register_stream_finder
-from quiz import selectors, services
+from events.admin import register_event_types, register_stream_finder
+from quiz import domain, selectors, services
 from quiz.models import CommandOutcome
 from studyflow.read_only_admin import ReadOnlyAdmin
 
@@ -32,6 +33,10 @@ class CommandOutcomeAdmin(ReadOnlyAdmin):
         # deletion whenever they had a recent one. An outcome is disposable: without it a
         # re-sent command is decided afresh, as after COMMAND_OUTCOME_DAYS.
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+
+# The event admin's "By type" filter lists them.
+register_event_types(domain.EVENT_TYPES)
 
 
 @register_stream_finder

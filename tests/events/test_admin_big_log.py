@@ -1,4 +1,4 @@
-"""The event list at a school group's size: counted without a read of the whole log
+"""The event list at a school group's size: counted and filtered without a read of the whole log
 (bench/staff_pages.py times it over a million events)."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from events import admin_counts
 from events.admin_counts import EstimatedCountPaginator, count_within
 from events.models import Event
 from events.store import NO_STREAM, NewEvent, append
+from quiz import domain
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,20 @@ def test_a_count_taking_too_long_gives_way_and_leaves_the_connection_as_it_was()
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
+
+
+# --- the type filter -----------------------------------------------------------------------------
+
+
+def test_the_type_filter_lists_the_apps_types_without_reading_the_log() -> None:
+    log_at([datetime(2026, 3, 2, 9, tzinfo=UTC)])
+    client = staff()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/admin/events/event/", {"type": "old.Retired"}).content.decode()
+    assert not [q["sql"] for q in queries if 'DISTINCT "events_event"."type"' in q["sql"]]
+    by_type = html[html.index("By type") :]
+    by_type = by_type[: by_type.index("</ul>")]
+    listed = re.findall(r'href="\?type=([^"&]+)"', by_type)
+    # every type the quiz appends, those not in the log yet too, and the one chosen by a link
+    assert listed == sorted({*domain.EVENT_TYPES, "old.Retired"})
+    assert re.search(r'<li class="selected">\s*<a href="\?type=old.Retired">', by_type)
