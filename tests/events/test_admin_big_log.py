@@ -1,12 +1,12 @@
-"""The event list at a school group's size: counted and filtered without a read of the whole log
-(bench/staff_pages.py times it over a million events)."""
+"""The event list at a school group's size: counted, filtered and drilled down by date without a
+read of the whole log (bench/staff_pages.py times it over a million events)."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import pytest
 from django.conf import settings
@@ -54,6 +54,15 @@ def staff() -> Client:
 def analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE events_event")
+
+
+def toplinks(html: str) -> list[str]:
+    nav = re.search(r'<nav class="toplinks">(.*?)</nav>', html, re.S)
+    assert nav is not None
+    return [
+        link.replace("&amp;", "&")
+        for link in re.findall(r'<a href="([^"]*)"(?! class="date-back")', nav.group(1))
+    ]
 
 
 def paginator_text(html: str) -> str:
@@ -139,3 +148,118 @@ def test_the_type_filter_lists_the_apps_types_without_reading_the_log() -> None:
     # every type the quiz appends, those not in the log yet too, and the one chosen by a link
     assert listed == sorted({*domain.EVENT_TYPES, "old.Retired"})
     assert re.search(r'<li class="selected">\s*<a href="\?type=old.Retired">', by_type)
+
+
+# --- the date drill-down -------------------------------------------------------------------------
+
+TIMES = [
+    datetime(2025, 9, 1, 7, tzinfo=UTC),
+    datetime(2025, 9, 1, 8, tzinfo=UTC),
+    datetime(2025, 9, 3, 12, tzinfo=UTC),
+    datetime(2025, 11, 30, 23, 30, tzinfo=UTC),  # 1 December in Amsterdam
+    datetime(2025, 12, 31, 23, 30, tzinfo=UTC),  # 1 January 2026 in Amsterdam
+    datetime(2026, 3, 2, 9, tzinfo=UTC),
+    datetime(2026, 3, 2, 10, tzinfo=UTC),
+    datetime(2026, 3, 29, 1, 30, tzinfo=UTC),  # the night the clocks go forward
+]
+
+
+def expected_links(kind: Literal["year", "month", "day"], **chosen: int) -> list[str]:
+    """The links Django's own date hierarchy shows at that level (its DISTINCT date_trunc)."""
+    field = "recorded_at"
+    periods = Event.objects.filter(
+        **{f"{field}__{part}": value for part, value in chosen.items()}
+    ).datetimes(field, kind)
+    links = []
+    for period in periods:
+        parts = {"year": period.year}
+        if kind in ("month", "day"):
+            parts["month"] = period.month
+        if kind == "day":
+            parts["day"] = period.day
+        query = "&".join(f"{field}__{part}={value}" for part, value in sorted(parts.items()))
+        links.append(f"?{query}")
+    return links
+
+
+@pytest.mark.parametrize("estimated", [False, True], ids=["counted", "estimated"])
+def test_the_drill_down_lists_the_periods_djangos_own_would(monkeypatch, estimated) -> None:
+    # given events over two years, some near midnight in the school's time zone
+    log_at(TIMES)
+    if estimated:  # a long list: its periods found through the index, not from its rows
+        monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 0)
+    client = staff()
+    # when staff drill down from all dates to a year and a month
+    with CaptureQueriesContext(connection) as queries:
+        years = client.get("/admin/events/event/").content.decode()
+        year = client.get("/admin/events/event/", {"recorded_at__year": 2025}).content.decode()
+        month = client.get(
+            "/admin/events/event/", {"recorded_at__year": 2026, "recorded_at__month": 3}
+        ).content.decode()
+    # then each level links the periods that hold an event, as Django's hierarchy did
+    assert toplinks(years) == expected_links("year")
+    assert toplinks(years) == ["?recorded_at__year=2025", "?recorded_at__year=2026"]
+    assert toplinks(year) == expected_links("month", year=2025)
+    assert len(toplinks(year)) == 2  # September; December (30 November 23:30 UTC is in it)
+    assert toplinks(month) == expected_links("day", year=2026, month=3)
+    assert len(toplinks(month)) == 2  # 2 and 29 March
+    # without reading every event of the list to find them
+    assert not [q["sql"] for q in queries if "DATE_TRUNC" in q["sql"].upper()]
+
+
+def test_a_drilled_month_lists_its_events_newest_first_by_position() -> None:
+    # given a month's events, one of them appended after later ones (an import of old events)
+    march = [datetime(2026, 3, day, 9, tzinfo=UTC) for day in (2, 5, 9)]
+    early, middle, late = log_at(march)
+    [april] = log_at([datetime(2026, 4, 1, 9, tzinfo=UTC)])
+    [imported] = log_at([datetime(2026, 3, 1, 9, tzinfo=UTC)])
+    # when staff open that month
+    page = staff().get("/admin/events/event/", {"recorded_at__year": 2026, "recorded_at__month": 3})
+    # then its events are listed as the whole log is: the last appended first
+    shown = [event.position for event in page.context["cl"].result_list]
+    assert shown == [imported.position, late.position, middle.position, early.position]
+    assert april.position not in shown
+
+
+@postgres_only
+def test_a_drilled_month_is_read_through_the_date_index_not_back_from_the_newest_event() -> None:
+    # given a month long ago, and twice as many events after it
+    october = datetime(2025, 10, 1, tzinfo=UTC)
+    log_many([october + timedelta(minutes=40 * n) for n in range(1000)])
+    log_many([datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=40 * n) for n in range(2000)])
+    analyze()
+    page = staff().get(
+        "/admin/events/event/", {"recorded_at__year": 2025, "recorded_at__month": 10}
+    )
+    changelist = page.context["cl"]
+    sql, params = changelist.queryset[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # then PostgreSQL reads that month's events by their date, rather than every later event
+    # back from the newest, in position order (what it chose for the list by position)
+    assert "events_recorded_at" in plan
+    assert "Backward using events_event_pkey" not in plan, plan
+    assert [e.position for e in changelist.result_list] == list(
+        Event.objects.filter(recorded_at__lt=datetime(2025, 11, 1, tzinfo=UTC))
+        .order_by("-position")
+        .values_list("position", flat=True)[:100]
+    )
+
+
+@postgres_only
+def test_a_range_of_dates_and_the_first_and_last_are_read_through_the_index() -> None:
+    log_at([datetime(2026, 3, 2, 9, tzinfo=UTC)])
+    day = Event.objects.filter(
+        recorded_at__gte=datetime(2026, 3, 2, tzinfo=UTC),
+        recorded_at__lt=datetime(2026, 3, 3, tzinfo=UTC),
+    )
+    for query in (day.values("position"), Event.objects.order_by("recorded_at")[:1]):
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # on a table this small PostgreSQL would read it all: is there an index to use?
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET LOCAL enable_seqscan = on")
+        assert "events_recorded_at" in plan, plan
