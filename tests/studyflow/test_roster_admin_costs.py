@@ -1,0 +1,49 @@
+"""The roster admin's pages at a school group's size: their queries do not grow with the classes
+listed (bench/staff_pages.py times them with 100 classes of 30)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+CLASSES = 12
+# The pages' own queries (session, user, the list or object, its related rows), whatever the
+# number of classes: a query a class would pass it.
+QUERIES = 8
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    client.force_login(make_user("boss", role="staff", is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def classes(make_user, make_class):
+    teacher = make_user("juf", role="teachers")
+    made = []
+    for n in range(CLASSES):
+        students = [make_user(f"kid{n}-{k}", role="students") for k in range(3)]
+        made.append(make_class(f"{n + 1}A", teachers=(teacher,), students=tuple(students)))
+    return made
+
+
+def test_the_class_list_counts_every_class_in_one_query(
+    staff_client, classes, django_assert_max_num_queries
+):
+    # a query a class (its number of students) made 100 classes 100 queries
+    with django_assert_max_num_queries(QUERIES):
+        response = staff_client.get(reverse("admin:studyflow_classroom_changelist"))
+    html = response.content.decode()
+    assert html.count('<td class="field-student_count">3</td>') == CLASSES
+    # and the column sorts by it
+    assert response.context["cl"].model_admin.student_count.admin_order_field == "student_total"
+
+
+def test_the_school_page_names_its_classes_without_a_query_each(
+    staff_client, classes, school, django_assert_max_num_queries
+):
+    # each class row's link names the class with its school ("1A (Roster School)")
+    with django_assert_max_num_queries(QUERIES):
+        response = staff_client.get(reverse("admin:studyflow_school_change", args=[school.pk]))
+    assert response.content.decode().count(f"({school.name})") >= CLASSES
