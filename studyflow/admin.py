@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from studyflow import admin_users  # noqa: F401  (registers the users' admin: one's own password)
 from studyflow.admin_class_list import ClassListAdminMixin
+from studyflow.admin_widgets import QuickFilteredSelectMultiple
 from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS
 from studyflow.taken_meanwhile import FormAgainWhenTaken, RowsUniqueInTheirParent
@@ -143,6 +144,10 @@ class ClassroomAdmin(FormAgainWhenTaken, ClassListAdminMixin):
             kwargs["queryset"] = members_of(STUDENTS).annotate(class_name=Max(class_name))
         if db_field.name in ("teachers", "students"):
             kwargs["form_class"] = PeopleField
+            # Every student of the group is an option: Django's picker took a template each.
+            kwargs["widget"] = QuickFilteredSelectMultiple(
+                db_field.verbose_name, db_field.name in self.filter_vertical
+            )
             kwargs["help_text"] = (
                 f"Only accounts in the {db_field.name} group are listed. To add a new "
                 f"person, add the user under Users with that group first."

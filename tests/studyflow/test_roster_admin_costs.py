@@ -1,5 +1,5 @@
-"""The roster admin's pages at a school group's size: their queries do not grow with the classes
-listed (bench/staff_pages.py times them with 100 classes of 30)."""
+"""The roster admin's pages at a school group's size: their queries and templates do not grow with
+the classes and students listed (bench/staff_pages.py times them with 100 classes of 30)."""
 
 import pytest
 from django.urls import reverse
@@ -47,3 +47,17 @@ def test_the_school_page_names_its_classes_without_a_query_each(
     with django_assert_max_num_queries(QUERIES):
         response = staff_client.get(reverse("admin:studyflow_school_change", args=[school.pk]))
     assert response.content.decode().count(f"({school.name})") >= CLASSES
+
+
+def test_the_class_page_writes_its_pickers_options_without_a_template_each(staff_client, classes):
+    # given a class page offering every student of the school (36 here, 3,000 in a group)
+    response = staff_client.get(reverse("admin:studyflow_classroom_change", args=[classes[0].pk]))
+    html = response.content.decode()
+    students = html[html.index('<select name="students"') :]
+    students = students[: students.index("</select>")]
+    # then every student is an option, this class's own chosen
+    assert students.count("<option value=") == 3 * CLASSES
+    assert students.count(" selected>") == 3
+    # and no option was rendered through a template of its own
+    rendered = [template.name for template in response.templates]
+    assert rendered.count("django/forms/widgets/select_option.html") < CLASSES
