@@ -63,7 +63,7 @@ CREATE TABLE bench_plain_event (
     UNIQUE (stream_id, version)
 );
 CREATE INDEX ON bench_plain_event (transaction_id, position);
-CREATE INDEX ON bench_plain_event (recorded_at);
+CREATE INDEX ON bench_plain_event (recorded_at, position);
 """
 PLAIN_INSERT = (
     "INSERT INTO bench_plain_event (stream_id, stream_hash, version, type, schema_version, data, "

@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="event",
-            index=models.Index(fields=["recorded_at"], name="events_recorded_at"),
+            index=models.Index(fields=["recorded_at", "position"], name="events_recorded_at"),
         ),
     ]
