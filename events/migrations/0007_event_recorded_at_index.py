@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0005_projection_version"),
+        ("events", "0006_heartbeat"),
     ]
 
     operations = [
