@@ -2,9 +2,9 @@
 password for a student who forgot theirs.
 
 A new student gets a random initial password that staff hand out (so does a student given a new
-one by their teacher). It is returned once, to be shown
-once, and stored only hashed: never in the admin log, never in a log line (the teacher's page keeps
-a new one in the teacher's session until its one display: reporting.new_passwords).
+one by their teacher). It is returned once, to be shown, and stored only hashed: never in the admin
+log, never in a log line (a new one waits in the teacher's session for the minutes its page shows
+it: reporting.new_passwords).
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class SeeOther(HttpResponseRedirect):
 @never_cache
 def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
     """A teacher gives a student of their class a new password (they forgot theirs): GET asks to
-    confirm; POST makes it and sends the browser on to new_password_made, which shows it once.
+    confirm; POST makes it and sends the browser on to new_password_made, which shows it.
     The form's key is of the password it replaces (studyflow.services.new_password_key): the
     same form sent twice makes one password. Never cached: the form holds that key."""
     user = access.student_for(request.user, student_id)
@@ -109,13 +109,15 @@ def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
 @login_required
 @never_cache
 def new_password_made(request: HttpRequest, student_id: int) -> HttpResponse:
-    """The student's new password, shown this once (reporting.new_passwords); reloaded, or come
-    back to, the page says it was shown already and how to make another; opened too late, that
-    it was not shown in time. Never cached: it holds a password."""
+    """The student's new password, shown each time the page is opened while it waits
+    (reporting.new_passwords): reloaded, come back to, or the second redirect of a double click,
+    the page shows the same password and makes no other. Once it waited too long, the page says
+    it was shown already and how to make another, or, never shown, that it was not shown in time.
+    Never cached: it holds a password."""
     user = access.student_for(request.user, student_id)
     before = request.session.get(new_passwords.SESSION_KEY, {})
     display, kept = new_passwords.shown(before, user.pk, timezone.now())
-    if kept != before:  # shown now, or others dropped: saved only then, as it is a write
+    if kept != before:  # first shown now, or others dropped: saved only then, as it is a write
         request.session[new_passwords.SESSION_KEY] = kept
     context = {
         **student_context(user),

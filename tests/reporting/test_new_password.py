@@ -1,7 +1,8 @@
 """A teacher gives a student of their class a new password: asked to confirm, then sent on (303) to
-a page that shows it once, if opened within minutes; the student's other sessions and API token
-end. Reloading that page, or the same form sent again, makes no second password. Nobody else may
-(another class's teacher, a student); it is never cached."""
+a page that shows it for some minutes, as often as it is opened; the student's other sessions and
+API token end. Reloading that page, or the same form sent again, makes no second password; after
+those minutes the page says whether it was shown. Nobody else may (another class's teacher, a
+student); it is never cached."""
 
 from __future__ import annotations
 
@@ -127,29 +128,58 @@ def test_a_teacher_gives_their_student_a_new_password(small: World) -> None:
     assert not Token.objects.filter(user=pupil).exists()
 
 
-def test_reloading_the_page_says_it_was_shown_and_makes_no_other(small: World) -> None:
+def test_reloading_the_page_within_its_minutes_shows_the_same_password_and_makes_no_other(
+    small: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # given a teacher shown their student's new password
     pupil = small.students_a[0]
     teacher = logged_in(small.teacher_a)
     make(teacher, pupil, form_key(teacher, pupil))
     password = shown_password(teacher.get(made_url(pupil)).content.decode())
     stored = password_hash(pupil)
-    # when they reload the page
+    # when they reload the page, at once and a moment before the password waited its minutes
     again = teacher.get(made_url(pupil))
-    # then it says the password was shown already and how to make another, without showing it
-    page = again.content.decode()
-    assert again.status_code == 200 and "no-store" in again["Cache-Control"]
-    assert f"{pupil.get_full_name()}'s {SHOWN_ALREADY}" in page
-    assert password not in page and '<dd class="credential">' not in page
-    assert f'href="{url(pupil)}">Give {pupil.get_full_name()} a new password</a>' in page
-    # and the teacher's session keeps only that it was shown, nothing of the password
-    assert password not in kept_in_session(teacher)
+    clock_moved_on(monkeypatch, new_passwords.WAITS - timedelta(seconds=5))
+    later = teacher.get(made_url(pupil))
+    # then each time it shows the same password, and says for how long
+    for response in (again, later):
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        page = response.content.decode()
+        assert shown_password(page) == password
+        assert f"shown on this page for {new_passwords.WAITS_MINUTES} minutes" in page
     # and no other password was made: the one shown still logs the student in
     assert password_hash(pupil) == stored
     assert logs_in(pupil, password)
     # and going Back to the form asks again, still making nothing
     assert "Make a new password" in teacher.get(url(pupil)).content.decode()
     assert password_hash(pupil) == stored
+
+
+def test_a_password_shown_then_reloaded_after_its_minutes_is_said_to_be_shown_already(
+    small: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a teacher shown their student's new password
+    pupil = small.students_a[0]
+    name = pupil.get_full_name()
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, form_key(teacher, pupil))
+    password = shown_password(teacher.get(made_url(pupil)).content.decode())
+    stored = password_hash(pupil)
+    # when they reload the page once the password waited its minutes
+    clock_moved_on(monkeypatch, new_passwords.WAITS)
+    late = teacher.get(made_url(pupil))
+    # then it says the password was shown already and how to make another, without showing it
+    page = late.content.decode()
+    assert late.status_code == 200 and "no-store" in late["Cache-Control"]
+    assert f"{name}'s {SHOWN_ALREADY}" in page
+    assert password not in page and '<dd class="credential">' not in page
+    assert f'href="{url(pupil)}">Give {name} a new password</a>' in page
+    # and the teacher's session keeps only that it was shown, nothing of the password
+    assert password not in kept_in_session(teacher)
+    # and reloaded, the page says the same; no other password was made: the one shown works
+    assert SHOWN_ALREADY in teacher.get(made_url(pupil)).content.decode()
+    assert password_hash(pupil) == stored
+    assert logs_in(pupil, password)
 
 
 def test_a_password_is_shown_if_its_page_is_opened_within_the_minutes_it_waits(
@@ -215,10 +245,12 @@ def test_the_same_form_sent_again_makes_no_second_password(
     assert len(made) == 1
     password = shown_password(teacher.get(made_url(pupil)).content.decode())
     assert logs_in(pupil, password)
-    # and sent once more after that (the browser's resend), it makes none and says it was shown
+    # and sent once more after that page was shown (the browser's resend, or a double click's
+    # second form answered last), it makes none and its page shows the same password
     make(teacher, pupil, key)
-    assert SHOWN_ALREADY in teacher.get(made_url(pupil)).content.decode()
+    assert shown_password(teacher.get(made_url(pupil)).content.decode()) == password
     assert password_hash(pupil) == stored and logs_in(pupil, password)
+    assert len([r for r in caplog.records if "a new password" in r.getMessage()]) == 1
 
 
 def test_two_students_pages_in_two_tabs_each_show_their_own(small: World) -> None:
@@ -291,11 +323,12 @@ def test_a_double_click_sent_at_once_makes_one_password(
         sent_again = again.submit(send_again_on_its_own_connection)
         waited_for_the_student(sent_again)
     # then the second waited for the first, made no password, and leads to the page that shows
-    # the first one's
+    # the first one's: both redirects' pages show it, whichever the browser shows last
     assert first.status_code == 303 and sent_again.result(timeout=30).status_code == 303
     assert password_hash(pupil) != stored
     assert len([r for r in caplog.records if "a new password" in r.getMessage()]) == 1
     password = shown_password(teacher.get(made_url(pupil)).content.decode())
+    assert shown_password(teacher.get(made_url(pupil)).content.decode()) == password
     assert logs_in(pupil, password)
 
 

@@ -1,6 +1,6 @@
-"""A new password waits in the teacher's session for the one page that shows it, by student, for
-a few minutes at most; the form that makes it carries a key of the password it replaces. Pure: no
-database."""
+"""A new password waits in the teacher's session for the page that shows it, by student, for a few
+minutes: shown each time the page is opened meanwhile, then dropped, the page saying whether it was
+shown; the form that makes it carries a key of the password it replaces. Pure: no database."""
 
 from __future__ import annotations
 
@@ -24,16 +24,28 @@ MADE = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SOON = MADE + timedelta(seconds=2)  # the redirect followed
 
 
-def test_a_new_password_is_shown_once_then_said_to_be_shown() -> None:
-    # given a password made for student 7
+def test_a_new_password_is_shown_again_while_it_waits() -> None:
+    # given a password made for student 7, and its page shown
     kept = made({}, 7, "abcdefghjk", MADE)
-    # when its page is shown, then shown again (reloaded, or come back to)
     first, kept = shown(kept, 7, SOON)
-    again, kept = shown(kept, 7, SOON)
-    # then the first shows it, the second only that it was shown, and it is no longer kept
-    assert first == Display(password="abcdefghjk")
-    assert again == Display(shown_already=True)
-    assert kept == {"7": SHOWN}
+    # when the page is shown again within WAITS (reloaded, come back to, a double click's second)
+    again, kept = shown(kept, 7, MADE + WAITS - timedelta(seconds=1))
+    # then both show the same password, kept as it was made, only marked shown
+    assert first == again == Display(password="abcdefghjk")
+    assert kept == {"7": {"password": "abcdefghjk", "made_at": MADE.isoformat(), "shown": True}}
+
+
+def test_a_password_shown_then_waiting_too_long_is_dropped_and_said_shown_already() -> None:
+    # given a password made for student 7, and shown just before it waited WAITS
+    kept = made({}, 7, "abcdefghjk", MADE)
+    _, kept = shown(kept, 7, MADE + WAITS - timedelta(seconds=1))
+    # when the page is opened once it waited WAITS (from when it was made, not shown), then again
+    late, kept = shown(kept, 7, MADE + WAITS)
+    again, kept = shown(kept, 7, MADE + WAITS + timedelta(hours=1))
+    # then neither shows it: each says it was shown already
+    assert late == again == Display(shown_already=True)
+    # and nothing of it is kept, only that
+    assert kept == {"7": SHOWN} and "abcdefghjk" not in repr(kept)
 
 
 def test_two_students_passwords_do_not_mix() -> None:
@@ -60,8 +72,9 @@ def test_a_password_made_again_replaces_the_one_waiting_and_the_one_shown() -> N
     _, kept = shown(made({}, 7, "first22222", MADE), 7, SOON)
     # when another is made for them
     kept = made(kept, 7, "second3333", MADE)
-    # then their page shows the new one, once
+    # then their page shows the new one, not yet shown: dropped unshown, it is said so
     assert shown(kept, 7, SOON)[0] == Display(password="second3333")
+    assert pruned(kept, MADE + WAITS) == {"7": NOT_SHOWN_IN_TIME}
 
 
 def test_only_the_newest_students_are_kept() -> None:
@@ -76,13 +89,6 @@ def test_only_the_newest_students_are_kept() -> None:
     assert list(kept) == [*(str(student) for student in range(6, KEPT + 5)), "5"]
 
 
-def test_a_password_shown_leaves_nothing_of_it_kept() -> None:
-    # given a password made for student 7, and shown
-    _, kept = shown(made({}, 7, "abcdefghjk", MADE), 7, SOON)
-    # then what the session keeps says only that it was shown
-    assert kept == {"7": SHOWN} and "abcdefghjk" not in repr(kept)
-
-
 def test_a_password_is_shown_until_it_waited_too_long() -> None:
     # given a password made for student 7
     kept = made({}, 7, "abcdefghjk", MADE)
@@ -92,7 +98,7 @@ def test_a_password_is_shown_until_it_waited_too_long() -> None:
     assert display == Display(password="abcdefghjk")
 
 
-def test_a_password_not_shown_in_time_is_dropped_and_said_so() -> None:
+def test_a_password_never_shown_is_dropped_and_said_not_shown_in_time() -> None:
     # given a password made for student 7, its page not opened (the redirect never followed)
     kept = made({}, 7, "abcdefghjk", MADE)
     # when the page is opened once it waited WAITS, then again
@@ -105,14 +111,15 @@ def test_a_password_not_shown_in_time_is_dropped_and_said_so() -> None:
 
 
 def test_passwords_waiting_too_long_are_dropped_whatever_is_done_next() -> None:
-    # given a password made for student 7, and one made for student 8 later
-    kept = made({}, 7, "seven77777", MADE)
+    # given passwords made for students 6 (shown) and 7 (not), and one made for student 8 later
+    _, kept = shown(made(made({}, 6, "six6666666", MADE), 7, "seven77777", MADE), 6, SOON)
     kept = made(kept, 8, "eight88888", MADE + timedelta(minutes=5))
-    # when the session is pruned once 7's waited WAITS, or a password is made for 9 then
+    # when the session is pruned once 6's and 7's waited WAITS, or a password is made for 9 then
     at = MADE + WAITS
     for after in (pruned(kept, at), made(kept, 9, "nine999999", at)):
-        # then 7's is dropped, and 8's, younger, still waits
-        assert after["7"] == NOT_SHOWN_IN_TIME and "seven77777" not in repr(after)
+        # then 6's and 7's are dropped, each saying whether it was shown; 8's, younger, still waits
+        assert after["6"] == SHOWN and after["7"] == NOT_SHOWN_IN_TIME
+        assert "six6666666" not in repr(after) and "seven77777" not in repr(after)
         assert shown(after, 8, at)[0] == Display(password="eight88888")
     # and a pruning with none too old changes nothing
     assert pruned(kept, MADE + timedelta(minutes=6)) == kept
@@ -128,12 +135,22 @@ def test_a_password_made_by_a_clock_far_ahead_waits_no_longer() -> None:
 
 
 def test_what_this_module_did_not_write_is_left_out() -> None:
-    # given a session's value of another shape: a password kept without its time, an unknown word
-    kept = {"7": "abcdefghjk", "8": {"password": "eight88888"}, "9": "what", "10": SHOWN}
-    # when a page is shown
-    display, after = shown(kept, 7, MADE)
-    # then none of those is shown or kept; what was shown already still says so
-    assert display == Display() and after == {"10": SHOWN}
+    # given a session's value of other shapes: a password kept bare, or without its time, or
+    # without whether it was shown, or with that not a yes or no; an unknown word
+    at = MADE.isoformat()
+    kept = {
+        "7": "abcdefghjk",
+        "8": {"password": "eight88888", "shown": False},
+        "9": "what",
+        "10": SHOWN,
+        "11": {"password": "eleven1111", "made_at": at},
+        "12": {"password": "twelve2222", "made_at": at, "shown": "yes"},
+    }
+    # when pages are shown
+    for student in (7, 8, 11, 12):
+        display, after = shown(kept, student, MADE)
+        # then none of those is shown or kept; what was shown already still says so
+        assert display == Display() and after == {"10": SHOWN}
 
 
 def test_a_forms_key_is_of_the_password_it_replaces() -> None:
