@@ -72,7 +72,7 @@ def test_the_teacher_pages_keep_to_the_policy(
     assert len(set(tops)) == 1, tops
     page.locator("#grid tbody th a").first.click()
     page.wait_for_load_state("load")
-    # a pupil forgot their password: the teacher gives them a new one, shown once
+    # a pupil forgot their password: the teacher gives them a new one, shown on a page of its own
     page.get_by_role("link", name=re.compile("^Give .* a new password$")).click()
     page.get_by_role("button", name="Make a new password").click()
     page.wait_for_selector(".credentials")
