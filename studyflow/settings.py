@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "studyflow.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A teacher's new password not shown within minutes leaves their session at their next request.
+    "reporting.middleware.DropNewPasswordsNotShownMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -227,6 +227,25 @@ def test_a_password_not_shown_in_time_is_dropped_and_the_page_says_so(
     assert logs_in(pupil, again) and not logs_in(pupil, password)
 
 
+def test_a_password_not_shown_in_time_leaves_the_session_at_the_next_request(
+    small: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a new password made for a student, the teacher gone on to other pages meanwhile
+    pupil = small.students_a[0]
+    teacher = logged_in(small.teacher_a)
+    make(teacher, pupil, form_key(teacher, pupil))
+    password = waiting_password(teacher, pupil)
+    assert teacher.get(f"/teacher/students/{pupil.pk}/").status_code == 200
+    assert password in kept_in_session(teacher)  # still waiting: not written at every request
+    # when the teacher asks for any page once it waited its minutes
+    clock_moved_on(monkeypatch, new_passwords.WAITS)
+    assert teacher.get("/teacher/").status_code == 200
+    # then their session keeps nothing of it, and its page says it was not shown in time
+    assert password not in kept_in_session(teacher)
+    page = teacher.get(made_url(pupil)).content.decode()
+    assert NOT_SHOWN_IN_TIME in page and password not in page
+
+
 def test_the_same_form_sent_again_makes_no_second_password(
     small: World, caplog: pytest.LogCaptureFixture
 ) -> None:
