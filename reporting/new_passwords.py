@@ -9,7 +9,8 @@ may have shown it already (the browser shows only its last page, so the teacher 
 "shown already" with the password they just made never in sight), and makes no other. Once WAITS
 is over the password is dropped (the session is signed, not encrypted, and lasts for weeks), and
 only what the page then says is kept in its place: that it was shown already, or, if it never was,
-that it was not shown in time. Pure: the session's value and the time in, the new value out.
+that it was not shown in time; reporting.middleware drops it at the teacher's next request after
+WAITS, whatever page it is for. Pure: the session's value and the time in, the new value out.
 """
 
 from __future__ import annotations
