@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from events.management.commands.projections import failure
 from events.selectors import REBUILD_PENDING, pending_note, state
 
 
@@ -25,3 +26,14 @@ def test_rows_of_an_older_version_wait_for_their_rebuild_whatever_the_checkpoint
 def test_rows_of_a_newer_version_are_not_this_codes_to_judge() -> None:
     # a process still running the release before (an upgrade under way) leaves them as they are
     assert state("ok", 4, version=3) == "ok"
+
+
+def test_a_failed_checkpoint_reads_in_one_line_as_status_shows_it() -> None:
+    # given a projection of one partition that stopped on event 17 with a traceback
+    traceback = "Traceback (most recent call last):\n  ...\nValueError: no such question\n"
+    # then the line names it, the event and the error's last line
+    assert failure("answers", 0, 1, 17, traceback) == (
+        "answers failed on event 17: ValueError: no such question"
+    )
+    # and a partitioned one names its partition; an error without text leaves it empty
+    assert failure("answers", 2, 4, None, "") == "answers[2] failed on event -: "

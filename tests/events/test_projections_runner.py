@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.timezone import now as timezone_now
 from rest_framework.test import APIClient
@@ -317,6 +318,45 @@ def test_a_failure_is_logged_once_with_its_traceback_not_once_a_retry(
     assert f"stopped at event {positions[4]}" in record.getMessage()
 
 
+def test_catch_up_exits_non_zero_naming_what_failed_until_the_fix_is_in(fault: Fault) -> None:
+    append_history(5)
+    settle()
+    from events.store import read_all
+
+    positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
+    fault.position = positions[2]
+    # when an operator catches it up (as the runbook says) and it fails again
+    with pytest.raises(CommandError) as failed:
+        call_command("projections", "catch-up", "test_faulty", "answers", stdout=StringIO())
+    # then the command fails (exit 1 from the shell), with the line `projections status` shows
+    assert failed.value.returncode == 1
+    assert str(failed.value) == (
+        f"test_faulty failed on event {positions[2]}: "
+        f"RuntimeError: cannot project event {positions[2]}"
+    )
+    # when the fix is in, then it catches up and succeeds
+    fault.position = None
+    out = StringIO()
+    call_command("projections", "catch-up", "test_faulty", stdout=out)
+    assert "test_faulty: applied" in out.getvalue()
+    assert ProjectionCheckpoint.objects.get(name="test_faulty").status == "ok"
+
+
+def test_rebuild_exits_non_zero_naming_each_failed_partition(fault: Fault) -> None:
+    append_history(5)
+    settle()
+    register_faulty(fault, partitions=2)
+    from events.store import read_all
+
+    position = read_all(limit=10_000, types=OUTCOMES).events[2].position
+    fault.position = position
+
+    with pytest.raises(CommandError, match=r"^test_faulty\[[01]\] failed on event ") as failed:
+        call_command("projections", "rebuild", "test_faulty", stdout=StringIO())
+
+    assert str(failed.value).endswith(f" {position}: RuntimeError: cannot project event {position}")
+
+
 def register_faulty(fault: Fault, *, partitions: int, version: int = 1) -> None:
     """(Re-)register the test projection, as a deploy that adds or changes it would."""
     projections.unregister("test_faulty")
@@ -490,7 +530,8 @@ def test_a_failing_handler_in_a_group_rebuild_is_recorded_and_reported(fault: Fa
     fault_at = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events][25]
     fault.position = fault_at
 
-    with pytest.raises(CommandError, match=f"test_faulty stopped at event\\(s\\) \\[{fault_at}\\]"):
+    expected = f"^test_faulty failed on event {fault_at}: RuntimeError: cannot project event"
+    with pytest.raises(CommandError, match=expected):
         call_command(
             "projections", "rebuild", "answers,test_faulty", "--no-progress", stdout=StringIO()
         )

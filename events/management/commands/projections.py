@@ -96,6 +96,16 @@ def _outcome(future: Future[tuple[int, float]]) -> tuple[int, float] | BaseExcep
         return error
 
 
+def failure(
+    name: str, partition: int, partitions: int, position: int | None, last_error: str
+) -> str:
+    """A failed checkpoint in one line, as `projections status` shows it: the projection (and
+    partition, where it has several), the event it stopped at and the error's last line."""
+    label = name if partitions == 1 else f"{name}[{partition}]"
+    error = last_error.strip().splitlines()[-1:] or [""]
+    return f"{label} failed on event {position if position is not None else '-'}: {error[0]}"
+
+
 class Command(BaseCommand):
     help = "Show, rebuild or catch up the projections (read models) of the event log."
 
@@ -162,8 +172,10 @@ class Command(BaseCommand):
                 self.stderr.write("")
                 raise CommandError(f"Interrupted. {RESUMES}", returncode=130) from None
         elif action == "catch-up":
-            for name in self.names(options["names"], every=True, default_all=True):
+            names = self.names(options["names"], every=True, default_all=True)
+            for name in names:
                 self.catch_up(name, options["batch_size"])
+            self.raise_if_failed(names)
 
     def names(self, names: list[str], *, every: bool, default_all: bool) -> list[str]:
         known = [projection.name for projection in projections.all_projections()]
@@ -261,19 +273,15 @@ class Command(BaseCommand):
         )
 
     def raise_if_failed(self, names: list[str], crashed: Sequence[str] = ()) -> None:
-        """One error for everything that stopped: handlers that failed (recorded on their
-        checkpoints) and groups whose process ended in an error."""
-        failed = list(
+        """One error for everything that stopped (a non-zero exit, so an operator's script can
+        tell): handlers that failed (recorded on their checkpoints) and groups whose process ended
+        in an error."""
+        failed = (
             ProjectionCheckpoint.objects.filter(name__in=names, status=Status.FAILED)
             .order_by("name", "partition")
-            .values_list("name", "failed_position")
+            .values_list("name", "partition", "partitions", "failed_position", "last_error")
         )
-        problems = list(crashed)
-        if failed:
-            problems.append(
-                f"{', '.join(sorted({name for name, _ in failed}))} stopped at event(s) "
-                f"{[position for _, position in failed]}: see `projections status`"
-            )
+        problems = [*crashed, *(failure(*row) for row in failed)]
         if problems:
             raise CommandError("; ".join(problems))
 
@@ -285,8 +293,6 @@ class Command(BaseCommand):
                 name, partition, budget_seconds=math.inf, batch_size=batch_size, force=True
             )
             applied += result.applied
-            if result.failed:
-                self.stderr.write(f"{name}[{partition}] failed: see `projections status`.")
-            elif result.skipped:
+            if result.skipped:
                 self.stdout.write(f"{name}[{partition}] skipped ({result.skipped}).")
         self.stdout.write(f"{name}: applied {applied} events.")
