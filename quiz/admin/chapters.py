@@ -19,11 +19,11 @@ from quiz.admin.shared import (
     NamesSchools,
     NumberedAdmin,
     NumbersInTheirBounds,
-    RowsNamedAsStored,
     name_row_fields,
 )
 from quiz.content import last_of
 from quiz.models import Chapter, Question
+from studyflow.admin_forms import RowsNamedAsStored
 from studyflow.models import one_line
 
 

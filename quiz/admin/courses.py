@@ -17,11 +17,11 @@ from quiz.admin.shared import (
     LastWhenEmptyForm,
     NumberedAdmin,
     NumbersInTheirBounds,
-    RowsNamedAsStored,
     name_row_fields,
 )
 from quiz.content import no_number_left, number_after
 from quiz.models import Chapter, Course
+from studyflow.admin_forms import RowsNamedAsStored
 from studyflow.taken_meanwhile import RowsUniqueInTheirParent
 
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from quiz.admin.revisions import RevisionInline, short_text, with_current_text
-from quiz.admin.shared import ChecksACopy, LabelledAsShown, NamesSchools, NumberedAdmin
+from quiz.admin.shared import LabelledAsShown, NamesSchools, NumberedAdmin
 from quiz.admin.text_boxes import (
     AnswerLinesField,
     ChoiceLinesField,
@@ -25,6 +25,7 @@ from quiz.admin.text_boxes import (
 )
 from quiz.content import clean_content, create_question, next_number, revise_question
 from quiz.models import Question
+from studyflow.admin_forms import ChecksACopy
 from studyflow.read_only_admin import RefusesDeletion
 
 

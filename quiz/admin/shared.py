@@ -1,13 +1,12 @@
 """What the course, chapter and question admins share: number inputs held to their model's
 bounds, an empty number that puts a new course or chapter last, fields labelled as the form shows
 them, pickers that name a course's school, a tabular row's inputs named for a screen reader, the
-refusal to delete a course or chapter that has questions, and a form (and page) that leaves the
-row it edits as stored until it is saved.
+refusal to delete a course or chapter that has questions. A form (and page) that leaves the row it
+edits as stored until it is saved is the roster's too: studyflow.admin_forms.
 """
 
 from __future__ import annotations
 
-from copy import copy
 from typing import Any
 
 from django import forms
@@ -21,6 +20,7 @@ from django.urls import reverse
 
 from quiz.content import NoNumberLeft, next_number
 from quiz.models import Chapter, Course, Question
+from studyflow.admin_forms import ChecksACopy
 from studyflow.taken_meanwhile import FormAgainWhenTaken
 
 
@@ -74,46 +74,6 @@ class LabelledAsShown(forms.ModelForm):
         for name, field in self.fields.items():
             if field.label is None:
                 field.label = pretty_name(name)
-
-
-class ChecksACopy(forms.ModelForm):
-    """A form that checks its posted values on a copy of the row it edits: Django's checks write
-    them to the instance (a question's chapter and number, a chapter's or course's title), and the
-    admin names the page after the instance it gave the form. A refused save of a question moved
-    to another chapter was titled "Question 2 (Percentages #2)", of a chapter renamed "Angles"
-    "Test course / Angles", although nothing was saved; the page names the row as stored now. A
-    save saves the copy (and the page's rows are saved with it: the admin gives them the form's
-    instance)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("instance") is not None:  # the admin names it so
-            kwargs["instance"] = copy(kwargs["instance"])
-        super().__init__(*args, **kwargs)
-
-
-class RowsNamedAsStored:
-    """An admin whose page has rows of the row it edits (a chapter's questions, a course's
-    chapters): a refused save names them with that row as stored, as the page's title does
-    (ChecksACopy). The rows are checked, and saved, with the form's copy, as what they will belong
-    to; but a refused chapter renamed "Angles" listed its questions as "Question 7 (Angles #1)"."""
-
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if obj is not None:  # changed, not added: the row as stored
-            for inline in context.get("inline_admin_formsets", []):
-                formset = inline.formset
-                for row in formset.get_queryset():  # the rows the page names ("original")
-                    setattr(row, formset.fk.name, obj)
-        return super().render_change_form(  # type: ignore[misc]
-            request, context, add, change, form_url, obj
-        )
 
 
 class LastWhenEmptyForm(ChecksACopy, LabelledAsShown):

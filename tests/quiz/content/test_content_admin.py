@@ -12,6 +12,7 @@ from django.utils import timezone
 from quiz.admin.text_boxes import format_choice_lines, parse_answer_lines, parse_choice_lines
 from quiz.content import chapter_pool, create_question, revise_question
 from quiz.models import MAX_ORDER, Chapter, Course, Question
+from tests.change_pages import names_on_the_page
 from tests.pages_data import MULTI_LINE_CHOICE_QUESTION
 from tests.saved_meanwhile import saved_meanwhile
 
@@ -237,20 +238,6 @@ def test_the_page_of_a_refused_save_names_the_question_as_stored(staff_client, m
     question.refresh_from_db()
     assert (question.chapter, question.order, question.current_revision) == (percentages, 2, 2)
     assert str(question) == f"Question {question.pk} (Percentages #2)"
-
-
-def names_on_the_page(response):
-    """How a change page names its row: in its title, its heading and its breadcrumbs' last."""
-    html = response.content.decode()
-    title = re.search(r"<title>(.*?)</title>", html, re.S)
-    heading = re.search(r"<h2>(.*?)</h2>", html, re.S)
-    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S)
-    assert title and heading and crumbs, "a change page"
-    return (
-        title.group(1).split(" | ")[0],
-        heading.group(1),
-        crumbs.group(1).split("&rsaquo;")[-1].strip(),
-    )
 
 
 def test_the_page_of_a_refused_save_names_the_chapter_as_stored(staff_client, make_question):
