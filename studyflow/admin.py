@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from studyflow import admin_users  # noqa: F401  (registers the users' admin: one's own password)
 from studyflow.admin_class_list import ClassListAdminMixin
+from studyflow.admin_forms import ChecksACopy, RowsNamedAsStored
 from studyflow.admin_widgets import QuickFilteredSelectMultiple
 from studyflow.models import Classroom, School, one_line
 from studyflow.roles import STUDENTS, TEACHERS
@@ -42,7 +43,9 @@ class PeopleField(forms.ModelMultipleChoiceField):
         return f"{roster_label(obj)}, in {in_class}" if in_class else roster_label(obj)
 
 
-class ClassroomForm(forms.ModelForm):
+class ClassroomForm(ChecksACopy):
+    """A class; renamed, refused (a name its school has), it is named on its page as stored."""
+
     class Meta:
         model = Classroom
         fields = ["school", "name", "teachers", "students"]
@@ -102,8 +105,17 @@ class ClassroomInline(admin.TabularInline):
         return super().get_queryset(request).select_related("school")
 
 
+class SchoolForm(ChecksACopy):
+    """A school renamed, refused (a name another school has), is named on its page as stored."""
+
+    class Meta:
+        model = School
+        fields = ["name"]
+
+
 @admin.register(School)
-class SchoolAdmin(FormAgainWhenTaken):
+class SchoolAdmin(RowsNamedAsStored, FormAgainWhenTaken):
+    form = SchoolForm
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [ClassroomInline]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from studyflow.models import Classroom
+from tests.change_pages import names_on_the_page
 from tests.saved_meanwhile import saved_meanwhile
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,63 @@ def test_names_are_kept_on_one_line_with_single_spaces(staff_client, school):
     )
     assert response.status_code == 302
     assert Classroom.objects.filter(school=school, name="2 C").exists()
+
+
+def test_the_page_of_a_refused_rename_names_the_school_as_stored(staff_client, make_class):
+    from studyflow.models import School
+
+    # given Roster School with its class 2A, and another school North
+    classroom = make_class("2A")
+    school = classroom.school
+    School.objects.create(name="North")
+    # when staff rename it "north" (North's name, in another case) and the save is refused
+    url = reverse("admin:studyflow_school_change", args=[school.pk])
+    response = staff_client.post(url, inline_form("north", [(classroom.pk, "2A")]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["name"]
+    # then the page names the school as it is stored, and so does its class's row
+    assert response.context["subtitle"] == "Roster School"
+    assert names_on_the_page(response) == ("Error: Roster School", "Roster School", "Roster School")
+    html = response.content.decode()
+    assert "2A (Roster School)" in html and "2A (north)" not in html
+    # while the form keeps what was typed, to correct it
+    assert form["name"].value() == "north"
+    # and nothing was saved
+    school.refresh_from_db()
+    assert school.name == "Roster School"
+    # until the name is one no other school has
+    response = staff_client.post(url, inline_form("Noord", [(classroom.pk, "2A")]))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert str(Classroom.objects.get(pk=classroom.pk)) == "2A (Noord)"
+
+
+def test_the_page_of_a_refused_rename_names_the_class_as_stored(staff_client, make_class):
+    # given the classes 2A and 2B of Roster School
+    classroom = make_class("2A")
+    make_class("2B")
+    stored = "2A (Roster School)"
+    # when staff rename 2A "2b" (2B's name, in another case) and the save is refused
+    url = reverse("admin:studyflow_classroom_change", args=[classroom.pk])
+    typed = {"school": classroom.school_id, "name": "2b"}
+    response = staff_client.post(url, typed)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["name"]
+    # then the page names the class as it is stored, not as typed
+    assert response.context["subtitle"] == stored
+    assert names_on_the_page(response) == (f"Error: {stored}", stored, stored)
+    assert "2b (Roster School)" not in response.content.decode()
+    # while the form keeps what was typed, to correct it
+    assert form["name"].value() == "2b"
+    # and nothing was saved
+    classroom.refresh_from_db()
+    assert classroom.name == "2A"
+    # until the name is one the school has no class of
+    response = staff_client.post(url, typed | {"name": "2C"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    classroom.refresh_from_db()
+    assert str(classroom) == "2C (Roster School)"
 
 
 # Two staff members saving one name at once: both forms pass their checks, and the second save
