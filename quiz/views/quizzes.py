@@ -263,9 +263,10 @@ def answer(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
     )
 
 
-@post_else_go_to(_quiz_url)
-@login_required
-def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+def _plain_command(
+    request: HttpRequest, quiz_id: uuid.UUID, service: Callable[..., Any]
+) -> HttpResponseBase:
+    """A command whose form carries nothing but its id and the quiz's version (reveal, next)."""
     loaded = _own_quiz_or_404(request, quiz_id)
     form = CommandForm(request.POST)
     if not form.is_valid():
@@ -274,24 +275,17 @@ def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
         request,
         loaded,
         form,
-        lambda command_id: services.reveal_answer(
-            actor=request.user, quiz_id=quiz_id, command_id=command_id
-        ),
+        lambda command_id: service(actor=request.user, quiz_id=quiz_id, command_id=command_id),
     )
+
+
+@post_else_go_to(_quiz_url)
+@login_required
+def reveal(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
+    return _plain_command(request, quiz_id, services.reveal_answer)
 
 
 @post_else_go_to(_quiz_url)
 @login_required
 def next_question(request: HttpRequest, quiz_id: uuid.UUID) -> HttpResponseBase:
-    loaded = _own_quiz_or_404(request, quiz_id)
-    form = CommandForm(request.POST)
-    if not form.is_valid():
-        return _bad_form(request, quiz_id)
-    return _send(
-        request,
-        loaded,
-        form,
-        lambda command_id: services.next_question(
-            actor=request.user, quiz_id=quiz_id, command_id=command_id
-        ),
-    )
+    return _plain_command(request, quiz_id, services.next_question)
