@@ -4,13 +4,16 @@ newest: a release bumps both, or this fails."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
 import studyflow
 
-UPGRADING = Path(__file__).resolve().parents[2] / "UPGRADING.md"
+ROOT = Path(__file__).resolve().parents[2]
+UPGRADING = ROOT / "UPGRADING.md"
+PYPROJECT = ROOT / "pyproject.toml"
 HEADING = re.compile(r"^## The release of (\d{4})-(\d{2})-(\d{2})(?: \((\w+)\))?\s*$")
 
 
@@ -45,3 +48,10 @@ def test_without_a_release_heading_nothing_is_guessed() -> None:
 
 def test_the_code_is_the_newest_release_of_upgrading_md() -> None:
     assert studyflow.__version__ == newest_release(UPGRADING.read_text(encoding="utf-8"))
+
+
+def test_the_package_metadata_names_the_same_release() -> None:
+    # A second release of a day ("2026.11.27-night") is not a PEP 440 version; the package
+    # metadata then names the day's release, the part before the hyphen.
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    assert project["version"] == studyflow.__version__.split("-")[0]
