@@ -421,7 +421,10 @@ def test_a_teacher_looking_at_a_passed_quiz_is_not_offered_to_practise_it(
     looking = Client()
     looking.force_login(teacher)
     html = page(looking, quiz_id)
-    assert "You passed this chapter!" in html and not practise_again_form(html, chapter)
+    assert not practise_again_form(html, chapter)
+    # and the card speaks of the student, not to them
+    assert f"{student.first_name} passed this chapter</h2>" in html
+    assert "You passed" not in html and "Great work" not in html and "you passed" not in html
     # the card's way back leads to the student's page, not to chapters the teacher has none of
     assert f'<a class="btn" href="/teacher/students/{student.pk}/">Back to ' in html
     assert "Back to my chapters" not in html and 'href="/dashboard/"' not in html
@@ -751,6 +754,9 @@ def test_their_teacher_sees_the_quiz_as_it_is_with_nothing_to_press(
     html = page(reader, quiz_id)
     assert 'data-status="answered_incorrectly"' in html
     assert f'<span class="answer-text">{WRONG}</span>' in html
+    # in words about the student, not the student's own feedback ("Your streak starts over")
+    assert f"{name} answered:" in html and "Not right." in html
+    assert "You answered" not in html and "Your streak" not in html and "your streak" not in html
     assert quiz_forms(html) == [] and "Next question" not in html
     assert "plus a half makes" not in html
 
@@ -759,6 +765,7 @@ def test_their_teacher_sees_the_quiz_as_it_is_with_nothing_to_press(
     send(browser, quiz_id, "reveal")
     html = page(reader, quiz_id)
     assert 'data-status="answer_revealed"' in html and "plus a half makes" in html
+    assert f"{name} showed the answer." in html and "Here is how it works." not in html
     assert quiz_forms(html) == []
 
     # and the panel htmx would fetch is as bare (a GET never has controls for them)
@@ -766,6 +773,21 @@ def test_their_teacher_sees_the_quiz_as_it_is_with_nothing_to_press(
     assert partial.status_code == 200
     assert quiz_forms(partial.content.decode()) == []
     assert "Next question" not in partial.content.decode()
+
+
+def test_their_teacher_reads_that_the_student_is_stuck(
+    browser: Client, student: Any, chapter: Any
+) -> None:
+    # given a student stuck on a quiz
+    quiz_id = start(browser, chapter)
+    for _ in range(3):
+        answer(browser, quiz_id, WRONG)
+        send(browser, quiz_id, "next")
+    assert "Finding this one tricky?" in page(browser, quiz_id)
+    # when their teacher opens it, then the banner tells them, not the student's encouragement
+    html = " ".join(page(teacher_of(student), quiz_id).split())
+    assert f"<strong>Stuck:</strong> {student.first_name} got several questions in a row" in html
+    assert "Finding this one tricky?" not in html and "Your teacher is happy" not in html
 
 
 def test_their_teacher_sees_a_choice_question_without_its_buttons(
