@@ -1,5 +1,6 @@
 """The event store's pure parts: checking and encoding what an append is given, decoding what a
-read gets back, and read_all's cursors. No database: `events.store` runs the statements."""
+read gets back, and read_all's cursors. No database: `events.appending` and `events.reading` run
+the statements."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
 
-from events import encoding, store, upcasting
+from events import appending, encoding, reading, store, upcasting
 from events.models import Event, EventIsImmutable
 from events.projections import Projection
 from events.signals import events_committed
@@ -219,13 +219,13 @@ def test_a_precondition_row_gone_between_the_statement_and_its_check_lets_the_ap
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     group = Group.objects.create(name=f"going-{uuid.uuid4()}")
-    real_exists = store._exists
+    real_exists = appending._exists
 
     def deleted_meanwhile(precondition: store.Absent) -> bool:
         Group.objects.filter(pk=group.pk).delete()  # e.g. outcomes forgotten after their days
         return real_exists(precondition)
 
-    monkeypatch.setattr(store, "_exists", deleted_meanwhile)
+    monkeypatch.setattr(appending, "_exists", deleted_meanwhile)
     stream = new_stream()
 
     append(stream, [started()], NO_STREAM, precondition=store.Absent(Group, "name", group.name))
@@ -680,7 +680,7 @@ def test_a_streamed_page_failing_midway_leaves_the_connection_usable(monkeypatch
     start = read_all(None, limit=100_000).cursor
     append(new_stream(), [started(i) for i in range(600)], NO_STREAM)
     settle()
-    decode, calls = store._pg_events, []
+    decode, calls = reading.pg_events, []
 
     def failing_on_the_second_chunk(rows: Any, **kwargs: Any) -> list[store.RecordedEvent]:
         calls.append(len(rows))
@@ -688,7 +688,7 @@ def test_a_streamed_page_failing_midway_leaves_the_connection_usable(monkeypatch
             raise RuntimeError("decoding failed")
         return decode(rows, **kwargs)
 
-    monkeypatch.setattr(store, "_pg_events", failing_on_the_second_chunk)
+    monkeypatch.setattr(reading, "pg_events", failing_on_the_second_chunk)
     with pytest.raises(RuntimeError) as failure:
         list(iter_all(start, batch=1000))
     monkeypatch.undo()
