@@ -9,8 +9,11 @@ second account, and a pupil listed for a second class one whose history is split
 
 It takes what adding users takes in Django's admin (add and change users: one who may add users
 but not change them could otherwise make superusers) and changing this class. The page of
-passwords is the answer to the post itself (kept by no cache, no session, no log); sending the same
-form again (reloading that page) adds nobody a second time.
+passwords is the answer to the post itself (kept by no cache, no session, no log). Sending the same
+form again adds nobody a second time, and says so on the class page: reloading that page, or a
+double click, whose two sends may arrive at once. The form's list id is used up in the transaction
+that adds its students (studyflow.models.AddedClassList), so the second send waits for the first
+and then finds it; the browser shows the second's answer.
 """
 
 from __future__ import annotations
@@ -32,16 +35,14 @@ from django.views.decorators.debug import sensitive_variables
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent, parse_class_list
 from studyflow.models import Classroom
 from studyflow.services import (
+    ListAddedAlready,
     NewStudent,
     add_students_from_list,
     class_same_name_problems,
     given_username_problems,
+    list_added_already,
     name_limits,
 )
-
-# The ids of the lists this session added (the newest few), to refuse the same form sent twice.
-ADDED_LISTS_KEY = "studyflow.class_lists_added"
-ADDED_LISTS_KEPT = 20
 
 
 class ClassListForm(forms.Form):
@@ -155,16 +156,12 @@ class ClassListAdminMixin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return self._class_list_page(request, classroom, ClassListForm(classroom=classroom))
-        if already_added(request, request.POST.get("list_id", "")):
-            # Before the list is checked: its usernames belong to accounts now, its own.
-            messages.warning(
-                request,
-                "That list was added already, so nobody was added again. To add another list, "
-                "open “Add students from a list” again.",
-            )
-            return HttpResponseRedirect(self._class_url(classroom))
         form = ClassListForm(request.POST, classroom=classroom)
         if not form.is_valid():
+            # A list added already is refused by the checks (its names are its students' now,
+            # its usernames their accounts'): the form was sent twice, and is told so.
+            if added_already(form):
+                return self._list_added_already(request, classroom)
             return self._class_list_page(request, classroom, form)
         try:
             added = add_students_from_list(
@@ -172,12 +169,22 @@ class ClassListAdminMixin(admin.ModelAdmin):
                 students=form.cleaned_data["class_list"],
                 actor=request.user,
                 same_names_allowed=form.cleaned_data["same_names_allowed"],
+                list_id=form.cleaned_data["list_id"],
             )
+        except ListAddedAlready:
+            return self._list_added_already(request, classroom)
         except ClassListProblems as refused:
             form.refuse(refused)
             return self._class_list_page(request, classroom, form)
-        remember_added(request, form.cleaned_data["list_id"])
         return self._students_added_page(request, classroom, added)
+
+    def _list_added_already(self, request: HttpRequest, classroom: Classroom) -> HttpResponse:
+        messages.warning(
+            request,
+            "That list was added already, so nobody was added again. To add another list, "
+            "open “Add students from a list” again.",
+        )
+        return HttpResponseRedirect(self._class_url(classroom))
 
     def _class_list_page(
         self, request: HttpRequest, classroom: Classroom, form: ClassListForm
@@ -221,17 +228,7 @@ class ClassListAdminMixin(admin.ModelAdmin):
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[classroom.pk])
 
 
-def added_lists(request: HttpRequest) -> list[uuid.UUID]:
-    return [uuid.UUID(text) for text in request.session.get(ADDED_LISTS_KEY, [])]
-
-
-def already_added(request: HttpRequest, list_id: str) -> bool:
-    try:
-        return uuid.UUID(list_id) in added_lists(request)
-    except ValueError:
-        return False  # not a list id: the form says so
-
-
-def remember_added(request: HttpRequest, list_id: uuid.UUID) -> None:
-    kept = [str(old) for old in added_lists(request)][-(ADDED_LISTS_KEPT - 1) :]
-    request.session[ADDED_LISTS_KEY] = [*kept, str(list_id)]
+def added_already(form: ClassListForm) -> bool:
+    """Whether the form's list was added already (its id, when the form has a valid one)."""
+    list_id = form.cleaned_data.get("list_id")
+    return list_id is not None and list_added_already(list_id)

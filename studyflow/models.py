@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class NamedUniquely(models.Model):
@@ -109,3 +110,19 @@ class Classroom(NamedUniquely):
 
     def clean(self) -> None:
         self.name = one_line(self.name)
+
+
+class AddedClassList(models.Model):
+    """A class list added with "Add students from a list", by its form's id: the same form sent
+    again (a double click, whose two sends may be at once, or the page of passwords reloaded)
+    finds it and adds nobody a second time. Written in the transaction that adds the list's
+    students, so a list refused adds no row, and the form, corrected, may be sent again; the key
+    refuses a second row, so of two sends at once the second waits for the first and then finds
+    it (studyflow.services.add_students_from_list)."""
+
+    list_id = models.UUIDField(primary_key=True)
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"List {self.list_id} ({self.classroom_id})"

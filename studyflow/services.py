@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Collection, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from studyflow.class_list import (
     same_name_problems,
     username_base,
 )
-from studyflow.models import Classroom, School
+from studyflow.models import AddedClassList, Classroom, School
 from studyflow.roles import STUDENTS
 
 # Ten characters without look-alikes (no 0/o, 1/l/i): read off paper and typed by a 12-year-old.
@@ -54,6 +55,10 @@ INITIAL_PASSWORD_ITERATIONS = 10_000
 NEW_PASSWORD_KEY_SALT = "studyflow.services.new_password_key"
 
 logger = logging.getLogger(__name__)
+
+
+class ListAddedAlready(Exception):
+    """The list of this form was added already: the same form sent again, a double click, say."""
 
 
 @dataclass(frozen=True)
@@ -203,16 +208,22 @@ def add_students_from_list(
     students: Sequence[ListedStudent],
     actor: Any,
     same_names_allowed: bool = False,
+    list_id: uuid.UUID | None = None,
 ) -> list[NewStudent]:
     """Make an account for each listed student, in the `students` group and in `classroom`, with a
     random initial password; one transaction: all of them, or (ClassListProblems) none.
+
+    `list_id`, the id of the form that sent the list, is used up with it (AddedClassList): the
+    same form sent again, also at the same moment (a double click), is ListAddedAlready, and adds
+    nobody, even with `same_names_allowed`. A list refused leaves it unused, for the form to be
+    sent again once corrected.
 
     Unless `same_names_allowed` (staff said so), a name on two lines or of a student of the class
     already is refused (the list pasted twice, or sent again), and so is the name of a student of
     another class of the school (that student, to be moved, not given a second account). The
     school is locked while its students are compared and added, so that the same list sent twice
-    at once (a double click), or the same student listed for two of its classes at once, is added
-    once and refused once. New accounts are in no class, so the one-class-per-student rule
+    at once from two forms (two tabs), or the same student listed for two of its classes at once,
+    is added once and refused once. New accounts are in no class, so the one-class-per-student rule
     (ClassroomForm) holds. The admin log gets an addition per account and a change on the class,
     with no password.
     """
@@ -222,6 +233,8 @@ def add_students_from_list(
             # too. (The class's lock took it already, through the join its ordering by school
             # name makes; said here, not left to an ordering.)
             School.objects.select_for_update().filter(pk=classroom.school_id).first()
+            if list_id is not None:
+                use_list_id(list_id, classroom)
             existing = existing_usernames(students)
             problems = given_username_problems(students, existing)
             same_names = [] if same_names_allowed else class_same_name_problems(classroom, students)
@@ -245,6 +258,22 @@ def add_students_from_list(
             ["An account with one of these usernames was added meanwhile: send the list again."]
         ) from None
     return added
+
+
+def use_list_id(list_id: uuid.UUID, classroom: Classroom) -> None:
+    """Record the list of `list_id` as added, in the caller's transaction, or ListAddedAlready.
+    A send of the same form in another transaction meanwhile holds the key: this one waits for it
+    to end, and finds the list added if it committed (free again if it was undone)."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on after a clash
+            AddedClassList.objects.create(list_id=list_id, classroom=classroom)
+    except IntegrityError:
+        raise ListAddedAlready(str(list_id)) from None
+
+
+def list_added_already(list_id: uuid.UUID) -> bool:
+    """Whether the list of this form id was added (its transaction committed)."""
+    return AddedClassList.objects.filter(list_id=list_id).exists()
 
 
 @sensitive_variables("added")

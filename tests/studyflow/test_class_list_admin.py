@@ -18,7 +18,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from studyflow import services
@@ -30,6 +30,7 @@ from studyflow.services import (
     INITIAL_PASSWORD_ALPHABET,
     INITIAL_PASSWORD_ITERATIONS,
     INITIAL_PASSWORD_LENGTH,
+    ListAddedAlready,
     initial_password,
 )
 from tests.held_open import held_open
@@ -507,6 +508,107 @@ def test_the_same_form_sent_again_adds_nobody_again(staff_client, classroom):
     assert sorted(classroom.students.values_list("username", flat=True)) == ["anna.bos", "bram"]
     page = staff_client.get(again["Location"]).content.decode()
     assert "That list was added already, so nobody was added again." in page
+
+
+def test_the_same_form_sent_again_with_add_them_anyway_adds_nobody_again(staff_client, classroom):
+    # given a list added with "Add them anyway" ticked, whose checks then no longer refuse it
+    list_id = str(uuid.uuid4())
+    anyway = {"same_names_allowed": "on"}
+    assert send(staff_client, classroom, "Anna, Bos", list_id, **anyway).status_code == 200
+    # when the same form is sent again, from another session too (another tab, logged in anew)
+    staff_client.logout()
+    staff_client.force_login(User.objects.get(username="boss"))
+    again = send(staff_client, classroom, "Anna, Bos", list_id, **anyway)
+    # then nobody gets a second account, and the class page says the list was added already
+    assert again.status_code == 302
+    assert list(classroom.students.values_list("username", flat=True)) == ["anna.bos"]
+    page = staff_client.get(again["Location"]).content.decode()
+    assert "That list was added already, so nobody was added again." in page
+
+
+def test_a_list_refused_is_added_from_the_same_form_once_corrected(
+    staff_client, classroom, make_user, monkeypatch
+):
+    # given a form whose list was refused by its checks, then by the adding itself (a username
+    # taken meanwhile, found only by the database): neither used up the form's id
+    list_id = str(uuid.uuid4())
+    assert "has no last name" in send(staff_client, classroom, "Anna", list_id).content.decode()
+    make_user("bram.bos")
+    found = services.existing_usernames
+    with monkeypatch.context() as meanwhile:
+        meanwhile.setattr(
+            services,
+            "existing_usernames",
+            lambda students: dataclasses.replace(found(students), usernames=frozenset()),
+        )
+        refused = send(staff_client, classroom, "Anna, Bos\nBram, Bos", list_id)
+    assert "was added meanwhile: send the list again" in refused.content.decode()
+    # when it is sent again from that form, then its students are added
+    response = send(staff_client, classroom, "Anna, Bos\nBram, Bos", list_id)
+    assert response.status_code == 200
+    assert [username for _, username, _ in shown_rows(response)] == ["anna.bos", "bram.bos2"]
+
+
+def test_the_same_list_id_is_added_once_by_the_service(classroom, make_user):
+    # given a list added with its form's id
+    boss = make_user("boss", role="staff", is_superuser=True)
+    list_id = uuid.uuid4()
+    sem = [ListedStudent(1, "Sem", "Bakker")]
+    services.add_students_from_list(classroom=classroom, students=sem, actor=boss, list_id=list_id)
+    # when the same id comes again, same names allowed: it adds nobody and says so
+    with pytest.raises(ListAddedAlready):
+        services.add_students_from_list(
+            classroom=classroom, students=sem, actor=boss, list_id=list_id, same_names_allowed=True
+        )
+    assert list(classroom.students.values_list("username", flat=True)) == ["sem.bakker"]
+    assert services.list_added_already(list_id)
+    assert not services.list_added_already(uuid.uuid4())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the school's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
+)
+@pytest.mark.parametrize("anyway", [False, True], ids=["as-sent", "add-them-anyway"])
+def test_a_double_click_adds_the_list_once(classroom, make_user, anyway):
+    # given staff's double click on "Add these students": one form sent twice by one browser (one
+    # session), the first send's transaction still open when the second arrives
+    boss = make_user("boss", role="staff", is_superuser=True)
+    first_click, second_click = Client(), Client()
+    first_click.force_login(boss)
+    session = settings.SESSION_COOKIE_NAME
+    second_click.cookies[session] = first_click.cookies[session].value
+    form = {"class_list": "Sem, Bakker\nAnna, Bos", "list_id": str(uuid.uuid4())}
+    if anyway:  # the names' check is off: before, both sends added everyone
+        form["same_names_allowed"] = "on"
+
+    def second_send() -> Any:
+        try:
+            return second_click.post(page_url(classroom), form)
+        finally:
+            connection.close()
+
+    with (
+        ThreadPoolExecutor(max_workers=1) as second,
+        held_open(lambda: first_click.post(page_url(classroom), form)) as first,
+    ):
+        again = second.submit(second_send)
+        waited_for_the_school(again)
+    # then the first shows the passwords, and the second, once the first committed, adds nobody
+    # and lands on the class page, which says the list was added already
+    assert first.status_code == 200
+    assert [username for _, username, _ in shown_rows(first)] == ["sem.bakker", "anna.bos"]
+    response = again.result(timeout=30)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:studyflow_classroom_change", args=[classroom.pk])
+    page = second_click.get(response["Location"]).content.decode()
+    assert "That list was added already, so nobody was added again." in page
+    assert sorted(classroom.students.values_list("username", flat=True)) == [
+        "anna.bos",
+        "sem.bakker",
+    ]
+    assert User.objects.count() == 3
 
 
 @pytest.mark.parametrize("theirs", ["bram.bos", "Bram.Bos"])  # in any case: the database's index
