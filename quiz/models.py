@@ -43,8 +43,9 @@ def order_field() -> "models.PositiveIntegerField[int, int]":
 class Course(NamedUniquely):
     name_field = "title"
 
-    # Unique among the courses one school's people see (the constraints and clean() below): two
-    # schools may each have their own "Extra practice", but neither beside a shared one.
+    # Unique among the courses one school's people see (the constraints and clean() below, and
+    # on PostgreSQL an exclusion constraint, quiz 0015): two schools may each have their own
+    # "Extra practice", but neither beside a shared one.
     title = models.CharField(max_length=200)
     order = order_field()
     # A school's own course is for that school's classes only; most courses are for every school.
@@ -97,8 +98,10 @@ class Course(NamedUniquely):
     def title_seen_beside(self) -> str | None:
         """Why this title cannot be used where the course is seen, beyond the constraints: a
         school's own course beside a shared one of that title (its people would see two), or a
-        shared course beside any school's own. Checked on save in the admin, not by the database
-        (a rare race between two staff members leaves two courses to rename, nothing worse)."""
+        shared course beside any school's own. Checked on save in the admin, and by PostgreSQL's
+        exclusion constraint (quiz 0015, which Django's model state does not know: SQLite has
+        none), which refuses the second of two saves at once; the admin then checks the form
+        again (FormAgainWhenTaken), and this says why."""
         # Lower() on both sides, as the constraints compare.
         others = (
             Course.objects.alias(lower_title=Lower("title"))

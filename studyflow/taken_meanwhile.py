@@ -2,7 +2,8 @@
 
 Two staff saving one name at once (a course's title, a chapter's in a course, a school's or a
 class's name, a username) both pass their form's checks; the second save meets the database's
-unique constraint as an IntegrityError, a server error. The admin saves a form in one transaction,
+unique constraint (or a school's own course beside a shared one of that title, its exclusion
+constraint) as an IntegrityError, a server error. The admin saves a form in one transaction,
 undone by then (its inline rows too): the form checked once more finds the other's row and says so
 on its field (studyflow.models.NamedUniquely), as when that row was there before. An inline's rows
 are checked against the database too (RowsUniqueInTheirParent), or that check would not find it.
@@ -21,6 +22,9 @@ from django.http import HttpRequest, HttpResponse
 
 # PostgreSQL's unique_violation; SQLite has no code, only the message.
 UNIQUE_VIOLATION = "23505"
+# PostgreSQL's exclusion_violation: a rule between rows that no unique key can say (a school's
+# own course beside a shared one of that title, quiz 0015).
+EXCLUSION_VIOLATION = "23P01"
 
 
 def unique_violation(error: IntegrityError) -> bool:
@@ -28,6 +32,14 @@ def unique_violation(error: IntegrityError) -> bool:
     check, a NOT NULL)?"""
     return getattr(error.__cause__, "sqlstate", None) == UNIQUE_VIOLATION or str(error).startswith(
         "UNIQUE constraint failed"
+    )
+
+
+def taken(error: IntegrityError) -> bool:
+    """Did the database refuse a row for what another row has taken: a unique key, or a place an
+    exclusion constraint keeps for one row (not a foreign key, a check, a NOT NULL)?"""
+    return (
+        unique_violation(error) or getattr(error.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
     )
 
 
@@ -52,7 +64,7 @@ class FormAgainWhenTaken(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError as error:
-            if not unique_violation(error):
+            if not taken(error):
                 raise
         except self.taken_meanwhile:
             pass

@@ -6,9 +6,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -33,7 +32,7 @@ from studyflow.services import (
     ListAddedAlready,
     initial_password,
 )
-from tests.held_open import held_open
+from tests.held_open import held_open, waited_for_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -423,7 +422,7 @@ def test_the_same_list_sent_twice_at_once_is_added_once(classroom, make_user):
     with ThreadPoolExecutor(max_workers=1) as second, held_open(add) as first:
         # when the second request adds it meanwhile: it waits (for the school the class is in)
         again = second.submit(add_on_its_own_connection)
-        waited_for_the_school(again)
+        waited_for_a_lock(again)
     # then the second is refused once the first has committed, and Sem has one account
     assert [student.username for student in first] == ["sem.bakker"]
     with pytest.raises(ClassListProblems) as refused:
@@ -454,7 +453,7 @@ def test_one_student_listed_for_two_classes_at_once_is_added_once(classroom, mak
 
     with ThreadPoolExecutor(max_workers=1) as second, held_open(lambda: add_to(classroom)) as first:
         again = second.submit(add_to_1b_on_its_own_connection)
-        waited_for_the_school(again)
+        waited_for_a_lock(again)
     # then 1B's waits for the school, and is refused once 1A's has committed
     assert [student.username for student in first] == ["sem.bakker"]
     with pytest.raises(ClassListProblems) as refused:
@@ -464,22 +463,6 @@ def test_one_student_listed_for_two_classes_at_once_is_added_once(classroom, mak
         "Line 1 (Sem Bakker): a student of that name, sem.bakker, is in class 1A;"
     )
     assert not other.students.exists()
-
-
-def waited_for_the_school(request: Future[Any]) -> None:
-    """Until `request` waits for a lock (the school's row) in PostgreSQL."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert not request.done(), "the second request did not wait for the first"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-        time.sleep(0.02)
-    raise AssertionError("the second request never waited for the school")
 
 
 def test_a_list_over_the_maximum_adds_nobody(staff_client, classroom):
@@ -594,7 +577,7 @@ def test_a_double_click_adds_the_list_once(classroom, make_user, anyway):
         held_open(lambda: first_click.post(page_url(classroom), form)) as first,
     ):
         again = second.submit(second_send)
-        waited_for_the_school(again)
+        waited_for_a_lock(again)
     # then the first shows the passwords, and the second, once the first committed, adds nobody
     # and lands on the class page, which says the list was added already
     assert first.status_code == 200

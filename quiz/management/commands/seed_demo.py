@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
 from quiz.demo import DemoCourseClash, seed_demo
-from studyflow.taken_meanwhile import unique_violation
+from studyflow.taken_meanwhile import taken
 
 
 class Command(BaseCommand):
@@ -43,8 +43,9 @@ class Command(BaseCommand):
             raise CommandError(str(clash)) from None
         except IntegrityError as error:
             # A demo user (in any case), school or class added by someone else since seed_demo
-            # looked: it finds that one the next time.
-            if not unique_violation(error):
+            # looked, or a school's own course of the demo course's title: it finds that one
+            # the next time (and names that course).
+            if not taken(error):
                 raise
             raise CommandError(
                 f"Another process added part of the demo meanwhile ({str(error).splitlines()[0]}); "

@@ -1,10 +1,13 @@
 """The question admin: one form, and every edit is a new revision with the history kept."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +16,7 @@ from quiz.admin.text_boxes import format_choice_lines, parse_answer_lines, parse
 from quiz.content import chapter_pool, create_question, revise_question
 from quiz.models import MAX_ORDER, Chapter, Course, Question
 from tests.change_pages import names_on_the_page
+from tests.held_open import held_open, waited_for_a_lock
 from tests.pages_data import MULTI_LINE_CHOICE_QUESTION
 from tests.saved_meanwhile import saved_meanwhile
 
@@ -1336,6 +1340,105 @@ def test_the_database_refuses_a_second_course_of_one_title_where_it_is_seen():
     with pytest.raises(IntegrityError), transaction.atomic():
         Course.objects.create(title="own", school=school)
     Course.objects.create(title="own", school=School.objects.create(name="South"))
+
+
+on_postgresql = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the exclusion constraint is PostgreSQL's (SQLite has none, and one writer at a time)",
+)
+
+
+@pytest.mark.django_db
+@on_postgresql
+def test_the_database_refuses_a_shared_and_a_schools_course_of_one_title():
+    from quiz.models import Course
+    from studyflow.models import School
+    from studyflow.taken_meanwhile import taken
+
+    north, south = School.objects.create(name="North"), School.objects.create(name="South")
+    Course.objects.create(title="Shared")
+    own = Course.objects.create(title="Own", school=north)
+    # a school's own course beside a shared one, a shared one beside a school's own (in any case)
+    for title, school in [("SHARED", north), ("own", None)]:
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            Course.objects.create(title=title, school=school)
+        assert taken(refused.value)
+    # and so is a school's own course made one for every school beside another's own, or renamed
+    # to a shared one's title
+    Course.objects.create(title="Roots", school=south)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Course.objects.filter(pk=own.pk).update(title="ROOTS", school=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Course.objects.filter(pk=own.pk).update(title="shared")
+    # while two schools may each have their own, and a course its own title in another case
+    Course.objects.create(title="OWN", school=south)
+    own.title = "OWN"
+    own.save()
+
+
+@pytest.mark.django_db(transaction=True)  # two connections: each course really commits
+@on_postgresql
+def test_of_a_shared_and_a_schools_course_of_one_title_saved_at_once_one_is_refused():
+    from quiz.models import Course
+    from studyflow.models import School
+    from studyflow.taken_meanwhile import taken
+
+    # given a course for every school "Algebra" being saved, its transaction still open, when
+    # North's own "algebra" is checked and saved meanwhile (its check sees nothing committed)
+    north = School.objects.create(name="North")
+
+    def norths_own_on_its_own_connection() -> Course:
+        try:
+            with transaction.atomic():
+                course = Course(title="algebra", school=north, order=1)
+                assert course.title_seen_beside() is None
+                course.save()
+                return course
+        finally:
+            connection.close()
+
+    with (
+        ThreadPoolExecutor(max_workers=1) as second,
+        held_open(lambda: Course.objects.create(title="Algebra", order=1)),
+    ):
+        meanwhile = second.submit(norths_own_on_its_own_connection)
+        waited_for_a_lock(meanwhile)
+    # then it waits for the first, and is refused once that one has committed
+    with pytest.raises(IntegrityError) as refused:
+        meanwhile.result(timeout=30)
+    assert taken(refused.value)
+    assert list(Course.objects.values_list("title", "school")) == [("Algebra", None)]
+
+
+@pytest.mark.django_db(transaction=True)  # the other staff member's course really commits
+@on_postgresql
+@pytest.mark.parametrize("theirs_shared", [False, True], ids=["theirs-a-schools", "theirs-shared"])
+def test_a_course_of_a_title_seen_beside_one_saved_meanwhile_is_a_form_error(
+    staff_client, theirs_shared
+):
+    from quiz.models import Course
+    from studyflow.models import School
+
+    # given staff adding "Algebra" for every school, while another adds North's own "algebra"
+    # after the form was checked and before it is saved (or the other way round)
+    north = School.objects.create(name="North")
+    theirs, ours = (None, north) if theirs_shared else (north, None)
+    with saved_meanwhile(
+        Course, lambda: Course.objects.create(title="algebra", school=theirs, order=5)
+    ):
+        response = add_course(staff_client, "Algebra", ours)
+    # then the form says so on its title, as when that course was there before: not a 500
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == [
+        "There is a course for every school of this title already (in any case)."
+        if theirs_shared
+        else "North has a course of its own of this title (in any case): a course for every "
+        "school needs another."
+    ]
+    # and theirs alone was saved
+    assert list(Course.objects.values_list("title", "school__name")) == [
+        ("algebra", None if theirs_shared else "North")
+    ]
 
 
 @pytest.mark.django_db

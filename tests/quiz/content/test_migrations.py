@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
@@ -104,3 +107,62 @@ def test_questions_sharing_a_number_are_renumbered_in_their_order_before_the_con
     # and the database keeps them apart from now on
     with pytest.raises(IntegrityError), transaction.atomic():
         apps.get_model("quiz", "Question").objects.create(chapter_id=powers.pk, order=2)
+
+
+BEFORE_SEEN_ONCE = ("quiz", "0014_order_up_to_99999")
+SEEN_ONCE = ("quiz", "0015_course_title_shared_or_schools_own")
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the exclusion constraint is PostgreSQL's (SQLite has none)",
+)
+def test_a_shared_and_a_schools_course_of_one_title_are_named_before_the_constraint(
+    back_to_the_latest: None,
+) -> None:
+    # given courses from before: "Algebra" for every school, and two schools' own "algebra",
+    # saved at once, say; and courses of one title in two schools, which may be
+    apps = migrate(BEFORE_SEEN_ONCE)
+    course = apps.get_model("quiz", "Course")
+    school = apps.get_model("studyflow", "School")
+    abbey = school.objects.create(name="Abbey's")
+    south = school.objects.create(name="South")
+    shared = course.objects.create(title="Algebra", order=1)
+    abbeys = course.objects.create(title="algebra", school=abbey, order=2)
+    souths = course.objects.create(title="ALGEBRA", school=south, order=3)
+    course.objects.create(title="Extra practice", school=abbey, order=4)
+    course.objects.create(title="Extra practice", school=south, order=5)
+    # when migrating, then they are named, with what to do, and nothing is half done
+    with pytest.raises(CommandError) as refused:
+        migrate(SEEN_ONCE)
+    message = str(refused.value)
+    assert (
+        f"Algebra (id {shared.pk}, every school) / algebra (id {abbeys.pk}, Abbey's) / ALGEBRA "
+        f"(id {souths.pk}, South). Rename" in message
+    )
+    assert "Extra practice" not in message
+    # the SQL it suggests renames Abbey's, and runs as it stands (a quote in the school's name)
+    (suggested,) = re.findall(r"UPDATE quiz_course SET .* WHERE id = \d+;", message)
+    assert suggested == (
+        f"UPDATE quiz_course SET title = title || ' (Abbey''s)' WHERE id = {abbeys.pk};"
+    )
+    assert "This migration changed nothing" in message
+    # and once renamed (Abbey's by that SQL, South's otherwise), it goes through, and the
+    # database refuses such a course from then on
+    with connection.cursor() as cursor:
+        cursor.execute(suggested)
+    assert course.objects.get(pk=abbeys.pk).title == "algebra (Abbey's)"
+    course.objects.filter(pk=souths.pk).update(title="Algebra at South")
+    course.objects.filter(pk=shared.pk).update(title="Algebra for everyone")
+    course.objects.create(title="algebra", school=school.objects.create(name="West"), order=6)
+    apps = migrate(SEEN_ONCE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        apps.get_model("quiz", "Course").objects.create(
+            title="algebra FOR everyone", school_id=abbey.pk, order=7
+        )
+    # and backwards, it is gone
+    apps = migrate(BEFORE_SEEN_ONCE)
+    apps.get_model("quiz", "Course").objects.create(
+        title="algebra FOR everyone", school_id=abbey.pk, order=7
+    )
+    apps.get_model("quiz", "Course").objects.filter(title="algebra FOR everyone").delete()
