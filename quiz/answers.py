@@ -71,7 +71,17 @@ from typing import NamedTuple
 
 from events.text import is_storable
 from quiz.errors import InvalidAnswer
-from quiz.units import DEGREES, MONEY, PERCENT, SINGLE_LETTER, UNIT, unit_kind, unit_symbol
+from quiz.units import (
+    CURRENCY,
+    DEGREE_SIGNS,
+    DEGREES,
+    MONEY,
+    SINGLE_LETTER,
+    UNIT,
+    grouped_with_unit,
+    unit_kind,
+    unit_symbol,
+)
 
 MAX_ANSWER_LENGTH = 500
 
@@ -86,8 +96,6 @@ _FRACTION_CHARACTERS = str.maketrans(
     }
     | {"\u2044": "/"}
 )
-# The ordinal indicator (º) is typed for the degree sign (°): NFKC would make it the letter o.
-_DEGREE_SIGN = str.maketrans({"\u00ba": "\u00b0"})
 # A run of superscript digits (and signs) is an exponent: "2⁷" -> "2^7", "x⁻²" -> "x^-2".
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
 # An exponent follows its base and is no fraction's numerator (before a slash or FRACTION SLASH).
@@ -104,7 +112,7 @@ _DECIMAL = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 # fraction "1 000/2" stays the mixed number it always was.
 _GROUPED = r"(?:[1-9]\d{0,2}(?: \d{3})+(?:[.,]\d*)?)"
 _NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)\s*(?:(?P<currency>[€$£]|eur)\s*(?P<after>[+-]?)\s*)?(?:"  # -€5, €-5
+    r"^(?P<sign>[+-]?)\s*(?:(?P<currency>" + CURRENCY + r")\s*(?P<after>[+-]?)\s*)?(?:"  # -€5, €-5
     r"(?P<whole>\d+)\s+(?P<mnum>\d+)\s*/\s*(?P<mden>\d+)"  # mixed number: 1 1/2
     r"|(?P<num>" + _DECIMAL + r")\s*/\s*(?P<den>" + _DECIMAL + r")"  # fraction: 1/2, 0,5/2
     r"|(?P<dec>" + _GROUPED + "|" + _DECIMAL + r")(?:[.,]-)?"  # 3, 2.50, 0,5, .5, 56,-, 10 000
@@ -116,7 +124,7 @@ _NUMBER = re.compile(
 def normalise_answer(text: str, *, powers: bool = True) -> str:
     """The canonical form of an answer: for comparing, and for grouping wrong answers in reports.
     `powers=False`: superscripts as plain digits (NFKC's reading)."""
-    text = text.translate(_FRACTION_CHARACTERS).translate(_DEGREE_SIGN)
+    text = text.translate(_FRACTION_CHARACTERS).translate(DEGREE_SIGNS)
     if powers:
         text = _SUPERSCRIPT_RUN.sub(_exponent, text)
     text = unicodedata.normalize("NFKC", text)
@@ -215,10 +223,6 @@ def _number(match: re.Match[str], *, strict: bool = False) -> Number | None:
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight, loose)
 
 
-# The one way each kind of unit is written in a group of wrong answers (money: its own sign).
-_GROUP_SIGNS = {PERCENT: "%", DEGREES: "°"}
-
-
 def answer_group(text: str) -> str:
     """The form wrong answers are grouped by in reports: `normalise_answer`, and a decimal number
     in one spelling, so a teacher sees one row per answer rather than per way of typing it.
@@ -248,14 +252,7 @@ def _spelling(match: re.Match[str]) -> str:
         digits = "0" + digits
     sign = "-" if "-" in (match["sign"], match["after"]) else ""
     written = match["currency"] or match["unit"] or match["single"]
-    if written is None:
-        return sign + digits
-    unit = unit_symbol(written)
-    if unit == MONEY:
-        return f"{sign}{written if written in '$£' else '€'}{digits}"
-    if unit in _GROUP_SIGNS:
-        return f"{sign}{digits}{_GROUP_SIGNS[unit]}"
-    return f"{sign}{digits} {unit}"
+    return sign + digits if written is None else grouped_with_unit(sign, digits, written)
 
 
 # A space that is not between two digits: "1 5" is two numbers (or a slip), never fifteen.

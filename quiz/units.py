@@ -12,6 +12,9 @@ import re
 
 PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
 
+# The ordinal indicator (º) is typed for the degree sign (°): NFKC would make it the letter o.
+DEGREE_SIGNS = str.maketrans({"\u00ba": "\u00b0"})
+
 # Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
 # Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
 # number or after a space; a single-letter one (m, g, l, s, h) only after a space, since "2h" and
@@ -25,6 +28,8 @@ _MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS
 SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
 # Prices: a sign or the word, the Dutch plural too ("euro's", the apostrophe typed or curly).
 _MONEY = r"[€$£]|euro(?:s|['\u2019]s)?|eur"
+# Before the number: a sign, or the word as a bank writes it ("EUR 56").
+CURRENCY = r"[€$£]|eur"
 # Degrees: the sign (℃ is "°c" after NFKC), with C or Celsius, and the words, Dutch and English.
 _DEGREES = r"°(?: ?c(?:elsius)?)?|(?:graden|graad|degrees?)(?: celsius)?|celsius"
 # Any unit a number may carry (a pattern, of normalised text); a bare c is a Celsius written
@@ -59,6 +64,21 @@ def unit_symbol(written: str) -> str:
     if word:
         return _PREFIXES[word[1]] + _BASES[word[2][:3]]
     return _POWER.sub(r"^\1", _MEASURE_SYMBOLS.get(written, written))
+
+
+# The one way each kind of unit is written in a group of wrong answers (money: its own sign).
+_GROUP_SIGNS = {PERCENT: "%", DEGREES: "°"}
+
+
+def grouped_with_unit(sign: str, digits: str, written: str) -> str:
+    """A number with the unit written with it, as reports group wrong answers: `€56`, `$56`,
+    `-€5`, `35%`, `6°`, `16 cm`."""
+    unit = unit_symbol(written)
+    if unit == MONEY:
+        return f"{sign}{written if written in '$£' else '€'}{digits}"
+    if unit in _GROUP_SIGNS:
+        return f"{sign}{digits}{_GROUP_SIGNS[unit]}"
+    return f"{sign}{digits} {unit}"
 
 
 def unit_kind(written: str) -> str | None:
