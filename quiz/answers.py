@@ -23,14 +23,15 @@ Rules (what a maths teacher at a Dutch school would accept):
   fraction it shows: `½` is `1/2`, `1½` is `1 1/2`, and 3, U+2044 FRACTION SLASH, 4 is `3/4`.
 - A trailing `%` is a unit and ignored on both sides: `25%`, `25 %`, `25 procent` and `25` are equal
   (the question says what unit it wants). `0.25` is not `25%`.
-- So is a currency sign before or after the number (`€`, `$`, `£`; `EUR` before it too), the words
-  `euro`, `euros`, `euro's` and `eur`, and a price written the Dutch way for whole euros: `€56,00`,
-  `€ 56,-`, `EUR 56`, `56 €`, `56,00 euro`, `56 euro's` and `56` are equal; and degrees: `6°`,
-  `6 °C`, `6℃`, `6 ºC` (the ordinal indicator typed for the degree sign), `6 graden`, `6 degrees`,
-  `6 graden Celsius` and `6` are equal. `6 C` is too where an accepted answer writes degrees (else
-  the C may be algebra's c, as a teacher's `6 c` is). Only the kind of unit the accepted answers
-  write (when any writes one) is ignored: `60 euro` is not `60%`, `6 cm` not `6 °C`, nor `€56 €` a
-  number.
+- So is a currency sign before or after the number (`€`, `$`, `£`; `EUR` and `euro` before it
+  too), the words `euro`, `euros`, `euro's` and `eur`, and a price written the Dutch way for whole
+  euros: `€56,00`, `€ 56,-`, `EUR 56`, `euro 56`, `56 €`, `56,00 euro`, `56 euro's` and `56` are
+  equal; and degrees: `6°`, `6 °C`, `6℃`, `6 ºC` and `6˚` (the ordinal indicator and the ring
+  above typed for the degree sign), `6 oC` (the letter, with its C), `6 graden`, `6 degrees`,
+  `6 graden Celsius`, `6 degrees C` and `6` are equal. `6 C` is too where an accepted answer
+  writes degrees (else the C may be algebra's c, as a teacher's `6 c` is). Only the kind of unit
+  the accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, `6 cm` not
+  `6 °C`, nor `€56 €` a number.
 - So is a unit of measure (length, area and volume as `cm`, `cm2`, `cm²` or `cm^2`; mass; litres;
   time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them with their
   prefixes: `centimetre`, `kilo`, `minuten`, `uur`): `16`, `16 cm`, `16cm`, `16,0 centimeter` are

@@ -1,9 +1,10 @@
 """The units a number in an answer may carry, as quiz.answers reads them. Pure: no Django.
 
 Three kinds are one unit however written, and a question's answer may leave them out: PERCENT
-(`%`, `procent`), MONEY (`€`, `$`, `£`, `euro`, `euro's`, `eur`) and DEGREES (`°`, `°C`, `℃`,
-`graden`, `degrees`, `graden Celsius`). Units of measure read as their symbol (`16 centimeter` is
-`16 cm`, `cm2` and `cm²` are `cm^2`); which of them a question takes is quiz.answers' rule.
+(`%`, `procent`), MONEY (`€`, `$`, `£`, `euro`, `euro's`, `eur`; `€`, `EUR` and `euro` before the
+number too) and DEGREES (`°`, `°C`, `℃`, `oC`, `graden`, `degrees`, `graden Celsius`, `degrees C`).
+Units of measure read as their symbol (`16 centimeter` is `16 cm`, `cm2` and `cm²` are `cm^2`);
+which of them a question takes is quiz.answers' rule.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 
 PERCENT, MONEY, DEGREES = "percent", "money", "degrees"
 
-# The ordinal indicator (º) is typed for the degree sign (°): NFKC would make it the letter o.
-DEGREE_SIGNS = str.maketrans({"\u00ba": "\u00b0"})
+# The ordinal indicator (º) and the ring above (˚, a Mac's option-K) are typed for the degree sign
+# (°): NFKC would make them the letter o and a space with a combining ring.
+DEGREE_SIGNS = str.maketrans({"\u00ba": "\u00b0", "\u02da": "\u00b0"})
 
 # Units of measure a number may carry: as a symbol (km, cm^2, mg, dl, km/h) or a word, English or
 # Dutch (centimeter, metres, kilo, liter, minuten, uur). A student may write one right after the
@@ -28,10 +30,14 @@ _MEASURES = r"(?:km/[hu]|m/s|[mcdk]m(?:\^?[23])?|mg|kg|[mcd]l|" + _MEASURE_WORDS
 SINGLE_LETTER = r"(?:m(?:\^?[23])?|g|l|s|h)"
 # Prices: a sign or the word, the Dutch plural too ("euro's", the apostrophe typed or curly).
 _MONEY = r"[€$£]|euro(?:s|['\u2019]s)?|eur"
-# Before the number: a sign, or the word as a bank writes it ("EUR 56").
-CURRENCY = r"[€$£]|eur"
+# Before the number: a sign, or the word as a bank writes it ("EUR 56") or a student ("euro 56").
+CURRENCY = r"[€$£]|euro?"
 # Degrees: the sign (℃ is "°c" after NFKC), with C or Celsius, and the words, Dutch and English.
-_DEGREES = r"°(?: ?c(?:elsius)?)?|(?:graden|graad|degrees?)(?: celsius)?|celsius"
+# A letter o with its C is the sign where a student finds none ("6 oC"); the o alone is not (6o
+# may be a 60 mistyped).
+_DEGREES = (
+    r"°(?: ?c(?:elsius)?)?|o ?c(?:elsius)?|(?:graden|graad|degrees?)(?: c(?:elsius)?)?|celsius"
+)
 # Any unit a number may carry (a pattern, of normalised text); a bare c is a Celsius written
 # without its sign, or algebra's c: quiz.answers decides which.
 UNIT = "|".join(("%|procent|percent", _MONEY, _DEGREES, "c", _MEASURES))

@@ -39,8 +39,9 @@ register(
         reset=wrong_answers.reset,
         # 2: grouped by answer_group ("0,6" and "0.6" one answer), not by spelling; 3: degrees
         # and prices in all their spellings ("7 graden" and "7 °C" one answer, "EUR 5" and "€5"),
-        # and a power written "2**7" with "2^7"
-        version=3,
+        # and a power written "2**7" with "2^7"; 4: degrees typed "7 oC", "7˚" or "7 degrees C",
+        # and a price "euro 5", with "7 °C" and "€5"
+        version=4,
         description="Question x wrong answer (grouped): count, distinct students, last seen.",
         reads_metadata=False,
     )

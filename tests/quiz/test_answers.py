@@ -125,7 +125,12 @@ OPEN_CASES = [
     ("eur -5", ["-5"], True),
     ("EUR 56", ["56%"], False),  # still money, not another kind
     ("EUR 56 euro", ["56"], False),  # two units
-    ("euro 56", ["56"], False),  # a word we do not read before the number
+    ("euro 56", ["56", "€56", "56 euro"], True),  # the word before the number, as EUR is
+    ("Euro 56,-", ["€ 56"], True),
+    ("euro56", ["56"], True),
+    ("euro 56", ["65", "€65"], False),  # never another number
+    ("euro 56", ["56%"], False),  # nor another kind
+    ("euro 56 euro", ["56"], False),  # two units
     ("25 procent", ["25%"], True),  # Dutch for percent
     ("25 percent", ["25"], True),
     ("6°", ["6"], True),  # degrees
@@ -134,6 +139,18 @@ OPEN_CASES = [
     ("6\u2103", ["6", "6 °C", "6°C"], True),
     ("6 \u00baC", ["6", "6 °C", "6°C"], True),  # the ordinal indicator, typed for the degree sign
     ("6\u00ba", ["6 °C"], True),
+    ("6\u02da", ["6 °C"], True),  # the ring above (a Mac's option-K), typed for it too
+    ("6 \u02daC", ["6", "6 °C"], True),
+    ("6 oC", ["6", "6 °C", "6°C"], True),  # the letter o, where a student finds no degree sign
+    ("6oC", ["6 °C"], True),
+    ("-3 o C", ["-3 °C"], True),
+    ("6 oC", ["6 cm"], False),
+    ("6 oC", ["60 °C", "60"], False),  # never another number
+    ("6\u02da", ["60 °C", "60"], False),
+    ("6o", ["6 °C"], False),  # the o alone is no degree sign: 6o may be a 60 mistyped
+    ("6o", ["60"], False),
+    ("6 degrees C", ["6 °C"], True),
+    ("6 graden C", ["6"], True),
     ("6 graden", ["6", "6 °C", "6°C"], True),  # the words, Dutch and English
     ("6 degrees", ["6", "6 °C", "6°C"], True),
     ("6 graden Celsius", ["6 °C"], True),
@@ -479,6 +496,10 @@ GROUP_CASES = [
     ("6 C", "6 c"),  # a bare C stays: it is right only where degrees are asked
     ("6,0C", "6.0 c"),
     ("EUR 56", "€56"),
+    ("euro 56", "€56"),
+    ("6 oC", "6°"),
+    ("6\u02da", "6°"),
+    ("6 degrees C", "6°"),
     ("56 euro's", "€56"),
     # an assignment and brackets stay, around the number's one spelling
     ("x=,6", "x = 0.6"),

@@ -1,6 +1,6 @@
 """Common wrong answers regrouped (version 2 of `wrong_answers`: a decimal number in one spelling;
-3: degrees and prices too): a worker running the new code finds the rows of an older version and
-rebuilds them from the log on its own."""
+3: degrees and prices too; 4: more spellings of them): a worker running the new code finds the rows
+of an older version and rebuilds them from the log on its own."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def test_rows_of_the_old_grouping_are_rebuilt_by_the_new_version() -> None:
     wrong_answers(1, question, "0,6", "0.6")
     wrong_answers(2, question, ".6", "35 %")
     wrong_answers(3, question, "35%", "7 graden", "7 °C")
+    wrong_answers(4, question, "7 oC", "7\u02da", "euro 5", "€ 5,-")
     settle()
     then = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for answer in ("0,6", "0.6", ".6"):
@@ -50,7 +51,7 @@ def test_rows_of_the_old_grouping_are_rebuilt_by_the_new_version() -> None:
         name="wrong_answers", cursor="", position=42, last_event_at=then, version=1
     )
     runner._ensured.discard("wrong_answers")
-    assert projections.get("wrong_answers").version == 3
+    assert projections.get("wrong_answers").version == 4
     # when a worker of the new version catches up
     result = runner.catch_up("wrong_answers", budget_seconds=math.inf)
     # then the old rows are gone and the list is grouped the new way, from the log
@@ -58,6 +59,6 @@ def test_rows_of_the_old_grouping_are_rebuilt_by_the_new_version() -> None:
     rows = {
         r.answer: (r.count, r.students) for r in WrongAnswer.objects.filter(question_id=question)
     }
-    assert rows == {"0.6": (3, 2), "35%": (2, 2), "7°": (2, 1)}
+    assert rows == {"0.6": (3, 2), "35%": (2, 2), "7°": (4, 2), "€5": (2, 1)}
     checkpoint = ProjectionCheckpoint.objects.get(name="wrong_answers")
-    assert (checkpoint.version, checkpoint.status) == (3, "ok")
+    assert (checkpoint.version, checkpoint.status) == (4, "ok")
