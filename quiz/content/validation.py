@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from quiz.answers import choice_key
 from quiz.models import QuestionKind, QuestionRevision
 from quiz.thousands import doubtful_accepted_answer
+from quiz.units import DEGREE_SIGNS
 
 MAX_ANSWER_LENGTH = 500
 MAX_KEY_LENGTH = 20
@@ -191,13 +192,17 @@ _VULGAR_FRACTION = re.compile("[0-9]+\u2044[0-9]+")
 
 def _in_plain_characters(answer: str) -> str:
     """How to write an accepted answer in the plain characters it is kept in: a fraction with a
-    slash (`1½` as `1 1/2`, as answer checking reads it), a power with ^ (`2⁷` as 2^7)."""
+    slash (`1½` as `1 1/2`, as answer checking reads it), a power with ^ (`2⁷` as 2^7), a degree
+    sign as one (`6 ºC` as `6 °C`)."""
     with_slashes = "".join(_with_a_slash(answer, at) for at in range(len(answer)))
     if with_slashes != answer and unicodedata.normalize("NFKC", with_slashes) == with_slashes:
         return f"write fractions with a slash, {answer!r} as {with_slashes!r}"
-    if any(unicodedata.decomposition(ch).startswith("<super>") for ch in answer):
+    # º and ˚ typed for a degree sign are the sign: NFKC makes º (a superscript o) the letter o,
+    # and ˚ a space and a combining ring
+    degrees = answer.translate(DEGREE_SIGNS)
+    if any(unicodedata.decomposition(ch).startswith("<super>") for ch in degrees):
         return f"type powers as 2^7, not {answer!r}"
-    return f"write {answer!r} as {unicodedata.normalize('NFKC', answer)!r}"
+    return f"write {answer!r} as {unicodedata.normalize('NFKC', degrees)!r}"
 
 
 def _with_a_slash(text: str, at: int) -> str:

@@ -152,6 +152,16 @@ def test_a_fraction_character_is_not_told_about_powers():
     )
 
 
+def test_a_degree_sign_typed_as_another_character_is_told_to_be_the_degree_sign():
+    # given accepted answers with the ordinal indicator and the ring above for a degree sign
+    (message,) = errors_of(accepted_answers=["6 \u00baC", "6\u02da"])["accepted_answers"]
+    # then the plain characters suggested are the degree sign, not the letter o or a lone ring
+    assert message == (
+        "Accepted answers are written in plain characters: write '6 \u00baC' as '6 °C'; "
+        "write '6\u02da' as '6°'."
+    )
+
+
 def test_each_doubtful_thousands_answer_is_named():
     messages = errors_of(accepted_answers=["10.000", "10000", "2,500"])["accepted_answers"]
     assert [message.split(" is ")[0] for message in messages] == ["'10.000'", "'2,500'"]
