@@ -29,9 +29,10 @@ Rules (what a maths teacher at a Dutch school would accept):
   equal; and degrees: `6°`, `6 °C`, `6℃`, `6 ºC` and `6˚` (the ordinal indicator and the ring
   above typed for the degree sign), `6 oC` (the letter, with its C), `6 graden`, `6 degrees`,
   `6 graden Celsius`, `6 degrees C` and `6` are equal. `6 C` is too where an accepted answer
-  writes degrees (else the C may be algebra's c, as a teacher's `6 c` is). Only the kind of unit
-  the accepted answers write (when any writes one) is ignored: `60 euro` is not `60%`, `6 cm` not
-  `6 °C`, nor `€56 €` a number.
+  writes degrees (else the C may be algebra's c); a teacher's `6 C` is read the same way, so it
+  takes every spelling of 6 degrees, but never `6` alone. Only the kind of unit the accepted
+  answers write (when any writes one) is ignored: `60 euro` is not `60%`, `6 cm` not `6 °C`, nor
+  `€56 €` a number.
 - So is a unit of measure (length, area and volume as `cm`, `cm2`, `cm²` or `cm^2`; mass; litres;
   time; `km/h`, `km/u` and `m/s`; symbols, and the English and Dutch words for them with their
   prefixes: `centimetre`, `kilo`, `minuten`, `uur`): `16`, `16 cm`, `16cm`, `16,0 centimeter` are
@@ -160,8 +161,8 @@ class Number(NamedTuple):
     # PERCENT, MONEY or DEGREES: the kind of unit written with it; a unit of measure's symbol
     # ("cm", "m^2", "km/h"); None when it has none
     unit: str | None
-    # An accepted answer's unit of measure written right after the number ("3km"): maybe algebra,
-    # so only an answer with that very unit matches it, never the number alone.
+    # An accepted answer's unit that may be algebra (a unit of measure right after the number,
+    # "3km"; a bare C): only an answer with that very unit matches it, never the number alone.
     tight: bool = False
     # Degrees written as a bare C ("6 C"): algebra's c as much, so only where degrees are asked.
     loose: bool = False
@@ -215,10 +216,10 @@ def _number(match: re.Match[str], *, strict: bool = False) -> Number | None:
     if match["currency"] and match["unit"]:
         return None  # two units (€56 €): not a number we read
     loose = match["unit"] == "c"
-    if loose and strict:
-        return None  # a teacher writes °C: their "6 c" is algebra, compared as text
     written = match["unit"] or match["single"]
-    tight = bool(strict and match["unit"] and not match["gap"] and unit_kind(match["unit"]) is None)
+    # A teacher's bare C is degrees as a student's is, and algebra's c as much: tight.
+    measure = not match["gap"] and unit_kind(match["unit"] or "") is None
+    tight = bool(strict and match["unit"] and (loose or measure))
     symbol = unit_symbol(written) if written else None
     unit = MONEY if match["currency"] else DEGREES if loose else symbol
     return Number(-value if "-" in (match["sign"], match["after"]) else value, unit, tight, loose)

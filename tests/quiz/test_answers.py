@@ -168,8 +168,16 @@ OPEN_CASES = [
     ("6 C", ["6"], False),  # else it may be algebra's c
     ("6c", ["6"], False),
     ("6 c", ["6c"], True),  # compared as text, as it was
-    ("6", ["6 c"], False),  # and a teacher's "6 c" is algebra: never the number alone
-    ("6 °C", ["6 c"], False),
+    ("6", ["6 c"], False),  # and a teacher's "6 c" may be algebra: never the number alone
+    ("6 °C", ["6 C"], True),  # a teacher's C is read as a student's: any spelling of degrees
+    ("6 graden", ["6 c"], True),
+    ("6°", ["6C"], True),
+    ("6 C", ["6 C"], True),
+    ("-3 oC", ["-3 C"], True),
+    ("6", ["6 C"], False),  # but as algebra's c too: never the number alone
+    ("6 cm", ["6 C"], False),  # nor another unit
+    ("7 °C", ["6 C"], False),  # nor another number
+    ("6 °C", ["6 c^2"], False),  # a c that is no unit stays text
     ("6 cm", ["6"], True),  # so is a unit of measure, when the question names none
     ("16", ["16 cm"], True),  # or names it
     ("16 cm", ["16 cm"], True),
@@ -534,7 +542,8 @@ def test_an_answer_group_is_judged_like_the_answers_in_it(answer, _):
     # The question page marks a past wrong answer "accepted now" by checking its group. (Not
     # beside an algebra answer such as "2h", which "2 h" equals as text and "2 uur" does not.)
     for accepted in (
-        *(["0.6"], ["35%"], ["16cm"], ["€56"], ["6"], ["6 °C"], ["3/5"], ["x = 0,6"], ["1000"]),
+        *(["0.6"], ["35%"], ["16cm"], ["€56"], ["6"], ["6 °C"], ["6 C"], ["3/5"], ["x = 0,6"]),
+        ["1000"],
         ["6", "x = 6"],
     ):
         assert is_correct(answer_group(answer), kind="open", accepted_answers=accepted) is (
