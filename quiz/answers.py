@@ -45,7 +45,9 @@ Rules (what a maths teacher at a Dutch school would accept):
 - A number in brackets is that number: `(-15)` is `-15`, as negative numbers are often written.
 - `**` is a power, as programmers write it: `2**7` is `2^7`. In algebra (an answer with a letter)
   `:` is division, the Dutch way, where the accepted answer writes `/`: `x:5` is `x/5`. Between
-  numbers alone it is not (`3:4` is not `3/4`, nor `1:30` `1/30`): it may be a ratio or a time.
+  numbers alone it is not (`3:4` is not `3/4`, nor `1:30` `1/30`): it may be a ratio or a time;
+  nor is a unit a number carries a letter (`3:4 cm`, `2:30 uur` and `€ 3:4` keep the colon, while
+  `x:5 cm` is `x/5 cm` and `2h:3`, algebra's h, `2h/3`).
 - Superscript digits after a number, a letter or a bracket are a power, as the questions write
   them: `2⁷` is `2^7` (not 27, which is what Unicode's NFKC alone makes of it), `10⁻³` is `10^-3`,
   `x²` is `x^2`. Where that changes no number, the digits as plain digits match too (`25 m²` and
@@ -83,6 +85,7 @@ from quiz.units import (
     grouped_with_unit,
     unit_kind,
     unit_symbol,
+    without_units,
 )
 
 MAX_ANSWER_LENGTH = 500
@@ -316,8 +319,10 @@ def is_correct(answer: str, *, kind: str, accepted_answers: Iterable[str]) -> bo
 
 def _divided(answer: str, compact: str) -> str | None:
     """An algebra answer's compact text with `:` read as `/` (`x:5` is `x/5`); None for one without
-    a colon or a letter (after its `x =`): between numbers alone a colon may be a ratio or time."""
-    if ":" not in compact or not _ALGEBRA.search(_unwrap(normalise_answer(answer)).inner):
+    a colon or a letter (after its `x =`): between numbers alone a colon may be a ratio or time.
+    A unit its numbers carry is no letter: `3:4 cm` is a ratio, `2:30 uur` a time."""
+    inner = _unwrap(normalise_answer(answer)).inner
+    if ":" not in compact or not _ALGEBRA.search(without_units(inner)):
         return None
     return compact.replace(":", "/")
 

@@ -38,9 +38,11 @@ CURRENCY = r"[€$£]|euro?"
 _DEGREES = (
     r"°(?: ?c(?:elsius)?)?|o ?c(?:elsius)?|(?:graden|graad|degrees?)(?: c(?:elsius)?)?|celsius"
 )
+# Every unit but a bare c, which may as well be algebra's.
+_NOT_C = "|".join(("%|procent|percent", _MONEY, _DEGREES, _MEASURES))
 # Any unit a number may carry (a pattern, of normalised text); a bare c is a Celsius written
 # without its sign, or algebra's c: quiz.answers decides which.
-UNIT = "|".join(("%|procent|percent", _MONEY, _DEGREES, "c", _MEASURES))
+UNIT = _NOT_C + "|c"
 
 _KINDS = {
     PERCENT: re.compile("%|procent|percent"),
@@ -90,3 +92,19 @@ def grouped_with_unit(sign: str, digits: str, written: str) -> str:
 def unit_kind(written: str) -> str | None:
     """PERCENT, MONEY or DEGREES for a unit of that kind however written; None for others."""
     return next((kind for kind, spelled in _KINDS.items() if spelled.fullmatch(written)), None)
+
+
+# A unit where a number carries it, as quiz.answers reads one: a currency before the number; any
+# other unit after it, a single-letter one after a space only ("2 h", not algebra's "2h"), never
+# a bare c (algebra's c as much). Not the start of a longer word.
+_CARRIED = re.compile(
+    rf"(?<![^\W\d_])(?:{CURRENCY})\s*(?=[+-]?[\d.,])"
+    rf"|(?<=\d)\s*(?:{_NOT_C})(?![^\W\d_])"
+    rf"|(?<=\d)\s+{SINGLE_LETTER}(?![^\W\d_])"
+)
+
+
+def without_units(normalised: str) -> str:
+    """A normalised answer without the units its numbers carry: what is left are its own letters
+    (`3:4 cm` has none, `x:5 cm` has x)."""
+    return _CARRIED.sub("", normalised)

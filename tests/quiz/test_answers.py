@@ -263,6 +263,20 @@ OPEN_CASES = [
     ("6:8", ["3:4", "0.75"], False),
     ("1:30", ["1/30"], False),  # or a time
     ("x = 3:4", ["x = 3/4"], False),  # the assignment's letter makes no algebra of it
+    # Nor does a unit: a number's unit (as a number reads it: `cm`, `uur`, `graden`, `euro`, a
+    # single-letter one after a space) is no letter, so 3:4 keeps its meaning with one.
+    ("3:4 cm", ["3/4 cm"], False),  # a ratio
+    ("3 cm : 4 cm", ["3cm/4cm"], False),
+    ("2:30 uur", ["2/30 uur"], False),  # a time
+    ("1:30 h", ["1/30 h"], False),
+    ("€ 3:4", ["€ 3/4"], False),
+    ("euro 3:4", ["euro 3/4"], False),
+    ("6:8 graden", ["6/8 graden"], False),
+    ("x:5 cm", ["x/5 cm"], True),  # a letter beside the unit is algebra still
+    ("3a:4", ["3a/4"], True),
+    ("2h:3", ["2h/3"], True),  # a single letter right after a number is algebra, as 2h is
+    ("2 uur:x", ["2 uur/x"], True),
+    ("3:4 cm", ["3:4 cm"], True),  # and as text it is what it was
     ("¹\u2044₂", ["1/2"], True),  # a superscript numerator is a fraction, not a power
     ("³/₁₆", ["0,1875"], True),
     ("x = 4", ["4"], True),
@@ -308,6 +322,19 @@ def test_open_answers(answer, accepted, expected):
     assert judged(answer, accepted) == expected
     if expected == ASK:  # asked, never accepted as written
         assert is_correct(answer, kind="open", accepted_answers=accepted) is False
+
+
+UNITS_WITH_A_RATIO = ["cm", "m", "m2", "uur", "h", "min", "graden", "°C", "oC", "%", "euro", "km/u"]
+
+
+@pytest.mark.parametrize("unit", UNITS_WITH_A_RATIO)
+def test_a_unit_makes_no_algebra_of_a_ratio_or_a_time(unit):
+    # given a ratio or a time written with a unit, and a question accepting the fraction
+    for answer, fraction in ((f"3:4 {unit}", f"3/4 {unit}"), (f"2:30 {unit}", f"2/30 {unit}")):
+        # when it is checked, then its colon is no division: the unit is not a letter of algebra
+        assert not is_correct(answer, kind="open", accepted_answers=[fraction]), answer
+    # while a letter of its own beside the unit makes algebra of it, where a colon divides
+    assert is_correct(f"x:4 {unit}", kind="open", accepted_answers=[f"x/4 {unit}"])
 
 
 @pytest.mark.parametrize(
