@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -26,6 +26,38 @@ from studyflow.read_only_admin import ReadOnlyAdmin
 _page = threading.local()
 
 
+def _outdated() -> Q:
+    """The checkpoints of registered projections whose rows an older version computed."""
+    outdated = Q(pk__in=[])  # no projection registered: none
+    for projection in projections.all_projections():
+        outdated |= Q(name=projection.name, version__lt=projection.version)
+    return outdated
+
+
+class StateFilter(admin.SimpleListFilter):
+    """By state as the health check and `projections status` tell it: a checkpoint whose rows an
+    older version computed is a pending rebuild, whatever its stored status says."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            *ProjectionCheckpoint.Status.choices,
+            (selectors.REBUILD_PENDING, "Rebuild pending"),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ProjectionCheckpoint]
+    ) -> QuerySet[ProjectionCheckpoint]:
+        chosen = self.value()
+        if chosen == selectors.REBUILD_PENDING:
+            return queryset.filter(_outdated())
+        if chosen in ProjectionCheckpoint.Status.values:
+            return queryset.filter(status=chosen).exclude(_outdated())
+        return queryset
+
+
 class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     deletion_refused = (
         "A projection's checkpoint cannot be deleted: it is where the workers stand in the event "
@@ -34,14 +66,14 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     # What an operator looks for first comes first: the table scrolls sideways on a narrow screen.
     # One column a question (how far behind, what failed and when it is tried again), so that a
     # laptop's screen shows them all; the checkpoint's page has every field.
-    list_display = ["projection", "status", "behind", "short_error", "progress", "position"]
-    list_filter = ["status", "name"]
+    list_display = ["projection", "state", "behind", "short_error", "progress", "position"]
+    list_filter = [StateFilter, "name"]
 
     class Media:
         css = {"all": ("events/admin.css",)}
 
     actions = ["catch_up_now", "rebuild"]
-    readonly_fields = [field.name for field in ProjectionCheckpoint._meta.fields]
+    readonly_fields = ["state", *(field.name for field in ProjectionCheckpoint._meta.fields)]
 
     def has_operate_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("events.operate_projections"))
@@ -51,6 +83,16 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    @staticmethod
+    def _pending(obj: ProjectionCheckpoint) -> projections.Projection | None:
+        """The projection, when a release raised its version and its rebuild has not started."""
+        try:
+            projection = projections.get(obj.name)
+        except projections.ProjectionNotFound:
+            return None
+        status = selectors.state(obj.status, obj.version, projection.version)
+        return projection if status == selectors.REBUILD_PENDING else None
+
     def _lag(self, obj: ProjectionCheckpoint) -> tuple[int, float] | None:
         cache: dict[int, tuple[int, float] | None] = _page.__dict__.setdefault("lag", {})
         if obj.pk not in cache:
@@ -59,7 +101,10 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
             except projections.ProjectionNotFound:
                 cache[obj.pk] = None
             else:
-                cache[obj.pk] = selectors.lag(projection, obj.partition, obj.cursor)
+                # A pending rebuild starts from the beginning: the whole log is to apply, as the
+                # health check counts it.
+                cursor = "" if self._pending(obj) else obj.cursor
+                cache[obj.pk] = selectors.lag(projection, obj.partition, cursor)
         return cache[obj.pk]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
@@ -69,6 +114,16 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     @admin.display(description="projection", ordering="name")
     def projection(self, obj: ProjectionCheckpoint) -> str:
         return str(obj)
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj: ProjectionCheckpoint) -> str:
+        """Its stored status, unless a release raised the projection's version: then its reports
+        are the old version's until a worker running the release rebuilds it, whatever the
+        stored status says (as `projections status` and the health check tell it)."""
+        pending = self._pending(obj)
+        if pending is not None:
+            return selectors.pending_note(obj.version, pending.version).capitalize()
+        return str(obj.get_status_display())
 
     @admin.display(description="behind")
     def behind(self, obj: ProjectionCheckpoint) -> str:
@@ -81,7 +136,7 @@ class ProjectionCheckpointAdmin(ReadOnlyAdmin):
     @admin.display(description="rebuild")
     def progress(self, obj: ProjectionCheckpoint) -> str:
         done = obj.rebuild_progress
-        if done is None:
+        if done is None or self._pending(obj):  # an old version's rebuild: started over
             return ""
         return f"{done:.0%} ({obj.events_applied} of {obj.rebuild_total})"
 

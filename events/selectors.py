@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -141,28 +142,53 @@ class Stall:
 
 @dataclass(frozen=True)
 class CheckpointState:
-    """What readers of the read models should know: a rebuild under way, a projection stopped."""
+    """What readers of the read models should know: a rebuild under way or still to start, a
+    projection stopped."""
 
     # While any projection is being rebuilt, the share of the replay done (0..1) over all the
     # partitions being rebuilt; None when none is.
     rebuild_progress: float | None
+    # A release raised a projection's version and no worker running it has started the rebuild:
+    # its rows are still the old version's (REBUILD_PENDING), whatever its checkpoint says.
+    rebuild_pending: bool
     # The registered projections whose checkpoint has failed; None when none has.
     stall: Stall | None
 
 
+# A checkpoint row as checkpoint_state reads it: name, version, status, last_event_at,
+# events_applied, rebuild_total.
+CheckpointRow = tuple[str, int, str, datetime | None, int, int | None]
+
+
 def checkpoint_state() -> CheckpointState:
     """One query on the small checkpoint table (every teacher page and grid poll asks)."""
+    versions = {projection.name: projection.version for projection in projections.all_projections()}
+    outdated = Q()
+    for name, version in versions.items():
+        outdated |= Q(name=name, version__lt=version)
     rows = ProjectionCheckpoint.objects.filter(
-        status__in=[ProjectionCheckpoint.Status.REBUILDING, ProjectionCheckpoint.Status.FAILED]
-    ).values_list("status", "name", "last_event_at", "events_applied", "rebuild_total")
-    rebuilding = [(done, planned) for status, _, _, done, planned in rows if status != "failed"]
-    registered = {projection.name for projection in projections.all_projections()}
-    failed = [
-        (name, last)
-        for status, name, last, _, _ in rows
-        if status == "failed" and name in registered
-    ]
-    return CheckpointState(_progress(rebuilding), _stall(failed))
+        Q(status__in=[ProjectionCheckpoint.Status.REBUILDING, ProjectionCheckpoint.Status.FAILED])
+        | outdated
+    ).values_list("name", "version", "status", "last_event_at", "events_applied", "rebuild_total")
+    return readers_state(list(rows), versions)
+
+
+def readers_state(rows: Sequence[CheckpointRow], versions: dict[str, int]) -> CheckpointState:
+    """What the readers are told, from the checkpoints not ok and the registered projections'
+    versions (by name). Each checkpoint counts by its state(), as the health check and `projections
+    status` show it; one of a projection no longer registered says nothing to readers."""
+    rebuilding, failed, pending = [], [], False
+    for name, rows_version, stored, last, done, planned in rows:
+        if name not in versions:
+            continue
+        status = state(stored, rows_version, versions[name])
+        if status == REBUILD_PENDING:
+            pending = True
+        elif status == ProjectionCheckpoint.Status.REBUILDING:
+            rebuilding.append((done, planned))
+        elif status == ProjectionCheckpoint.Status.FAILED:
+            failed.append((name, last))
+    return CheckpointState(_progress(rebuilding), pending, _stall(failed))
 
 
 def _progress(rows: list[tuple[int, int | None]]) -> float | None:

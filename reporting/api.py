@@ -135,6 +135,11 @@ class ProgressOut(serializers.Serializer):
             help_text="While the reports are rebuilt from the event log, how far (0-99); the "
             "figures are incomplete until it is null again.",
         )
+        rebuild_pending = serializers.BooleanField(
+            help_text="An update changed how the reports are computed and their rebuild has not "
+            "started yet: until it has run (`rebuilding_percent` meanwhile), the figures are "
+            "computed the old way."
+        )
         stopped = serializers.BooleanField(
             help_text="The reports stopped taking in new work (a technical problem, being "
             "retried): the figures miss what students did since `stopped_after`."
@@ -186,6 +191,7 @@ def reports_status_body() -> dict[str, Any]:
     status = reports_status()
     return {
         "rebuilding_percent": status.rebuilding_percent,
+        "rebuild_pending": status.rebuild_pending,
         "stopped": status.stall is not None,
         "stopped_after": utc_time(status.stall.since) if status.stall else None,
     }

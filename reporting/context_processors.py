@@ -18,6 +18,9 @@ class ReportsStatus:
 
     # The percentage done of a rebuild under way (rounded down: never "100%" before it ends).
     rebuilding_percent: int | None
+    # A release changed how the reports are computed and their rebuild has not started yet: the
+    # figures are the old way's until it has run (rebuilding_percent meanwhile).
+    rebuild_pending: bool
     stall: Stall | None  # projections stopped on an event
 
 
@@ -25,7 +28,7 @@ def reports_status() -> ReportsStatus:
     state = checkpoint_state()
     done = state.rebuild_progress
     percent = None if done is None else min(99, math.floor(100 * done))
-    return ReportsStatus(percent, state.stall)
+    return ReportsStatus(percent, state.rebuild_pending, state.stall)
 
 
 def rebuilding(request: HttpRequest) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from events.management.commands.projections import failure
-from events.selectors import REBUILD_PENDING, pending_note, state
+from events.selectors import REBUILD_PENDING, Stall, pending_note, readers_state, state
+
+VERSIONS = {"progress": 3, "answers": 2}  # the registered projections' versions, by name
 
 
 def test_a_projection_that_never_ran_is_new() -> None:
@@ -37,3 +41,42 @@ def test_a_failed_checkpoint_reads_in_one_line_as_status_shows_it() -> None:
     )
     # and a partitioned one names its partition; an error without text leaves it empty
     assert failure("answers", 2, 4, None, "") == "answers[2] failed on event -: "
+
+
+def test_readers_are_told_of_a_rebuild_an_update_left_to_start() -> None:
+    # given the progress grid's rows computed by version 2, read ok, when the code is version 3
+    told = readers_state([("progress", 2, "ok", None, 40, None)], VERSIONS)
+    # then readers are told it waits for its rebuild, with none under way yet
+    assert (told.rebuild_pending, told.rebuild_progress, told.stall) == (True, None, None)
+
+
+def test_an_old_versions_rebuild_or_failure_counts_as_pending_not_as_under_way() -> None:
+    # given old-version rows that an old worker was rebuilding, or that failed
+    rows = [
+        ("progress", 2, "rebuilding", None, 10, 100),
+        ("progress", 2, "failed", datetime(2026, 3, 4, tzinfo=UTC), 10, None),
+    ]
+    # then neither a percentage nor a stop is told, only the rebuild still to come
+    told = readers_state(rows, VERSIONS)
+    assert (told.rebuild_pending, told.rebuild_progress, told.stall) == (True, None, None)
+
+
+def test_a_rebuild_under_way_and_a_stop_of_the_codes_version_are_told_as_they_are() -> None:
+    stopped = datetime(2026, 3, 4, tzinfo=UTC)
+    rows = [
+        ("progress", 3, "rebuilding", None, 25, 100),
+        ("answers", 2, "failed", stopped, 5, None),
+    ]
+    told = readers_state(rows, VERSIONS)
+    assert told.rebuild_pending is False
+    assert told.rebuild_progress == 0.25
+    assert told.stall == Stall(["answers"], stopped)
+
+
+def test_a_checkpoint_of_a_projection_no_longer_registered_tells_readers_nothing() -> None:
+    rows = [
+        ("retired", 1, "rebuilding", None, 1, 10),
+        ("retired", 1, "failed", None, 1, None),
+    ]
+    told = readers_state(rows, VERSIONS)
+    assert (told.rebuild_pending, told.rebuild_progress, told.stall) == (False, None, None)

@@ -4,6 +4,7 @@ tasks, a rebuild after a confirmation."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ import redis
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
+from events import projections, runner
 from events.models import ProjectionCheckpoint
 from tests.projection_support import RedisServer, append_history, postgres_only, settle
 
@@ -55,7 +57,8 @@ def test_staff_see_each_projection_with_lag_and_queue_actions(broker: RedisServe
     assert "answers [1/4]" in html
     # one column a question, so that the list fits a laptop's screen
     heads = [str(column) for column in page.context["cl"].list_display][1:]  # after the tick box
-    assert heads == ["projection", "status", "behind", "short_error", "progress", "position"]
+    assert heads == ["projection", "state", "behind", "short_error", "progress", "position"]
+    assert '<td class="field-state">Failed</td>' in html
     assert re.search(r'<td class="field-behind">\d+ events?, \d+\.\d s</td>', html)
     assert (
         "ValueError: no such question (at event 17; 3 failures in a row; "
@@ -76,6 +79,39 @@ def test_staff_see_each_projection_with_lag_and_queue_actions(broker: RedisServe
     tasks = queued_tasks(broker)
     assert "events.rebuild_projection" in tasks
     assert "events.catch_up_projection" in tasks
+
+
+def test_a_rebuild_an_update_left_to_start_shows_as_pending(broker: RedisServer) -> None:
+    # given wrong_answers caught up by the version before this release's, so stored as ok, and
+    # the progress grid by this release's
+    append_history(3)
+    settle()
+    runner.catch_up("wrong_answers", budget_seconds=math.inf)
+    version = projections.get("wrong_answers").version
+    ProjectionCheckpoint.objects.filter(name="wrong_answers").update(version=version - 1)
+    ProjectionCheckpoint.objects.create(
+        name="progress", version=projections.get("progress").version
+    )
+    client = operator("operator", "view_projectioncheckpoint")
+
+    # when the operator reads the list, after `migrate` and before a worker ran the release
+    html = client.get(URL).content.decode()
+
+    # then its state says the rebuild waits, behind by the whole log (as the health check says)
+    row = re.search(r"<tr>.*?wrong_answers.*?</tr>", html, re.S)
+    assert row is not None
+    pending = f"Rebuild pending (version {version - 1} → {version})"
+    assert f'<td class="field-state">{pending}</td>' in row[0]
+    assert not re.search(r'<td class="field-behind">0 events', row[0])
+    assert '<td class="field-state">OK</td>' in html  # the progress grid's
+    # and its page says it too
+    pk = ProjectionCheckpoint.objects.get(name="wrong_answers").pk
+    assert pending in client.get(f"{URL}{pk}/change/").content.decode()
+    # and the state filter finds it under "Rebuild pending", not under "OK"
+    only_pending = client.get(URL, {"state": "rebuild_pending"}).context["cl"].result_list
+    assert [checkpoint.name for checkpoint in only_pending] == ["wrong_answers"]
+    only_ok = client.get(URL, {"state": "ok"}).context["cl"].result_list
+    assert only_ok and "wrong_answers" not in {checkpoint.name for checkpoint in only_ok}
 
 
 def test_staff_without_the_permissions_neither_see_nor_rebuild(broker: RedisServer) -> None:

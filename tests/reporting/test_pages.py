@@ -723,6 +723,58 @@ def test_teacher_pages_say_while_the_reports_are_being_rebuilt(history):
         call_command("projections", "catch-up", "progress")
 
 
+def test_teacher_pages_say_while_a_rebuild_after_an_update_waits_to_start(history):
+    from django.core.management import call_command
+
+    from events import projections
+    from events.models import ProjectionCheckpoint
+
+    client = teacher(history)
+    grid = f"/teacher/classes/{history.class_a.pk}/"
+    api = f"/api/reports/classes/{history.class_a.pk}/progress/"
+    waiting = "the reports are waiting to be rebuilt from the event log."
+    assert waiting not in client.get(grid).content.decode()
+    assert client.get(api).json()["reports"]["rebuild_pending"] is False
+    # given a release that raised the progress grid's version, its rows still the old one's
+    # (after `migrate`, before any worker running the release started), though they read ok
+    progress = projections.get("progress")
+    for partition in range(progress.partitions):
+        ProjectionCheckpoint.objects.create(
+            name="progress",
+            partition=partition,
+            partitions=progress.partitions,
+            version=progress.version - 1,
+            status="ok",
+        )
+    # then every teacher page says its figures may be out of date, the grid once, its poll too
+    assert client.get(grid).content.decode().count(waiting) == 1
+    assert waiting in client.get(f"{grid}grid/").content.decode()
+    assert waiting in client.get("/teacher/").content.decode()
+    student = history.students_a[0].pk
+    assert waiting in client.get(f"/teacher/students/{student}/").content.decode()
+    # and the API's progress grid says so, with no rebuild under way yet
+    assert client.get(api).json()["reports"] == {
+        "rebuilding_percent": None,
+        "rebuild_pending": True,
+        "stopped": False,
+        "stopped_after": None,
+    }
+    # a stored "failed" or "rebuilding" of the old version's rows reads as pending all the same
+    ProjectionCheckpoint.objects.filter(name="progress").update(status="failed")
+    page = client.get(grid).content.decode()
+    assert waiting in page and "stopped taking in new work" not in page
+    # and once a worker running the release has rebuilt it, no longer (the commit-safe reader
+    # may hold back a moment)
+    deadline = time.monotonic() + 20
+    while True:
+        call_command("projections", "catch-up", "progress")
+        page = client.get(grid).content.decode()
+        if waiting not in page and "being rebuilt" not in page:
+            break
+        assert time.monotonic() < deadline, "the rebuild never finished"
+    assert client.get(api).json()["reports"]["rebuild_pending"] is False
+
+
 def test_teacher_pages_say_when_the_reports_stopped_taking_in_work(history):
     from events.models import ProjectionCheckpoint
 
@@ -753,6 +805,7 @@ def test_teacher_pages_say_when_the_reports_stopped_taking_in_work(history):
     api = f"/api/reports/classes/{history.class_a.pk}/progress/"
     assert client.get(api).json()["reports"] == {
         "rebuilding_percent": None,
+        "rebuild_pending": False,
         "stopped": True,
         "stopped_after": "2026-03-04T09:15:00Z",
     }
