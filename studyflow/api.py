@@ -450,8 +450,10 @@ class HealthApi(APIView):
             help_text=(
                 "The manifest of the collected static files (DEBUG off): missing, it lacks a file "
                 "the pages name (`collectstatic` was not run for this release, or the web process "
-                "started before it), so every page fails with a 500: a 503. dev: DEBUG on, the "
-                "files are served as they are, with no manifest."
+                "started before it), so every page fails with a 500: a 503. stale: it names "
+                "every file, but some of the site's own as another release collected them, so "
+                "the pages load that release's styles and scripts: still a 200. dev: DEBUG on, "
+                "the files are served as they are, with no manifest."
             ),
         )
 

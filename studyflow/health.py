@@ -14,8 +14,9 @@ from typing import Any
 from events.selectors import REBUILD_PENDING, pending_note
 
 # "dev": the static files are served from the apps' folders as they are (DEBUG on), with no
-# manifest that could lack one.
-STATIC_STATES = ["ok", "missing", "dev"]
+# manifest that could lack one. "stale": the manifest names every file, but some as another
+# release collected them (studyflow.static_manifest).
+STATIC_STATES = ["ok", "missing", "stale", "dev"]
 COLLECT = "run `manage.py collectstatic --noinput`, then restart the web processes"
 # "unknown": the database, where the sweep records its runs, is down.
 SWEEP_STATES = ["ok", "late", "unknown"]
@@ -55,7 +56,7 @@ class Parts:
     cache: str  # ok | down | local
     static: str  # STATIC_STATES
     sweep: Sweep
-    static_why: str = ""  # what the manifest lacks, when static is missing
+    static_why: str = ""  # what the manifest lacks, or names of another release
     # One a projection partition: name, partition, status, version, rows_version (the health
     # check's "projections").
     projections: Sequence[Mapping[str, Any]] = ()
@@ -64,9 +65,10 @@ class Parts:
 def unusable(parts: Parts) -> bool:
     """Whether the site is down for its users (503, which takes the process out of a load
     balancer): without the database nothing works, and without the static manifest every page
-    fails with a 500. A broker or cache outage, or reports running late, failed or pending a
-    rebuild, or the workers or beat stopped (the sweep late), leave the pages working (200, with
-    the part reported)."""
+    fails with a 500. A stale static manifest (the pages load another release's styles and
+    scripts), a broker or cache outage, or reports running late, failed or pending a rebuild, or
+    the workers or beat stopped (the sweep late), leave the pages working (200, with the part
+    reported)."""
     return parts.database != "ok" or parts.static == "missing"
 
 
@@ -77,6 +79,8 @@ def problems(parts: Parts) -> list[str]:
         lines.append("database: down; pages and the API answer 503 (the web log says why)")
     if parts.static == "missing":
         lines.append(f"static: {parts.static_why or 'no manifest'}; {COLLECT}")
+    if parts.static == "stale":
+        lines.append(f"static: {parts.static_why or 'another release'}; {COLLECT}")
     if parts.broker != "ok":
         lines.append("broker: down; reports wait until it is back (the web log says why)")
     if parts.cache == "down":

@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.models.functions import Now
@@ -31,7 +32,12 @@ from studyflow import __version__, api, static_manifest
 from studyflow.api import OutageLog, broker_ok
 from studyflow.health import Parts, Sweep, problems, sweep, unusable
 from studyflow.outages import Note, Outage, follow
-from studyflow.static_manifest import first_missing
+from studyflow.static_manifest import (
+    first_missing,
+    first_stale,
+    names_other_files,
+    reference_patterns,
+)
 from tests.conftest import skip_without_service
 from tests.fresh_python import stderr_of
 from tests.studyflow.test_settings import load_settings
@@ -369,6 +375,34 @@ def test_the_first_file_without_a_stored_name_is_the_one_named() -> None:
     )
 
 
+def test_a_file_collected_from_another_version_of_it_is_the_one_named() -> None:
+    # given a manifest collected for the release before, which changed quiz.js only
+    manifest = {
+        "studyflow/site.css": "studyflow/site.0123.css",
+        "quiz/quiz.js": "quiz/quiz.aaaa.js",
+    }
+    current = {"studyflow/site.css": "studyflow/site.0123.css", "quiz/quiz.js": "quiz/quiz.bbbb.js"}
+    # then that file is named, with both names
+    assert first_stale(manifest, manifest.__getitem__, current.get) == (
+        "the manifest is another release's: it names quiz/quiz.js as quiz/quiz.aaaa.js, collected "
+        "from another version of it (this release's is quiz/quiz.bbbb.js)"
+    )
+    # when it is this release's, nothing is; a file whose current name cannot be told is skipped
+    assert first_stale(current, current.__getitem__, current.get) is None
+    assert first_stale(manifest, manifest.__getitem__, lambda name: None) is None
+
+
+def test_a_file_naming_others_is_not_compared_as_collectstatic_rewrites_it() -> None:
+    # given the manifest storage's patterns: style sheets' url() and @import, scripts' source maps
+    patterns = reference_patterns(ManifestStaticFilesStorage.patterns)
+    # then a style sheet naming an image, or a script its source map, is hashed as rewritten
+    assert names_other_files("a/site.css", "h1 { background: url(dot.png) }", patterns)
+    assert names_other_files("a/app.js", "go();\n//# sourceMappingURL=app.js.map", patterns)
+    # while one naming none is hashed as it is, and a script's url() is no reference
+    assert not names_other_files("a/site.css", "h1 { color: red }", patterns)
+    assert not names_other_files("a/app.js", "fetch(url(x));", patterns)
+
+
 def site_static_storage() -> dict[str, Any]:
     """The STORAGES the site runs with DEBUG off (the manifest storage), as settings makes them."""
     loaded = load_settings(
@@ -432,6 +466,34 @@ def test_a_manifest_of_the_release_before_lacks_the_file_this_one_added(
     # then the site is down: the quiz page names that file
     assert response.status_code == 503 and response.json()["static"] == "missing"
     assert "'quiz/quiz.js'" in response.json()["problems"][0]  # the first: what breaks pages
+
+
+@pytest.mark.django_db
+def test_a_manifest_collected_from_the_release_before_is_stale(
+    collected: tuple[dict[str, Any], Path], tmp_path: Path
+) -> None:
+    # given the manifest collected for the release before, whose site.css had other content
+    # (the same file names: the check for missing ones finds nothing)
+    storages, manifest = collected
+    before = json.loads(manifest.read_text())
+    now = before["paths"]["studyflow/site.css"]
+    before["paths"]["studyflow/site.css"] = "studyflow/site.0123456789ab.css"
+    (tmp_path / "staticfiles.json").write_text(json.dumps(before))
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        response = Client().get("/api/health/")
+        # the pages work, with that release's style sheet
+        page = Client().get("/login/")
+    assert page.status_code == 200 and "site.0123456789ab.css" in page.content.decode()
+    # then the health check says so, with a 200, and what to do
+    assert response.status_code == 200
+    body = response.json()
+    assert body["static"] == "stale"
+    [line] = [line for line in body["problems"] if line.startswith("static:")]
+    assert line == (
+        "static: the manifest is another release's: it names studyflow/site.css as "
+        f"studyflow/site.0123456789ab.css, collected from another version of it (this release's "
+        f"is {now}); run `manage.py collectstatic --noinput`, then restart the web processes"
+    )
 
 
 @pytest.mark.django_db
