@@ -88,7 +88,11 @@ def pages() -> dict[str, str]:
         "events: list, page 2": "/admin/events/event/?p=2",
         "events: list, by type": "/admin/events/event/?type=quiz.QuizPassed",
         "events: list, by rare type": "/admin/events/event/?type=quiz.StudentGotUnstuck",
+        # A typo in the address: a type no app appends and no event has.
+        "events: list, by a type no event has": "/admin/events/event/?type=quiz.Nothing",
+        "events: list, page 100": "/admin/events/event/?p=100",
         "events: list, page 1000": "/admin/events/event/?p=1000",
+        "events: list, page 10000 (the oldest)": "/admin/events/event/?p=10000",
         "events: list, this year (date filter)": f"/admin/events/event/?{this_year()}",
         "events: list, a year long ago (date hierarchy)": (
             "/admin/events/event/?recorded_at__year=2025"
