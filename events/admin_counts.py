@@ -75,6 +75,8 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return super().count
+        if queryset.query.is_empty():  # none(): nothing to plan, or to count
+            return 0
         rows = planner_rows(queryset)
         if rows is not None and rows > ESTIMATE_ABOVE:
             self.estimated = True

@@ -143,12 +143,59 @@ def test_the_type_filter_lists_the_apps_types_without_reading_the_log() -> None:
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/admin/events/event/", {"type": "old.Retired"}).content.decode()
     assert not [q["sql"] for q in queries if 'DISTINCT "events_event"."type"' in q["sql"]]
-    by_type = html[html.index("By type") :]
+    by_type = html[html.index('data-filter-title="type"') :]
     by_type = by_type[: by_type.index("</ul>")]
     listed = re.findall(r'href="\?type=([^"&]+)"', by_type)
     # every type the quiz appends, those not in the log yet too, and the one chosen by a link
     assert listed == sorted({*domain.EVENT_TYPES, "old.Retired"})
     assert re.search(r'<li class="selected">\s*<a href="\?type=old.Retired">', by_type)
+
+
+def type_reads(queries: Any) -> list[str]:
+    """The queries of a page that look for events by type."""
+    return [q["sql"] for q in queries if '"events_event"."type" =' in q["sql"]]
+
+
+def test_a_type_no_event_has_is_looked_for_once_and_the_page_says_so() -> None:
+    # given a log without a single event of a type no app appends (a typo in a link)
+    log_at([datetime(2026, 3, 2, 9, tzinfo=UTC)])
+    client = staff()
+    # when staff open the list by that type
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/events/event/", {"type": "quiz.QuizPased"})
+    # then the log was asked once whether it has any (it has no index on type: each such query
+    # reads all of it), not again for the list, its count and its dates
+    assert len(type_reads(queries)) == 1, type_reads(queries)
+    assert "LIMIT 1" in type_reads(queries)[0]
+    # and the page lists none, and says why
+    html = page.content.decode()
+    assert page.context["cl"].result_count == 0
+    assert paginator_text(html) == "0 events"
+    assert "No event in the log is of the type quiz.QuizPased, so none is listed." in html
+    # the type still shown as chosen, among the types the apps append
+    assert re.search(r'<li class="selected">\s*<a href="\?type=quiz.QuizPased">', html)
+
+
+def test_an_old_type_the_log_holds_is_listed_by_its_link() -> None:
+    # given events of a type no app appends any more, and of one it does
+    [old] = append(f"quiz-{uuid.uuid4()}", [NewEvent("quiz.QuizRetired", {})], NO_STREAM)
+    log_at([datetime(2026, 3, 2, 9, tzinfo=UTC)])
+    # when staff open the list by the old type, then its event is listed, with no message
+    page = staff().get("/admin/events/event/", {"type": "quiz.QuizRetired"})
+    assert [e.position for e in page.context["cl"].result_list] == [old.position]
+    assert "No event in the log" not in page.content.decode()
+
+
+def test_a_type_the_apps_append_is_not_looked_for_first() -> None:
+    log_at([datetime(2026, 3, 2, 9, tzinfo=UTC)])
+    client = staff()
+    # when staff choose a type the quiz appends, none of it in the log yet
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/events/event/", {"type": "quiz.QuizPassed"})
+    # then no query asks first whether the log has it: the list is simply empty
+    assert not [sql for sql in type_reads(queries) if "LIMIT 1" in sql]
+    assert page.context["cl"].result_count == 0
+    assert "No event in the log" not in page.content.decode()
 
 
 # --- the date drill-down -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The event list's date drill-down and its estimated count, as pure functions (no database)."""
+"""The event list's date drill-down, its estimated count and its types, as pure functions (no
+database)."""
 
 from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
 
+from events.admin import no_events_of, types_to_look_for
 from events.admin_dates import next_period, period_start, periods_of
 from events.templatetags.events_admin import rounded
 
@@ -62,3 +64,25 @@ def test_no_rows_no_periods() -> None:
 def test_an_estimated_count_reads_as_round(count, shown) -> None:
     # an estimate is shown to three digits: "about 1,004,467" would claim a precision it lacks
     assert rounded(count) == shown
+
+
+def test_only_types_no_app_appends_are_looked_for_in_the_log() -> None:
+    # given the types the apps append, and types chosen by a link: one of them, an old one and a
+    # typo
+    appended = {"quiz.QuizStarted", "quiz.QuizPassed"}
+    chosen = ["quiz.QuizPassed", "quiz.QuizRetired", "quiz.Quizpassed"]
+    # when asking which the log must be searched for, then those two, in the order chosen
+    assert types_to_look_for(chosen, appended) == ["quiz.QuizRetired", "quiz.Quizpassed"]
+    # and none when every type chosen is appended, or none is chosen
+    assert types_to_look_for(["quiz.QuizStarted"], appended) == []
+    assert types_to_look_for([], appended) == []
+
+
+def test_a_list_by_types_no_event_has_says_so_and_where_the_types_are() -> None:
+    # given a type no event has, then the message names it and the filter to choose from
+    assert no_events_of(["quiz.Nothing"]) == (
+        "No event in the log is of the type quiz.Nothing, so none is listed. The types the apps"
+        " append are under “By type”."
+    )
+    # and two, both
+    assert "of the types quiz.A, quiz.B, so" in no_events_of(["quiz.A", "quiz.B"])
