@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 
-from events.admin_counts import EstimatedCountPaginator
+from events import admin_counts
+from events.admin_counts import EstimatedCountPaginator, too_deep
 from events.models import Event
 from studyflow.read_only_admin import ReadOnlyAdmin
 
@@ -115,6 +116,12 @@ class EventTypeFilter(admin.AllValuesFieldListFilter):
 
 
 class EventChangeList(ChangeList):
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        if getattr(self.paginator, "past_deepest", False):
+            deepest = admin_counts.DEEPEST_PAGE
+            messages.warning(request, too_deep(self.page_num, deepest, self.list_per_page))
+
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
         queryset = super().get_queryset(request, exclude_parameters)
         dated = any(name.startswith("recorded_at__") for name in self.params)

@@ -5,6 +5,11 @@ applied): over a million events that is a scan of the whole table on every page 
 a filter that matches much of the log included. A list the planner expects to be long gets the
 planner's estimate instead ("about 1,004,400 events"); a short one (a stream, a day) is counted
 exactly, unless counting takes longer than a page should, when the estimate is shown after all.
+
+A page is read with OFFSET: PostgreSQL reads past every row before it (page 10,000 of the log,
+its oldest events, took 0.4-0.7 s). A list pages back DEEPEST_PAGE pages at most; older events are
+reached by date (the drill-down's years, months and days read from their own newest event) or by
+sorting the list oldest first.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from django.utils.functional import cached_property
 ESTIMATE_ABOVE = 10_000
 # An exact count that takes longer is given up, and the estimate shown.
 COUNT_TIMEOUT_MS = 200
+# The deepest page a list shows (at 100 a page, its first 10,000 rows: a list longer than that is
+# one the page does not count): a page further back is empty, and says where older rows are.
+DEEPEST_PAGE = 100
 
 
 def planner_rows(queryset: QuerySet[Any]) -> int | None:
@@ -64,11 +72,23 @@ def count_within(queryset: QuerySet[Any], milliseconds: int) -> int | None:
         raise
 
 
+def too_deep(page: int, deepest: int, per_page: int) -> str:
+    """The message of a page past the deepest a list shows."""
+    return (
+        f"Page {page:,} is further back than the list goes: it shows its first {deepest} pages"
+        f" ({deepest * per_page:,} events), as each page further back takes longer to read. For"
+        " older events, choose a year, a month or a day above the list, or sort it oldest first"
+        " (its “recorded at” column)."
+    )
+
+
 class EstimatedCountPaginator(Paginator):
     """The admin's paginator, counting only what is cheap to count; `estimated` says whether
-    `count` is the planner's estimate (the page says "about")."""
+    `count` is the planner's estimate (the page says "about"), `past_deepest` whether the page
+    asked for is past DEEPEST_PAGE (and so shows nothing)."""
 
     estimated = False
+    past_deepest = False
 
     @cached_property
     def count(self) -> int:
@@ -97,6 +117,9 @@ class EstimatedCountPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         number = self.validate_number(number)
+        if number > DEEPEST_PAGE:
+            self.past_deepest = True
+            return Page(self.object_list[:0], number, self)  # no query
         if not self.estimated:
             return super().page(number)
         bottom = (number - 1) * self.per_page
@@ -105,14 +128,21 @@ class EstimatedCountPaginator(Paginator):
     def get_elided_page_range(
         self, number: Any = 1, *, on_each_side: int = 3, on_ends: int = 2
     ) -> Iterator[Any]:
-        pages = super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends)
+        # No links past the deepest page; a page past it links those up to it, as if at it.
+        current = min(self.validate_number(number), DEEPEST_PAGE)
+        pages = [
+            page
+            for page in super().get_elided_page_range(
+                current, on_each_side=on_each_side, on_ends=on_ends
+            )
+            if not isinstance(page, int) or page <= DEEPEST_PAGE
+        ]
         if not self.estimated:
             yield from pages
             return
         # No links to the last pages after the "…": by an estimate they are a guess (empty, or
         # not the last), and the slowest of all to read (every newer event is read past first).
         # The oldest events are first when the list is sorted by position.
-        current = self.validate_number(number)
         seen_current = False
         for page in pages:
             yield page

@@ -198,6 +198,57 @@ def test_a_type_the_apps_append_is_not_looked_for_first() -> None:
     assert "No event in the log" not in page.content.decode()
 
 
+# --- the deepest page ----------------------------------------------------------------------------
+
+
+@postgres_only
+def test_a_page_past_the_deepest_reads_no_events_and_says_where_older_ones_are(
+    monkeypatch,
+) -> None:
+    # given a list of 3 pages by an estimate, of which the list shows the first 2
+    log_many([datetime(2026, 3, 2, 9, tzinfo=UTC)] * 300)
+    analyze()
+    monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 100)
+    monkeypatch.setattr(admin_counts, "DEEPEST_PAGE", 2)
+    client = staff()
+    # when staff open the third page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/events/event/", {"p": 3})
+    # then no events were read (reading them reads past every newer one), none is listed
+    assert not [q["sql"] for q in queries if "OFFSET" in q["sql"]]
+    assert list(page.context["cl"].result_list) == []
+    # and the page says how far the list goes, and how to reach older events
+    html = page.content.decode()
+    assert "Page 3 is further back than the list goes: it shows its first 2 pages" in html
+    assert "choose a year, a month or a day above the list" in html
+    # its page links go up to the deepest, no further
+    assert paginator_text(html) == "1 2 about 300 events"
+    # and the deepest page is listed, as before
+    deepest = client.get("/admin/events/event/", {"p": 2})
+    assert len(deepest.context["cl"].result_list) == 100
+    assert "further back" not in deepest.content.decode()
+
+
+@postgres_only
+def test_no_page_past_the_deepest_is_linked(monkeypatch) -> None:
+    # given a list of 30 pages by an estimate, of which the list shows the first 12
+    log_many([datetime(2026, 3, 2, 9, tzinfo=UTC)] * 30)
+    analyze()
+    monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 10)
+    monkeypatch.setattr(admin_counts, "DEEPEST_PAGE", 12)
+    paginator = EstimatedCountPaginator(Event.objects.order_by("-position"), 1)
+    # then the pages near the one shown are linked up to the deepest
+    # (the "…" after them: there are more events)
+    assert list(paginator.get_elided_page_range(10)) == [1, 2, "…", 7, 8, 9, 10, 11, 12, "…"]
+    # and a page past it links the pages up to it, as if at it
+    assert list(paginator.get_elided_page_range(20)) == [1, 2, "…", 9, 10, 11, 12, "…"]
+    # a counted list, too, links none past it
+    monkeypatch.setattr(admin_counts, "ESTIMATE_ABOVE", 1000)
+    counted = EstimatedCountPaginator(Event.objects.order_by("-position"), 1)
+    assert list(counted.get_elided_page_range(1)) == [1, 2, 3, 4, "…"]
+    assert not counted.estimated
+
+
 # --- the date drill-down -------------------------------------------------------------------------
 
 TIMES = [

@@ -1,5 +1,5 @@
-"""The event list's date drill-down, its estimated count and its types, as pure functions (no
-database)."""
+"""The event list's date drill-down, its estimated count, its deepest page and its types, as pure
+functions (no database)."""
 
 from datetime import UTC, datetime
 
@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from events.admin import no_events_of, types_to_look_for
+from events.admin_counts import too_deep
 from events.admin_dates import next_period, period_start, periods_of
 from events.templatetags.events_admin import rounded
 
@@ -86,3 +87,13 @@ def test_a_list_by_types_no_event_has_says_so_and_where_the_types_are() -> None:
     )
     # and two, both
     assert "of the types quiz.A, quiz.B, so" in no_events_of(["quiz.A", "quiz.B"])
+
+
+def test_a_page_past_the_deepest_says_how_far_the_list_goes_and_where_older_events_are() -> None:
+    # given page 1,000 of a list that goes back 100 pages of 100 events
+    message = too_deep(1000, 100, 100)
+    # then it names the page, how far the list goes, and the ways to older events
+    assert message.startswith("Page 1,000 is further back than the list goes: it shows its first")
+    assert "first 100 pages (10,000 events)" in message
+    assert "choose a year, a month or a day above the list" in message
+    assert "sort it oldest first" in message
