@@ -161,9 +161,11 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("position", "at", "event_type", "version", "stream")
     list_filter = (("type", EventTypeFilter), ("recorded_at", admin.DateFieldListFilter))
     search_fields = ("=stream_id",)  # shows the search box; get_search_results does the lookups
+    # Exact only: a part of an id would need an index the log does not have (every append would
+    # pay for it), so a partial id finds nothing; the help says so before staff wonder why.
     search_help_text = (
-        "A quiz id, an exact stream id (a quiz's is quiz-<quiz id>), an event id,"
-        " or a student's username (their quizzes)."
+        "Exact values only, a part of one finds nothing: a quiz id, a whole stream id (a"
+        " quiz's is quiz-<quiz id>), an event id, or a student's username (their quizzes)."
     )
     ordering = ("-position",)
     date_hierarchy = "recorded_at"

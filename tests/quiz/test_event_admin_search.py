@@ -33,6 +33,8 @@ def test_a_username_finds_the_events_of_that_students_quizzes(world: World) -> N
     assert html.count(f"quiz-{mine.quiz.id}") == 3  # started, assigned, revealed
     assert f"quiz-{theirs.quiz.id}" not in html
     assert "a student&#x27;s username" in html
+    # and the search's help says it finds exact values only: no index serves a part of an id
+    assert "Exact values only, a part of one finds nothing" in html
 
 
 def test_an_unknown_username_finds_nothing_and_times_show_seconds(world: World) -> None:
