@@ -49,6 +49,24 @@ def test_the_school_page_names_its_classes_without_a_query_each(
     assert response.content.decode().count(f"({school.name})") >= CLASSES
 
 
+def test_the_school_page_writes_its_class_rows_inputs_without_a_template_each(
+    staff_client, classes, school
+):
+    # given a school page with a row for each class (100 in a group), four <input>s a row
+    response = staff_client.get(reverse("admin:studyflow_school_change", args=[school.pk]))
+    html = response.content.decode()
+    # then every row has its class's name, its id, its school and its delete box
+    for n, classroom in enumerate(sorted(classes, key=lambda c: c.name)):
+        row = f"classrooms-{n}"
+        assert f'name="{row}-name" value="{classroom.name}"' in html
+        assert f'<input type="hidden" name="{row}-id" value="{classroom.pk}"' in html
+        assert f'<input type="hidden" name="{row}-school" value="{school.pk}"' in html
+        assert f'<input type="checkbox" name="{row}-DELETE"' in html
+    # and no <input> was rendered through a template of its own
+    rendered = [template.name for template in response.templates]
+    assert rendered.count("django/forms/widgets/input.html") < CLASSES
+
+
 def test_the_class_page_writes_its_pickers_options_without_a_template_each(staff_client, classes):
     # given a class page offering every student of the school (36 here, 3,000 in a group)
     response = staff_client.get(reverse("admin:studyflow_classroom_change", args=[classes[0].pk]))
