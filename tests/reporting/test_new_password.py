@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from rest_framework.authtoken.models import Token
 
 from reporting import new_passwords
 from studyflow.services import INITIAL_PASSWORD_ALPHABET
-from tests.held_open import held_open
+from tests.held_open import held_open, waited_for_a_lock
 from tests.reporting.world import World, make_world
 
 pytestmark = pytest.mark.django_db
@@ -340,7 +339,7 @@ def test_a_double_click_sent_at_once_makes_one_password(
     ):
         stored = password_hash(pupil)  # what others see: the old one, until the first commits
         sent_again = again.submit(send_again_on_its_own_connection)
-        waited_for_the_student(sent_again)
+        waited_for_a_lock(sent_again)  # the student's row, locked by the first
     # then the second waited for the first, made no password, and leads to the page that shows
     # the first one's: both redirects' pages show it, whichever the browser shows last
     assert first.status_code == 303 and sent_again.result(timeout=30).status_code == 303
@@ -349,22 +348,6 @@ def test_a_double_click_sent_at_once_makes_one_password(
     password = shown_password(teacher.get(made_url(pupil)).content.decode())
     assert shown_password(teacher.get(made_url(pupil)).content.decode()) == password
     assert logs_in(pupil, password)
-
-
-def waited_for_the_student(request: Future[Any]) -> None:
-    """Until `request` waits for a lock (the student's row) in PostgreSQL."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert not request.done(), "the second form did not wait for the first"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return
-        time.sleep(0.02)
-    raise AssertionError("the second form never waited for the student")
 
 
 def test_only_the_students_teachers_and_staff_may(small: World) -> None:
