@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, ExpressionWrapper, F
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -41,10 +41,15 @@ class PartitionStatus:
 REBUILD_PENDING = "rebuild_pending"
 
 
+# No checkpoint yet: no worker running a release that has the projection ran it (its rows are
+# empty). Readers are told so as of a pending rebuild while it has events to apply.
+NEW = "new"
+
+
 def state(stored: str | None, rows_version: int | None, version: int) -> str:
     """A partition's status, from its checkpoint's (None: there is none yet) and versions."""
     if stored is None or rows_version is None:
-        return "new"
+        return NEW
     if rows_version < version:
         return REBUILD_PENDING
     return stored
@@ -148,8 +153,11 @@ class CheckpointState:
     # While any projection is being rebuilt, the share of the replay done (0..1) over all the
     # partitions being rebuilt; None when none is.
     rebuild_progress: float | None
-    # A release raised a projection's version and no worker running it has started the rebuild:
-    # its rows are still the old version's (REBUILD_PENDING), whatever its checkpoint says.
+    # The reports are not yet computed the way this release's code computes them, and nothing is
+    # at work on it: a release raised a projection's version and no worker running it has started
+    # the rebuild (REBUILD_PENDING: its rows are still the old version's, whatever its checkpoint
+    # says), or a release added a projection and no worker running it has applied the events it
+    # has to (state "new": no checkpoint yet, so its rows are empty).
     rebuild_pending: bool
     # The registered projections whose checkpoint has failed; None when none has.
     stall: Stall | None
@@ -161,23 +169,66 @@ CheckpointRow = tuple[str, int, str, datetime | None, int, int | None]
 
 
 def checkpoint_state() -> CheckpointState:
-    """One query on the small checkpoint table (every teacher page and grid poll asks)."""
-    versions = {projection.name: projection.version for projection in projections.all_projections()}
-    outdated = Q()
-    for name, version in versions.items():
-        outdated |= Q(name=name, version__lt=version)
-    rows = ProjectionCheckpoint.objects.filter(
-        Q(status__in=[ProjectionCheckpoint.Status.REBUILDING, ProjectionCheckpoint.Status.FAILED])
-        | outdated
-    ).values_list("name", "version", "status", "last_event_at", "events_applied", "rebuild_total")
-    return readers_state(list(rows), versions)
+    """One query on the small checkpoint table (every teacher page and grid poll asks), and, only
+    for a registered partition that has no checkpoint yet, one look for the first event it would
+    apply (read_pending: LIMIT 1). No checkpoint lasts until the first sweep of a worker running
+    this release (events.tasks.sweep_projections creates them all), so the look is for the moment
+    after an upgrade that added a projection, not for every page."""
+    registered = {projection.name: projection for projection in projections.all_projections()}
+    versions = {name: projection.version for name, projection in registered.items()}
+    rows = list(
+        ProjectionCheckpoint.objects.values_list(
+            "name",
+            "partition",
+            "version",
+            "status",
+            "last_event_at",
+            "events_applied",
+            "rebuild_total",
+        )
+    )
+    never_ran = without_checkpoint(
+        {name: projection.partitions for name, projection in registered.items()},
+        {(name, partition) for name, partition, *_ in rows},
+    )
+    new = sorted(
+        {
+            name
+            for name, partition in never_ran
+            if runner.read_pending(registered[name], partition, "", 1).events
+        }
+    )
+    checkpoints: list[CheckpointRow] = [
+        (name, version, status, last, done, planned)
+        for name, _, version, status, last, done, planned in rows
+    ]
+    return readers_state(checkpoints, versions, new=new)
 
 
-def readers_state(rows: Sequence[CheckpointRow], versions: dict[str, int]) -> CheckpointState:
-    """What the readers are told, from the checkpoints not ok and the registered projections'
-    versions (by name). Each checkpoint counts by its state(), as the health check and `projections
-    status` show it; one of a projection no longer registered says nothing to readers."""
-    rebuilding, failed, pending = [], [], False
+def without_checkpoint(
+    partitions: Mapping[str, int], present: Collection[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """The partitions (name, partition) of the registered projections (their partition counts, by
+    name) that have no checkpoint in `present`: state "new", never run by a worker."""
+    return [
+        (name, partition)
+        for name, count in partitions.items()
+        for partition in range(count)
+        if (name, partition) not in present
+    ]
+
+
+def readers_state(
+    rows: Sequence[CheckpointRow], versions: dict[str, int], new: Collection[str] = ()
+) -> CheckpointState:
+    """What the readers are told, from the checkpoints and the registered projections' versions
+    (by name), and the names of the projections with a partition that has no checkpoint and events
+    to apply (`new`). Each checkpoint counts by its state(), as the health check and `projections
+    status` show it; one of a projection no longer registered says nothing to readers. A new
+    partition counts as a rebuild pending: its rows are empty until a worker running this release
+    applies the log, as a pending rebuild's are the old version's until then."""
+    rebuilding, failed = [], []
+    pending = any(name in versions for name in new)
     for name, rows_version, stored, last, done, planned in rows:
         if name not in versions:
             continue

@@ -138,7 +138,8 @@ class ProgressOut(serializers.Serializer):
         rebuild_pending = serializers.BooleanField(
             help_text="An update changed how the reports are computed and their rebuild has not "
             "started yet: until it has run (`rebuilding_percent` meanwhile), the figures are "
-            "computed the old way."
+            "computed the old way. Also while an update added a report that is not computed "
+            "yet: its figures are missing until then."
         )
         stopped = serializers.BooleanField(
             help_text="The reports stopped taking in new work (a technical problem, being "

@@ -19,7 +19,8 @@ class ReportsStatus:
     # The percentage done of a rebuild under way (rounded down: never "100%" before it ends).
     rebuilding_percent: int | None
     # A release changed how the reports are computed and their rebuild has not started yet: the
-    # figures are the old way's until it has run (rebuilding_percent meanwhile).
+    # figures are the old way's until it has run (rebuilding_percent meanwhile). Or a release
+    # added a projection that has not applied the log yet: its figures are missing until then.
     rebuild_pending: bool
     stall: Stall | None  # projections stopped on an event
 

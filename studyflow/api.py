@@ -414,10 +414,13 @@ class HealthApi(APIView):
             status = serializers.CharField(
                 allow_null=True,
                 help_text=(
-                    "ok, failed (it retries on its own), rebuilding, new (never ran) or "
-                    "rebuild_pending: a release raised the projection's version and no worker "
-                    "running it has rebuilt it yet, so its reports are the old version's (lag "
-                    "counts the whole log, which the rebuild applies)."
+                    "ok, failed (it retries on its own), rebuilding, new (never ran: a release "
+                    "added it and no worker running it has caught it up, so its reports are "
+                    "empty; with lag_events above 0 a problem, and the teachers' pages say the "
+                    "reports wait to be rebuilt) or rebuild_pending: a release raised the "
+                    "projection's version and no worker running it has rebuilt it yet, so its "
+                    "reports are the old version's (lag counts the whole log, which the rebuild "
+                    "applies)."
                 ),
             )
             version = serializers.IntegerField(

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from events.selectors import REBUILD_PENDING, pending_note
+from events.selectors import NEW, REBUILD_PENDING, pending_note
 
 # "dev": the static files are served from the apps' folders as they are (DEBUG on), with no
 # manifest that could lack one. "stale": the manifest names every file, but some as another
@@ -101,12 +101,20 @@ def sweep_problem(seconds_ago: int | None) -> str:
 
 
 def projection_problems(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """A line for each projection that failed or waits for its rebuild (one for all of its
-    partitions)."""
+    """A line for each projection that failed, waits for its rebuild, or is new with events to
+    apply (one for all of its partitions): as the teachers' pages tell them the reports wait to be
+    rebuilt. A new one with nothing to apply (a fresh site, an event type not used yet) is no
+    problem: its empty reports are right."""
     lines: dict[str, str] = {}
     for row in rows:
         name = row["name"]
-        if row["status"] == REBUILD_PENDING:
+        if row["status"] == NEW and (row.get("lag_events") or 0) > 0:
+            lines.setdefault(
+                name,
+                f"{name}: new, never run; its reports are empty until a worker running this "
+                "release applies the event log to it",
+            )
+        elif row["status"] == REBUILD_PENDING:
             lines.setdefault(
                 name,
                 f"{name}: {pending_note(row['rows_version'], row['version'])}; its reports are "

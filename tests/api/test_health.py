@@ -361,6 +361,26 @@ def test_a_failed_or_pending_projection_is_one_line_for_all_its_partitions() -> 
     ]
 
 
+def test_a_new_projection_is_a_problem_only_with_events_to_apply() -> None:
+    # given class_activity new (a release added it, no worker ran it) with events in one of its
+    # partitions, and progress new with none (nothing it handles happened yet)
+    rows = [
+        {"name": "class_activity", "partition": 0, "status": "new", "lag_events": 0},
+        {"name": "class_activity", "partition": 1, "status": "new", "lag_events": 12},
+        {"name": "progress", "partition": 0, "status": "new", "lag_events": 0},
+    ]
+    parts = Parts(
+        database="ok", broker="ok", cache="ok", static="ok", sweep=SWEPT, projections=rows
+    )
+    # then the site is up, with one line for class_activity, as the teachers' pages say the
+    # reports wait, and none for progress, whose empty reports are right
+    assert not unusable(parts)
+    assert problems(parts) == [
+        "class_activity: new, never run; its reports are empty until a worker running this "
+        "release applies the event log to it"
+    ]
+
+
 def test_the_first_file_without_a_stored_name_is_the_one_named() -> None:
     manifest = {"studyflow/site.css": "studyflow/site.0123.css"}
 

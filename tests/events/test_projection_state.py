@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from events.management.commands.projections import failure
-from events.selectors import REBUILD_PENDING, Stall, pending_note, readers_state, state
+from events.selectors import (
+    REBUILD_PENDING,
+    Stall,
+    pending_note,
+    readers_state,
+    state,
+    without_checkpoint,
+)
 
 VERSIONS = {"progress": 3, "answers": 2}  # the registered projections' versions, by name
 
@@ -80,3 +87,33 @@ def test_a_checkpoint_of_a_projection_no_longer_registered_tells_readers_nothing
     ]
     told = readers_state(rows, VERSIONS)
     assert (told.rebuild_pending, told.rebuild_progress, told.stall) == (False, None, None)
+
+
+def test_a_projection_partition_without_a_checkpoint_is_found_as_never_run() -> None:
+    # given progress in one partition, answers in three, and checkpoints of answers[0] and of a
+    # projection no longer registered
+    partitions = {"progress": 1, "answers": 3}
+    present = {("answers", 0), ("retired", 0)}
+    # then progress and answers' other two partitions have none yet: state "new"
+    assert without_checkpoint(partitions, present) == [
+        ("progress", 0),
+        ("answers", 1),
+        ("answers", 2),
+    ]
+    assert (
+        without_checkpoint(partitions, {("progress", 0), *present, ("answers", 1), ("answers", 2)})
+        == []
+    )
+
+
+def test_readers_wait_for_a_new_projection_with_events_to_apply_as_for_a_rebuild() -> None:
+    # given every checkpoint ok, when a release added answers and it has events no worker applied
+    told = readers_state([("progress", 3, "ok", None, 40, None)], VERSIONS, new=["answers"])
+    # then readers are told the reports wait, with no rebuild under way and nothing stopped
+    assert (told.rebuild_pending, told.rebuild_progress, told.stall) == (True, None, None)
+    # and without such a projection, they are not
+    assert readers_state([("progress", 3, "ok", None, 40, None)], VERSIONS).rebuild_pending is False
+
+
+def test_a_new_projection_no_longer_registered_tells_readers_nothing() -> None:
+    assert readers_state([], VERSIONS, new=["retired"]).rebuild_pending is False

@@ -444,6 +444,32 @@ def test_after_an_upgrade_a_raised_version_shows_as_pending_until_a_worker_rebui
     assert (row["status"], row["rows_version"], row["lag_events"]) == ("ok", version, 0)
 
 
+def test_a_projection_a_release_added_shows_as_new_until_a_worker_runs_it(fault: Fault) -> None:
+    # given a history, when a release adds a projection no worker running it has run yet
+    projections.unregister("test_faulty")  # not there while history happens
+    append_history(3)
+    settle()
+    for projection in projections.all_projections():
+        catch_up_all(projection.name)
+    register_faulty(fault, partitions=1)
+    ProjectionCheckpoint.objects.filter(name="test_faulty").delete()
+
+    # then `projections status` shows it new, its events behind, and says who catches it up
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    [line] = [line for line in out.getvalue().splitlines() if line.startswith("test_faulty ")]
+    assert line.split()[1] == "new" and int(line.split()[3]) > 0
+    assert "A new projection is caught up by the first worker running this release" in (
+        out.getvalue()
+    )
+
+    # and once it ran, no longer
+    catch_up_all("test_faulty")
+    out = StringIO()
+    call_command("projections", "status", stdout=out)
+    assert "A new projection" not in out.getvalue()
+
+
 def test_a_projection_added_later_then_rebuilt_covers_all_history(fault: Fault) -> None:
     projections.unregister("test_faulty")  # not there while history happens
     append_history(15)

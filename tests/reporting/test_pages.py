@@ -738,14 +738,7 @@ def test_teacher_pages_say_while_a_rebuild_after_an_update_waits_to_start(histor
     # given a release that raised the progress grid's version, its rows still the old one's
     # (after `migrate`, before any worker running the release started), though they read ok
     progress = projections.get("progress")
-    for partition in range(progress.partitions):
-        ProjectionCheckpoint.objects.create(
-            name="progress",
-            partition=partition,
-            partitions=progress.partitions,
-            version=progress.version - 1,
-            status="ok",
-        )
+    ProjectionCheckpoint.objects.filter(name="progress").update(version=progress.version - 1)
     # then every teacher page says its figures may be out of date, the grid once, its poll too
     assert client.get(grid).content.decode().count(waiting) == 1
     assert waiting in client.get(f"{grid}grid/").content.decode()
@@ -772,6 +765,65 @@ def test_teacher_pages_say_while_a_rebuild_after_an_update_waits_to_start(histor
         if waiting not in page and "being rebuilt" not in page:
             break
         assert time.monotonic() < deadline, "the rebuild never finished"
+    assert client.get(api).json()["reports"]["rebuild_pending"] is False
+
+
+def test_teacher_pages_say_while_a_projection_a_release_added_waits_for_its_first_run(history):
+    from django.core.management import call_command
+
+    from events.models import ProjectionCheckpoint
+
+    client = teacher(history)
+    grid = f"/teacher/classes/{history.class_a.pk}/"
+    api = f"/api/reports/classes/{history.class_a.pk}/progress/"
+    waiting = "the reports are waiting to be rebuilt from the event log."
+    # given a release that added the class activity projection: no worker running the release
+    # has run it, so it has no checkpoint, and the log holds events it has to apply
+    ProjectionCheckpoint.objects.filter(name="class_activity").delete()
+    # then every teacher page says its figures may be out of date, as for a rebuild waiting
+    assert client.get(grid).content.decode().count(waiting) == 1
+    assert waiting in client.get(f"{grid}grid/").content.decode()
+    assert waiting in client.get("/teacher/").content.decode()
+    assert client.get(api).json()["reports"]["rebuild_pending"] is True
+    # and the health check names it, its events still to apply (a 200: the pages work)
+    health = client.get("/api/health/")
+    new = [row for row in health.json()["projections"] if row["name"] == "class_activity"]
+    assert new and all(row["status"] == "new" and row["lag_events"] > 0 for row in new)
+    assert (
+        "class_activity: new, never run; its reports are empty until a worker running this "
+        "release applies the event log to it"
+    ) in health.json()["problems"]
+    # and once a worker (here the command) has run it, no longer (the commit-safe reader may
+    # hold back a moment)
+    deadline = time.monotonic() + 20
+    while True:
+        call_command("projections", "catch-up", "class_activity", stdout=io.StringIO())
+        if waiting not in client.get(grid).content.decode():
+            break
+        assert time.monotonic() < deadline, "the catch-up never ran"
+    assert client.get(api).json()["reports"]["rebuild_pending"] is False
+    assert not [line for line in client.get("/api/health/").json()["problems"] if "new" in line]
+
+
+def test_a_projection_with_no_events_to_apply_yet_keeps_the_pages_quiet():
+    from events import projections
+    from events.models import ProjectionCheckpoint
+
+    # given a site where no student has done anything yet, and no worker ran: no checkpoints
+    world = make_world(students_a=2, students_b=1, chapters=1)
+    ProjectionCheckpoint.objects.all().delete()
+    # then every projection is new, with nothing to apply: its empty reports are right
+    health = Client().get("/api/health/").json()
+    assert {row["name"] for row in health["projections"]} == {
+        projection.name for projection in projections.all_projections()
+    }
+    assert {(row["status"], row["lag_events"]) for row in health["projections"]} == {("new", 0)}
+    assert not [line for line in health["problems"] if "never run" in line]
+    # and the teacher's pages say nothing of a rebuild
+    client = teacher(world)
+    page = client.get(f"/teacher/classes/{world.class_a.pk}/").content.decode()
+    assert "waiting to be rebuilt" not in page
+    api = f"/api/reports/classes/{world.class_a.pk}/progress/"
     assert client.get(api).json()["reports"]["rebuild_pending"] is False
 
 

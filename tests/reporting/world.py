@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from events import projections, store
+from events.models import ProjectionCheckpoint
 from quiz import content, services
 from quiz.models import Chapter, Course, Question, QuestionRevision
 from studyflow.models import Classroom, School
@@ -231,7 +232,10 @@ def wait_until_visible(timeout: float = 30.0) -> None:
 @dataclass
 class Feeder:
     """Feeds the reporting projections in this process, batch by batch, each batch in its own
-    transaction, remembering a cursor per projection (a stand-in for the engine's checkpoints)."""
+    transaction, remembering a cursor per projection (a stand-in for the engine's checkpoints). It
+    records each projection's checkpoints as a worker's catch-up leaves them, at the cursor it
+    reached: without them the projections would read as never run ("new"), and the teachers'
+    pages would say the reports wait to be built."""
 
     batch_size: int = 50
     cursors: dict[str, str | None] = field(default_factory=dict)
@@ -252,6 +256,17 @@ class Feeder:
                 if len(page.events) < self.batch_size:
                     break
             self.cursors[name] = cursor
+            for partition in range(projection.partitions):
+                ProjectionCheckpoint.objects.update_or_create(
+                    name=name,
+                    partition=partition,
+                    defaults={
+                        "partitions": projection.partitions,
+                        "version": projection.version,
+                        "cursor": cursor or "",
+                        "status": ProjectionCheckpoint.Status.OK,
+                    },
+                )
 
     def rebuild(self, names: tuple[str, ...] = REPORTING) -> None:
         for name in names:

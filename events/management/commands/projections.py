@@ -38,6 +38,12 @@ PENDING = (
     "old version's rows until then), or here by `projections rebuild NAME`."
 )
 
+# A release added a projection and no worker running it has run it (no checkpoint yet).
+NEW = (
+    "A new projection is caught up by the first worker running this release (its reports are "
+    "empty until then), or here by `projections catch-up NAME`."
+)
+
 
 class ProgressBar:
     """A one-line progress bar on stderr (a rebuild can take minutes), redrawn in place: for a
@@ -220,6 +226,8 @@ class Command(BaseCommand):
             self.stdout.write(RESUMES)
         if any(row.status == selectors.REBUILD_PENDING for row in rows):
             self.stdout.write(PENDING)
+        if any(row.status == selectors.NEW and row.lag_events for row in rows):
+            self.stdout.write(NEW)
 
     def rebuild(self, names: list[str], batch_size: int, *, progress: bool) -> None:
         label = ", ".join(names)
