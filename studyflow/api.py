@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyflow import __version__, login_guard, tokens
+from studyflow import __version__, login_guard, tokens, window_counts
 from studyflow.class_cursor import InvalidCursor
 from studyflow.exceptions import ErrorSerializer, ServiceUnavailable, TooManyRequests
 from studyflow.health import (
@@ -50,6 +50,7 @@ from studyflow.paging import next_page_header, next_page_link
 from studyflow.permissions import IsTeacherOrStaff
 from studyflow.selectors import class_page
 from studyflow.static_manifest import static_state
+from studyflow.window_counts import CACHE_PAUSE_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -348,11 +349,24 @@ def reach_broker(url: str) -> None:
 def cache_state() -> str:
     """The state of CACHE_URL's Redis, "ok" or "down" (a set and a get of one key, each within the
     client's 1 s timeouts from settings.CACHES), or "local" for each process's own memory; never
-    raises."""
+    raises. Within the pause after a call to it failed in this process (a count's, or a probe's:
+    studyflow.window_counts), "down" without asking it, as the counts take it."""
     cache = caches["default"]
     # The backend in use, not CACHE_URL itself: what the log-in and command limits count in.
     if not isinstance(cache, RedisCache):
         return "local"
+    counts = window_counts.cache_outage
+    if counts.paused():
+        # A hung cache holds each call its whole timeout: asked by every probe, it held a load
+        # balancer probing every second a second each time. The limits count nothing meanwhile
+        # anyway, which is what "down" tells.
+        outage_log.checked(
+            "cache",
+            False,
+            f"not asked: a call to it failed under {CACHE_PAUSE_SECONDS:.0f} s ago, and this "
+            f"process asks it again {CACHE_PAUSE_SECONDS:.0f} s after each failure",
+        )
+        return "down"
     key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
     try:
         cache.set(key, value, timeout=10)
@@ -360,12 +374,14 @@ def cache_state() -> str:
         cache.delete(key)
     # Any failure to reach it means "down", as for the broker.
     except Exception as error:
+        counts.probe_failed()
         outage_log.checked("cache", False, error)
         return "down"
     if not kept:
         # A Redis that takes writes and loses them counts nothing either.
         outage_log.checked("cache", False, "it did not keep the value it was given")
         return "down"
+    counts.worked()
     outage_log.checked("cache", True)
     return "ok"
 
@@ -444,8 +460,9 @@ class HealthApi(APIView):
             choices=CACHE_STATES,
             help_text=(
                 "CACHE_URL's Redis, where the log-in and quiz command limits count: down, they "
-                "count nothing and the site goes on (200). local: no CACHE_URL, each web process "
-                "counts in its own memory."
+                "count nothing and the site goes on (200); within 5 s after a call to it failed "
+                "in this web process, down without asking it (the limits do not ask it either). "
+                "local: no CACHE_URL, each web process counts in its own memory."
             ),
         )
         static = serializers.ChoiceField(

@@ -8,7 +8,8 @@ a shared Redis with CACHE_URL. If it is down, nothing is held back (and it is lo
 health check logs an outage: when first met, once a minute while it lasts, once when it is
 over): refusing everybody would be worse. After a call to it fails, this process counts nothing
 for CACHE_PAUSE_SECONDS without asking it (studyflow.pauses): a cache that hangs costs a call
-its whole timeout, and every quiz command and log-in would wait for it.
+its whole timeout, and every quiz command and log-in would wait for it. The health check keeps
+the same pause (studyflow.api.cache_state), and its failed probe starts it too.
 
 In Redis the increment and the key's expiry are one script (COUNT_SCRIPT): Django's incr is an
 EXISTS then an INCR, and a key that expired between the two (a request stalled at the end of
@@ -86,6 +87,12 @@ class CacheOutage:
             logger.exception(
                 "Counting %s is still not possible, for %.0f s now", LIMITED, now - since
             )
+
+    def probe_failed(self) -> None:
+        """The health check's call to the cache failed: the same pause as after a count's, so
+        that neither its next probes nor the counts wait for a cache that hangs (the health check
+        logs the outage itself)."""
+        self.pause.start()
 
     def worked(self) -> None:
         if self.outage is None:  # the usual case, without the lock: up, and up before

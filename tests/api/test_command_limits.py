@@ -5,10 +5,6 @@ tests/quiz/test_command_limits)."""
 from __future__ import annotations
 
 import logging
-import socketserver
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -19,6 +15,7 @@ from studyflow import window_counts
 from tests.api.conftest import PASSWORD, School2
 from tests.api.play import WRONG, new_key
 from tests.command_clock import Clock, T
+from tests.hung_cache import Monotonic, hung_redis
 
 
 def events_of(quiz_id: str) -> list[Any]:
@@ -205,52 +202,6 @@ def test_with_the_limit_off_nothing_is_counted(
 # --- a cache that hangs ---------------------------------------------------------------------------
 
 
-class HungRedis(socketserver.ThreadingTCPServer):
-    """A Redis that takes connections and never answers (overloaded, or half down). The cache's
-    client gives up on a connection whose call timed out, so each call is a connection."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.connections = 0
-        super().__init__(("127.0.0.1", 0), HearNothing)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.server_address[1]}/0"
-
-
-class HearNothing(socketserver.BaseRequestHandler):
-    server: HungRedis
-
-    def handle(self) -> None:
-        self.server.connections += 1
-        while self.request.recv(4096):  # until the client hangs up
-            pass
-
-
-@contextmanager
-def hung_redis() -> Iterator[HungRedis]:
-    server = HungRedis()
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class Monotonic:
-    """The cache's pause's clock: the monotonic seconds are what the test says."""
-
-    def __init__(self, at: float) -> None:
-        self.at = at
-
-    def __call__(self) -> float:
-        return self.at
-
-
 def test_with_the_cache_hanging_it_is_asked_once_a_pause_not_once_a_command(
     school: School2,
     settings: Any,
@@ -289,6 +240,9 @@ def test_with_the_cache_hanging_it_is_asked_once_a_pause_not_once_a_command(
         logged_in = school.client(None).post("/api/auth/token/", login, format="json")
         # then every one went through, and the cache was asked once: by the first command
         assert statuses == [200] * 9 and logged_in.status_code == 200
+        assert hung.connections == 1
+        # and the health check, probing meanwhile, says it is down without asking it either
+        assert school.client(None).get("/api/health/").json()["cache"] == "down"
         assert hung.connections == 1
         # and the log said so once, naming all that goes unlimited
         errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]

@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 
 from events.models import Heartbeat
 from events.tasks import SWEEP, sweep_projections
-from studyflow import __version__, api, static_manifest
+from studyflow import __version__, api, static_manifest, window_counts
 from studyflow.api import OutageLog, broker_ok
 from studyflow.health import Parts, Sweep, problems, sweep, unusable
 from studyflow.outages import Note, Outage, follow
@@ -40,6 +40,7 @@ from studyflow.static_manifest import (
 )
 from tests.conftest import skip_without_service
 from tests.fresh_python import stderr_of
+from tests.hung_cache import Monotonic, hung_redis
 from tests.studyflow.test_settings import load_settings
 
 
@@ -259,6 +260,48 @@ def test_a_hanging_redis_cache_is_down_after_a_moment(silent_redis: str) -> None
         response = APIClient().get("/api/health/")
     assert response.status_code == 200 and response.json()["cache"] == "down"
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.django_db
+def test_after_a_probe_found_the_cache_hung_the_next_ones_do_not_wait_for_it(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A load balancer probing every second: a cache that hangs held each probe its 1 s timeout.
+    After a call to it fails, the process leaves it alone for a few seconds (the pause the quiz
+    command and log-in limits keep, studyflow.window_counts); the probe keeps it too."""
+    clock = Monotonic(500.0)
+    monkeypatch.setattr(window_counts, "cache_outage", window_counts.CacheOutage(clock))
+    with hung_redis() as hung, caplog.at_level(logging.WARNING, logger="studyflow.api"):
+        with site_caches(hung.url):
+            # given a first probe, which asks the cache and waits for it
+            started = time.monotonic()
+            first = APIClient().get("/api/health/")
+            assert time.monotonic() - started >= 0.9
+            assert first.status_code == 200 and first.json()["cache"] == "down"
+            assert hung.connections == 1
+            # then the counts do not ask it either (the pause is the process's)
+            assert window_counts.cache_outage.paused()
+            # when the next probes come within the pause, then they say it is down without
+            # asking it, and without waiting
+            for _ in range(3):
+                started = time.monotonic()
+                probe = APIClient().get("/api/health/")
+                assert time.monotonic() - started < 0.9
+                assert probe.status_code == 200 and probe.json()["cache"] == "down"
+                assert any(line.startswith("cache: down") for line in probe.json()["problems"])
+            assert hung.connections == 1
+            # and the outage was logged once, with the reason the first probe met
+            [down] = [r.getMessage() for r in caplog.records if "cache is down" in r.getMessage()]
+            assert "not asked" not in down
+            # when the pause is over, then the next probe asks again
+            clock.at += window_counts.CACHE_PAUSE_SECONDS
+            assert APIClient().get("/api/health/").json()["cache"] == "down"
+            assert hung.connections == 2
+        # and a cache that is back is found so by the first probe after the pause
+        clock.at += window_counts.CACHE_PAUSE_SECONDS
+        with site_caches(redis_url):
+            assert APIClient().get("/api/health/").json()["cache"] == "ok"
+    assert not window_counts.cache_outage.paused()
 
 
 # --- what Django's own request log adds -----------------------------------------------------------
