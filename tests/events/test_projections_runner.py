@@ -22,6 +22,7 @@ from events.projections import Projection
 from reporting.models import Answer
 from reporting.projections.answers import OUTCOMES
 from tests.events import faulty_projection
+from tests.held_open import held_open
 from tests.projection_support import (
     answer_count,
     answers_snapshot,
@@ -340,6 +341,39 @@ def test_catch_up_exits_non_zero_naming_what_failed_until_the_fix_is_in(fault: F
     call_command("projections", "catch-up", "test_faulty", stdout=out)
     assert "test_faulty: applied" in out.getvalue()
     assert ProjectionCheckpoint.objects.get(name="test_faulty").status == "ok"
+
+
+def test_catch_up_is_judged_by_what_it_met_not_by_a_failure_a_worker_holds(fault: Fault) -> None:
+    append_history(5)
+    settle()
+    from events.store import read_all
+
+    positions = [e.position for e in read_all(limit=10_000, types=OUTCOMES).events]
+    # given a failure recorded before the run (a worker's), the fix not deployed to it yet
+    fault.position = positions[2]
+    assert runner.catch_up("test_faulty", budget_seconds=math.inf).failed
+
+    def hold() -> list[int]:  # a worker's batch under way on it
+        checkpoints = ProjectionCheckpoint.objects.select_for_update().filter(name="test_faulty")
+        return list(checkpoints.values_list("pk", flat=True))
+
+    # when an operator catches up everything while a worker holds that projection
+    out = StringIO()
+    with held_open(hold):
+        call_command("projections", "catch-up", "test_faulty", "answers", stdout=out)
+    # then the run succeeds (exit 0): it says it skipped it, and tried nothing there
+    assert "test_faulty[0] skipped (locked)." in out.getvalue()
+    assert "answers: applied" in out.getvalue()
+    # and the failure is still there for `projections status` to show
+    assert ProjectionCheckpoint.objects.get(name="test_faulty").status == "failed"
+    # when the worker has let go, then the run meets the failure itself and exits 1, naming it
+    with pytest.raises(CommandError) as failed:
+        call_command("projections", "catch-up", "test_faulty", "answers", stdout=StringIO())
+    assert failed.value.returncode == 1
+    assert str(failed.value) == (
+        f"test_faulty failed on event {positions[2]}: "
+        f"RuntimeError: cannot project event {positions[2]}"
+    )
 
 
 def test_rebuild_exits_non_zero_naming_each_failed_partition(fault: Fault) -> None:

@@ -179,9 +179,14 @@ class Command(BaseCommand):
                 raise CommandError(f"Interrupted. {RESUMES}", returncode=130) from None
         elif action == "catch-up":
             names = self.names(options["names"], every=True, default_all=True)
+            failed: list[str] = []
             for name in names:
-                self.catch_up(name, options["batch_size"])
-            self.raise_if_failed(names)
+                failed += self.catch_up(name, options["batch_size"])
+            # What this run met failing, not what the checkpoints say at its end: a partition a
+            # worker held meanwhile (skipped, and said so) may have failed before, and this run
+            # tried nothing there, a fix or not.
+            if failed:
+                raise CommandError("; ".join(failed))
 
     def names(self, names: list[str], *, every: bool, default_all: bool) -> list[str]:
         known = [projection.name for projection in projections.all_projections()]
@@ -281,8 +286,9 @@ class Command(BaseCommand):
         )
 
     def raise_if_failed(self, names: list[str], crashed: Sequence[str] = ()) -> None:
-        """One error for everything that stopped (a non-zero exit, so an operator's script can
-        tell): handlers that failed (recorded on their checkpoints) and groups whose process ended
+        """After a rebuild, one error for everything that stopped (a non-zero exit, so an
+        operator's script can tell): handlers that failed (recorded on their checkpoints, which
+        the rebuild reset first, so a failure there is of this run) and groups whose process ended
         in an error."""
         failed = (
             ProjectionCheckpoint.objects.filter(name__in=names, status=Status.FAILED)
@@ -293,9 +299,12 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("; ".join(problems))
 
-    def catch_up(self, name: str, batch_size: int | None) -> None:
+    def catch_up(self, name: str, batch_size: int | None) -> list[str]:
+        """Catch every partition of `name` up; a line for each that failed here, as `projections
+        status` shows it, read from its checkpoint as this run's failure left it."""
         projection = projections.get(name)
         applied = 0
+        failed = []
         for partition in range(projection.partitions):
             result = runner.catch_up(
                 name, partition, budget_seconds=math.inf, batch_size=batch_size, force=True
@@ -303,4 +312,13 @@ class Command(BaseCommand):
             applied += result.applied
             if result.skipped:
                 self.stdout.write(f"{name}[{partition}] skipped ({result.skipped}).")
+            if result.failed:
+                recorded = (
+                    ProjectionCheckpoint.objects.filter(name=name, partition=partition)
+                    .values_list("failed_position", "last_error")
+                    .first()
+                )
+                position, error = recorded if recorded is not None else (None, "")
+                failed.append(failure(name, partition, projection.partitions, position, error))
         self.stdout.write(f"{name}: applied {applied} events.")
+        return failed
