@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from reporting.templatetags.reporting_format import answer_kept_whole, maths_kep
 from reporting.views.class_progress import STATUS_VIEW
 from studyflow import roles
 from studyflow import services as roster
+from studyflow.pages_of_passwords import SeeOther
 
 STUDENT_ANSWERS_SHOWN = 200
 OUTCOME_VIEW = {
@@ -65,13 +66,6 @@ def answer_row_html(
         f'<td role="cell" class="outcome" data-label="Result"><span aria-hidden="true">{icon}'
         f'</span> {word}</td><td role="cell" class="num" data-label="Took">{took}</td></tr>'
     )
-
-
-class SeeOther(HttpResponseRedirect):
-    """The answer to a form that did something: the browser GETs the page it names, and reloading
-    that page sends no form again."""
-
-    status_code = 303
 
 
 @sensitive_variables("password", "kept")
