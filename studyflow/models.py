@@ -114,7 +114,7 @@ class Classroom(NamedUniquely):
 
 class AddedClassList(models.Model):
     """A class list added with "Add students from a list", by its form's id: the same form sent
-    again (a double click, whose two sends may be at once, or the page of passwords reloaded)
+    again (a double click, whose two sends may be at once, or Back and send), from any session,
     finds it and adds nobody a second time. Written in the transaction that adds the list's
     students, so a list refused adds no row, and the form, corrected, may be sent again; the key
     refuses a second row, so of two sends at once the second waits for the first and then finds

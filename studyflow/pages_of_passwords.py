@@ -2,8 +2,8 @@
 makes them is answered with a redirect to their page (SeeOther), and passwords not shown in time
 are dropped from the session at its next request, whatever it asks for: their page, where they are
 dropped otherwise, may never be opened, and the session row would keep them in plain text for as
-long as the session. One middleware for each kind, by its session key: a teacher's new password
-in reporting.middleware."""
+long as the session. One middleware for each kind, by its session key: a class list's new students
+here, a teacher's new password in reporting.middleware."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from studyflow import passwords_waiting
+from studyflow import class_lists_added, passwords_waiting
 
 
 class SeeOther(HttpResponseRedirect):
@@ -41,6 +41,10 @@ class DropPasswordsNotShownMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             drop_passwords_not_shown(request.session, self.session_key)
         return self.get_response(request)
+
+
+class DropClassListsNotShownMiddleware(DropPasswordsNotShownMiddleware):
+    session_key = class_lists_added.SESSION_KEY
 
 
 @sensitive_variables("kept", "after")

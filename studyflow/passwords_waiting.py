@@ -1,5 +1,6 @@
 """Passwords just made, waiting in the session of whoever made them for the page that shows them:
-a teacher's new password for a student (reporting.new_passwords).
+a teacher's new password for a student (reporting.new_passwords), a class list's new students
+(studyflow.class_lists_added).
 
 The form that makes them is answered with a redirect (303) to a page of its own, so that
 reloading that page, or going Back to it, sends no form again. The passwords wait for that page

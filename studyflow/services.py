@@ -3,8 +3,8 @@ password for a student who forgot theirs.
 
 A new student gets a random initial password that staff hand out (so does a student given a new
 one by their teacher). It is returned once, to be shown, and stored only hashed: never in the admin
-log, never in a log line (a new one waits in the teacher's session for the minutes its page shows
-it: reporting.new_passwords).
+log, never in a log line (it waits in the session of whoever made it for the minutes its page
+shows it: studyflow.class_lists_added, reporting.new_passwords).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -40,6 +40,7 @@ from studyflow.class_list import (
     same_name_problems,
     username_base,
 )
+from studyflow.class_lists_added import NewStudent
 from studyflow.models import AddedClassList, Classroom, School
 from studyflow.roles import STUDENTS
 
@@ -59,20 +60,6 @@ logger = logging.getLogger(__name__)
 
 class ListAddedAlready(Exception):
     """The list of this form was added already: the same form sent again, a double click, say."""
-
-
-@dataclass(frozen=True)
-class NewStudent:
-    """A student just added, with the initial password to hand out (shown once, never stored)."""
-
-    first_name: str
-    last_name: str
-    username: str
-    initial_password: str = field(repr=False)
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 def name_limits() -> NameLimits:
@@ -271,9 +258,9 @@ def use_list_id(list_id: uuid.UUID, classroom: Classroom) -> None:
         raise ListAddedAlready(str(list_id)) from None
 
 
-def list_added_already(list_id: uuid.UUID) -> bool:
-    """Whether the list of this form id was added (its transaction committed)."""
-    return AddedClassList.objects.filter(list_id=list_id).exists()
+def list_added_already(list_id: uuid.UUID, classroom: Classroom) -> bool:
+    """Whether the list of this form id was added to `classroom` (its transaction committed)."""
+    return AddedClassList.objects.filter(list_id=list_id, classroom=classroom).exists()
 
 
 @sensitive_variables("added")

@@ -114,8 +114,10 @@ MIDDLEWARE = [
     "studyflow.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # A teacher's new password not shown within minutes leaves their session at their next request.
+    # Passwords not shown within minutes of being made leave the session at its next request: a
+    # teacher's new password for a student, a class list's new students.
     "reporting.middleware.DropNewPasswordsNotShownMiddleware",
+    "studyflow.pages_of_passwords.DropClassListsNotShownMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,7 +1,7 @@
 """Steps the browser tests share, so each is written once: a student's on the quiz page (start a
-chapter, answer, go on, wait for the panel's state), a double click on a form's button, and the
-demo teacher's set-ups (class 2A, its first chapter, its busiest student, a page logged in as the
-teacher at a width).
+chapter, answer, go on, wait for the panel's state), a double click on a form's button and the page
+it ends on, and the demo teacher's set-ups (class 2A, its first chapter, its busiest student, a
+page logged in as the teacher at a width).
 
 The fixtures (`new_page`, `login`, `demo_school`...) are in tests/e2e/conftest.py; these are plain
 functions, given the fixtures they need."""
@@ -74,6 +74,25 @@ def double_click(page: Any, button: Any) -> None:
         page.mouse.click(x, y)
     page.mouse.down(click_count=2)
     page.mouse.up(click_count=2)
+
+
+def wait_for_the_page_the_last_form_leads_to(page: Any, forms: list[Any]) -> None:
+    """Until the page the last form answered redirects to is loaded: the page a double click ends
+    on (`forms`: the POST requests, as the page sends them). The second form waits on the server
+    for the first (a row it locks), so the first's page may be shown meanwhile and then replaced by
+    the second's; a page read before could be the one about to go. A form the browser gave up for
+    the next has no answer, and is passed over."""
+    while len(forms) < 2:  # the second form's request may still be on its way to the test
+        page.wait_for_event("request", lambda request: request.method == "POST")
+    answered = [form for form in forms if form.response() is not None]  # each, once answered
+    assert answered, "neither form was answered"
+    last = answered[-1]
+    while last.redirected_to is None:  # its redirect's request, still on its way to the test
+        page.wait_for_event("request")
+    shown = last.redirected_to.response()
+    assert shown is not None and shown.ok, last.redirected_to.url
+    shown.finished()
+    page.wait_for_load_state("load")
 
 
 # --- the demo school's teacher (after the `demo_school` fixture) ---------------------------------

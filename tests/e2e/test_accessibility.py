@@ -231,6 +231,11 @@ def test_the_admin_pages_of_the_projects_own_are_accessible(
         page.get_by_role("button", name="Add these students").click()
     page.wait_for_selector("table.class-list-passwords")
     axe.check(page, "admin, students added", include=OWN_ADMIN_PAGE)
+    # and a list's page with no passwords to show (another session's list: the other states'
+    # page, but for its words)
+    page.goto(page.url.replace(page.url.rstrip("/").rsplit("/", 1)[1], str(uuid.uuid4())))
+    page.get_by_role("heading", name="No passwords to show").wait_for()
+    axe.check(page, "admin, no passwords to show", include=OWN_ADMIN_PAGE)
 
     # and look at a chapter's link to add a question, the projections' checkpoints with a rebuild
     # to confirm, the event log and an event's data

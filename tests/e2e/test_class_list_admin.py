@@ -4,12 +4,14 @@ passwords with its print button and its printed look, all under the site's Conte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from studyflow.models import Classroom, School
+from tests.e2e.steps import double_click, wait_for_the_page_the_last_form_leads_to
 from tests.pages_data import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,3 +105,63 @@ def test_staff_add_a_class_list_and_print_its_passwords(
     ) in page.locator(".errorlist").inner_text()
     assert add_anyway.count() == 1 and not other.students.exists()
     snap(page, "admin-class-list-other-class")
+
+
+def test_a_double_click_on_add_ends_on_the_passwords_of_the_students_added(
+    new_page: Callable[..., Any],
+    login: Callable[[Any, str, str], None],
+    snap: Callable[[Any, str], None],
+) -> None:
+    # given staff on the form of a class's list
+    boss = make_user("boss", staff=True)
+    boss.is_superuser = True
+    boss.save()
+    classroom = Classroom.objects.create(school=School.objects.create(name="E2E School"), name="1A")
+    page = new_page()
+    login(page, "boss", PASSWORD)
+    forms: list[Any] = []
+    page.on("request", lambda r: forms.append(r) if r.method == "POST" else None)
+    page.goto(f"/admin/studyflow/classroom/{classroom.pk}/add-students/")
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries\nSem, Bakker, sem")
+
+    # when they double-click "Add these students"
+    double_click(page, page.get_by_role("button", name="Add these students"))
+    wait_for_the_page_the_last_form_leads_to(page, forms)
+    assert len(forms) == 2  # the browser did send the form twice
+    # then each student was added once, and the page it ends on (whichever form's redirect came
+    # last) is the list's own, showing their passwords
+    assert sorted(classroom.students.values_list("username", flat=True)) == ["sem", "zoe.devries"]
+    assert re.search(r"/add-students/[0-9a-f-]{36}/$", page.url)
+    shown = credentials(page)
+    assert [username for username, _ in shown] == ["zoe.devries", "sem"]
+    snap(page, "admin-class-list-double-click")
+
+    # and reloaded, the page shows the same passwords and adds nobody again
+    page.reload()
+    assert credentials(page) == shown
+    assert classroom.students.count() == 2
+    # and the passwords shown log the students in
+    for username, password in shown:
+        theirs = new_page()
+        login(theirs, username, password)
+        assert theirs.url.endswith("/dashboard/")
+
+    # when a namesake's list, with "Add them anyway" ticked, is double-clicked too
+    page.goto(f"/admin/studyflow/classroom/{classroom.pk}/add-students/")
+    page.get_by_label("Students, one per line").fill("Zoë, de Vries")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add these students").click()
+    page.get_by_label("Add them anyway: these are different students of the same name").check()
+    forms.clear()
+    double_click(page, page.get_by_role("button", name="Add these students"))
+    wait_for_the_page_the_last_form_leads_to(page, forms)
+    # then she got one account, not two, and the page shows its password
+    assert len(forms) == 2 and classroom.students.count() == 3
+    assert [username for username, _ in credentials(page)] == ["zoe.devries2"]
+
+
+def credentials(page: Any) -> list[tuple[str, str]]:
+    """(username, password) of each row of the page of passwords."""
+    rows = page.locator("table.class-list-passwords tbody tr")
+    cells = [rows.nth(n).locator("td") for n in range(rows.count())]
+    return [(row.nth(1).inner_text(), row.nth(2).inner_text()) for row in cells]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from reporting import new_passwords
-from tests.e2e.steps import double_click
+from tests.e2e.steps import double_click, wait_for_the_page_the_last_form_leads_to
 from tests.reporting.world import make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,24 +24,6 @@ def passwords_made(caplog: pytest.LogCaptureFixture) -> int:
 
 def shown_password(page: Any) -> str:
     return str(page.locator(".credentials .credential").nth(1).inner_text())
-
-
-def wait_for_the_page_the_last_form_leads_to(page: Any, forms: list[Any]) -> None:
-    """Until the page the last form answered redirects to is loaded: the page a double click ends
-    on. The second form waits on the server for the first (the student's row), so the first's page
-    may be shown meanwhile and then replaced by the second's; a page read before could be the one
-    about to go. A form the browser gave up for the next has no answer, and is passed over."""
-    while len(forms) < 2:  # the second form's request may still be on its way to the test
-        page.wait_for_event("request", lambda request: request.method == "POST")
-    answered = [form for form in forms if form.response() is not None]  # each, once answered
-    assert answered, "neither form was answered"
-    last = answered[-1]
-    while last.redirected_to is None:  # its redirect's request, still on its way to the test
-        page.wait_for_event("request")
-    shown = last.redirected_to.response()
-    assert shown is not None and shown.ok, last.redirected_to.url
-    shown.finished()
-    page.wait_for_load_state("load")
 
 
 def test_the_page_of_a_new_password_reloaded_shows_it_again_and_makes_none(

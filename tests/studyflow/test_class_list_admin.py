@@ -8,6 +8,7 @@ import logging
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,8 +20,9 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
-from studyflow import services
+from studyflow import passwords_waiting, services
 from studyflow.admin_class_list import ClassListForm
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent
 from studyflow.models import Classroom, School
@@ -54,11 +56,25 @@ def page_url(classroom: Any) -> str:
     return reverse("admin:studyflow_classroom_add_students", args=[classroom.pk])
 
 
-def send(client: Any, classroom: Any, text: str, list_id: str | None = None, **fields: str) -> Any:
+def added_url(classroom: Any, list_id: str) -> str:
+    return reverse("admin:studyflow_classroom_students_added", args=[classroom.pk, list_id])
+
+
+def post(client: Any, classroom: Any, text: str, list_id: str | None = None, **fields: str) -> Any:
+    """The list's form sent, and its answer: the form again (refused), or a redirect (303)."""
     return client.post(
         page_url(classroom),
         {"class_list": text, "list_id": list_id or str(uuid.uuid4()), **fields},
     )
+
+
+def send(client: Any, classroom: Any, text: str, list_id: str | None = None, **fields: str) -> Any:
+    """The list's form sent, and the page the browser ends on: the form again (refused), or the
+    page of the list added, which the answer (303) leads to."""
+    response = post(client, classroom, text, list_id, **fields)
+    if response.status_code != 303:
+        return response
+    return client.get(response["Location"])
 
 
 def shown_rows(response: Any) -> list[tuple[str, str, str]]:
@@ -69,15 +85,36 @@ def shown_rows(response: Any) -> list[tuple[str, str, str]]:
     return [tuple(cells[n : n + 3]) for n in range(0, len(cells), 3)]  # type: ignore[misc]
 
 
+def logs_in(username: str, password: str) -> bool:
+    return Client().login(username=username, password=password)
+
+
+def kept_in_session(client: Any) -> str:
+    """All the session row holds, as text."""
+    return repr(dict(client.session.items()))
+
+
+def clock_moved_on(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
+    """Move the clock (django.utils.timezone.now, which the views and the sessions read) `by` on."""
+    later = timezone.now() + by
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+
 def staff_with(make_user: Any, *codenames: str) -> Any:
     user = make_user("clerk", role="staff")
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user
 
 
-def test_the_students_are_added_with_their_passwords_shown_once(staff_client, classroom):
+def test_the_students_are_added_with_their_passwords_shown_on_a_page_of_their_own(
+    staff_client, classroom
+):
     given = "Zoë, de Vries\n\nSem\tBakker\nNoor, El Amrani, noor.ea\n"
-    response = send(staff_client, classroom, given)
+    list_id = str(uuid.uuid4())
+    answer = post(staff_client, classroom, given, list_id)
+    # the post is answered with a redirect to the list's page: reloading it sends no form again
+    assert answer.status_code == 303 and answer["Location"] == added_url(classroom, list_id)
+    response = staff_client.get(answer["Location"])
     assert response.status_code == 200
     assert "admin/studyflow/classroom/students_added.html" in [t.name for t in response.templates]
     rows = shown_rows(response)
@@ -94,13 +131,16 @@ def test_the_students_are_added_with_their_passwords_shown_once(staff_client, cl
         assert list(student.classes.all()) == [classroom]
         assert not student.is_staff
     assert User.objects.get(username="zoe.devries").last_name == "de Vries"
-    # kept by no cache: the page is the only copy of the passwords
-    assert "no-store" in response["Cache-Control"]
+    # kept by no cache, and nothing of them in the address
+    assert "no-store" in response["Cache-Control"] and "no-store" in answer["Cache-Control"]
+    assert not [password for _, _, password in rows if password in answer["Location"]]
     html = response.content.decode()
-    assert "shown on this page only" in html and "http://testserver/login/" in html
+    said = " ".join(html.replace("&#x27;", "'").split())
+    assert f"shown on this page only, for {passwords_waiting.WAITS_MINUTES} minutes" in said
+    assert "reloading it shows the same ones, and adds nobody again" in said
+    assert "http://testserver/login/" in html
     assert "students change their password" in html and "http://testserver/password/" in html
     # a forgotten one: the class's teachers give a new one too, not only staff
-    said = " ".join(html.replace("&#x27;", "'").split())
     assert "the class's teachers give the student a new one from the student's page" in said
 
 
@@ -481,32 +521,147 @@ def test_an_empty_list_is_refused(staff_client, classroom):
     assert "The list is empty" in response.content.decode()
 
 
-def test_the_same_form_sent_again_adds_nobody_again(staff_client, classroom):
+@pytest.mark.parametrize("same_names_allowed", ["", "on"])
+def test_the_same_form_sent_again_leads_to_the_page_of_its_passwords_and_adds_nobody(
+    staff_client, classroom, same_names_allowed
+):
+    # given a list added (a given username: an account's once added) and its page shown
     list_id = str(uuid.uuid4())
-    given = "Anna, Bos\nBram, Bos, bram"  # whose given username is an account's once added
-    assert send(staff_client, classroom, given, list_id).status_code == 200
-    again = send(staff_client, classroom, given, list_id)
-    assert again.status_code == 302
-    assert again["Location"] == reverse("admin:studyflow_classroom_change", args=[classroom.pk])
+    given = "Anna, Bos\nBram, Bos, bram"
+    fields = {"same_names_allowed": same_names_allowed}
+    shown = shown_rows(send(staff_client, classroom, given, list_id, **fields))
+    # when the same form is sent again (a double click answered last, Back and send), also with
+    # "Add them anyway" ticked
+    again = post(staff_client, classroom, given, list_id, **fields)
+    # then it leads to the same page, which shows the same passwords, and nobody was added again
+    assert again.status_code == 303 and again["Location"] == added_url(classroom, list_id)
+    assert shown_rows(staff_client.get(again["Location"])) == shown
     assert sorted(classroom.students.values_list("username", flat=True)) == ["anna.bos", "bram"]
-    page = staff_client.get(again["Location"]).content.decode()
-    assert "That list was added already, so nobody was added again." in page
+    assert LogEntry.objects.filter(action_flag=CHANGE).count() == 1
 
 
-def test_the_same_form_sent_again_with_add_them_anyway_adds_nobody_again(staff_client, classroom):
+def test_the_page_of_passwords_reloaded_within_its_minutes_shows_the_same_ones(
+    staff_client, classroom, monkeypatch
+):
+    # given a list added and its page shown
+    list_id = str(uuid.uuid4())
+    shown = shown_rows(send(staff_client, classroom, "Anna, Bos\nBram, Bos", list_id))
+    # when it is reloaded at once, and a moment before the passwords waited their minutes
+    again = staff_client.get(added_url(classroom, list_id))
+    clock_moved_on(monkeypatch, passwords_waiting.WAITS - timedelta(seconds=5))
+    later = staff_client.get(added_url(classroom, list_id))
+    # then each time it shows the same passwords, which log the students in; nobody added again
+    assert shown_rows(again) == shown_rows(later) == shown
+    assert all(logs_in(username, password) for _, username, password in shown)
+    assert classroom.students.count() == 2
+
+
+def test_the_page_of_passwords_after_its_minutes_says_they_were_shown_already(
+    staff_client, classroom, monkeypatch
+):
+    # given a list added and its page shown
+    list_id = str(uuid.uuid4())
+    shown = shown_rows(send(staff_client, classroom, "Anna, Bos", list_id))
+    # when it is reloaded once the passwords waited their minutes, or the form is sent again
+    clock_moved_on(monkeypatch, passwords_waiting.WAITS)
+    late = staff_client.get(added_url(classroom, list_id))
+    again = send(staff_client, classroom, "Anna, Bos", list_id)
+    # then it says they were shown already and how to give a student a new one, showing none
+    for response in (late, again):
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        html = " ".join(response.content.decode().replace("&#x27;", "'").split())
+        assert "<h1>The passwords of this list were shown already</h1>" in html
+        assert "Nobody was added again; the passwords shown still work." in html
+        assert "the class's teachers do so from the student's page in their reports" in html
+        assert "staff set one on the student's page under Users" in html
+        assert "<tbody>" not in html and shown[0][2] not in html
+    # and the session keeps nothing of them; nobody was added again, the password shown works
+    assert shown[0][2] not in kept_in_session(staff_client)
+    assert classroom.students.count() == 1 and logs_in(shown[0][1], shown[0][2])
+
+
+def test_passwords_not_shown_in_time_are_dropped_at_the_next_request_and_said_so(
+    staff_client, classroom, monkeypatch
+):
+    # given a list added, the redirect to its page never followed
+    list_id = str(uuid.uuid4())
+    assert post(staff_client, classroom, "Anna, Bos", list_id).status_code == 303
+    (anna,) = classroom.students.all()
+    assert "anna.bos" in kept_in_session(staff_client)
+    # when staff open any page once the passwords waited their minutes
+    clock_moved_on(monkeypatch, passwords_waiting.WAITS)
+    assert staff_client.get(reverse("admin:index")).status_code == 200
+    # then the session keeps nothing of them, and the list's page says they were not shown in time
+    assert "anna.bos" not in kept_in_session(staff_client)
+    html = " ".join(staff_client.get(added_url(classroom, list_id)).content.decode().split())
+    assert "<h1>The passwords of this list were not shown in time</h1>" in html
+    assert "this page was not opened within 10 minutes of it" in html
+    assert "<tbody>" not in html
+    # and nobody was added again: Anna's account is the one made
+    assert list(classroom.students.all()) == [anna]
+
+
+def test_passwords_are_shown_in_the_session_that_added_them_only(
+    staff_client, classroom, make_user, make_class
+):
+    # given a list added by one staff member, its page shown
+    list_id = str(uuid.uuid4())
+    shown = shown_rows(send(staff_client, classroom, "Anna, Bos", list_id))
+    boss = User.objects.get(username="boss")
+    # when another staff member, the same one logged in elsewhere, or the page of another class
+    # asks for that list's page
+    other_staff, elsewhere = Client(), Client()
+    other_staff.force_login(make_user("other", role="staff", is_superuser=True))
+    elsewhere.force_login(boss)
+    other_class = make_class("1B")
+    for response in (
+        other_staff.get(added_url(classroom, list_id)),
+        elsewhere.get(added_url(classroom, list_id)),
+        staff_client.get(added_url(other_class, list_id)),
+    ):
+        # then it shows none of the passwords, and says where they are shown
+        html = " ".join(response.content.decode().split())
+        assert response.status_code == 200
+        assert "<h1>No passwords to show</h1>" in html and shown[0][2] not in html
+        assert "shown only in the browser that added it" in html
+        # and, on 1A's page only, that the list was added there already
+        said_added = "That list was added to 1A already" in html
+        assert said_added == (response.wsgi_request.path == added_url(classroom, list_id))
+    # and the page of the list still shows them where it was added
+    assert shown_rows(staff_client.get(added_url(classroom, list_id))) == shown
+
+
+def test_the_page_of_passwords_takes_no_form_and_what_adding_takes(
+    staff_client, classroom, make_user
+):
+    list_id = str(uuid.uuid4())
+    send(staff_client, classroom, "Anna, Bos", list_id)
+    assert staff_client.post(added_url(classroom, list_id)).status_code == 405
+    clerk = Client()
+    clerk.force_login(staff_with(make_user, "change_classroom", "add_user"))
+    assert clerk.get(added_url(classroom, list_id)).status_code == 403
+    assert Client().get(added_url(classroom, list_id)).status_code == 302  # to log in
+
+
+def test_the_same_form_sent_again_from_another_session_adds_nobody_and_says_so(
+    staff_client, classroom
+):
     # given a list added with "Add them anyway" ticked, whose checks then no longer refuse it
     list_id = str(uuid.uuid4())
     anyway = {"same_names_allowed": "on"}
-    assert send(staff_client, classroom, "Anna, Bos", list_id, **anyway).status_code == 200
-    # when the same form is sent again, from another session too (another tab, logged in anew)
+    shown = shown_rows(send(staff_client, classroom, "Anna, Bos", list_id, **anyway))
+    # when the same form is sent again from another session (logged in anew)
     staff_client.logout()
     staff_client.force_login(User.objects.get(username="boss"))
-    again = send(staff_client, classroom, "Anna, Bos", list_id, **anyway)
-    # then nobody gets a second account, and the class page says the list was added already
-    assert again.status_code == 302
+    again = post(staff_client, classroom, "Anna, Bos", list_id, **anyway)
+    # then nobody gets a second account, and it leads to the list's page, which shows no password
+    # (they are the other session's) and says the list was added already
+    assert again.status_code == 303 and again["Location"] == added_url(classroom, list_id)
     assert list(classroom.students.values_list("username", flat=True)) == ["anna.bos"]
-    page = staff_client.get(again["Location"]).content.decode()
-    assert "That list was added already, so nobody was added again." in page
+    html = " ".join(staff_client.get(again["Location"]).content.decode().split())
+    assert "<h1>No passwords to show</h1>" in html and shown[0][2] not in html
+    assert "That list was added to 1A already, so nobody was added again" in html
+    assert "shown only in the browser that added it" in html
 
 
 def test_a_list_refused_is_added_from_the_same_form_once_corrected(
@@ -544,8 +699,8 @@ def test_the_same_list_id_is_added_once_by_the_service(classroom, make_user):
             classroom=classroom, students=sem, actor=boss, list_id=list_id, same_names_allowed=True
         )
     assert list(classroom.students.values_list("username", flat=True)) == ["sem.bakker"]
-    assert services.list_added_already(list_id)
-    assert not services.list_added_already(uuid.uuid4())
+    assert services.list_added_already(list_id, classroom)
+    assert not services.list_added_already(uuid.uuid4(), classroom)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -554,7 +709,9 @@ def test_the_same_list_id_is_added_once_by_the_service(classroom, make_user):
     reason="the school's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
 )
 @pytest.mark.parametrize("anyway", [False, True], ids=["as-sent", "add-them-anyway"])
-def test_a_double_click_adds_the_list_once(classroom, make_user, anyway):
+def test_a_double_click_adds_the_list_once_and_both_sends_lead_to_its_passwords(
+    classroom, make_user, anyway
+):
     # given staff's double click on "Add these students": one form sent twice by one browser (one
     # session), the first send's transaction still open when the second arrives
     boss = make_user("boss", role="staff", is_superuser=True)
@@ -578,20 +735,19 @@ def test_a_double_click_adds_the_list_once(classroom, make_user, anyway):
     ):
         again = second.submit(second_send)
         waited_for_a_lock(again)
-    # then the first shows the passwords, and the second, once the first committed, adds nobody
-    # and lands on the class page, which says the list was added already
-    assert first.status_code == 200
-    assert [username for _, username, _ in shown_rows(first)] == ["sem.bakker", "anna.bos"]
+    # then the second, once the first committed, adds nobody, and both lead to the list's page
     response = again.result(timeout=30)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:studyflow_classroom_change", args=[classroom.pk])
-    page = second_click.get(response["Location"]).content.decode()
-    assert "That list was added already, so nobody was added again." in page
+    assert first.status_code == response.status_code == 303
+    assert first["Location"] == response["Location"] == added_url(classroom, form["list_id"])
     assert sorted(classroom.students.values_list("username", flat=True)) == [
         "anna.bos",
         "sem.bakker",
     ]
     assert User.objects.count() == 3
+    # and whichever answer the browser shows last, its page shows the passwords just made
+    shown = shown_rows(second_click.get(response["Location"]))
+    assert [username for _, username, _ in shown] == ["sem.bakker", "anna.bos"]
+    assert all(logs_in(username, password) for _, username, password in shown)
 
 
 @pytest.mark.parametrize("theirs", ["bram.bos", "Bram.Bos"])  # in any case: the database's index
