@@ -205,7 +205,10 @@ class ClassListAdminMixin(admin.ModelAdmin):
     def _list_added_already(
         self, request: HttpRequest, classroom: Classroom, list_id: uuid.UUID
     ) -> HttpResponse:
-        """To the page of the list, which shows its passwords if this session added it."""
+        """To the page of the list, which shows its passwords if this session added it. This
+        request's session is as it was read before the first send saved them (a double click):
+        written back (the passwords not shown in time it dropped, say), it would lose them."""
+        request.session.modified = False
         return SeeOther(self._students_added_url(classroom, list_id))
 
     @sensitive_variables("before", "display", "kept")

@@ -22,9 +22,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from studyflow import passwords_waiting, services
+from studyflow import class_lists_added, passwords_waiting, services
 from studyflow.admin_class_list import ClassListForm
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent
+from studyflow.class_lists_added import NewStudent
 from studyflow.models import Classroom, School
 from studyflow.roles import STUDENTS
 from studyflow.services import (
@@ -709,8 +710,11 @@ def test_the_same_list_id_is_added_once_by_the_service(classroom, make_user):
     reason="the school's row lock is PostgreSQL's (SQLite runs one writer at a time anyway)",
 )
 @pytest.mark.parametrize("anyway", [False, True], ids=["as-sent", "add-them-anyway"])
+@pytest.mark.parametrize(
+    "an_older_list", [False, True], ids=["first-list", "an-older-list-not-shown-in-time"]
+)
 def test_a_double_click_adds_the_list_once_and_both_sends_lead_to_its_passwords(
-    classroom, make_user, anyway
+    classroom, make_user, anyway, an_older_list
 ):
     # given staff's double click on "Add these students": one form sent twice by one browser (one
     # session), the first send's transaction still open when the second arrives
@@ -722,6 +726,16 @@ def test_a_double_click_adds_the_list_once_and_both_sends_lead_to_its_passwords(
     form = {"class_list": "Sem, Bakker\nAnna, Bos", "list_id": str(uuid.uuid4())}
     if anyway:  # the names' check is off: before, both sends added everyone
         form["same_names_allowed"] = "on"
+    if an_older_list:  # whose passwords both sends drop from the session as they arrive
+        kept = first_click.session
+        kept[class_lists_added.SESSION_KEY] = class_lists_added.added(
+            {},
+            str(uuid.uuid4()),
+            classroom.pk,
+            [NewStudent("Noor", "El Amrani", "noor.elamrani", "abcdefghjk")],
+            timezone.now() - passwords_waiting.WAITS,
+        )
+        kept.save()
 
     def second_send() -> Any:
         try:
@@ -744,7 +758,8 @@ def test_a_double_click_adds_the_list_once_and_both_sends_lead_to_its_passwords(
         "sem.bakker",
     ]
     assert User.objects.count() == 3
-    # and whichever answer the browser shows last, its page shows the passwords just made
+    # and whichever answer the browser shows last, its page shows the passwords just made (the
+    # second send, which read the session before the first saved them, did not write it back)
     shown = shown_rows(second_click.get(response["Location"]))
     assert [username for _, username, _ in shown] == ["sem.bakker", "anna.bos"]
     assert all(logs_in(username, password) for _, username, password in shown)
