@@ -43,7 +43,7 @@ from studyflow import class_lists_added, passwords_waiting
 from studyflow.class_list import MAX_STUDENTS, ClassListProblems, ListedStudent, parse_class_list
 from studyflow.class_lists_added import NewStudent
 from studyflow.models import Classroom
-from studyflow.pages_of_passwords import SeeOther
+from studyflow.pages_of_passwords import SeeOther, to_their_page_as_saved
 from studyflow.services import (
     ListAddedAlready,
     add_students_from_list,
@@ -205,11 +205,9 @@ class ClassListAdminMixin(admin.ModelAdmin):
     def _list_added_already(
         self, request: HttpRequest, classroom: Classroom, list_id: uuid.UUID
     ) -> HttpResponse:
-        """To the page of the list, which shows its passwords if this session added it. This
-        request's session is as it was read before the first send saved them (a double click):
-        written back (the passwords not shown in time it dropped, say), it would lose them."""
-        request.session.modified = False
-        return SeeOther(self._students_added_url(classroom, list_id))
+        """To the page of the list, which shows its passwords if this session added it; this
+        request's copy of the session, read before the first send saved them, is not written."""
+        return to_their_page_as_saved(request, self._students_added_url(classroom, list_id))
 
     @sensitive_variables("before", "display", "kept")
     def students_added_view(

@@ -27,6 +27,17 @@ class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
+def to_their_page_as_saved(request: HttpRequest, page: str) -> SeeOther:
+    """The answer to a form that made no passwords, sent on to their `page` with the session left
+    as whoever made them saved it: a double click's second send, which read the session as it
+    arrived, before the first saved the passwords in it. Written back (the middleware's drop of
+    passwords not shown in time marks it changed), it would lose them, and the page both sends
+    lead to would have none to show. Nothing this request did needs keeping: a drop left unsaved is
+    done again at the next request."""
+    request.session.modified = False
+    return SeeOther(page)
+
+
 class DropPasswordsNotShownMiddleware:
     """Drops the passwords kept under `session_key` once they waited too long."""
 

@@ -25,7 +25,7 @@ from reporting.templatetags.reporting_format import answer_kept_whole, maths_kep
 from reporting.views.class_progress import STATUS_VIEW
 from studyflow import roles
 from studyflow import services as roster
-from studyflow.pages_of_passwords import SeeOther
+from studyflow.pages_of_passwords import SeeOther, to_their_page_as_saved
 
 STUDENT_ANSWERS_SHOWN = 200
 OUTCOME_VIEW = {
@@ -91,7 +91,13 @@ def new_password(request: HttpRequest, student_id: int) -> HttpResponse:
                     kept, user.pk, password, timezone.now()
                 )
                 request.session.save()
-        return SeeOther(reverse("reporting:new-password-made", args=[user.pk]))
+        made = reverse("reporting:new-password-made", args=[user.pk])
+        if password is None:
+            # Made already by this form (a double click's other send, which saved it in the
+            # session after this request read it), or none by a form out of date: either way
+            # this request's copy of the session is not written back.
+            return to_their_page_as_saved(request, made)
+        return SeeOther(made)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     context = {**student_context(user), "key": roster.new_password_key(user)}
