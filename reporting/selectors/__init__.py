@@ -4,7 +4,7 @@ names. Access checks live in reporting.access; these functions assume the caller
 
 The questions of the talk, and where they are answered:
 - when did a student try, which questions, how many mistakes and which: student_answers /
-  student_summary (per student), grid (per class), question_table (overall or per class);
+  student_progress (per student), grid (per class), question_table (overall or per class);
 - which questions are difficult: question_table (facility, discrimination, needs checking);
 - what wrong answers do students give to question N: wrong_answers (overall or per class).
 
@@ -36,6 +36,7 @@ from reporting.selectors.content import (
     answered_choice_labels,
     chapter_titles,
     chapters,
+    chapters_and_askable,
     choice_labels,
     feed_choice_labels,
     question_texts,
@@ -54,13 +55,15 @@ from reporting.selectors.questions import (
 )
 from reporting.selectors.roster import Person, class_students, display_name, names, student_ids
 from reporting.selectors.student import (
+    ChapterTotals,
+    StudentProgressReport,
     StudentSummary,
     newest_answers,
     progress_cells,
     student_answers,
     student_days,
     student_progress,
-    student_summary,
+    summary_of,
 )
 
 __all__ = [
@@ -72,18 +75,21 @@ __all__ = [
     "STUCK",
     "Cell",
     "ChapterRef",
+    "ChapterTotals",
     "ColumnTotals",
     "DayTotals",
     "Grid",
     "GridRow",
     "Person",
     "QuestionReport",
+    "StudentProgressReport",
     "StudentSummary",
     "WrongAnswerReport",
     "accepted_now",
     "answered_choice_labels",
     "chapter_titles",
     "chapters",
+    "chapters_and_askable",
     "choice_labels",
     "class_days",
     "class_students",
@@ -108,7 +114,7 @@ __all__ = [
     "student_days",
     "student_ids",
     "student_progress",
-    "student_summary",
+    "summary_of",
     "who_gave",
     "wrong_answers",
     "wrong_answers_by_question",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from quiz.content import for_schools
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
@@ -31,6 +31,20 @@ def chapters() -> list[ChapterRef]:
     """Every chapter in course order, with its course's school (see ChapterRef.for_school)."""
     query = Chapter.objects.select_related("course").order_by("course__order", "course_id", "order")
     return [ChapterRef(c.pk, c.title, c.course.title, c.course.school_id) for c in query]
+
+
+def chapters_and_askable() -> tuple[list[ChapterRef], frozenset[int]]:
+    """chapters(), and the ids of those with a live question (a student may be asked from them
+    now; see shown_chapters), in one query: every grid and student page needs both, and a query
+    costs more to compile than to run."""
+    live = Question.objects.filter(chapter_id=OuterRef("pk"), live=True)
+    rows = list(
+        Chapter.objects.order_by("course__order", "course_id", "order").values_list(
+            "pk", "title", "course__title", "course__school_id", Exists(live)
+        )
+    )
+    every = [ChapterRef(pk, title, course, school) for pk, title, course, school, _ in rows]
+    return every, frozenset(pk for pk, _, _, _, askable in rows if askable)
 
 
 def reported_chapters(schools: Collection[int] | None = None) -> list[ChapterRef]:

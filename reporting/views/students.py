@@ -151,27 +151,22 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     )
     now = timezone.localtime()
     days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())
-    every_chapter = selectors.chapters()
-    progress = [
-        (ch, cell, *STATUS_VIEW[cell.status])
-        for ch, cell in selectors.student_progress(student_id, every_chapter)
-    ]
-    # Every chapter's title: an answer may be to one the progress table leaves out.
-    chapter_titles = {ch.id: ch.title for ch in every_chapter}
+    report = selectors.student_progress(student_id)
+    progress = [(ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in report.progress]
     return render(
         request,
         "reporting/student.html",
         {
             "student": selectors.Person(user.pk, selectors.display_name(user)),
             "username": user.get_username(),
-            "classroom": roles.classroom_of(user),
-            "summary": selectors.student_summary(student_id),
+            "classroom": report.classroom,
+            "summary": report.summary,
             "progress": progress,
             "answers": [
                 answer_row_html(
                     a,
                     texts.get(a.question_id, ""),
-                    chapter_titles.get(a.chapter_id, ""),
+                    report.chapter_titles.get(a.chapter_id, ""),
                     labels.get((a.question_id, a.question_revision)),
                     now,
                 )
