@@ -36,5 +36,8 @@ def student_ids(classroom: Classroom) -> list[int]:
 
 
 def names(user_ids: Iterable[int]) -> dict[int, str]:
-    users = get_user_model().objects.filter(pk__in=set(user_ids))
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
     return {u.pk: display_name(u) for u in users.only("username", "first_name", "last_name")}

@@ -165,7 +165,7 @@ def class_grid(request: HttpRequest, classroom_id: int) -> HttpResponse:
         caption=wording.answers_chart_caption([d.day for d in days], answers, timezone.localdate()),
     )
     context["days"] = days
-    context["feed"] = _feed_items(classroom_id, None)
+    context["feed"] = _feed_items(classroom_id, None, context["grid"])
     return render(request, "reporting/class_grid.html", context)
 
 
@@ -175,13 +175,22 @@ def grid_partial(request: HttpRequest, classroom_id: int) -> HttpResponse:
     return render(request, "reporting/_grid.html", _grid_context(request, classroom_id))
 
 
-def _feed_items(classroom_id: int, since: datetime | None) -> list[SafeString]:
+def _feed_items(
+    classroom_id: int, since: datetime | None, grid: selectors.Grid | None = None
+) -> list[SafeString]:
+    """The feed's newest items; with the class page's `grid`, its students' names and its
+    chapters' titles are not read again (only those the grid has not: a student who joined the
+    class in between)."""
     items = selectors.feed(classroom_id, since=since, limit=30)
-    names = selectors.names(item.student_id for item in items)
+    names: dict[int, str] = {} if grid is None else {s.id: s.name for s in grid.students}
+    names.update(selectors.names({i.student_id for i in items} - names.keys()))
     texts = selectors.question_texts({i.question_id for i in items if i.question_id})
     # An item without a question (started, stuck, unstuck, passed) names its chapter instead:
     # "got stuck" alone would send the teacher to the grid to find out where.
-    titles = selectors.chapter_titles({i.chapter_id for i in items if not i.question_id})
+    titles: dict[int, str] = {} if grid is None else {c.id: c.title for c in grid.chapters}
+    titles.update(
+        selectors.chapter_titles({i.chapter_id for i in items if not i.question_id} - titles.keys())
+    )
     # A wrong choice reads as "A: 3/5", as on the question difficulty page (right answers and
     # reveals show no answer). Only when the feed holds a wrong answer: it is polled every 2 s.
     choices = selectors.feed_choice_labels(
