@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET
 
 from reporting import access, charts, exports, selectors, wording
 from reporting.models import ClassFeedItem
-from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole, moment
+from reporting.templatetags.reporting_format import (
+    answer_kept_whole,
+    maths_kept_whole,
+    moment,
+    moments,
+)
 from reporting.views.links import student_url_maker
 
 STATUS_VIEW = {
@@ -78,7 +83,7 @@ def row_html(
     row: selectors.GridRow,
     active: LastActive,
     student_url: Callable[[int], str],
-    now: datetime,
+    write_moment: Callable[[datetime], str],
 ) -> SafeString:
     """One student's row of the grid: their name (a link to their page), their cells, the time
     they spent and when they were last active. Built in Python for the cells' reason (see
@@ -90,11 +95,11 @@ def row_html(
         when = "never practised"
     elif active.quiet:
         when = (
-            f'<span aria-hidden="true">☾</span> {moment(active.at, now)}'
+            f'<span aria-hidden="true">☾</span> {write_moment(active.at)}'
             '<span class="visually-hidden"> (quiet a week or more)</span>'
         )
     else:
-        when = moment(active.at, now)
+        when = write_moment(active.at)
     return mark_safe(
         f'<tr{stuck} data-student="{int(student.id)}"><th scope="row">'
         f'<a href="{student_url(student.id)}">{escape(student.name)}</a></th>'
@@ -115,8 +120,9 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
     now = timezone.localtime()
     actives = [last_active(row.last_activity, now) for row in grid.rows]
     student_url = student_url_maker()
+    write_moment = moments(now)
     rows = [
-        row_html(row, active, student_url, now)
+        row_html(row, active, student_url, write_moment)
         for row, active in zip(grid.rows, actives, strict=True)
     ]
     # Stuck practising again is counted apart: those cells are Passed in the totals, and the
@@ -197,6 +203,7 @@ def _feed_items(
         i.position for i in items if i.correct is False and i.answer
     )
     student_url = student_url_maker()
+    write_moment = moments()
     return [
         feed_item_html(
             item,
@@ -205,6 +212,7 @@ def _feed_items(
             chapter="" if item.question_id else titles.get(item.chapter_id, ""),
             answer=wording.labelled(item.answer, choices.get(item.position)),
             student_url=student_url,
+            write_moment=write_moment,
         )
         for item in items
     ]
@@ -218,6 +226,7 @@ def feed_item_html(
     chapter: str,
     answer: str,
     student_url: Callable[[int], str],
+    write_moment: Callable[[datetime], str] = moment,
 ) -> SafeString:
     """One item of the live feed. The whole item is its student's link: a thumb lands on it
     anywhere (at least 44 px high on a phone or a touch screen; the name alone was 19), and the
@@ -237,7 +246,7 @@ def feed_item_html(
     return mark_safe(
         f'<li class="feed-item {tone}" data-type="{escape(item.type)}" '
         f'data-key="{int(item.position)}"><a draggable="false" '
-        f'href="{student_url(item.student_id)}">{moment(item.at)}\n{words}</a></li>'
+        f'href="{student_url(item.student_id)}">{write_moment(item.at)}\n{words}</a></li>'
     )
 
 

@@ -3,7 +3,7 @@ student who forgot theirs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -21,7 +21,12 @@ from django.views.decorators.http import require_GET
 
 from reporting import access, charts, new_passwords, selectors, wording
 from reporting.models import Answer
-from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole, moment
+from reporting.templatetags.reporting_format import (
+    answer_kept_whole,
+    maths_kept_whole,
+    moment,
+    moments,
+)
 from reporting.views.class_progress import STATUS_VIEW
 from studyflow import roles
 from studyflow import services as roster
@@ -40,13 +45,14 @@ def answer_row_html(
     text: str,
     chapter: str,
     choices: Mapping[str, str] | None = None,
-    now: datetime | None = None,
+    write_moment: Callable[[datetime], str] = moment,
 ) -> str:
     """One row of a student's answers. Built in Python, not in the template: up to hundreds of
     rows per page, and a template loop of them takes about ten times as long. The roles and the
     data-label names are for the row's card on a narrow screen (reporting.css, student.html).
     `choices`: the labels of the choices of the question revision answered (a multiple-choice
-    answer then reads "A: 3/5", not "A"). `now`: the moment the page is made (its today)."""
+    answer then reads "A: 3/5", not "A"). `write_moment`: the page's moments (moments of the
+    moment the page is made, its today)."""
     icon, word = OUTCOME_VIEW[answer.outcome]
     if answer.outcome == "revealed":
         given = mark_safe("<em>revealed</em>")
@@ -60,7 +66,7 @@ def answer_row_html(
     # and a page has up to hundreds of rows.
     return mark_safe(
         f'<tr class="{answer.outcome}" role="row"><th scope="row" role="rowheader" class="when">'
-        f'{moment(answer.answered_at, now)}</th><td role="cell" class="answer-chapter">'
+        f'{write_moment(answer.answered_at)}</th><td role="cell" class="answer-chapter">'
         f'{escape(chapter)}</td><td role="cell" class="answer-question">{question}</td>'
         f'<td role="cell" class="given" data-label="Answer">{given}</td>'
         f'<td role="cell" class="outcome" data-label="Result"><span aria-hidden="true">{icon}'
@@ -152,6 +158,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     now = timezone.localtime()
     days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())
     report = selectors.student_progress(student_id)
+    write_moment = moments(now)
     progress = [(ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in report.progress]
     return render(
         request,
@@ -168,7 +175,7 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
                     texts.get(a.question_id, ""),
                     report.chapter_titles.get(a.chapter_id, ""),
                     labels.get((a.question_id, a.question_revision)),
-                    now,
+                    write_moment,
                 )
                 for a in shown
             ],
