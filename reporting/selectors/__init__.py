@@ -56,6 +56,7 @@ from reporting.selectors.questions import (
 from reporting.selectors.roster import Person, class_students, display_name, names, student_ids
 from reporting.selectors.student import (
     ChapterTotals,
+    ShownAnswer,
     StudentProgressReport,
     StudentSummary,
     newest_answers,
@@ -82,6 +83,7 @@ __all__ = [
     "GridRow",
     "Person",
     "QuestionReport",
+    "ShownAnswer",
     "StudentProgressReport",
     "StudentSummary",
     "WrongAnswerReport",

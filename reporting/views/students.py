@@ -41,7 +41,7 @@ OUTCOME_VIEW = {
 
 
 def answer_row_html(
-    answer: Answer,
+    answer: selectors.ShownAnswer | Answer,
     text: str,
     chapter: str,
     choices: Mapping[str, str] | None = None,
