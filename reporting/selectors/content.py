@@ -5,8 +5,10 @@ revision answered had them, or as the question reads now).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
@@ -100,19 +102,48 @@ def answered_choice_labels(
     """For each (question, revision) answered that is of a multiple-choice question, the labels
     of its choices as that revision had them (wording.choice_labels): what the student chose,
     even from a question edited since. One query for any number."""
-    wanted = set(revisions)
-    if not wanted:
-        return {}
-    rows = QuestionRevision.objects.filter(
-        question_id__in={q for q, _ in wanted},
-        revision__in={r for _, r in wanted},
-        question__kind=QuestionKind.CHOICE,
-    ).values_list("question_id", "revision", "choices")
-    return {
-        (question, revision): wording.choice_labels(choices)
-        for question, revision, choices in rows
-        if (question, revision) in wanted
-    }
+    return answered_wording((), revisions)[1]
+
+
+def answered_wording(
+    questions: Iterable[int], revisions: Iterable[tuple[int, int]]
+) -> tuple[dict[int, str], dict[tuple[int, int], dict[str, str]]]:
+    """question_texts(questions) and answered_choice_labels(revisions), in one query: a student's
+    page shows both for each of its answers."""
+    ids, wanted = set(questions), set(revisions)
+    asked = []
+    if ids:
+        asked.append(Q(question_id__in=ids, revision=F("question__current_revision")))
+    if wanted:
+        asked.append(
+            Q(
+                question_id__in={q for q, _ in wanted},
+                revision__in={r for _, r in wanted},
+                question__kind=QuestionKind.CHOICE,
+            )
+        )
+    if not asked:
+        return {}, {}
+    rows = (
+        QuestionRevision.objects.filter(reduce(operator.or_, asked))
+        .order_by()
+        .values_list(
+            "question_id",
+            "revision",
+            "question__current_revision",
+            "question__kind",
+            "text",
+            "choices",
+        )
+    )
+    texts: dict[int, str] = {}
+    labels: dict[tuple[int, int], dict[str, str]] = {}
+    for question, revision, current_revision, kind, text, choices in rows:
+        if question in ids and revision == current_revision:
+            texts[question] = text
+        if kind == QuestionKind.CHOICE and (question, revision) in wanted:
+            labels[question, revision] = wording.choice_labels(choices)
+    return texts, labels
 
 
 def feed_choice_labels(positions: Iterable[int]) -> dict[int, dict[str, str]]:

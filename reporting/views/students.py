@@ -151,9 +151,9 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     shown, answer_count = selectors.newest_answers(
         student_id, None if show_all else STUDENT_ANSWERS_SHOWN
     )
-    texts = selectors.question_texts({a.question_id for a in shown})
-    labels = selectors.answered_choice_labels(
-        (a.question_id, a.question_revision) for a in shown if a.outcome != "revealed"
+    texts, labels = selectors.answered_wording(
+        {a.question_id for a in shown},
+        ((a.question_id, a.question_revision) for a in shown if a.outcome != "revealed"),
     )
     now = timezone.localtime()
     days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())

@@ -504,6 +504,8 @@ def test_a_choice_reads_as_its_key_and_text_on_a_students_page_and_in_the_feed()
     # then the student's page and the live feed show the choice the student saw, key and text
     page = client.get(f"/teacher/students/{student.pk}/").content.decode()
     assert 'data-label="Answer"><span class="unbroken">a: 1/3</span></td>' in page
+    # (the question itself named by its wording now, read in the same query)
+    assert 'class="answer-question">Pick the half</td>' in page
     feed = client.get(f"/teacher/classes/{world.class_a.pk}/feed/").content.decode()
     assert '(“<bdi><span class="unbroken">a: 1/3</span></bdi>”)' in feed
     # and an open question's answer is shown as given
@@ -546,6 +548,12 @@ def test_a_students_page_looks_up_the_choices_of_every_answer_in_one_query(histo
     assert len(queries) == 1
     choice_questions = set(Question.objects.filter(kind="choice").values_list("pk", flat=True))
     assert labels and {q for q, _ in labels} <= choice_questions
+    # and the page reads them with the questions' wording in that one query
+    with CaptureQueriesContext(connection) as queries:
+        texts, same_labels = selectors.answered_wording({q for q, _ in pairs}, pairs)
+    assert len(queries) == 1
+    assert same_labels == labels and set(texts) == {q for q, _ in pairs}
+    assert texts == selectors.question_texts(q for q, _ in pairs)
     # and the feed, polled every 2 s, takes one query for all its wrong choices
     positions = [a.position for a in shown]
     with CaptureQueriesContext(connection) as queries:
