@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 
+from studyflow import roles
+
 
 def account_named(username: str) -> Any | None:
     """The account of this username, in any case. One query, which the index serves: it folds as
@@ -58,6 +60,16 @@ class AnyCaseUsernameBackend(ModelBackend):
         elif user.check_password(password) and self.user_can_authenticate(user):
             return user
         raise PermissionDenied
+
+    def get_user(self, user_id: Any) -> Any | None:
+        """ModelBackend's, with the user's roles read in the same query (roles.with_roles): every
+        request's user is asked them, in a query of its own otherwise."""
+        users = roles.with_roles(get_user_model()._default_manager.filter(pk=user_id))
+        user = users.first()
+        if user is None:
+            return None
+        roles.remember_roles(user)
+        return user if self.user_can_authenticate(user) else None
 
     async def aauthenticate(
         self,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import ManyToManyField, QuerySet
+from django.db.models import Exists, ManyToManyField, OuterRef, QuerySet
 
 from events.db import server_cursor
 from studyflow.models import Classroom
@@ -33,11 +33,36 @@ def _in_group(user: Any, group: str) -> bool:
 def _group_names(user: Any) -> frozenset[str]:
     # Kept on the user object, as Django's permission backend keeps permissions: one request asks
     # its user's roles several times (the API's permission class, report access, visibility).
+    # The names of its role groups at least (with_roles reads no others).
     names = getattr(user, "_studyflow_group_names", None)
     if names is None:
         names = frozenset(user.groups.values_list("name", flat=True))
         user._studyflow_group_names = names
     return names
+
+
+ROLE_GROUPS = (TEACHERS, STUDENTS)
+
+
+def with_roles(users: QuerySet[Any]) -> QuerySet[Any]:
+    """`users` with the role groups each is in, read in the same query (remember_roles keeps them
+    on the user): the user of every request is asked its roles, which took a query of its own."""
+    membership = get_user_model().groups.through
+    return users.annotate(
+        **{
+            f"in_role_group_{group}": Exists(
+                membership.objects.filter(user_id=OuterRef("pk"), group__name=group)
+            )
+            for group in ROLE_GROUPS
+        }
+    )
+
+
+def remember_roles(user: Any) -> None:
+    """Keep the roles of a user read through with_roles, as _group_names would."""
+    user._studyflow_group_names = frozenset(
+        group for group in ROLE_GROUPS if getattr(user, f"in_role_group_{group}")
+    )
 
 
 def is_student(user: AnyUser) -> bool:

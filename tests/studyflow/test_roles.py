@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import IntegrityError, transaction
 
+from studyflow.auth_backends import AnyCaseUsernameBackend
 from studyflow.models import Classroom
 from studyflow.roles import (
     classes_visible_to,
@@ -56,6 +57,24 @@ def test_a_users_roles_are_read_once(roster, django_assert_num_queries):
     fresh = type(teacher).objects.get(pk=teacher.pk)  # the next request's user: read again
     with django_assert_num_queries(1):
         assert is_teacher(fresh)
+
+
+def test_a_requests_user_comes_with_its_roles(roster, make_user, django_assert_num_queries):
+    # given the log-in backend, which gives each request its user (the session's)
+    backend = AnyCaseUsernameBackend()
+    # then a teacher and a student come with their roles, in the query that reads them
+    with django_assert_num_queries(1):
+        teacher = backend.get_user(roster["teacher_a"].pk)
+        assert is_teacher(teacher) and not is_student(teacher)
+    with django_assert_num_queries(1):
+        student = backend.get_user(roster["students"][0].pk)
+        assert is_student(student) and not is_teacher(student)
+    with django_assert_num_queries(1):
+        staff = backend.get_user(roster["staff"].pk)
+        assert is_staff(staff) and not (is_teacher(staff) or is_student(staff))
+    # and an account that is gone or no longer active is no request's user
+    assert backend.get_user(999_999) is None
+    assert backend.get_user(make_user("gone", role="students", is_active=False).pk) is None
 
 
 def test_roles_follow_groups_and_is_staff(roster, make_user):
