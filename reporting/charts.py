@@ -1,5 +1,6 @@
 """Tiny server-side SVG bar charts (no JavaScript, no CDN): geometry computed here, drawn by the
-template reporting/_bar_chart.html. Each chart also renders as a table for screen readers.
+template reporting/_bar_chart.html (its bars with the reporting_format filters bar_rects, bar_labels
+and bar_rows). Each chart also renders as a table for screen readers.
 
 The SVG stretches to its box, so it draws only bars and the axis: text inside it would stretch and
 shrink with it (7 px on a phone). The labels are HTML under it, one grid column per bar."""

@@ -1,4 +1,7 @@
-"""Bar chart geometry (pure): bars in their slots, labels thinned for a phone's width."""
+"""Bar chart geometry (pure): bars in their slots, labels thinned for a phone's width; and the
+chart as its template writes it."""
+
+from django.template.loader import render_to_string
 
 from reporting.charts import (
     LABEL_CHAR_PX,
@@ -98,3 +101,24 @@ def test_a_chart_of_days_labels_its_last_day_at_every_width() -> None:
         "10 Nov",
         "14 Nov",
     ]
+
+
+def test_a_charts_bars_labels_and_table_are_written_with_their_text_escaped() -> None:
+    # given two days of minutes, the first day's label markup
+    chart = bar_chart("Minutes", ["<b>1 Nov</b>", "2 Nov"], [3, 1.5], unit="min")
+    # when the chart is written
+    html = render_to_string("reporting/_bar_chart.html", {"chart": chart, "id": "time"})
+    # then each bar is drawn, with its label as text and its value in a tooltip
+    assert (
+        '<rect x="45.0" y="4.0" width="210.0" height="175.0" class="bar">'
+        "<title>&lt;b&gt;1 Nov&lt;/b&gt;: 3 min</title></rect>"
+    ) in html
+    assert (
+        '<rect x="345.0" y="91.5" width="210.0" height="87.5" class="bar"><title>2 Nov: 1.5 min'
+    ) in html
+    # and labelled under the chart, and in the table for a screen reader
+    assert '"><span>&lt;b&gt;1 Nov&lt;/b&gt;</span><span>2 Nov</span></div>' in html
+    assert (
+        '<tbody><tr><th scope="row">&lt;b&gt;1 Nov&lt;/b&gt;</th><td class="num">3</td></tr>'
+        '<tr><th scope="row">2 Nov</th><td class="num">1.5</td></tr></tbody>'
+    ) in html
