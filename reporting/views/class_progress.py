@@ -24,7 +24,7 @@ from reporting.templatetags.reporting_format import (
     moment,
     moments,
 )
-from reporting.views.links import student_url_maker
+from reporting.views.links import chapter_questions_url_maker, student_url_maker
 
 STATUS_VIEW = {
     "not_started": ("○", "Not started"),
@@ -110,6 +110,34 @@ def row_html(
     )
 
 
+def chapter_head_html(chapter: selectors.ChapterRef, questions_url: str) -> SafeString:
+    """A chapter's column heading: its title, a link to its questions as the class answered them.
+    Built in Python for the cells' reason (see cell_html)."""
+    return mark_safe(
+        f'<th scope="col" class="chapter-head"><a href="{escape(questions_url)}" title="Questions '
+        "of this chapter: how difficult each is for the class, and the common wrong answers"
+        f'">{escape(chapter.title)}<span class="head-note"><span class="visually-hidden">: '
+        '</span>questions <span aria-hidden="true">›</span></span></a></th>'  # noqa: RUF001
+    )
+
+
+def column_total_html(totals: selectors.ColumnTotals) -> SafeString:
+    """A chapter's totals under its column: how many of the class passed it, and how many are
+    stuck on it if any. Built in Python for the cells' reason (see cell_html)."""
+    stuck = (
+        f' <span class="status stuck"><span aria-hidden="true">⚠</span> {int(totals.stuck)}'
+        '<span class="visually-hidden"> stuck</span></span>'
+        if totals.stuck
+        else ""
+    )
+    return mark_safe(
+        f'<td class="total" data-chapter="{int(totals.chapter.id)}"><span class="status passed">'
+        f'<span aria-hidden="true">✓</span> {int(totals.passed)}<span aria-hidden="true">/</span>'
+        f'<span class="visually-hidden"> of </span>{int(totals.students)}'
+        f'<span class="visually-hidden"> passed</span></span>{stuck}</td>'
+    )
+
+
 def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
     classroom = access.classroom_for(request.user, classroom_id)
     sort = request.GET.get("sort", "stuck")
@@ -120,6 +148,7 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
     now = timezone.localtime()
     actives = [last_active(row.last_activity, now) for row in grid.rows]
     student_url = student_url_maker()
+    questions_url = chapter_questions_url_maker()
     write_moment = moments(now)
     rows = [
         row_html(row, active, student_url, write_moment)
@@ -137,7 +166,13 @@ def _grid_context(request: HttpRequest, classroom_id: int) -> dict[str, Any]:
         "classroom": classroom,
         "grid": grid,
         "rows": rows,
-        "column_totals": grid.column_totals(),
+        "chapter_heads": mark_safe(
+            "".join(
+                chapter_head_html(c, f"{questions_url(c.id)}?class={classroom.pk}")
+                for c in grid.chapters
+            )
+        ),
+        "column_totals": mark_safe("".join(column_total_html(t) for t in grid.column_totals())),
         "cell_totals": totals,
         "sort": sort,
         "reverse": reverse,

@@ -6,12 +6,22 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-_ANY_STUDENT = 2_147_483_647  # an id no student has: stands in for theirs in one reversed URL
+_ANY_ID = 2_147_483_647  # an id no row has: stands in for theirs in one reversed URL
 
 
 def student_url_maker() -> Callable[[int], str]:
     """A student's page's URL from their id, with the URL reversed once: a page naming a hundred
     and more students spent a tenth of its time reversing the same pattern."""
-    pattern = reverse("reporting:student", args=[_ANY_STUDENT])
-    head, tail = pattern.split(str(_ANY_STUDENT))
-    return lambda student: f"{head}{student}{tail}"
+    return _url_maker("reporting:student")
+
+
+def chapter_questions_url_maker() -> Callable[[int], str]:
+    """A chapter's questions page's URL from its id, reversed once (a grid heads ten and more
+    columns with one)."""
+    return _url_maker("reporting:questions")
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    pattern = reverse(name, args=[_ANY_ID])
+    head, tail = pattern.split(str(_ANY_ID))
+    return lambda pk: f"{head}{pk}{tail}"
