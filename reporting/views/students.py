@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
@@ -71,6 +71,24 @@ def answer_row_html(
         f'<td role="cell" class="given" data-label="Answer">{given}</td>'
         f'<td role="cell" class="outcome" data-label="Result"><span aria-hidden="true">{icon}'
         f'</span> {word}</td><td role="cell" class="num" data-label="Took">{took}</td></tr>'
+    )
+
+
+def chapter_progress_html(chapter: selectors.ChapterRef, cell: selectors.Cell) -> SafeString:
+    """One chapter's row of a student's chapters: its status as the grid's cell shows it, and the
+    numbers behind it. Built in Python for the answers' reason (see answer_row_html); each row
+    on lines of its own, as the template's loop wrote them."""
+    icon, text = STATUS_VIEW[cell.status]
+    again = ' · <span class="stuck-again">stuck practising again</span>' if cell.stuck_again else ""
+    return mark_safe(
+        '\n      <tr role="row"><th scope="row" role="rowheader" class="chapter-name">'
+        f'{escape(chapter.title)}</th><td role="cell" class="cell {cell.status}">'
+        f'<span class="status {cell.status}"><span class="icon" aria-hidden="true">{icon}</span> '
+        f'<span class="text">{text}</span></span>\n{again}</td>\n      <td role="cell" class="num" '
+        f'data-label="Answers">{int(cell.answered)}</td><td role="cell" class="num" '
+        f'data-label="Mistakes">{int(cell.mistakes)}</td><td role="cell" class="num" '
+        f'data-label="Best streak">{int(cell.best_streak)}</td><td role="cell" class="num" '
+        f'data-label="Time">{escape(wording.minutes(cell.time_spent_seconds))}</td></tr>\n    '
     )
 
 
@@ -159,7 +177,6 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
     days = selectors.every_day(selectors.student_days(student_id), last=30, end=now.date())
     report = selectors.student_progress(student_id)
     write_moment = moments(now)
-    progress = [(ch, cell, *STATUS_VIEW[cell.status]) for ch, cell in report.progress]
     return render(
         request,
         "reporting/student.html",
@@ -168,17 +185,24 @@ def student(request: HttpRequest, student_id: int) -> HttpResponse:
             "username": user.get_username(),
             "classroom": report.classroom,
             "summary": report.summary,
-            "progress": progress,
-            "answers": [
-                answer_row_html(
-                    a,
-                    texts.get(a.question_id, ""),
-                    report.chapter_titles.get(a.chapter_id, ""),
-                    labels.get((a.question_id, a.question_revision)),
-                    write_moment,
+            "progress": mark_safe(
+                "".join(chapter_progress_html(ch, cell) for ch, cell in report.progress)
+            ),
+            # One string, each row on a line of its own as the template's loop wrote them: the
+            # loop took a tenth of the page's template time.
+            "answers": mark_safe(
+                "".join(
+                    answer_row_html(
+                        a,
+                        texts.get(a.question_id, ""),
+                        report.chapter_titles.get(a.chapter_id, ""),
+                        labels.get((a.question_id, a.question_revision)),
+                        write_moment,
+                    )
+                    + "\n    "
+                    for a in shown
                 )
-                for a in shown
-            ],
+            ),
             "answer_count": answer_count,
             "truncated": len(shown) < answer_count,
             "days": days,
