@@ -56,6 +56,81 @@ def discrimination(first_tries: Iterable[tuple[int, int, bool]]) -> dict[int, fl
     return result
 
 
+# A student's first try on a question beside their score on the rest of the chapter, counted:
+# (question, first try correct, other first tries in the chapter, of which correct) -> students.
+RestScore = tuple[int, bool, int, int]
+# Those counts summed per (question, rest tried), as the database sums them: students, students
+# right, and over the students the rest correct, its square, and the rest correct of those right.
+RestSums = tuple[int, int, int, int, int]
+
+
+def rest_scores(first_tries: Iterable[tuple[int, int, bool]]) -> dict[RestScore, int]:
+    """The counts the question_stats projection keeps up to date, from (student, question, first
+    try correct) rows of one chapter."""
+    rows = list(first_tries)
+    correct: dict[int, int] = defaultdict(int)
+    tried: dict[int, int] = defaultdict(int)
+    for student, _, ok in rows:
+        tried[student] += 1
+        correct[student] += ok
+    counts: dict[RestScore, int] = defaultdict(int)
+    for student, question, ok in rows:
+        counts[(question, ok, tried[student] - 1, correct[student] - ok)] += 1
+    return dict(counts)
+
+
+def rest_sums(counts: Iterable[tuple[RestScore, int]]) -> dict[tuple[int, int], RestSums]:
+    """Rest scores summed per (question, rest tried)."""
+    out: dict[tuple[int, int], RestSums] = {}
+    for (question, ok, rest_tried, rest_correct), n in counts:
+        students, right, total, squares, when_right = out.get((question, rest_tried), (0,) * 5)
+        out[(question, rest_tried)] = (
+            students + n,
+            right + n * ok,
+            total + n * rest_correct,
+            squares + n * rest_correct * rest_correct,
+            when_right + n * ok * rest_correct,
+        )
+    return out
+
+
+def discrimination_from_rest_sums(
+    sums: Iterable[tuple[tuple[int, int], RestSums]],
+) -> dict[int, float]:
+    """`discrimination` from the rest scores summed per (question, rest tried), with no list of
+    first tries: the same correlation, in integers until its last step. The rest scores are put
+    over one denominator per question (the lcm of its rest sizes), so the sums and the centred
+    sums of squares are exact; only the final quotient and root round. A question whose index
+    is undefined (fewer than two students, or a side that does not vary) is left out."""
+    by_question: dict[int, list[tuple[int, RestSums]]] = defaultdict(list)
+    for (question, rest_tried), summed in sums:
+        if rest_tried > 0 and summed[0]:  # a student with no other first try is left out
+            by_question[question].append((rest_tried, summed))
+    result: dict[int, float] = {}
+    for question, parts in by_question.items():
+        common = math.lcm(*(rest_tried for rest_tried, _ in parts))
+        n = sx = sy = syy = sxy = 0
+        for rest_tried, (students, right, total, squares, when_right) in parts:
+            scale = common // rest_tried  # a rest score times `common`: rest correct times this
+            n += students
+            sx += right
+            sy += scale * total
+            syy += scale * scale * squares
+            sxy += scale * when_right
+        # n² times the variances and the covariance (x is 0 or 1, so x² = x): zero exactly when
+        # a side does not vary, as pearson() decides it.
+        var_x, var_y, cov = n * sx - sx * sx, n * syy - sy * sy, n * sxy - sx * sy
+        if n < 2 or var_x == 0 or var_y == 0:
+            continue
+        result[question] = math.copysign(math.sqrt(cov * cov / (var_x * var_y)), cov)
+    return result
+
+
+def discrimination_from_rest_scores(counts: Iterable[tuple[RestScore, int]]) -> dict[int, float]:
+    """`discrimination_from_rest_sums` of the counted rest scores."""
+    return discrimination_from_rest_sums(rest_sums(counts).items())
+
+
 def facility(first_tries: int, first_try_correct: int) -> float | None:
     return first_try_correct / first_tries if first_tries else None
 

@@ -227,6 +227,37 @@ class QuestionStudent(models.Model):
         return f"question {self.question_id} · student {self.student_id}"
 
 
+class QuestionRestScore(models.Model):
+    """How many students' first try on a question was right (or not) beside a given score on the
+    rest of the chapter: their other first tries in it, and how many of those were right. The
+    discrimination index is a correlation over these counts, kept up to date by question_stats.
+    The chapter is the one the question x student rows are filed under (see question_stats)."""
+
+    chapter_id = models.IntegerField()
+    question_id = models.IntegerField()
+    correct = models.BooleanField()
+    rest_tried = models.IntegerField()
+    rest_correct = models.IntegerField()
+    students = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The projection's key (it adds to the count), and the question table's read of a
+            # chapter.
+            models.UniqueConstraint(
+                fields=["chapter_id", "question_id", "correct", "rest_tried", "rest_correct"],
+                name="question_rest_score_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        right = "right" if self.correct else "wrong"
+        return (
+            f"question {self.question_id} {right}, rest {self.rest_correct}/{self.rest_tried}: "
+            f"{self.students} students"
+        )
+
+
 # --- wrong_answers ------------------------------------------------------------------------------
 
 

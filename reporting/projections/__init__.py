@@ -27,7 +27,12 @@ register(
         event_types=frozenset({c.QUESTION_ASSIGNED, *c.TRY_TYPES}),
         apply=question_stats.apply,
         reset=question_stats.reset,
-        description="Question revision and question x student: counts, first tries, durations.",
+        # 2: the rest scores (students per first try and score on the rest of the chapter)
+        version=2,
+        description=(
+            "Question revision and question x student: counts, first tries, durations; "
+            "students per first try and score on the rest of the chapter."
+        ),
         reads_metadata=False,
     )
 )

@@ -57,8 +57,30 @@ def load(
     make: Callable[..., R],
 ) -> dict[tuple[Any, ...], R]:
     """Current rows of `keys` as `make(*fields)` (a dataclass of model fields), keyed by key."""
+    return dict(_rows(model, key_fields, keys, make))
+
+
+def load_all(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    keys: Collection[tuple[Any, ...]],
+    make: Callable[..., R],
+) -> dict[tuple[Any, ...], list[R]]:
+    """As `load`, for keys that are not unique: every row of each key."""
+    out: dict[tuple[Any, ...], list[R]] = {}
+    for key, row in _rows(model, key_fields, keys, make):
+        out.setdefault(key, []).append(row)
+    return out
+
+
+def _rows(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    keys: Collection[tuple[Any, ...]],
+    make: Callable[..., R],
+) -> list[tuple[tuple[Any, ...], R]]:
     if not keys:
-        return {}
+        return []
     names = _field_names(make)
     index = [names.index(name) for name in key_fields]
     if _pg():
@@ -75,7 +97,7 @@ def load(
             rows = cursor.execute(sql, [_json(list(keys))], prepare=True).fetchall()
         finally:
             cursor.close()
-        return {tuple(row[i] for i in index): make(*row) for row in rows}
+        return [(tuple(row[i] for i in index), make(*row)) for row in rows]
     return _load_orm(model, key_fields, keys, make, names, index)
 
 
@@ -86,10 +108,10 @@ def _load_orm(
     make: Callable[..., R],
     names: list[str],
     index: list[int],
-) -> dict[tuple[Any, ...], R]:
+) -> list[tuple[tuple[Any, ...], R]]:
     # Filter each key column by the set of its values (a superset), keep the exact keys.
     wanted = set(keys)
-    found: dict[tuple[Any, ...], R] = {}
+    found: list[tuple[tuple[Any, ...], R]] = []
     first_values = sorted({key[0] for key in wanted})
     rest = {name: sorted({key[i] for key in wanted}) for i, name in enumerate(key_fields) if i}
     for start in range(0, len(first_values), KEY_CHUNK):
@@ -101,7 +123,7 @@ def _load_orm(
         for values in query.values_list(*names):
             key = tuple(values[i] for i in index)
             if key in wanted:
-                found[key] = make(*values)
+                found.append((key, make(*values)))
     return found
 
 

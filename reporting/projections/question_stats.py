@@ -9,13 +9,21 @@
 - Per (question, student): the student's counts and their FIRST TRY: the first answer or reveal of
   that student on that question, in any quiz and any revision (a reveal is a try that was not
   correct). The facility and discrimination indices are computed from these rows.
+- Per (chapter, question, first try correct, rest tried, rest correct): how many students' first
+  try on the question was right (or not) while their other first tries in the chapter numbered
+  `rest tried`, `rest correct` of them right ("rest scores"). The discrimination index of a chapter
+  is a correlation over these counts (reporting.analysis), so the question table reads a few
+  hundred of them instead of every first try of the chapter. The chapter is the one the
+  question x student rows are filed under (their first event's): a batch's first try moves each
+  of the student's earlier first tries in that chapter to its new rest score, as increments.
 Seconds to answer count answers only, not reveals. Not partitioned: a student's quizzes are separate
 streams and the first try is per student.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -24,6 +32,8 @@ from reporting.projections import common as c
 StatsKey = tuple[int, int]  # (question_id, revision)
 BucketKey = tuple[int, int, int]  # (question_id, revision, seconds)
 StudentKey = tuple[int, int]  # (question_id, student_id)
+ChapterKey = tuple[int, int]  # (student_id, chapter_id as the student's rows are filed)
+RestScoreKey = tuple[int, int, bool, int, int]  # (chapter, question, correct, rest tried, right)
 
 
 @dataclass
@@ -62,10 +72,21 @@ class QuestionStudentRow:
 
 
 @dataclass(frozen=True)
+class FirstTryRow:
+    """A question x student row as the rest scores read it."""
+
+    question_id: int
+    student_id: int
+    chapter_id: int
+    first_try_correct: bool | None
+
+
+@dataclass(frozen=True)
 class QuestionChanges:
     stats: dict[StatsKey, QuestionStatsRow]
     buckets: dict[BucketKey, int]  # increments: answers of this batch per bucket
     students: dict[StudentKey, QuestionStudentRow]
+    rest_scores: dict[RestScoreKey, int]  # increments (some negative): students per rest score
 
 
 def duration_bucket(seconds: float) -> int:
@@ -89,15 +110,51 @@ def student_keys(events: Sequence[c.EventLike]) -> set[StudentKey]:
     return {(int(e.data["question_id"]), int(e.data["student_id"])) for e in relevant(events)}
 
 
+def chapter_keys(
+    events: Sequence[c.EventLike], students: Mapping[StudentKey, QuestionStudentRow]
+) -> set[ChapterKey]:
+    """The (student, chapter) whose first tries a batch may add to: the student of each try with
+    the chapter its question x student row is filed under (stored, else the batch's first event
+    of that question and student). `students`: the stored rows of the batch's student_keys."""
+    filed: dict[StudentKey, int] = {}
+    out: set[ChapterKey] = set()
+    for event in relevant(events):
+        question, student = int(event.data["question_id"]), int(event.data["student_id"])
+        known = students.get((question, student))
+        chapter = filed.setdefault(
+            (question, student),
+            known.chapter_id if known else int(event.data["chapter_id"]),
+        )
+        if event.type in c.TRY_TYPES:
+            out.add((student, chapter))
+    return out
+
+
+def first_tries_by_chapter(rows: Iterable[FirstTryRow]) -> dict[ChapterKey, dict[int, bool]]:
+    """Per (student, chapter) the questions first tried and whether right, from their rows."""
+    out: dict[ChapterKey, dict[int, bool]] = {}
+    for row in rows:
+        if row.first_try_correct is not None:
+            out.setdefault((row.student_id, row.chapter_id), {})[row.question_id] = (
+                row.first_try_correct
+            )
+    return out
+
+
 def project(
     events: Sequence[c.EventLike],
     *,
     stats: Mapping[StatsKey, QuestionStatsRow],
     students: Mapping[StudentKey, QuestionStudentRow],
+    first_tries: Mapping[ChapterKey, Mapping[int, bool]],
 ) -> QuestionChanges:
+    """`first_tries`: per (student, chapter) of chapter_keys, the stored first tries (question ->
+    correct)."""
     out: dict[StatsKey, QuestionStatsRow] = {}
     out_buckets: dict[BucketKey, int] = {}
     out_students: dict[StudentKey, QuestionStudentRow] = {}
+    tried: dict[ChapterKey, dict[int, bool]] = {}
+    scores: dict[RestScoreKey, int] = defaultdict(int)
     for event in relevant(events):
         data = event.data
         question, revision = _question(event)
@@ -127,6 +184,11 @@ def project(
             per.first_try_correct = correct
             row.first_tries += 1
             row.first_try_correct += correct
+            mine = tried.get((student, per.chapter_id))
+            if mine is None:
+                mine = dict(first_tries.get((student, per.chapter_id), {}))
+                tried[(student, per.chapter_id)] = mine
+            _score_first_try(scores, per.chapter_id, mine, question, correct)
         if event.type == c.ANSWER_REVEALED:
             row.revealed += 1
             per.revealed += 1
@@ -147,7 +209,30 @@ def project(
             per.seconds_sum += seconds
             bucket = (question, revision, duration_bucket(seconds))
             out_buckets[bucket] = out_buckets.get(bucket, 0) + 1
-    return QuestionChanges(stats=out, buckets=out_buckets, students=out_students)
+    return QuestionChanges(
+        stats=out,
+        buckets=out_buckets,
+        students=out_students,
+        rest_scores={key: n for key, n in scores.items() if n},
+    )
+
+
+def _score_first_try(
+    scores: dict[RestScoreKey, int],
+    chapter: int,
+    tried: dict[int, bool],
+    question: int,
+    correct: bool,
+) -> None:
+    """A student's new first try in `chapter`, where `tried` are their earlier ones (updated):
+    each earlier one moves to its rest score with the new try in it, and the new one counts with
+    the earlier ones as its rest."""
+    before, right = len(tried), sum(tried.values())
+    for other, ok in tried.items():
+        scores[(chapter, other, ok, before - 1, right - ok)] -= 1
+        scores[(chapter, other, ok, before, right - ok + correct)] += 1
+    scores[(chapter, question, correct, before, right)] += 1
+    tried[question] = correct
 
 
 # --- writer -------------------------------------------------------------------------------------
@@ -161,21 +246,36 @@ class BucketRow:
     count: int
 
 
+@dataclass
+class RestScoreRow:
+    chapter_id: int
+    question_id: int
+    correct: bool
+    rest_tried: int
+    rest_correct: int
+    students: int
+
+
 def apply(events: Sequence[c.EventLike]) -> None:
-    from reporting.models import QuestionDuration, QuestionStats, QuestionStudent
+    from reporting.models import QuestionDuration, QuestionRestScore, QuestionStats, QuestionStudent
     from reporting.projections import db
 
     events = relevant(events)
     if not events:
         return
+    students = db.load(
+        QuestionStudent, ("question_id", "student_id"), student_keys(events), QuestionStudentRow
+    )
+    tried = db.load_all(
+        QuestionStudent, ("student_id", "chapter_id"), chapter_keys(events, students), FirstTryRow
+    )
     changes = project(
         events,
         stats=db.load(
             QuestionStats, ("question_id", "revision"), stats_keys(events), QuestionStatsRow
         ),
-        students=db.load(
-            QuestionStudent, ("question_id", "student_id"), student_keys(events), QuestionStudentRow
-        ),
+        students=students,
+        first_tries=first_tries_by_chapter(row for rows in tried.values() for row in rows),
     )
     db.upsert(QuestionStats, changes.stats.values(), ("question_id", "revision"))
     db.add(
@@ -185,10 +285,16 @@ def apply(events: Sequence[c.EventLike]) -> None:
         "count",
     )
     db.upsert(QuestionStudent, changes.students.values(), ("question_id", "student_id"))
+    db.add(
+        QuestionRestScore,
+        [RestScoreRow(*key, n) for key, n in changes.rest_scores.items()],
+        ("chapter_id", "question_id", "correct", "rest_tried", "rest_correct"),
+        "students",
+    )
 
 
 def reset() -> None:
-    from reporting.models import QuestionDuration, QuestionStats, QuestionStudent
+    from reporting.models import QuestionDuration, QuestionRestScore, QuestionStats, QuestionStudent
     from reporting.projections import db
 
-    db.truncate(QuestionStats, QuestionDuration, QuestionStudent)
+    db.truncate(QuestionStats, QuestionDuration, QuestionStudent, QuestionRestScore)

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.answers import answer_group
+from reporting import analysis
 from reporting.projections import class_activity, progress, question_stats, wrong_answers
 from reporting.projections.common import gap_ms
 from tests.reporting import oracle
@@ -58,17 +59,30 @@ def run_questions(events: list[Any], sizes: Sequence[int] = ()) -> question_stat
     stats: dict = {}
     buckets: dict = {}
     students: dict = {}
+    scores: dict = {}
     for batch in batches(events, list(sizes)):
+        mine = {k: v for k, v in students.items() if k in question_stats.student_keys(batch)}
+        chapters = question_stats.chapter_keys(batch, mine)
         changes = question_stats.project(
             batch,
             stats={k: v for k, v in stats.items() if k in question_stats.stats_keys(batch)},
-            students={k: v for k, v in students.items() if k in question_stats.student_keys(batch)},
+            students=mine,
+            first_tries=question_stats.first_tries_by_chapter(
+                question_stats.FirstTryRow(
+                    r.question_id, r.student_id, r.chapter_id, r.first_try_correct
+                )
+                for r in students.values()
+                if (r.student_id, r.chapter_id) in chapters
+            ),
         )
         stats.update(changes.stats)
         for key, added in changes.buckets.items():
             buckets[key] = buckets.get(key, 0) + added
         students.update(changes.students)
-    return question_stats.QuestionChanges(stats, buckets, students)
+        for score, added in changes.rest_scores.items():
+            scores[score] = scores.get(score, 0) + added
+    kept = {key: n for key, n in scores.items() if n}
+    return question_stats.QuestionChanges(stats, buckets, students, kept)
 
 
 def run_wrong(events: list[Any], sizes: Sequence[int] = ()) -> wrong_answers.WrongAnswerChanges:
@@ -307,6 +321,22 @@ def compare_with_oracle(events: list[Any], sizes: list[int]) -> None:
             ]
             if histogram:
                 assert statistics.median(histogram) == want["median_seconds"]
+        # the rest scores kept batch by batch are those of the chapter's first tries, and give
+        # the oracle's discrimination index
+        first_tries = [
+            (r.student_id, r.question_id, r.first_try_correct)
+            for r in questions.students.values()
+            if r.chapter_id == chapter and r.first_try_correct is not None
+        ]
+        scores = {k[1:]: n for k, n in questions.rest_scores.items() if k[0] == chapter}
+        assert scores == analysis.rest_scores(first_tries)
+        index = analysis.discrimination_from_rest_scores(scores.items())
+        for question in {q for _, q, _ in first_tries}:
+            want_index = oracle.discrimination(events, chapter, question)
+            if want_index is None:
+                assert question not in index
+            else:
+                assert index[question] == pytest.approx(want_index, rel=1e-12, abs=1e-12)
 
     wrong = run_wrong(events, sizes).answers
     for question in {q for q, _ in wrong}:
