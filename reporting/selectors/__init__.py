@@ -31,8 +31,9 @@ from reporting.selectors.class_progress import (
     sorted_descending,
 )
 from reporting.selectors.content import (
+    AnswerReading,
     ChapterRef,
-    accepted_now,
+    answer_readings,
     answered_choice_labels,
     answered_wording,
     chapter_titles,
@@ -75,6 +76,7 @@ __all__ = [
     "PASSED",
     "QUESTION_COUNTERS",
     "STUCK",
+    "AnswerReading",
     "Cell",
     "ChapterRef",
     "ChapterTotals",
@@ -88,7 +90,7 @@ __all__ = [
     "StudentProgressReport",
     "StudentSummary",
     "WrongAnswerReport",
-    "accepted_now",
+    "answer_readings",
     "answered_choice_labels",
     "answered_wording",
     "chapter_titles",

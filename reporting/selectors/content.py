@@ -84,18 +84,6 @@ def question_texts(question_ids: Iterable[int]) -> dict[int, str]:
     )
 
 
-def choice_labels(question_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    """For each multiple-choice question among them, its choices as a teacher reads a wrong answer
-    ("A: 2/5"), by its key as answers are checked (wording.choice_labels). From the current
-    revision."""
-    rows = QuestionRevision.objects.filter(
-        question_id__in=set(question_ids),
-        question__kind=QuestionKind.CHOICE,
-        revision=F("question__current_revision"),
-    ).values_list("question_id", "choices")
-    return {question: wording.choice_labels(choices) for question, choices in rows}
-
-
 def answered_choice_labels(
     revisions: Iterable[tuple[int, int]],
 ) -> dict[tuple[int, int], dict[str, str]]:
@@ -172,11 +160,29 @@ def feed_choice_labels(positions: Iterable[int]) -> dict[int, dict[str, str]]:
     return {position: wording.choice_labels(found) for position, found in rows if found}
 
 
-def accepted_now(question_ids: Iterable[int]) -> dict[int, tuple[str, list[str]]]:
-    """Each question's kind and the answers its current revision accepts: a wrong answer of the
-    past that the question now accepts is marked so (it stays wrong in the figures: it was judged
-    by the question as it was)."""
+@dataclass(frozen=True)
+class AnswerReading:
+    """How a question's wrong answers read now: its choices as a teacher reads an answer ("A:
+    2/5", by its key as answers are checked: wording.choice_labels; None for an open question),
+    and its kind and the answers its current revision accepts (a wrong answer of the past that
+    the question now accepts is marked so; it stays wrong in the figures: it was judged by the
+    question as it was)."""
+
+    labels: dict[str, str] | None
+    kind: str
+    accepted: list[str]
+
+
+def answer_readings(question_ids: Iterable[int]) -> dict[int, AnswerReading]:
+    """AnswerReading of each question, from its current revision, in one query."""
     rows = QuestionRevision.objects.filter(
         question_id__in=set(question_ids), revision=F("question__current_revision")
-    ).values_list("question_id", "question__kind", "accepted_answers")
-    return {question: (kind, list(accepted)) for question, kind, accepted in rows}
+    ).values_list("question_id", "question__kind", "choices", "accepted_answers")
+    return {
+        question: AnswerReading(
+            wording.choice_labels(choices) if kind == QuestionKind.CHOICE else None,
+            kind,
+            list(accepted),
+        )
+        for question, kind, choices, accepted in rows
+    }

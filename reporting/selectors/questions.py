@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
-from quiz.models import Question
+from quiz.models import Question, QuestionRevision
 from reporting import analysis
 from reporting.models import (
     QuestionDuration,
@@ -25,7 +25,6 @@ from reporting.models import (
     WrongAnswer,
     WrongAnswerStudent,
 )
-from reporting.selectors.content import question_texts
 from reporting.selectors.roster import Person, names
 
 
@@ -82,14 +81,17 @@ def question_table(
     A question's figures follow it: they are read by the ids of the chapter's questions now, not
     by the chapter the read-model rows were filed under (the chapter of their first event), so a
     question staff moved to another chapter takes all its answers to that chapter's table."""
+    current_text = QuestionRevision.objects.filter(
+        question_id=OuterRef("pk"), revision=OuterRef("current_revision")
+    ).values("text")[:1]
     questions = list(
         Question.objects.filter(chapter_id=chapter_id)
+        .annotate(text=Subquery(current_text))  # question_texts, in the same query
         .order_by("order", "pk")
-        .values_list("pk", "order", "live")
+        .values_list("pk", "order", "live", "text")
     )
-    drafts = {q for q, _, live in questions if not live}
-    texts = question_texts(q for q, _, _ in questions)
-    reports = {q: QuestionReport(q, texts.get(q, ""), order) for q, order, _ in questions}
+    drafts = {q for q, _, live, _ in questions if not live}
+    reports = {q: QuestionReport(q, text or "", order) for q, order, _, text in questions}
     ids = list(reports)
     per_student = QuestionStudent.objects.filter(question_id__in=ids)
     counters = {name: Sum(name) for name in QUESTION_COUNTERS}

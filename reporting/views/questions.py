@@ -26,15 +26,15 @@ Labelled = tuple[str, selectors.WrongAnswerReport, bool, list[selectors.Person]]
 def _labelled(
     question: int,
     wrong: list[selectors.WrongAnswerReport],
-    choices: dict[str, str] | None,
-    accepted: tuple[str, list[str]] | None,
+    reading: selectors.AnswerReading | None,
     who: Who,
 ) -> list[Labelled]:
     """Each wrong answer with the text a teacher reads (a choice's key and text, else as given),
     whether the question accepts it now (a teacher who added it as an accepted answer sees that
     it took, while the figures keep it wrong: it was judged by the question as it was), and who
     gave it."""
-    kind, answers = accepted or ("open", [])
+    choices = reading.labels if reading else None
+    kind, answers = (reading.kind, reading.accepted) if reading else ("open", [])
     return [
         (
             wording.labelled(w.answer, choices),
@@ -116,19 +116,12 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
     reports = selectors.question_table(chapter_id, students=students)
     authors = access.wrong_answer_students(request.user, students)
     wrong = selectors.wrong_answers_by_question([r.question for r in reports], students=authors)
-    labels = selectors.choice_labels(r.question for r in reports)  # "a" reads as "A: 2/5"
-    accepted = selectors.accepted_now(r.question for r in reports)
+    readings = selectors.answer_readings(r.question for r in reports)  # "a" reads as "A: 2/5"
     who = selectors.who_gave(
         [(q, w.answer) for q, answers in wrong.items() for w in answers], students=authors
     )
     labelled = {
-        r.question: _labelled(
-            r.question,
-            wrong.get(r.question, []),
-            labels.get(r.question),
-            accepted.get(r.question),
-            who,
-        )
+        r.question: _labelled(r.question, wrong.get(r.question, []), readings.get(r.question), who)
         for r in reports
     }
     student_url = student_url_maker()
