@@ -9,13 +9,14 @@ from html import escape
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat, truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from quiz.answers import is_correct
 from reporting import access, analysis, charts, selectors, wording
-from reporting.templatetags.reporting_format import answer_kept_whole
+from reporting.templatetags.reporting_format import answer_kept_whole, maths_kept_whole
 from reporting.views.links import student_url_maker
 from studyflow import roles
 
@@ -107,6 +108,72 @@ def _who_html(
     )
 
 
+_NONE = "\N{EN DASH}"  # a figure not known, as every teacher table writes it
+
+
+def question_row_html(
+    number: int,
+    report: selectors.QuestionReport,
+    wrong: SafeString,
+    *,
+    with_median: bool,
+    own_students_only: bool,
+) -> SafeString:
+    """One row of the question table (with its line breaks in the page): the figures, and the
+    common wrong answers as wrong_answers_html wrote them. Built here rather than in the
+    template, with plain strings: the template's variables and filters were most of its time."""
+    needs_checking = report.needs_checking
+    if report.text:
+        text: str = maths_kept_whole(truncatechars(report.text, 90))
+    else:
+        text = str(report.question)
+    flag = (
+        ' <span class="badge stuck"><span aria-hidden="true">⚑</span> needs checking</span>'
+        if needs_checking
+        else ""
+    )
+    facility = report.facility
+    discrimination = report.discrimination
+    mean, median = report.mean_seconds, report.median_seconds
+    cells = [
+        f'<td role="cell" class="num" data-label="Answered">{report.answered}</td>'
+        f'<td role="cell" class="num" data-label="Correct">{report.correct}</td>'
+        f'<td role="cell" class="num" data-label="Wrong">{report.incorrect}</td>'
+        f'<td role="cell" class="num" data-label="Revealed">{report.revealed}</td>',
+        '<td role="cell" class="num" data-label="Facility">'
+        + (
+            f'{floatformat(facility, 2)} <span class="muted small">({report.first_tries})</span>'
+            if facility is not None
+            else _NONE
+        )
+        + "</td>",
+        '<td role="cell" class="num" data-label="Discrimination">'
+        + (floatformat(discrimination, 2) if discrimination is not None else _NONE)
+        + "</td>",
+        '<td role="cell" class="num" data-label="Mean time">'
+        + (f"{floatformat(mean, 1)} s" if mean is not None else _NONE)
+        + "</td>",
+    ]
+    if with_median:
+        cells.append(
+            '<td role="cell" class="num" data-label="Median time">'
+            + (f"{floatformat(median, 1)} s" if median is not None else _NONE)
+            + "</td>"
+        )
+    mine = " (your students)" if own_students_only else ""
+    cells.append(
+        f'<td role="cell" class="wrong-cell" data-label="Common wrong answers{mine}">{wrong}</td>'
+    )
+    flagged = ' class="flagged"' if needs_checking else ""
+    return mark_safe(
+        f'\n    <tr role="row" id="q{report.question}"{flagged}>'
+        f'\n      <td role="cell" class="n">{number}</td>'
+        f'\n      <th scope="row" role="rowheader" class="q">{text}{flag}</th>'
+        + "".join(f"\n      {cell}" for cell in cells)
+        + "\n    </tr>\n  "
+    )
+
+
 @require_GET
 @login_required
 def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
@@ -125,7 +192,17 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
         for r in reports
     }
     student_url = student_url_maker()
-    rows = [(r, wrong_answers_html(labelled[r.question], student_url)) for r in reports]
+    own_students_only = authors is not None and classroom is None
+    rows = [
+        question_row_html(
+            number,
+            r,
+            wrong_answers_html(labelled[r.question], student_url),
+            with_median=classroom is None,
+            own_students_only=own_students_only,
+        )
+        for number, r in enumerate(reports, 1)
+    ]
     spread = selectors.facility_spread(reports)
     return render(
         request,
@@ -133,7 +210,7 @@ def chapter_questions(request: HttpRequest, chapter_id: int) -> HttpResponse:
         {
             "chapter": chapter,
             "classroom": classroom,
-            "own_students_only": authors is not None and classroom is None,
+            "own_students_only": own_students_only,
             "classes": roles.classes_visible_to(request.user),
             "reports": rows,
             "now_accepted": any(now for answers in labelled.values() for _, _, now, _ in answers),
