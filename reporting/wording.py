@@ -11,6 +11,7 @@ and selectors hand these plain values.
 - A moment reads as a teacher skimming a class wants it: "13:10" today, "yesterday 13:10",
   "Mon 13:10" within the week, "25 Nov 13:10" this year, "25 Nov 2025 13:10" before; the same
   on every teacher page (the full date and time go in its title).
+- A figure with decimals is rounded half up from the figure as written (0.125 reads 0.13).
 - A chart's caption says what its heading does not: the days it covers, the total and the busiest
   day; or how to read the facility spread.
 """
@@ -21,6 +22,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from quiz.answers import choice_key
@@ -246,6 +248,15 @@ def day(on: date, today: date) -> str:
 def day_and_month(on: date) -> str:
     """A day without its year, "5 Nov": a chart's days, which are all recent."""
     return f"{on.day} {MONTHS[on.month - 1][:3]}"
+
+
+def decimals(value: float, places: int) -> str:
+    """A figure with `places` decimals (0.75, 12.5), rounded half up from the figure as written
+    ("0.125" to 0.13, where Python's format rounds the binary 0.125 to 0.12); a negative figure
+    that rounds to nought loses its sign. As the templates' `floatformat` writes it in English,
+    without its per-call lookups of the locale's formats (a page writes dozens)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{rounded if rounded else abs(rounded):f}"
 
 
 def minutes(seconds: float) -> str:

@@ -4,12 +4,13 @@ and who gave them, overall or for one class."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
@@ -121,44 +122,38 @@ def question_row_html(
 ) -> SafeString:
     """One row of the question table (with its line breaks in the page): the figures, and the
     common wrong answers as wrong_answers_html wrote them. Built here rather than in the
-    template, with plain strings: the template's variables and filters were most of its time."""
+    template, with plain strings: the template's variables and filters were most of its time
+    (`floatformat` looks up the locale's formats for each figure: wording.decimals writes them
+    as it did)."""
     needs_checking = report.needs_checking
-    if report.text:
-        text: str = maths_kept_whole(truncatechars(report.text, 90))
-    else:
-        text = str(report.question)
+    text = _question_text_html(report.text) if report.text else str(report.question)
     flag = (
         ' <span class="badge stuck"><span aria-hidden="true">⚑</span> needs checking</span>'
         if needs_checking
         else ""
     )
-    facility = report.facility
-    discrimination = report.discrimination
+    facility, discrimination = report.facility, report.discrimination
     mean, median = report.mean_seconds, report.median_seconds
+    tries = f' <span class="muted small">({report.first_tries})</span>'
     cells = [
-        f'<td role="cell" class="num" data-label="Answered">{report.answered}</td>'
-        f'<td role="cell" class="num" data-label="Correct">{report.correct}</td>'
-        f'<td role="cell" class="num" data-label="Wrong">{report.incorrect}</td>'
-        f'<td role="cell" class="num" data-label="Revealed">{report.revealed}</td>',
-        '<td role="cell" class="num" data-label="Facility">'
-        + (
-            f'{floatformat(facility, 2)} <span class="muted small">({report.first_tries})</span>'
-            if facility is not None
-            else _NONE
-        )
-        + "</td>",
-        '<td role="cell" class="num" data-label="Discrimination">'
-        + (floatformat(discrimination, 2) if discrimination is not None else _NONE)
-        + "</td>",
-        '<td role="cell" class="num" data-label="Mean time">'
-        + (f"{floatformat(mean, 1)} s" if mean is not None else _NONE)
-        + "</td>",
+        _figure_cell("Answered", str(report.answered))
+        + _figure_cell("Correct", str(report.correct))
+        + _figure_cell("Wrong", str(report.incorrect))
+        + _figure_cell("Revealed", str(report.revealed)),
+        _figure_cell(
+            "Facility", None if facility is None else wording.decimals(facility, 2) + tries
+        ),
+        _figure_cell(
+            "Discrimination",
+            None if discrimination is None else wording.decimals(discrimination, 2),
+        ),
+        _figure_cell("Mean time", None if mean is None else f"{wording.decimals(mean, 1)} s"),
     ]
     if with_median:
         cells.append(
-            '<td role="cell" class="num" data-label="Median time">'
-            + (f"{floatformat(median, 1)} s" if median is not None else _NONE)
-            + "</td>"
+            _figure_cell(
+                "Median time", None if median is None else f"{wording.decimals(median, 1)} s"
+            )
         )
     mine = " (your students)" if own_students_only else ""
     cells.append(
@@ -172,6 +167,19 @@ def question_row_html(
         + "".join(f"\n      {cell}" for cell in cells)
         + "\n    </tr>\n  "
     )
+
+
+def _figure_cell(label: str, figure: str | None) -> str:
+    """A figure's cell (None: not known), labelled for the row laid out as a card."""
+    shown = _NONE if figure is None else figure
+    return f'<td role="cell" class="num" data-label="{label}">{shown}</td>'
+
+
+# Remembered: every page of a chapter shows the same dozen texts, and Django's truncation (which
+# counts combining characters apart) took longer than the rest of a row.
+@lru_cache(maxsize=4096)
+def _question_text_html(text: str) -> str:
+    return maths_kept_whole(truncatechars(text, 90))
 
 
 @require_GET

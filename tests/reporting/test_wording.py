@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.template.defaultfilters import floatformat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reporting.wording import (
     LONGEST_WORD,
@@ -16,6 +19,7 @@ from reporting.wording import (
     choice_labels,
     day,
     day_and_month,
+    decimals,
     facility_spread_caption,
     labelled,
     long_runs,
@@ -246,3 +250,31 @@ def test_a_long_answer_wraps_as_a_text_with_its_sums_kept_whole() -> None:
     ]
     # and a word alone has nothing to keep together
     assert answer_wrapping("12/7") == [("12/7", "")]
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "written"),
+    [
+        (0.125, 2, "0.13"),
+        (0.75, 2, "0.75"),
+        (1, 2, "1.00"),
+        (-0.004, 2, "0.00"),
+        (12.25, 1, "12.3"),
+    ],
+)
+def test_a_figure_is_rounded_half_up_as_written(value: float, places: int, written: str) -> None:
+    assert decimals(value, places) == written
+
+
+# Figures as the pages have them: floatformat writes one of over 200 digits (1e-200) as given.
+FIGURES = st.floats(-1e6, 1e6).filter(lambda v: v == 0 or abs(v) > 1e-100)
+
+
+@given(
+    value=FIGURES | st.integers(-1000, 1000).map(lambda n: n / 8),
+    places=st.sampled_from([1, 2]),
+)
+def test_a_figure_reads_as_the_templates_floatformat_writes_it(value: float, places: int) -> None:
+    # given any figure of a teacher table (facility, discrimination, seconds), then the views
+    # write it as the templates did
+    assert decimals(value, places) == floatformat(value, places)
