@@ -58,12 +58,14 @@ pytest: install-dev chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) FAST_PASSWORD_HASHING=1 \
 		STUDYFLOW_REQUIRE_SERVICES=1 $(BIN)/pytest $(PYTEST_ARGS)
 	# The event store's API must also hold on SQLite (the no-setup development database), and so
-	# must the roster's migrations: their SQL (the usernames' index) is written for both; and the
-	# projections' upsert keys, which Django may leave out there (a constraint with INCLUDE).
+	# must the roster's migrations: their SQL (the usernames' index) is written for both; the
+	# projections' upsert keys, which Django may leave out there (a constraint with INCLUDE); and
+	# the question table's hand-written reads.
 	mkdir -p var
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test-events.sqlite3 CELERY_BROKER_URL=filesystem:// \
 		FAST_PASSWORD_HASHING=1 STUDYFLOW_REQUIRE_SERVICES=0 $(BIN)/pytest -q -p no:cacheprovider \
-		tests/events/test_store.py tests/studyflow/test_migrations.py tests/reporting/test_upsert_keys.py
+		tests/events/test_store.py tests/studyflow/test_migrations.py tests/reporting/test_upsert_keys.py \
+		tests/reporting/test_question_sql.py
 
 test: lint typecheck pytest
 

@@ -1,26 +1,17 @@
 """The projections' upserts on both databases: each writes by a key the database holds unique
 (an upsert names its conflict target, which SQLite and PostgreSQL refuse without one). Run on
 SQLite too (the Makefile): a constraint the model declares may not exist there (SQLite has no
-covering indexes, and Django leaves out a unique constraint with `include` altogether). And the
-rest scores' hand-written read, which both databases run."""
+covering indexes, and Django leaves out a unique constraint with `include` altogether)."""
 
 from __future__ import annotations
 
-import random
-from collections import Counter
 from dataclasses import replace
 
 import pytest
 
-from reporting import analysis, selectors
-from reporting.models import QuestionRestScore, QuestionStats, QuestionStudent
+from reporting.models import QuestionRestScore, QuestionStudent
 from reporting.projections import db
-from reporting.projections.question_stats import (
-    FirstTryRow,
-    QuestionStatsRow,
-    QuestionStudentRow,
-    RestScoreRow,
-)
+from reporting.projections.question_stats import FirstTryRow, QuestionStudentRow, RestScoreRow
 
 pytestmark = pytest.mark.django_db
 
@@ -54,33 +45,3 @@ def test_rest_score_increments_add_up_below_zero_too_and_rows_load_by_a_shared_k
         FirstTryRow(7, 3, 2, True),
         FirstTryRow(8, 3, 2, False),
     ]
-
-
-def test_a_chapters_rest_scores_read_back_as_its_discrimination_index() -> None:
-    # given the rest scores and first-try counts question_stats keeps for a generated chapter
-    rng = random.Random(7)
-    first_tries = [
-        (student, question, rng.random() < 0.2 + student / 50)
-        for student in range(1, 31)
-        for question in rng.sample(range(1, 9), rng.randint(1, 8))
-    ]
-    scores = analysis.rest_scores(first_tries)
-    db.add(
-        QuestionRestScore,
-        [RestScoreRow(5, *k, n) for k, n in scores.items()],
-        REST_SCORE_KEY,
-        "students",
-    )
-    tries = Counter(question for _, question, _ in first_tries)
-    stats = [QuestionStatsRow(q, 1, 5, first_tries=n) for q, n in tries.items()]
-    db.upsert(QuestionStats, stats, ("question_id", "revision"))
-    # when the question table reads the chapter's index (with no question x student rows)
-    index = selectors.discrimination(list(range(1, 9)), chapter_id=5)
-    # then it is the reference's over the first tries
-    want = analysis.discrimination(first_tries)
-    assert {q for q, value in want.items() if value is not None} == {
-        q for q, value in index.items() if value is not None
-    }
-    for question, value in want.items():
-        if value is not None:
-            assert index[question] == pytest.approx(value, rel=1e-12)
