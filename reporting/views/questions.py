@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import truncatechars
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -41,11 +40,18 @@ def _labelled(
         (
             wording.labelled(w.answer, choices),
             w,
-            bool(answers) and is_correct(w.answer, kind=kind, accepted_answers=answers),
+            bool(answers) and _accepted_now(w.answer, kind, tuple(answers)),
             who.get((question, w.answer), []),
         )
         for w in wrong
     ]
+
+
+# Remembered: the same common wrong answers are checked on every page of their chapter, and the
+# checking (numbers, units, letters) took longer than writing the rest of their row.
+@lru_cache(maxsize=4096)
+def _accepted_now(answer: str, kind: str, accepted: tuple[str, ...]) -> bool:
+    return is_correct(answer, kind=kind, accepted_answers=accepted)
 
 
 def _plural(count: int, word: str) -> str:
@@ -55,13 +61,12 @@ def _plural(count: int, word: str) -> str:
 def wrong_answers_html(wrong: list[Labelled], student_url: Callable[[int], str]) -> SafeString:
     """A question's common wrong answers, each with how often, by how many students, whether it is
     accepted now and who gave it. Built in Python rather than in the template: with its links to
-    the students, a template loop took half the page's time."""
+    the students, a template loop took half the page's time. Plain escaping, not format_html for
+    each piece: five answers a question, a dozen questions a page."""
     if not wrong:
         return mark_safe("\N{EN DASH}")  # none, as the table's other empty cells read
-    return format_html(
-        '<ul class="wrong">{}</ul>',
-        format_html_join("", "{}", ((_wrong_answer_html(*w, student_url),) for w in wrong)),
-    )
+    items = "".join(_wrong_answer_html(*w, student_url) for w in wrong)
+    return mark_safe(f'<ul class="wrong">{items}</ul>')
 
 
 def _wrong_answer_html(
@@ -70,16 +75,13 @@ def _wrong_answer_html(
     now_right: bool,
     who: list[selectors.Person],
     student_url: Callable[[int], str],
-) -> SafeString:
+) -> str:
     accepted = ' <span class="badge now-accepted">accepted now</span>' if now_right else ""
-    return format_html(
-        '<li><bdi><code>{}</code></bdi> <span class="times"><span aria-hidden="true">—</span> {}'
-        '</span> <span class="muted small students">({})</span>{}{}</li>',
-        answer_kept_whole(label),
-        _plural(wrong.count, "time"),
-        _plural(wrong.students, "student"),
-        mark_safe(accepted),
-        _who_html(label, wrong, who, student_url),
+    return (
+        f'<li><bdi><code>{answer_kept_whole(label)}</code></bdi> <span class="times"><span '
+        f'aria-hidden="true">—</span> {_plural(wrong.count, "time")}</span> <span class="muted '
+        f'small students">({_plural(wrong.students, "student")})</span>{accepted}'
+        f"{_who_html(label, wrong, who, student_url)}</li>"
     )
 
 
@@ -88,24 +90,18 @@ def _who_html(
     wrong: selectors.WrongAnswerReport,
     who: list[selectors.Person],
     student_url: Callable[[int], str],
-) -> SafeString:
+) -> str:
     if not who:
-        return mark_safe("")
-    # Plain escaping, not format_html per link: a hundred and more links a page.
-    links = mark_safe(
-        ", ".join(f'<a href="{student_url(p.id)}"><bdi>{escape(p.name)}</bdi></a>' for p in who)
-    )
+        return ""
+    links = ", ".join(f'<a href="{student_url(p.id)}"><bdi>{escape(p.name)}</bdi></a>' for p in who)
     latest = (
-        format_html(' <span class="muted">(the latest {} of {})</span>', len(who), wrong.students)
+        f' <span class="muted">(the latest {len(who)} of {wrong.students})</span>'
         if wrong.students > len(who)
         else ""
     )
-    return format_html(
-        '<details class="who"><summary>Who<span class="visually-hidden"> gave “{}”</span>'
-        "</summary>{}{}</details>",
-        label,
-        links,
-        latest,
+    return (
+        f'<details class="who"><summary>Who<span class="visually-hidden"> gave “{escape(label)}”'
+        f"</span></summary>{links}{latest}</details>"
     )
 
 
