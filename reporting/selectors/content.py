@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, OuterRef, Q, Subquery
 
 from quiz.content import for_schools
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
@@ -174,15 +181,32 @@ class AnswerReading:
 
 
 def answer_readings(question_ids: Iterable[int]) -> dict[int, AnswerReading]:
-    """AnswerReading of each question, from its current revision, in one query."""
-    rows = QuestionRevision.objects.filter(
-        question_id__in=set(question_ids), revision=F("question__current_revision")
-    ).values_list("question_id", "question__kind", "choices", "accepted_answers")
+    """AnswerReading of each question, from its current revision, in one query: written by hand
+    (the question table's every view asks; the ORM took four times longer to compile it than the
+    database took to answer). Both databases' SQL; the JSON columns arrive as text."""
+    wanted = list(set(question_ids))
+    if not wanted:
+        return {}
+    revisions = connection.ops.quote_name(QuestionRevision._meta.db_table)
+    questions = connection.ops.quote_name(Question._meta.db_table)
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.question_id, q.kind, r.choices, r.accepted_answers FROM {revisions} r "
+            f"JOIN {questions} q ON q.id = r.question_id AND r.revision = q.current_revision "
+            f"WHERE r.question_id IN ({marks})",
+            wanted,
+        )
+        rows = cursor.fetchall()
     return {
         question: AnswerReading(
-            wording.choice_labels(choices) if kind == QuestionKind.CHOICE else None,
+            wording.choice_labels(_json(choices)) if kind == QuestionKind.CHOICE else None,
             kind,
-            list(accepted),
+            list(_json(accepted)),
         )
         for question, kind, choices, accepted in rows
     }
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value

@@ -1,6 +1,7 @@
 """The question table's hand-written reads, on both databases (the Makefile runs this on SQLite
-too): the discrimination index from the rest scores and the medians from the histograms of
-seconds, each equal to its pure reference in reporting.analysis over the same rows."""
+too): its questions and figures; the discrimination index from the rest scores and the medians
+from the histograms of seconds, each equal to its pure reference in reporting.analysis over the
+same rows; how its wrong answers read."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from collections import Counter
 
 import pytest
 
+from quiz.content import create_question, revise_question
+from quiz.models import Chapter, Course
 from reporting import analysis, selectors
-from reporting.models import QuestionDuration, QuestionRestScore, QuestionStats
+from reporting.models import QuestionDuration, QuestionRestScore, QuestionStats, QuestionStudent
 from reporting.projections import db
-from reporting.projections.question_stats import BucketRow, QuestionStatsRow, RestScoreRow
+from reporting.projections.question_stats import (
+    BucketRow,
+    QuestionStatsRow,
+    QuestionStudentRow,
+    RestScoreRow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +76,76 @@ def test_the_median_seconds_of_each_question_are_its_histograms(seed: int) -> No
     medians = selectors.median_seconds([*histograms, 99])
     # then each is the median of its question's histogram
     assert medians == {q: analysis.median_from_histogram(h) for q, h in histograms.items()}
+
+
+def test_the_question_table_reads_its_questions_and_figures_as_they_are_now() -> None:
+    # given a chapter with a choice question revised since, an open one and a draft never asked
+    course = Course.objects.create(title="Sums", order=1)
+    chapter = Chapter.objects.create(course=course, title="Halves", order=1)
+    choices = [{"key": "a", "text": "1/3"}, {"key": "b", "text": "2/4"}]
+    pick = create_question(
+        chapter=chapter,
+        kind="choice",
+        text="Pick the half",
+        choices=choices,
+        accepted_answers=["a"],
+        worked_answer="",
+    )
+    revise_question(
+        question=pick,
+        text="Pick the half, again",
+        choices=choices,
+        accepted_answers=["b"],
+        worked_answer="2/4",
+    )
+    sums = create_question(
+        chapter=chapter,
+        kind="open",
+        text="Half of 8?",
+        choices=None,
+        accepted_answers=["4"],
+        worked_answer="4",
+    )
+    create_question(
+        chapter=chapter,
+        kind="open",
+        text="Not yet",
+        choices=None,
+        accepted_answers=["1"],
+        worked_answer="1",
+        live=False,
+    )
+    # and their figures: per revision overall, per student for a class
+    stats = [
+        QuestionStatsRow(pick.pk, 1, chapter.pk, assigned=3, answered=2, correct=1, incorrect=1),
+        QuestionStatsRow(pick.pk, 2, chapter.pk, assigned=1, answered=1, correct=1, first_tries=1),
+    ]
+    db.upsert(QuestionStats, stats, ("question_id", "revision"))
+    rows = [
+        QuestionStudentRow(sums.pk, 7, chapter.pk, answered=2, correct=1, first_try_correct=True),
+        QuestionStudentRow(sums.pk, 8, chapter.pk, answered=1, first_try_correct=False),
+        QuestionStudentRow(sums.pk, 9, chapter.pk, answered=5, first_try_correct=True),
+    ]
+    db.upsert(QuestionStudent, rows, ("question_id", "student_id"))
+    # when the question table is read overall and for students 7 and 8
+    overall = selectors.question_table(chapter.pk)
+    mine = selectors.question_table(chapter.pk, students=[7, 8])
+    # then the questions asked are there in order, with their texts now and their figures
+    assert [(r.question, r.text) for r in overall] == [
+        (pick.pk, "Pick the half, again"),
+        (sums.pk, "Half of 8?"),
+    ]
+    assert (overall[0].assigned, overall[0].answered, overall[0].first_tries) == (4, 3, 1)
+    assert (mine[1].answered, mine[1].correct, mine[1].first_tries, mine[1].first_try_correct) == (
+        3,
+        1,
+        2,
+        1,
+    )
+    assert selectors.question_table(chapter.pk, students=[])[1].answered == 0
+    # and a wrong answer reads as the question reads now
+    readings = selectors.answer_readings([pick.pk, sums.pk])
+    assert readings[pick.pk] == selectors.AnswerReading(
+        {"a": "a: 1/3", "b": "b: 2/4"}, "choice", ["b"]
+    )
+    assert readings[sums.pk] == selectors.AnswerReading(None, "open", ["4"])
