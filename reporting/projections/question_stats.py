@@ -113,20 +113,26 @@ def student_keys(events: Sequence[c.EventLike]) -> set[StudentKey]:
 def chapter_keys(
     events: Sequence[c.EventLike], students: Mapping[StudentKey, QuestionStudentRow]
 ) -> set[ChapterKey]:
-    """The (student, chapter) whose first tries a batch may add to: the student of each try with
-    the chapter its question x student row is filed under (stored, else the batch's first event
-    of that question and student). `students`: the stored rows of the batch's student_keys."""
-    filed: dict[StudentKey, int] = {}
+    """The (student, chapter) a batch adds first tries to: the student of each first try with the
+    chapter its question x student row is filed under (stored, else the batch's first event of
+    that question and student). `students`: the stored rows of the batch's student_keys."""
+    filed: dict[StudentKey, int | None] = {}  # None: tried before, or earlier in the batch
     out: set[ChapterKey] = set()
     for event in relevant(events):
-        question, student = int(event.data["question_id"]), int(event.data["student_id"])
-        known = students.get((question, student))
-        chapter = filed.setdefault(
-            (question, student),
-            known.chapter_id if known else int(event.data["chapter_id"]),
-        )
-        if event.type in c.TRY_TYPES:
-            out.add((student, chapter))
+        data = event.data
+        key = (int(data["question_id"]), int(data["student_id"]))
+        if key in filed:
+            chapter = filed[key]
+        else:
+            known = students.get(key)
+            if known is None:
+                chapter = int(data["chapter_id"])
+            else:
+                chapter = known.chapter_id if known.first_try_at is None else None
+            filed[key] = chapter
+        if chapter is not None and event.type in c.TRY_TYPES:
+            out.add((key[1], chapter))
+            filed[key] = None
     return out
 
 
@@ -149,7 +155,8 @@ def project(
     first_tries: Mapping[ChapterKey, Mapping[int, bool]],
 ) -> QuestionChanges:
     """`first_tries`: per (student, chapter) of chapter_keys, the stored first tries (question ->
-    correct)."""
+    correct). The rest scores change by those of each student's first tries in the chapter after
+    the batch less those before it."""
     out: dict[StatsKey, QuestionStatsRow] = {}
     out_buckets: dict[BucketKey, int] = {}
     out_students: dict[StudentKey, QuestionStudentRow] = {}
@@ -188,7 +195,7 @@ def project(
             if mine is None:
                 mine = dict(first_tries.get((student, per.chapter_id), {}))
                 tried[(student, per.chapter_id)] = mine
-            _score_first_try(scores, per.chapter_id, mine, question, correct)
+            mine[question] = correct
         if event.type == c.ANSWER_REVEALED:
             row.revealed += 1
             per.revealed += 1
@@ -209,6 +216,9 @@ def project(
             per.seconds_sum += seconds
             bucket = (question, revision, duration_bucket(seconds))
             out_buckets[bucket] = out_buckets.get(bucket, 0) + 1
+    for (student, chapter), after in tried.items():
+        _count_rest_scores(scores, chapter, first_tries.get((student, chapter), {}), -1)
+        _count_rest_scores(scores, chapter, after, 1)
     return QuestionChanges(
         stats=out,
         buckets=out_buckets,
@@ -217,22 +227,14 @@ def project(
     )
 
 
-def _score_first_try(
-    scores: dict[RestScoreKey, int],
-    chapter: int,
-    tried: dict[int, bool],
-    question: int,
-    correct: bool,
+def _count_rest_scores(
+    scores: dict[RestScoreKey, int], chapter: int, tries: Mapping[int, bool], sign: int
 ) -> None:
-    """A student's new first try in `chapter`, where `tried` are their earlier ones (updated):
-    each earlier one moves to its rest score with the new try in it, and the new one counts with
-    the earlier ones as its rest."""
-    before, right = len(tried), sum(tried.values())
-    for other, ok in tried.items():
-        scores[(chapter, other, ok, before - 1, right - ok)] -= 1
-        scores[(chapter, other, ok, before, right - ok + correct)] += 1
-    scores[(chapter, question, correct, before, right)] += 1
-    tried[question] = correct
+    """Add (sign 1) or take away (-1) the rest scores of one student's first tries in a chapter:
+    each with the others as its rest."""
+    tried, right = len(tries), sum(tries.values())
+    for question, ok in tries.items():
+        scores[(chapter, question, ok, tried - 1, right - ok)] += sign
 
 
 # --- writer -------------------------------------------------------------------------------------
