@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Count, F, Max, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Sum
 
 from quiz.models import Question, QuestionRevision
 from reporting import analysis
@@ -306,6 +305,20 @@ def wrong_answers(
     )
 
 
+# The top wrong answers of each question, ranked in the database (a question may have thousands);
+# over every student from wrong_answers, or summed over some students' rows of
+# wrong_answer_student. Both databases' SQL, by hand as the question table's other reads.
+_WRONG_ANSWERS_SQL = """
+SELECT question_id, answer, total, people, latest FROM (
+    SELECT question_id, answer, {total} AS total, {people} AS people, {latest} AS latest,
+           row_number() OVER (
+               PARTITION BY question_id ORDER BY {total} DESC, {people} DESC, answer
+           ) AS place
+    FROM {table} WHERE question_id IN ({questions}){students}{group}
+) ranked{top} ORDER BY question_id, total DESC, people DESC, answer
+"""
+
+
 def wrong_answers_by_question(
     question_ids: Collection[int],
     *,
@@ -314,31 +327,57 @@ def wrong_answers_by_question(
 ) -> dict[int, list[WrongAnswerReport]]:
     """The top wrong answers of each question, most common first, in one query. The database ranks
     them, so a question with thousands of distinct wrong answers sends only `per_question`."""
-    rows = (
-        WrongAnswer.objects.filter(question_id__in=list(question_ids))
-        .values("question_id", "answer")
-        .annotate(total=F("count"), people=F("students"), last=F("last_seen"))
-        if students is None
-        else WrongAnswerStudent.objects.filter(
-            question_id__in=list(question_ids), student_id__in=list(students)
+    questions = list(question_ids)
+    params: list[Any] = [*questions]
+    if students is None:
+        table, total, people, latest, where, group = (
+            _table(WrongAnswer),
+            "count",
+            "students",
+            "last_seen",
+            "",
+            "",
         )
-        .values("question_id", "answer")
-        .annotate(total=Sum("count"), people=Count("student_id"), last=Max("last_seen"))
-    )
+    else:
+        wanted = list(students)
+        table, total, people, latest = (
+            _table(WrongAnswerStudent),
+            "sum(count)",
+            "count(student_id)",
+            "max(last_seen)",
+        )
+        where, group = f" AND student_id IN ({_marks(wanted)})", " GROUP BY question_id, answer"
+        params += wanted
+    top = ""
     if per_question is not None:
-        rows = rows.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("question_id"),
-                order_by=(F("total").desc(), F("people").desc(), F("answer").asc()),
-            )
-        ).filter(rank__lte=per_question)
+        top = " WHERE place <= %s"
+        params.append(per_question)
+    sql = _WRONG_ANSWERS_SQL.format(
+        table=table,
+        total=total,
+        people=people,
+        latest=latest,
+        questions=_marks(questions),
+        students=where,
+        group=group,
+        top=top,
+    )
     out: dict[int, list[WrongAnswerReport]] = defaultdict(list)
-    for row in rows.order_by("question_id", "-total", "-people", "answer"):
-        out[row["question_id"]].append(
-            WrongAnswerReport(row["answer"], row["total"], row["people"], row["last"])
-        )
+    for question, answer, count, people_count, last in _rows(sql, params):
+        out[question].append(WrongAnswerReport(answer, count, people_count, _moment(last)))
     return out
+
+
+# Up to `limit` students who gave each of some wrong answers, the latest to give it first.
+_WHO_GAVE_SQL = """
+SELECT question_id, answer, student_id FROM (
+    SELECT question_id, answer, student_id,
+           row_number() OVER (
+               PARTITION BY question_id, answer ORDER BY last_seen DESC NULLS LAST, student_id
+           ) AS place
+    FROM {table} WHERE question_id IN ({questions}) AND answer IN ({answers}){students}
+) ranked WHERE place <= %s
+"""
 
 
 def who_gave(
@@ -351,22 +390,21 @@ def who_gave(
     if not answers:
         return {}
     wanted = set(answers)
-    rows = WrongAnswerStudent.objects.filter(
-        question_id__in={q for q, _ in wanted}, answer__in={a for _, a in wanted}
-    )
+    questions, texts = list({q for q, _ in wanted}), list({a for _, a in wanted})
+    params: list[Any] = [*questions, *texts]
+    among = ""
     if students is not None:
-        rows = rows.filter(student_id__in=list(students))
-    latest = rows.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("question_id"), F("answer")],
-            order_by=(F("last_seen").desc(nulls_last=True), F("student_id").asc()),
-        )
-    ).filter(rank__lte=limit)
+        chosen = list(students)
+        among = f" AND student_id IN ({_marks(chosen)})"
+        params += chosen
+    sql = _WHO_GAVE_SQL.format(
+        table=_table(WrongAnswerStudent),
+        questions=_marks(questions),
+        answers=_marks(texts),
+        students=among,
+    )
     found: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for question_id, answer, student_id in latest.values_list(
-        "question_id", "answer", "student_id"
-    ):
+    for question_id, answer, student_id in _rows(sql, [*params, limit]):
         if (question_id, answer) in wanted:
             found[(question_id, answer)].append(student_id)
     known = names(student for ids in found.values() for student in ids)
@@ -377,6 +415,13 @@ def who_gave(
         )
         for key, ids in found.items()
     }
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment from a plain cursor: SQLite's arrives as text (the ORM's converter, by hand)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return connection.ops.convert_datetimefield_value(value, None, connection)  # type: ignore[attr-defined]
 
 
 def facility_spread(reports: Iterable[QuestionReport], bins: int = 10) -> list[int]:

@@ -1,19 +1,27 @@
 """The question table's hand-written reads, on both databases (the Makefile runs this on SQLite
 too): its questions and figures; the discrimination index from the rest scores and the medians
 from the histograms of seconds, each equal to its pure reference in reporting.analysis over the
-same rows; how its wrong answers read."""
+same rows; how its wrong answers read, which are the most common and who gave them."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from quiz.content import create_question, revise_question
 from quiz.models import Chapter, Course
 from reporting import analysis, selectors
-from reporting.models import QuestionDuration, QuestionRestScore, QuestionStats, QuestionStudent
+from reporting.models import (
+    QuestionDuration,
+    QuestionRestScore,
+    QuestionStats,
+    QuestionStudent,
+    WrongAnswer,
+    WrongAnswerStudent,
+)
 from reporting.projections import db
 from reporting.projections.question_stats import (
     BucketRow,
@@ -21,6 +29,7 @@ from reporting.projections.question_stats import (
     QuestionStudentRow,
     RestScoreRow,
 )
+from reporting.projections.wrong_answers import WrongAnswerRow, WrongAnswerStudentRow
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +158,56 @@ def test_the_question_table_reads_its_questions_and_figures_as_they_are_now() ->
         {"a": "a: 1/3", "b": "b: 2/4"}, "choice", ["b"]
     )
     assert readings[sums.pk] == selectors.AnswerReading(None, "open", ["4"])
+
+
+def test_the_common_wrong_answers_and_who_gave_them_are_ranked_as_the_page_shows_them() -> None:
+    # given question 5's wrong answers: "7" by three students (one of them twice), "x" and "y"
+    # twice each by one student (a tie: in the answers' order), "8" once with no moment
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    given = [
+        WrongAnswerStudentRow(5, "7", 1, 2, at),
+        WrongAnswerStudentRow(5, "7", 2, 1, at + timedelta(minutes=5)),
+        WrongAnswerStudentRow(5, "7", 3, 1, at - timedelta(minutes=5)),
+        WrongAnswerStudentRow(5, "y", 2, 2, at),
+        WrongAnswerStudentRow(5, "x", 4, 2, at),
+        WrongAnswerStudentRow(5, "8", 4, 1, None),
+        WrongAnswerStudentRow(6, "1", 1, 1, at),
+    ]
+    db.upsert(WrongAnswerStudent, given, ("question_id", "answer", "student_id"))
+    totals: dict[tuple[int, str], list[WrongAnswerStudentRow]] = {}
+    for row in given:
+        totals.setdefault((row.question_id, row.answer), []).append(row)
+    summed = [
+        WrongAnswerRow(
+            q,
+            a,
+            1,
+            sum(r.count for r in rows),
+            len(rows),
+            max((r.last_seen for r in rows if r.last_seen), default=None),
+        )
+        for (q, a), rows in totals.items()
+    ]
+    db.upsert(WrongAnswer, summed, ("question_id", "answer"))
+    # when the top three are read overall, and for students 1, 2 and 4
+    overall = selectors.wrong_answers_by_question([5, 6], per_question=3)
+    some = selectors.wrong_answers_by_question([5], students=[1, 2, 4], per_question=None)
+    # then most often first, then by more students, then by the answer
+    assert [(w.answer, w.count, w.students) for w in overall[5]] == [
+        ("7", 4, 3),
+        ("x", 2, 1),
+        ("y", 2, 1),
+    ]
+    assert [(w.answer, w.count, w.students, w.last_seen) for w in some[5]] == [
+        ("7", 3, 2, at + timedelta(minutes=5)),
+        ("x", 2, 1, at),
+        ("y", 2, 1, at),
+        ("8", 1, 1, None),
+    ]
+    assert [w.answer for w in overall[6]] == ["1"]
+    # and who gave "7" and "8": the latest two, then by name, of the students asked for only
+    who = selectors.who_gave([(5, "7"), (5, "8")], students=[1, 2, 3, 4], limit=2)
+    assert [p.id for p in who[(5, "7")]] == sorted([1, 2], key=lambda i: f"Student {i}")
+    assert [p.id for p in who[(5, "8")]] == [4]
+    assert [p.id for p in selectors.who_gave([(5, "7")], students=[3])[(5, "7")]] == [3]
+    assert selectors.who_gave([(5, "7")], students=[]) == {}
