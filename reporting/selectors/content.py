@@ -5,19 +5,15 @@ revision answered had them, or as the question reads now).
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
-
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-import json
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from quiz.content import for_schools
 from quiz.models import Chapter, Question, QuestionKind, QuestionRevision
